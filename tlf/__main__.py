@@ -1,0 +1,5 @@
+import sys
+
+from tlf.cli import main
+
+sys.exit(main())

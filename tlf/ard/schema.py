@@ -1,0 +1,59 @@
+"""The analysis results dataset (ARD): one row per statistic, numbers unformatted.
+
+Columns (documented in README, read by `tlf compare` and written next to every output):
+
+    output_id  output the statistic belongs to            "t-14-3-1"
+    analysis   analysis id from the output spec ("_N": big N) "any_teae"
+    column     treatment column id                         "pbo"
+    variable   variable analysed (or the filter of a count) "AEDECOD"
+    parent     enclosing level for nested terms (SOC)      "Gastrointestinal disorders"
+    level      category, term or ""                        "Nausea"
+    stat_name  n, N, p, mean, sd, se, median, q1, q3, min, max, ...
+    stat       the unrounded value (p is a proportion 0..1)
+    decimals   decimals the value is printed with (-1: not fixed)
+    stat_fmt   the printed text of this one statistic
+    order      row order of the level within its analysis
+    warning    why a statistic is missing, or ""
+
+(output_id, analysis, column, parent, level, stat_name) identifies a row; a duplicate is an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ARD_COLUMNS = ("output_id", "analysis", "column", "variable", "parent", "level", "stat_name", "stat",
+               "decimals", "stat_fmt", "order", "warning")
+ARD_KEY = ("output_id", "analysis", "column", "parent", "level", "stat_name")
+_DTYPES = {"stat": "float64", "decimals": "int64", "order": "int64"}
+
+
+def make_ard(rows: list[dict]) -> pd.DataFrame:
+    """A checked ARD DataFrame from row dicts (missing text fields default to "")."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(ARD_COLUMNS))
+    for c in ARD_COLUMNS:
+        if c in _DTYPES:
+            fill = -1 if c == "decimals" else (0 if c == "order" else float("nan"))
+            frame[c] = frame[c].fillna(fill).astype(_DTYPES[c])
+        else:
+            frame[c] = frame[c].fillna("").astype(str)
+    check_ard(frame)
+    return frame
+
+
+def check_ard(frame: pd.DataFrame) -> None:
+    """Raise if a key repeats: two numbers claiming the same cell is a bug, never silently dropped."""
+    from tlf.errors import TlfError
+
+    missing = [c for c in ARD_COLUMNS if c not in frame.columns]
+    if missing:
+        raise TlfError(f"results dataset lacks column(s) {', '.join(missing)}", code="ARD001")
+    dup = frame.duplicated(list(ARD_KEY), keep=False)
+    if dup.any():
+        first = frame.loc[dup, list(ARD_KEY)].iloc[0].to_dict()
+        raise TlfError(f"duplicate statistic in results dataset: {first}", code="ARD002")

@@ -1,0 +1,230 @@
+"""The orchestrator: spec -> data and populations -> ARD -> table model -> files.
+
+Every file is written into a private temporary folder inside the output folder and moved into
+place (os.replace) only when the whole output succeeded, so a failed or interrupted build leaves
+no partial file where outputs go. A file in the output folder that tlf did not write (not in
+manifest.json, or changed since) is never overwritten without --force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tlf.errors import DataError, OutputError, TlfError, did_you_mean
+from tlf.spec.validate import OutputEntry, Study, load_study
+
+MANIFEST = "manifest.json"
+FORMATS = ("docx", "xlsx")
+
+
+@dataclass(frozen=True)
+class OutputResult:
+    output_id: str
+    status: str  # "built" | "failed"
+    files: tuple[Path, ...] = ()
+    seconds: float = 0.0
+    error: TlfError | None = None
+
+
+@dataclass
+class BuildReport:
+    outputs: list[OutputResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status == "built" for o in self.outputs)
+
+
+def tlf_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tlf")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]:
+    if not ids or list(ids) == ["all"]:
+        return list(study.outputs)
+    known = [o.id for o in study.outputs]
+    missing = [i for i in ids if i not in known]
+    if missing:
+        from tlf.errors import SpecError
+
+        raise SpecError("; ".join(f"no output with id '{i}'{did_you_mean(i, known)}" for i in missing)
+                        + f" (defined: {', '.join(known)})", code="SPEC020")
+    return [study.output(i) for i in ids]
+
+
+def prepare(study: Study, data_dir: Path | None = None):
+    """Read the data and derive the populations: (StudyData, populations, warnings)."""
+    from tlf.data.datasets import StudyData
+    from tlf.data.populations import derive_populations
+
+    ddir = study.data_dir(data_dir)
+    if not ddir.is_dir():
+        raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
+                        code="DATA001")
+    data = StudyData(study.spec, ddir)
+    pops = derive_populations(data, study.error)
+    warnings = [p.disagreement() for p in pops.values() if not p.agrees]
+    return data, pops, warnings
+
+
+def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = ""):
+    """One output's formatted ARD and Table (no files)."""
+    from tlf.ard.schema import make_ard
+    from tlf.data.populations import require_nonempty
+    from tlf.format.numbers import format_ard
+    from tlf.stats.analyze import compute_ard, resolve_columns
+    from tlf.tables.layout import layout_table
+
+    require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
+    columns = resolve_columns(study, entry, data, pops)
+    ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
+                     missing=study.spec.not_estimable)
+    table = layout_table(study, entry, ard, provenance=provenance, context=_context(study, entry))
+    return ard, table
+
+
+def _context(study: Study, entry: OutputEntry) -> dict:
+    return {"study": study.spec.study.model_dump(), "cutoff": study.spec.study.cutoff,
+            "population": study.spec.populations[entry.spec.population].label, "output_id": entry.id}
+
+
+def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
+          data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
+          progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
+    recorded in the report (the others still build)."""
+    started = time.perf_counter()
+    study = load_study(specs_dir)
+    entries = select_outputs(study, ids)
+    data, pops, warnings = prepare(study, Path(data_dir) if data_dir else None)
+    out = Path(out_dir)
+    _ensure_writable(out)
+    manifest = _read_manifest(out)
+    report = BuildReport(warnings=list(warnings))
+    run_time = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M UTC")
+    for k, entry in enumerate(entries, 1):
+        t0 = time.perf_counter()
+        if progress:
+            progress(f"[{k}/{len(entries)}] {entry.id} ...")
+        try:
+            files = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time)
+            res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
+            manifest["outputs"][entry.id] = {
+                "spec": str(entry.source.path), "spec_sha256": _sha256(entry.source.path),
+                "files": {f.name: _sha256(f) for f in files}, "built_at": datetime.now(UTC).isoformat(),
+            }
+            _write_manifest(out, manifest, study, data, pops)
+        except TlfError as e:
+            res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
+        report.outputs.append(res)
+        if progress:
+            progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str) -> tuple[Path, ...]:
+    from tlf.render.docx import render_docx
+    from tlf.render.xlsx import render_xlsx
+
+    datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
+                      | {study.spec.data.subject_dataset})
+    provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
+                  f"tlf {tlf_version()}; run {run_time}"
+                  + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
+    ard, table = compute_output(study, entry, data, pops, provenance=provenance)
+    targets = {"ard": out / f"{entry.id}.ard.csv"}
+    for fmt in formats:
+        targets[fmt] = out / f"{entry.id}.{fmt}"
+    for path in targets.values():
+        _guard_overwrite(path, manifest, force)
+    tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
+    try:
+        written = {}
+        written["ard"] = tmp / targets["ard"].name
+        ard.to_csv(written["ard"], index=False)
+        if "docx" in formats:
+            written["docx"] = tmp / targets["docx"].name
+            render_docx(table, written["docx"])
+        if "xlsx" in formats:
+            written["xlsx"] = tmp / targets["xlsx"].name
+            render_xlsx(table, written["xlsx"], ard)
+        for key, src in written.items():
+            os.replace(src, targets[key])
+    except OSError as e:
+        raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tuple(targets[k] for k in written)
+
+
+def _ensure_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".tlf-probe-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise OutputError(f"output folder '{out}' is not writable: {e.strerror or e}", code="OUT001") from None
+
+
+def _guard_overwrite(path: Path, manifest: dict, force: bool) -> None:
+    if force or not path.exists():
+        return
+    known = {name: h for o in manifest["outputs"].values() for name, h in o.get("files", {}).items()}
+    if path.name not in known:
+        raise OutputError(f"'{path}' exists and was not written by tlf (not in {MANIFEST}); move it away or "
+                          "use --force to overwrite", code="OUT003")
+    if known[path.name] != _sha256(path):
+        raise OutputError(f"'{path}' was changed since tlf wrote it; move it away or use --force to overwrite",
+                          code="OUT004")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_manifest(out: Path) -> dict:
+    p = out / MANIFEST
+    if p.is_file():
+        try:
+            m = json.loads(p.read_text(encoding="utf-8"))
+            if isinstance(m, dict) and isinstance(m.get("outputs"), dict):
+                return m
+        except (OSError, ValueError):
+            pass
+    return {"outputs": {}}
+
+
+def _write_manifest(out: Path, manifest: dict, study: Study, data, pops) -> None:
+    manifest["tlf_version"] = tlf_version()
+    manifest["study"] = study.spec.study.id
+    manifest["study_spec_sha256"] = _sha256(study.source.path)
+    manifest["inputs"] = {name: {"file": str(ds.path), "sha256": _sha256(ds.path)}
+                          for name, ds in data.loaded.items() if ds.path}
+    manifest["populations"] = {name: len(p.subjects) for name, p in pops.items()}
+    manifest["updated_at"] = datetime.now(UTC).isoformat()
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+    os.replace(tmp, out / MANIFEST)

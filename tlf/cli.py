@@ -1,0 +1,144 @@
+"""The `tlf` command. The library raises TlfError; only this module prints and exits.
+
+Exit codes: 0 ok; 1 findings (differences, population flags that disagree); 2 bad input.
+Heavy libraries are imported inside the handlers so that `tlf --help` and `tlf list` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tlf", description="Tables, listings and figures for clinical-trial "
+                                "submissions, built from YAML specs.")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser, data: bool = True) -> None:
+        sp.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
+        if data:
+            sp.add_argument("--data", type=Path, default=None, help="data folder (overrides data.dir in study.yaml)")
+
+    b = sub.add_parser("build", help="build outputs: `tlf build all` or `tlf build ID [ID ...]`")
+    b.add_argument("ids", nargs="+", metavar="ID", help="'all' or output ids")
+    common(b)
+    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    b.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
+    b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
+
+    ls = sub.add_parser("list", help="list the outputs the specs define")
+    common(ls, data=False)
+
+    ck = sub.add_parser("check", help="validate specs and data without building")
+    common(ck)
+
+    ex = sub.add_parser("example", help="write the synthetic data of example study A")
+    ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.version:
+        from tlf.build import tlf_version
+
+        print(f"tlf {tlf_version()}")
+        return 0
+    if not args.command:
+        _parser().print_help()
+        return 2
+    from tlf.errors import TlfError
+
+    try:
+        return _HANDLERS[args.command](args)
+    except TlfError as e:
+        print(_error_text(e), file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("tlf: interrupted; outputs already built are intact, none is half-written", file=sys.stderr)
+        return 130
+
+
+def _error_text(e) -> str:
+    from tlf.errors import ErrorGroup
+
+    if isinstance(e, ErrorGroup):
+        return "\n".join(f"error: {x}" for x in e.errors) + f"\n{len(e.errors)} error(s)"
+    return f"error: {e}"
+
+
+def _cmd_build(args) -> int:
+    from tlf.build import FORMATS, build
+
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
+    report = build(args.specs, args.out, args.ids, data_dir=args.data, formats=formats, force=args.force,
+                   progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"\n{'output':<14} {'status':<7} {'time':>6}  files")
+    for o in report.outputs:
+        files = ", ".join(str(f) for f in o.files) if o.files else ""
+        print(f"{o.output_id:<14} {o.status:<7} {o.seconds:>5.1f}s  {files}")
+        if o.error:
+            print(_error_text(o.error), file=sys.stderr)
+    built = sum(o.status == "built" for o in report.outputs)
+    print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}")
+    return 0 if report.ok else 2
+
+
+def _cmd_list(args) -> int:
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    rows = [(o.id, o.spec.type, o.spec.number, o.spec.titles[0],
+             study.spec.populations[o.spec.population].label) for o in study.outputs]
+    heads = ("id", "type", "number", "title", "population")
+    widths = [max(len(str(r[i])) for r in [heads, *rows]) for i in range(len(heads))]
+    for r in [heads, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from tlf.build import compute_output, prepare
+    from tlf.errors import TlfError
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    data, pops, warnings = prepare(study, args.data)
+    problems: list[TlfError] = []
+    for entry in study.outputs:
+        try:
+            compute_output(study, entry, data, pops)
+        except TlfError as e:
+            problems.append(e)
+    for p in problems:
+        print(_error_text(p), file=sys.stderr)
+    for w in warnings:
+        print(f"finding: {w}", file=sys.stderr)
+    n = len(study.outputs)
+    print(f"{n} output(s) checked: {len(problems)} error(s), {len(warnings)} finding(s); populations: "
+          + ", ".join(f"{k} {len(v.subjects)}" for k, v in pops.items()))
+    return 2 if problems else (1 if warnings else 0)
+
+
+def _cmd_example(args) -> int:
+    from tlf.examples.study_a import generate
+
+    files = generate(args.out)
+    for name, path in files.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+_HANDLERS = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The study's datasets, read once and checked: StudyData is what the statistics stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tlf.data.read import Dataset, read_dataset
+from tlf.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tlf.spec.model import StudySpec
+
+
+@dataclass
+class StudyData:
+    """Datasets of one study, read lazily and cached, keyed by the names study.yaml gives them."""
+
+    spec: StudySpec
+    data_dir: Path
+    _cache: dict[str, Dataset] = field(default_factory=dict)
+
+    @property
+    def subject_id(self) -> str:
+        return self.spec.data.subject_id
+
+    def dataset(self, name: str) -> Dataset:
+        if name not in self._cache:
+            ds_spec = self.spec.data.datasets.get(name)
+            if ds_spec is None:
+                raise DataError(f"dataset not defined in study.yaml{did_you_mean(name, self.spec.data.datasets)}",
+                                dataset=name, code="DATA005")
+            path = Path(ds_spec.file)
+            path = path if path.is_absolute() else self.data_dir / path
+            ds = read_dataset(path, name, ds_spec.encoding)
+            ds.require(self.subject_id, "data.subject_id")
+            if ds_spec.period_var:
+                ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
+            if name == self.spec.data.subject_dataset:
+                _check_unique_subjects(ds, self.subject_id)
+            self._cache[name] = ds
+        return self._cache[name]
+
+    @property
+    def subjects(self) -> pd.DataFrame:
+        """The subject-level dataset (ADSL)."""
+        return self.dataset(self.spec.data.subject_dataset).frame
+
+    def period_var(self, name: str) -> str | None:
+        return self.spec.data.datasets[name].period_var
+
+    @property
+    def loaded(self) -> dict[str, Dataset]:
+        return dict(self._cache)
+
+
+def _check_unique_subjects(ds: Dataset, subject_id: str) -> None:
+    ids = ds.frame[subject_id]
+    dup = ids[ids.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        rows = [int(i) + 1 for i in dup.index[dup == first]]
+        more = dup.nunique() - 1
+        extra = f"; {more} more duplicated id(s)" if more else ""
+        raise DataError(f"duplicate subject id '{first}' in records {', '.join(map(str, rows))}: the subject-level "
+                        f"dataset must have one record per subject{extra}",
+                        dataset=ds.name, variable=subject_id, usubjid=str(first), code="DATA020")
+    if (ids.astype(str).str.strip() == "").any():
+        rec = int(ids.index[ids.astype(str).str.strip() == ""][0]) + 1
+        raise DataError(f"missing subject id in record {rec}", dataset=ds.name, variable=subject_id,
+                        code="DATA021")

@@ -1,0 +1,190 @@
+"""A small, safe expression language for `where:` filters in specs.
+
+    EOP{pp}STT == 'DISCONTINUED' and AGE >= 18
+    AESEV in ('SEVERE', 'LIFE THREATENING') or not AESER == 'N'
+    missing(DCP01RS)
+
+Parsed with Python's `ast` and evaluated column-wise on a DataFrame; only names (variables),
+literals, comparisons, `and`/`or`/`not`, `in`, arithmetic and the functions below are allowed.
+Nothing is ever passed to eval(), so a spec cannot run code.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FUNCTIONS = ("missing", "present", "upper", "lower", "abs")
+
+
+class ExprError(ValueError):
+    """A bad expression; `.message` says why. The caller adds the spec location."""
+
+
+@dataclass(frozen=True)
+class Expr:
+    text: str
+    tree: ast.Expression
+
+    @property
+    def names(self) -> set[str]:
+        """Variables the expression reads."""
+        out = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and node.id not in ("True", "False"):
+                out.add(node.id)
+        return out
+
+
+_ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+            ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+            ast.Name, ast.Load, ast.Constant, ast.Tuple, ast.List, ast.BinOp, ast.Add, ast.Sub,
+            ast.Mult, ast.Div, ast.Call)
+
+
+def substitute_period(text: str, period: int | None) -> str:
+    """Resolve `{pp}` (two-digit period) and `{p}` in a variable name or expression."""
+    if "{p" not in text:
+        return text
+    if period is None:
+        raise ExprError(f"'{text}' uses {{pp}}/{{p}} but the column has no period")
+    return text.replace("{pp}", f"{period:02d}").replace("{p}", str(period))
+
+
+def parse(text: str) -> Expr:
+    """Parse and check an expression; raises ExprError with a precise message."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        raise ExprError(f"cannot parse expression {text!r}: {e.msg} at column {e.offset}") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise ExprError(f"{type(node).__name__} is not allowed in an expression ({text!r}); "
+                            "use variables, literals, comparisons, and/or/not, in, + - * /")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
+                raise ExprError(f"unknown function in {text!r}; allowed: {', '.join(FUNCTIONS)}")
+    return Expr(text, tree)
+
+
+def evaluate(expr: Expr, frame: pd.DataFrame) -> pd.Series:
+    """A boolean Series over `frame`'s rows. Missing values compare as False (like SAS's WHERE on
+    a missing numeric with >, except that SAS treats missing as smallest: we never do)."""
+    import pandas as pd
+
+    result = _eval(expr.tree.body, frame, expr.text)
+    if not isinstance(result, pd.Series):
+        result = pd.Series(bool(result), index=frame.index)
+    return result.fillna(False).astype(bool)
+
+
+def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
+    import numpy as np
+
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Tuple | ast.List):
+        return [_eval(e, frame, text) for e in node.elts]
+    if isinstance(node, ast.Name):
+        if node.id in ("True", "False"):
+            return node.id == "True"
+        if node.id not in frame.columns:
+            from tlf.errors import did_you_mean
+
+            raise ExprError(f"variable '{node.id}' not found{did_you_mean(node.id, frame.columns)}")
+        return frame[node.id]
+    if isinstance(node, ast.BoolOp):
+        vals = [_as_bool(_eval(v, frame, text)) for v in node.values]
+        out = vals[0]
+        for v in vals[1:]:
+            out = (out & v) if isinstance(node.op, ast.And) else (out | v)
+        return out
+    if isinstance(node, ast.UnaryOp):
+        v = _eval(node.operand, frame, text)
+        if isinstance(node.op, ast.Not):
+            return ~_as_bool(v)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp):
+        a, b = _eval(node.left, frame, text), _eval(node.right, frame, text)
+        ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide}
+        return ops[type(node.op)](a, b)
+    if isinstance(node, ast.Call):
+        args = [_eval(a, frame, text) for a in node.args]
+        if len(args) != 1:
+            raise ExprError(f"{node.func.id}() takes one argument ({text!r})")
+        return _call(node.func.id, args[0])
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, frame, text)
+        out = None
+        for op, comp in zip(node.ops, node.comparators, strict=True):
+            right = _eval(comp, frame, text)
+            r = _compare(op, left, right, text)
+            out = r if out is None else (out & r)
+            left = right
+        return out
+    raise ExprError(f"unsupported expression ({text!r})")
+
+
+def _as_bool(v: Any) -> Any:
+    import pandas as pd
+
+    if isinstance(v, pd.Series):
+        return v.fillna(False).astype(bool)
+    return bool(v)
+
+
+def _call(name: str, v: Any) -> Any:
+    import pandas as pd
+
+    if name in ("missing", "present"):
+        if isinstance(v, pd.Series):
+            m = v.isna() | (v.astype(str).str.strip() == "") if v.dtype == object else v.isna()
+        else:
+            m = v is None or v == ""
+        return m if name == "missing" else ~m
+    if name in ("upper", "lower"):
+        return getattr(v.astype(str).str, name)() if isinstance(v, pd.Series) else getattr(str(v), name)()
+    return abs(v)
+
+
+def _compare(op: ast.cmpop, a: Any, b: Any, text: str) -> Any:
+    import pandas as pd
+
+    _check_types(a, b, text)
+    if isinstance(op, ast.In | ast.NotIn):
+        if not isinstance(b, list):
+            raise ExprError(f"'in' needs a list of values, e.g. X in ('A', 'B') ({text!r})")
+        r = a.isin(b) if isinstance(a, pd.Series) else a in b
+        return ~r if isinstance(op, ast.NotIn) else r
+    fn = {ast.Eq: "__eq__", ast.NotEq: "__ne__", ast.Lt: "__lt__", ast.LtE: "__le__",
+          ast.Gt: "__gt__", ast.GtE: "__ge__"}[type(op)]
+    return getattr(a, fn)(b)
+
+
+def _check_types(a: Any, b: Any, text: str) -> None:
+    import pandas as pd
+
+    def kind(v: Any) -> str | None:
+        if isinstance(v, pd.Series):
+            return "number" if pd.api.types.is_numeric_dtype(v) else ("text" if v.dtype == object or
+                                                                     pd.api.types.is_string_dtype(v) else None)
+        if isinstance(v, bool):
+            return None
+        if isinstance(v, int | float):
+            return "number"
+        if isinstance(v, str):
+            return "text"
+        if isinstance(v, list) and v:
+            kinds = {kind(x) for x in v}
+            return kinds.pop() if len(kinds) == 1 else None
+        return None
+
+    ka, kb = kind(a), kind(b)
+    if ka and kb and ka != kb:
+        name = a.name if isinstance(a, pd.Series) else (b.name if isinstance(b, pd.Series) else "")
+        raise ExprError(f"compares {ka} with {kb}" + (f" (variable {name} is {ka if isinstance(a, pd.Series) else kb})"
+                                                      if name else "") + f" in {text!r}")

@@ -1,0 +1,113 @@
+"""The one error family of tlf. The library raises; only the CLI exits.
+
+Every error carries where it happened (spec file, line, column and key; or dataset, variable and
+subject) and a stable code, and prints like a compiler's message:
+
+    specs/t-14-3-1.yaml:17:9: analyses[2].stat: unknown statistic 'meen' (did you mean 'mean'?) [SPEC012]
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class TlfError(Exception):
+    """Base class: a problem the user can fix. `code` is stable; `exit_code` is what the CLI returns."""
+
+    exit_code = 2
+    code = "TLF000"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a spec value came from. line and column are 1-based; 0 means unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column or 1}"
+        return self.path
+
+
+class SpecError(TlfError):
+    """A problem in a spec file, at a key."""
+
+    code = "SPEC000"
+
+    def __init__(self, message: str, *, location: Location | None = None, key: str = "",
+                 code: str | None = None) -> None:
+        super().__init__(message, code)
+        self.location = location
+        self.key = key
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}{key}{self.message} [{self.code}]"
+
+
+class DataError(TlfError):
+    """A problem in the data: names the dataset, and where known the variable and the subject."""
+
+    code = "DATA000"
+
+    def __init__(self, message: str, *, dataset: str = "", variable: str = "", usubjid: str = "",
+                 code: str | None = None) -> None:
+        super().__init__(message, code)
+        self.dataset = dataset
+        self.variable = variable
+        self.usubjid = usubjid
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.dataset, self.variable) if p]
+        where = ".".join(parts)
+        subj = f" (USUBJID {self.usubjid})" if self.usubjid else ""
+        lead = f"{where}{subj}: " if where or subj else ""
+        return f"{lead}{self.message} [{self.code}]"
+
+
+class OutputError(TlfError):
+    """A problem writing outputs (permissions, a file the user made that would be overwritten)."""
+
+    code = "OUT000"
+
+
+class ErrorGroup(TlfError):
+    """Several errors found in one run, reported together."""
+
+    code = "MULTI"
+
+    def __init__(self, errors: Iterable[TlfError]) -> None:
+        self.errors = list(errors)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def raise_all(errors: list[TlfError]) -> None:
+    """Raise nothing, the one error, or an ErrorGroup of all of them."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ErrorGroup(errors)

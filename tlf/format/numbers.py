@@ -1,0 +1,94 @@
+"""Numbers -> text, by the conventions in shared/conventions.md. The only place a number is printed.
+
+    fmt_number(44.85, 1)     -> "44.9"    (half away from zero, also for 44.849999999 that stands for 44.85)
+    fmt_pct(1/8, 0)          -> "13"      fmt_pct(1.0, 1) -> "100"     fmt_pct(0.0004, 1) -> "<0.1"
+    fmt_count_pct(0, ...)    -> "0"       fmt_count_pct(1, "13") -> "1 (13)"
+    fmt_pvalue(0.0004)       -> "<0.001"
+
+Shells use the same functions with `shell=True`: digits become "x" masks ("xx.x").
+"""
+
+from __future__ import annotations
+
+import math
+
+from tlf.format.rounding import format_fixed, round_half_away
+
+
+def fmt_number(x: float, decimals: int, *, missing: str = "NE", shell: bool = False) -> str:
+    """x with `decimals` decimals, rounded half away from zero; NaN -> `missing`."""
+    if shell:
+        return mask(decimals)
+    if x is None or not math.isfinite(x):
+        return missing
+    return format_fixed(x, decimals)
+
+
+def fmt_count(n: float, *, shell: bool = False) -> str:
+    if shell:
+        return "xx"
+    return str(int(n))
+
+
+def fmt_pct(p: float, decimals: int, *, small: str | None = None, shell: bool = False) -> str:
+    """A proportion (0..1) as a percent: 100% prints "100", a non-zero that rounds to 0 prints "<0.1"
+    (or "<1" at 0 decimals), NaN prints ""."""
+    if shell:
+        return mask(decimals)
+    if p is None or not math.isfinite(p):
+        return ""
+    pct = p * 100.0
+    if pct == 100.0:
+        return "100"
+    if pct > 0 and round_half_away(pct, decimals) == 0:
+        return small if small is not None else "<" + format_fixed(10.0 ** -decimals, decimals)
+    return format_fixed(pct, decimals)
+
+
+def fmt_count_pct(n_text: str, pct_text: str, n: float | None = None, *, shell: bool = False) -> str:
+    """"n (pct)"; a zero count prints "0" alone."""
+    if shell:
+        return f"{n_text} ({pct_text})"
+    if n == 0 or not pct_text:
+        return n_text
+    return f"{n_text} ({pct_text})"
+
+
+def fmt_pvalue(p: float, *, decimals: int = 3, shell: bool = False, missing: str = "NE") -> str:
+    """p-value with 3 decimals; "<0.001" below and ">0.999" above."""
+    if shell:
+        return "x." + "x" * decimals
+    if p is None or not math.isfinite(p):
+        return missing
+    lo = 10.0 ** -decimals
+    if p < lo:
+        return "<" + format_fixed(lo, decimals)
+    if p > 1 - lo:
+        return ">" + format_fixed(1 - lo, decimals)
+    return format_fixed(p, decimals)
+
+
+def mask(decimals: int, whole: int = 2) -> str:
+    """The shell placeholder for a number with `decimals` decimals: "xx", "xx.x", "xx.xx"."""
+    return "x" * whole + ("." + "x" * decimals if decimals > 0 else "")
+
+
+def format_stat(stat_name: str, value: float, decimals: int, *, missing: str = "NE", shell: bool = False) -> str:
+    """One ARD statistic as text, by its name."""
+    if stat_name in ("n", "N"):
+        return fmt_count(value, shell=shell) if (shell or math.isfinite(value)) else missing
+    if stat_name == "p":
+        return fmt_pct(value, decimals, shell=shell)
+    if stat_name in ("pvalue", "p_value"):
+        return fmt_pvalue(value, shell=shell, missing=missing)
+    return fmt_number(value, decimals, missing=missing, shell=shell)
+
+
+def format_ard(ard, *, missing: str = "NE", shell: bool = False):
+    """The ARD with `stat_fmt` filled for every row (returns a new frame)."""
+    out = ard.copy()
+    out["stat_fmt"] = [
+        format_stat(s, v, int(d), missing=missing, shell=shell)
+        for s, v, d in zip(out["stat_name"], out["stat"], out["decimals"], strict=True)
+    ]
+    return out

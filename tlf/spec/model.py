@@ -1,0 +1,233 @@
+"""The spec model: what a study.yaml and an output YAML may say. Frozen pydantic models, no pandas.
+
+Loading (spec/load.py) keeps the location of every key; validation (spec/validate.py) turns
+pydantic's errors and the cross-checks into compiler-like SpecErrors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+# Statistic and display-row names a continuous analysis may ask for.
+CONTINUOUS_STATS = ("n", "mean", "sd", "se", "median", "q1", "q3", "min", "max", "cv", "geomean", "geocv")
+DISPLAY_ROWS = {
+    # name: (default label, template over statistic names)
+    "n": ("n", "{n}"),
+    "mean": ("Mean", "{mean}"),
+    "sd": ("SD", "{sd}"),
+    "se": ("SE", "{se}"),
+    "mean_sd": ("Mean (SD)", "{mean} ({sd})"),
+    "mean_se": ("Mean (SE)", "{mean} ({se})"),
+    "median": ("Median", "{median}"),
+    "q1_q3": ("Q1, Q3", "{q1}, {q3}"),
+    "min_max": ("Min, Max", "{min}, {max}"),
+    "median_min_max": ("Median (Min, Max)", "{median} ({min}, {max})"),
+    "cv": ("CV%", "{cv}"),
+    "geomean": ("Geometric mean", "{geomean}"),
+    "geocv": ("Geometric CV%", "{geocv}"),
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# ---------------------------------------------------------------- study level
+
+class StudyInfo(Strict):
+    id: str
+    title: str = ""
+    cutoff: str = ""
+
+
+class DatasetSpec(Strict):
+    file: str
+    period_var: str | None = None
+    encoding: str | None = None
+
+
+class DataSpec(Strict):
+    dir: str = "data"
+    subject_id: str = "USUBJID"
+    subject_dataset: str = "adsl"
+    datasets: dict[str, DatasetSpec]
+
+
+class HasRecords(Strict):
+    dataset: str
+    where: str | None = None
+
+
+class PopulationSpec(Strict):
+    """A population derived from the data: ADSL rows meeting `where`, with >= 1 record in
+    `has_records`, and inside population `within`. `flag` names an ADSL flag to reconcile with."""
+
+    label: str
+    where: str | None = None
+    has_records: HasRecords | None = None
+    within: str | None = None
+    flag: str | None = None
+
+
+class ColumnSpec(Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    label: str
+    var: str
+    value: str | int | float | list[str | int | float]
+    period: int | None = None
+    population: str | None = None
+    spanner: str = ""
+    width: float | None = None
+
+    @property
+    def values(self) -> tuple:
+        return tuple(self.value) if isinstance(self.value, list) else (self.value,)
+
+
+class PageSpec(Strict):
+    paper: Literal["letter", "a4"] = "letter"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    margin: Annotated[float, Field(gt=0, le=3)] = 1.0
+    font: str = "Courier New"
+    font_size: Annotated[float, Field(ge=5, le=16)] = 9.0
+
+
+class StudySpec(Strict):
+    study: StudyInfo
+    data: DataSpec
+    populations: dict[str, PopulationSpec]
+    columns: dict[str, list[ColumnSpec]]
+    page: PageSpec = PageSpec()
+    footnotes: list[str] = []
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] = 1
+    not_estimable: str = "NE"
+
+
+# ---------------------------------------------------------------- analyses
+
+class Level(Strict):
+    """One category row: `value` (or several `values`) of the variable, printed as `label`.
+    `other: true` takes every value not listed elsewhere."""
+
+    label: str
+    value: str | int | float | None = None
+    values: list[str | int | float] | None = None
+    other: bool = False
+
+
+class _Analysis(Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    label: str = ""
+    dataset: str | None = None  # default: the subject-level dataset
+    where: str | None = None
+    indent: Annotated[int, Field(ge=0, le=4)] = 0
+    periods: list[int] | None = None  # only columns of these periods; others print `na_text`
+    na_text: str = "NA"
+    blank_before: bool = False
+
+
+class CountAnalysis(_Analysis):
+    """Subjects meeting `where` (one row): n (%) of the column's N."""
+
+    type: Literal["count"]
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+
+
+class CategoricalAnalysis(_Analysis):
+    """Subjects by the levels of `var`: n (%) per level; a 'Missing' row when any value is missing."""
+
+    type: Literal["categorical"]
+    var: str
+    levels: list[Level] | None = None
+    missing_row: bool = True
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+
+
+class ContinuousAnalysis(_Analysis):
+    """Descriptive statistics of `var` (one value per subject)."""
+
+    type: Literal["continuous"]
+    var: str
+    rows: list[str] = ["n", "mean_sd", "median", "q1_q3", "min_max"]
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
+    decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+
+    @field_validator("rows")
+    @classmethod
+    def _known_rows(cls, v: list[str]) -> list[str]:
+        from tlf.errors import did_you_mean
+
+        for r in v:
+            if r not in DISPLAY_ROWS:
+                raise ValueError(f"unknown statistic row '{r}'{did_you_mean(r, DISPLAY_ROWS)}; "
+                                 f"expected one of {', '.join(DISPLAY_ROWS)}")
+        return v
+
+    @field_validator("decimals")
+    @classmethod
+    def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
+        from tlf.errors import did_you_mean
+
+        for k in v:
+            if k not in CONTINUOUS_STATS:
+                raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, CONTINUOUS_STATS)}")
+        return v
+
+
+class Threshold(Strict):
+    """Keep a term when its subject count, summed over the `over` columns (default: all), relative to
+    the sum of their N, is > pct_gt (or >= pct_ge), or when that count is >= n_ge."""
+
+    pct_gt: float | None = None
+    pct_ge: float | None = None
+    n_ge: int | None = None
+    over: list[str] | None = None
+
+
+class TermsAnalysis(_Analysis):
+    """Subjects with >= 1 record per term (e.g. AE preferred term), optionally nested in `soc`."""
+
+    type: Literal["terms"]
+    term: str
+    soc: str | None = None
+    threshold: Threshold | None = None
+    sort: Literal["frequency", "alphabetical"] = "frequency"
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+
+
+Analysis = Annotated[
+    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis,
+    Field(discriminator="type"),
+]
+ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms")
+
+
+# ---------------------------------------------------------------- outputs
+
+class TableOutput(Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    type: Literal["table"]
+    number: str
+    title: str | list[str]
+    population: str
+    columns: str | list[ColumnSpec]
+    analyses: list[Analysis]
+    subtitle: str = ""
+    stub_header: str = ""
+    stub_width: Annotated[float, Field(gt=0)] = 3.0
+    footnotes: list[str] = []
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    page: PageSpec | None = None
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title,) if isinstance(self.title, str) else tuple(self.title)
+
+
+OutputSpecTypes = TableOutput
+Output = Annotated[TableOutput, Field(discriminator="type")]
+OUTPUT_TYPES = ("table",)

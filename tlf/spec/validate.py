@@ -1,0 +1,340 @@
+"""Load and check a spec folder: study.yaml plus one YAML per output.
+
+Every problem found is collected and raised together (ErrorGroup), each a SpecError naming the file,
+line, column and key, with "did you mean" where a name is close to a known one.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
+from tlf.spec.load import Located, dotted, load_yaml
+from tlf.spec.model import (
+    ColumnSpec,
+    Output,
+    OutputSpecTypes,
+    StudySpec,
+)
+
+STUDY_FILE = "study.yaml"
+
+
+@dataclass(frozen=True)
+class OutputEntry:
+    """One output spec with the file it came from (for locating errors later)."""
+
+    spec: OutputSpecTypes
+    source: Located
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def error(self, key: tuple, message: str, code: str) -> SpecError:
+        return SpecError(message, location=self.source.locate(key), key=dotted(key), code=code)
+
+
+@dataclass(frozen=True)
+class Study:
+    """A loaded, validated spec folder."""
+
+    root: Path
+    spec: StudySpec
+    source: Located
+    outputs: tuple[OutputEntry, ...]
+
+    def output(self, output_id: str) -> OutputEntry:
+        for o in self.outputs:
+            if o.id == output_id:
+                return o
+        raise SpecError(f"no output with id '{output_id}'{did_you_mean(output_id, [o.id for o in self.outputs])}",
+                        code="SPEC020")
+
+    def columns_for(self, entry: OutputEntry) -> list[ColumnSpec]:
+        cols = entry.spec.columns
+        return list(self.spec.columns[cols]) if isinstance(cols, str) else list(cols)
+
+    def data_dir(self, override: Path | None = None) -> Path:
+        if override is not None:
+            return override
+        d = Path(self.spec.data.dir)
+        return d if d.is_absolute() else (self.root / d)
+
+    def error(self, key: tuple, message: str, code: str) -> SpecError:
+        return SpecError(message, location=self.source.locate(key), key=dotted(key), code=code)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_study(specs_dir: Path | str = "specs") -> Study:
+    """Load and validate every spec in `specs_dir`. Raises SpecError / ErrorGroup on any problem."""
+    root = Path(specs_dir)
+    if not root.is_dir():
+        raise SpecError(f"spec folder '{root}' not found", code="SPEC000")
+    errors: list[TlfError] = []
+    study_path = root / STUDY_FILE
+    if not study_path.is_file():
+        raise SpecError(f"no {STUDY_FILE} in '{_display(root)}': a spec folder needs the study-level spec",
+                        code="SPEC001")
+    study_src = load_yaml(study_path, _display(study_path))
+    study_spec = _validate(StudySpec, study_src, errors)
+    entries: list[OutputEntry] = []
+    for path in sorted(root.glob("*.y*ml")):
+        if path.name == STUDY_FILE or path.suffix not in (".yaml", ".yml"):
+            continue
+        try:
+            src = load_yaml(path, _display(path))
+        except SpecError as e:
+            errors.append(e)
+            continue
+        spec = _validate(Output, src, errors)
+        if spec is not None:
+            entries.append(OutputEntry(spec, src))
+    raise_all(errors)
+    assert study_spec is not None
+    study = Study(root, study_spec, study_src, tuple(entries))
+    raise_all(cross_check(study))
+    return study
+
+
+# ---------------------------------------------------------------- pydantic -> SpecError
+
+def _validate(model: Any, src: Located, errors: list[TlfError]) -> Any:
+    adapter = TypeAdapter(model)
+    if not isinstance(src.data, dict):
+        errors.append(SpecError(f"expected a mapping of keys, got {type(src.data).__name__}",
+                                location=src.locate(()), code="SPEC007"))
+        return None
+    try:
+        return adapter.validate_python(src.data)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            errors.append(_spec_error(model, src, err))
+        return None
+
+
+_TYPE_WORDS = {"string_type": "a string", "int_type": "an integer", "int_parsing": "an integer",
+               "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
+               "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a mapping",
+               "model_type": "a mapping", "model_attributes_type": "a mapping"}
+
+
+def _spec_error(model: Any, src: Located, err: dict) -> SpecError:
+    key = _data_path(src.data, err["loc"])
+    typ = err["type"]
+    if typ == "extra_forbidden":
+        bad = key[-1]
+        allowed = _allowed_keys(model, err["loc"][:-1])
+        hint = did_you_mean(bad, allowed)
+        exp = f"; expected one of: {', '.join(allowed)}" if allowed and not hint else ""
+        return SpecError(f"unknown key '{bad}'{hint}{exp}", location=src.locate(key), key=dotted(key),
+                         code="SPEC010")
+    if typ == "missing":
+        return SpecError(f"missing required key '{key[-1]}'", location=src.locate(key[:-1]),
+                         key=dotted(key), code="SPEC011")
+    if typ in ("union_tag_invalid", "union_tag_not_found"):
+        ctx = err.get("ctx", {})
+        tag = ctx.get("tag", "")
+        expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        if typ == "union_tag_not_found":
+            return SpecError(f"missing required key 'type' (one of: {', '.join(expected)})",
+                             location=src.locate(key), key=dotted(key), code="SPEC011")
+        return SpecError(f"unknown type '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}",
+                         location=src.locate((*key, "type")), key=dotted((*key, "type")), code="SPEC012")
+    value = _get(src.data, key)
+    got = f", got {type(value).__name__} {value!r}" if value is not None or typ != "missing" else ""
+    if typ in _TYPE_WORDS:
+        msg = f"expected {_TYPE_WORDS[typ]}{got}"
+    elif typ == "literal_error":
+        msg = f"expected {err['ctx'].get('expected', 'one of the allowed values')}{got}"
+    elif typ == "string_pattern_mismatch":
+        msg = f"'{value}' is not a valid id (letters, digits, '_', '.', '-'; starting with a letter or digit)"
+    elif typ == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+    else:
+        msg = f"{err['msg']}{got}"
+    return SpecError(msg, location=src.locate(key), key=dotted(key), code="SPEC013")
+
+
+def _data_path(data: Any, loc: tuple) -> tuple:
+    """Keep the parts of a pydantic loc that are real keys of the YAML (drop union/tag segments).
+    A final key absent from the data (a missing or extra key) is kept."""
+    out: list = []
+    node = data
+    last_consumed = False
+    for seg in loc:
+        last_consumed = False
+        if isinstance(node, dict) and seg in node:
+            out.append(seg)
+            node = node[seg]
+            last_consumed = True
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            out.append(seg)
+            node = node[seg]
+            last_consumed = True
+        elif not isinstance(node, dict | list):
+            break
+    if loc and not last_consumed and isinstance(node, dict) and isinstance(loc[-1], str):
+        out.append(loc[-1])
+    return tuple(out)
+
+
+def _get(data: Any, key: tuple) -> Any:
+    for k in key:
+        try:
+            data = data[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _allowed_keys(model: Any, loc: tuple) -> list[str]:
+    """The field names of the model found at `loc` (walking unions by discriminator tag)."""
+    tp = model
+    for seg in loc:
+        tp = _step(tp, seg)
+        if tp is None:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is typing.Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _step(tp: Any, seg: Any) -> Any:
+    tp = _unwrap(tp)
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        members = [_unwrap(a) for a in get_args(tp)]
+        for m in members:  # discriminator tag
+            if isinstance(m, type) and issubclass(m, BaseModel) and "type" in m.model_fields:
+                if seg in get_args(m.model_fields["type"].annotation):
+                    return m
+        for m in members:  # pydantic names a union member by its type name
+            if getattr(m, "__name__", None) == seg or str(m) == seg:
+                return m
+        for m in members:
+            r = _step(m, seg)
+            if r is not None:
+                return r
+        return None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        f = tp.model_fields.get(seg)
+        return f.annotation if f else None
+    if origin is list and isinstance(seg, int):
+        return get_args(tp)[0]
+    if origin is dict:
+        return get_args(tp)[1]
+    if isinstance(seg, str) and seg.startswith(("list[", "dict[")):
+        return tp
+    return None
+
+
+# ---------------------------------------------------------------- cross-checks
+
+def cross_check(study: Study) -> list[TlfError]:
+    """Checks between keys and files: names that must refer to something defined elsewhere."""
+    errors: list[TlfError] = []
+    spec = study.spec
+    datasets = spec.data.datasets
+    pops = spec.populations
+    if spec.data.subject_dataset not in datasets:
+        errors.append(study.error(("data", "subject_dataset"),
+                                  f"subject-level dataset '{spec.data.subject_dataset}' is not among data.datasets"
+                                  f"{did_you_mean(spec.data.subject_dataset, datasets)}", "SPEC030"))
+    for name, pop in pops.items():
+        if pop.within and pop.within not in pops:
+            errors.append(study.error(("populations", name, "within"),
+                                      f"unknown population '{pop.within}'{did_you_mean(pop.within, pops)}", "SPEC031"))
+        if pop.has_records and pop.has_records.dataset not in datasets:
+            errors.append(study.error(("populations", name, "has_records", "dataset"),
+                                      f"unknown dataset '{pop.has_records.dataset}'"
+                                      f"{did_you_mean(pop.has_records.dataset, datasets)}", "SPEC032"))
+    errors += _population_cycles(study)
+    for set_name, cols in spec.columns.items():
+        errors += _check_columns(study, cols, lambda k, m, c, s=set_name: study.error(("columns", s, *k), m, c))
+    seen: dict[str, OutputEntry] = {}
+    for entry in study.outputs:
+        o = entry.spec
+        if o.id in seen:
+            errors.append(entry.error(("id",), f"output id '{o.id}' is also used by {seen[o.id].source.path.name}",
+                                      "SPEC021"))
+        seen[o.id] = entry
+        if o.population not in pops:
+            errors.append(entry.error(("population",), f"unknown population '{o.population}'"
+                                      f"{did_you_mean(o.population, pops)}; defined: {', '.join(pops)}", "SPEC031"))
+        if isinstance(o.columns, str):
+            if o.columns not in spec.columns:
+                errors.append(entry.error(("columns",), f"unknown column set '{o.columns}'"
+                                          f"{did_you_mean(o.columns, spec.columns)}; defined in study.yaml: "
+                                          f"{', '.join(spec.columns)}", "SPEC033"))
+                continue
+        else:
+            errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
+        col_ids = [c.id for c in study.columns_for(entry)]
+        ids: set[str] = set()
+        for i, a in enumerate(o.analyses):
+            if a.id in ids:
+                errors.append(entry.error(("analyses", i, "id"), f"analysis id '{a.id}' used twice in this output",
+                                          "SPEC022"))
+            ids.add(a.id)
+            ds = a.dataset or spec.data.subject_dataset
+            if ds not in datasets:
+                errors.append(entry.error(("analyses", i, "dataset"), f"unknown dataset '{ds}'"
+                                          f"{did_you_mean(ds, datasets)}; defined in study.yaml: "
+                                          f"{', '.join(datasets)}", "SPEC032"))
+            over = getattr(getattr(a, "threshold", None), "over", None) or []
+            for j, cid in enumerate(over):
+                if cid not in col_ids:
+                    errors.append(entry.error(("analyses", i, "threshold", "over", j),
+                                              f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
+    return errors
+
+
+def _check_columns(study: Study, cols: list[ColumnSpec], err: Any) -> list[TlfError]:
+    errors: list[TlfError] = []
+    seen: set[str] = set()
+    pops = study.spec.populations
+    for i, c in enumerate(cols):
+        if c.id in seen:
+            errors.append(err((i, "id"), f"column id '{c.id}' used twice", "SPEC022"))
+        seen.add(c.id)
+        if c.population and c.population not in pops:
+            errors.append(err((i, "population"), f"unknown population '{c.population}'"
+                              f"{did_you_mean(c.population, pops)}", "SPEC031"))
+    return errors
+
+
+def _population_cycles(study: Study) -> list[TlfError]:
+    pops = study.spec.populations
+    errors: list[TlfError] = []
+    for name in pops:
+        seen = [name]
+        cur = pops[name].within
+        while cur and cur in pops:
+            if cur in seen:
+                errors.append(study.error(("populations", name, "within"),
+                                          f"populations refer to each other in a circle: {' -> '.join([*seen, cur])}",
+                                          "SPEC035"))
+                break
+            seen.append(cur)
+            cur = pops[cur].within
+    return errors

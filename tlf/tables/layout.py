@@ -1,0 +1,147 @@
+"""ARD (formatted) + output spec -> Table: row order, nesting, "n (%)" cells, "(N=xx)" headers.
+
+Reads only the spec and the ARD, so a mock ARD (no data) gives the shell through the same code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.format.numbers import fmt_count_pct
+from tlf.spec.model import DISPLAY_ROWS
+from tlf.tables.model import Column, PageSetup, Row, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tlf.spec.validate import OutputEntry, Study
+
+
+class _Cells:
+    """Lookup of formatted statistics by (analysis, column, parent, level, stat_name)."""
+
+    def __init__(self, ard: pd.DataFrame) -> None:
+        self.fmt: dict[tuple, str] = {}
+        self.val: dict[tuple, float] = {}
+        self.levels: dict[str, dict[tuple[str, str], int]] = {}  # analysis -> (parent, level) -> order
+        for a, c, p, lv, s, v, f, o in zip(ard["analysis"], ard["column"], ard["parent"], ard["level"],
+                                           ard["stat_name"], ard["stat"], ard["stat_fmt"], ard["order"], strict=True):
+            self.fmt[(a, c, p, lv, s)] = f
+            self.val[(a, c, p, lv, s)] = v
+            self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
+
+    def has(self, a: str, c: str) -> bool:
+        return any(k[0] == a and k[1] == c for k in self.fmt)
+
+    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
+        n = self.fmt.get((a, c, parent, level, "n"))
+        if n is None:
+            return ""
+        p = self.fmt.get((a, c, parent, level, "p"), "")
+        return fmt_count_pct(n, p, self.val.get((a, c, parent, level, "n")), shell=shell)
+
+    def template(self, a: str, c: str, template: str) -> str:
+        out = template
+        for key, text in self.fmt.items():
+            if key[0] == a and key[1] == c and "{" + key[4] + "}" in out:
+                out = out.replace("{" + key[4] + "}", text)
+        return out
+
+
+def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+                 context: dict | None = None, shell: bool = False) -> Table:
+    """The formatted Table of one output from its (formatted) ARD."""
+    from tlf.format.text import render_text
+
+    spec = entry.spec
+    cols = study.columns_for(entry)
+    cells = _Cells(ard)
+    big_n = {c: f for (a, c, _p, _lv, s), f in cells.fmt.items() if a == "_N" and s == "N"}
+    columns = tuple(
+        Column(id=c.id, label=c.label, n_label=f"(N={big_n.get(c.id, 'xx' if shell else '0')})",
+               spanner=c.spanner, width=c.width)
+        for c in cols
+    )
+    rows: list[Row] = []
+    col_ids = [c.id for c in cols]
+    periods = {c.id: c.period for c in cols}
+    for a in spec.analyses:
+        if a.blank_before and rows:
+            rows.append(Row("", ("",) * len(cols), kind="blank"))
+        rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+    ctx = dict(context or {})
+    titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
+    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes)]
+    page = spec.page or study.spec.page
+    pop = study.spec.populations[spec.population].label
+    return Table(
+        output_id=spec.id, number=spec.number, titles=titles, columns=columns, rows=tuple(rows),
+        population=pop, subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
+        stub_header=spec.stub_header, stub_width=spec.stub_width, footnotes=tuple(foot),
+        provenance=provenance,
+        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
+                       font_size=page.font_size),
+    )
+
+
+def _inactive(a, col: str, periods: dict) -> bool:
+    return a.periods is not None and periods[col] not in a.periods
+
+
+def _count_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+    vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, shell=shell) for c in cols)
+    return [Row(a.label, vals, indent=a.indent, group=a.id)]
+
+
+def _levels_in_order(cells: _Cells, a_id: str) -> list[tuple[str, str]]:
+    levels = cells.levels.get(a_id, {})
+    return sorted(levels, key=lambda k: levels[k])
+
+
+def _categorical_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+    rows = []
+    indent = a.indent
+    if a.label:
+        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
+        indent += 1
+    for parent, level in _levels_in_order(cells, a.id):
+        vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
+                     for c in cols)
+        rows.append(Row(level, vals, indent=indent, group=a.id))
+    return rows
+
+
+def _continuous_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+    def line(name: str) -> tuple[str, ...]:
+        template = DISPLAY_ROWS[name][1]
+        return tuple(a.na_text if _inactive(a, c, periods) else
+                     (cells.template(a.id, c, template) if cells.has(a.id, c) else "") for c in cols)
+
+    if len(a.rows) == 1 and a.label:
+        return [Row(a.label, line(a.rows[0]), indent=a.indent, group=a.id)]
+    rows = []
+    indent = a.indent
+    if a.label:
+        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
+        indent += 1
+    rows += [Row(DISPLAY_ROWS[r][0], line(r), indent=indent, group=a.id) for r in a.rows]
+    return rows
+
+
+def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+    rows = []
+    indent = a.indent
+    if a.label:
+        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
+        indent += 1
+    for parent, level in _levels_in_order(cells, a.id):
+        nested = bool(parent) and parent != level
+        vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
+                     for c in cols)
+        group = f"{a.id}:{parent}" if parent else a.id
+        rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group))
+    return rows
+
+
+_ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
+         "terms": _terms_rows}
