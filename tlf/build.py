@@ -140,9 +140,6 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str) -> tuple[Path, ...]:
-    from tlf.render.docx import render_docx
-    from tlf.render.xlsx import render_xlsx
-
     datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
                       | {study.spec.data.subject_dataset})
     provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
@@ -160,9 +157,13 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         written["ard"] = tmp / targets["ard"].name
         ard.to_csv(written["ard"], index=False)
         if "docx" in formats:
+            from tlf.render.docx import render_docx
+
             written["docx"] = tmp / targets["docx"].name
             render_docx(table, written["docx"])
         if "xlsx" in formats:
+            from tlf.render.xlsx import render_xlsx
+
             written["xlsx"] = tmp / targets["xlsx"].name
             render_xlsx(table, written["xlsx"], ard)
         for key, src in written.items():

@@ -37,18 +37,32 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("example", help="write the synthetic data of example study A")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
+
+    for module in COMMAND_MODULES:
+        import importlib
+
+        mod = importlib.import_module(module)  # must import nothing heavy at module level
+        for name, (add, run) in mod.COMMANDS.items():
+            add(sub)
+            _HANDLERS[name] = run
     return p
 
 
+# Modules that add subcommands: each defines COMMANDS = {name: (add_parser(subparsers), run(args) -> int)}
+# and imports nothing heavy at module level.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.version:
         from tlf.build import tlf_version
 
         print(f"tlf {tlf_version()}")
         return 0
     if not args.command:
-        _parser().print_help()
+        parser.print_help()
         return 2
     from tlf.errors import TlfError
 
@@ -138,7 +152,7 @@ def _cmd_example(args) -> int:
     return 0
 
 
-_HANDLERS = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example}
+_HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -100,9 +100,33 @@ class ErrorGroup(TlfError):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """' (did you mean 'x'?)' for the closest choice, or ''. Closest by edit distance counting a swap
+    of two neighbouring letters as one edit (typos), then by difflib similarity."""
+    word = str(word)
+    cands = [str(c) for c in choices]
+    close = set(difflib.get_close_matches(word, cands, n=5, cutoff=0.6))
+    close |= {c for c in cands if _osa(word.lower(), c.lower()) <= max(1, len(word) // 4)}
+    if not close:
+        return ""
+    best = min(close, key=lambda c: (_osa(word.lower(), c.lower()),
+                                     -difflib.SequenceMatcher(None, word, c).ratio(), c))
+    return f" (did you mean '{best}'?)"
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
 
 
 def raise_all(errors: list[TlfError]) -> None:

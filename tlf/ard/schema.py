@@ -57,3 +57,21 @@ def check_ard(frame: pd.DataFrame) -> None:
     if dup.any():
         first = frame.loc[dup, list(ARD_KEY)].iloc[0].to_dict()
         raise TlfError(f"duplicate statistic in results dataset: {first}", code="ARD002")
+
+
+def read_ard(path) -> pd.DataFrame:
+    """Read an ARD written by tlf (CSV or Parquet) with its column types restored and checked."""
+    import pandas as pd
+
+    from tlf.errors import DataError
+
+    path = str(path)
+    try:
+        if path.endswith(".parquet"):
+            frame = pd.read_parquet(path)
+        else:
+            text_cols = {c: str for c in ARD_COLUMNS if c not in _DTYPES}
+            frame = pd.read_csv(path, dtype=text_cols, keep_default_na=False, na_values={"stat": [""]})
+    except (OSError, ValueError) as e:
+        raise DataError(f"cannot read results dataset {path}: {e}", code="ARD003") from None
+    return make_ard(frame.to_dict("records"))

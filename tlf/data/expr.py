@@ -142,7 +142,8 @@ def _call(name: str, v: Any) -> Any:
 
     if name in ("missing", "present"):
         if isinstance(v, pd.Series):
-            m = v.isna() | (v.astype(str).str.strip() == "") if v.dtype == object else v.isna()
+            text = not pd.api.types.is_numeric_dtype(v)
+            m = (v.isna() | (v.astype(str).str.strip() == "")) if text else v.isna()
         else:
             m = v is None or v == ""
         return m if name == "missing" else ~m
@@ -160,9 +161,11 @@ def _compare(op: ast.cmpop, a: Any, b: Any, text: str) -> Any:
             raise ExprError(f"'in' needs a list of values, e.g. X in ('A', 'B') ({text!r})")
         r = a.isin(b) if isinstance(a, pd.Series) else a in b
         return ~r if isinstance(op, ast.NotIn) else r
-    fn = {ast.Eq: "__eq__", ast.NotEq: "__ne__", ast.Lt: "__lt__", ast.LtE: "__le__",
-          ast.Gt: "__gt__", ast.GtE: "__ge__"}[type(op)]
-    return getattr(a, fn)(b)
+    import operator
+
+    fn = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+          ast.Gt: operator.gt, ast.GtE: operator.ge}[type(op)]
+    return fn(a, b)
 
 
 def _check_types(a: Any, b: Any, text: str) -> None:

@@ -238,6 +238,8 @@ def _step(tp: Any, seg: Any) -> Any:
         return None
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         f = tp.model_fields.get(seg)
+        if f is None and "type" in tp.model_fields and seg in get_args(tp.model_fields["type"].annotation):
+            return tp  # the discriminator tag of a one-member union
         return f.annotation if f else None
     if origin is list and isinstance(seg, int):
         return get_args(tp)[0]

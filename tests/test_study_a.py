@@ -1,0 +1,175 @@
+"""Study A end to end: `tlf build all` output read back from XLSX and DOCX equals the publication.
+
+The expected values below are typed from ../shared/study/cc220-sle-001.md (Table 1 and Table 2 of
+the publication), not copied from tlf's output.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tlf.build import build
+
+REPO = Path(__file__).resolve().parents[1]
+COLS = 7  # PBO, QOD03, QD03, ALT0603, QD06, ATEP 0.3 QD, ATEP ALTN
+
+TABLE1 = [
+    ("Completed", "7 (88) | 6 (75) | 7 (88) | 7 (78) | 6 (67) | 6 (67) | 1 (13)"),
+    ("Discontinued", "1 (13) | 2 (25) | 1 (13) | 2 (22) | 3 (33) | 3 (33) | 7 (88)"),
+    ("Adverse event", "1 (13) | 0 | 0 | 2 (22) | 3 (33) | 1 (11) | 4 (50)"),
+    ("Withdrawal by patient", "0 | 1 (13) | 0 | 0 | 0 | 1 (11) | 1 (13)"),
+    ("Lack of efficacy", "0 | 0 | 0 | 0 | 0 | 0 | 0"),
+    ("Lost to follow-up", "0 | 1 (13) | 0 | 0 | 0 | 0 | 2 (25)"),
+    ("Other", "0 | 0 | 1 (13) | 0 | 0 | 1 (11) | 0"),
+    ("Continued to part 2", "3 (38) | 2 (25) | 5 (63) | 3 (33) | 4 (44) | NA | NA"),
+    ("Age, years", "44.8 (6.6) | 46.0 (8.6) | 48.0 (10.9) | 49.8 (13.1) | 47.2 (13.6) | 51.2 (10.2) | 47.1 (13.7)"),
+    ("Female", "7 (88) | 8 (100) | 7 (88) | 8 (89) | 9 (100) | 8 (89) | 8 (100)"),
+    ("White", "5 (63) | 6 (75) | 4 (50) | 7 (78) | 5 (56) | 4 (44) | 6 (75)"),
+    ("Black or African American", "2 (25) | 2 (25) | 4 (50) | 1 (11) | 4 (44) | 5 (56) | 1 (13)"),
+    ("Other", "1 (13) | 0 | 0 | 1 (11) | 0 | 0 | 1 (13)"),
+    ("Weight, kg", "82.0 (13.2) | 78.5 (13.7) | 96.3 (26.1) | 74.3 (14.8) | 76.5 (21.5) | 87.5 (9.4) | 67.5 (11.8)"),
+    ("Duration of SLE, years", "13.3 (10.0) | 7.9 (9.7) | 9.8 (9.2) | 8.2 (4.3) | 10.5 (8.3) | 8.9 (9.0) | 12.2 (8.3)"),
+    ("CLASI score", "4.3 (5.9) | 17.6 (12.9) | 6.3 (9.1) | 8.4 (8.6) | 12.4 (16.5) | 7.2 (9.0) | 12.3 (10.1)"),
+    (">= 1 tender joint", "6 (75) | 6 (75) | 7 (88) | 8 (89) | 6 (67) | 7 (78) | 3 (38)"),
+    (">= 1 swollen joint", "5 (63) | 5 (63) | 6 (75) | 8 (89) | 4 (44) | 6 (67) | 2 (25)"),
+    ("hSS score", "6.8 (1.8) | 8.4 (4.1) | 5.5 (2.1) | 6.7 (3.2) | 5.7 (1.9) | 4.9 (2.9) | 6.3 (2.1)"),
+    ("PGA score", "0.95 (0.52) | 1.50 (0.65) | 1.50 (0.61) | 1.22 (0.35) | 1.40 (0.60) | 1.17 (0.78) | 1.08 (0.62)"),
+]
+TABLE1_N = ["8", "8", "8", "9", "9", "9", "8"]
+
+TABLE2 = [
+    ("Any TEAE", "5 (62.5) | 7 (87.5) | 7 (87.5) | 8 (88.9) | 8 (88.9) | 9 (100) | 7 (87.5)"),
+    ("Any treatment-related TEAE", "1 (12.5) | 2 (25.0) | 2 (25.0) | 4 (44.4) | 6 (66.7) | 2 (22.2) | 5 (62.5)"),
+    ("Severe TEAE", "1 (12.5) | 0 | 0 | 1 (11.1) | 2 (22.2) | 0 | 5 (62.5)"),
+    ("Serious TEAE", "2 (25.0) | 0 | 0 | 1 (11.1) | 1 (11.1) | 0 | 4 (50.0)"),
+    ("Any serious treatment-related TEAE", "0 | 0 | 0 | 0 | 1 (11.1) | 0 | 0"),
+    ("TEAEs leading to drug withdrawal", "1 (12.5) | 0 | 0 | 2 (22.2) | 3 (33.3) | 1 (11.1) | 4 (50.0)"),
+    ("TEAEs leading to death", "0 | 0 | 0 | 0 | 0 | 0 | 0"),
+    ("Upper respiratory tract infection", "1 (12.5) | 1 (12.5) | 1 (12.5) | 1 (11.1) | 1 (11.1) | 4 (44.4) | 3 (37.5)"),
+    ("Diarrhoea", "1 (12.5) | 1 (12.5) | 1 (12.5) | 2 (22.2) | 2 (22.2) | 1 (11.1) | 3 (37.5)"),
+    ("Nausea", "1 (12.5) | 1 (12.5) | 3 (37.5) | 3 (33.3) | 0 | 2 (22.2) | 0"),
+    ("Bronchitis", "0 | 0 | 2 (25.0) | 0 | 0 | 3 (33.3) | 3 (37.5)"),
+    ("Urinary tract infection", "0 | 1 (12.5) | 0 | 1 (11.1) | 0 | 2 (22.2) | 2 (25.0)"),
+    ("Neutropenia", "0 | 0 | 0 | 1 (11.1) | 2 (22.2) | 1 (11.1) | 1 (12.5)"),
+    ("Pneumonia", "0 | 0 | 0 | 2 (22.2) | 1 (11.1) | 1 (11.1) | 1 (12.5)"),
+    ("Cough", "0 | 0 | 0 | 1 (11.1) | 1 (11.1) | 0 | 2 (25.0)"),
+    ("Nasopharyngitis", "1 (12.5) | 0 | 0 | 0 | 1 (11.1) | 2 (22.2) | 0"),
+    ("Pain in extremity", "0 | 1 (12.5) | 0 | 0 | 1 (11.1) | 2 (22.2) | 0"),
+    ("Vitamin D deficiency", "0 | 0 | 1 (12.5) | 2 (22.2) | 1 (11.1) | 0 | 0"),
+    ("Vomiting", "1 (12.5) | 0 | 1 (12.5) | 1 (11.1) | 1 (11.1) | 0 | 0"),
+    ("Maculopapular rash", "0 | 1 (12.5) | 0 | 1 (11.1) | 1 (11.1) | 0 | 0"),
+    ("Musculoskeletal pain", "0 | 0 | 0 | 0 | 0 | 1 (11.1) | 2 (25.0)"),
+    ("Osteoarthritis", "0 | 0 | 0 | 1 (11.1) | 0 | 2 (22.2) | 0"),
+    ("Sinusitis", "0 | 0 | 0 | 0 | 0 | 2 (22.2) | 1 (12.5)"),
+]
+TABLE2_N = ["8", "8", "8", "9", "9", "9", "8"]
+
+
+def expected(rows):
+    return [(label, [c.strip() for c in cells.split("|")]) for label, cells in rows]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("study_a")
+    report = build(REPO / "specs", out, ["all"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    return out
+
+
+def data_rows(rows):
+    """(label, cells) of rows that carry values: group labels and blank rows are skipped."""
+    return [(label.strip(), cells) for label, cells in rows if any(c.strip() for c in cells)]
+
+
+def xlsx_rows(path: Path):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).worksheets[0]
+    rows = [[("" if c.value is None else str(c.value)) for c in r] for r in ws.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if any("(N=" in c for c in r))
+    n_row = rows[header_at]
+    body = []
+    for r in rows[header_at + 1:]:
+        cells = r[1:1 + COLS]
+        if not r[0] and not any(cells):
+            if body:
+                break  # the blank line before the footnotes
+            continue
+        body.append((r[0], cells))
+    return n_row, body
+
+
+def docx_rows(path: Path):
+    import docx
+
+    doc = docx.Document(str(path))
+    body, headers = [], []
+    for t in doc.tables:
+        for row in t.rows:
+            texts = [c.text for c in row.cells]
+            if any("(N=" in x for x in texts):
+                headers.append(texts)
+            elif len(texts) == COLS + 1 and not (headers and texts == headers[-1]):
+                if any("Dose escalation" in x for x in texts):
+                    continue
+                body.append((texts[0], texts[1:]))
+    return headers, body
+
+
+@pytest.mark.parametrize(("output_id", "table", "ns"), [("t-14-1-1", TABLE1, TABLE1_N),
+                                                        ("t-14-3-1", TABLE2, TABLE2_N)])
+def test_xlsx_matches_publication(built, output_id, table, ns):
+    n_row, body = xlsx_rows(built / f"{output_id}.xlsx")
+    assert [c.split("(N=")[1].rstrip(")") for c in n_row if "(N=" in c] == ns
+    assert data_rows(body) == expected(table)
+
+
+@pytest.mark.parametrize(("output_id", "table", "ns"), [("t-14-1-1", TABLE1, TABLE1_N),
+                                                        ("t-14-3-1", TABLE2, TABLE2_N)])
+def test_docx_matches_publication(built, output_id, table, ns):
+    headers, body = docx_rows(built / f"{output_id}.docx")
+    assert headers, "no header row with (N=..)"
+    assert [c.split("(N=")[1].split(")")[0] for c in headers[0] if "(N=" in c] == ns
+    assert data_rows(body) == expected(table)
+
+
+def test_docx_has_titles_footnotes_and_page_fields(built):
+    import docx
+
+    doc = docx.Document(str(built / "t-14-3-1.docx"))
+    sec = doc.sections[0]
+    header = " ".join(p.text for p in sec.header.paragraphs)
+    assert "Table 14.3.1" in header and "Safety Population" in header
+    footer_xml = sec.footer._element.xml
+    assert "NUMPAGES" in footer_xml and "PAGE" in footer_xml
+    assert "Source: ADAE, ADSL" in footer_xml
+    assert sec.page_width > sec.page_height  # landscape
+
+
+def test_ard_is_written_and_consistent(built):
+    from tlf.ard.schema import read_ard
+
+    ard = read_ard(built / "t-14-3-1.ard.csv")
+    n = ard[(ard.analysis == "any_teae") & (ard.column == "pbo") & (ard.stat_name == "n")]
+    assert n.stat.tolist() == [5.0]
+    p = ard[(ard.analysis == "any_teae") & (ard.column == "pbo") & (ard.stat_name == "p")]
+    assert p.stat.tolist() == [pytest.approx(5 / 8)]
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice / poppler not installed")
+def test_docx_converts_in_libreoffice(built, tmp_path):
+    for output_id, needle in (("t-14-1-1", "44.8 (6.6)"), ("t-14-3-1", "Upper respiratory tract infection")):
+        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(built / f"{output_id}.docx")], check=True, capture_output=True, timeout=180)
+        pdf = tmp_path / f"{output_id}.pdf"
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        assert output_id.replace("t-", "Table ").replace("-", ".") in text
+        assert needle in text
+        assert "Page 1 of" in text

@@ -1,0 +1,181 @@
+"""End-to-end builds of the mini study: numbers, bad data, and what is (not) left on disk."""
+
+import os
+import stat
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ADSL_CSV, STUDY_YAML, write_study
+from tlf.ard.schema import read_ard
+from tlf.build import build
+from tlf.cli import main
+from tlf.errors import DataError, OutputError, SpecError, TlfError
+
+
+def ard_of(out, output_id):
+    return read_ard(out / f"{output_id}.ard.csv")
+
+
+def stat(ard, analysis, column, stat_name, level=""):
+    sel = ard[(ard.analysis == analysis) & (ard.column == column) & (ard.stat_name == stat_name)
+              & (ard.level.astype(str) == level)]
+    assert len(sel) == 1, (analysis, column, stat_name, level)
+    return sel.iloc[0]
+
+
+def test_build_writes_ard_and_numbers_are_right(mini, tmp_path):
+    out = tmp_path / "out"
+    report = build(mini, out, ["all"], formats=())
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = ard_of(out, "t-demog")
+    # SAF = subjects with exposure: S-01..S-05 (S-06 has none); Drug A = S-01..03, Placebo = S-04, S-05
+    assert stat(ard, "_N", "a", "N").stat == 3 and stat(ard, "_N", "p", "N").stat == 2
+    assert stat(ard, "_N", "t", "N").stat == 5  # pooled column from a list of values
+    assert stat(ard, "age", "a", "mean").stat == pytest.approx((30 + 41 + 52) / 3)
+    assert stat(ard, "weight", "p", "n").stat == 1  # S-05 weight missing
+    assert stat(ard, "weight", "p", "sd").stat_fmt == "NE"  # SD of one value
+    assert stat(ard, "sex", "a", "n", "Female").stat == 2
+    assert stat(ard, "sex", "a", "p", "Female").stat_fmt == "66.7"
+    ae = ard_of(out, "t-ae")
+    # S-01 has two Headache records: counted once; S-05's rash is not treatment-emergent
+    assert stat(ae, "pt", "a", "n", "Headache").stat == 1
+    assert stat(ae, "any", "p", "n").stat == 1
+    assert "Rash" not in set(ae.level)
+
+
+def test_zero_subject_column_prints_zero(tmp_path):
+    study = STUDY_YAML + "    - {id: z, label: Nobody, var: TRT01A, value: Drug Z}\n"
+    specs = write_study(tmp_path, study=study)
+    out = tmp_path / "out"
+    report = build(specs, out, ["all"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = ard_of(out, "t-ae")
+    assert stat(ard, "_N", "z", "N").stat == 0
+    assert stat(ard, "any", "z", "n").stat_fmt == "0"
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "t-ae.xlsx")["t-ae"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("(N=0)" in t for t in texts)
+    assert "nan" not in " ".join(texts).lower()
+
+
+def test_duplicate_subject_ids(tmp_path):
+    specs = write_study(tmp_path, adsl=ADSL_CSV + "S-03,Drug A,Y,Y,Y,F,52,65.0,WHITE\n")
+    with pytest.raises(DataError) as e:
+        build(specs, tmp_path / "out", ["all"])
+    msg = str(e.value)
+    assert "adsl.USUBJID (USUBJID S-03)" in msg and "records 3, 7" in msg and "[DATA020]" in msg
+
+
+def test_missing_dataset_file(tmp_path):
+    specs = write_study(tmp_path)
+    (specs / "data" / "adae.csv").unlink()
+    report = build(specs, tmp_path / "out", ["t-ae"])
+    [res] = report.outputs
+    assert res.status == "failed" and "adae" in str(res.error) and "file not found" in str(res.error)
+
+
+def test_missing_variable_names_spec_key(tmp_path):
+    specs = write_study(tmp_path)
+    text = (specs / "t-demog.yaml").read_text().replace("var: WEIGHT", "var: WEIGHTBL")
+    (specs / "t-demog.yaml").write_text(text)
+    report = build(specs, tmp_path / "out", ["t-demog"], formats=())
+    err = report.outputs[0].error
+    assert isinstance(err, SpecError)
+    assert "t-demog.yaml:9:" in str(err) and "analyses[1].var" in str(err)
+    assert "variable 'WEIGHTBL' not found in dataset adsl (did you mean 'WEIGHT'?)" in str(err)
+
+
+def test_bad_where_names_spec_key(tmp_path):
+    specs = write_study(tmp_path)
+    text = (specs / "t-ae.yaml").read_text().replace("where: \"TRTEMFL == 'Y'\"}", "where: \"TRTEMF == 'Y'\"}", 1)
+    (specs / "t-ae.yaml").write_text(text)
+    err = build(specs, tmp_path / "out", ["t-ae"], formats=()).outputs[0].error
+    assert "analyses[0].where" in str(err) and "did you mean 'TRTEMFL'" in str(err) and "adae" in str(err)
+
+
+def test_empty_population(tmp_path):
+    specs = write_study(tmp_path, study=STUDY_YAML.replace("EXDURD > 0", "EXDURD > 100"))
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    assert not report.ok
+    assert all("population SAF (Safety Population) has no subjects" in str(o.error) for o in report.outputs)
+
+
+def test_population_flag_disagreement_is_reported(tmp_path):
+    adsl = ADSL_CSV.replace("S-05,Placebo,Y,Y,Y", "S-05,Placebo,Y,N,Y")
+    specs = write_study(tmp_path, adsl=adsl)
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    assert any("population SAF disagrees with ADSL flag SAFFL: derived but SAFFL != 'Y': S-05" in w
+               for w in report.warnings)
+    assert main(["check", "--specs", str(specs)]) == 1
+
+
+def test_unknown_output_id(mini, tmp_path):
+    with pytest.raises(SpecError, match="no output with id 't-dmog' \\(did you mean 't-demog'\\?\\)"):
+        build(mini, tmp_path / "out", ["t-dmog"])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_output_dir(mini, tmp_path):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        with pytest.raises(OutputError, match="not writable"):
+            build(mini, out, ["all"])
+    finally:
+        out.chmod(stat.S_IRWXU)
+
+
+def test_unwritable_output_path(mini, tmp_path):
+    # a regular file where the output folder should be: unwritable even for root
+    blocker = tmp_path / "blocked"
+    blocker.write_text("user's file")
+    with pytest.raises(OutputError, match="not writable"):
+        build(mini, blocker / "out", ["all"])
+    assert blocker.read_text() == "user's file"
+
+
+def test_failure_leaves_no_partial_files(mini, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    import tlf.render.xlsx as xlsx
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx, "render_xlsx", boom)
+    report = build(mini, out, ["t-demog"])
+    assert not report.ok and "No space left" in str(report.outputs[0].error)
+    assert sorted(p.name for p in out.iterdir()) == []  # no docx, no ard, no temp folder, no manifest
+
+
+def test_user_file_is_not_overwritten(mini, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t-demog.docx").write_text("my own notes")
+    report = build(mini, out, ["t-demog"])
+    assert "was not written by tlf" in str(report.outputs[0].error)
+    assert (out / "t-demog.docx").read_text() == "my own notes"
+    # a second build over tlf's own files is fine; a hand-edited output is protected
+    assert build(mini, out, ["t-ae"]).ok
+    assert build(mini, out, ["t-ae"]).ok
+    (out / "t-ae.ard.csv").write_text("edited")
+    assert "changed since tlf wrote it" in str(build(mini, out, ["t-ae"]).outputs[0].error)
+    assert build(mini, out, ["t-ae"], force=True).ok
+
+
+def test_cli_exit_codes(mini, tmp_path, capsys):
+    assert main(["build", "all", "--specs", str(mini), "--out", str(tmp_path / "o")]) == 0
+    assert main(["build", "nope", "--specs", str(mini), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "error: no output with id 'nope'" in err
+    assert main(["list", "--specs", str(tmp_path / "missing")]) == 2
+    assert main(["check", "--specs", str(mini)]) == 0
+
+
+def test_every_error_is_a_tlf_error(mini, tmp_path):
+    (mini / "study.yaml").write_text("study: [")
+    with pytest.raises(TlfError):
+        build(mini, tmp_path / "out", ["all"])

@@ -1,0 +1,53 @@
+"""The where-expression language: what it computes, and that it never runs code."""
+
+import pandas as pd
+import pytest
+
+from tlf.data.expr import ExprError, evaluate, parse, substitute_period
+
+FRAME = pd.DataFrame({"AGE": [30.0, 65.0, float("nan")], "SEX": ["F", "M", ""], "X": ["A", "B", "C"]})
+
+
+def ev(text):
+    return list(evaluate(parse(text), FRAME))
+
+
+def test_comparisons_and_logic():
+    assert ev("AGE >= 65") == [False, True, False]  # missing compares as False
+    assert ev("SEX == 'F' or AGE > 60") == [True, True, False]
+    assert ev("not SEX == 'F'") == [False, True, True]
+    assert ev("X in ('A', 'C')") == [True, False, True]
+    assert ev("X not in ['A']") == [False, True, True]
+    assert ev("missing(SEX)") == [False, False, True]
+    assert ev("present(AGE) and AGE / 5 == 6") == [True, False, False]
+    assert ev("18 <= AGE <= 64") == [True, False, False]
+
+
+@pytest.mark.parametrize("text", [
+    "__import__('os').system('echo pwned')",
+    "AGE.__class__",
+    "open('/etc/passwd')",
+    "[x for x in AGE]",
+    "lambda: 1",
+    "FRAME['AGE']",
+])
+def test_code_is_rejected(text):
+    with pytest.raises(ExprError):
+        ev(text)
+
+
+def test_unknown_variable_suggests():
+    with pytest.raises(ExprError, match="did you mean 'AGE'"):
+        ev("AGF > 1")
+
+
+def test_type_mismatch_is_reported():
+    with pytest.raises(ExprError, match="compares text with number"):
+        ev("SEX > 3")
+
+
+def test_period_templates():
+    assert substitute_period("EOP{pp}STT", 2) == "EOP02STT"
+    assert substitute_period("TRT{p}A", 1) == "TRT1A"
+    with pytest.raises(ExprError):
+        substitute_period("EOP{pp}STT", None)

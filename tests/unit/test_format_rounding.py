@@ -1,0 +1,90 @@
+"""Rounding and number formatting against independent decimal arithmetic and the conventions' examples."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tlf.format.numbers import fmt_count_pct, fmt_number, fmt_pct, fmt_pvalue, mask
+from tlf.format.rounding import format_fixed, format_sig, round_half_away
+
+
+@pytest.mark.parametrize(("x", "d", "expected"), [
+    (2.675, 2, 2.68),     # the float is 2.67499999...; SAS prints 2.68 (conventions.md)
+    (2.5, 0, 3.0),        # Python's round() gives 2
+    (12.5, 0, 13.0),
+    (-0.25, 1, -0.3),
+    (0.125, 2, 0.13),
+    (62.5, 0, 63.0),      # 5/8 of Table 1
+    (1.005, 2, 1.01),
+    (-2.5, 0, -3.0),
+])
+def test_half_away_from_zero(x, d, expected):
+    assert round_half_away(x, d) == expected
+
+
+def test_python_round_is_wrong_here():
+    # the reason the function exists: these are the cases where round() disagrees
+    assert round(2.5) == 2 and round_half_away(2.5, 0) == 3
+    assert round(2.675, 2) == 2.67 and round_half_away(2.675, 2) == 2.68
+
+
+def test_computed_halves_round_up():
+    # 44.85 computed as a mean comes out as 44.849999999999994
+    x = sum([44.7, 45.0]) / 2
+    assert format_fixed(x, 1) == "44.9"
+    assert format_fixed(100 * 1 / 8, 0) == "13"
+
+
+def test_no_negative_zero():
+    assert format_fixed(-0.04, 1) == "0.0"
+    assert format_fixed(-0.0, 2) == "0.00"
+    assert fmt_number(-0.001, 1) == "0.0"
+
+
+@given(st.integers(min_value=-10**7, max_value=10**7), st.integers(min_value=0, max_value=3))
+def test_matches_decimal_on_exact_decimal_inputs(k, d):
+    # values with d+1 decimals written exactly as text: the reference is Decimal ROUND_HALF_UP on the text
+    text = f"{Decimal(k).scaleb(-(d + 1)):f}"
+    ref = Decimal(text).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+    got = format_fixed(float(text), d)
+    assert Decimal(got) == ref
+    assert not got.startswith("-") or Decimal(got) != 0
+
+
+def test_percent_rules():
+    assert fmt_pct(1 / 8, 0) == "13"
+    assert fmt_pct(5 / 8, 0) == "63"
+    assert fmt_pct(1.0, 1) == "100"      # never "100.0"
+    assert fmt_pct(1 / 9, 1) == "11.1"
+    assert fmt_pct(0.0004, 1) == "<0.1"  # a non-zero never prints as 0.0
+    assert fmt_pct(0.004, 0) == "<1"
+    assert fmt_pct(float("nan"), 1) == ""
+
+
+def test_count_pct():
+    assert fmt_count_pct("1", "13", 1) == "1 (13)"
+    assert fmt_count_pct("9", "100", 9) == "9 (100)"
+    assert fmt_count_pct("0", "0.0", 0) == "0"
+
+
+def test_pvalues():
+    assert fmt_pvalue(0.0004) == "<0.001"
+    assert fmt_pvalue(0.9996) == ">0.999"
+    assert fmt_pvalue(0.0455) == "0.046"
+    assert fmt_pvalue(float("nan")) == "NE"
+
+
+def test_missing_and_shell():
+    assert fmt_number(float("nan"), 1) == "NE"
+    assert fmt_number(float("nan"), 1, missing="-") == "-"
+    assert mask(1) == "xx.x" and mask(0) == "xx" and mask(2) == "xx.xx"
+    assert fmt_number(3.14, 2, shell=True) == "xx.xx"
+
+
+def test_significant_figures():
+    assert format_sig(1234.5, 3) == "1230"
+    assert format_sig(0.012345, 3) == "0.0123"
+    assert format_sig(2.675, 3) == "2.68"
+    assert format_sig(12.25, 3) == "12.3"
