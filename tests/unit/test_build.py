@@ -1,9 +1,8 @@
 """End-to-end builds of the mini study: numbers, bad data, and what is (not) left on disk."""
 
 import os
-import stat
+import stat as st_mode
 
-import pandas as pd
 import pytest
 
 from tests.conftest import ADSL_CSV, STUDY_YAML, write_study
@@ -121,12 +120,12 @@ def test_unknown_output_id(mini, tmp_path):
 def test_read_only_output_dir(mini, tmp_path):
     out = tmp_path / "ro"
     out.mkdir()
-    out.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    out.chmod(st_mode.S_IRUSR | st_mode.S_IXUSR)
     try:
         with pytest.raises(OutputError, match="not writable"):
             build(mini, out, ["all"])
     finally:
-        out.chmod(stat.S_IRWXU)
+        out.chmod(st_mode.S_IRWXU)
 
 
 def test_unwritable_output_path(mini, tmp_path):
