@@ -28,6 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     b.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
     b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
+    b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
+                   "no data is read")
+
+    sh = sub.add_parser("shells", help="build every output as a shell (alias of `tlf build all --shell`)")
+    common(sh, data=False)
+    sh.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    sh.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
+    sh.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
 
     ls = sub.add_parser("list", help="list the outputs the specs define")
     common(ls, data=False)
@@ -92,7 +100,8 @@ def _cmd_build(args) -> int:
     if bad:
         print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(FORMATS)}", file=sys.stderr)
         return 2
-    report = build(args.specs, args.out, args.ids, data_dir=args.data, formats=formats, force=args.force,
+    report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
+                   force=args.force, shell=getattr(args, "shell", False),
                    progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -105,6 +114,12 @@ def _cmd_build(args) -> int:
     built = sum(o.status == "built" for o in report.outputs)
     print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}")
     return 0 if report.ok else 2
+
+
+def _cmd_shells(args) -> int:
+    args.ids = ["all"]
+    args.shell = True
+    return _cmd_build(args)
 
 
 def _cmd_list(args) -> int:
@@ -152,7 +167,8 @@ def _cmd_example(args) -> int:
     return 0
 
 
-_HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example}
+_HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
+                   "shells": _cmd_shells}
 
 if __name__ == "__main__":
     sys.exit(main())
