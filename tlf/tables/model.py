@@ -106,6 +106,7 @@ class Table:
     provenance: str = ""
     page: PageSetup = field(default_factory=PageSetup)
     kind: str = "table"  # "table" | "listing"
+    repeat_keys: int = 0  # listings: leading key columns refilled on a page's first record
 
     def __post_init__(self) -> None:
         ncol = len(self.columns)
