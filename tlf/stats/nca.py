@@ -410,6 +410,9 @@ def nca_profile(time, conc, *, blq=None, lloq=None, dose: float | None = None,
     if np.isnan(t).any():
         raise DataError(f"{int(np.isnan(t).sum())} sample(s) without a time", variable=time_var, **where,
                         code="NCA011")
+    if np.isinf(t).any() or np.isinf(c).any():
+        var = time_var if np.isinf(t).any() else conc_var
+        raise DataError("infinite time or concentration", variable=var, **where, code="NCA015")
     neg = c < 0
     if neg.any():
         bad = ", ".join(f"{v:g} at time {w:g}" for v, w in zip(c[neg], t[neg], strict=True))
