@@ -152,7 +152,7 @@ def test_dataset_non_strict_reports_bad_profiles_as_ne():
 
 def test_dataset_dose_differing_within_a_profile():
     bad = [*GOOD[:-1], ("S-1", 1, 12, 1, 200)]
-    with pytest.raises(DataError, match=r"dose differs within one profile \(100, 200\)") as e:
+    with pytest.raises(DataError, match=r"dose differs within one profile \(from 100 to 200\)") as e:
         nca_dataset(frame(bad), profile=["DAY"], dose="DOSE")
     assert e.value.variable == "DOSE" and e.value.usubjid == "S-1"
 

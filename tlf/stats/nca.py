@@ -32,14 +32,17 @@ Conventions (each a default that `NcaOptions` can change):
   the pre-dose concentration at time 0 ("predose"); NE when there is no such sample.
 * Flags for unreliable estimates: adjusted R^2 < 0.8, AUCPEO > 20 %, lambda_z span < 2 half-lives.
 
-numpy is imported inside the functions so that importing this module stays light.
+Plain Python floats and lists, no numpy: a profile has a dozen samples, where numpy's per-call cost
+outweighs its speed (see benchmarks/bench_nca.py).
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -117,6 +120,10 @@ class NcaUnits:
         """What dose/AUC is multiplied by to give L/time (1.0 when the units are not convertible)."""
         return _volume_factor(self.conc, self.dose) or 1.0
 
+    def table(self) -> Mapping[str, str]:
+        """PPTESTCD -> unit, for every parameter and ratio (cached per NcaUnits)."""
+        return _unit_table(self)
+
     def of(self, kind: str) -> str:
         """The unit of a parameter kind (see PARAMETERS)."""
         t, c, d = self.time, self.conc, self.dose
@@ -142,6 +149,12 @@ class NcaUnits:
         return ""
 
 
+@lru_cache(maxsize=64)
+def _unit_table(units: NcaUnits) -> Mapping[str, str]:
+    return MappingProxyType({code: units.of(spec[2]) for code, spec in {**PARAMETERS, **RATIOS}.items()})
+
+
+@lru_cache(maxsize=64)
 def _volume_factor(conc: str, dose: str) -> float | None:
     parts = conc.replace(" ", "").split("/")
     if len(parts) != 2:
@@ -279,10 +292,12 @@ class NcaResult:
         """ADPP-like rows: USUBJID, the profile keys, PPTESTCD, PPTEST, PPSTRESN, PPSTRESU, PPSTAT,
         PPREASND, the profile's flags (R2ADJFL, AUCPEOFL, SPANFL: "Y" or "") and UNRELFL ("Y" when this
         parameter rests on a flagged estimate)."""
-        return [_row(usubjid, keys or {}, code, PARAMETERS[code], self.value(code), self.reason(code),
-                     self.options.units, self._flags(code)) for code in self.codes]
+        units = self.options.units.table()
+        return [_row(usubjid, keys or {}, code, PARAMETERS[code][1], self.value(code), self.reason(code),
+                     units[code], self.flags(code)) for code in self.codes]
 
-    def _flags(self, code: str) -> tuple[str, str, str, str]:
+    def flags(self, code: str) -> tuple[str, str, str, str]:
+        """("Y" or "") for R2ADJFL, AUCPEOFL, SPANFL and UNRELFL of this parameter's row."""
         y = ("", "Y")
         return y[self.r2adj_flag], y[self.aucpeo_flag], y[self.span_flag], y[self.unreliable(code)]
 
@@ -300,19 +315,18 @@ class AccumulationRatios:
         return getattr(self, RATIOS[code][0])
 
     def to_adpp(self, usubjid: str = "", keys: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [_row(usubjid, keys or {}, code, RATIOS[code], self.value(code), self.reasons.get(code, ""),
-                     NcaUnits(), ("", "", "", "")) for code in RATIOS]
+        return [_row(usubjid, keys or {}, code, RATIOS[code][1], self.value(code), self.reasons.get(code, ""),
+                     "", ("", "", "", "")) for code in RATIOS]
 
 
 ADPP_COLUMNS = ("USUBJID", "PPTESTCD", "PPTEST", "PPSTRESN", "PPSTRESU", "PPSTAT", "PPREASND",
                 "R2ADJFL", "AUCPEOFL", "SPANFL", "UNRELFL")
 
 
-def _row(usubjid, keys, code, spec, value, reason, units, flags) -> dict[str, Any]:
+def _row(usubjid, keys, code, name, value, reason, unit, flags) -> dict[str, Any]:
     ne = not math.isfinite(value)
-    return {"USUBJID": usubjid, **keys, "PPTESTCD": code, "PPTEST": spec[1], "PPSTRESN": value,
-            "PPSTRESU": units.of(spec[2]), "PPSTAT": "NOT DONE" if ne else "",
-            "PPREASND": (reason or "not estimable") if ne else "",
+    return {"USUBJID": usubjid, **keys, "PPTESTCD": code, "PPTEST": name, "PPSTRESN": value,
+            "PPSTRESU": unit, "PPSTAT": "NOT DONE" if ne else "", "PPREASND": (reason or "not estimable") if ne else "",
             "R2ADJFL": flags[0], "AUCPEOFL": flags[1], "SPANFL": flags[2], "UNRELFL": flags[3]}
 
 
@@ -341,50 +355,61 @@ def not_estimable_result(reason: str, options: NcaOptions = DEFAULT_OPTIONS,
 
 
 # ----------------------------------------------------------------------------- AUC
-def segment_areas(t, c, method: str):
-    """Area of each segment [t_i, t_i+1] by the linear or linear-up/log-down trapezoid (numpy arrays)."""
-    import numpy as np
-
-    dt = np.diff(t)
-    c1, c2 = c[:-1], c[1:]
-    area = 0.5 * (c1 + c2) * dt
-    if method == "linlog":
-        down = (c2 < c1) & (c2 > 0)
-        if down.any():
-            a, b = c1[down], c2[down]
-            area[down] = (a - b) * dt[down] / np.log(a / b)
-    return area
+def segment_areas(t: list[float], c: list[float], method: str) -> list[float]:
+    """Area of each segment [t_i, t_i+1] by the linear or the linear-up/log-down trapezoid."""
+    log_down = method == "linlog"
+    out = []
+    for i in range(len(t) - 1):
+        c1, c2, dt = c[i], c[i + 1], t[i + 1] - t[i]
+        if log_down and 0 < c2 < c1:
+            out.append((c1 - c2) * dt / math.log(c1 / c2))
+        else:
+            out.append(0.5 * (c1 + c2) * dt)
+    return out
 
 
-def _partial(t1, c1, t2, c2, t, method):
-    """(concentration at t, area from t1 to t) inside the segment [t1, t2]."""
+def _partial(t1: float, c1: float, t2: float, c2: float, t: float, method: str) -> tuple[float, float]:
+    """(concentration at t, area from t1 to t) inside the segment [t1, t2], by the method's rule."""
     f = (t - t1) / (t2 - t1)
     if method == "linlog" and 0 < c2 < c1:
         ct = c1 * math.exp(math.log(c2 / c1) * f)
-        return ct, (c1 - ct) * (t - t1) / math.log(c1 / ct) if ct < c1 else 0.0
+        return ct, ((c1 - ct) * (t - t1) / math.log(c1 / ct) if ct < c1 else 0.0)
     ct = c1 + (c2 - c1) * f
     return ct, 0.5 * (c1 + ct) * (t - t1)
 
 
-def auc_to(t, c, areas, i_last: int, end: float, method: str, fit: LambdaZFit) -> tuple[float, str]:
+def auc_to(t: list[float], c: list[float], areas: list[float], i_last: int, end: float, method: str,
+           fit: LambdaZFit) -> tuple[float, str]:
     """AUC from t[0] to `end`: interpolated inside [t0, Tlast], extrapolated with lambda_z beyond
     Tlast. Returns (value, reason); t, c are the AUC arrays, areas their segments, i_last Tlast's index."""
-    import numpy as np
-
-    tl = float(t[i_last])
+    tl = t[i_last]
     if end <= tl:
-        j = int(np.searchsorted(t, end, side="right")) - 1  # t[j] <= end < t[j+1]
-        base = float(areas[:j].sum())
+        j = bisect_right(t, end) - 1  # t[j] <= end < t[j+1]
+        base = sum(areas[:j])
         if t[j] == end:
             return base, ""
-        return base + _partial(float(t[j]), float(c[j]), float(t[j + 1]), float(c[j + 1]), end, method)[1], ""
+        return base + _partial(t[j], c[j], t[j + 1], c[j + 1], end, method)[1], ""
     if not fit.estimable:
         return NAN, f"tau is after Tlast and lambda_z is not estimable ({fit.reason})"
-    cl = float(c[i_last])
-    return float(areas[:i_last].sum()) + cl / fit.lambda_z * -math.expm1(-fit.lambda_z * (end - tl)), ""
+    lz = fit.lambda_z
+    return sum(areas[:i_last]) + c[i_last] / lz * -math.expm1(-lz * (end - tl)), ""
 
 
 # ----------------------------------------------------------------------------- one profile
+def _floats(values) -> list[float]:
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    return [float(v) for v in values]
+
+
+def _bools(values, n: int) -> list[bool]:
+    if values is None:
+        return [False] * n
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    return [bool(v) for v in values]
+
+
 def nca_profile(time, conc, *, blq=None, lloq=None, dose: float | None = None,
                 options: NcaOptions = DEFAULT_OPTIONS, lz_exclude=None,
                 dataset: str = "", usubjid: str = "", time_var: str = "", conc_var: str = "") -> NcaResult:
@@ -394,108 +419,102 @@ def nca_profile(time, conc, *, blq=None, lloq=None, dose: float | None = None,
     lz_exclude: per-sample flags, True = never use for lambda_z. dataset, usubjid and the variable names
     only label error messages. Raises DataError for a missing time, duplicate times or a negative
     concentration."""
-    import numpy as np
-
-    t = np.asarray(time, dtype=float)
-    c = np.asarray(conc, dtype=float)
-    n = t.size
+    t, c = _floats(time), _floats(conc)
+    n = len(t)
     where = {"dataset": dataset, "usubjid": usubjid}
-    if c.size != n:
-        raise DataError(f"{n} times but {c.size} concentrations", **where, code="NCA010")
-    b = np.zeros(n, dtype=bool) if blq is None else np.asarray(blq, dtype=bool)
-    x = np.zeros(n, dtype=bool) if lz_exclude is None else np.asarray(lz_exclude, dtype=bool)
-    q = None if lloq is None else np.asarray(lloq, dtype=float)
+    if len(c) != n:
+        raise DataError(f"{n} times but {len(c)} concentrations", **where, code="NCA010")
+    b, x = _bools(blq, n), _bools(lz_exclude, n)
+    q = None if lloq is None else _floats(lloq)
     notes: list[str] = []
 
-    if np.isnan(t).any():
-        raise DataError(f"{int(np.isnan(t).sum())} sample(s) without a time", variable=time_var, **where,
-                        code="NCA011")
-    if np.isinf(t).any() or np.isinf(c).any():
-        var = time_var if np.isinf(t).any() else conc_var
+    no_time = sum(1 for v in t if v != v)
+    if no_time:
+        raise DataError(f"{no_time} sample(s) without a time", variable=time_var, **where, code="NCA011")
+    if any(math.isinf(v) for v in t) or any(math.isinf(v) for v in c):
+        var = time_var if any(math.isinf(v) for v in t) else conc_var
         raise DataError("infinite time or concentration", variable=var, **where, code="NCA015")
-    neg = c < 0
-    if neg.any():
-        bad = ", ".join(f"{v:g} at time {w:g}" for v, w in zip(c[neg], t[neg], strict=True))
+    neg = [(v, w) for v, w in zip(c, t, strict=True) if v < 0]
+    if neg:
+        bad = ", ".join(f"{v:g} at time {w:g}" for v, w in neg)
         raise DataError(f"negative concentration(s): {bad}", variable=conc_var, **where, code="NCA012")
-    if n > 1 and (np.diff(t) < 0).any():
-        o = np.argsort(t, kind="stable")
-        t, c, b, x = t[o], c[o], b[o], x[o]
-        q = q[o] if q is not None else None
+    if any(t[i + 1] < t[i] for i in range(n - 1)):
+        o = sorted(range(n), key=t.__getitem__)
+        t, c, b, x = [t[i] for i in o], [c[i] for i in o], [b[i] for i in o], [x[i] for i in o]
+        q = [q[i] for i in o] if q is not None else None
         notes.append("times were not in increasing order and were sorted")
-    if n > 1:
-        dup = np.diff(t) == 0
-        if dup.any():
-            times = ", ".join(f"{v:g}" for v in np.unique(t[1:][dup]))
-            raise DataError(f"more than one sample at time {times}", variable=time_var, **where, code="NCA013")
+    dup = sorted({t[i] for i in range(n - 1) if t[i + 1] == t[i]})
+    if dup:
+        raise DataError(f"more than one sample at time {', '.join(f'{v:g}' for v in dup)}", variable=time_var,
+                        **where, code="NCA013")
 
     # BLQ rules, then drop what is missing
-    nan = np.isnan(c)
-    nonmeas = b | (c == 0)
-    missing = nan & ~nonmeas
-    if missing.any():
-        notes.append(f"{int(missing.sum())} sample(s) without a concentration and not BLQ were dropped")
-    meas = ~nonmeas & ~missing
-    if not meas.any():
+    nonmeas = [bi or ci == 0 for bi, ci in zip(b, c, strict=True)]
+    meas = [i for i in range(n) if not nonmeas[i] and c[i] == c[i]]
+    n_missing = sum(1 for i in range(n) if not nonmeas[i] and c[i] != c[i])
+    if n_missing:
+        notes.append(f"{n_missing} sample(s) without a concentration and not BLQ were dropped")
+    if not meas:
         why = "no samples" if n == 0 else "no measurable concentration (all samples BLQ or missing)"
         return not_estimable_result(why, options, tuple(notes))
-    keep = ~missing
-    if nonmeas.any():
-        idx = np.flatnonzero(meas)
-        first, last = idx[0], idx[-1]
-        pos = np.arange(n)
-        c = c.copy()
-        for rule, part in ((options.blq_before, pos < first), (options.blq_between, (pos > first) & (pos < last)),
-                           (options.blq_after, pos > last)):
-            sel = nonmeas & part
-            if not sel.any():
+    first, last = meas[0], meas[-1]
+    rules = (options.blq_before, options.blq_between, options.blq_after)
+    tk, ck, xk = [], [], []
+    for i in range(n):
+        ci = c[i]
+        if nonmeas[i]:
+            rule = rules[0] if i < first else rules[2] if i > last else rules[1]
+            if rule == "missing":
                 continue
             if rule == "zero":
-                c[sel] = 0.0
-            elif rule == "missing":
-                keep &= ~sel
+                ci = 0.0
             else:
-                lq = q[sel] if q is not None else np.full(int(sel.sum()), NAN)
-                if np.isnan(lq).any():
+                lq = q[i] if q is not None else NAN
+                if lq != lq:
                     raise DataError("a BLQ sample has no LLOQ for the half-LLOQ rule", **where, code="NCA014")
-                c[sel] = lq / 2.0
-    t, c, x = t[keep], c[keep], x[keep]
+                ci = lq / 2.0
+        elif ci != ci:
+            continue
+        tk.append(t[i])
+        ck.append(ci)
+        xk.append(x[i])
 
     # pre-dose samples are set aside
-    pre = t < 0
     predose = NAN
-    if pre.any():
-        predose = float(c[pre][-1])
-        notes.append(f"{int(pre.sum())} pre-dose sample(s) (time < 0) not used in Cmax or AUC")
-        t, c, x = t[~pre], c[~pre], x[~pre]
-    if t.size == 0 or not (c > 0).any():
+    if tk[0] < 0:
+        k = bisect_left(tk, 0.0)
+        predose = ck[k - 1]
+        notes.append(f"{k} pre-dose sample(s) (time < 0) not used in Cmax or AUC")
+        tk, ck, xk = tk[k:], ck[k:], xk[k:]
+    if not tk or not any(v > 0 for v in ck):
         return not_estimable_result("no measurable concentration at or after the dose", options, tuple(notes))
-    return _parameters(t, c, x, predose, dose, options, notes)
+    return _parameters(tk, ck, xk, predose, dose, options, notes)
 
 
-def _parameters(t, c, x, predose, dose, o: NcaOptions, notes: list[str]) -> NcaResult:
-    import numpy as np
-
+def _parameters(t: list[float], c: list[float], x: list[bool], predose: float, dose: float | None,
+                o: NcaOptions, notes: list[str]) -> NcaResult:
     reasons: dict[str, str] = {}
     v: dict[str, float] = {}
-    i_max = int(np.argmax(c))
-    v["cmax"], v["tmax"] = float(c[i_max]), float(t[i_max])
-    pos = np.flatnonzero(c > 0)
-    i_last = int(pos[-1])
-    v["clast"], v["tlast"] = float(c[i_last]), float(t[i_last])
+    cmax = max(c)
+    i_max = c.index(cmax)
+    v["cmax"], v["tmax"] = cmax, t[i_max]
+    i_last = max(i for i in range(len(c)) if c[i] > 0)
+    v["clast"], v["tlast"] = c[i_last], t[i_last]
 
     # AUC arrays start at the dose
     ta, ca, shift = t, c, 0
     if t[0] > 0 and o.impute_start != "none":
-        if o.impute_start == "predose" and math.isfinite(predose):
+        if o.impute_start == "predose" and predose == predose:
             c0 = predose
         elif o.impute_start == "cmin":
-            c0 = float(c[t <= o.tau].min()) if o.tau is not None and (t <= o.tau).any() else float(c.min())
+            within = [ci for ti, ci in zip(t, c, strict=True) if o.tau is None or ti <= o.tau]
+            c0 = min(within) if within else min(c)
         else:
             c0 = 0.0
-        ta, ca, shift = np.concatenate(([0.0], t)), np.concatenate(([c0], c)), 1
+        ta, ca, shift = [0.0, *t], [c0, *c], 1
         notes.append(f"no sample at the dose: concentration {c0:g} used at time 0")
     areas = segment_areas(ta, ca, o.auc_method)
-    v["auclast"] = float(areas[:i_last + shift].sum())
+    v["auclast"] = sum(areas[:i_last + shift])
 
     fit = _lambda_z(t, c, x, i_max, o)
     if fit.estimable:
@@ -505,7 +524,7 @@ def _parameters(t, c, x, predose, dose, o: NcaOptions, notes: list[str]) -> NcaR
                  lamzul=fit.t_last, lamzspn=fit.span, r2=fit.r2, r2adj=fit.r2adj,
                  aucifo=v["auclast"] + extra)
         v["aucpeo"] = 100.0 * extra / v["aucifo"]
-        if not math.isfinite(fit.r2adj):
+        if fit.r2adj != fit.r2adj:
             reasons["R2ADJ"] = "adjusted R^2 needs 3 or more points"
     else:
         why = f"lambda_z not estimable: {fit.reason}"
@@ -525,8 +544,7 @@ def _parameters(t, c, x, predose, dose, o: NcaOptions, notes: list[str]) -> NcaR
         if why:
             reasons["CTROUGH"] = why
 
-    dose_ok = dose is not None and math.isfinite(dose) and dose > 0
-    if dose_ok:
+    if dose is not None and math.isfinite(dose) and dose > 0:
         f = o.units.volume_factor()
         if "aucifo" in v:
             v["clfo"] = dose / v["aucifo"] * f
@@ -540,44 +558,40 @@ def _parameters(t, c, x, predose, dose, o: NcaOptions, notes: list[str]) -> NcaR
         for code in ("CLFO", "VZFO", "CLFTAU", "VZFTAU"):
             reasons.setdefault(code, why)
 
-    r2adj_flag = fit.estimable and fit.r2adj < o.min_r2adj
-    span_flag = fit.estimable and fit.span < o.min_span
-    aucpeo_flag = math.isfinite(v.get("aucpeo", NAN)) and v["aucpeo"] > o.max_aucpeo
-    return NcaResult(**v, reasons=MappingProxyType(reasons), lambda_z_fit=fit, r2adj_flag=bool(r2adj_flag),
-                     aucpeo_flag=bool(aucpeo_flag), span_flag=bool(span_flag), notes=tuple(notes), options=o)
+    return NcaResult(**v, reasons=MappingProxyType(reasons), lambda_z_fit=fit,
+                     r2adj_flag=fit.estimable and fit.r2adj < o.min_r2adj,
+                     aucpeo_flag=v.get("aucpeo", NAN) > o.max_aucpeo,
+                     span_flag=fit.estimable and fit.span < o.min_span, notes=tuple(notes), options=o)
 
 
-def _lambda_z(t, c, x, i_max: int, o: NcaOptions) -> LambdaZFit:
-    import numpy as np
+def _near(a: float, times: tuple[float, ...], tol: float) -> bool:
+    return any(abs(a - w) <= tol for w in times)
 
+
+def _lambda_z(t: list[float], c: list[float], x: list[bool], i_max: int, o: NcaOptions) -> LambdaZFit:
+    tol = o.time_tolerance
     if o.lambda_z_times is not None:
-        want = np.asarray(o.lambda_z_times, dtype=float)
-        hit = np.abs(t[:, None] - want[None, :]) <= o.time_tolerance
-        missing = want[~hit.any(axis=0)]
-        if missing.size:
+        absent = [w for w in o.lambda_z_times if not _near(w, tuple(t), tol)]
+        if absent:
             return not_estimable("manual lambda_z time(s) not among the samples: "
-                                 + ", ".join(f"{w:g}" for w in missing), "manual")
-        sel = hit.any(axis=1)
-        return fit_points(t[sel], c[sel], min_points=o.lambda_z_min_points)
-    if i_max == t.size - 1:
+                                 + ", ".join(f"{w:g}" for w in absent), "manual")
+        sel = [i for i in range(len(t)) if _near(t[i], o.lambda_z_times, tol)]
+        return fit_points([t[i] for i in sel], [c[i] for i in sel], min_points=o.lambda_z_min_points)
+    if i_max == len(t) - 1:
         return not_estimable("Cmax is at the last sample: no points after Cmax")
     start = i_max if o.lambda_z_include_cmax else i_max + 1
-    sel = np.zeros(t.size, dtype=bool)
-    sel[start:] = True
-    sel &= (c > 0) & ~x
-    if o.lambda_z_exclude:
-        sel &= ~(np.abs(t[:, None] - np.asarray(o.lambda_z_exclude)[None, :]) <= o.time_tolerance).any(axis=1)
-    return best_fit(t[sel], c[sel], min_points=o.lambda_z_min_points, tolerance=o.lambda_z_tolerance)
+    ex = o.lambda_z_exclude
+    sel = [i for i in range(start, len(t)) if c[i] > 0 and not x[i] and not (ex and _near(t[i], ex, tol))]
+    return best_fit([t[i] for i in sel], [c[i] for i in sel], min_points=o.lambda_z_min_points,
+                    tolerance=o.lambda_z_tolerance)
 
 
-def _ctrough(t, c, o: NcaOptions) -> tuple[float, str]:
-    import numpy as np
-
+def _ctrough(t: list[float], c: list[float], o: NcaOptions) -> tuple[float, str]:
     at = 0.0 if o.ctrough_from == "predose" else float(o.tau)
-    hit = np.flatnonzero(np.abs(t - at) <= o.time_tolerance)
-    if hit.size == 0:
-        return NAN, f"no sample at time {at:g}"
-    return float(c[hit[0]]), ""
+    for ti, ci in zip(t, c, strict=True):
+        if abs(ti - at) <= o.time_tolerance:
+            return ci, ""
+    return NAN, f"no sample at time {at:g}"
 
 
 def result_fields() -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.errors import DataError, SpecError, TlfError, did_you_mean, raise_all
 from tlf.stats.nca import (
+    ADPP_COLUMNS,
     DEFAULT_OPTIONS,
     PARAMETERS,
     RATIOS,
@@ -95,28 +96,31 @@ def nca_results(data: pd.DataFrame, *, subject: str = "USUBJID", profile: Sequen
         errors.append(DataError(f"{int(subj.isna().sum())} row(s) without a subject", dataset=dataset,
                                 variable=subject, code="NCA021"))
     t_all = _numbers(data[time], dataset, time, subj, errors)
-    c_all, blq_text = _concentrations(data[conc], dataset, conc, subj, errors)
-    b_all = blq_text | (_flags(data[blq]) if blq else False)
+    c_all, b_all = _concentrations(data[conc], dataset, conc, subj, errors)
+    if blq:
+        b_all |= _flags(data[blq])
     q_all = _numbers(data[lloq], dataset, lloq, subj, errors) if lloq else None
     d_all = _numbers(data[dose], dataset, dose, subj, errors) if dose else None
     dt_all = _numbers(data[dose_time], dataset, dose_time, subj, errors) if dose_time else None
     x_all = _flags(data[lz_exclude]) if lz_exclude else None
     raise_all(errors)
 
-    groups = data.groupby([subject, *profile], sort=True, dropna=False).indices
+    order, starts, first_rows = _groups(data, [subject, *profile])
+    doses = _per_profile(d_all, order, starts)
+    dose_times = _per_profile(dt_all, order, starts)
+    key_values = data[[subject, *profile]].iloc[first_rows].itertuples(index=False, name=None)
     cache: dict[tuple[int, ...], NcaOptions] = {}
     out: list[ProfileResult] = []
-    for key, idx in groups.items():
-        key = key if isinstance(key, tuple) else (key,)
+    for g, key in enumerate(key_values):
+        idx = order[starts[g]:starts[g + 1]]
         sid = str(key[0])
         keys = tuple(zip(profile, key[1:], strict=True))
-        record = {subject: key[0], **dict(keys)}
-        opts = _options_for(record, options, overrides, cache)
+        opts = _options_for({subject: key[0], **dict(keys)}, options, overrides, cache) if overrides else options
         try:
-            d = _one_value(d_all, idx, "dose", dataset, dose, sid)
+            d = _value_of(doses, g, "dose", dataset, dose, sid)
             t = t_all[idx]
             if dt_all is not None:
-                t = t - _one_value(dt_all, idx, "dose time", dataset, dose_time, sid)
+                t = t - _value_of(dose_times, g, "dose time", dataset, dose_time, sid)
             res = nca_profile(t, c_all[idx], blq=b_all[idx], lloq=None if q_all is None else q_all[idx],
                               dose=d, options=opts, lz_exclude=None if x_all is None else x_all[idx],
                               dataset=dataset, usubjid=sid, time_var=time, conc_var=conc)
@@ -138,16 +142,35 @@ def adpp_frame(results: Sequence[ProfileResult], profile: Sequence[str] | None =
 
     if profile is None:
         profile = [k for k, _ in results[0].keys] if results else []
-    rows = []
+    names = ["USUBJID", *profile, *ADPP_COLUMNS[1:], "NCANOTE"]
+    cols: dict[str, list] = {n: [] for n in names}
     for r in results:
-        note = "; ".join(r.result.notes)
-        for row in r.to_adpp():
-            row["NCANOTE"] = note
-            rows.append(row)
-    from tlf.stats.nca import ADPP_COLUMNS
-
-    columns = [ADPP_COLUMNS[0], *profile, *ADPP_COLUMNS[1:], "NCANOTE"]
-    frame = pd.DataFrame(rows, columns=columns)
+        res = r.result
+        units = res.options.units.table()
+        codes = res.codes
+        rows = [(code, PARAMETERS[code][1], res.value(code), res.reasons.get(code, ""), units[code],
+                 res.flags(code)) for code in codes]
+        if r.ratios is not None:
+            rows += [(code, spec[1], r.ratios.value(code), r.ratios.reasons.get(code, ""), "", ("", "", "", ""))
+                     for code, spec in RATIOS.items()]
+        m = len(rows)
+        cols["USUBJID"] += [r.usubjid] * m
+        for k, v in r.keys:
+            cols[k] += [v] * m
+        cols["NCANOTE"] += ["; ".join(res.notes)] * m
+        for code, name, value, reason, unit, flags in rows:
+            ne = not math.isfinite(value)
+            cols["PPTESTCD"].append(code)
+            cols["PPTEST"].append(name)
+            cols["PPSTRESN"].append(value)
+            cols["PPSTRESU"].append(unit)
+            cols["PPSTAT"].append("NOT DONE" if ne else "")
+            cols["PPREASND"].append((reason or "not estimable") if ne else "")
+            cols["R2ADJFL"].append(flags[0])
+            cols["AUCPEOFL"].append(flags[1])
+            cols["SPANFL"].append(flags[2])
+            cols["UNRELFL"].append(flags[3])
+    frame = pd.DataFrame(cols, columns=names)
     frame["PPSTRESN"] = frame["PPSTRESN"].astype("float64")
     return frame
 
@@ -209,59 +232,85 @@ def _numbers(series, dataset, var, subj, errors):
     import pandas as pd
 
     num = pd.to_numeric(series, errors="coerce")
-    bad = num.isna() & series.notna() & (series.astype(str).str.strip() != "")
-    if bad.any():
-        first = series[bad].iloc[0]
-        errors.append(DataError(f"{int(bad.sum())} value(s) are not numbers (e.g. '{first}')", dataset=dataset,
-                                variable=var, usubjid=str(subj[bad].iloc[0]), code="NCA022"))
+    cand = num.isna() & series.notna()
+    if cand.any():
+        bad = cand & (series[cand].astype(str).str.strip() != "").reindex(series.index, fill_value=False)
+        if bad.any():
+            errors.append(DataError(f"{int(bad.sum())} value(s) are not numbers (e.g. '{series[bad].iloc[0]}')",
+                                    dataset=dataset, variable=var, usubjid=str(subj[bad].iloc[0]), code="NCA022"))
     return num.to_numpy(dtype=float)
 
 
 def _concentrations(series, dataset, var, subj, errors):
-    """Numbers, with BLQ markers ("BLQ", "<LLOQ", ...) read as BLQ; other text is an error."""
+    """(numbers, BLQ flags): BLQ markers ("BLQ", "<LLOQ", ...) are BLQ; other text is an error."""
     import numpy as np
     import pandas as pd
 
     num = pd.to_numeric(series, errors="coerce")
-    text = num.isna() & series.notna()
     blq = np.zeros(len(series), dtype=bool)
+    text = (num.isna() & series.notna()).to_numpy()
     if text.any():
         s = series[text].astype(str)
-        is_blq = s.str.match(BLQ_TEXT) | (s.str.strip() == "")
-        blq[np.flatnonzero(text.to_numpy())[is_blq.to_numpy()]] = True
-        bad = ~is_blq
+        blank = s.str.strip() == ""
+        is_blq = s.str.match(BLQ_TEXT).to_numpy()
+        blq[np.flatnonzero(text)[is_blq]] = True
+        bad = ~is_blq & ~blank.to_numpy()
         if bad.any():
             errors.append(DataError(f"{int(bad.sum())} value(s) are neither numbers nor BLQ (e.g. "
                                     f"'{s[bad].iloc[0]}')", dataset=dataset, variable=var,
-                                    usubjid=str(subj[text][bad.to_numpy()].iloc[0]), code="NCA023"))
-        blq &= series.notna().to_numpy() & (series.astype(str).str.strip() != "").to_numpy()
+                                    usubjid=str(subj[text][bad].iloc[0]), code="NCA023"))
     return num.to_numpy(dtype=float), blq
 
 
 def _flags(series):
-    """Y/N, yes/no, true/false, 1/0 or booleans -> bool array (missing = False)."""
+    """Y/N, yes/no, true/false, 1/0 or booleans -> bool array (missing = False). Each distinct value is
+    read once."""
+    import numpy as np
     import pandas as pd
 
     if series.dtype == bool:
         return series.to_numpy()
-    if pd.api.types.is_numeric_dtype(series):
-        return (series.fillna(0).to_numpy(dtype=float) != 0)
-    return (series.notna() & series.astype(str).str.strip().str.upper().isin(_TRUE)).to_numpy()
+    codes, uniques = pd.factorize(series)
+    truth = np.array([str(u).strip().upper() in _TRUE or (not isinstance(u, str) and u == 1) for u in uniques]
+                     + [False], dtype=bool)
+    return truth[codes]  # code -1 (missing) reads the trailing False
 
 
-def _one_value(values, idx, what, dataset, var, sid) -> float | None:
-    """The single value of a per-profile column (NaN when all missing); differing values are an error."""
+def _groups(data, keys):
+    """(row order, group starts, first row of each group): rows grouped by the key columns (sorted by
+    them, missing keys last), keeping the data's order inside a group."""
+    import numpy as np
+
+    gid = data.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    order = np.argsort(gid, kind="stable")
+    starts = np.searchsorted(gid[order], np.arange(gid.max() + 2 if len(gid) else 1))
+    return order, starts, order[starts[:-1]]
+
+
+def _per_profile(values, order, starts):
+    """(min, max) of a per-profile column in each group, ignoring missing values (NaN when all are)."""
+    import numpy as np
+
     if values is None:
         return None
-    v = values[idx]
-    v = v[v == v]
+    v = values[order]
     if v.size == 0:
-        return math.nan
-    if (v != v[0]).any():
-        shown = ", ".join(f"{u:g}" for u in sorted(set(v.tolist())))
-        raise DataError(f"the {what} differs within one profile ({shown})", dataset=dataset, variable=var,
-                        usubjid=sid, code="NCA024")
-    return float(v[0])
+        return np.empty(0), np.empty(0)
+    with np.errstate(invalid="ignore"):
+        lo = np.fmin.reduceat(v, starts[:-1])
+        hi = np.fmax.reduceat(v, starts[:-1])
+    return lo, hi
+
+
+def _value_of(minmax, g, what, dataset, var, sid) -> float | None:
+    """The single value of a per-profile column in group g (NaN when missing); two values are an error."""
+    if minmax is None:
+        return None
+    lo, hi = float(minmax[0][g]), float(minmax[1][g])
+    if lo != hi and lo == lo:
+        raise DataError(f"the {what} differs within one profile (from {lo:g} to {hi:g})", dataset=dataset,
+                        variable=var, usubjid=sid, code="NCA024")
+    return lo
 
 
 def _with_ratios(out: list[ProfileResult], reference: Mapping[str, Any]) -> list[ProfileResult]:
