@@ -111,3 +111,18 @@ def test_results_are_frozen_and_options_copy_on_replace():
 def test_adpp_frame_of_no_results_is_empty():
     frame = adpp_frame([])
     assert list(frame.columns) == [*ADPP_COLUMNS, "NCANOTE"] and frame.empty
+
+
+def test_adpp_frame_agrees_with_result_rows():
+    data, _ = repeated_bolus()
+    results = nca_results(data, profile=["DAY"], time="ATIME", conc="AVAL", dose="DOSE", dose_time="DOSETM",
+                          options=NcaOptions(tau=TAU), reference={"DAY": 1})
+    fast = adpp_frame(results).drop(columns="NCANOTE")
+    slow = pd.DataFrame([row for r in results for row in r.to_adpp()])[list(fast.columns)]
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+
+
+def test_empty_dataset_gives_empty_adpp():
+    data = pd.DataFrame({"USUBJID": [], "DAY": [], "TIME": [], "CONC": []})
+    adpp = nca_dataset(data, profile=["DAY"])
+    assert adpp.empty and list(adpp.columns) == ["USUBJID", "DAY", *ADPP_COLUMNS[1:], "NCANOTE"]

@@ -211,3 +211,11 @@ def test_never_crashes(samples, method, tau, dose):
         v = row["PPSTRESN"]
         assert math.isfinite(v) or row["PPREASND"], row
         assert not (math.isfinite(v) and row["PPREASND"]), row
+
+
+def test_blq_trough_says_so():
+    t, c, b = [0, 1, 2, 4, 8, 24], [0, 8, 6, 4, 2, math.nan], [True, False, False, False, False, True]
+    r = nca_profile(t, c, blq=b, options=NcaOptions(tau=24.0))
+    assert math.isnan(r.ctrough) and r.reason("CTROUGH") == "the sample at time 24 is BLQ (BLQ rule: missing)"
+    r = nca_profile(t, c, blq=b, options=NcaOptions(tau=24.0, blq_after="zero"))
+    assert r.ctrough == 0.0
