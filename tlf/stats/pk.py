@@ -6,6 +6,10 @@
                           reference={"DAY": 1})
     adpp = adpp_frame(results)          # or nca_dataset(...) for both steps
 
+Columns: `subject`, `time`, `conc` (numbers; "BLQ", "<LLOQ" and similar text counts as BLQ) are needed;
+`blq` (Y/N, 1/0 or booleans), `lloq` (for the half-LLOQ rule), `dose`, `dose_time` and `lz_exclude`
+(Y = never use this sample for lambda_z) are optional. The output always names the subject USUBJID.
+
 A profile is one subject and one combination of the `profile` key values (e.g. day, period, analyte).
 Times must be relative to the profile's dose, or `dose_time` names a column holding the dose time on
 the same scale (it is subtracted). `overrides` changes options for the profiles whose subject/key
