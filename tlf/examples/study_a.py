@@ -1151,19 +1151,24 @@ def _check_names(frames, labels) -> None:
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write adsl.xpt, adae.xpt and adex.xpt (SAS transport v5) to out_dir; return name -> path."""
+    """Write adsl.xpt, adae.xpt, adex.xpt and adpc.xpt (SAS transport v5; ADPC from
+    `tlf.examples.study_a_pk`) to out_dir; return name -> path."""
     import pyreadstat
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = _frames(seed)
     _check(frames)
-    labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS}
+    from tlf.examples import study_a_pk
+
+    frames["adpc"] = study_a_pk.adpc(frames["adsl"], frames["adex"], seed)
+    labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS, "adpc": study_a_pk.ADPC_LABELS}
     _check_names(frames, labels)
     paths: dict[str, Path] = {}
     for name, df in frames.items():
         path = out_dir / f"{name}.xpt"
         fmts = {c: "DATE9." for c in df.columns if c in _DATE_VARS}
+        fmts.update({c: "DATETIME20." for c in df.columns if c == "ADTM"})
         pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
                                file_label=f"{STUDYID} {name.upper()} (synthetic)",
                                column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)
