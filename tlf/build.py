@@ -77,7 +77,9 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = StudyData(study.spec, ddir, study.error)
+    from tlf.stats.nca_data import nca_dataset_from_spec
+
+    data = StudyData(study.spec, ddir, study.error, compute={"nca": nca_dataset_from_spec})
     pops = derive_populations(data, study.error)
     warnings = [p.disagreement() for p in pops.values() if not p.agrees]
     return data, pops, warnings

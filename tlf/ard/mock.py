@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 PLACEHOLDERS = 3
 NAN = float("nan")
-_OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se": 2, "min": 0, "max": 0}
 
 
 def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
@@ -27,10 +26,10 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     rows: list[dict] = []
 
     def row(analysis: str, col: str, stat_name: str, decimals: int, level: str = "", parent: str = "",
-            order: int = 0, variable: str = "") -> None:
+            order: int = 0, variable: str = "", sig: int = 0) -> None:
         rows.append({"output_id": spec.id, "analysis": analysis, "column": col, "variable": variable,
                      "parent": parent, "level": level, "stat_name": stat_name, "stat": NAN,
-                     "decimals": decimals, "order": order, "warning": "shell"})
+                     "decimals": decimals, "sig": sig, "order": order, "warning": "shell"})
 
     for c in cols:
         row("_N", c.id, "N", 0)
@@ -50,12 +49,19 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                     levels += [(soc, soc)] + [(soc, f"<Preferred term {s}.{t}>") for t in range(1, 3)]
             else:
                 levels = [("", f"<Preferred term {i}>") for i in range(1, PLACEHOLDERS + 1)]
+        if a.type in ("pk_parameters", "pk_concentrations"):
+            from tlf.ard.mock_pk import mock_pk_rows
+
+            rows += mock_pk_rows(spec.id, a, [c.id for c in active])
+            continue
         for c in active:
             if a.type == "continuous":
+                from tlf.stats.analyze import stat_precision
+
                 d = a.precision if a.precision is not None else 0
                 for name in CONTINUOUS_STATS:
-                    dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + _OFFSET.get(name, 0))
-                    row(a.id, c.id, name, a.decimals.get(name, dec), variable=a.var)
+                    dec, sig = stat_precision(name, d, a.decimals, a.sig)
+                    row(a.id, c.id, name, dec, variable=a.var, sig=sig)
                 continue
             for order, (parent, level) in enumerate(levels):
                 row(a.id, c.id, "n", 0, level, parent, order)

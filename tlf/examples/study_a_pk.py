@@ -17,7 +17,7 @@ superposing every dose of the patient's ADEX history (QD: every day; QOD: days 1
 ALTN: 0.6 mg on days 1, 3, ... and 0.3 mg on days 2, 4, ...; interruptions and dose reductions as
 ADEX records them), taken each morning at about 08:00:
 
-* typical values for a 75 kg patient: CL/F 4.5 L/h, V/F 65 L (t1/2 10 h), ka 0.8 /h, lag 0.25 h;
+* typical values for a 75 kg patient: CL/F 4.5 L/h, V/F 65 L (t1/2 10 h), ka 1.4 /h, lag 0.25 h;
   CL/F scales with (weight/75)^0.75 and V/F with weight/75 (ADSL WTBLP01);
 * between-subject variability (log-normal): CL/F 25%, V/F 15% (correlation 0.7 with CL/F), ka 40%;
 * residual error: proportional, 8% (log-normal); values reported to 3 significant figures;
@@ -56,12 +56,12 @@ INTENSIVE_TIMES: tuple[tuple[float, str, tuple[float, float]], ...] = (
     (3.0, "3 h", (3.0, 3.25)),
     (4.0, "4 h", (4.0, 4.3)),
     (6.0, "6-8 h", (6.0, 8.0)),
-    (24.0, "24 h", (23.3, 23.9)),
+    (24.0, "24 h", (23.5, 24.5)),
 )
 DOSE_HOUR = 8.0  # dosing clock time (h); jittered +/- 0.25 h
 
 # Typical values (75 kg), variability (log-normal SD) and the regimen bioavailability factors.
-CL_TV, V_TV, KA_TV, TLAG = 4.5, 65.0, 0.8, 0.25
+CL_TV, V_TV, KA_TV, TLAG = 4.5, 65.0, 1.4, 0.25
 OMEGA = {"cl": 0.25, "v": 0.15, "ka": 0.40}
 RHO_CL_V = 0.7  # correlation of the CL/F and V/F effects (keeps the half-life less variable)
 SIGMA_PROP = 0.08
@@ -208,11 +208,15 @@ def adpc(adsl, adex, seed: int):
         dose_mg = {d: mg for d, mg, _ in doses}
         # dose times: hours from midnight of day 1, to the minute; relative bioavailability after day 1
         clock = {d: _minute((d - 1) * 24.0 + DOSE_HOUR + float(rng.uniform(-0.25, 0.25))) for d in dose_mg}
+        schedule = _schedule(s.USUBJID, doses, intensive, rng)
+        for _, day, nominal, _, rel in schedule:  # the 24-h sample is drawn before the next dose
+            if nominal == 24.0 and day + 1 in clock:
+                clock[day + 1] = max(clock[day + 1], _minute(clock[day] + rel) + 5 / 60)
         fss = _F_SS[doses[0][2]]
         timeline = [(clock[d], mg, 1.0 if d == 1 else fss) for d, mg, _ in doses]
         first_dose = clock[doses[0][0]]
         day1 = dt.datetime.combine(s.TR01SDT, dt.time())
-        for visit, day, nominal, label, rel in _schedule(s.USUBJID, doses, intensive, rng):
+        for visit, day, nominal, label, rel in schedule:
             t = _minute(clock[day] + rel)
             c = _conc(t, timeline, cl, v, ka) * math.exp(rng.normal(0.0, SIGMA_PROP))
             c = round_sig(c, 3) if c > 0 else 0.0

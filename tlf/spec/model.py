@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tlf.spec.derived import NcaSpec, SubjectsSpec
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # Names Windows reserves for devices: a file "con.docx" cannot be created there.
@@ -60,9 +62,22 @@ class StudyInfo(Strict):
 
 
 class DatasetSpec(Strict):
-    file: str
+    """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters) or
+    `subjects` (one record per subject); see tlf/spec/derived.py."""
+
+    file: str | None = None
+    nca: NcaSpec | None = None
+    subjects: SubjectsSpec | None = None
     period_var: str | None = None
     encoding: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DatasetSpec:
+        given = [k for k in ("file", "nca", "subjects") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a dataset needs exactly one of 'file', 'nca' or 'subjects'"
+                             + (f" (got {' and '.join(given)})" if given else ""))
+        return self
 
 
 class DataSpec(Strict):
@@ -188,6 +203,7 @@ class ContinuousAnalysis(_Analysis):
     rows: list[str] = ["n", "mean_sd", "median", "q1_q3", "min_max"]
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    sig: Annotated[int, Field(ge=1, le=8)] | None = None  # significant figures instead (not n, CV%)
 
     @field_validator("rows")
     @classmethod
@@ -232,11 +248,15 @@ class TermsAnalysis(_Analysis):
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
 
 
+# Analysis types defined in their own modules, on the base classes above.
+from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis  # noqa: E402
+
 Analysis = Annotated[
-    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis,
+    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | PkParametersAnalysis
+    | PkConcentrationsAnalysis,
     Field(discriminator="type"),
 ]
-ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms")
+ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "pk_parameters", "pk_concentrations")
 
 
 # ---------------------------------------------------------------- outputs
@@ -255,6 +275,14 @@ class TableOutput(Strict):
     footnotes: list[str] = []
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
+    stat_columns: list[str] | None = None  # statistics as columns, treatment columns as row groups (PK)
+
+    @field_validator("stat_columns")
+    @classmethod
+    def _known_stat_columns(cls, v):
+        from tlf.spec.pk import check_stat_columns
+
+        return check_stat_columns(v)
 
     @property
     def titles(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from tlf.data.populations import Population
 from tlf.errors import DataError, SpecError, did_you_mean
 from tlf.stats.counts import count_levels, count_subjects, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
+from tlf.stats.pk_summary import pk_concentrations, pk_parameters
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,16 +133,16 @@ class _Ctx:
             raise self.error("where", f"{e} (dataset {self.dataset_name})", "SPEC040") from None
 
     def row(self, col: str, stat_name: str, stat: float, decimals: int, *, variable: str = "", level: str = "",
-            parent: str = "", order: int = 0, warning: str = "") -> dict:
+            parent: str = "", order: int = 0, warning: str = "", sig: int = 0) -> dict:
         return _row(self.entry, self.analysis.id, col, variable, parent, level, stat_name, stat, decimals, order,
-                    warning)
+                    warning, sig)
 
 
 def _row(entry, analysis: str, column: str, variable: str, parent: str, level: str, stat_name: str, stat: float,
-         decimals: int, order: int = 0, warning: str = "") -> dict:
+         decimals: int, order: int = 0, warning: str = "", sig: int = 0) -> dict:
     return {"output_id": entry.id, "analysis": analysis, "column": column, "variable": variable, "parent": parent,
-            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "order": order,
-            "warning": warning}
+            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "sig": sig,
+            "order": order, "warning": warning}
 
 
 def _n_p(ctx: _Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
@@ -219,6 +220,21 @@ _DEFAULT_OFFSET = {"n": None, "mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean
                    "min": 0, "max": 0}
 
 
+def stat_precision(name: str, d: int, decimals: dict[str, int], sig: int | None) -> tuple[int, int]:
+    """(decimals, significant figures) a statistic is printed with: counts as integers, CV% with 1
+    decimal, the rest with `sig` significant figures when given, else by the conventions relative to
+    the decimals collected `d` (mean d+1, SD d+2, min/max d); `decimals` overrides per statistic."""
+    if name in decimals:
+        return decimals[name], 0
+    if name in ("n", "n_blq"):
+        return 0, 0
+    if name in ("cv", "geocv"):
+        return 1, 0
+    if sig:
+        return -1, sig
+    return d + (_DEFAULT_OFFSET.get(name) or 0), 0
+
+
 def _continuous(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
@@ -249,15 +265,13 @@ def _continuous(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     for col, var, values in per_col:
         stats = describe(values).as_dict()
         for name, value in stats.items():
-            off = _DEFAULT_OFFSET.get(name)
-            dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + (off or 0))
-            dec = a.decimals.get(name, dec)
+            dec, sig = stat_precision(name, d, a.decimals, a.sig)
             warn = ""
             if value != value and stats["n"] > 0:
                 warn = "not estimable" if name not in ("geomean", "geocv") else "not estimable (values <= 0)"
             elif stats["n"] == 0 and name != "n":
                 warn = "no values"
-            rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn))
+            rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn, sig=sig))
     return rows
 
 
@@ -311,4 +325,5 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
     return (-total, name.lower()) if sort == "frequency" else (name.lower(),)
 
 
-_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms}
+_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
+             "pk_parameters": pk_parameters, "pk_concentrations": pk_concentrations}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tlf.format.numbers import fmt_count_pct
 from tlf.spec.model import DISPLAY_ROWS
+from tlf.tables.layout_pk import pk_rows, stat_column_layout
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 if TYPE_CHECKING:
@@ -65,10 +66,13 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     rows: list[Row] = []
     col_ids = [c.id for c in cols]
     periods = {c.id: c.period for c in cols}
-    for a in spec.analyses:
-        if a.blank_before and rows:
-            rows.append(Row("", ("",) * len(cols), kind="blank"))
-        rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+    if getattr(spec, "stat_columns", None):  # statistics as columns, treatment columns as row groups
+        columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
+    else:
+        for a in spec.analyses:
+            if a.blank_before and rows:
+                rows.append(Row("", ("",) * len(cols), kind="blank"))
+            rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
     foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes)]
@@ -144,4 +148,4 @@ def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
 
 
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
-         "terms": _terms_rows}
+         "terms": _terms_rows, "pk_parameters": pk_rows, "pk_concentrations": pk_rows}
