@@ -138,7 +138,8 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     manifest["build"].update(ended_at=_now(), status="complete",
                              built=[o.output_id for o in report.outputs if o.status == "built"],
                              failed=[o.output_id for o in report.outputs if o.status == "failed"])
-    _write_manifest(out, manifest, study, data, pops, hashes)
+    if manifest["build"]["built"] or (out / MANIFEST).exists():  # a build that wrote nothing leaves nothing
+        _write_manifest(out, manifest, study, data, pops, hashes)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -3,7 +3,8 @@
 By file:
     .xlsx                      the display (first sheet) of a rendered output; see read_display
     .xpt .sas7bdat             a data set, with its variable labels
-    .csv .parquet              an ARD when it has the ARD key columns and `stat`, else a data set
+    .csv .parquet              an ARD when named *.ard.csv / *.ard.parquet or when it has the ARD
+                               key columns and `stat`, else a data set
 
 The formats a QC program writes are documented in docs/qc.md.
 """
@@ -41,7 +42,8 @@ def read_source(path: Path | str, name: str | None = None) -> Source:
         return read_display(path, name)
     if suffix in (".csv", ".parquet"):
         frame = _read_table(path, name)
-        if set(ARD_REQUIRED) <= {str(c).lower() for c in frame.columns}:
+        named_ard = path.name.lower().endswith((".ard.csv", ".ard.parquet"))
+        if named_ard or set(ARD_REQUIRED) <= {str(c).lower() for c in frame.columns}:
             return ard_source(frame, name, str(path))
     if suffix in (".csv", ".parquet", ".xpt", ".sas7bdat"):
         from tlf.data.read import read_dataset
