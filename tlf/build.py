@@ -77,20 +77,26 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = StudyData(study.spec, ddir)
+    data = StudyData(study.spec, ddir, study.error)
     pops = derive_populations(data, study.error)
     warnings = [p.disagreement() for p in pops.values() if not p.agrees]
     return data, pops, warnings
 
 
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = ""):
-    """One output's formatted ARD and Table (no files)."""
+    """One output's formatted ARD and Table (no files). With data=None: the shell (mock ARD)."""
     from tlf.ard.schema import make_ard
     from tlf.data.populations import require_nonempty
     from tlf.format.numbers import format_ard
     from tlf.stats.analyze import compute_ard, resolve_columns
     from tlf.tables.layout import layout_table
 
+    if data is None:
+        from tlf.ard.mock import mock_ard_rows
+
+        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True)
+        table = layout_table(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
+        return ard, table
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
@@ -106,13 +112,16 @@ def _context(study: Study, entry: OutputEntry) -> dict:
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+          shell: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
-    recorded in the report (the others still build)."""
+    recorded in the report (the others still build). `shell=True` builds shells: no data is read."""
     started = time.perf_counter()
     study = load_study(specs_dir)
     entries = select_outputs(study, ids)
-    data, pops, warnings = prepare(study, Path(data_dir) if data_dir else None)
+    if shell:
+        data, pops, warnings = None, {}, []
+    else:
+        data, pops, warnings = prepare(study, Path(data_dir) if data_dir else None)
     out = Path(out_dir)
     _ensure_writable(out)
     manifest = _read_manifest(out)
@@ -126,9 +135,10 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} ...")
         try:
-            files = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time)
+            files = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time, shell)
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
-            manifest["outputs"][entry.id] = _output_record(study, entry, data, files, hashes)
+            manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
+                study, entry, data, files, hashes)
             _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
@@ -144,16 +154,20 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     return report
 
 
-def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str) -> tuple[Path, ...]:
+def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
+               shell: bool = False) -> tuple[Path, ...]:
     datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
                       | {study.spec.data.subject_dataset})
     provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
+    if shell:
+        provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     ard, table = compute_output(study, entry, data, pops, provenance=provenance)
-    targets = {"ard": out / f"{entry.id}.ard.csv"}
+    stem = f"{entry.id}.shell" if shell else entry.id
+    targets = {"ard": out / f"{stem}.ard.csv"}
     for fmt in formats:
-        targets[fmt] = out / f"{entry.id}.{fmt}"
+        targets[fmt] = out / f"{stem}.{fmt}"
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
@@ -259,6 +273,8 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
 
 
 def _inputs(data, hashes: _Hashes) -> dict:
+    if data is None:
+        return {}
     return {name: {"file": str(Path(ds.path).resolve()), "sha256": hashes(ds.path)}
             for name, ds in data.loaded.items() if ds.path}
 
@@ -275,8 +291,10 @@ def _write_manifest(out: Path, manifest: dict, study: Study, data, pops, hashes:
     specs = {manifest["study_spec"]["file"]: manifest["study_spec"]["sha256"]}
     specs.update({o["spec"]: o["spec_sha256"] for o in manifest["outputs"].values() if "spec" in o})
     manifest["specs"] = specs
-    manifest["inputs"] = _inputs(data, hashes)
-    manifest["populations"] = {name: len(p.subjects) for name, p in pops.items()}
+    if data is not None:  # a shell build reads no data: the inputs of the last data build stay
+        manifest["inputs"] = _inputs(data, hashes)
+    if data is not None:
+        manifest["populations"] = {name: len(p.subjects) for name, p in pops.items()}
     build = manifest.get("build", {})
     manifest["started_at"] = build.get("started_at")
     manifest["ended_at"] = build.get("ended_at")

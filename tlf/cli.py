@@ -28,6 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     b.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
     b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
+    b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
+                   "no data is read")
+
+    sh = sub.add_parser("shells", help="build every output as a shell (alias of `tlf build all --shell`)")
+    common(sh, data=False)
+    sh.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    sh.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
+    sh.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
 
     ls = sub.add_parser("list", help="list the outputs the specs define")
     common(ls, data=False)
@@ -37,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("example", help="write the synthetic data of example study A")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
+
+    from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
+
+    add_ard(sub)
 
     for module in COMMAND_MODULES:
         import importlib
@@ -92,7 +104,8 @@ def _cmd_build(args) -> int:
     if bad:
         print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(FORMATS)}", file=sys.stderr)
         return 2
-    report = build(args.specs, args.out, args.ids, data_dir=args.data, formats=formats, force=args.force,
+    report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
+                   force=args.force, shell=getattr(args, "shell", False),
                    progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -105,6 +118,12 @@ def _cmd_build(args) -> int:
     built = sum(o.status == "built" for o in report.outputs)
     print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}")
     return 0 if report.ok else 2
+
+
+def _cmd_shells(args) -> int:
+    args.ids = ["all"]
+    args.shell = True
+    return _cmd_build(args)
 
 
 def _cmd_list(args) -> int:
@@ -152,7 +171,24 @@ def _cmd_example(args) -> int:
     return 0
 
 
-_HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example}
+def _cmd_ard(args) -> int:
+    """`tlf ard ID`: one output's ARD computed from specs and data (no files built), shown or written by
+    tlf.qc.commands.show_ard. Here because only the CLI may call the orchestrator."""
+    from tlf.build import compute_output, prepare, select_outputs
+    from tlf.qc.commands import show_ard
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    (entry,) = select_outputs(study, [args.id])
+    data, pops, warnings = prepare(study, args.data)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    ard, _table = compute_output(study, entry, data, pops)
+    return show_ard(ard, args)
+
+
+_HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
+                   "shells": _cmd_shells, "ard": _cmd_ard}
 
 if __name__ == "__main__":
     sys.exit(main())

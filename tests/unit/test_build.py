@@ -178,3 +178,42 @@ def test_every_error_is_a_tlf_error(mini, tmp_path):
     (mini / "study.yaml").write_text("study: [")
     with pytest.raises(TlfError):
         build(mini, tmp_path / "out", ["all"])
+
+
+def test_derived_variables(tmp_path):
+    study = STUDY_YAML.replace("populations:", """derive:
+  adsl:
+    - {name: AGEGR, cases: [{where: "AGE < 40", value: "<40"}, {where: "AGE <= 50", value: "40-50"}], otherwise: ">50"}
+    - {name: WTLB, expr: "WEIGHT * 2.2", label: Weight (lb)}
+populations:""")
+    demog = """\
+id: t-demog
+type: table
+number: Table 1
+title: Demographics
+population: SAF
+columns: arms
+analyses:
+  - {id: agegr, type: categorical, var: AGEGR, levels: [{value: "<40", label: "<40"}, {value: "40-50", label: "40-50"}, {value: ">50", label: ">50"}]}
+  - {id: wt, type: continuous, var: WTLB, precision: 1}
+"""
+    specs = write_study(tmp_path, study=study, outputs={"t-demog": demog})
+    out = tmp_path / "out"
+    assert build(specs, out, ["all"], formats=()).ok
+    ard = read_ard(out / "t-demog.ard.csv")
+    # Drug A ages 30, 41, 52 -> one per group; Placebo 45, 38 -> "<40" and "40-50"
+    assert [stat(ard, "agegr", "a", "n", g).stat for g in ("<40", "40-50", ">50")] == [1, 1, 1]
+    assert [stat(ard, "agegr", "p", "n", g).stat for g in ("<40", "40-50", ">50")] == [1, 1, 0]
+    assert stat(ard, "wt", "a", "mean").stat == pytest.approx((70.5 + 80.1 + 65.0) / 3 * 2.2)
+
+
+def test_bad_derivation_is_located(tmp_path):
+    study = STUDY_YAML.replace("populations:", """derive:
+  adsl:
+    - {name: AGEGR, cases: [{where: "AGX < 40", value: "<40"}]}
+populations:""")
+    specs = write_study(tmp_path, study=study)
+    with pytest.raises(SpecError) as e:
+        build(specs, tmp_path / "out", ["all"], formats=())
+    assert "study.yaml:" in str(e.value) and "derive.adsl[0].cases[0].where" in str(e.value)
+    assert "did you mean 'AGE'" in str(e.value)

@@ -41,7 +41,7 @@ def make_ard(rows: list[dict]) -> pd.DataFrame:
             fill = -1 if c == "decimals" else (0 if c == "order" else float("nan"))
             frame[c] = frame[c].fillna(fill).astype(_DTYPES[c])
         else:
-            frame[c] = frame[c].fillna("").astype(str)
+            frame[c] = [("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in frame[c]]
     check_ard(frame)
     return frame
 

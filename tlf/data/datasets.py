@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.data.read import Dataset, read_dataset
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, SpecError, did_you_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,7 @@ class StudyData:
 
     spec: StudySpec
     data_dir: Path
+    error: Callable[[tuple, str, str], Exception] | None = None  # builds located SpecErrors for study.yaml
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
     @property
@@ -41,6 +43,15 @@ class StudyData:
                 ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
             if name == self.spec.data.subject_dataset:
                 _check_unique_subjects(ds, self.subject_id)
+            if name in self.spec.derive:
+                from dataclasses import replace
+
+                from tlf.data.derive import apply_derivations
+
+                err = self.error or (lambda key, msg, code: SpecError(msg, key=".".join(map(str, key)), code=code))
+                frame = apply_derivations(ds.frame, self.spec.derive[name], name, err)
+                labels = {**ds.labels, **{d.name.upper(): d.label for d in self.spec.derive[name] if d.label}}
+                ds = replace(ds, frame=frame, labels=labels)
             self._cache[name] = ds
         return self._cache[name]
 

@@ -82,6 +82,11 @@ def evaluate(expr: Expr, frame: pd.DataFrame) -> pd.Series:
     return result.fillna(False).astype(bool)
 
 
+def evaluate_value(expr: Expr, frame: pd.DataFrame):
+    """The value of an expression over `frame`'s rows (a Series, or a scalar for a constant)."""
+    return _eval(expr.tree.body, frame, expr.text)
+
+
 def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
     import numpy as np
 

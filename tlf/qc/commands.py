@@ -1,4 +1,4 @@
-"""CLI commands of double programming: `tlf compare`, `tlf ard`, `tlf verify`.
+"""CLI commands of double programming: `tlf compare`, `tlf verify`, and the arguments and output of `tlf ard`.
 
 Registered through tlf.cli.COMMAND_MODULES. Nothing heavy is imported here at module level: pandas
 and friends load inside the handlers. Handlers return the exit code (0 equal/ok, 1 differences or
@@ -132,16 +132,8 @@ def add_ard(sub) -> None:
     p.add_argument("--csv", action="store_true", help="print CSV instead of aligned text")
 
 
-def run_ard(args) -> int:
-    from tlf.build import compute_output, prepare, select_outputs
-    from tlf.spec.validate import load_study
-
-    study = load_study(args.specs)
-    (entry,) = select_outputs(study, [args.id])
-    data, pops, warnings = prepare(study, args.data)
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    ard, _table = compute_output(study, entry, data, pops)
+def show_ard(ard, args) -> int:
+    """Write the ARD to --out, print it as CSV (--csv), or print it as aligned text."""
     if args.out:
         _write_ard(ard, args.out)
         print(f"{len(ard)} row(s) of {args.id} written to {args.out}", file=sys.stderr)
@@ -202,4 +194,5 @@ def run_verify(args) -> int:
     return 1
 
 
-COMMANDS = {"compare": (add_compare, run_compare), "ard": (add_ard, run_ard), "verify": (add_verify, run_verify)}
+# `tlf ard` is registered by tlf/cli.py (its handler calls the orchestrator, which only the CLI may import).
+COMMANDS = {"compare": (add_compare, run_compare), "verify": (add_verify, run_verify)}

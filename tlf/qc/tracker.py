@@ -30,6 +30,7 @@ PASS, FAIL, NO_QC, NO_PROD, ERROR = "PASS", "DIFFERENCES", "NO QC", "NO PRODUCTI
 TRACKER_COLUMNS = ("Output id", "Title", "Production file", "Production SHA-256", "QC file", "QC SHA-256",
                    "Result", "Differences", "Compared at", "Criterion", "Note")
 TRACKER_SHEET, HISTORY_SHEET = "Tracker", "History"
+SHELL_TAG = ".shell"  # <id>.shell.*: shells (`tlf build --shell`) have no numbers to QC
 REPORT_TAG = ".compare."  # <id>.compare.txt/.xlsx/.docx: per-output reports, never taken for QC files
 
 
@@ -87,7 +88,8 @@ def compare_all(prod_dir: Path | str, qc_dir: Path | str, options: CompareOption
     when = datetime.now(UTC).isoformat(timespec="seconds")
     crit = opts.describe
     titles = _titles(prod)
-    prod_ids = sorted(set(titles) | {_output_id(p) for p in prod.iterdir() if _is_ard(p)})
+    prod_ids = sorted(i for i in set(titles) | {_output_id(p) for p in prod.iterdir() if _is_ard(p)}
+                      if not i.endswith(SHELL_TAG))
     skip = {Path(p).resolve() for p in exclude}
     qc_files = {p for p in qc.iterdir() if p.is_file() and p.resolve() not in skip
                 and not p.name.startswith((".", "~$")) and REPORT_TAG not in p.name

@@ -96,9 +96,27 @@ class PageSpec(Strict):
     font_size: Annotated[float, Field(ge=5, le=16)] = 9.0
 
 
+class Case(Strict):
+    where: str
+    value: str | int | float
+
+
+class Derivation(Strict):
+    """A new variable computed on a dataset when it is read: `expr` (arithmetic or a variable), or
+    `cases` (the first whose `where` holds gives the value) with `otherwise` for the rest
+    (missing when absent)."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
+    label: str = ""
+    expr: str | None = None
+    cases: list[Case] | None = None
+    otherwise: str | int | float | None = None
+
+
 class StudySpec(Strict):
     study: StudyInfo
     data: DataSpec
+    derive: dict[str, list[Derivation]] = {}
     populations: dict[str, PopulationSpec]
     columns: dict[str, list[ColumnSpec]]
     page: PageSpec = PageSpec()

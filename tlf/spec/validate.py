@@ -271,6 +271,10 @@ def cross_check(study: Study) -> list[TlfError]:
                                       f"unknown dataset '{pop.has_records.dataset}'"
                                       f"{did_you_mean(pop.has_records.dataset, datasets)}", "SPEC032"))
     errors += _population_cycles(study)
+    for ds_name in spec.derive:
+        if ds_name not in datasets:
+            errors.append(study.error(("derive", ds_name), f"unknown dataset '{ds_name}'"
+                                      f"{did_you_mean(ds_name, datasets)}", "SPEC032"))
     for set_name, cols in spec.columns.items():
         errors += _check_columns(study, cols, lambda k, m, c, s=set_name: study.error(("columns", s, *k), m, c))
     seen: dict[str, OutputEntry] = {}

@@ -1,0 +1,39 @@
+"""The figure model: a frozen, rendered picture with its title block, footnotes and plotted numbers.
+
+Figures are drawn with matplotlib (tlf/figures/plots.py and friends, imported lazily) into PNG bytes;
+renderers place the picture and print titles and footnotes as text around it (never inside it),
+and XLSX gets the plotted numbers on a data sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tlf.tables.model import PageSetup
+
+
+@dataclass(frozen=True)
+class Figure:
+    output_id: str
+    number: str  # "Figure 14.2.1"
+    titles: tuple[str, ...]
+    png: bytes  # the picture, 300 dpi
+    width: float  # inches, as placed on the page
+    height: float
+    population: str = ""
+    subtitle: str = ""
+    footnotes: tuple[str, ...] = ()
+    provenance: str = ""
+    page: PageSetup = field(default_factory=PageSetup)
+    data_columns: tuple[str, ...] = ()  # the plotted numbers, for the XLSX data sheet
+    data_rows: tuple[tuple, ...] = ()
+    kind: str = "figure"
+
+    @property
+    def header_lines(self) -> tuple[str, ...]:
+        lines = [self.number, *self.titles]
+        if self.population:
+            lines.append(self.population)
+        if self.subtitle:
+            lines.append(self.subtitle)
+        return tuple(x for x in lines if x)
