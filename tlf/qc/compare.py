@@ -281,12 +281,14 @@ def _compare_variable(name: str, base: Source, comp: Source, match: Matching, op
     if role == "id" or kb != kc:
         return summary, None
     if kb == "numeric":
-        unequal, max_abs, max_rel = numeric_unequal(_floats(sb, match.base_pos), _floats(sc, match.compare_pos),
+        unequal, max_abs, max_rel = numeric_unequal(_floats(sb, match.base_pos, match.aligned),
+                                                    _floats(sc, match.compare_pos, match.aligned),
                                                     opts.method, opts.criterion)
     elif kb == "datetime":
         unequal, max_abs, max_rel = _datetime_unequal(sb, sc, match)
     else:
-        unequal = text_unequal(_texts(sb, match.base_pos), _texts(sc, match.compare_pos),
+        unequal = text_unequal(_texts(sb, match.base_pos, match.aligned),
+                               _texts(sc, match.compare_pos, match.aligned),
                                ignore_case=opts.ignore_case, ignore_whitespace=opts.ignore_whitespace)
         max_abs = max_rel = None
     from dataclasses import replace
@@ -317,16 +319,38 @@ def numeric_unequal(x: np.ndarray, y: np.ndarray, method: str, criterion: float)
     return unequal, max_abs, max_rel
 
 
-def text_unequal(x: np.ndarray, y: np.ndarray, *, ignore_case: bool = False,
-                 ignore_whitespace: bool = False) -> np.ndarray:
-    """Unequal mask of two object arrays of str. Only the values that differ as stored are normalised."""
+def text_unequal(x, y, *, ignore_case: bool = False, ignore_whitespace: bool = False) -> np.ndarray:
+    """Unequal mask of two aligned text columns (numpy object arrays, or pyarrow arrays when both are
+    Arrow-backed); missing (None, NaN, NA) equals "".
+
+    All values are compared as stored in one vectorised pass; only the few that differ are looked at
+    again (missing as "", then the text options), so the options cost nothing per row."""
     import numpy as np
     import pandas as pd
 
-    unequal = np.asarray(x != y, dtype=bool)
+    if _is_arrow(x) and _is_arrow(y):
+        import pyarrow.compute as pc
+
+        unequal = np.array(pc.not_equal(pc.fill_null(x, ""), pc.fill_null(y, "")).to_numpy(
+            zero_copy_only=False), dtype=bool)
+
+        def at(arr, idx):
+            return np.asarray(arr.take(idx).to_pylist(), dtype=object)
+    else:
+        x, y = (v.to_numpy(zero_copy_only=False).astype(object) if _is_arrow(v) else v for v in (x, y))
+        try:
+            unequal = np.array(x != y, dtype=bool)
+        except TypeError:  # pd.NA has no truth value: clear it first
+            x = np.where(pd.isna(x), "", x)
+            y = np.where(pd.isna(y), "", y)
+            unequal = np.array(x != y, dtype=bool)
+
+        def at(arr, idx):
+            return arr[idx]
     idx = np.flatnonzero(unequal)
-    if idx.size and (ignore_case or ignore_whitespace):
-        a, b = pd.Series(x[idx], dtype=object).astype(str), pd.Series(y[idx], dtype=object).astype(str)
+    if idx.size:
+        a, b = pd.Series(at(x, idx), dtype=object), pd.Series(at(y, idx), dtype=object)
+        a, b = a.where(a.notna(), "").astype(str), b.where(b.notna(), "").astype(str)
         if ignore_whitespace:
             a = a.str.strip().str.replace(r"\s+", " ", regex=True)
             b = b.str.strip().str.replace(r"\s+", " ", regex=True)
@@ -334,6 +358,10 @@ def text_unequal(x: np.ndarray, y: np.ndarray, *, ignore_case: bool = False,
             a, b = a.str.casefold(), b.str.casefold()
         unequal[idx[a.to_numpy() == b.to_numpy()]] = False
     return unequal
+
+
+def _is_arrow(v) -> bool:
+    return type(v).__module__.startswith("pyarrow")
 
 
 def _datetime_unequal(sb: pd.Series, sc: pd.Series, match: Matching):
@@ -350,22 +378,25 @@ def _datetime_unequal(sb: pd.Series, sc: pd.Series, match: Matching):
     return unequal, _nanmax(secs), None
 
 
-def _floats(series: pd.Series, pos: np.ndarray) -> np.ndarray:
+def _floats(series: pd.Series, pos: np.ndarray, aligned: bool = False) -> np.ndarray:
     import numpy as np
 
-    return series.to_numpy(dtype="float64", na_value=np.nan)[pos]
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    return values if aligned else values[pos]
 
 
-def _texts(series: pd.Series, pos: np.ndarray) -> np.ndarray:
-    """Values at `pos` as an object array of str, missing as ""."""
-    import numpy as np
+def _texts(series: pd.Series, pos: np.ndarray, aligned: bool = False):
+    """Values at `pos`: a pyarrow array for Arrow-backed strings (no Python object per value), else an
+    object array. Missing values are left as they are: text_unequal handles them."""
     import pandas as pd
 
-    v = series.to_numpy(dtype=object)[pos]
-    miss = pd.isna(v)
-    if miss.any():
-        v = np.where(miss, "", v)
-    return v
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        values = pa.chunked_array(series.array.__arrow_array__())
+        return values if aligned else values.take(pa.array(pos))
+    values = series.to_numpy(dtype=object)
+    return values if aligned else values[pos]
 
 
 def _nanmax(x: np.ndarray) -> float | None:

@@ -33,6 +33,7 @@ class Matching:
     compare_pos: np.ndarray  # the COMPARE row matched to each base_pos
     only_base: np.ndarray  # rows of BASE with no match, ascending
     only_compare: np.ndarray  # rows of COMPARE with no match, ascending
+    aligned: bool = False  # row i of BASE is row i of COMPARE for every row (positions are the identity)
 
 
 def value_kind(series: pd.Series) -> str:
@@ -46,28 +47,28 @@ def value_kind(series: pd.Series) -> str:
     return "text"
 
 
-def check_keys(frame: pd.DataFrame, keys: Sequence[str], dataset: str) -> None:
-    """Raise DataError if an ID variable is absent or the ID values repeat (naming both records)."""
+def require_keys(frame: pd.DataFrame, keys: Sequence[str], dataset: str) -> None:
     for k in keys:
         if k not in frame.columns:
             raise DataError(f"ID variable not found{did_you_mean(k, frame.columns)}", dataset=dataset,
                             variable=k, code="QC010")
-    if not keys:
-        return
-    dup = frame.duplicated(list(keys), keep=False)
-    if dup.any():
-        import numpy as np
 
-        where = np.flatnonzero(dup.to_numpy())
-        first = frame.iloc[where[0]][list(keys)]
-        same = (frame.iloc[where][list(keys)] == first).all(axis=1).to_numpy()
-        recs = [int(i) + 1 for i in where[same][:5]]
-        shown = ", ".join(f"{k}={_show(first[k])}" for k in keys)
-        more = int(dup.sum()) - len(where[same])
-        extra = f"; {more} more record(s) with repeated keys" if more else ""
-        raise DataError(f"ID variables do not identify a row: records {', '.join(map(str, recs))} share "
-                        f"{shown}{extra}; add ID variables (--id)", dataset=dataset,
-                        variable=",".join(keys), code="QC011")
+
+def raise_duplicates(frame: pd.DataFrame, keys: Sequence[str], dataset: str) -> None:
+    """The error for ID values that repeat: the first repeated key, its records (1-based), how many more."""
+    import numpy as np
+
+    dup = frame.duplicated(list(keys), keep=False)
+    where = np.flatnonzero(dup.to_numpy())
+    first = frame.iloc[where[0]][list(keys)]
+    same = (frame.iloc[where][list(keys)] == first).all(axis=1).to_numpy()
+    recs = [int(i) + 1 for i in where[same][:5]]
+    shown = ", ".join(f"{k}={_show(first[k])}" for k in keys)
+    more = int(dup.sum()) - len(where[same])
+    extra = f"; {more} more record(s) with repeated keys" if more else ""
+    raise DataError(f"ID variables do not identify a row: records {', '.join(map(str, recs))} share "
+                    f"{shown}{extra}; add ID variables (--id)", dataset=dataset,
+                    variable=",".join(keys), code="QC011")
 
 
 def infer_keys(base: pd.DataFrame, compare: pd.DataFrame) -> tuple[tuple[str, ...], str]:
@@ -100,66 +101,85 @@ def infer_keys(base: pd.DataFrame, compare: pd.DataFrame) -> tuple[tuple[str, ..
 
 def match_rows(base: pd.DataFrame, compare: pd.DataFrame, keys: Sequence[str], base_name: str = "BASE",
                compare_name: str = "COMPARE") -> Matching:
-    """Match the rows of the two frames by `keys` (checked first), or by position when `keys` is empty."""
+    """Match the rows of the two frames by `keys` (checked first), or by position when `keys` is empty.
+
+    The key values of both sides are coded as one int64 per row (factorised together, column by column),
+    so that checking for repeated keys and joining are sorts of integers, whatever the key types."""
     import numpy as np
 
     keys = tuple(keys)
     if not keys:
         n = min(len(base), len(compare))
-        return Matching((), np.arange(n), np.arange(n), np.arange(n, len(base)), np.arange(n, len(compare)))
-    check_keys(base, keys, base_name)
-    check_keys(compare, keys, compare_name)
+        return Matching((), np.arange(n), np.arange(n), np.arange(n, len(base)), np.arange(n, len(compare)),
+                        aligned=len(base) == len(compare))
+    require_keys(base, keys, base_name)
+    require_keys(compare, keys, compare_name)
     for k in keys:
         kb, kc = value_kind(base[k]), value_kind(compare[k])
         if kb != kc:
             raise DataError(f"ID variable is {kb} in {base_name} but {kc} in {compare_name}; rows cannot be "
                             "matched on it", dataset=compare_name, variable=k, code="QC012")
-    if len(base) == len(compare) and all(_same_values(base[k], compare[k]) for k in keys):
-        n = len(base)
+    cb, cc = _row_codes(base, compare, keys)
+    for frame, codes, name in ((base, cb, base_name), (compare, cc, compare_name)):
+        if _has_repeats(codes):
+            raise_duplicates(frame, keys, name)
+    if len(cb) == len(cc) and np.array_equal(cb, cc):
+        n = len(cb)  # the common case: both sorted alike, nothing to join
         empty = np.arange(0)
-        return Matching(keys, np.arange(n), np.arange(n), empty, empty)
-    return _merge(base, compare, keys)
+        return Matching(keys, np.arange(n), np.arange(n), empty, empty, aligned=True)
+    _, ib, ic = np.intersect1d(cb, cc, assume_unique=True, return_indices=True)
+    order = np.argsort(ib, kind="stable")
+    only_b = np.ones(len(cb), dtype=bool)
+    only_b[ib] = False
+    only_c = np.ones(len(cc), dtype=bool)
+    only_c[ic] = False
+    return Matching(keys, ib[order].astype("int64"), ic[order].astype("int64"), np.flatnonzero(only_b),
+                    np.flatnonzero(only_c))
 
 
-def _merge(base: pd.DataFrame, compare: pd.DataFrame, keys: tuple[str, ...]) -> Matching:
+def _row_codes(base: pd.DataFrame, compare: pd.DataFrame, keys: tuple[str, ...]):
+    """One int64 per row of each frame; equal codes <=> equal key values (missing text = "")."""
     import numpy as np
     import pandas as pd
 
-    names = [f"k{i}" for i in range(len(keys))]
-    left = pd.DataFrame({n: _key_values(base[k]) for n, k in zip(names, keys, strict=True)})
-    right = pd.DataFrame({n: _key_values(compare[k]) for n, k in zip(names, keys, strict=True)})
-    left["_b"] = np.arange(len(base), dtype="int64")
-    right["_c"] = np.arange(len(compare), dtype="int64")
-    m = left.merge(right, on=names, how="outer", sort=False)
-    b = m["_b"].to_numpy(dtype="float64", na_value=np.nan)
-    c = m["_c"].to_numpy(dtype="float64", na_value=np.nan)
-    both = ~np.isnan(b) & ~np.isnan(c)
-    bp, cp = b[both].astype("int64"), c[both].astype("int64")
-    order = np.argsort(bp, kind="stable")
-    only_b = np.sort(b[~np.isnan(b) & np.isnan(c)].astype("int64"))
-    only_c = np.sort(c[np.isnan(b) & ~np.isnan(c)].astype("int64"))
-    return Matching(keys, bp[order], cp[order], only_b, only_c)
+    nb = len(base)
+    cb = np.zeros(nb, dtype="int64")
+    cc = np.zeros(len(compare), dtype="int64")
+    size = 1
+    for k in keys:
+        both = np.concatenate([_key_values(base[k]), _key_values(compare[k])])
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        width = max(len(uniques), 1)
+        if size * width >= 2**62:  # re-number the codes so far densely before they overflow
+            _, dense = np.unique(np.concatenate([cb, cc]), return_inverse=True)
+            cb, cc, size = dense[:nb].astype("int64"), dense[nb:].astype("int64"), int(dense.max()) + 1
+        cb = cb * width + codes[:nb]
+        cc = cc * width + codes[nb:]
+        size *= width
+    return cb, cc
+
+
+def _has_repeats(codes) -> bool:
+    import numpy as np
+
+    s = np.sort(codes)
+    return bool((s[1:] == s[:-1]).any())
 
 
 def _key_values(series: pd.Series):
-    """Key values both sides can be joined on: numbers as float64, text as str ("" for missing)."""
+    """A key column as a numpy array both sides can be coded on: numbers as float64, text as object
+    with "" for missing (as SAS stores it), datetimes as datetime64."""
     import numpy as np
+    import pandas as pd
 
     kind = value_kind(series)
     if kind == "numeric":
         return series.to_numpy(dtype="float64", na_value=np.nan)
     if kind == "datetime":
         return series.to_numpy()
-    return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
-
-
-def _same_values(a: pd.Series, b: pd.Series) -> bool:
-    import numpy as np
-
-    va, vb = _key_values(a), _key_values(b)
-    if va.dtype == object:
-        return bool((va == vb).all())
-    return bool(np.array_equal(va, vb, equal_nan=True))
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    return np.where(missing, "", values) if missing.any() else values
 
 
 def _key_like(series: pd.Series) -> bool:
