@@ -227,3 +227,28 @@ def test_datetimes_are_compared_exactly():
     c = pd.DataFrame({"K": [1, 2], "D": pd.to_datetime(["2015-03-10", "2015-03-12"])})
     r = compare_frames(b, c, keys=["K"])
     assert diffs_of(r) == [("D", (2,), "2015-03-11T00:00:00", "2015-03-12T00:00:00")]
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_text_and_keys_with_either_pandas_string_storage(storage):
+    """pandas 3 keeps text as Python objects or, with pyarrow installed, as Arrow strings: both compare alike."""
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    with pd.option_context("mode.string_storage", storage):
+        b = pd.DataFrame({"USUBJID": pd.array(["S-01", "S-02", None, "S-04"], dtype="str"),
+                          "T": pd.array(["Nausea", None, "x", "Cough "], dtype="str")})
+        c = pd.DataFrame({"USUBJID": pd.array(["S-04", "", "S-02", "S-01"], dtype="str"),
+                          "T": pd.array(["cough", "x", "", "Nausea"], dtype="str")})
+        assert b["T"].dtype.storage == storage
+        r = compare_frames(b, c, keys=["USUBJID"])  # a missing key matches "" (as SAS stores it)
+        assert r.rows_in_both == 4 and diffs_of(r) == [("T", ("S-04",), "Cough ", "cough")]
+        assert compare_frames(b, c, keys=["USUBJID"], ignore_case=True, ignore_whitespace=True).equal
+
+
+def test_multi_column_keys_of_mixed_types_match_by_value():
+    b = pd.DataFrame({"USUBJID": ["a", "a", "b", "b"], "AVISITN": [1.0, 2.0, 1.0, np.nan],
+                      "ADT": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-01", None]), "AVAL": [1, 2, 3, 4]})
+    c = b.iloc[[3, 1, 2, 0]].reset_index(drop=True).assign(AVISITN=lambda d: d.AVISITN.astype("Float64"))
+    c.loc[0, "AVAL"] = 40
+    r = compare_frames(b, c, keys=["USUBJID", "AVISITN", "ADT"])
+    assert r.rows_in_both == 4 and [(d.key, d.base, d.compare) for d in r.differences] == [(("b", None, None), 4, 40)]
