@@ -134,3 +134,17 @@ def test_data_set_csv_is_compared_with_inferred_keys(tmp_path):
     r = compare(read_source(tmp_path / "b.csv"), read_source(tmp_path / "c.csv"), CompareOptions())
     assert r.keys == ("USUBJID",)
     assert [(d.key, d.base, d.compare) for d in r.differences] == [(("a",), 1.5, 1.75)]
+
+
+def test_ard_written_by_sas_as_xpt(built, tmp_path):
+    """A SAS QC program's ARD in transport format (v8 allows the long names), upper-case, blanks for "":"""
+    import pyreadstat
+
+    prod = pd.read_csv(built / "t-ae.ard.csv", dtype=str, keep_default_na=False)
+    qc = prod[["output_id", "analysis", "column", "parent", "level", "stat_name"]].copy()
+    qc["stat"] = prod["stat"].astype(float)
+    qc.columns = [c.upper() for c in qc.columns]
+    pyreadstat.write_xport(qc, str(tmp_path / "qc.xpt"), file_format_version=8)
+    src = read_source(tmp_path / "qc.xpt")
+    assert src.kind == "ard"
+    assert compare(read_source(built / "t-ae.ard.csv"), src).equal

@@ -2,7 +2,8 @@
 
 By file:
     .xlsx                      the display (first sheet) of a rendered output; see read_display
-    .xpt .sas7bdat             a data set, with its variable labels
+    .xpt .sas7bdat             an ARD when it has the ARD key columns and `stat` (any case), else a
+                               data set, with its variable labels
     .csv .parquet              an ARD when named *.ard.csv / *.ard.parquet or when it has the ARD
                                key columns and `stat`, else a data set
 
@@ -49,6 +50,8 @@ def read_source(path: Path | str, name: str | None = None) -> Source:
         from tlf.data.read import read_dataset
 
         ds = read_dataset(path, name)
+        if suffix in (".xpt", ".sas7bdat") and set(ARD_REQUIRED) <= {c.lower() for c in ds.frame.columns}:
+            return ard_source(ds.frame, name, str(path))  # an ARD written by a SAS QC program
         labels = ds.labels if suffix in (".xpt", ".sas7bdat") else None
         return Source(name, ds.frame, "dataset", str(path), (), labels)
     raise DataError(f"cannot compare a '{suffix}' file: expected .csv or .parquet (ARD or data set), .xlsx "
