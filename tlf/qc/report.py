@@ -167,6 +167,7 @@ def write_report_docx(result: CompareResult, path: Path | str) -> Path:
     style = doc.styles["Normal"]
     style.font.name = "Courier New"
     style.font.size = Pt(9)
+    style.paragraph_format.space_after = Pt(0)
     doc.add_heading(report_title(result), level=1)
     for s in report_sections(result):
         doc.add_heading(s.title, level=2)
