@@ -143,6 +143,8 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         report.outputs.append(res)
+        if data is not None:
+            report.warnings += [n for n in data.notes if n not in report.warnings]
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
     manifest["build"].update(ended_at=_now(), status="complete",

@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tlf.errors import TlfError
 
+    _terminate_as_interrupt()
     try:
         return _HANDLERS[args.command](args)
     except TlfError as e:
@@ -86,6 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tlf: interrupted; outputs already built are intact, none is half-written", file=sys.stderr)
         return 130
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so temp files are removed and nothing is
+    left half-written."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # not the main thread, or a platform without SIGTERM
+        pass
 
 
 def _error_text(e) -> str:
@@ -156,6 +171,8 @@ def _cmd_check(args) -> int:
         print(_error_text(p), file=sys.stderr)
     for w in warnings:
         print(f"finding: {w}", file=sys.stderr)
+    for n in data.notes:
+        print(f"note: {n}", file=sys.stderr)
     n = len(study.outputs)
     print(f"{n} output(s) checked: {len(problems)} error(s), {len(warnings)} finding(s); populations: "
           + ", ".join(f"{k} {len(v.subjects)}" for k, v in pops.items()))
