@@ -390,6 +390,9 @@ def _warnings(fit: LinearFit) -> tuple[str, ...]:
         notes.append(f"{fit.n_dropped} observation(s) with missing values not used")
     if fit.df_resid == 0:
         notes.append("no residual degrees of freedom: standard errors, CIs and tests not estimable")
+    elif fit.rss == 0:
+        notes.append("essentially perfect fit (no residual variation): standard errors, CIs and tests not "
+                     "estimable")
     return tuple(notes)
 
 
