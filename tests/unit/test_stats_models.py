@@ -2,8 +2,11 @@
 
 Independent source: tests/reference/ancova/*.csv, written by tests/reference/ancova/make_reference.R
 (R 4.2.2, emmeans 1.8.4-1, car 3.1-1) from tests/reference/ancova/data.csv (written by make_data.py
-there). Precision: 1e-8 relative (the agreement observed is about 1e-13). `test_live_r` re-runs the
-R program when Rscript is installed and compares with its fresh output.
+there). Weights "equal" and "proportional" are emmeans' own; "om" (SAS LSMEANS / OM) is the SAS/STAT
+documentation's rule (margins over rows with all independent variables present, even when the
+response is missing) computed in R and handed to emmeans as explicit weights. Precision: 1e-8
+relative (the agreement observed is about 1e-13). `test_live_r` re-runs the R program when Rscript
+is installed and compares with its fresh output.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def check_model(data: pd.DataFrame, ref: dict[str, pd.DataFrame], model: str, we
     assert close(res.rmse, fit["rmse"])
 
 
-@pytest.mark.parametrize("weights", ["equal", "proportional"])
+@pytest.mark.parametrize("weights", ["equal", "proportional", "om"])
 @pytest.mark.parametrize("model", list(MODELS))
 def test_ancova_matches_r(data, ref, model, weights):
     check_model(data, ref, model, weights)
@@ -123,7 +126,7 @@ def test_live_r(data, tmp_path):
                    capture_output=True)
     fresh = read_reference(tmp_path)
     for model in MODELS:
-        for weights in ("equal", "proportional"):
+        for weights in ("equal", "proportional", "om"):
             check_model(data, fresh, model, weights)
     check_dose(data, fresh)
 
@@ -170,6 +173,16 @@ def test_one_way_lsmeans_are_arm_means_and_differences_are_closed_form():
     assert d.estimate == pytest.approx(np.mean(y["B"]) - np.mean(y["A"]), rel=1e-12)
     assert d.se == pytest.approx(math.sqrt(s2 * (1 / 3 + 1 / 4)), rel=1e-12)
     assert res.effect("TRT").df_num == 2 and res.df_resid == n - 3
+
+
+def test_om_weights_need_every_margin_level_in_the_model():
+    """SAS prints Non-est when a level exists only in rows with a missing response; we say why."""
+    frame = small_frame().assign(SITE=["1", "2", "1", "2", "1", "2", "1", "3"],
+                                 Y=[1.0, 2.5, 2.0, 4.0, 3.0, 3.5, 5.0, np.nan])
+    with pytest.raises(DataError) as err:
+        fit_ancova(frame, "Y", "TRT", factors=["SITE"], weights="om")
+    assert err.value.code == "STAT010" and "SITE='3'" in str(err.value)
+    assert fit_ancova(frame, "Y", "TRT", factors=["SITE"], weights="proportional").n == 7
 
 
 def test_weights_agree_without_other_factors(data):
@@ -244,7 +257,7 @@ def test_data_errors(change, kwargs, code, words):
 
 
 def test_bad_arguments():
-    for kwargs in ({"weights": "om"}, {"alpha": 1.5}, {"ci": "z"}, {"interactions": [("TRT", "AGE")]}):
+    for kwargs in ({"weights": "cells"}, {"alpha": 1.5}, {"ci": "z"}, {"interactions": [("TRT", "AGE")]}):
         with pytest.raises(TlfError) as err:
             fit_ancova(small_frame(), "Y", "TRT", **kwargs)
         assert err.value.code == "STAT009"
