@@ -172,6 +172,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     targets = {"ard": out / f"{stem}.ard.csv"}
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
+    nca = [] if shell else [d for d in datasets if study.spec.data.datasets[d].nca is not None]
+    for d in nca:  # the PK parameters the output computed: <id>.adpp.csv (<id>.<dataset>.adpp.csv if several)
+        targets[f"nca:{d}"] = out / (f"{stem}.adpp.csv" if len(nca) == 1 else f"{stem}.{d}.adpp.csv")
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
@@ -179,6 +182,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         written = {}
         written["ard"] = tmp / targets["ard"].name
         ard.to_csv(written["ard"], index=False)
+        for d in nca:
+            written[f"nca:{d}"] = tmp / targets[f"nca:{d}"].name
+            _nca_rows(study, entry, data, pops, d).to_csv(written[f"nca:{d}"], index=False)
         if "docx" in formats:
             from tlf.render.docx import render_docx
 
@@ -196,6 +202,13 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tuple(targets[k] for k in written)
+
+
+def _nca_rows(study, entry, data, pops, name: str):
+    """The rows of NCA dataset `name` of the subjects in the output's population."""
+    frame = data.dataset(name).frame
+    pop = pops[entry.spec.population].subjects
+    return frame[frame[data.subject_id].isin(pop)]
 
 
 def _ensure_writable(out: Path) -> None:

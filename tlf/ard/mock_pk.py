@@ -14,6 +14,8 @@ NAN = float("nan")
 
 def _labels(by) -> list[str]:
     if by.values is None:
+        if by.label:
+            return [by.label.replace("{value}", f"<{i}>") for i in range(1, PLACEHOLDERS + 1)]
         name = by.label_var or by.var
         return [f"<{name} {i}>" for i in range(1, PLACEHOLDERS + 1)]
     text = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in by.values]

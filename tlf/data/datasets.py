@@ -44,12 +44,7 @@ class StudyData:
                 ds = read_dataset(path, name, ds_spec.encoding)
             else:
                 ds = self._derived(name, ds_spec)
-            ds.require(self.subject_id, "data.subject_id")
-            if ds_spec.period_var:
-                ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
-            if name == self.spec.data.subject_dataset:
-                _check_unique_subjects(ds, self.subject_id)
-            if name in self.spec.derive:
+            if name in self.spec.derive:  # first: a derived variable may be the subject id
                 from dataclasses import replace
 
                 from tlf.data.derive import apply_derivations
@@ -58,6 +53,11 @@ class StudyData:
                 frame = apply_derivations(ds.frame, self.spec.derive[name], name, err)
                 labels = {**ds.labels, **{d.name.upper(): d.label for d in self.spec.derive[name] if d.label}}
                 ds = replace(ds, frame=frame, labels=labels)
+            ds.require(self.subject_id, "data.subject_id")
+            if ds_spec.period_var:
+                ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
+            if name == self.spec.data.subject_dataset:
+                _check_unique_subjects(ds, self.subject_id)
             self._cache[name] = ds
         return self._cache[name]
 

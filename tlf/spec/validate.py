@@ -210,6 +210,9 @@ def _allowed_keys(model: Any, loc: tuple) -> list[str]:
         if tp is None:
             return []
     tp = _unwrap(tp)
+    if get_origin(tp) in (typing.Union, types.UnionType):  # an optional model: `X | None`
+        models = [m for m in get_args(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
+        tp = models[0] if len(models) == 1 else tp
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return [f.alias or name for name, f in tp.model_fields.items()]
     return []
