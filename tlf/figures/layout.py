@@ -25,6 +25,10 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
 
     spec = entry.spec
     plot = spec.plot
+    if plot.kind == "individual":
+        from tlf.figures.layout_pk import layout_individual
+
+        return layout_individual(study, entry, ard, provenance=provenance, context=context, shell=shell)
     cols = study.columns_for(entry)
     ctx = dict(context or {})
     stats = ard[ard["analysis"] == "plot"]
@@ -59,7 +63,8 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
     page = spec.page or study.spec.page
     png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
                              y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
-                             width=spec.width, height=spec.height)
+                             width=spec.width, height=spec.height,
+                             log_panels=[plot.log_y if p.log_y is None else p.log_y for p in plot.panels])
     error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
     return Figure(
         output_id=spec.id, number=spec.number,

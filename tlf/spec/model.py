@@ -290,10 +290,12 @@ class TableOutput(Strict):
 
 
 class Panel(Strict):
-    """One panel of a figure: records meeting `where` (on top of the plot's own filter)."""
+    """One panel of a figure: records meeting `where` (on top of the plot's own filter); `log_y`
+    overrides the plot's y axis scale for this panel (e.g. linear and semi-log side by side)."""
 
     label: str
     where: str | None = None
+    log_y: bool | None = None
 
 
 class MeanByVisitPlot(Strict):
@@ -315,8 +317,10 @@ class MeanByVisitPlot(Strict):
     log_y: bool = False
 
 
-Plot = Annotated[MeanByVisitPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit",)
+from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
+
+Plot = Annotated[MeanByVisitPlot | IndividualPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "individual")
 
 
 class FigureOutput(Strict):
