@@ -167,7 +167,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     plot = getattr(entry.spec, "plot", None)
     datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
                       | {study.spec.data.subject_dataset} | ({plot.dataset} if plot else set()))
-    provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
+    provenance = (f"Source: {', '.join(_source_name(study, d) for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
     if shell:
@@ -207,6 +207,17 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tuple(targets[k] for k in written)
+
+
+def _source_name(study, name: str) -> str:
+    """A dataset as the provenance line names it: "ADPP (NCA of ADPC)" for a computed one."""
+    from tlf.spec.derived import derived_sources
+
+    src = derived_sources(study.spec.data.datasets[name])
+    if src is None:
+        return name.upper()
+    kind = "NCA" if src[0] == "nca" else "subjects"
+    return f"{name.upper()} ({kind} of {src[1].upper()})"
 
 
 def _nca_rows(study, entry, data, pops, name: str):
