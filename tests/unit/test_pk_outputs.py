@@ -422,3 +422,21 @@ def test_subjects_dataset_keep_must_be_constant(tmp_path):
     study_obj = load_study(specs)
     with pytest.raises(DataError, match=r"pc.WT \(USUBJID A\): has more than one value for a subject"):
         prepare(study_obj)
+
+
+def test_nca_dataset_that_selects_nothing(tmp_path):
+    specs = pk_study(tmp_path, nca=NCA.replace('where: "DOSE > 0"', 'where: "DOSE > 1000"'), outputs={"t-pk": PARAMS})
+    err = build(specs, tmp_path / "out", ["all"]).outputs[0].error
+    assert isinstance(err, DataError) and "adpp: has no records" in str(err), str(err)
+
+
+def test_all_blq_profile_is_not_estimable_with_its_reason(tmp_path):
+    profiles = {**PROFILES, "S-03": [None] * 7}
+    specs = pk_study(tmp_path, adpc=adpc_csv(profiles), outputs={"t-pk": PARAMS.replace("population: PK",
+                                                                                         "population: SAF")})
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    assert report.ok, [str(o.error) for o in report.outputs]
+    adpp = pd.read_csv(tmp_path / "out" / "t-pk.adpp.csv", keep_default_na=False)
+    s3 = adpp[adpp.USUBJID == "S-03"]
+    assert len(s3) == 17 and (s3.PPSTRESN == "").all() and (s3.PPSTAT == "NOT DONE").all()
+    assert s3.PPREASND.str.contains("no measurable concentration").all()

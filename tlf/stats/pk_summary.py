@@ -170,6 +170,9 @@ def pk_parameters(ctx, columns) -> list[dict]:
     vvar = _require(ctx, full, a.value_var, ("value_var",))
     uvar = a.unit_var.upper() if a.unit_var and a.unit_var.upper() in full.columns else None
     nvar = a.name_var.upper() if a.name_var and a.name_var.upper() in full.columns else None
+    if full.empty:
+        raise DataError(f"has no records, so analysis '{a.id}' has nothing to summarise (for an NCA dataset: "
+                        "does its `where` select any concentration?)", dataset=ctx.dataset_name, code="DATA043")
     codes = set(full[pvar].astype(str))
     for j, p in enumerate(a.parameters):
         if p.code not in codes:
