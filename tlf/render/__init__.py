@@ -1,0 +1,31 @@
+"""Renderers: a finished ``tlf.tables.model.Table`` -> pages, DOCX, XLSX.
+
+Renderers only read the model; they never round or format numbers (every cell is already text).
+
+    paginate(table) -> list[Page]                  tlf.render.paginate (pure, no I/O)
+    render_docx(table, path) -> None               tlf.render.docx (python-docx + lxml)
+    render_xlsx(table, path, ard=None) -> None     tlf.render.xlsx (openpyxl)
+
+The functions are imported lazily, so ``import tlf.render`` loads neither python-docx nor
+openpyxl.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__all__ = ["Page", "paginate", "render_docx", "render_xlsx"]
+
+_HOMES = {
+    "Page": "tlf.render.paginate",
+    "paginate": "tlf.render.paginate",
+    "render_docx": "tlf.render.docx",
+    "render_xlsx": "tlf.render.xlsx",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'tlf.render' has no attribute {name!r}")

@@ -12,8 +12,11 @@ spanner spanning only its columns, and a rule under the last body row of every p
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -33,6 +36,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS = 1440  # per inch
 RULE_SIZE = "6"  # border width in eighths of a point (0.75 pt)
 PROVENANCE_SMALLER = 1.0  # points smaller than the body font
+FIT_TWIPS = 4  # room kept free in a decimal-aligned cell
 
 
 def _w(name: str) -> str:
@@ -46,6 +50,7 @@ P, PPR, R, RPR, T, BR, JC, IND = map(_w, ("p", "pPr", "r", "rPr", "t", "br", "jc
 W_VAL, W_W, W_TYPE = _w("val"), _w("w"), _w("type")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
+DecimalLayout = dict[str, list[tuple[float, int, float] | None]]  # row group -> per column
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _JC = {"center": "center", "right": "right", "left": "left", "decimal": "right"}
 
@@ -72,10 +77,11 @@ def render_docx(table: Table, path: Path) -> None:
     _fill_footer(section.footer, table, len(pages))
     body = doc.element.body
     sect_pr = body[-1]
+    grid = table_grid(table)
     for page in pages:
         if page.index:
             sect_pr.addprevious(_spacer(page_break=True))
-        sect_pr.addprevious(table_element(table, page))
+        sect_pr.addprevious(table_element(table, page, grid))
     sect_pr.addprevious(_spacer(page_break=False))  # a body must end with a paragraph
     props = doc.core_properties
     props.title = clean_text(" ".join(table.header_lines[:2]))
@@ -84,20 +90,39 @@ def render_docx(table: Table, path: Path) -> None:
     doc.save(str(path))
 
 
-def table_element(table: Table, page: Page) -> etree._Element:
-    """The ``w:tbl`` of one page: grid, repeated header rows and the page's body rows."""
-    twips = grid_twips(table)
+@dataclass(frozen=True)
+class TableGrid:
+    """What every page's w:tbl of one table shares: column widths (twips, stub first), whether
+    there is a stub column, and the decimal-alignment layout of "decimal" columns."""
+
+    twips: tuple[int, ...]
+    stub: bool
+    decimals: DecimalLayout
+
+    @property
+    def body_twips(self) -> tuple[int, ...]:
+        return self.twips[1:] if self.stub else self.twips
+
+
+def table_grid(table: Table) -> TableGrid:
+    """The grid of ``table``, computed once for all its pages."""
+    twips = tuple(grid_twips(table))
     stub = has_stub(table)
+    return TableGrid(twips, stub, _decimal_layout(table, twips[1:] if stub else twips))
+
+
+def table_element(table: Table, page: Page, grid: TableGrid | None = None) -> etree._Element:
+    """The ``w:tbl`` of one page: grid, repeated header rows and the page's body rows."""
+    grid = grid or table_grid(table)
     tbl = etree.Element(TBL, nsmap={"w": W_NS})
-    _table_properties(tbl, sum(twips))
-    grid = etree.SubElement(tbl, TBLGRID)
-    for width in twips:
-        etree.SubElement(grid, GRIDCOL).set(W_W, str(width))
-    _header_rows(tbl, table, twips, stub)
-    decimals = _decimal_layout(table, twips[1:] if stub else twips)
+    _table_properties(tbl, sum(grid.twips))
+    cols = etree.SubElement(tbl, TBLGRID)
+    for width in grid.twips:
+        etree.SubElement(cols, GRIDCOL).set(W_W, str(width))
+    _header_rows(tbl, table, grid)
     last = len(page.rows) - 1
     for i, row in enumerate(page.rows):
-        _body_row(tbl, row, table.columns, twips, stub, decimals, bottom_rule=i == last)
+        _body_row(tbl, row, table.columns, grid, bottom_rule=i == last)
     return tbl
 
 
@@ -170,8 +195,25 @@ def _set_fonts(rpr: etree._Element, font: str, half_points: str) -> None:
 
 def _insert_by_order(rpr: etree._Element, tag: str, val: str) -> None:
     """Insert sz/szCs before the rPr children the schema puts after them."""
-    later = {_w(t) for t in ("highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-                             "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")}
+    later = {
+        _w(t)
+        for t in (
+            "highlight",
+            "u",
+            "effect",
+            "bdr",
+            "shd",
+            "fitText",
+            "vertAlign",
+            "rtl",
+            "cs",
+            "em",
+            "lang",
+            "eastAsianLayout",
+            "specVanish",
+            "oMath",
+        )
+    }
     if tag == _w("sz"):
         later.add(_w("szCs"))
     el = etree.Element(tag)
@@ -189,9 +231,25 @@ def _set_spacing(ppr: etree._Element) -> None:
     spacing = etree.Element(_w("spacing"))
     for attr, val in (("before", "0"), ("after", "0"), ("line", "240"), ("lineRule", "auto")):
         spacing.set(_w(attr), val)
-    later = {_w(t) for t in ("ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-                             "textDirection", "textAlignment", "textboxTightWrap",
-                             "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}
+    later = {
+        _w(t)
+        for t in (
+            "ind",
+            "contextualSpacing",
+            "mirrorIndents",
+            "suppressOverlap",
+            "jc",
+            "textDirection",
+            "textAlignment",
+            "textboxTightWrap",
+            "outlineLvl",
+            "divId",
+            "cnfStyle",
+            "rPr",
+            "sectPr",
+            "pPrChange",
+        )
+    }
     for i, child in enumerate(ppr):
         if child.tag in later:
             ppr.insert(i, spacing)
@@ -201,12 +259,15 @@ def _set_spacing(ppr: etree._Element) -> None:
 
 def _set_page(section, table: Table) -> None:
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Inches
+    from docx.shared import Inches, Mm
 
     page = table.page
-    width, height = page.size
+    width, height = (Inches(x) for x in page.size)
+    if page.paper == "a4":  # exactly 210 x 297 mm, so that Word names the paper A4
+        short, long_ = Mm(210), Mm(297)
+        width, height = (long_, short) if page.orientation == "landscape" else (short, long_)
     section.orientation = WD_ORIENT.LANDSCAPE if page.orientation == "landscape" else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Inches(width), Inches(height)
+    section.page_width, section.page_height = width, height
     margin = Inches(page.margin)
     section.left_margin = section.right_margin = margin
     section.top_margin = section.bottom_margin = margin
@@ -297,8 +358,17 @@ def _table_properties(tbl: etree._Element, width: int) -> None:
     pad = str(int(CELL_PAD * TWIPS))
     for side, val in (("top", "0"), ("left", pad), ("bottom", "0"), ("right", pad)):
         _sub(margins, side, w=val, type="dxa")
-    _sub(tbl_pr, "tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0",
-         lastColumn="0", noHBand="1", noVBand="1")
+    _sub(
+        tbl_pr,
+        "tblLook",
+        val="0000",
+        firstRow="0",
+        lastRow="0",
+        firstColumn="0",
+        lastColumn="0",
+        noHBand="1",
+        noVBand="1",
+    )
 
 
 def _sub(parent: etree._Element, name: str, **attrs: str) -> etree._Element:
@@ -308,37 +378,44 @@ def _sub(parent: etree._Element, name: str, **attrs: str) -> etree._Element:
     return el
 
 
-def _header_rows(tbl: etree._Element, table: Table, twips: list[int], stub: bool) -> None:
-    body_twips = twips[1:] if stub else twips
+def _header_rows(tbl: etree._Element, table: Table, grid: TableGrid) -> None:
+    twips, body_twips = grid.twips, grid.body_twips
     if table.has_spanners:
         tr = _row(tbl, header=True)
-        if stub:
+        if grid.stub:
             _cell(tr, twips[0], "", rules=("top",))
         for text, first, last in table.spanner_runs():
             width = sum(body_twips[first : last + 1])
-            _cell(tr, width, text, jc="center", span=last - first + 1, rules=("top",),
-                  underline=bool(text), bottom=True)
+            _cell(
+                tr,
+                width,
+                text,
+                jc="center",
+                span=last - first + 1,
+                rules=("top",),
+                underline=bool(text),
+                bottom=True,
+            )
     rules = ("bottom",) if table.has_spanners else ("top", "bottom")
     tr = _row(tbl, header=True)
-    if stub:
+    if grid.stub:
         _cell(tr, twips[0], table.stub_header, rules=rules, bottom=True)
     for col, width in zip(table.columns, body_twips, strict=True):
         heading = f"{col.label}\n{col.n_label}" if col.n_label else col.label
         _cell(tr, width, heading, jc="center", rules=rules, bottom=True)
 
 
-def _body_row(tbl, row: Row, columns: Sequence[Column], twips: list[int], stub: bool,
-              decimals: DecimalLayout, bottom_rule: bool) -> None:
+def _body_row(
+    tbl: etree._Element, row: Row, columns: Sequence[Column], grid: TableGrid, bottom_rule: bool
+) -> None:
     tr = _row(tbl, header=False)
     rules = ("bottom",) if bottom_rule else ()
-    body_twips = twips
-    if stub:
+    if grid.stub:
         step = int(INDENT_STEP * TWIPS)
         ind = ((row.indent + 1) * step, step)  # wrapped lines hang one level deeper
-        _cell(tr, twips[0], row.label, rules=rules, indent=ind)
-        body_twips = twips[1:]
-    layout = decimals.get(row.group) or [None] * len(columns)
-    for text, col, width, dec in zip(row.cells, columns, body_twips, layout, strict=True):
+        _cell(tr, grid.twips[0], row.label, rules=rules, indent=ind)
+    layout = grid.decimals.get(row.group) or [None] * len(columns)
+    for text, col, width, dec in zip(row.cells, columns, grid.body_twips, layout, strict=True):
         right = _decimal_indent(text, dec, width) if dec and text else None
         _cell(tr, width, text, jc=_JC.get(col.align, "center"), rules=rules, right_indent=right)
 
@@ -352,24 +429,52 @@ def _row(tbl: etree._Element, header: bool) -> etree._Element:
     return tr
 
 
-def _cell(tr: etree._Element, width: int, text: str, *, jc: str | None = None, span: int = 1,
-          rules: Sequence[str] = (), underline: bool = False, bottom: bool = False,
-          indent: tuple[int, int] | None = None, right_indent: int | None = None) -> None:
-    """One w:tc: width, optional gridSpan, top/bottom rules, vertical alignment and text."""
-    tc = etree.SubElement(tr, TC)
+def _cell(
+    tr: etree._Element,
+    width: int,
+    text: str,
+    *,
+    jc: str | None = None,
+    span: int = 1,
+    rules: tuple[str, ...] = (),
+    underline: bool = False,
+    bottom: bool = False,
+    indent: tuple[int, int] | None = None,
+    right_indent: int | None = None,
+) -> None:
+    """Append one w:tc (a copy of its cached empty template) and its text."""
+    # copying an lxml element copies its whole subtree
+    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent, right_indent))
+    tr.append(tc)
+    if text:
+        _add_text(tc[-1], clean_text(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_template(
+    width: int,
+    jc: str | None,
+    span: int,
+    rules: tuple[str, ...],
+    underline: bool,
+    bottom: bool,
+    indent: tuple[int, int] | None,
+    right_indent: int | None,
+) -> etree._Element:
+    """An empty w:tc: width, optional gridSpan, top/bottom rules, vertical alignment, paragraph
+    properties. Cached (a table has few distinct cell formats) and only ever copied."""
+    tc = etree.Element(TC, nsmap={"w": W_NS})
     tc_pr = etree.SubElement(tc, TCPR)
-    tc_w = etree.SubElement(tc_pr, _w("tcW"))
-    tc_w.set(W_W, str(width))
-    tc_w.set(W_TYPE, "dxa")
+    _sub(tc_pr, "tcW", w=str(width), type="dxa")
     if span > 1:
-        etree.SubElement(tc_pr, _w("gridSpan")).set(W_VAL, str(span))
+        _sub(tc_pr, "gridSpan", val=str(span))
     if rules:
         borders = etree.SubElement(tc_pr, _w("tcBorders"))
         for side in ("top", "bottom"):
             if side in rules:
                 _sub(borders, side, val="single", sz=RULE_SIZE, space="0", color="000000")
     if bottom:
-        etree.SubElement(tc_pr, _w("vAlign")).set(W_VAL, "bottom")
+        _sub(tc_pr, "vAlign", val="bottom")
     p = etree.SubElement(tc, P)
     if underline or indent or right_indent or (jc and jc != "left"):
         ppr = etree.SubElement(p, PPR)
@@ -381,9 +486,8 @@ def _cell(tr: etree._Element, width: int, text: str, *, jc: str | None = None, s
         elif right_indent:
             _sub(ppr, "ind", right=str(right_indent))
         if jc and jc != "left":
-            etree.SubElement(ppr, JC).set(W_VAL, jc)
-    if text:
-        _add_text(p, clean_text(text))
+            _sub(ppr, "jc", val=jc)
+    return tc
 
 
 def _add_text(p: etree._Element, text: str) -> None:
@@ -401,17 +505,14 @@ def _add_text(p: etree._Element, text: str) -> None:
                 t.set(XML_SPACE, "preserve")
 
 
-DecimalLayout = dict[str, list[tuple[int, int, int] | None]]
-
-
 def _decimal_layout(table: Table, twips: Sequence[int]) -> DecimalLayout:
     """For body columns with align "decimal", per row group: (base right indent, most characters
     after the alignment point, character width), in twips, so that within a group every cell's
     alignment point (see ``_split_decimal``) lands at the same place and the group's widest
-    cell is centred. None for other columns. Groups (``Row.group``) are aligned separately, so that "n (%)" rows and
-    "Mean (SD)" rows of different groups do not push each other apart.
+    cell is centred. None for other columns. Groups (``Row.group``) are aligned separately, so
+    that "n (%)" rows and "Mean (SD)" rows of different groups do not push each other apart.
     """
-    cw = int(char_width(table.page) * 20)  # points -> twips
+    cw = char_width(table.page) * 20  # points -> twips
     pad = 2 * int(CELL_PAD * TWIPS)
     decimal = [j for j, c in enumerate(table.columns) if c.align == "decimal"]
     out: DecimalLayout = {}
@@ -421,12 +522,12 @@ def _decimal_layout(table: Table, twips: Sequence[int]) -> DecimalLayout:
     for row in table.rows:
         by_group.setdefault(row.group, []).append(row)
     for group, rows in by_group.items():
-        layout: list[tuple[int, int, int] | None] = [None] * len(table.columns)
+        layout: list[tuple[float, int, float] | None] = [None] * len(table.columns)
         for j in decimal:
             parts = [_split_decimal(r.cells[j]) for r in rows if r.cells[j]]
             left = max((a for a, _ in parts), default=0)
             right = max((b for _, b in parts), default=0)
-            layout[j] = (max(0, (twips[j] - pad - (left + right) * cw) // 2), right, cw)
+            layout[j] = (max(0.0, (twips[j] - pad - (left + right) * cw) / 2), right, cw)
         out[group] = layout
     return out
 
@@ -447,8 +548,8 @@ def _split_decimal(text: str) -> tuple[int, int]:
     return at, len(line) - at
 
 
-def _decimal_indent(text: str, layout: tuple[int, int, int], width: int) -> int:
+def _decimal_indent(text: str, layout: tuple[float, int, float], width: int) -> int:
     """Right indent of one decimal-aligned cell, never so large that the text must wrap."""
     base, right, cw = layout
-    room = width - 2 * int(CELL_PAD * TWIPS) - (len(text.split("\n")[0]) + 1) * cw
-    return max(0, min(base + (right - _split_decimal(text)[1]) * cw, room))
+    room = width - 2 * int(CELL_PAD * TWIPS) - len(text.split("\n")[0]) * cw - FIT_TWIPS
+    return int(max(0.0, min(base + (right - _split_decimal(text)[1]) * cw, room)))

@@ -20,16 +20,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tlf.tables.model import INCH, PageSetup, Row, Table
+from tlf.tables.model import INCH, Column, PageSetup, Row, Table
 
 LINE_FACTOR = 1.2  # line height / font size
-CHAR_EM = 0.6  # Courier New advance width / font size
+CHAR_EM = 1229 / 2048  # Courier New advance width / font size (0.6 em and a hair)
+FIT_SLACK = 0.02  # inches of a cell never counted as room for text (rendering differences)
 CELL_PAD = 0.05  # inches of cell margin, left and right of every cell
 INDENT_STEP = 0.15  # inches of left indentation per Row.indent level
 TITLE_GAP_LINES = 1  # blank line between the title block and the table
 FOOTER_GAP_LINES = 1  # blank line between the page body and the footnotes
 PAGE_NUMBER_LINES = 1  # the "Page x of y" line
-STUB_FLOOR = 0.2  # share of the text width the stub keeps when auto columns widen
+VALUE_WRAP_PENALTY = 5  # extra lines a row with wrapped values counts when sizing the stub
+SAMPLE_ROWS = 2000  # rows judged when sizing the stub of a big table
 HEADER_LINE_CAP = 16  # header lines longer than this may wrap rather than widen a column
 CONTINUED = " (continued)"
 
@@ -57,18 +59,18 @@ class Page:
 
 
 def has_stub(table: Table) -> bool:
-    """True when the table has a row-label (stub) column: a stub header or any row label."""
-    return bool(table.stub_header) or any(r.label for r in table.rows)
+    """True when the output has a row-label (stub) column: always for tables; for listings
+    when they have a stub header or any row label."""
+    return table.kind != "listing" or bool(table.stub_header) or any(r.label for r in table.rows)
 
 
 def column_widths(table: Table) -> tuple[float, ...]:
     """Widths in inches of the printed columns (stub first when present), summing to the text width.
 
     ``table.stub_width`` and ``Column.width`` are relative weights; a column without a width
-    weighs 1.0, so columns left at None share equally what the explicit weights leave. When
-    those equal shares are too narrow for the longest cell (or header word) of the auto
-    columns, the auto columns widen, equally, taking the room from the stub down to a floor
-    (its longest word, and at least ``STUB_FLOOR`` of the text width), so values do not wrap.
+    weighs 1.0, so columns left at None share equally what the explicit weights leave. The
+    stub then gives room to the auto columns where that makes the table shorter, above all
+    where values would otherwise wrap (see ``_widen_auto_columns``).
     """
     weights = [c.width if c.width and c.width > 0 else 1.0 for c in table.columns]
     stub = has_stub(table)
@@ -84,37 +86,89 @@ def column_widths(table: Table) -> tuple[float, ...]:
 
 
 def _widen_auto_columns(table: Table, widths: list[float]) -> list[float]:
+    """Trade stub width for auto-column width: first the stub width that makes the body
+    shortest (see ``_best_stub``), then header lines widen the auto columns, but only from room
+    the stub's labels do not need."""
     auto = [j + 1 for j, c in enumerate(table.columns) if not (c.width and c.width > 0)]
     if not auto:
         return widths
+    per_char = char_width(table.page) / INCH
+    pad = 2 * CELL_PAD + FIT_SLACK
+    words, whole = _stub_needs(table, per_char)
+    stub = _best_stub(table, widths, auto, min(widths[0], words + pad))
+    widths = _take_from_stub(widths, auto, float("inf"), stub)
+    heads = max(_header_chars(table.columns[j - 1]) for j in auto)
+    return _take_from_stub(widths, auto, heads * per_char + pad, max(stub, whole + pad))
+
+
+def _best_stub(table: Table, widths: list[float], auto: list[int], lowest: float) -> float:
+    """The stub width, from its weighted width down to ``lowest`` in steps of one character,
+    that makes the body shortest, counting ``VALUE_WRAP_PENALTY`` extra lines for a row whose
+    values wrap: values split over lines read worse than labels wrapped at words. Ties keep
+    the wider stub. Big tables are judged on an even sample of rows."""
     page = table.page
-    inch_per_char = char_width(page) / INCH
-    need = max(_natural_chars(table, j - 1) for j in auto) * inch_per_char + 2 * CELL_PAD
+    per_char = char_width(page) / INCH
+    room = widths[0] + sum(widths[j] for j in auto)
+    rows = table.rows[:: max(1, len(table.rows) // SAMPLE_ROWS)]
+    values = [_value_extent(r, auto) for r in rows]
+    best, best_cost = widths[0], None
+    stub = widths[0]
+    while stub >= lowest - 1e-9:
+        value_chars = chars_per_line((room - stub) / len(auto), page)
+        cost = 0
+        for r, (longest, lines) in zip(rows, values, strict=True):
+            label = text_lines(r.label, chars_per_line(stub, page, (r.indent + 1) * INDENT_STEP))
+            wrapped = max(lines, -(-longest // value_chars))
+            cost += max(label, wrapped) - 1 + (VALUE_WRAP_PENALTY if wrapped > lines else 0)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = stub, cost
+        stub -= per_char
+    return best
+
+
+def _value_extent(row: Row, auto: list[int]) -> tuple[int, int]:
+    """(longest line, most lines) of a row's cells in the auto columns."""
+    longest, lines = 0, 1
+    for j in auto:
+        parts = row.cells[j - 1].split("\n")
+        lines = max(lines, len(parts))
+        longest = max(longest, *map(len, parts))
+    return longest, lines
+
+
+def _take_from_stub(widths: list[float], auto: list[int], need: float, floor: float) -> list[float]:
+    """Move room from the stub (down to ``floor``) to the auto columns narrower than ``need``."""
     short = sum(max(0.0, need - widths[j]) for j in auto)
-    if short <= 0:
-        return widths
-    label_words = (
-        (r.indent + 1) * INDENT_STEP + _longest_word(r.label) * inch_per_char for r in table.rows
-    )
-    floor = max(STUB_FLOOR * page.text_width, max(label_words, default=0.0) + 2 * CELL_PAD)
-    floor = min(widths[0], floor)
     take = min(short, widths[0] - floor)
     if take <= 0:
         return widths
     out = list(widths)
     out[0] -= take
+    if short == float("inf"):  # share equally
+        for j in auto:
+            out[j] += take / len(auto)
+        return out
     for j in auto:
         out[j] += take * max(0.0, need - widths[j]) / short
     return out
 
 
-def _natural_chars(table: Table, j: int) -> int:
-    """Characters a body column would like: its longest cell line, its header lines up to
-    ``HEADER_LINE_CAP`` characters, its longest header word."""
-    col = table.columns[j]
-    cells = (len(line) for r in table.rows for line in r.cells[j].split("\n"))
-    header = (min(len(line), HEADER_LINE_CAP) for line in (*col.label.split("\n"), col.n_label))
-    return max(max(cells, default=0), max(header), _longest_word(col.label))
+def _stub_needs(table: Table, per_char: float) -> tuple[float, float]:
+    """Inches the stub needs for its longest word, and for its longest label on one line."""
+    words, whole = 0.0, 0.0
+    for r in table.rows:
+        lead = (r.indent + 1) * INDENT_STEP
+        words = max(words, lead + _longest_word(r.label) * per_char)
+        whole = max(whole, lead + len(r.label) * per_char)
+    for line in table.stub_header.split("\n"):
+        words = max(words, _longest_word(line) * per_char)
+        whole = max(whole, len(line) * per_char)
+    return words, whole
+
+
+def _header_chars(col: Column) -> int:
+    """Characters of a column's longest header line, up to ``HEADER_LINE_CAP``."""
+    return max(min(len(line), HEADER_LINE_CAP) for line in (*col.label.split("\n"), col.n_label))
 
 
 def _longest_word(text: str) -> int:
@@ -133,7 +187,7 @@ def char_width(page: PageSetup) -> float:
 
 def chars_per_line(width_in: float, page: PageSetup, indent_in: float = 0.0) -> int:
     """How many characters fit on one line of a cell (or paragraph) ``width_in`` inches wide."""
-    usable = (width_in - 2 * CELL_PAD - indent_in) * INCH
+    usable = (width_in - 2 * CELL_PAD - FIT_SLACK - indent_in) * INCH
     return max(1, int(usable // char_width(page)))
 
 
@@ -209,8 +263,17 @@ def body_budget(table: Table) -> int:
 
 
 def row_lines(table: Table, row: Row) -> int:
-    """Lines one body row takes: its tallest cell once wrapped to the column widths."""
-    return _row_cost(row, column_widths(table), has_stub(table), table.page)
+    """Lines one body row takes: its tallest cell once wrapped to the column widths.
+
+    Works out the table's column widths on every call; use ``lines_used`` for many rows.
+    """
+    return lines_used(table, (row,))
+
+
+def lines_used(table: Table, rows: Sequence[Row]) -> int:
+    """Lines a run of body rows of ``table`` takes (e.g. the rows of one page)."""
+    widths, stub = column_widths(table), has_stub(table)
+    return sum(_row_cost(r, widths, stub, table.page) for r in rows)
 
 
 def _row_cost(row: Row, widths: Sequence[float], stub: bool, page: PageSetup) -> int:

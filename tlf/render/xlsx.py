@@ -12,6 +12,7 @@ its first row is written, which keeps big tables fast and memory flat.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -70,8 +71,9 @@ def output_layout(table: Table) -> OutputLayout:
     notes = tuple(range(last + 2, last + 2 + len(table.footnotes)))
     provenance = (notes[-1] + 1 if notes else last + 2) if table.provenance else 0
     stub = 1 if has_stub(table) else 0
-    return OutputLayout(titles, spanner, header, first, last, notes, provenance, stub,
-                        stub + len(table.columns))
+    return OutputLayout(
+        titles, spanner, header, first, last, notes, provenance, stub, stub + len(table.columns)
+    )
 
 
 def sheet_title(output_id: str) -> str:
@@ -103,10 +105,13 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None) -
 
 
 class _Styles:
-    """The few cell styles of the output sheet, made once."""
+    """The few cell styles of the output sheet, made once, and a factory of styled text cells."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, ws, table: Table) -> None:
         from openpyxl.styles import Alignment, Border, Font, Side
+
+        self.ws = ws
+        self._arrays: dict[tuple[int, int, int], tuple[Any, ...]] = {}
 
         rule = Side(style="thin", color="000000")
         self.font = Font(name=table.page.font, size=table.page.font_size)
@@ -118,26 +123,53 @@ class _Styles:
         self.stub_head = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="top")
         self.cells = [
-            Alignment(horizontal=_H_ALIGN.get(c.align, "center"), vertical="top")
-            for c in table.columns
+            Alignment(horizontal=_H_ALIGN.get(c.align, "center"), vertical="top") for c in table.columns
         ]
         self._indents: dict[int, Any] = {}
+
+    def cell(self, text: str, font, alignment, border=None) -> Any:
+        """A text cell: always a string (never a number or a formula), styled."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.ws, value=clean_text(text) if text else None)
+        if text:
+            cell.data_type = "s"  # "=1+1" or "12" stay text, exactly as in the model
+        cell._style = copy.copy(self._style_array(font, alignment, border))
+        return cell
+
+    def _style_array(self, font, alignment, border) -> Any:
+        """The workbook's style ids for (font, alignment, border), registered once.
+
+        Setting ``cell.font`` etc. hashes the style objects on every cell, which dominates the
+        time of big sheets; the ids are the same for every cell of one format, so they are
+        registered once through a prototype cell and copied into each cell.
+        """
+        from openpyxl.cell import WriteOnlyCell
+
+        key = (id(font), id(alignment), id(border))
+        if key not in self._arrays:
+            proto = WriteOnlyCell(self.ws)
+            proto.font = font
+            proto.alignment = alignment
+            if border is not None:
+                proto.border = border
+            self._arrays[key] = (proto._style, font, alignment, border)  # keeps the ids valid
+        return self._arrays[key][0]
 
     def indent(self, level: int) -> Any:
         """Left-aligned, indented by ``level`` (Excel indent units), wrapped."""
         from openpyxl.styles import Alignment
 
         if level not in self._indents:
-            self._indents[level] = Alignment(horizontal="left", vertical="top", indent=level,
-                                             wrap_text=True)
+            self._indents[level] = Alignment(horizontal="left", vertical="top", indent=level, wrap_text=True)
         return self._indents[level]
 
 
 def _write_output(ws, table: Table) -> None:
     lay = output_layout(table)
-    st = _Styles(table)
+    st = _Styles(ws, table)
     _setup_sheet(ws, table, lay)
-    for row_cells in _output_rows(ws, table, lay, st):
+    for row_cells in _output_rows(table, lay, st):
         ws.append(row_cells)
 
 
@@ -196,59 +228,45 @@ def output_column_widths(table: Table) -> list[float]:
     return widths
 
 
-def _output_rows(ws, table: Table, lay: OutputLayout, st: _Styles) -> Iterable[list]:
+def _output_rows(table: Table, lay: OutputLayout, st: _Styles) -> Iterable[list]:
     for line in table.header_lines:
-        yield [_cell(ws, line, st.font, st.title)]
+        yield [st.cell(line, st.font, st.title)]
     yield []
     if lay.spanner_row:
-        yield _spanner_cells(ws, table, lay, st)
-    yield _header_cells(ws, table, lay, st)
+        yield _spanner_cells(table, lay, st)
+    yield _header_cells(table, lay, st)
     last = len(table.rows) - 1
     for k, row in enumerate(table.rows):
         border = st.bottom if k == last else None
         out = []
         if lay.first_column:
-            out.append(_cell(ws, row.label, st.font, st.indent(row.indent), border))
-        out.extend(_cell(ws, text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
+            out.append(st.cell(row.label, st.font, st.indent(row.indent), border))
+        out.extend(st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
         yield out
     yield []
     for note in table.footnotes:
-        yield [_cell(ws, note, st.font, st.left)]
+        yield [st.cell(note, st.font, st.left)]
     if table.provenance:
-        yield [_cell(ws, table.provenance, st.small, st.left)]
+        yield [st.cell(table.provenance, st.small, st.left)]
 
 
-def _spanner_cells(ws, table: Table, lay: OutputLayout, st: _Styles) -> list:
+def _spanner_cells(table: Table, lay: OutputLayout, st: _Styles) -> list:
     out = []
     if lay.first_column:
-        out.append(_cell(ws, "", st.font, st.head, st.top))
+        out.append(st.cell("", st.font, st.head, st.top))
     for text, a, b in table.spanner_runs():
         border = st.top_bottom if text else st.top
-        out.extend(_cell(ws, text if k == a else "", st.font, st.head, border) for k in range(a, b + 1))
+        out.extend(st.cell(text if k == a else "", st.font, st.head, border) for k in range(a, b + 1))
     return out
 
 
-def _header_cells(ws, table: Table, lay: OutputLayout, st: _Styles) -> list:
+def _header_cells(table: Table, lay: OutputLayout, st: _Styles) -> list:
     border = st.bottom if lay.spanner_row else st.top_bottom
     out = []
     if lay.first_column:
-        out.append(_cell(ws, table.stub_header, st.font, st.stub_head, border))
-    out.extend(_cell(ws, _heading(c.label, c.n_label), st.font, st.head, border) for c in table.columns)
+        out.append(st.cell(table.stub_header, st.font, st.stub_head, border))
+    out.extend(st.cell(_heading(c.label, c.n_label), st.font, st.head, border) for c in table.columns)
     return out
-
-
-def _cell(ws, text: str, font, alignment, border=None):
-    """A text cell: always a string (never a number or a formula), styled."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=clean_text(text) if text else None)
-    if text:
-        cell.data_type = "s"  # "=1+1" or "12" stay text, exactly as in the model
-    cell.font = font
-    cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    return cell
 
 
 def _heading(label: str, n_label: str) -> str:
