@@ -229,6 +229,7 @@ class _ParamVisits(_Analysis):
     visits: list[str]
     param_var: str = "PARAMCD"
     param_label_var: str | None = "PARAM"  # label rows with this variable's text (None: the code)
+    param_labels: dict[str, str] = {}  # labels by code: override the data's (and name them in shells)
     visit_var: str = "AVISIT"
     visit_num_var: str | None = "AVISITN"  # plotted x position of a visit (None: the visit's order)
     base_var: str = "BASE"

@@ -103,6 +103,7 @@ def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
         label = p
         if a.param_label_var and a.param_label_var in recs.columns and len(recs):
             label = str(recs[a.param_label_var].iloc[0])
+        label = a.param_labels.get(p, label)
         rows.append(ctx.row("", "param", float("nan"), 0, variable=label, parent=p, order=visit_order(i, 0)))
         for j, v in enumerate(a.visits):
             x = float(j)
