@@ -385,8 +385,10 @@ class PlotSpec(Strict):
     panels: list[str] | None = None
     panel_titles: dict[str, str] = {}
     quantity: Literal["value", "change", "pchg"] = "change"
-    error: Literal["se", "sd", "ci95", "none"] = "se"
+    error: Literal["se", "sd", "none"] = "se"
     visit: str | None = None
+    tick_labels: dict[str, str] = {}  # x tick label by visit (mean_by_visit) or parameter (lsmean_bars)
+    dodge: Annotated[float, Field(ge=0)] | None = None  # mean_by_visit: x shift between columns (default 1% of x)
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
     x_label: str = ""
     y_label: str = ""
