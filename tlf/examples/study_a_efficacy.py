@@ -380,7 +380,7 @@ def _value(code: str, base: float, delta: float, rng, noise: bool) -> float:
     spec = {p[0]: p for p in EFF_PARAMS}[code]
     dec, top = spec[3], spec[4]
     if noise:
-        scale = {"CLASI": 0.15 * base + 0.5, "HSS": 1.0, "PGA": 0.12, "TJC": 0.8, "SJC": 0.6}[code]
+        scale = {"CLASI": 0.06 * base + 0.6, "HSS": 1.0, "PGA": 0.12, "TJC": 0.8, "SJC": 0.6}[code]
         delta += float(rng.normal(0, scale))
     if code == "HSS":
         x = base + 2 * round(delta / 2)
@@ -513,7 +513,7 @@ def _adpd(subs: list[_Subj], rng) -> list[dict]:
         vs.append(("Final Visit", 99, final, min(1.0, ((final - s.tr01sdt).days + 1) / 85) ** 0.4))
         visits[s.usubjid] = vs
     for code, name, paramn, median, sd_base, sd_chg, effects in PD_MARKERS:
-        link = {"PDC": 0.6, "BCD20": 0.35}.get(code, 0.0)
+        link = {"PDC": 0.85, "BCD20": 0.5}.get(code, 0.0)
         base = {s.usubjid: max(0.5, round(median * math.exp(rng.normal(0, sd_base)), 1)) for s in subs}
         noise: dict[tuple[str, str], float] = {}
         for arm_i, arm in enumerate(ARMS):

@@ -7,6 +7,7 @@ rows (the XLSX data sheet).
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from tlf.figures import plots
@@ -104,7 +105,7 @@ def _mean_by_visit(spec, analyses, titles, cols, styles, cells):
             (f" ({plot.error.upper()})" if plot.error != "none" else "")
         panels.append(plots.Panel(title, tuple(series), tuple(xs), labels, plot.x_label, y_label))
     span = (max(xs_all) - min(xs_all)) if xs_all else 1.0
-    dodge = plot.dodge if plot.dodge is not None else 0.01 * span
+    dodge = plot.dodge if plot.dodge is not None else 0.012 * span
     png = plots.draw_lines(panels, width=spec.width, height=spec.height, ncols=plot.ncols, share_y=plot.share_y,
                            dodge=dodge)
     err_name = plot.error.upper() if plot.error != "none" else "error"
@@ -140,10 +141,12 @@ def _lsmean_bars(spec, analyses, titles, cols, styles, cells):
                              se, _val(cells, a.id, c.id, p, visit, "diff"), lo, hi, star))
             series.append(plots.Series(c.id, c.label, styles[c.id], tuple(float(i) for i in range(len(a.params))),
                                        tuple(ys), tuple(los), tuple(his), tuple(marks)))
-        labels = tuple(plot.tick_labels.get(p, param_label(a, cells, p)) for p in a.params)
+        per_label = max(8, int(spec.width * 13 / max(1, len(a.params))))  # characters a tick label may span
+        labels = tuple(textwrap.fill(plot.tick_labels.get(p, param_label(a, cells, p)), per_label)
+                       for p in a.params)
         y_label = plot.y_label or "LS mean (SE)"
         panels.append(plots.Panel(title, tuple(series), tuple(float(i) for i in range(len(a.params))), labels,
-                                  plot.x_label, y_label, extra={"rotation": 30 if max(map(len, labels)) > 10 else 0}))
+                                  plot.x_label, y_label))
     png = plots.draw_bars(panels, width=spec.width, height=spec.height, ncols=plot.ncols, share_y=plot.share_y)
     col_labels = {c.id: c.label for c in cols}
     notes = ["Bars show least-squares means from the ANCOVA; error bars show +/- 1 standard error (SE)."]

@@ -78,13 +78,16 @@ def _png(fig) -> bytes:
 
 
 def _grid(fig, n: int, ncols: int | None, share_y: bool):
+    """n panels on a grid; returns (axes, placement) where placement[i] = (first column, bottom row)
+    tells where axis labels go (a panel with no panel below it counts as the bottom row)."""
     ncols = ncols or (3 if n > 4 else n if n <= 3 else 2)
     nrows = math.ceil(n / ncols)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=share_y)
     flat = [ax for row in axes for ax in row]
     for ax in flat[n:]:
         ax.set_visible(False)
-    return flat[:n], nrows, ncols
+    place = [(i % ncols == 0, i + ncols >= n) for i in range(n)]
+    return flat[:n], place
 
 
 def _legend(fig, series: Sequence[Series], kind: str) -> None:
@@ -117,8 +120,8 @@ def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: i
     columns apart along x (in x units) so that their error bars do not overlap."""
     with _rc():
         fig = _figure(width, height)
-        axes, _, _ = _grid(fig, len(panels), ncols, share_y)
-        for ax, panel in zip(axes, panels, strict=True):
+        axes, place = _grid(fig, len(panels), ncols, share_y)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
             k = len(panel.series)
             for i, s in enumerate(panel.series):
                 shift = (i - (k - 1) / 2) * dodge
@@ -134,7 +137,7 @@ def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: i
                                 yerr=[[p[1] - p[2] for p in bars], [p[3] - p[1] for p in bars]], fmt="none",
                                 ecolor=s.style.color, elinewidth=0.8, capthick=0.8, zorder=2)
             _zero_line(ax)
-            _axes_text(ax, panel)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
         _legend(fig, panels[0].series if panels else (), "lines")
         return _png(fig)
 
@@ -145,8 +148,8 @@ def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: in
     ('*') just beyond the error bar's end."""
     with _rc():
         fig = _figure(width, height)
-        axes, _, _ = _grid(fig, len(panels), ncols, share_y)
-        for ax, panel in zip(axes, panels, strict=True):
+        axes, place = _grid(fig, len(panels), ncols, share_y)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
             k = max(1, len(panel.series))
             w = 0.8 / k
             span = [0.0, 0.0]
@@ -172,7 +175,7 @@ def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: in
                 ax.set_ylim(span[0] - pad, span[1] + pad)
             ax.set_xlim(-0.6, len(panel.x_ticks) - 0.4)
             _zero_line(ax)
-            _axes_text(ax, panel)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
         _legend(fig, panels[0].series if panels else (), "bars")
         return _png(fig)
 
@@ -181,32 +184,35 @@ def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols:
     """Points per series (column) with the panel's note (e.g. the correlations) in a corner box."""
     with _rc():
         fig = _figure(width, height)
-        axes, _, _ = _grid(fig, len(panels), ncols, False)
-        for ax, panel in zip(axes, panels, strict=True):
+        axes, place = _grid(fig, len(panels), ncols, False)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
+            xs_all = []
             for s in panel.series:
                 pts = [(x, y) for x, y in zip(s.x, s.y, strict=True) if _finite(x) and _finite(y)]
+                xs_all += [p[0] for p in pts]
                 if pts:
-                    ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=16, color=s.style.color,
-                               marker=s.style.marker, edgecolors="white", linewidths=0.3, zorder=3)
+                    ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, color=s.style.color,
+                               marker=s.style.marker, edgecolors="white", linewidths=0.4, zorder=3)
             ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
-            ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
-            if panel.note:
-                ax.text(0.02, 0.98, panel.note, transform=ax.transAxes, ha="left", va="top", fontsize=FONT - 0.5,
-                        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999999",
-                              "linewidth": 0.5}, zorder=5)
-            _axes_text(ax, panel)
+            if xs_all and min(xs_all) < 0 < max(xs_all):
+                ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
+            if panel.note:  # above the plotting area, right-aligned: never over a point
+                ax.set_title(panel.note, loc="right", fontsize=FONT - 0.5, fontweight="normal", linespacing=1.25)
         _legend(fig, panels[0].series if panels else (), "points")
         return _png(fig)
 
 
-def _axes_text(ax, panel: Panel) -> None:
+def _axes_text(ax, panel: Panel, *, first_col: bool = True, last_row: bool = True) -> None:
+    """Title, ticks and axis labels; the y label only on the grid's first column and the x label only on
+    its bottom row (the other panels share them)."""
     ax.set_title(panel.title, loc="left")
     if panel.x_ticks:
         ax.set_xticks(list(panel.x_ticks))
         ax.set_xticklabels(list(panel.x_tick_labels), rotation=panel.extra.get("rotation", 0),
                            ha="right" if panel.extra.get("rotation") else "center")
-    if panel.x_label:
+    if panel.x_label and last_row:
         ax.set_xlabel(panel.x_label)
-    if panel.y_label:
+    if panel.y_label and first_col:
         ax.set_ylabel(panel.y_label)
     ax.tick_params(length=2.5, pad=2)
