@@ -1,4 +1,4 @@
-"""Study A PK outputs end to end: Tables 14.4.1 (parameters) and 14.4.2 (concentrations) built from the
+"""Study A PK outputs end to end: Tables 14.5.1 (parameters) and 14.5.2 (concentrations) built from the
 specs, their numbers against an independent pandas/plain-Python computation from adpc.xpt, and the
 rendered pages.
 """
@@ -28,7 +28,7 @@ ARMS = {"qod03": "Iberdomide 0.3 mg QOD", "qd03": "Iberdomide 0.3 mg QD", "alt06
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("study_a_pk")
-    report = build(REPO / "specs", out, ["t-14-4-1", "t-14-4-2"], formats=("docx",))
+    report = build(REPO / "specs", out, ["t-14-5-1", "t-14-5-2"], formats=("docx",))
     assert report.ok, [str(o.error) for o in report.outputs]
     return out
 
@@ -45,7 +45,7 @@ def cell(ard, column, stat_name, level, parent):
 
 
 def test_pk_population_and_big_n(built, adpc):
-    ard = read_ard(built / "t-14-4-1.ard.csv")
+    ard = read_ard(built / "t-14-5-1.ard.csv")
     measurable = adpc[adpc.AVAL.notna()]
     for col, arm in ARMS.items():
         n = measurable[measurable.TRTA == arm].USUBJID.nunique()
@@ -54,7 +54,7 @@ def test_pk_population_and_big_n(built, adpc):
 
 
 def test_parameters_against_independent_nca(built, adpc):
-    ard = read_ard(built / "t-14-4-1.ard.csv")
+    ard = read_ard(built / "t-14-5-1.ard.csv")
     inten = adpc[(adpc.PKINTFL == "Y") & adpc.AVISITN.isin([1, 29])]
     for (arm, day), g in inten.groupby(["TRTA", "AVISITN"]):
         col = next(k for k, v in ARMS.items() if v == arm)
@@ -82,7 +82,7 @@ def test_parameters_against_independent_nca(built, adpc):
 
 
 def test_concentrations_against_pandas(built, adpc):
-    ard = read_ard(built / "t-14-4-2.ard.csv")
+    ard = read_ard(built / "t-14-5-2.ard.csv")
     pk_subjects = set(adpc[adpc.AVAL.notna()].USUBJID)
     pc = adpc[adpc.USUBJID.isin(pk_subjects)]
     checked = 0
@@ -101,7 +101,7 @@ def test_concentrations_against_pandas(built, adpc):
 
 
 def test_adpp_csv_of_the_parameter_table(built):
-    adpp = pd.read_csv(built / "t-14-4-1.adpp.csv", keep_default_na=False)
+    adpp = pd.read_csv(built / "t-14-5-1.adpp.csv", keep_default_na=False)
     assert adpp.groupby("AVISITN").USUBJID.nunique().to_dict() == {1: 16, 29: 16}
     ne = adpp[adpp.PPSTRESN == ""]
     assert len(ne) and (ne.PPREASND != "").all()  # every NE has its reason
@@ -109,9 +109,9 @@ def test_adpp_csv_of_the_parameter_table(built):
 
 @needs_office
 def test_rendered_pages(built, tmp_path):
-    text = pdf_text(to_pdf(built / "t-14-4-1.docx", tmp_path))
-    assert "Table 14.4.1" in text and "PK Population" in text
+    text = pdf_text(to_pdf(built / "t-14-5-1.docx", tmp_path))
+    assert "Table 14.5.1" in text and "PK Population" in text
     assert "Iberdomide 0.6/0.3 mg ALTN (N=9)" in text  # the arm heading does not wrap
     assert "Page 4 of 4" in text and "Page 5 of" not in text
-    text = pdf_text(to_pdf(built / "t-14-4-2.docx", tmp_path))
+    text = pdf_text(to_pdf(built / "t-14-5-2.docx", tmp_path))
     assert "n BLQ" in text and "Pre-dose" in text and "6-8 h" in text

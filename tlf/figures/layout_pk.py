@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
 from tlf.figures.plots_pk import Profile, draw_individual
+from tlf.figures.style import column_styles
 from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
@@ -47,9 +48,10 @@ def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, pr
                 data_rows += [(panel.label, c.label, subject, x, y) for _, x, y in pts]
             row.append(profiles)
         grid.append(row)
+    styles = column_styles(study.spec.columns, cols)  # each treatment's colour in every figure of the study
     png = draw_individual(grid, [p.label for p in plot.panels], [c.label for c in cols], x_title=plot.x_title,
                           y_title=plot.y_title, log_y=plot.log_y, label_subjects=plot.label_subjects,
-                          width=spec.width, height=spec.height)
+                          width=spec.width, height=spec.height, colors=[styles[c.id].color for c in cols])
     page = spec.page or study.spec.page
     return Figure(
         output_id=spec.id, number=spec.number,

@@ -20,9 +20,10 @@ class Profile:
 
 def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Sequence[str],
                     col_titles: Sequence[str], *, x_title: str, y_title: str, log_y: bool, label_subjects: bool,
-                    width: float, height: float) -> bytes:
-    """grid[r][c] holds the profiles of panel row r and treatment column c. Empty grids give empty
-    frames with the same axes (shells)."""
+                    width: float, height: float, colors: Sequence[str] | None = None) -> bytes:
+    """grid[r][c] holds the profiles of panel row r and treatment column c, drawn in colors[c] (the
+    study's colour of that column; default by position). Empty grids give empty frames with the same
+    axes (shells)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,10 +37,10 @@ def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Seq
         for r in range(nrows):
             for c in range(ncols):
                 ax = axes[r][c]
-                style = arm_style(c)
+                color = colors[c] if colors is not None and c < len(colors) else arm_style(c)["color"]
                 profiles = grid[r][c] if r < len(grid) and c < len(grid[r]) else ()
                 for k, p in enumerate(profiles):
-                    ax.plot(p.x, p.y, color=style["color"], marker=MARKERS[k % len(MARKERS)], markersize=3.5,
+                    ax.plot(p.x, p.y, color=color, marker=MARKERS[k % len(MARKERS)], markersize=3.5,
                             linewidth=0.9, label=short.get(p.subject, p.subject))
                 if log_y:
                     ax.set_yscale("log")
