@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.spec.model import CONTINUOUS_STATS
+from tlf.spec.model import CONTINUOUS_STATS, TTE_STATS
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -57,7 +57,36 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                     dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + _OFFSET.get(name, 0))
                     row(a.id, c.id, name, a.decimals.get(name, dec), variable=a.var)
                 continue
+            if a.type == "time_to_event":
+                d = a.precision if a.precision is not None else 0
+                row(a.id, c.id, "n", 0, variable=a.time)
+                for order, level in enumerate(("Events", "Censored"), 1):
+                    row(a.id, c.id, "n", 0, level, order=order)
+                    row(a.id, c.id, "p", pct, level, order=order)
+                for name in TTE_STATS[1:]:
+                    base = "median" if name.startswith("median") else name
+                    row(a.id, c.id, name, a.decimals.get(base, d + _OFFSET.get(base, 0)), variable=a.time)
+                continue
             for order, (parent, level) in enumerate(levels):
                 row(a.id, c.id, "n", 0, level, parent, order)
                 row(a.id, c.id, "p", pct, level, parent, order)
+                if getattr(a, "events", False):
+                    row(a.id, c.id, "events", 0, level, parent, order)
+        rows += _mock_pvalues(spec, a, levels, row)
     return rows
+
+
+def _mock_pvalues(spec, a, levels: list[tuple[str, str]], row) -> list:
+    """Placeholder p-values for the output's stat columns: one per level of a per-term analysis,
+    one per analysis otherwise (none for analysis types that run no comparison)."""
+    from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+
+    kind = ANALYSIS_KINDS.get(a.type)
+    if kind is None:
+        return []
+    for sc in spec.stat_columns:
+        if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
+            continue
+        for parent, level in (levels if a.type == "terms" else [("", "")]):
+            row(a.id, sc.id, "pvalue", sc.format.decimals, level, parent)
+    return []

@@ -39,6 +39,8 @@ DISPLAY_ROWS = {
     "mean_se": ("Mean (SE)", "{mean} ({se})"),
     "median": ("Median", "{median}"),
     "q1_q3": ("Q1, Q3", "{q1}, {q3}"),
+    "min": ("Min", "{min}"),
+    "max": ("Max", "{max}"),
     "min_max": ("Min, Max", "{min}, {max}"),
     "median_min_max": ("Median (Min, Max)", "{median} ({min}, {max})"),
     "cv": ("CV%", "{cv}"),
@@ -51,6 +53,29 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+# Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
+TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
+TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
+TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
+AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
+# The kind of data each analysis type compares across columns (types not listed run no comparison).
+ANALYSIS_KINDS = {"continuous": "values", "categorical": "counts", "count": "counts", "terms": "counts",
+                  "time_to_event": "times"}
+
+
+def resolve_test(test: str | None, kind: str) -> str:
+    """The test to run on data of `kind` ("values", "counts", "times"): `test`, or the kind's default
+    for "auto"/None; "none" for no test. Raises ValueError when the test does not fit the data."""
+    if test in (None, "auto"):
+        return AUTO_TESTS[kind]
+    if test == "none":
+        return "none"
+    if TEST_KINDS.get(test) != kind:
+        fits = ", ".join(t for t, k in TEST_KINDS.items() if k == kind)
+        raise ValueError(f"test '{test}' does not apply to {kind} (use one of: {fits}, auto, none)")
+    return test
+
+
 # ---------------------------------------------------------------- study level
 
 class StudyInfo(Strict):
@@ -60,9 +85,13 @@ class StudyInfo(Strict):
 
 
 class DatasetSpec(Strict):
+    """One dataset file. `keep` reads only the variables listed (SAS KEEP=): a large file the study
+    needs few variables of is read several times faster."""
+
     file: str
     period_var: str | None = None
     encoding: str | None = None
+    keep: list[str] | None = None
 
 
 class DataSpec(Strict):
@@ -168,6 +197,8 @@ class CountAnalysis(_Analysis):
 
     type: Literal["count"]
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    events: bool = False  # also print the number of records: "n (%) [events]"
+    test: TestName | None = None
 
 
 class CategoricalAnalysis(_Analysis):
@@ -178,6 +209,7 @@ class CategoricalAnalysis(_Analysis):
     levels: list[Level] | None = None
     missing_row: bool = True
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    test: TestName | None = None
 
 
 class ContinuousAnalysis(_Analysis):
@@ -188,6 +220,7 @@ class ContinuousAnalysis(_Analysis):
     rows: list[str] = ["n", "mean_sd", "median", "q1_q3", "min_max"]
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    test: TestName | None = None
 
     @field_validator("rows")
     @classmethod
@@ -229,17 +262,112 @@ class TermsAnalysis(_Analysis):
     soc: str | None = None
     threshold: Threshold | None = None
     sort: Literal["frequency", "alphabetical"] = "frequency"
+    soc_sort: Literal["frequency", "alphabetical"] | None = None  # order of the `soc` groups; default: `sort`
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    events: bool = False  # also print the number of records: "n (%) [events]"
+    test: TestName | None = None
+
+
+TTE_STATS = ("n", "median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max")
+TTE_ROWS = {
+    # name: (default label, template; "events"/"censored" are n (%) of the subjects analysed)
+    "n": ("Subjects", "{n}"),
+    "events": ("Events", ""),
+    "censored": ("Censored", ""),
+    "median_ci": ("Median (95% CI)", "{median} ({median_ci_low}, {median_ci_high})"),
+    "median": ("Median", "{median}"),
+    "q1_q3": ("25th, 75th percentile", "{q1}, {q3}"),
+    "min_max": ("Min, Max", "{min}, {max}"),
+}
+
+
+class TimeToEventAnalysis(_Analysis):
+    """Kaplan-Meier summary of a time to event (one record per subject, e.g. an ADTTE parameter):
+    subjects, events and censored n (%), median with CI (Brookmeyer-Crowley, `ci_transform`),
+    quartiles. A record is an event when `censor` equals `event_value` (ADaM: CNSR = 0)."""
+
+    type: Literal["time_to_event"]
+    time: str = "AVAL"
+    censor: str = "CNSR"
+    event_value: str | int | float = 0
+    rows: list[str] = ["n", "events", "censored", "median_ci"]
+    ci_transform: Literal["log-log", "log", "linear"] = "log-log"
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals of `time`; default: from data
+    decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    test: TestName | None = None
+
+    @field_validator("rows")
+    @classmethod
+    def _known_rows(cls, v: list[str]) -> list[str]:
+        from tlf.errors import did_you_mean
+
+        for r in v:
+            if r not in TTE_ROWS:
+                raise ValueError(f"unknown row '{r}'{did_you_mean(r, TTE_ROWS)}; expected one of {', '.join(TTE_ROWS)}")
+        return v
+
+    @field_validator("decimals")
+    @classmethod
+    def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
+        from tlf.errors import did_you_mean
+
+        for k in v:
+            if k not in ("median", "q1", "q3", "min", "max"):
+                raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, ('median', 'q1', 'q3', 'min', 'max'))}")
+        return v
 
 
 Analysis = Annotated[
-    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis,
+    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | TimeToEventAnalysis,
     Field(discriminator="type"),
 ]
-ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms")
+ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "time_to_event")
 
 
 # ---------------------------------------------------------------- outputs
+
+class PCutoff(Strict):
+    """Print `text` instead of the p-value beyond `at` (below it for `low`, above it for `high`)."""
+
+    at: Annotated[float, Field(gt=0, lt=1)]
+    text: str
+
+
+class PFlag(Strict):
+    """Append `text` (e.g. "*") to p-values below `below`."""
+
+    below: Annotated[float, Field(gt=0, le=1)]
+    text: str = "*"
+
+
+class PValueFormat(Strict):
+    """How a stat column prints p-values: `decimals` (default 3); below 10^-decimals "<0.001" and
+    above 1 - 10^-decimals ">0.999" unless `low` / `high` say otherwise; `flag` marks small ones;
+    `missing` is printed where no test was computed (e.g. "" where no subject had the event)."""
+
+    decimals: Annotated[int, Field(ge=1, le=6)] = 3
+    low: PCutoff | None = None
+    high: PCutoff | None = None
+    flag: PFlag | None = None
+    missing: str | None = None  # text of a p-value that is not computed; default: the study's not_estimable
+
+
+class StatColumn(Strict):
+    """A column of p-values comparing treatment columns: each analysis runs `test` across the
+    columns listed in `over` (`auto`: ANOVA for continuous, chi-square for counts, log-rank for time
+    to event; an analysis's own `test` wins). Per-term analyses get one p-value per term row; the
+    others one per analysis, on its first row."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    label: str
+    over: Annotated[list[str], Field(min_length=2)]
+    test: TestName = "auto"
+    spanner: str = ""
+    width: float | None = None
+    format: PValueFormat = PValueFormat()
+
 
 class TableOutput(Strict):
     id: OutputId
@@ -255,6 +383,7 @@ class TableOutput(Strict):
     footnotes: list[str] = []
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
+    stat_columns: list[StatColumn] = []
 
     @property
     def titles(self) -> tuple[str, ...]:

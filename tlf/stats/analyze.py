@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tlf.data import expr as ex
 from tlf.data.populations import Population
 from tlf.errors import DataError, SpecError, did_you_mean
-from tlf.stats.counts import count_levels, count_subjects, count_terms, passes_threshold
+from tlf.stats.counts import count_levels, count_subjects, count_term_records, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
 
 if TYPE_CHECKING:
@@ -144,6 +144,44 @@ def _row(entry, analysis: str, column: str, variable: str, parent: str, level: s
             "warning": warning}
 
 
+def _compare(ctx: _Ctx, kind: str, data: dict[str, Any], *, parent: str = "", level: str = "") -> list[dict]:
+    """One p-value row per stat column of the output: `data` maps a treatment column id to what the
+    comparison of `kind` needs ("values": a sample; "counts": {category: n} or (n, N); "times": (time,
+    event)). Columns listed in a stat column's `over` but absent from `data` (inactive) are left out."""
+    from tlf.stats.compare import (
+        compare_counts,
+        compare_times,
+        compare_values,
+        compare_with_without,
+        resolve_test,
+    )
+
+    rows = []
+    for sc in ctx.entry.spec.stat_columns:
+        test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
+        if test == "none":
+            continue
+        ids = [c for c in sc.over if c in data]
+        if len(ids) < 2:
+            res_p, notes = float("nan"), ("fewer than 2 columns to compare",)
+        elif kind == "values":
+            r = compare_values([data[c] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        elif kind == "times":
+            r = compare_times([data[c][0] for c in ids], [data[c][1] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        elif isinstance(data[ids[0]], tuple):
+            r = compare_with_without([data[c][0] for c in ids], [data[c][1] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        else:
+            cats = list(data[ids[0]])
+            r = compare_counts([[data[c].get(k, 0) for k in cats] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        rows.append(ctx.row(sc.id, "pvalue", res_p, sc.format.decimals, variable=test, parent=parent, level=level,
+                            warning="; ".join(notes)))
+    return rows
+
+
 def _n_p(ctx: _Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
     p = n / denom if denom else float("nan")
     warn = "" if denom else "column has no subjects"
@@ -155,13 +193,17 @@ def _n_p(ctx: _Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
 def _count(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     rows = []
     sid = ctx.data.subject_id
+    by_col: dict[str, tuple[int, int]] = {}
     for col in columns:
         if not ctx.active(col):
             continue
         recs = ctx.records(col)
         c = count_subjects(recs[sid], col.n)
         rows += _n_p(ctx, col.id, c.n, col.n, variable=ctx.analysis.where or "")
-    return rows
+        if ctx.analysis.events:
+            rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
+        by_col[col.id] = (c.n, col.n)
+    return rows + _compare(ctx, "counts", by_col)
 
 
 def _categorical(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
@@ -182,11 +224,13 @@ def _categorical(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     if a.missing_row and missing_any:
         levels[MISSING_LABEL] = {None}
     rows = []
+    by_col: dict[str, dict[str, int]] = {}
     for col, var, pairs in per_col:
         counts = count_levels(pairs, levels, col.n)
         for order, (label, c) in enumerate(counts.items()):
             rows += _n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
-    return rows
+        by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
+    return rows + _compare(ctx, "counts", by_col)
 
 
 def _norm(v: Any) -> Any:
@@ -258,13 +302,14 @@ def _continuous(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
             elif stats["n"] == 0 and name != "n":
                 warn = "no values"
             rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn))
-    return rows
+    return rows + _compare(ctx, "values", {col.id: values for col, _, values in per_col})
 
 
 def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
     counts: dict[str, dict[tuple[str, str], Any]] = {}
+    events: dict[str, dict[tuple[str, str], int]] = {}
     term_var = soc_var = None
     for col in columns:
         if not ctx.active(col):
@@ -275,6 +320,8 @@ def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
         socs = recs[soc_var] if soc_var else [""] * len(recs)
         records = [(s, _text(p), _text(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
         counts[col.id] = count_terms(records, col.n)
+        if a.events:
+            events[col.id] = count_term_records(records)
     active = [c for c in columns if c.id in counts]
     over = set(a.threshold.over) if a.threshold and a.threshold.over else {c.id for c in active}
     denom_total = sum(c.n for c in active if c.id in over)
@@ -285,7 +332,8 @@ def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
         t = a.threshold
         terms = [k for k in terms if passes_threshold(totals[k], denom_total, pct_gt=t.pct_gt, pct_ge=t.pct_ge,
                                                       n_ge=t.n_ge)]
-    kept_parents = sorted({k[0] for k in terms if k[0]}, key=lambda p: _sort_key(a.sort, totals[(p, "")], p))
+    soc_sort = a.soc_sort or a.sort
+    kept_parents = sorted({k[0] for k in terms if k[0]}, key=lambda p: _sort_key(soc_sort, totals[(p, "")], p))
     ordered: list[tuple[str, str]] = []
     if soc_var:
         for p in kept_parents:
@@ -300,6 +348,13 @@ def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
             rows += _n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            if a.events:
+                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
+                                    level=key[1] or key[0], order=order))
+    if ctx.entry.spec.stat_columns:
+        for key in ordered:
+            data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
+            rows += _compare(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
     return rows
 
 
@@ -311,4 +366,56 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
     return (-total, name.lower()) if sort == "frequency" else (name.lower(),)
 
 
-_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms}
+def _time_to_event(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    """Kaplan-Meier summary per column: n, events and censored n (%) of n (levels "Events",
+    "Censored"), median with CI, quartiles, min and max of the times."""
+    from tlf.stats.survival import kaplan_meier
+
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    per_col = []
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        time_var = ctx.variable(a.time, col, "time")
+        censor_var = ctx.variable(a.censor, col, "censor")
+        recs = ctx.records(col)
+        dup = recs[sid][recs[sid].duplicated()]
+        if len(dup):
+            raise DataError(f"more than one record per subject for a time-to-event summary (analysis '{a.id}'); "
+                            "add a `where` that selects one parameter", dataset=ctx.dataset_name,
+                            variable=time_var, usubjid=str(dup.iloc[0]), code="DATA040")
+        time = recs[time_var]
+        if time.dtype == object:
+            raise DataError(f"is text, a time to event needs numbers (analysis '{a.id}')",
+                            dataset=ctx.dataset_name, variable=time_var, code="DATA041")
+        event = [1.0 if _norm(v) == _norm(a.event_value) else (float("nan") if _norm(v) is None else 0.0)
+                 for v in recs[censor_var]]
+        per_col.append((col, time_var, list(time.astype(float)), event))
+    if a.precision is not None:
+        d = a.precision
+    else:
+        d = collected_decimals([t for _, _, times, _ in per_col for t in times])
+    dec = {"median": d + 1, "median_ci_low": d + 1, "median_ci_high": d + 1, "q1": d + 1, "q3": d + 1,
+           "min": d, "max": d}
+    for k, v in a.decimals.items():
+        dec[k] = v
+        if k == "median":
+            dec["median_ci_low"] = dec["median_ci_high"] = v
+    rows = []
+    for col, time_var, times, event in per_col:
+        km = kaplan_meier(times, event, alpha=a.alpha, ci_transform=a.ci_transform)
+        stats = km.as_dict()
+        rows.append(ctx.row(col.id, "n", km.n, 0, variable=time_var))
+        for level, n in (("Events", km.events), ("Censored", km.censored)):
+            rows += _n_p(ctx, col.id, n, km.n, variable=time_var, level=level, order=1 if level == "Events" else 2)
+        note = "; ".join(km.notes)
+        for name in ("median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max"):
+            value = stats[name]
+            warn = "" if value == value else (note or "not estimable")
+            rows.append(ctx.row(col.id, name, value, dec[name], variable=time_var, warning=warn))
+    return rows + _compare(ctx, "times", {col.id: (times, event) for col, _, times, event in per_col})
+
+
+_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
+             "time_to_event": _time_to_event}

@@ -28,22 +28,27 @@ class _Cells:
                                            ard["stat_name"], ard["stat"], ard["stat_fmt"], ard["order"], strict=True):
             self.fmt[(a, c, p, lv, s)] = f
             self.val[(a, c, p, lv, s)] = v
-            self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
+            if s != "pvalue":  # a stat column's p-value belongs to a row, it does not make one
+                self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
 
     def has(self, a: str, c: str) -> bool:
         return any(k[0] == a and k[1] == c for k in self.fmt)
 
     def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
+        """"n (%)", with " [events]" when the analysis counts events too."""
         n = self.fmt.get((a, c, parent, level, "n"))
         if n is None:
             return ""
         p = self.fmt.get((a, c, parent, level, "p"), "")
-        return fmt_count_pct(n, p, self.val.get((a, c, parent, level, "n")), shell=shell)
+        n_value = self.val.get((a, c, parent, level, "n"))
+        text = fmt_count_pct(n, p, n_value, shell=shell)
+        events = self.fmt.get((a, c, parent, level, "events"))
+        return f"{text} [{events}]" if events is not None and (shell or n_value != 0) else text
 
-    def template(self, a: str, c: str, template: str) -> str:
+    def template(self, a: str, c: str, template: str, parent: str = "", level: str = "") -> str:
         out = template
         for key, text in self.fmt.items():
-            if key[0] == a and key[1] == c and "{" + key[4] + "}" in out:
+            if key[0] == a and key[1] == c and key[2] == parent and key[3] == level and "{" + key[4] + "}" in out:
                 out = out.replace("{" + key[4] + "}", text)
         return out
 
@@ -61,14 +66,15 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
         Column(id=c.id, label=c.label, n_label=f"(N={big_n.get(c.id, 'xx' if shell else '0')})",
                spanner=c.spanner, width=c.width)
         for c in cols
-    )
+    ) + tuple(Column(id=sc.id, label=sc.label, spanner=sc.spanner, width=sc.width) for sc in spec.stat_columns)
     rows: list[Row] = []
     col_ids = [c.id for c in cols]
     periods = {c.id: c.period for c in cols}
+    width = len(columns)
     for a in spec.analyses:
         if a.blank_before and rows:
-            rows.append(Row("", ("",) * len(cols), kind="blank"))
-        rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+            rows.append(Row("", ("",) * width, kind="blank"))
+        rows += with_stat_cells(_ROWS[a.type](a, cells, col_ids, periods, shell), a.id, spec.stat_columns, cells)
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
     foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes)]
@@ -82,6 +88,27 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
         page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
                        font_size=page.font_size),
     )
+
+
+def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: _Cells) -> list[Row]:
+    """The analysis's rows with one more cell per stat column: a p-value computed for a level goes
+    on the row whose key is that level; one computed for the whole analysis on its first row."""
+    if not stat_columns:
+        return rows
+    from dataclasses import replace
+
+    out = []
+    for i, row in enumerate(rows):
+        extra = []
+        for sc in stat_columns:
+            text = ""
+            if row.key is not None:
+                text = cells.fmt.get((analysis, sc.id, row.key[0], row.key[1], "pvalue"), "")
+            if i == 0 and not text:
+                text = cells.fmt.get((analysis, sc.id, "", "", "pvalue"), "")
+            extra.append(text)
+        out.append(replace(row, cells=(*row.cells, *extra)))
+    return out
 
 
 def _inactive(a, col: str, periods: dict) -> bool:
@@ -139,9 +166,30 @@ def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
         vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
                      for c in cols)
         group = f"{a.id}:{parent}" if parent else a.id
-        rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group))
+        rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group, key=(parent, level)))
+    return rows
+
+
+def _time_to_event_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+    from tlf.spec.model import TTE_ROWS
+
+    def line(name: str) -> tuple[str, ...]:
+        if name in ("events", "censored"):
+            level = "Events" if name == "events" else "Censored"
+            return tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, "", level, shell)
+                         for c in cols)
+        return tuple(a.na_text if _inactive(a, c, periods) else
+                     (cells.template(a.id, c, TTE_ROWS[name][1]) if cells.has(a.id, c) else "") for c in cols)
+
+    rows = []
+    indent = a.indent
+    if a.label:
+        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
+        indent += 1
+    label = {"median_ci": f"Median ({100 * (1 - a.alpha):g}% CI)"}
+    rows += [Row(label.get(r, TTE_ROWS[r][0]), line(r), indent=indent, group=a.id) for r in a.rows]
     return rows
 
 
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
-         "terms": _terms_rows}
+         "terms": _terms_rows, "time_to_event": _time_to_event_rows}

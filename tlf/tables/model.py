@@ -74,6 +74,8 @@ class Row:
     group: the key of the group the row belongs to; a page break inside a group repeats the
            group's label row with " (continued)", and the paginator keeps a group's rows together
            where they fit on one page.
+    key: the (parent, level) of the results-dataset statistics the row shows, when a row stands for
+         one level of its analysis (a term); layout uses it to place per-row p-values.
     """
 
     label: str
@@ -81,6 +83,7 @@ class Row:
     indent: int = 0
     kind: str = "data"
     group: str = ""
+    key: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
