@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("example", help="write the synthetic data of example study A")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
 
+    from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
+
+    add_ard(sub)
+
     for module in COMMAND_MODULES:
         import importlib
 
@@ -58,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each defines COMMANDS = {name: (add_parser(subparsers), run(args) -> int)}
 # and imports nothing heavy at module level.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,8 +188,24 @@ def _cmd_example(args) -> int:
     return 0
 
 
+def _cmd_ard(args) -> int:
+    """`tlf ard ID`: one output's ARD computed from specs and data (no files built), shown or written by
+    tlf.qc.commands.show_ard. Here because only the CLI may call the orchestrator."""
+    from tlf.build import compute_output, prepare, select_outputs
+    from tlf.qc.commands import show_ard
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    (entry,) = select_outputs(study, [args.id])
+    data, pops, warnings = prepare(study, args.data)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    ard, _table = compute_output(study, entry, data, pops)
+    return show_ard(ard, args)
+
+
 _HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
-                   "shells": _cmd_shells}
+                   "shells": _cmd_shells, "ard": _cmd_ard}
 
 if __name__ == "__main__":
     sys.exit(main())
