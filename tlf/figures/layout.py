@@ -25,6 +25,10 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
 
     spec = entry.spec
     plot = spec.plot
+    if plot.kind == "km":
+        from tlf.figures.km import layout_km
+
+        return layout_km(study, entry, ard, provenance=provenance, context=context, shell=shell)
     cols = study.columns_for(entry)
     ctx = dict(context or {})
     stats = ard[ard["analysis"] == "plot"]

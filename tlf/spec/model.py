@@ -416,8 +416,32 @@ class MeanByVisitPlot(Strict):
     log_y: bool = False
 
 
-Plot = Annotated[MeanByVisitPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit",)
+class KaplanMeierPlot(Strict):
+    """Kaplan-Meier curves of a time to event, one per treatment column (one record per subject of
+    `dataset` after `where`; an event when `censor` equals `event_value`), censored times marked,
+    and the numbers at risk under the plot at `risk_times` or every `risk_every` time units.
+    `y: failure` draws 1 - S(t) (cumulative incidence) instead of S(t); `ci: true` adds pointwise
+    95% bands (log-log); `median_line` a dashed line at 0.5."""
+
+    kind: Literal["km"]
+    dataset: str
+    where: str | None = None
+    time: str = "AVAL"
+    censor: str = "CNSR"
+    event_value: str | int | float = 0
+    y: Literal["survival", "failure"] = "survival"
+    x_title: str = "Time"
+    y_title: str = "Probability of no event"
+    x_max: Annotated[float, Field(gt=0)] | None = None
+    risk_every: Annotated[float, Field(gt=0)] | None = None
+    risk_times: list[Annotated[float, Field(ge=0)]] | None = None
+    censor_marks: bool = True
+    ci: bool = False
+    median_line: bool = False
+
+
+Plot = Annotated[MeanByVisitPlot | KaplanMeierPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "km")
 
 
 class FigureOutput(Strict):

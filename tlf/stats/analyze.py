@@ -78,9 +78,10 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
 
 def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """The plotted numbers of a figure, by plot kind."""
+    from tlf.stats.km_plot import km_plot_rows
     from tlf.stats.trends import mean_by_visit_rows
 
-    plots = {"mean_by_visit": mean_by_visit_rows}
+    plots = {"mean_by_visit": mean_by_visit_rows, "km": km_plot_rows}
     return plots[entry.spec.plot.kind](entry, data, columns)
 
 

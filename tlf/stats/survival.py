@@ -120,6 +120,47 @@ def kaplan_meier(time, event, *, alpha: float = 0.05, ci_transform: str = "log-l
                        se=tuple(float(x) for x in sf.surv_prob_se), notes=tuple(notes), **base)
 
 
+@dataclass(frozen=True)
+class KmStep:
+    """The Kaplan-Meier estimate at one distinct observed time: subjects at risk just before it, events
+    and censorings at it, S(t) just after it and its pointwise (1 - alpha) CI (log-log transform,
+    Greenwood variance; NaN where S(t) is 0 or 1)."""
+
+    time: float
+    n_risk: int
+    n_event: int
+    n_censor: int
+    survival: float
+    ci_low: float
+    ci_high: float
+
+
+def km_table(time, event, *, alpha: float = 0.05) -> tuple[KmStep, ...]:
+    """The product-limit table over every distinct observed time (events and censorings), the way
+    SAS LIFETEST lists it; what a Kaplan-Meier plot draws (steps, censor marks, bands)."""
+    import numpy as np
+    from scipy.stats import norm
+
+    t, e, _ = _clean(time, event)
+    z = float(norm.ppf(1 - alpha / 2))
+    out = []
+    s, green = 1.0, 0.0
+    for x in np.unique(t):
+        at = t == x
+        n_risk = int((t >= x).sum())
+        d = int(e[at].sum())
+        c = int(at.sum()) - d
+        if d:
+            s *= 1 - d / n_risk
+            green = green + d / (n_risk * (n_risk - d)) if n_risk > d else float("inf")
+        lo = hi = NAN
+        if 0 < s < 1 and math.isfinite(green):
+            se = math.sqrt(green) / abs(math.log(s))
+            lo, hi = s ** math.exp(z * se), s ** math.exp(-z * se)
+        out.append(KmStep(float(x), n_risk, d, c, s, lo, hi))
+    return tuple(out)
+
+
 def number_at_risk(time, at: Sequence[float]) -> list[int]:
     """Subjects still at risk (time >= t) at each time in `at`."""
     import numpy as np
