@@ -141,7 +141,7 @@ def clean_control_characters(frame: pd.DataFrame, name: str,
     out = frame
     for c in frame.columns:
         s = frame[c]
-        if s.dtype != object:
+        if s.dtype != object and not pd.api.types.is_string_dtype(s):
             continue
         bad_values = {v for v in pd.unique(s) if isinstance(v, str) and _ILLEGAL_RE.search(v)}
         if not bad_values:
