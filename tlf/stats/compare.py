@@ -13,6 +13,7 @@ per-column data an analysis already gathered. Numbers only; tlf.stats.analyze tu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,12 @@ def compare_values(samples: Sequence, test: str) -> Comparison:
 
 def compare_counts(table: Sequence[Sequence[int]], test: str) -> Comparison:
     """chisq or fisher on a table of counts (rows: columns compared; cells: categories)."""
+    return _counts(tuple(tuple(int(x) for x in row) for row in table), test)
+
+
+@functools.lru_cache(maxsize=4096)
+def _counts(table: tuple[tuple[int, ...], ...], test: str) -> Comparison:
+    # An adverse-event table repeats the same few 2 x 2 tables (1 of 86 vs 0 of 84) many times.
     from tlf.stats.tests import chisq_test, fisher_test
 
     r = chisq_test(table) if test == "chisq" else fisher_test(table)
