@@ -240,13 +240,17 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     res = sm.OLS(y, x).fit(method="qr")
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.normalized_cov_params, dtype=float)
-    resid = y - x @ params
+    fitted = x @ params
+    resid = y - fitted
+    rss = float(resid @ resid)
+    if n > p and rss / (n - p) < 1e-30 * (fitted.mean() ** 2 + fitted.var()):
+        rss = 0.0  # an essentially perfect fit (R summary.lm's test): no error variance to test against
     params.flags.writeable = False
     cov.flags.writeable = False
     return LinearFit(response=response, terms=tuple(terms), factors=tuple(factors), levels=lv,
                      covariate_means={c: float(used[c].mean()) for c in covariates}, blocks=blocks,
                      params=params, cov_unscaled=cov, n=n, n_dropped=dropped, df_resid=n - p,
-                     rss=float(resid @ resid), used=used)
+                     rss=rss, used=used)
 
 
 def check_rank(x: np.ndarray, blocks: Mapping[str, tuple[int, ...]], dataset: str, variable: str) -> None:

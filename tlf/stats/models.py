@@ -7,8 +7,12 @@ averaged over the levels of the other classification factors with
 - `weights="equal"`: every combination of the other factors' levels counts the same (SAS LSMEANS
   default; emmeans `weights = "equal"`);
 - `weights="proportional"`: each combination counts in proportion to its frequency among the
-  observations used, all arms together (emmeans `weights = "proportional"`; for models whose other
-  factors do not interact with each other this equals SAS LSMEANS `/ OM`).
+  observations used by the model, all arms together (emmeans `weights = "proportional"`);
+- `weights="om"`: SAS LSMEANS `/ OM` (OBSMARGINS): as "proportional", but the frequencies count
+  every row whose independent variables are all present, including rows with a missing response
+  (SAS/STAT "Shared Concepts: Changing the Weighting Scheme"). The two agree when no response is
+  missing. Joint frequencies of the other factors are used; for models where those factors do not
+  interact with each other this is the same as weighting each factor by its own margins.
 
 Differences are between LS means (arm minus comparator) with SE, t test on the residual degrees of
 freedom, and a two-sided CI; no multiplicity adjustment. The Type III table has one F test per
@@ -33,11 +37,12 @@ from tlf.stats.linear import (
     design,
     estimate,
     fit_linear,
+    is_missing,
     term_contrast,
     wald_f,
 )
 
-WEIGHTS = ("equal", "proportional")
+WEIGHTS = ("equal", "proportional", "om")
 CI_METHODS = ("t", "normal")
 
 
@@ -214,7 +219,7 @@ def fit_ancova(frame, response: str, treatment: str, covariates: Sequence[str] =
     levels: treatment levels in model order (default: sorted as observed); every level must have data.
     reference: the comparator (default: the first level). pairs: None for each arm vs the reference;
     "all" for every pair (later level minus earlier level); or explicit (arm, comparator) tuples.
-    weights: "equal" or "proportional" (see the module doc). ci: "t" (residual df) or "normal".
+    weights: "equal", "proportional" or "om" (see the module doc). ci: "t" (residual df) or "normal".
     dataset: named in error messages. Rows with a missing response, covariate or factor are dropped
     and counted. Raises DataError when an arm has no data, the design is singular, or there are fewer
     observations than parameters."""
@@ -226,7 +231,8 @@ def fit_ancova(frame, response: str, treatment: str, covariates: Sequence[str] =
     arms = fit.levels[treatment]
     ref = arms[0] if reference is None else reference
     comparisons = _comparisons(arms, ref, pairs, treatment, dataset)
-    rows = _lsmean_rows(fit, treatment, weights)
+    margins = _observed_margins(frame, (treatment, *factors), covariates) if weights == "om" else fit.used
+    rows = _lsmean_rows(fit, treatment, weights, margins, dataset)
     counts = fit.used[treatment].value_counts(sort=False)
     lsmeans = tuple(LsMean(arm=a, n=int(_count(counts, a)), **_fields(estimate(fit, rows[i], alpha, ci)))
                     for i, a in enumerate(arms))
@@ -264,22 +270,43 @@ def type3_tests(fit: LinearFit) -> tuple[EffectTest, ...]:
     return tuple(out)
 
 
-def lsmean_grid_weights(fit: LinearFit, treatment: str, weights: str) -> tuple[list[tuple], list[float]]:
-    """The combinations of the other factors' levels that LS means average over, with their weights."""
+def lsmean_grid_weights(fit: LinearFit, treatment: str, weights: str, margins=None,
+                        dataset: str = "") -> tuple[list[tuple], list[float]]:
+    """The combinations of the other factors' levels that LS means average over, with their weights.
+    Unequal weights are the combinations' frequencies in `margins` (default: the observations used)."""
     others = [f for f in fit.factors if f != treatment]
     combos = list(product(*(fit.levels[f] for f in others)))
     if weights == "equal" or not others:
         return combos, [1.0 / len(combos)] * len(combos)
-    counts = Counter(zip(*(fit.used[f] for f in others), strict=True))
-    return combos, [counts.get(c, 0) / fit.n for c in combos]
+    margins = fit.used if margins is None else margins
+    counts = Counter(zip(*(margins[f] for f in others), strict=True))
+    known = set(combos)
+    for combo in counts:
+        if combo not in known:
+            where = ", ".join(f"{f}={str(v)!r}" for f, v in zip(others, combo, strict=True))
+            raise DataError(f"observed-margin weights: {where} occurs only in rows the model cannot use (a "
+                            f"missing response), so the LS means are not estimable", dataset=dataset,
+                            variable=others[0], code="STAT010")
+    total = sum(counts.values())
+    return combos, [counts.get(c, 0) / total for c in combos]
 
 
-def _lsmean_rows(fit: LinearFit, treatment: str, weights: str):
+def _observed_margins(frame, independents: Sequence[str], covariates: Sequence[str]):
+    """Rows whose independent variables (treatment, factors, covariates) are all present."""
+    import pandas as pd
+
+    keep = pd.Series(True, index=frame.index)
+    for name in (*independents, *covariates):
+        keep &= ~frame[name].map(is_missing).astype(bool)
+    return frame.loc[keep]
+
+
+def _lsmean_rows(fit: LinearFit, treatment: str, weights: str, margins, dataset: str):
     """Row i: the linear function of the coefficients giving the LS mean of treatment level i."""
     import numpy as np
 
     others = [f for f in fit.factors if f != treatment]
-    combos, w = lsmean_grid_weights(fit, treatment, weights)
+    combos, w = lsmean_grid_weights(fit, treatment, weights, margins, dataset)
     m = len(combos)
     wv = np.asarray(w)
     rows = []
@@ -390,6 +417,9 @@ def _warnings(fit: LinearFit) -> tuple[str, ...]:
         notes.append(f"{fit.n_dropped} observation(s) with missing values not used")
     if fit.df_resid == 0:
         notes.append("no residual degrees of freedom: standard errors, CIs and tests not estimable")
+    elif fit.rss == 0:
+        notes.append("essentially perfect fit (no residual variation): standard errors, CIs and tests not "
+                     "estimable")
     return tuple(notes)
 
 

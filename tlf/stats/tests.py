@@ -21,6 +21,7 @@ returns NaN with a note, never raises for the data's sake.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 NAN = float("nan")
 EXACT_SIGNED_RANK_MAX_N = 20
-FISHER_MAX_STATES = 2_000_000
+FISHER_MAX_WORK = 1_000_000
 
 
 class _Numbers:
@@ -177,48 +178,115 @@ def fisher_test(table) -> FisherTest:
     return FisherTest(p, NAN, n)
 
 
-def fisher_rxc_pvalue(table: np.ndarray, max_states: int = FISHER_MAX_STATES) -> float:
+def fisher_rxc_pvalue(table: np.ndarray, max_work: int = FISHER_MAX_WORK) -> float:
     """Exact two-sided p of an r x c table: the probability, given both margins, of the tables whose
-    probability is at most the observed one's (times 1 + 1e-7). Columns are filled one at a time;
-    partial tables are merged when their remaining row margins (as a multiset) and their partial
-    probability agree, which keeps the enumeration small for tables seen in practice. NaN when more
-    than `max_states` partial tables would be kept."""
+    probability is at most the observed one's (times 1 + 1e-7, as R).
+
+    A small network algorithm (after Mehta and Patel 1983): columns are filled one at a time; a node
+    is the multiset of remaining row totals, carrying the distinct log-probabilities of the partial
+    tables that reach it. Bounds on what the remaining columns can add settle most partial tables
+    without enumerating their completions: all of them count (their total probability has a closed
+    form) or none does. NaN when that needs more than `max_work` steps (the default, a million, takes
+    a few seconds)."""
     import numpy as np
 
     t = np.asarray(table, dtype=int)
     if t.shape[0] > t.shape[1]:
         t = t.T
-    rows, cols = t.sum(axis=1), t.sum(axis=0)
-    lf = [math.lgamma(i + 1) for i in range(int(t.sum()) + 1)]
-    const = sum(lf[r] for r in rows) + sum(lf[c] for c in cols) - lf[int(t.sum())]
-    observed = const - sum(lf[v] for v in t.ravel())
-    bound = observed + math.log1p(1e-7)
-    states: dict[tuple, dict[float, list]] = {tuple(sorted(rows)): {0.0: [0.0, 1.0]}}
-    for c in cols[:-1]:
-        new: dict[tuple, dict[float, list]] = {}
-        for remaining, pasts in states.items():
-            for alloc in _allocations(int(c), remaining):
-                left = tuple(sorted(r - a for r, a in zip(remaining, alloc, strict=True)))
-                step = -sum(lf[a] for a in alloc)
-                bucket = new.setdefault(left, {})
+    rows = [int(v) for v in t.sum(axis=1)]
+    cols = sorted((int(v) for v in t.sum(axis=0)), reverse=True)
+    total = sum(rows)
+    lf = [math.lgamma(i + 1) for i in range(total + 1)]
+    const = sum(lf[r] for r in rows) + sum(lf[c] for c in cols) - lf[total]
+    bound = const - sum(lf[v] for v in t.ravel()) + math.log1p(1e-7)
+    tail_lf = [sum(lf[c] for c in cols[j:]) for j in range(len(cols) + 1)]
+
+    work = [max_work]
+
+    def spend() -> None:
+        work[0] -= 1
+        if work[0] < 0:
+            raise _TooLarge
+
+    @functools.cache
+    def extremes(j: int, remaining: tuple[int, ...]) -> tuple[float, float]:
+        """Largest and smallest -sum log(n_ik!) the columns j.. can add (longest and shortest path)."""
+        if j == len(cols) - 1:
+            v = -sum(lf[r] for r in remaining)
+            return v, v
+        most = sum(_column_extreme(cc, remaining, True, lf) for cc in cols[j:])
+        if most == sum(_column_extreme(cc, remaining, False, lf) for cc in cols[j:]):
+            return most, most  # a single completion (e.g. one row left)
+        hi, lo = -math.inf, math.inf
+        for alloc in _allocations(cols[j], remaining):
+            spend()
+            step = -sum(lf[a] for a in alloc)
+            h, w = extremes(j + 1, tuple(sorted(r - a for r, a in zip(remaining, alloc, strict=True))))
+            hi, lo = max(hi, step + h), min(lo, step + w)
+        return hi, lo
+
+    try:
+        p = 0.0
+        nodes: dict[tuple, dict[int, list]] = {tuple(sorted(rows)): {0: [0.0, 1.0]}}
+        for j, c in enumerate(cols):
+            new: dict[tuple, dict[int, list]] = {}
+            for remaining, pasts in nodes.items():
+                hi, lo = extremes(j, remaining)
+                # log of the sum over completions of prod 1/n_ij!  =  log(N! / (prod R_i! prod c_k!))
+                log_all = lf[sum(remaining)] - sum(lf[r] for r in remaining) - tail_lf[j]
+                open_pasts = []
                 for past, mult in pasts.values():
-                    value = past + step
-                    key = float(np.round(value, 9))
-                    if key in bucket:
-                        bucket[key][1] += mult
-                    else:
-                        bucket[key] = [value, mult]
-        states = new
-        if sum(len(v) for v in states.values()) > max_states:
-            return NAN
-    p = 0.0
-    for remaining, pasts in states.items():
-        last = -sum(lf[r] for r in remaining)
-        for past, mult in pasts.values():
-            logp = const + past + last
-            if logp <= bound:
-                p += mult * math.exp(logp)
+                    if const + past + hi <= bound:
+                        p += mult * math.exp(const + past + log_all)
+                    elif const + past + lo <= bound:
+                        open_pasts.append((past, mult))
+                if not open_pasts:
+                    continue
+                for alloc in _allocations(c, remaining):
+                    left = tuple(sorted(r - a for r, a in zip(remaining, alloc, strict=True)))
+                    step = -sum(lf[a] for a in alloc)
+                    bucket = new.setdefault(left, {})
+                    for past, mult in open_pasts:
+                        spend()
+                        value = past + step
+                        key = math.floor(value * 1e9 + 0.5)
+                        if key in bucket:
+                            bucket[key][1] += mult
+                        else:
+                            bucket[key] = [value, mult]
+            nodes = new
+    except _TooLarge:
+        return NAN
     return min(p, 1.0)
+
+
+class _TooLarge(Exception):
+    """The exact r x c enumeration ran out of its work budget."""
+
+
+def _column_extreme(total: int, caps: tuple[int, ...], most: bool, lf: list[float]) -> float:
+    """Largest (most=True) or smallest value of -sum log(a_i!) over splits of `total` with a_i <= caps[i]:
+    the most even split, or the most concentrated one (largest caps filled first)."""
+    if not caps:
+        return 0.0
+    alloc = [0] * len(caps)
+    left = total
+    if most:
+        order = sorted(range(len(caps)), key=lambda i: caps[i])
+        for k, i in enumerate(order):
+            share = min(caps[i], left // (len(order) - k))
+            alloc[i] = share
+            left -= share
+        # hand out what is left one unit at a time to the rows with the fewest, within their caps
+        while left > 0:
+            i = min((i for i in range(len(caps)) if alloc[i] < caps[i]), key=lambda i: alloc[i])
+            alloc[i] += 1
+            left -= 1
+    else:
+        for i in sorted(range(len(caps)), key=lambda i: -caps[i]):
+            alloc[i] = min(caps[i], left)
+            left -= alloc[i]
+    return -sum(lf[a] for a in alloc)
 
 
 def _allocations(total: int, caps: tuple[int, ...]):

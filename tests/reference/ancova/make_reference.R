@@ -4,9 +4,9 @@
 #
 # Defaults: data.csv and the output CSVs in this script's folder. Made with R 4.2.2, emmeans 1.8.4-1
 # and car 3.1-1 (Debian packages r-base-core, r-cran-emmeans, r-cran-car). Models are fitted by lm()
-# with sum-to-zero contrasts; LS means and their differences by emmeans (weights "equal" or
-# "proportional"); Type III F tests by car::Anova(type = 3). Numbers are written with 17
-# significant digits. Outputs:
+# with sum-to-zero contrasts; LS means and their differences by emmeans (weights "equal",
+# "proportional", and "om": SAS's observed margins given to emmeans as explicit weights); Type III
+# F tests by car::Anova(type = 3). Numbers are written with 17 significant digits. Outputs:
 #   lsmeans.csv  model, weights, arm, estimate, se, df, t, p, lower, upper (95% CI)
 #   diffs.csv    model, weights, arm, reference, estimate, se, df, t, p, lower, upper (arm - reference)
 #   type3.csv    model, effect, f, df_num, df_den, p
@@ -49,8 +49,15 @@ write_num <- function(frame, name) {
 lsm <- list(); dif <- list(); t3 <- list(); fits <- list()
 for (name in names(models)) {
   m <- lm(models[[name]], data = d)
-  for (w in c("equal", "proportional")) {
-    emm <- suppressMessages(emmeans(m, "TRT", weights = w))
+  # SAS LSMEANS / OM weights, from the SAS/STAT documentation ("Changing the Weighting Scheme"): the
+  # frequencies of the other factors' level combinations among all rows whose independent variables
+  # are present, including rows with a missing response; passed to emmeans as explicit weights
+  indep <- all.vars(models[[name]])[-1]
+  others <- setdiff(indep[vapply(d[indep], is.factor, logical(1))], "TRT")
+  ok <- complete.cases(d[indep])
+  om <- if (length(others)) as.vector(table(d[ok, others, drop = FALSE])) else 1
+  for (w in c("equal", "proportional", "om")) {
+    emm <- suppressMessages(emmeans(m, "TRT", weights = if (w == "om") om else w))
     s <- summary(emm, infer = c(TRUE, TRUE), level = 0.95)
     lsm[[length(lsm) + 1]] <- data.frame(model = name, weights = w, arm = as.character(s$TRT),
       estimate = s$emmean, se = s$SE, df = s$df, t = s$t.ratio, p = s$p.value, lower = s$lower.CL,
