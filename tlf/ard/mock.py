@@ -115,16 +115,21 @@ def _mock_responders(output_id: str, a, cols, pct: int) -> list[dict]:
 
 
 def _mock_ancova(output_id: str, a, cols, pct: int) -> list[dict]:
-    from tlf.stats.ancova import ARM_STATS, DIFF_STATS, decimals_for
+    from tlf.stats.ancova import ARM_STATS, DIFF_STATS, comparison_pairs, decimals_for, diff_prefix
 
     rows = _param_visit_rows(output_id, a)
     dec = decimals_for(a, a.precision if a.precision is not None else 0)
-    for c in cols:
-        names = ARM_STATS + (() if c.id == a.reference else DIFF_STATS)
-        for i, p in enumerate(a.params):
-            for j, v in enumerate(a.visits):
-                rows += [_mock_row(output_id, a.id, c.id, s, dec[s], parent=p, level=v, order=i * 1000 + j)
-                         for s in names]
+    pairs = comparison_pairs(a, [c.id for c in cols])
+    model = [("rmse_ml" if a.rmse == "ml" else "rmse", dec["rmse"])] + ([("dose_pvalue", dec["dose_pvalue"])]
+                                                                        if a.dose else [])
+    for i, p in enumerate(a.params):
+        for j, v in enumerate(a.visits):
+            at = {"parent": p, "level": v, "order": i * 1000 + j}
+            for c in cols:
+                rows += [_mock_row(output_id, a.id, c.id, s, dec[s], **at) for s in ARM_STATS]
+            for arm, comp in pairs:
+                rows += [_mock_row(output_id, a.id, arm, diff_prefix(a, comp) + s, dec[s], **at) for s in DIFF_STATS]
+            rows += [_mock_row(output_id, a.id, "", s, d, **at) for s, d in model]
     return rows
 
 

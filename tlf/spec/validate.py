@@ -322,8 +322,27 @@ def cross_check(study: Study) -> list[TlfError]:
                 if cid not in col_ids:
                     errors.append(entry.error(("analyses", i, "threshold", "over", j),
                                               f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
+            errors += _check_ancova_columns(entry, i, a, col_ids)
         if o.type == "figure":
             errors += _check_plot(entry)
+    return errors
+
+
+def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> list[TlfError]:
+    """An ANCOVA's comparisons and model column name columns of the output; a pair compares two."""
+    errors: list[TlfError] = []
+    for j, pair in enumerate(getattr(a, "comparisons", None) or []):
+        for k, cid in enumerate(pair):
+            if cid not in col_ids:
+                errors.append(entry.error(("analyses", i, "comparisons", j, k), f"unknown column '{cid}'"
+                                          f"{did_you_mean(cid, col_ids)}; columns: {', '.join(col_ids)}", "SPEC034"))
+        if pair[0] == pair[1]:
+            errors.append(entry.error(("analyses", i, "comparisons", j), f"column '{pair[0]}' compared with itself",
+                                      "SPEC034"))
+    mc = getattr(a, "model_column", None)
+    if mc is not None and mc not in col_ids:
+        errors.append(entry.error(("analyses", i, "model_column"), f"unknown column '{mc}'"
+                                  f"{did_you_mean(mc, col_ids)}; columns: {', '.join(col_ids)}", "SPEC034"))
     return errors
 
 
