@@ -76,7 +76,7 @@ analyses:
     ci: normal
     rmse: ml
     model_column: pbo
-    rows: [lsmean_ci, diff_ci, rmse]
+    rows: [lsmean_and_ci, diff_and_ci, rmse]
 """
 ARMS = {"pbo": "Placebo", "low": "Drug Low", "high": "Drug High"}
 
@@ -196,6 +196,15 @@ def test_table_rows(result, fit):
     assert labels[first_p:first_p + 3] == ["p-value", "Difference vs Placebo (SE)", "95% CI of the difference"]
     rmse_rows = [r for r in rows if r[0] == "Root mean squared error"]
     assert rmse_rows[0][1][2] and rmse_rows[1][1][0] and not rmse_rows[1][1][2]  # model_column: pbo
+
+
+def test_estimate_and_ci_rows(result):
+    ard, table = result
+    row = [r for r in table.rows if r.label == "Difference vs Placebo (95% CI)"][0]
+    fmt = {s: f for a, c, s, f in zip(ard.analysis, ard.column, ard.stat_name, ard.stat_fmt, strict=True)
+           if a == "normal" and c == "high"}
+    assert row.cells[2] == f"{fmt['diff']} ({fmt['diff_ci_low']}, {fmt['diff_ci_high']})"
+    assert [r for r in table.rows if r.label == "LS mean (95% CI)"][0].cells[0].count("(") == 1
 
 
 def test_shell_has_every_cell(specs):

@@ -289,14 +289,17 @@ ANCOVA_ROWS = {
     "n": "n",
     "lsmean_se": "LS mean (SE)",
     "lsmean_ci": "LS mean 95% CI",
+    "lsmean_and_ci": "LS mean (95% CI)",
     "diff_se": "Difference vs {ref} (SE)",
     "diff_ci": "95% CI of the difference",
+    "diff_and_ci": "Difference vs {ref} (95% CI)",
     "diff_pvalue": "p-value",
     "dose_pvalue": "p-value (dose response)",
     "rmse": "Root mean squared error",
 }
 ANCOVA_DECIMALS = ("lsmean", "se", "diff", "pvalue", "rmse")
-AncovaRow = Literal["n", "lsmean_se", "lsmean_ci", "diff_se", "diff_ci", "diff_pvalue", "dose_pvalue", "rmse"]
+AncovaRow = Literal["n", "lsmean_se", "lsmean_ci", "lsmean_and_ci", "diff_se", "diff_ci", "diff_and_ci",
+                    "diff_pvalue", "dose_pvalue", "rmse"]
 
 
 class AncovaAnalysis(_ParamVisits):

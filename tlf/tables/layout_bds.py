@@ -103,8 +103,10 @@ _ANCOVA_TEMPLATES = {
     "n": "{n}",
     "lsmean_se": "{lsmean} ({lsmean_se})",
     "lsmean_ci": "({lsmean_ci_low}, {lsmean_ci_high})",
+    "lsmean_and_ci": "{lsmean} ({lsmean_ci_low}, {lsmean_ci_high})",
     "diff_se": "{diff} ({diff_se})",
     "diff_ci": "({diff_ci_low}, {diff_ci_high})",
+    "diff_and_ci": "{diff} ({diff_ci_low}, {diff_ci_high})",
     "diff_pvalue": "{diff_pvalue}",
 }
 _MODEL_ROWS = {"dose_pvalue": "dose_pvalue", "rmse": "rmse"}  # one value per model: row -> ARD stat
