@@ -219,7 +219,7 @@ def test_correlation(tmp_path):
 
 
 FIGURE = """\
-plot: {kind: mean_by_visit, quantity: change, error: se}
+plot: {kind: by_visit, quantity: change, error: se}
 """
 
 
@@ -240,7 +240,7 @@ def test_figure_panels_must_name_analyses_of_the_right_type(tmp_path):
     with pytest.raises(SpecError) as e:
         load_study(mini(tmp_path, table(BY_VISIT, type_="figure", extra=bad)))
     assert e.value.code == "SPEC036" and "did you mean 'score'" in str(e.value)
-    wrong = FIGURE.replace("mean_by_visit", "scatter")
+    wrong = FIGURE.replace("by_visit,", "scatter,")
     with pytest.raises((SpecError, ErrorGroup)) as e:
         load_study(mini(tmp_path, table(BY_VISIT, type_="figure", extra=wrong)))
     assert "draws correlation analyses" in str(e.value)

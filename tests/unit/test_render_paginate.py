@@ -178,8 +178,8 @@ def test_budget_reacts_to_titles_footnotes_spanners_and_paper() -> None:
     assert body_budget(portrait) > body_budget(t)
     small = replace(t, page=PageSetup(font_size=8.0))
     assert body_budget(small) > body_budget(t)
-    # 6.5 in of text at 10.8 pt lines = 43 lines, less 3 title, 1 gap, 3 header, 4 footer
-    assert body_budget(t) == 43 - 4 - 3 - 4
+    # 6.5 in = 468 pt of text at 9 pt x 1.15 = 10.35 pt lines = 45 lines, less 3 title, 1 gap, 3 header, 4 footer
+    assert body_budget(t) == 45 - 4 - 3 - 4
 
 
 def test_long_labels_count_as_several_lines() -> None:

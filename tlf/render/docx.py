@@ -21,7 +21,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from tlf.figures.model import Figure
 from tlf.render.paginate import (
     CELL_PAD,
     INDENT_STEP,
@@ -65,11 +64,11 @@ def clean_text(text: str) -> str:
 # --- public ------------------------------------------------------------------------------------
 
 
-def render_docx(table: Table | Figure, path: Path) -> None:
+def render_docx(table: Table, path: Path) -> None:
     """Write ``table`` to ``path`` as a DOCX, one Word table per page planned by ``paginate``.
-    A Figure goes to tlf.render.figure (the picture between the same header and footer)."""
-    if isinstance(table, Figure):
-        from tlf.render.figure import render_figure_docx
+    A Figure is placed as a picture (render/docx_figure.py)."""
+    if getattr(table, "kind", "") == "figure":
+        from tlf.render.docx_figure import render_figure_docx
 
         return render_figure_docx(table, path)
     import docx  # heavy; only renderers need it

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from tlf.tables.model import INCH, Column, PageSetup, Row, Table
 
-LINE_FACTOR = 1.2  # line height / font size
+LINE_FACTOR = 1.15  # line height / font size
 CHAR_EM = 1229 / 2048  # Courier New advance width / font size (0.6 em and a hair)
 FIT_SLACK = 0.02  # inches of a cell never counted as room for text (rendering differences)
 CELL_PAD = 0.05  # inches of cell margin, left and right of every cell

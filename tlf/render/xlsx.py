@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tlf.figures.model import Figure
 from tlf.render.paginate import has_stub
 from tlf.tables.model import Table
 
@@ -88,11 +87,11 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def render_xlsx(table: Table | Figure, path: Path, ard: pandas.DataFrame | None = None) -> None:
-    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file. A Figure goes to
-    tlf.render.figure (picture, data sheet of the plotted numbers, ARD sheet)."""
-    if isinstance(table, Figure):
-        from tlf.render.figure import render_figure_xlsx
+def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None) -> None:
+    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file.
+    A Figure gets its picture and a sheet of the plotted numbers (render/xlsx_figure.py)."""
+    if getattr(table, "kind", "") == "figure":
+        from tlf.render.xlsx_figure import render_figure_xlsx
 
         return render_figure_xlsx(table, path, ard)
     from openpyxl import Workbook

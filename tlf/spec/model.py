@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# Names Windows reserves for devices: a file "con.docx" cannot be created there.
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _file_safe(v: str) -> str:
+    """An output id becomes a file name: no path separators (ID_PATTERN), no '..', no trailing dot, no
+    Windows device name."""
+    if ".." in v or v.endswith("."):
+        raise ValueError(f"'{v}' cannot be a file name ('..' and a trailing '.' are not allowed)")
+    if v.split(".")[0].lower() in WINDOWS_RESERVED:
+        raise ValueError(f"'{v}' is a device name reserved by Windows and cannot be a file name")
+    return v
+
+
+OutputId = Annotated[str, Field(pattern=ID_PATTERN), AfterValidator(_file_safe)]
 
 # Statistic and display-row names a continuous analysis may ask for.
 CONTINUOUS_STATS = ("n", "mean", "sd", "se", "median", "q1", "q3", "min", "max", "cv", "geomean", "geocv")
@@ -376,7 +391,7 @@ ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "re
 # ---------------------------------------------------------------- outputs
 
 class TableOutput(Strict):
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: OutputId
     type: Literal["table"]
     number: str
     title: str | list[str]
@@ -395,43 +410,75 @@ class TableOutput(Strict):
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
 
 
-class PlotSpec(Strict):
-    """How a figure draws its analyses (one panel per analysis listed in `panels`, default all).
+class Panel(Strict):
+    """One panel of a figure: records meeting `where` (on top of the plot's own filter)."""
 
-    kind: `mean_by_visit` (by_visit analyses: mean of `quantity` per column over the visits, with
-    `error` bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with
-    SE bars and '*' where the CI of the difference from the reference excludes 0), `scatter`
-    (correlation analyses: the subjects' x and y, coloured by column, with the correlations printed)."""
+    label: str
+    where: str | None = None
 
-    kind: Literal["mean_by_visit", "lsmean_bars", "scatter"]
+
+class MeanByVisitPlot(Strict):
+    """Mean of `var` over time, one line per treatment column, with error bars (SE, SD or 95% CI),
+    one panel per entry of `panels` (e.g. per PARAMCD). `x` is numeric (AVISITN, ADY, hours); the
+    tick labels come from `x_label` (AVISIT) when given."""
+
+    kind: Literal["mean_by_visit"]
+    dataset: str
+    var: str
+    x: str
+    x_label: str | None = None
+    where: str | None = None
+    panels: list[Panel] = [Panel(label="")]
+    error: Literal["se", "sd", "ci95", "none"] = "se"
+    x_title: str = "Visit"
+    y_title: str
+    reference_line: float | None = 0.0
+    log_y: bool = False
+
+
+class AnalysesPlot(Strict):
+    """A figure that draws the output's `analyses` (one panel per analysis listed in `panels`, default
+    all); the ARD holds the plotted numbers, computed as for a table.
+
+    kind: `by_visit` (by_visit analyses: mean of `quantity` per column over the visits, with `error`
+    bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
+    '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
+    the subjects' x and y, coloured by column, with the correlations printed)."""
+
+    kind: Literal["by_visit", "lsmean_bars", "scatter"]
     panels: list[str] | None = None
     panel_titles: dict[str, str] = {}
     quantity: Literal["value", "change", "pchg"] = "change"
     error: Literal["se", "sd", "none"] = "se"
     visit: str | None = None
-    tick_labels: dict[str, str] = {}  # x tick label by visit (mean_by_visit) or parameter (lsmean_bars)
-    dodge: Annotated[float, Field(ge=0)] | None = None  # mean_by_visit: x shift between columns (default 1% of x)
+    tick_labels: dict[str, str] = {}  # x tick label by visit (by_visit) or parameter (lsmean_bars)
+    dodge: Annotated[float, Field(ge=0)] | None = None  # by_visit: x shift between columns (default 1.2% of x)
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
     x_label: str = ""
     y_label: str = ""
     share_y: bool = False
 
 
+Plot = Annotated[MeanByVisitPlot | AnalysesPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter")
+ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
+
+
 class FigureOutput(Strict):
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: OutputId
     type: Literal["figure"]
     number: str
     title: str | list[str]
     population: str
     columns: str | list[ColumnSpec]
-    analyses: list[Analysis]
-    plot: PlotSpec
+    plot: Plot
+    analyses: list[Analysis] = []  # what `by_visit`, `lsmean_bars` and `scatter` plots draw
     subtitle: str = ""
     footnotes: list[str] = []
-    width: Annotated[float, Field(gt=1, le=20)] = 9.0  # inches, as placed on the page
-    height: Annotated[float, Field(gt=1, le=20)] = 5.0
-    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
+    width: Annotated[float, Field(gt=1, le=20)] = 9.0  # inches, as placed
+    height: Annotated[float, Field(gt=1, le=20)] = 4.6
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
 
     @property
     def titles(self) -> tuple[str, ...]:

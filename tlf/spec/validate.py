@@ -296,6 +296,11 @@ def cross_check(study: Study) -> list[TlfError]:
         else:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
+        plot = getattr(o, "plot", None)
+        if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:
+            errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"
+                                      f"{did_you_mean(plot.dataset, datasets)}; defined in study.yaml: "
+                                      f"{', '.join(datasets)}", "SPEC032"))
         ids: set[str] = set()
         for i, a in enumerate(o.analyses):
             if a.id in ids:
@@ -323,7 +328,7 @@ def cross_check(study: Study) -> list[TlfError]:
                     errors.append(entry.error(("analyses", i, "threshold", "over", j),
                                               f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
             errors += _check_ancova_columns(entry, i, a, col_ids)
-        if o.type == "figure":
+        if o.type == "figure" and o.plot.kind in _PLOT_TYPES:
             errors += _check_plot(entry)
     return errors
 
@@ -346,7 +351,7 @@ def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> 
     return errors
 
 
-_PLOT_TYPES = {"mean_by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation",)}
+_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation",)}
 
 
 def _check_plot(entry: OutputEntry) -> list[TlfError]:
