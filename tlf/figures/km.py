@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
-from tlf.figures.style import arm_style, rc_params
+from tlf.figures.style import arm_style, column_styles, rc_params
 from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
@@ -29,7 +29,8 @@ class KmCurve:
     curve's height there, and the numbers at risk at the plot's risk times."""
 
     label: str
-    index: int
+    color: str
+    linestyle: str
     times: tuple[float, ...]
     survival: tuple[float, ...]
     low: tuple[float, ...]
@@ -47,6 +48,8 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
     spec = entry.spec
     plot = spec.plot
     cols = study.columns_for(entry)
+    styles = column_styles(study.spec.columns, cols)  # a column's colour is the same in every figure
+    position = {cid: i for i, cid in enumerate(styles)}
     ctx = dict(context or {})
     rows = ard[ard["analysis"] == "plot"]
     value: dict[tuple, float] = {}
@@ -59,7 +62,7 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
     at = risk_times(plot, t_max) if not shell else risk_times(plot, plot.x_max or 100.0)
     failure = plot.y == "failure"
     curves, data_rows = [], []
-    for i, c in enumerate(cols):
+    for c in cols:
         steps = sorted((order[k[:3]], k[2]) for k in value if k[0] == c.id and k[1] == "curve" and k[3] == "time")
         times, surv, low, high, cens = [], [], [], [], []
         for _, lv in steps:
@@ -80,7 +83,8 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
                               int(step["n_censor"]), y, lo, hi))
         risk = tuple(fmt_count(value[(c.id, "risk", time_key(x), "n_risk")]) if (c.id, "risk", time_key(x), "n_risk")
                      in value and not shell else ("xx" if shell else "") for x in at)
-        curves.append(KmCurve(c.label, i, tuple(times), tuple(surv), tuple(low), tuple(high), tuple(cens), risk))
+        curves.append(KmCurve(c.label, styles[c.id].color, arm_style(position[c.id])["linestyle"], tuple(times),
+                              tuple(surv), tuple(low), tuple(high), tuple(cens), risk))
     page = spec.page or study.spec.page
     png = draw_km(curves, at, x_title=plot.x_title, y_title=plot.y_title, x_max=plot.x_max, failure=failure,
                   censor_marks=plot.censor_marks, ci=plot.ci, median_line=plot.median_line, width=spec.width,
@@ -140,21 +144,20 @@ def draw_km(curves: Sequence[KmCurve], at: Sequence[float], *, x_title: str, y_t
         for c in curves:
             if not c.times:  # a shell, or a column without subjects: nothing to draw
                 continue
-            st = arm_style(c.index)
             xs, ys = _steps(c.times, c.survival, start)
             if xs[-1] < t_end:
                 xs.append(t_end)
                 ys.append(ys[-1])
-            ax.plot(xs, ys, color=st["color"], linestyle=st["linestyle"], linewidth=1.2)
+            ax.plot(xs, ys, color=c.color, linestyle=c.linestyle, linewidth=1.2)
             if ci and c.times:
                 lx, lo = _steps(c.times, c.low, start)
                 _, hi = _steps(c.times, c.high, start)
                 lo = [start if v != v else v for v in lo]
                 hi = [start if v != v else v for v in hi]
-                ax.fill_between(lx, lo, hi, color=st["color"], alpha=0.12, linewidth=0)
+                ax.fill_between(lx, lo, hi, color=c.color, alpha=0.12, linewidth=0)
             if censor_marks and c.censored:
                 ax.plot([t for t, _ in c.censored], [y for _, y in c.censored], linestyle="none", marker="|",
-                        markersize=6, markeredgewidth=1.0, color=st["color"])
+                        markersize=6, markeredgewidth=1.0, color=c.color)
         if median_line:
             ax.axhline(0.5, color="0.5", linewidth=0.6, linestyle="--", zorder=0)
         ax.set_xlim(0, t_end)
@@ -163,8 +166,7 @@ def draw_km(curves: Sequence[KmCurve], at: Sequence[float], *, x_title: str, y_t
         ax.set_xlabel(x_title)
         if at:
             ax.set_xticks(list(at))
-        handles = [plt.Line2D([], [], color=arm_style(c.index)["color"], linestyle=arm_style(c.index)["linestyle"],
-                              linewidth=1.2) for c in curves]
+        handles = [plt.Line2D([], [], color=c.color, linestyle=c.linestyle, linewidth=1.2) for c in curves]
         labels = [c.label for c in curves]
         if censor_marks:
             handles.append(plt.Line2D([], [], color="0.3", linestyle="none", marker="|", markersize=6))
@@ -179,7 +181,7 @@ def draw_km(curves: Sequence[KmCurve], at: Sequence[float], *, x_title: str, y_t
             rax.text(label_x, 0, "Number at risk", transform=rax.get_yaxis_transform(), ha="right", va="center",
                      fontsize=small, fontweight="bold")
             for k, c in enumerate(curves, 1):
-                colour = arm_style(c.index)["color"]
+                colour = c.color
                 rax.text(label_x, k, c.label, transform=rax.get_yaxis_transform(), ha="right", va="center",
                          fontsize=small, color=colour)
                 for x, n in zip(at, c.at_risk, strict=True):

@@ -7,50 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.format.numbers import fmt_count_pct
 from tlf.spec.model import DISPLAY_ROWS
+from tlf.tables import layout_bds
+from tlf.tables.cells import Cells as Cells
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tlf.spec.validate import OutputEntry, Study
-
-
-class _Cells:
-    """Lookup of formatted statistics by (analysis, column, parent, level, stat_name)."""
-
-    def __init__(self, ard: pd.DataFrame) -> None:
-        self.fmt: dict[tuple, str] = {}
-        self.val: dict[tuple, float] = {}
-        self.levels: dict[str, dict[tuple[str, str], int]] = {}  # analysis -> (parent, level) -> order
-        for a, c, p, lv, s, v, f, o in zip(ard["analysis"], ard["column"], ard["parent"], ard["level"],
-                                           ard["stat_name"], ard["stat"], ard["stat_fmt"], ard["order"], strict=True):
-            self.fmt[(a, c, p, lv, s)] = f
-            self.val[(a, c, p, lv, s)] = v
-            if s != "pvalue":  # a stat column's p-value belongs to a row, it does not make one
-                self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
-
-    def has(self, a: str, c: str) -> bool:
-        return any(k[0] == a and k[1] == c for k in self.fmt)
-
-    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
-        """"n (%)", with " [events]" when the analysis counts events too."""
-        n = self.fmt.get((a, c, parent, level, "n"))
-        if n is None:
-            return ""
-        p = self.fmt.get((a, c, parent, level, "p"), "")
-        n_value = self.val.get((a, c, parent, level, "n"))
-        text = fmt_count_pct(n, p, n_value, shell=shell)
-        events = self.fmt.get((a, c, parent, level, "events"))
-        return f"{text} [{events}]" if events is not None and (shell or n_value != 0) else text
-
-    def template(self, a: str, c: str, template: str, parent: str = "", level: str = "") -> str:
-        out = template
-        for key, text in self.fmt.items():
-            if key[0] == a and key[1] == c and key[2] == parent and key[3] == level and "{" + key[4] + "}" in out:
-                out = out.replace("{" + key[4] + "}", text)
-        return out
 
 
 def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
@@ -60,7 +25,7 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
 
     spec = entry.spec
     cols = study.columns_for(entry)
-    cells = _Cells(ard)
+    cells = Cells(ard)
     big_n = {c: f for (a, c, _p, _lv, s), f in cells.fmt.items() if a == "_N" and s == "N"}
     columns = tuple(
         Column(id=c.id, label=c.label, n_label=f"(N={big_n.get(c.id, 'xx' if shell else '0')})",
@@ -70,14 +35,22 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     rows: list[Row] = []
     col_ids = [c.id for c in cols]
     periods = {c.id: c.period for c in cols}
+    col_labels = {c.id: c.label for c in cols}
+    auto: list[str] = []
     width = len(columns)
     for a in spec.analyses:
         if a.blank_before and rows:
             rows.append(Row("", ("",) * width, kind="blank"))
-        rows += with_stat_cells(_ROWS[a.type](a, cells, col_ids, periods, shell), a.id, spec.stat_columns, cells)
+        if a.type == "ancova":
+            block = layout_bds.ancova_rows(a, cells, col_ids, periods, shell, col_labels)
+        else:
+            block = _ROWS[a.type](a, cells, col_ids, periods, shell)
+        rows += with_stat_cells(block, a.id, spec.stat_columns, cells)
+        auto += [n for n in layout_bds.notes(a, cells) if n not in auto]
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
-    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes)]
+    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes] + auto + \
+        [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in study.spec.footnotes]
     page = spec.page or study.spec.page
     pop = study.spec.populations[spec.population].label
     return Table(
@@ -90,7 +63,7 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     )
 
 
-def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: _Cells) -> list[Row]:
+def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells) -> list[Row]:
     """The analysis's rows with one more cell per stat column: a p-value computed for a level goes
     on the row whose key is that level; one computed for the whole analysis on its first row."""
     if not stat_columns:
@@ -115,17 +88,17 @@ def _inactive(a, col: str, periods: dict) -> bool:
     return a.periods is not None and periods[col] not in a.periods
 
 
-def _count_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+def _count_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, shell=shell) for c in cols)
     return [Row(a.label, vals, indent=a.indent, group=a.id)]
 
 
-def _levels_in_order(cells: _Cells, a_id: str) -> list[tuple[str, str]]:
+def _levels_in_order(cells: Cells, a_id: str) -> list[tuple[str, str]]:
     levels = cells.levels.get(a_id, {})
     return sorted(levels, key=lambda k: levels[k])
 
 
-def _categorical_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+def _categorical_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     rows = []
     indent = a.indent
     if a.label:
@@ -138,7 +111,7 @@ def _categorical_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
-def _continuous_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+def _continuous_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     def line(name: str) -> tuple[str, ...]:
         template = DISPLAY_ROWS[name][1]
         return tuple(a.na_text if _inactive(a, c, periods) else
@@ -155,7 +128,7 @@ def _continuous_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
-def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+def _terms_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     rows = []
     indent = a.indent
     if a.label:
@@ -170,7 +143,7 @@ def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
-def _time_to_event_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
+def _time_to_event_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     from tlf.spec.model import TTE_ROWS
 
     def line(name: str) -> tuple[str, ...]:
@@ -191,5 +164,8 @@ def _time_to_event_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
+# one dispatch: rows of the analyses by parameter and visit, and of correlations, are in layout_bds.py
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
-         "terms": _terms_rows, "time_to_event": _time_to_event_rows}
+         "terms": _terms_rows, "by_visit": layout_bds.by_visit_rows, "responders": layout_bds.responders_rows,
+         "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows,
+         "time_to_event": _time_to_event_rows}
