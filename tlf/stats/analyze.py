@@ -50,7 +50,7 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     rows: list[dict] = []
     for col in columns:
         rows.append(row_dict(entry, "_N", col.id, "", "", "", "N", col.n, 0))
-    if entry.spec.type == "figure" and entry.spec.plot.kind == "mean_by_visit":
+    if entry.spec.type == "figure" and entry.spec.plot.kind in _PLOTS:
         return rows + _plot_rows(entry, data, columns)  # a plot that reads its dataset directly
     spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
     for i, a in enumerate(entry.spec.analyses):
@@ -66,6 +66,9 @@ def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) 
 
     plots = {"mean_by_visit": mean_by_visit_rows, "km": km_plot_rows}
     return plots[entry.spec.plot.kind](entry, data, columns)
+
+
+_PLOTS = ("mean_by_visit", "km")  # plot kinds that read their dataset (the others draw the output's analyses)
 
 
 # ---------------------------------------------------------------- analyses
