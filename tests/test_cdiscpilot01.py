@@ -28,7 +28,7 @@ DATA = SHARED / "data" / "cdiscpilot01"
 REF = REPO / "tests" / "reference" / "cdiscpilot01" / "reference.csv"
 ARMS = ("pbo", "low", "high")
 ARM_NAMES = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ("t-14-2-01", "t-14-5-01", "t-14-1-km", "f-14-1")
+OUTPUTS = ("t-14-2-01", "t-14-3-01", "t-14-3-02", "t-14-5-01", "t-14-1-km", "f-14-1")
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -58,6 +58,24 @@ def adae():
 
 _ARDS: dict = {}
 _INDEX: dict = {}
+
+
+@pytest.fixture(scope="module")
+def adas():
+    import pyreadstat
+
+    cols = ["USUBJID", "PARAMCD", "AVISIT", "ITTFL", "EFFFL", "ANL01FL", "TRTP", "TRTPN", "SITEGR1", "BASE", "CHG"]
+    return pyreadstat.read_xport(str(DATA / "adqsadas.xpt"), usecols=cols)[0]
+
+
+@pytest.fixture(scope="module")
+def gluc():
+    """ADLBC glucose records (74,264 records in the file: read the few variables needed, once)."""
+    import pyreadstat
+
+    lb = pyreadstat.read_xport(str(DATA / "adlbc.xpt"), usecols=["USUBJID", "PARAMCD", "AVISITN", "TRTPN", "BASE",
+                                                                 "CHG"])[0]
+    return lb[lb.PARAMCD == "GLUC"]
 
 
 def ard(out, output_id):
@@ -107,6 +125,17 @@ def test_big_n_equals_adsl_counts(out, adsl):
         a = ard(out, oid)
         for arm in ARMS:
             assert cell(a, "_N", arm, "N").stat == saf[ARM_NAMES[arm]], (oid, arm)
+
+
+def test_efficacy_n_per_arm_equals_adsl(out, adsl):
+    eff = adsl[(adsl.EFFFL == "Y") & (adsl.ITTFL == "Y")].TRT01P.value_counts()
+    a = ard(out, "t-14-3-01")
+    for arm in ARMS:
+        assert cell(a, "_N", arm, "N").stat == eff[ARM_NAMES[arm]] == {"pbo": 79, "low": 81, "high": 74}[arm]
+    itt = adsl[adsl.ITTFL == "Y"].TRT01P.value_counts()
+    g = ard(out, "t-14-3-02")
+    for arm in ("pbo", "high"):
+        assert cell(g, "_N", arm, "N").stat == itt[ARM_NAMES[arm]]
 
 
 def test_percentages_are_n_over_big_n(out):
@@ -178,6 +207,81 @@ def test_kaplan_meier_figure_numbers_at_risk(out):
         times = tte[tte.TRTA == ARM_NAMES[arm]].AVAL
         for t in range(0, 201, 20):
             assert cell(a, "plot", arm, "n_risk", str(t), "risk").stat == (times >= t).sum(), (arm, t)
+
+
+def _lstsq_diffs(frame, factors: list[str]):
+    """CHG ~ treatment + factors + BASE by numpy least squares (treatment coding, placebo first):
+    {(arm, comparator): (difference, SE)} for every pair of the arms present, and sqrt(RSS / n)."""
+    import numpy as np
+
+    arms = [a for a in ARMS if ARM_NAMES[a] in set(frame.TRTP)]
+    cols = [np.ones(len(frame))] + [(frame.TRTP == ARM_NAMES[a]).to_numpy(float) for a in arms[1:]]
+    for f in factors:
+        cols += [(frame[f] == lv).to_numpy(float) for lv in sorted(frame[f].unique())[1:]]
+    cols.append(frame.BASE.to_numpy(float))
+    x, y = np.column_stack(cols), frame.CHG.to_numpy(float)
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ beta
+    cov = resid @ resid / (len(y) - x.shape[1]) * np.linalg.inv(x.T @ x)
+    coef = {a: i for i, a in enumerate(arms[1:], 1)}
+    out = {}
+    for i, arm in enumerate(arms):
+        for comp in arms[:i]:
+            c = np.zeros(x.shape[1])
+            c[coef[arm]] = 1
+            if comp in coef:
+                c[coef[comp]] = -1
+            out[(arm, comp)] = (float(c @ beta), float(np.sqrt(c @ cov @ c)))
+    return out, float(np.sqrt(resid @ resid / len(y)))
+
+
+def _diff(a, arm, comp, stat="diff"):
+    return cell(a, "ancova", arm, ("" if comp == "pbo" else f"vs_{comp}.") + stat, "Week 24", "ACTOT").stat
+
+
+def test_adas_cog_ancova_equals_numpy_least_squares(out, adas):
+    d = adas[(adas.PARAMCD == "ACTOT") & (adas.AVISIT == "Week 24") & (adas.ITTFL == "Y") & (adas.EFFFL == "Y")
+             & (adas.ANL01FL == "Y")]
+    assert d.USUBJID.is_unique and len(d) == 234
+    diffs, _ = _lstsq_diffs(d, ["SITEGR1"])
+    a = ard(out, "t-14-3-01")
+    for (arm, comp), (est, se) in diffs.items():
+        assert _diff(a, arm, comp) == pytest.approx(est, rel=1e-9), (arm, comp)
+        assert _diff(a, arm, comp, "diff_se") == pytest.approx(se, rel=1e-9), (arm, comp)
+
+
+def test_adas_cog_ancova_equals_r(out):
+    ref = _reference()
+    a = ard(out, "t-14-3-01")
+    names = {("low", "pbo"): "low-pbo", ("high", "pbo"): "high-pbo", ("high", "low"): "high-low"}
+    for (arm, comp), name in names.items():
+        for ours, theirs in (("diff", "diff"), ("diff_se", "se"), ("diff_ci_low", "ci_low"), ("diff_ci_high", "ci_high"),
+                             ("diff_pvalue", "p")):
+            assert _diff(a, arm, comp, ours) == pytest.approx(ref[("t-14-3-01", "diff", name, theirs)], rel=1e-8)
+    for arm in ARMS:  # LS means with emmeans weights = "proportional" (= SAS /OM: no missing response here)
+        assert cell(a, "ancova", arm, "lsmean", "Week 24", "ACTOT").stat == pytest.approx(
+            ref[("t-14-3-01", "lsmean", ARM_NAMES[arm], "lsmean")], rel=1e-8)
+    dose = cell(a, "ancova", "", "dose_pvalue", "Week 24", "ACTOT").stat
+    assert dose == pytest.approx(ref[("t-14-3-01", "dose", "", "p")], rel=1e-8)
+
+
+def test_glucose_ancova_equals_numpy_least_squares_and_r(out, adsl, gluc):
+    itt = set(adsl[adsl.ITTFL == "Y"].USUBJID)
+    g = gluc[gluc.USUBJID.isin(itt) & gluc.TRTPN.isin([0, 81]) & (gluc.AVISITN == 20)].dropna(subset=["CHG", "BASE"])
+    g = g.assign(TRTP=g.TRTPN.map({0: ARM_NAMES["pbo"], 81: ARM_NAMES["high"]}))
+    diffs, rmse_ml = _lstsq_diffs(g, [])
+    a = ard(out, "t-14-3-02")
+    est, se = diffs[("high", "pbo")]
+    got = {s: cell(a, "ancova", "high", s, "Week 20", "GLUC").stat for s in ("diff", "diff_se", "diff_ci_low",
+                                                                           "diff_ci_high")}
+    assert got["diff"] == pytest.approx(est, rel=1e-9) and got["diff_se"] == pytest.approx(se, rel=1e-9)
+    z = 1.959963984540054  # normal-approximation CI (the published program's estimate +/- 1.96 SE)
+    assert got["diff_ci_low"] == pytest.approx(est - z * se, rel=1e-9)
+    assert cell(a, "ancova", "", "rmse_ml", "Week 20", "GLUC").stat == pytest.approx(rmse_ml, rel=1e-12)
+    ref = _reference()
+    assert got["diff"] == pytest.approx(ref[("t-14-3-02", "diff", "high-pbo", "diff")], rel=1e-8)
+    assert cell(a, "ancova", "", "rmse", "Week 20", "GLUC").stat == pytest.approx(
+        ref[("t-14-3-02", "rmse", "", "rmse")], rel=1e-8)
 
 
 # ---------------------------------------------------------------- published numbers
@@ -275,6 +379,69 @@ AE_PUBLISHED = {
     ("socpt", "INFECTIONS AND INFESTATIONS", "CYSTITIS"): ("1 (1.2) [1]", "0", "1 (1.2) [1]", ">.99", ">.99"),
     ("socpt", "INFECTIONS AND INFESTATIONS", "HORDEOLUM"): ("0", "0", "1 (1.2) [1]", "", "0.494"),
 }
+
+
+def _template(a, analysis, column, parent, level, text):
+    """Fill "{stat}" placeholders with the ARD's printed statistics."""
+    import re
+
+    return re.sub(r"\{([^}]+)\}", lambda m: cell(a, analysis, column, m.group(1), level, parent).stat_fmt, text)
+
+
+# Atorus outputs/14-3.01.rtf (Placebo | Low | High); the replication prints "Median (Range)" as
+# "21.0 (  5;61)" and CIs as "(-2.1;1.1)": the same numbers.
+ADAS_PUBLISHED = [
+    ("Baseline", "{n}", "79 81 74"), ("Baseline", "{mean} ({sd})", "24.1 (12.19)|24.4 (12.92)|21.3 (11.74)"),
+    ("Baseline", "{median} ({min};{max})", "21.0 (5;61)|21.0 (5;57)|18.0 (3;57)"),
+    ("Week 24", "{n}", "79 81 74"), ("Week 24", "{mean} ({sd})", "26.7 (13.79)|26.4 (13.18)|22.8 (12.48)"),
+    ("Week 24", "{median} ({min};{max})", "24.0 (5;62)|25.0 (6;62)|20.0 (3;62)"),
+    ("Week 24", "{chg_n}", "79 81 74"), ("Week 24", "{chg_mean} ({chg_sd})", "2.5 (5.80)|2.0 (5.55)|1.5 (4.26)"),
+    ("Week 24", "{chg_median} ({chg_min};{chg_max})", "2.0 (-11;16)|2.0 (-11;17)|1.0 (-7;13)"),
+]
+
+
+def test_adas_cog_equals_the_publication(out):
+    a = ard(out, "t-14-3-01")
+    for visit, template, printed in ADAS_PUBLISHED:
+        texts = printed.split("|") if "|" in printed else printed.split()
+        for arm, text in zip(ARMS, texts, strict=True):
+            assert _template(a, "summary", arm, "ACTOT", visit, template) == text, (visit, template, arm)
+    assert cell(a, "ancova", "", "dose_pvalue", "Week 24", "ACTOT").stat_fmt == "0.245"
+    published = {("low", "pbo"): ("0.569", "-0.5 (0.82)", "(-2.1;1.1)"), ("high", "pbo"): ("0.233", "-1.0 (0.84)",
+                                                                                           "(-2.7;0.7)"),
+                 ("high", "low"): ("0.520", "-0.5 (0.84)", "(-2.2;1.1)")}
+    for (arm, comp), printed in published.items():
+        pre = "" if comp == "pbo" else f"vs_{comp}."  # differences vs another column than the reference
+        for template, text in zip(("{diff_pvalue}", "{diff} ({diff_se})", "({diff_ci_low};{diff_ci_high})"), printed,
+                                  strict=True):
+            assert _template(a, "ancova", arm, "ACTOT", "Week 24", template.replace("{", "{" + pre)) == text
+    rows = xlsx_rows(out / "t-14-3-01.xlsx")
+    assert rows["p-value (dose response) [1][2]"][:3] == ["", "", "0.245"]
+
+
+# R Consortium submissions-pilot1 output/tlf-efficacy.rtf (Placebo | High dose)
+GLUC_PUBLISHED = [
+    ("Baseline", "{n}", "86|84"), ("Baseline", "{mean} ({sd})", "5.6 (2.14)|5.4 (1.34)"),
+    ("Week 20", "{n}", "65|31"), ("Week 20", "{mean} ({sd})", "5.8 (1.50)|5.8 (1.61)"),
+    ("Week 20", "{chg_n}", "65|31"), ("Week 20", "{chg_mean} ({chg_sd})", "0.1 (2.08)|0.2 (1.47)"),
+]
+
+
+def test_glucose_equals_the_publication(out):
+    a = ard(out, "t-14-3-02")
+    for visit, template, printed in GLUC_PUBLISHED:
+        for arm, text in zip(("pbo", "high"), printed.split("|"), strict=True):
+            assert _template(a, "summary", arm, "GLUC", visit, template) == text, (visit, template, arm)
+    lsm = "{lsmean} ({lsmean_ci_low}, {lsmean_ci_high})"
+    assert _template(a, "ancova", "pbo", "GLUC", "Week 20", lsm) == "0.09 (-0.23, 0.42)"
+    assert _template(a, "ancova", "high", "GLUC", "Week 20", lsm) == "0.16 (-0.31, 0.63)"
+    assert _template(a, "ancova", "high", "GLUC", "Week 20", "{diff} ({diff_ci_low}, {diff_ci_high})") == \
+        "0.07 (-0.50, 0.63)"
+    assert cell(a, "ancova", "high", "diff_pvalue", "Week 20", "GLUC").stat_fmt == "0.822"
+    assert cell(a, "ancova", "", "rmse_ml", "Week 20", "GLUC").stat_fmt == "1.30"
+    rows = xlsx_rows(out / "t-14-3-02.xlsx")
+    assert rows["Root mean squared error"][:2] == ["", "1.30"]
+    assert rows["Difference vs Placebo (95% CI)"][:2] == ["", "0.07 (-0.50, 0.63)"]
 
 
 def test_adverse_events_equal_the_publication(out):
