@@ -534,6 +534,9 @@ class TableOutput(Strict):
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
     stat_columns: list[StatColumn] = []
+    # Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
+    # fills every page and continues a group on the next under its label "(continued)" (long AE tables).
+    keep_together: bool = True
 
     @property
     def titles(self) -> tuple[str, ...]:

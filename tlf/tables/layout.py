@@ -60,6 +60,7 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
         provenance=provenance,
         page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
                        font_size=page.font_size),
+        keep_together=getattr(spec, "keep_together", True),
     )
 
 

@@ -115,6 +115,7 @@ class Table:
     page: PageSetup = field(default_factory=PageSetup)
     kind: str = "table"  # "table" | "listing"
     repeat_keys: int = 0  # listings: leading key columns refilled on a page's first record
+    keep_together: bool = True  # a group that fits on a page is not broken (False: pages are filled)
 
     def __post_init__(self) -> None:
         ncol = len(self.columns)
