@@ -91,6 +91,10 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     from tlf.stats.analyze import compute_ard, resolve_columns
     from tlf.tables.layout import layout_table
 
+    if entry.spec.type == "listing":  # records and a Listing (no ARD); data=None: the shell
+        from tlf.listings.compute import compute_listing
+
+        return compute_listing(study, entry, data, pops, provenance=provenance, context=_context(study, entry))
     if data is None:
         from tlf.ard.mock import mock_ard_rows
 
@@ -150,8 +154,10 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
                shell: bool = False) -> tuple[Path, ...]:
-    datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
-                      | {study.spec.data.subject_dataset})
+    listing = entry.spec.type == "listing"
+    used = {entry.spec.dataset} if listing else {a.dataset or study.spec.data.subject_dataset
+                                                 for a in entry.spec.analyses}
+    datasets = sorted(used | {study.spec.data.subject_dataset})
     provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
@@ -159,7 +165,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     ard, table = compute_output(study, entry, data, pops, provenance=provenance)
     stem = f"{entry.id}.shell" if shell else entry.id
-    targets = {"ard": out / f"{stem}.ard.csv"}
+    targets = {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}  # a listing's records
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
     for path in targets.values():
@@ -170,15 +176,11 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         written["ard"] = tmp / targets["ard"].name
         ard.to_csv(written["ard"], index=False)
         if "docx" in formats:
-            from tlf.render.docx import render_docx
-
             written["docx"] = tmp / targets["docx"].name
-            render_docx(table, written["docx"])
+            _renderer("docx", listing)(table, written["docx"])
         if "xlsx" in formats:
-            from tlf.render.xlsx import render_xlsx
-
             written["xlsx"] = tmp / targets["xlsx"].name
-            render_xlsx(table, written["xlsx"], ard)
+            _renderer("xlsx", listing)(table, written["xlsx"], ard)
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:
@@ -186,6 +188,17 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tuple(targets[k] for k in written)
+
+
+def _renderer(fmt: str, listing: bool):
+    """The function that writes one output's model to a file of format `fmt`."""
+    import importlib
+
+    module, name = {("docx", False): ("tlf.render.docx", "render_docx"),
+                    ("xlsx", False): ("tlf.render.xlsx", "render_xlsx"),
+                    ("docx", True): ("tlf.render.listing_docx", "render_listing_docx"),
+                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx")}[(fmt, listing)]
+    return getattr(importlib.import_module(module), name)
 
 
 def _ensure_writable(out: Path) -> None:

@@ -246,6 +246,9 @@ class TableOutput(Strict):
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
 
 
-OutputSpecTypes = TableOutput
-Output = Annotated[TableOutput, Field(discriminator="type")]
-OUTPUT_TYPES = ("table",)
+# Other output types live in their own modules, built on the models above.
+from tlf.spec.listing import ListingOutput  # noqa: E402
+
+OutputSpecTypes = TableOutput | ListingOutput
+Output = Annotated[TableOutput | ListingOutput, Field(discriminator="type")]
+OUTPUT_TYPES = ("table", "listing")
