@@ -165,7 +165,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     ard, table = compute_output(study, entry, data, pops, provenance=provenance)
     stem = f"{entry.id}.shell" if shell else entry.id
-    targets = {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}  # a listing's records
+    targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
     for path in targets.values():
@@ -173,14 +173,15 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
     try:
         written = {}
-        written["ard"] = tmp / targets["ard"].name
-        ard.to_csv(written["ard"], index=False)
+        if "ard" in targets:  # the ARD, or a listing's records
+            written["ard"] = tmp / targets["ard"].name
+            ard.to_csv(written["ard"], index=False)
         if "docx" in formats:
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(table, written["docx"])
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
-            _renderer("xlsx", listing)(table, written["xlsx"], ard)
+            _renderer("xlsx", listing)(table, written["xlsx"], None if (listing and shell) else ard)
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:

@@ -172,14 +172,26 @@ def _shell_cells(spec: ListingOutput, page: PageSetup) -> list[list[str]]:
 def _shell_rows(spec: ListingOutput, widths: list[float], page: PageSetup) -> list[Row]:
     """Shell rows: text columns "x" as wide as the column, formatted columns their mask; the key
     columns print on each placeholder subject's first row only, as in the listing."""
-    masks = [column_mask(c.format, chars_in(w, widths, page), c.decimals) for c, w in zip(spec.columns, widths,
-                                                                                          strict=True)]
+    masks = [_shell_mask(c, chars_in(w, widths, page)) for c, w in zip(spec.columns, widths, strict=True)]
     n_keys = spec.n_keys
     rows = []
     for _s in range(SHELL_SUBJECTS):
         for r in range(SHELL_RECORDS):
             rows.append(Row("", tuple("" if (r and j < n_keys) else m for j, m in enumerate(masks))))
     return rows
+
+
+def _shell_mask(col: ListingColumn, chars: int) -> str:
+    """One column's placeholder: its variables' masks joined as the values are (one line each when
+    ``sep`` breaks the line); a text column's placeholder fills its width."""
+    n = len(col.variables)
+    if n == 1:
+        return column_mask(col.format, chars, col.decimals)
+    if "\n" in col.sep:
+        return col.sep.join([column_mask(col.format, chars - len(col.sep.replace("\n", "")), col.decimals)] * n)
+    if col.format == "text":
+        return column_mask("text", chars)
+    return col.sep.join([column_mask(col.format, chars, col.decimals)] * n)
 
 
 def _shell_headings(spec: ListingOutput) -> list[str]:
