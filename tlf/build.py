@@ -120,6 +120,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read."""
     started = time.perf_counter()
+    started_at = datetime.now(UTC)
     study = load_study(specs_dir)
     entries = select_outputs(study, ids)
     if shell:
@@ -149,7 +150,23 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
     report.seconds = time.perf_counter() - started
+    _review_index(out, study, report, shell, started_at)
     return report
+
+
+def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, started_at: datetime) -> None:
+    """Record the build in output/index.html (tlf/review/index.py) once anything was built there."""
+    from tlf.review.index import INDEX, OutputStatus, record_build
+
+    if not (any(o.status == "built" for o in report.outputs) or (out / INDEX).exists()):
+        return  # a build that wrote nothing leaves nothing
+    results = [OutputStatus(o.output_id, o.status, o.seconds, str(o.error) if o.error else "")
+               for o in report.outputs]
+    try:
+        record_build(out, study, results, shell=shell, started=started_at, seconds=report.seconds,
+                     version=tlf_version())
+    except TlfError as e:
+        report.warnings.append(str(e))
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
