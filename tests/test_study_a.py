@@ -6,12 +6,11 @@ the publication), not copied from tlf's output.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.office import needs_office, pdf_text, to_pdf
 from tlf.build import build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,15 +155,10 @@ def test_ard_is_written_and_consistent(built):
     assert p.stat.tolist() == [pytest.approx(5 / 8)]
 
 
-@pytest.mark.skipif(shutil.which("libreoffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice / poppler not installed")
+@needs_office
 def test_docx_converts_in_libreoffice(built, tmp_path):
     for output_id, needle in (("t-14-1-1", "44.8 (6.6)"), ("t-14-3-1", "Vitamin D deficiency")):
-        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                        str(built / f"{output_id}.docx")], check=True, capture_output=True, timeout=180)
-        pdf = tmp_path / f"{output_id}.pdf"
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                              text=True).stdout
+        text = pdf_text(to_pdf(built / f"{output_id}.docx", tmp_path))
         assert output_id.replace("t-", "Table ").replace("-", ".") in text
         assert needle in text
         assert "Page 1 of" in text

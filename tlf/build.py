@@ -132,6 +132,9 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     manifest = _read_manifest(out)
     report = BuildReport(warnings=list(warnings))
     run_time = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M UTC")
+    hashes = _Hashes()
+    manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
+                         "requested": list(ids or ["all"]), "formats": list(formats)}
     for k, entry in enumerate(entries, 1):
         t0 = time.perf_counter()
         if progress:
@@ -139,16 +142,21 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         try:
             files = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time, shell)
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
-            manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = {
-                "spec": str(entry.source.path), "spec_sha256": _sha256(entry.source.path),
-                "files": {f.name: _sha256(f) for f in files}, "built_at": datetime.now(UTC).isoformat(),
-            }
-            _write_manifest(out, manifest, study, data, pops)
+            manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
+                study, entry, data, files, hashes)
+            _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         report.outputs.append(res)
+        if data is not None:
+            report.warnings += [n for n in data.notes if n not in report.warnings]
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
+    manifest["build"].update(ended_at=_now(), status="complete",
+                             built=[o.output_id for o in report.outputs if o.status == "built"],
+                             failed=[o.output_id for o in report.outputs if o.status == "failed"])
+    if manifest["build"]["built"] or (out / MANIFEST).exists():  # a build that wrote nothing leaves nothing
+        _write_manifest(out, manifest, study, data, pops, hashes)
     report.seconds = time.perf_counter() - started
     _review_index(out, study, report, shell, started_at)
     return report
@@ -261,15 +269,69 @@ def _read_manifest(out: Path) -> dict:
     return {"outputs": {}}
 
 
-def _write_manifest(out: Path, manifest: dict, study: Study, data, pops) -> None:
+# --- manifest.json (read back by `tlf verify`, tlf/qc/verify.py) ----------------------------------------
+# {"tlf_version", "python", "study", "study_spec": {file, sha256}, "specs": {file: sha256},
+#  "inputs": {dataset: {file, sha256}}, "populations": {name: n}, "started_at", "ended_at",
+#  "build": {started_at, ended_at, status, requested, formats, built, failed},
+#  "outputs": {id: {title, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
+#                   files: {name: sha256}, built_at}}}
+# Paths are absolute; outputs of earlier builds stay listed with the hashes they were built from.
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class _Hashes:
+    """SHA-256 of files, each read once per build (input data sets can be large)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        key = str(Path(path).resolve())
+        if key not in self._seen:
+            self._seen[key] = _sha256(Path(path))
+        return self._seen[key]
+
+
+def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes) -> dict:
+    return {
+        "title": " ".join(entry.spec.titles), "number": entry.spec.number,
+        "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
+        "study_spec_sha256": hashes(study.source.path),
+        "inputs": _inputs(data, hashes),
+        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(),
+    }
+
+
+def _inputs(data, hashes: _Hashes) -> dict:
+    if data is None:
+        return {}
+    return {name: {"file": str(Path(ds.path).resolve()), "sha256": hashes(ds.path)}
+            for name, ds in data.loaded.items() if ds.path}
+
+
+def _write_manifest(out: Path, manifest: dict, study: Study, data, pops, hashes: _Hashes | None = None) -> None:
+    import platform
+
+    hashes = hashes or _Hashes()
     manifest["tlf_version"] = tlf_version()
+    manifest["python"] = platform.python_version()
     manifest["study"] = study.spec.study.id
-    manifest["study_spec_sha256"] = _sha256(study.source.path)
+    manifest["study_spec"] = {"file": str(Path(study.source.path).resolve()), "sha256": hashes(study.source.path)}
+    manifest["study_spec_sha256"] = manifest["study_spec"]["sha256"]
+    specs = {manifest["study_spec"]["file"]: manifest["study_spec"]["sha256"]}
+    specs.update({o["spec"]: o["spec_sha256"] for o in manifest["outputs"].values() if "spec" in o})
+    manifest["specs"] = specs
+    if data is not None:  # a shell build reads no data: the inputs of the last data build stay
+        manifest["inputs"] = _inputs(data, hashes)
     if data is not None:
-        manifest["inputs"] = {name: {"file": str(ds.path), "sha256": _sha256(ds.path)}
-                              for name, ds in data.loaded.items() if ds.path}
-    manifest["populations"] = {name: len(p.subjects) for name, p in pops.items()}
-    manifest["updated_at"] = datetime.now(UTC).isoformat()
+        manifest["populations"] = {name: len(p.subjects) for name, p in pops.items()}
+    build = manifest.get("build", {})
+    manifest["started_at"] = build.get("started_at")
+    manifest["ended_at"] = build.get("ended_at")
+    manifest["updated_at"] = _now()
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=out)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)

@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("example", help="write the synthetic data of example study A")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
 
+    from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
+
+    add_ard(sub)
+
     for module in COMMAND_MODULES:
         import importlib
 
@@ -58,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each defines COMMANDS = {name: (add_parser(subparsers), run(args) -> int)}
 # and imports nothing heavy at module level.
-COMMAND_MODULES: tuple[str, ...] = ("tlf.review.commands",)
+COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tlf.errors import TlfError
 
+    _terminate_as_interrupt()
     try:
         return _HANDLERS[args.command](args)
     except TlfError as e:
@@ -82,6 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tlf: interrupted; outputs already built are intact, none is half-written", file=sys.stderr)
         return 130
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so temp files are removed and nothing is
+    left half-written."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # not the main thread, or a platform without SIGTERM
+        pass
 
 
 def _error_text(e) -> str:
@@ -152,6 +171,8 @@ def _cmd_check(args) -> int:
         print(_error_text(p), file=sys.stderr)
     for w in warnings:
         print(f"finding: {w}", file=sys.stderr)
+    for n in data.notes:
+        print(f"note: {n}", file=sys.stderr)
     n = len(study.outputs)
     print(f"{n} output(s) checked: {len(problems)} error(s), {len(warnings)} finding(s); populations: "
           + ", ".join(f"{k} {len(v.subjects)}" for k, v in pops.items()))
@@ -167,8 +188,24 @@ def _cmd_example(args) -> int:
     return 0
 
 
+def _cmd_ard(args) -> int:
+    """`tlf ard ID`: one output's ARD computed from specs and data (no files built), shown or written by
+    tlf.qc.commands.show_ard. Here because only the CLI may call the orchestrator."""
+    from tlf.build import compute_output, prepare, select_outputs
+    from tlf.qc.commands import show_ard
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    (entry,) = select_outputs(study, [args.id])
+    data, pops, warnings = prepare(study, args.data)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    ard, _table = compute_output(study, entry, data, pops)
+    return show_ard(ard, args)
+
+
 _HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
-                   "shells": _cmd_shells}
+                   "shells": _cmd_shells, "ard": _cmd_ard}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,6 +1,7 @@
 """End-to-end builds of the mini study: numbers, bad data, and what is (not) left on disk."""
 
 import os
+import shutil
 import stat as st_mode
 
 import pytest
@@ -114,6 +115,33 @@ def test_population_flag_disagreement_is_reported(tmp_path):
 def test_unknown_output_id(mini, tmp_path):
     with pytest.raises(SpecError, match="no output with id 't-dmog' \\(did you mean 't-demog'\\?\\)"):
         build(mini, tmp_path / "out", ["t-dmog"])
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to drop to 'nobody'")
+def test_read_only_output_dir_as_unprivileged_user():
+    """Root writes anywhere, so the build runs as user nobody (setpriv) against a folder it may not write."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    base = Path(tempfile.mkdtemp(prefix="tlf-ro-"))
+    try:
+        base.chmod(0o755)
+        out = base / "out"
+        out.mkdir()
+        out.chmod(0o555)
+        res = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+                              "tlf", "build", "all", "--specs", str(repo / "specs"), "--out", str(out)],
+                             capture_output=True, text=True, cwd=base)
+        if "Permission denied" in res.stderr and "specs" in res.stderr:
+            pytest.skip("the repository is not readable by user nobody here")
+        assert res.returncode == 2, res.stderr
+        assert f"error: output folder '{out}' is not writable: Permission denied [OUT001]" in res.stderr
+        assert list(out.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Pt
 
+from tests.office import needs_office, pdf_text, to_pdf
 from tlf.render.docx import grid_twips, render_docx
 from tlf.render.paginate import CONTINUED, paginate
 from tlf.tables.model import Column, PageSetup, Row, Table
@@ -283,26 +282,12 @@ def test_empty_table_renders(tmp_path: Path) -> None:
     assert len(_tables(path)) == 1
 
 
-@pytest.mark.skipif(
-    shutil.which("libreoffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice and pdftotext are needed",
-)
+@needs_office
 def test_libreoffice_pdf_pages_as_planned(tmp_path: Path) -> None:
     table = _long()
     src = tmp_path / "t-14-3-1.docx"
     render_docx(table, src)
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "t-14-3-1.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = pdf_text(to_pdf(src, tmp_path))
     pages = paginate(table)
     assert "Demographic Characteristics" in text
     assert "PT 3.4" in text and "4 (4.5)" in text

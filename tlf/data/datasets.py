@@ -67,6 +67,11 @@ class StudyData:
     def loaded(self) -> dict[str, Dataset]:
         return dict(self._cache)
 
+    @property
+    def notes(self) -> list[str]:
+        """What reading the datasets changed or assumed, dataset by dataset."""
+        return [n for ds in self._cache.values() for n in ds.notes]
+
 
 def _check_unique_subjects(ds: Dataset, subject_id: str) -> None:
     ids = ds.frame[subject_id]

@@ -26,6 +26,7 @@ class Dataset:
     frame: pd.DataFrame
     labels: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    notes: tuple[str, ...] = ()  # what reading changed or assumed (encoding fallback, characters replaced)
 
     def require(self, variable: str, where: str = "") -> None:
         from tlf.errors import did_you_mean
@@ -45,17 +46,35 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
     if not path.is_file():
         raise DataError(f"file not found: {path}", dataset=name, code="DATA001")
     labels: dict[str, str] = {}
+    notes: list[str] = []
     try:
         if suffix in (".xpt", ".sas7bdat"):
             import pyreadstat
 
             reader = pyreadstat.read_xport if suffix == ".xpt" else pyreadstat.read_sas7bdat
-            kwargs = {"encoding": encoding} if encoding else {}
-            frame, meta = reader(str(path), **kwargs)
+            try:
+                frame, meta = reader(str(path), **({"encoding": encoding} if encoding else {}))
+            except UnicodeDecodeError:
+                if encoding:
+                    raise
+                # SAS files from Windows sites are often Latin-1 / Windows-1252, which the file does not record
+                frame, meta = reader(str(path), encoding=FALLBACK_ENCODING)
+                notes.append(f"{name}: not UTF-8; read as {FALLBACK_ENCODING} (set data.datasets.{name}.encoding "
+                             "in study.yaml to choose)")
             labels = {k: v for k, v in zip(meta.column_names, meta.column_labels, strict=False) if v}
         elif suffix == ".csv":
-            frame = pd.read_csv(path, encoding=encoding or "utf-8", keep_default_na=False,
-                                na_values=[""], dtype_backend="numpy_nullable")
+            def read(enc: str):
+                return pd.read_csv(path, encoding=enc, keep_default_na=False, na_values=[""],
+                                   dtype_backend="numpy_nullable")
+
+            try:
+                frame = read(encoding or "utf-8")
+            except UnicodeDecodeError:
+                if encoding:
+                    raise
+                frame = read("cp1252")
+                notes.append(f"{name}: not UTF-8; read as {FALLBACK_ENCODING} (set data.datasets.{name}.encoding "
+                             "in study.yaml to choose)")
             frame = _csv_types(frame)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
@@ -71,7 +90,37 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
         raise DataError(f"cannot read {path}: {e}", dataset=name, code="DATA004") from None
     frame.columns = [str(c).upper() for c in frame.columns]
     labels = {k.upper(): v for k, v in labels.items()}
-    return Dataset(name, _normalise(frame), labels, path)
+    frame = _normalise(frame)
+    frame, replaced = clean_control_characters(frame, name)
+    return Dataset(name, frame, labels, path, (*notes, *replaced))
+
+
+FALLBACK_ENCODING = "WINDOWS-1252"
+# Characters XML 1.0 (DOCX, XLSX, HTML) cannot hold: C0 controls except tab, newline, carriage return.
+_ILLEGAL = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
+_ILLEGAL_TABLE = str.maketrans(dict.fromkeys(_ILLEGAL, " "))
+
+
+def clean_control_characters(frame: pd.DataFrame, name: str,
+                             subject_id: str = "USUBJID") -> tuple[pd.DataFrame, list[str]]:
+    """Replace XML-illegal control characters (vertical tab, form feed, NUL, ...) in text values by a
+    space; one note per variable naming the dataset, variable and the first subject affected."""
+    notes = []
+    out = frame
+    for c in frame.columns:
+        s = frame[c]
+        if s.dtype != object:
+            continue
+        bad = s.map(lambda v: isinstance(v, str) and any(ch in _ILLEGAL for ch in v))
+        if bad.any():
+            if out is frame:
+                out = frame.copy()
+            out[c] = s.where(~bad, s[bad].map(lambda v: v.translate(_ILLEGAL_TABLE)))
+            first = bad.idxmax()
+            who = f"USUBJID {frame.at[first, subject_id]}" if subject_id in frame.columns else f"record {first + 1}"
+            notes.append(f"{name}.{c}: {int(bad.sum())} value(s) held control characters that documents cannot "
+                         f"hold (first: {who}, record {first + 1}); replaced by spaces")
+    return out, notes
 
 
 def _csv_types(frame: pd.DataFrame) -> pd.DataFrame:

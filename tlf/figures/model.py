@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tlf.tables.model import PageSetup
+from tlf.tables.model import PageSetup, title_block
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,4 @@ class Figure:
 
     @property
     def header_lines(self) -> tuple[str, ...]:
-        lines = [self.number, *self.titles]
-        if self.population:
-            lines.append(self.population)
-        if self.subtitle:
-            lines.append(self.subtitle)
-        return tuple(x for x in lines if x)
+        return title_block(self.number, self.titles, self.population, self.subtitle)

@@ -183,10 +183,15 @@ def _write_text(path: Path, text: str) -> None:
 
 def _write_bytes(path: Path, data: bytes) -> None:
     """Write atomically: a temporary file in the same folder, then os.replace."""
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+        tmp = None
     except OSError as e:
         raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="OUT014") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# Names Windows reserves for devices: a file "con.docx" cannot be created there.
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _file_safe(v: str) -> str:
+    """An output id becomes a file name: no path separators (ID_PATTERN), no '..', no trailing dot, no
+    Windows device name."""
+    if ".." in v or v.endswith("."):
+        raise ValueError(f"'{v}' cannot be a file name ('..' and a trailing '.' are not allowed)")
+    if v.split(".")[0].lower() in WINDOWS_RESERVED:
+        raise ValueError(f"'{v}' is a device name reserved by Windows and cannot be a file name")
+    return v
+
+
+OutputId = Annotated[str, Field(pattern=ID_PATTERN), AfterValidator(_file_safe)]
 
 # Statistic and display-row names a continuous analysis may ask for.
 CONTINUOUS_STATS = ("n", "mean", "sd", "se", "median", "q1", "q3", "min", "max", "cv", "geomean", "geocv")
@@ -227,7 +242,7 @@ ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms")
 # ---------------------------------------------------------------- outputs
 
 class TableOutput(Strict):
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: OutputId
     type: Literal["table"]
     number: str
     title: str | list[str]

@@ -14,6 +14,11 @@ INCH = 72.0  # points per inch
 PAPER_SIZES = {"letter": (11.0, 8.5), "a4": (11.69, 8.27)}  # landscape (width, height), inches
 
 
+def title_block(number: str, titles: tuple[str, ...], population: str, subtitle: str) -> tuple[str, ...]:
+    """The title block of any output, top to bottom: number, titles, population, subtitle."""
+    return tuple(x for x in (number, *titles, population, subtitle) if x)
+
+
 @dataclass(frozen=True)
 class PageSetup:
     """Page geometry and font of one output."""
@@ -119,12 +124,7 @@ class Table:
     @property
     def header_lines(self) -> tuple[str, ...]:
         """The title block, top to bottom."""
-        lines = [self.number, *self.titles]
-        if self.population:
-            lines.append(self.population)
-        if self.subtitle:
-            lines.append(self.subtitle)
-        return tuple(x for x in lines if x)
+        return title_block(self.number, self.titles, self.population, self.subtitle)
 
     def spanner_runs(self) -> list[tuple[str, int, int]]:
         """Runs of adjacent columns sharing a spanner: (text, first index, last index)."""

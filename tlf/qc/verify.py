@@ -1,0 +1,125 @@
+"""`tlf verify`: recompute the hashes recorded in output/manifest.json.
+
+Reports every output file changed or removed since tlf wrote it (edited by hand), and every spec
+or input data set changed or removed since the build (outputs no longer reflect them). Files in
+the output folder that the manifest does not list are noted, not counted as findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from tlf.errors import TlfError
+
+MANIFEST = "manifest.json"
+# Written next to the outputs by the review stage (tlf/review: index, bundles); not outputs, not in the manifest.
+REVIEW_FILES = frozenset({"index.html", "index.json", "bundle.docx", "bundle.shell.docx"})
+
+
+class VerifyError(TlfError):
+    """No usable manifest: nothing can be verified."""
+
+    code = "QC030"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that no longer matches the build. outputs: the output ids it concerns."""
+
+    kind: str  # output changed | output missing | spec changed | spec missing | input changed | input missing
+    path: str
+    outputs: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        which = f" (output{'s' if len(self.outputs) > 1 else ''} {', '.join(self.outputs)})" if self.outputs else ""
+        return f"{self.kind}: {self.path}{which}"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    manifest: str
+    outputs: int  # outputs listed in the manifest
+    files_checked: int  # output, spec and input files hashed
+    findings: tuple[Finding, ...]
+    unlisted: tuple[str, ...]  # files in the output folder the manifest does not list
+    started_at: str | None = None
+    ended_at: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def verify_build(out_dir: Path | str) -> VerifyResult:
+    """Check every hash in `out_dir`/manifest.json against the files as they are now."""
+    out = Path(out_dir)
+    manifest = _read(out / MANIFEST)
+    outputs = manifest.get("outputs", {})
+    hashes: dict[str, str | None] = {}
+
+    def sha(path: Path) -> str | None:
+        key = str(path)
+        if key not in hashes:
+            hashes[key] = _sha256(path) if path.is_file() else None
+        return hashes[key]
+
+    found: dict[tuple[str, str], list[str]] = {}
+
+    def note(kind: str, path: Path | str, output_id: str) -> None:
+        found.setdefault((kind, str(path)), [])
+        if output_id and output_id not in found[(kind, str(path))]:
+            found[(kind, str(path))].append(output_id)
+
+    listed = set()
+    top_inputs = manifest.get("inputs", {})
+    study_spec = manifest.get("study_spec", {}).get("file")
+    for oid, rec in sorted(outputs.items()):
+        for name, expected in rec.get("files", {}).items():
+            listed.add(name)
+            actual = sha(out / name)
+            if actual is None:
+                note("output missing", out / name, oid)
+            elif actual != expected:
+                note("output changed", out / name, oid)
+        checks = [(rec.get("spec"), rec.get("spec_sha256"), "spec")]
+        if study_spec:
+            checks.append((study_spec, rec.get("study_spec_sha256"), "spec"))
+        for info in (rec.get("inputs") or top_inputs).values():
+            checks.append((info.get("file"), info.get("sha256"), "input"))
+        for path, expected, what in checks:
+            if not path or not expected:
+                continue
+            actual = sha(Path(path))
+            if actual is None:
+                note(f"{what} missing", path, oid)
+            elif actual != expected:
+                note(f"{what} changed", path, oid)
+    findings = tuple(Finding(kind, path, tuple(ids)) for (kind, path), ids in found.items())
+    unlisted = tuple(sorted(p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST
+                            and not p.name.startswith(".") and p.name not in listed and p.name not in REVIEW_FILES))
+    return VerifyResult(str(out / MANIFEST), len(outputs), len(hashes), findings, unlisted,
+                        manifest.get("started_at"), manifest.get("ended_at"))
+
+
+def _read(path: Path) -> dict:
+    if not path.is_file():
+        raise VerifyError(f"no {MANIFEST} in '{path.parent}': build first (`tlf build all`) or pass the output "
+                          "folder (--out)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise VerifyError(f"cannot read {path}: {e}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
+        raise VerifyError(f"{path} is not a tlf build manifest (no 'outputs')")
+    return data
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
