@@ -187,8 +187,10 @@ def _shell_mask(col: ListingColumn, chars: int) -> str:
     n = len(col.variables)
     if n == 1:
         return column_mask(col.format, chars, col.decimals)
-    if "\n" in col.sep:
-        return col.sep.join([column_mask(col.format, chars - len(col.sep.replace("\n", "")), col.decimals)] * n)
+    if "\n" in col.sep:  # one variable a line, each line as wide as the column
+        mark = col.sep.replace("\n", "")
+        masks = [column_mask(col.format, chars - (len(mark) if i < n - 1 else 0), col.decimals) for i in range(n)]
+        return col.sep.join(masks)
     if col.format == "text":
         return column_mask("text", chars)
     return col.sep.join([column_mask(col.format, chars, col.decimals)] * n)
