@@ -1,0 +1,288 @@
+"""The review package: the combined DOCX (title page, contents, every output keeping its own sections,
+headers and footers) and output/index.html (statuses, links, thumbnails), opened in LibreOffice and
+headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from tests.conftest import write_study
+from tests.office import needs_office, pdf_text, to_pdf
+from tlf.build import build
+from tlf.cli import main
+from tlf.errors import OutputError
+from tlf.review.bundle import make_bundle, planned_pages
+from tlf.review.index import INDEX, write_index
+from tlf.spec.validate import load_study
+
+REPO = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ORDER = ["t-14-1-1", "t-14-3-1", "l-16-2-1-1", "l-16-2-7-1", "l-16-2-7-2", "l-16-2-7-3"]
+CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    """Study A built (outputs and shells) and bundled, as `tlf build all; tlf shells; tlf bundle` do."""
+    out = tmp_path_factory.mktemp("review")
+    assert build(REPO / "specs", out, ["all"]).ok
+    assert build(REPO / "specs", out, ["all"], shell=True).ok
+    assert main(["bundle", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0
+    assert main(["bundle", "--shell", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0
+    return out
+
+
+def _doc(path: Path):
+    import docx
+
+    return docx.Document(str(path))
+
+
+# --- the bundle -----------------------------------------------------------------------------------------
+
+
+def test_bundle_order_contents_and_start_pages(out):
+    study = load_study(REPO / "specs")
+    bundle = make_bundle(study, out)
+    assert [e.output_id for e in bundle.entries] == ORDER
+    start = bundle.entries[0].start
+    assert start == 3  # title page, one page of contents
+    for e in bundle.entries:
+        assert e.start == start and e.pages == planned_pages(out / f"{e.output_id}.docx")
+        start += e.pages
+    assert bundle.pages == start - 1
+    doc = _doc(bundle.path)
+    contents = [[c.text for c in r.cells] for t in doc.tables[:1] for r in t.rows]
+    assert contents[0] == ["Output", "Title", "Population", "Page"]
+    assert [r[0] for r in contents[1:]] == [study.output(i).spec.number for i in ORDER]
+    assert [int(r[3]) for r in contents[1:]] == [e.start for e in bundle.entries]
+    assert contents[2][1].startswith("Overview of Treatment-Emergent Adverse Events")
+    assert doc.core_properties.identifier == "bundle"
+
+
+def test_bundle_outputs_keep_their_sections_headers_and_footers(out):
+    doc = _doc(out / "bundle.docx")
+    sections = doc.sections
+    # title page, contents, 2 tables, 1 listing, 5 page-by groups of 16.2.7.1, 2 listings
+    assert len(sections) == 2 + 2 + 1 + 5 + 2
+    assert all(s.orientation == 1 for s in sections)  # landscape throughout
+    assert not sections[0].header._has_definition and not sections[0].footer._has_definition  # title page
+    firsts = [s.header.paragraphs[0].text if s.header._has_definition else "" for s in sections]
+    assert firsts[1:] == ["Table of Contents", "Table 14.1.1", "Table 14.3.1", "Listing 16.2.1.1",
+                          *["Listing 16.2.7.1"] * 5, "Listing 16.2.7.2", "Listing 16.2.7.3"]
+    groups = [s.header.paragraphs[3].text for s in sections[5:10]]
+    assert groups[0] == "Treatment: Placebo" and len(set(groups)) == 5
+    for s in sections[1:]:
+        footer = s.footer._element
+        instr = " ".join(t.text for t in footer.iter(f"{W}instrText"))
+        assert "PAGE" in instr and "NUMPAGES" in instr
+    t1 = " ".join(p.text for p in sections[2].footer.paragraphs)
+    assert "Percentages are of the patients in each column" in t1
+    l1 = " ".join(p.text for p in sections[5].footer.paragraphs)
+    assert "TEAE = treatment-emergent adverse event" in l1 and "Percentages" not in l1
+
+
+def test_listing_fonts_survive_the_bundle(out):
+    doc = _doc(out / "bundle.docx")
+    body = doc.element.body
+    tables = body.findall(f"{W}tbl")
+    sizes = []
+    for tbl in tables:
+        first = tbl.find(f".//{W}r/{W}rPr/{W}sz")
+        sizes.append(first.get(f"{W}val") if first is not None else None)
+    assert "18" in sizes and "16" in sizes  # 9 pt tables, 8 pt listings (as the specs set)
+    assert None not in sizes
+
+
+@needs_office
+def test_bundle_pages_in_libreoffice(out, tmp_path):
+    study = load_study(REPO / "specs")
+    bundle = make_bundle(study, out, path=tmp_path / "b.docx")
+    pages = [p for p in pdf_text(to_pdf(bundle.path, tmp_path)).split("\f") if p.strip()]
+    assert len(pages) == bundle.pages
+    assert "Tables, Listings and Figures" in pages[0] and "CC-220-SLE-001" in pages[0]
+    assert "Table of Contents" in pages[1] and f"Page 2 of {bundle.pages}" in pages[1]
+    for e in bundle.entries:
+        page = pages[e.start - 1]
+        assert e.number in page and f"Page {e.start} of {bundle.pages}" in page, (e.output_id, e.start)
+    assert "Treatment: Iberdomide 0.6 mg QD" in pages[bundle.entries[4].start - 2]
+
+
+def test_shell_bundle(out):
+    doc = _doc(out / "bundle.shell.docx")
+    text = " ".join(p.text for p in doc.paragraphs)
+    assert "Shells of Tables, Listings and Figures" in text
+    assert "xx (xx.x)" in " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+def test_bundle_needs_every_output_built(tmp_path):
+    specs = write_study(tmp_path)
+    out = tmp_path / "out"
+    assert build(specs, out, ["t-ae"]).ok
+    with pytest.raises(OutputError, match=r"no DOCX in .* for t-demog; run `tlf build all` first") as e:
+        make_bundle(load_study(specs), out)
+    assert e.value.code == "OUT012"
+    assert main(["bundle", "--specs", str(specs), "--out", str(out)]) == 2
+
+
+def test_bundle_never_overwrites_a_file_tlf_did_not_write(tmp_path):
+    specs = write_study(tmp_path)
+    out = tmp_path / "out"
+    assert build(specs, out, ["all"]).ok
+    (out / "bundle.docx").write_text("the user's own file")
+    with pytest.raises(OutputError, match="was not written by tlf"):
+        make_bundle(load_study(specs), out)
+    assert (out / "bundle.docx").read_text() == "the user's own file"
+    make_bundle(load_study(specs), out, force=True)
+    make_bundle(load_study(specs), out)  # a bundle tlf wrote is replaced without --force
+    assert not [p for p in out.iterdir() if p.name.startswith(".tlf-")]
+
+
+# --- the index -------------------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.rows: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a":
+            self.links.append(a["href"])
+        if tag == "img":
+            self.links.append(a["src"])
+        if tag == "tr" and a.get("id"):
+            self.rows.append(a["id"])
+        if tag == "script":
+            self.scripts += 1
+
+
+def _parse(html: str) -> _Links:
+    p = _Links()
+    p.feed(html)
+    return p
+
+
+def test_index_lists_every_output_with_status_and_links(out):
+    html = (out / INDEX).read_text()
+    page = _parse(html)
+    assert page.rows == ORDER
+    for href in page.links:
+        assert (out / unquote(href)).is_file(), href
+    for oid in ORDER:
+        assert f"{oid}.docx" in page.links and f"{oid}.xlsx" in page.links and f"{oid}.shell.docx" in page.links
+    assert "t-14-1-1.ard.csv" in page.links and "l-16-2-7-1.data.csv" in page.links
+    assert "bundle.docx" in page.links and "bundle.shell.docx" in page.links
+    assert html.count('class="status built"') == 2 * len(ORDER)
+    assert re.search(r"Last output build</strong>:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, [\d.]+ s; 6 built", html)
+
+
+def test_index_shows_failures_and_skips_escaped(tmp_path):
+    bad = """\
+id: l-bad
+type: listing
+number: Listing 16.2.9
+title: "Broken <script>alert(1)</script> & co"
+population: SAF
+dataset: adae
+columns: [{var: AEDECD, label: Term}]
+"""
+    specs = write_study(tmp_path, outputs={"t-ae": (REPO / "tests" / "conftest.py").read_text().split(
+        'AE_YAML = """\\\n')[1].split('"""')[0], "l-bad": bad})
+    out = tmp_path / "out"
+    report = build(specs, out, ["all"])
+    assert [o.status for o in report.outputs] == ["failed", "built"]
+    html = (out / INDEX).read_text()
+    page = _parse(html)
+    assert page.scripts == 0 and "<script>alert" not in html
+    assert "Broken &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert 'class="status failed"' in html and "variable &#39;AEDECD&#39; not found in dataset adae" in html
+    assert build(specs, out, ["t-ae"]).ok  # a build of one output: the other was skipped
+    html = (out / INDEX).read_text()
+    assert re.search(r'<tr id="l-bad">.*?class="status skipped"', html, re.S)
+    assert re.search(r'<tr id="t-ae">.*?class="status built"', html, re.S)
+
+
+def test_index_is_not_written_over_a_users_file(tmp_path):
+    specs = write_study(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / INDEX).write_text("<html>mine</html>")
+    report = build(specs, out, ["all"])
+    assert report.ok and any("index.html" in w and "not written by tlf" in w for w in report.warnings)
+    assert (out / INDEX).read_text() == "<html>mine</html>"
+
+
+def _picture_docx(path: Path) -> None:
+    """Put a small picture into an output's DOCX (as a figure output would have)."""
+    import io
+
+    import docx
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), (30, 120, 200)).save(buf, format="PNG")
+    doc = docx.Document(str(path))
+    doc.add_picture(io.BytesIO(buf.getvalue()))
+    doc.save(str(path))
+
+
+def test_index_thumbnails_come_from_the_pictures_in_outputs(tmp_path):
+    specs = write_study(tmp_path)
+    out = tmp_path / "out"
+    assert build(specs, out, ["all"]).ok
+    html = (out / INDEX).read_text()
+    assert "<img" not in html and "Picture" not in html  # no column without pictures
+    _picture_docx(out / "t-demog.docx")
+    write_index(out, load_study(specs))
+    page = _parse((out / INDEX).read_text())
+    assert "thumbs/t-demog.png" in page.links and (out / "thumbs" / "t-demog.png").is_file()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed")
+def test_index_renders_in_headless_chromium(out, tmp_path):
+    _picture_docx(out / "t-14-1-1.docx")  # a thumbnail to load
+    write_index(out, load_study(REPO / "specs"))
+    probe = out / "index-probe.html"  # the page plus a script that reports what the browser loaded
+    html = (out / INDEX).read_text()
+    probe.write_text(html.replace("</body>", """<script>
+window.addEventListener("load", () => {
+  const imgs = [...document.images];
+  document.body.dataset.images = imgs.length;
+  document.body.dataset.loaded = imgs.filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.dataset.rows = document.querySelectorAll("#outputs tbody tr").length;
+  document.body.dataset.width = document.querySelector("#outputs").getBoundingClientRect().width;
+});
+</script></body>"""))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900"]
+    try:
+        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+        shot = tmp_path / "index.png"
+        subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", (out / INDEX).as_uri()], capture_output=True,
+                       timeout=60, check=True)
+    finally:
+        probe.unlink()
+    body = re.search(r"<body([^>]*)>", dom).group(1)
+    attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', body))
+    assert attrs["rows"] == str(len(ORDER)) and float(attrs["width"]) > 600
+    assert attrs["images"] == "1" and attrs["loaded"] == "1"
+    page = _parse(dom)
+    assert len(page.links) > 3 * len(ORDER)
+    for href in page.links:  # every link and picture resolves, relative to the page
+        assert (out / unquote(href)).is_file(), href
+    from PIL import Image
+
+    img = Image.open(shot).convert("L")
+    assert img.size == (1400, 900) and img.getextrema()[0] < 100  # something dark was drawn: text
