@@ -95,18 +95,22 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
         from tlf.listings.compute import compute_listing
 
         return compute_listing(study, entry, data, pops, provenance=provenance, context=_context(study, entry))
+    if entry.spec.type == "figure":
+        from tlf.figures.layout import layout_figure as layout
+    else:
+        layout = layout_table
     if data is None:
         from tlf.ard.mock import mock_ard_rows
 
         ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True)
-        table = layout_table(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
-        return ard, table
+        model = layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
+        return ard, model
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
                      missing=study.spec.not_estimable)
-    table = layout_table(study, entry, ard, provenance=provenance, context=_context(study, entry))
-    return ard, table
+    model = layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
+    return ard, model
 
 
 def _context(study: Study, entry: OutputEntry) -> dict:
@@ -180,9 +184,10 @@ def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, sta
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
                shell: bool = False) -> tuple[Path, ...]:
     listing = entry.spec.type == "listing"
+    plot = getattr(entry.spec, "plot", None)
     used = {entry.spec.dataset} if listing else {a.dataset or study.spec.data.subject_dataset
                                                  for a in entry.spec.analyses}
-    datasets = sorted(used | {study.spec.data.subject_dataset})
+    datasets = sorted(used | {study.spec.data.subject_dataset} | ({plot.dataset} if plot else set()))
     provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))

@@ -23,7 +23,8 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     """ARD rows (stat NaN) for every cell of the output's table."""
     spec = entry.spec
     cols = study.columns_for(entry)
-    pct_default = spec.pct_decimals if spec.pct_decimals is not None else study.spec.pct_decimals
+    own_pct = getattr(spec, "pct_decimals", None)
+    pct_default = own_pct if own_pct is not None else study.spec.pct_decimals
     rows: list[dict] = []
 
     def row(analysis: str, col: str, stat_name: str, decimals: int, level: str = "", parent: str = "",

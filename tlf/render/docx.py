@@ -65,7 +65,12 @@ def clean_text(text: str) -> str:
 
 
 def render_docx(table: Table, path: Path) -> None:
-    """Write ``table`` to ``path`` as a DOCX, one Word table per page planned by ``paginate``."""
+    """Write ``table`` to ``path`` as a DOCX, one Word table per page planned by ``paginate``.
+    A Figure is placed as a picture (render/docx_figure.py)."""
+    if getattr(table, "kind", "") == "figure":
+        from tlf.render.docx_figure import render_figure_docx
+
+        return render_figure_docx(table, path)
     import docx  # heavy; only renderers need it
 
     pages = paginate(table)

@@ -88,7 +88,12 @@ def clean_text(text: str) -> str:
 
 
 def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None) -> None:
-    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file."""
+    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file.
+    A Figure gets its picture and a sheet of the plotted numbers (render/xlsx_figure.py)."""
+    if getattr(table, "kind", "") == "figure":
+        from tlf.render.xlsx_figure import render_figure_xlsx
+
+        return render_figure_xlsx(table, path, ard)
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)

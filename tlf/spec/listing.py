@@ -28,7 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tlf.spec.model import ID_PATTERN, PageSpec, Strict
+from tlf.spec.model import OutputId, PageSpec, Strict
 
 VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,31}$"
 Var = Annotated[str, Field(pattern=VAR_PATTERN)]
@@ -89,7 +89,7 @@ class PageBy(Strict):
 
 
 class ListingOutput(Strict):
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    id: OutputId
     type: Literal["listing"]
     number: str
     title: str | list[str]

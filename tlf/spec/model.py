@@ -261,9 +261,62 @@ class TableOutput(Strict):
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
 
 
+class Panel(Strict):
+    """One panel of a figure: records meeting `where` (on top of the plot's own filter)."""
+
+    label: str
+    where: str | None = None
+
+
+class MeanByVisitPlot(Strict):
+    """Mean of `var` over time, one line per treatment column, with error bars (SE, SD or 95% CI),
+    one panel per entry of `panels` (e.g. per PARAMCD). `x` is numeric (AVISITN, ADY, hours); the
+    tick labels come from `x_label` (AVISIT) when given."""
+
+    kind: Literal["mean_by_visit"]
+    dataset: str
+    var: str
+    x: str
+    x_label: str | None = None
+    where: str | None = None
+    panels: list[Panel] = [Panel(label="")]
+    error: Literal["se", "sd", "ci95", "none"] = "se"
+    x_title: str = "Visit"
+    y_title: str
+    reference_line: float | None = 0.0
+    log_y: bool = False
+
+
+Plot = Annotated[MeanByVisitPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit",)
+
+
+class FigureOutput(Strict):
+    id: OutputId
+    type: Literal["figure"]
+    number: str
+    title: str | list[str]
+    population: str
+    columns: str | list[ColumnSpec]
+    plot: Plot
+    subtitle: str = ""
+    footnotes: list[str] = []
+    page: PageSpec | None = None
+    width: Annotated[float, Field(gt=1, le=20)] = 9.0  # inches, as placed
+    height: Annotated[float, Field(gt=1, le=20)] = 4.6
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title,) if isinstance(self.title, str) else tuple(self.title)
+
+    @property
+    def analyses(self) -> list:
+        return []
+
+
 # Other output types live in their own modules, built on the models above.
 from tlf.spec.listing import ListingOutput  # noqa: E402
 
-OutputSpecTypes = TableOutput | ListingOutput
-Output = Annotated[TableOutput | ListingOutput, Field(discriminator="type")]
-OUTPUT_TYPES = ("table", "listing")
+OutputSpecTypes = TableOutput | FigureOutput | ListingOutput
+Output = Annotated[TableOutput | FigureOutput | ListingOutput, Field(discriminator="type")]
+OUTPUT_TYPES = ("table", "figure", "listing")

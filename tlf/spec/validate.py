@@ -301,6 +301,11 @@ def cross_check(study: Study) -> list[TlfError]:
         else:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
+        plot = getattr(o, "plot", None)
+        if plot is not None and plot.dataset not in datasets:
+            errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"
+                                      f"{did_you_mean(plot.dataset, datasets)}; defined in study.yaml: "
+                                      f"{', '.join(datasets)}", "SPEC032"))
         ids: set[str] = set()
         for i, a in enumerate(o.analyses):
             if a.id in ids:

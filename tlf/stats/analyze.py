@@ -67,11 +67,21 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     rows: list[dict] = []
     for col in columns:
         rows.append(_row(entry, "_N", col.id, "", "", "", "N", col.n, 0))
+    if entry.spec.type == "figure":
+        return rows + _plot_rows(entry, data, columns)
     spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
     for i, a in enumerate(entry.spec.analyses):
         ctx = _Ctx(study, entry, data, i, a, spec_pct)
         rows += _ANALYSES[a.type](ctx, columns)
     return rows
+
+
+def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
+    """The plotted numbers of a figure, by plot kind."""
+    from tlf.stats.trends import mean_by_visit_rows
+
+    plots = {"mean_by_visit": mean_by_visit_rows}
+    return plots[entry.spec.plot.kind](entry, data, columns)
 
 
 # ---------------------------------------------------------------- helpers

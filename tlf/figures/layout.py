@@ -1,0 +1,87 @@
+"""ARD + figure spec -> Figure: picks the plotted numbers out of the ARD, draws, adds the title block.
+
+With a mock ARD (no data) the same code draws the shell: an empty frame with axes, titles, legend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.figures.model import Figure
+from tlf.figures.plots import Series, draw_mean_by_visit
+from tlf.tables.model import PageSetup
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tlf.spec.validate import OutputEntry, Study
+
+SHELL_TICKS = ((1.0, "Visit 1"), (2.0, "Visit 2"), (3.0, "Visit 3"))
+
+
+def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+                  context: dict | None = None, shell: bool = False) -> Figure:
+    from tlf.format.text import render_text
+
+    spec = entry.spec
+    plot = spec.plot
+    cols = study.columns_for(entry)
+    ctx = dict(context or {})
+    stats = ard[ard["analysis"] == "plot"]
+    value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
+                                                     stats["stat_name"], stats["stat"], strict=True)}
+    points = sorted({(value[(c, p, lv, "x")], lv) for (c, p, lv, s) in value if s == "x"})
+    ticks = tuple((x, lv) for x, lv in points) or SHELL_TICKS
+    err_lo, err_hi = {"se": ("se", "se"), "sd": ("sd", "sd"), "ci95": ("ci_low", "ci_high"),
+                      "none": (None, None)}[plot.error]
+    panels = []
+    data_rows = []
+    for panel in plot.panels:
+        series = []
+        for i, c in enumerate(cols):
+            pts = sorted((value[(c.id, panel.label, lv, "x")], lv) for (cid, p, lv, s) in value
+                         if cid == c.id and p == panel.label and s == "x")
+            if not pts:
+                continue
+            xs, ys, los, his = [], [], [], []
+            for x, lv in pts:
+                y = value[(c.id, panel.label, lv, "mean")]
+                if y != y:
+                    continue
+                lo, hi = _bounds(value, (c.id, panel.label, lv), y, err_lo, err_hi)
+                xs.append(x)
+                ys.append(y)
+                los.append(lo)
+                his.append(hi)
+                data_rows.append((panel.label, c.label, lv, x, int(value[(c.id, panel.label, lv, "n")]), y, lo, hi))
+            series.append(Series(c.label, i, tuple(xs), tuple(ys), tuple(los), tuple(his)))
+        panels.append((panel.label, series))
+    page = spec.page or study.spec.page
+    png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
+                             y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
+                             width=spec.width, height=spec.height)
+    error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
+    return Figure(
+        output_id=spec.id, number=spec.number,
+        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
+        png=png, width=spec.width, height=spec.height,
+        population=study.spec.populations[spec.population].label,
+        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
+        footnotes=tuple(render_text(f, ctx, where=f"{entry.id}.footnotes")
+                        for f in (*spec.footnotes, *study.spec.footnotes)),
+        provenance=provenance,
+        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
+                       font_size=page.font_size),
+        data_columns=("panel", "treatment", "time point", "x", "n", "mean", f"lower ({error_name})",
+                      f"upper ({error_name})"),
+        data_rows=tuple(data_rows),
+    )
+
+
+def _bounds(value: dict, key: tuple, y: float, lo_name: str | None, hi_name: str | None) -> tuple[float, float]:
+    if lo_name is None:
+        return y, y
+    if lo_name == hi_name:  # symmetric: mean +/- SE or SD
+        e = value[(*key, lo_name)]
+        return y - e, y + e
+    return value[(*key, lo_name)], value[(*key, hi_name)]

@@ -1,0 +1,83 @@
+"""Drawing: series of plotted numbers -> PNG bytes with matplotlib (imported here, lazily).
+
+A plot function takes plain data (no spec, no ARD) and returns the picture; titles and footnotes
+are not drawn (renderers print them as text around the picture).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tlf.figures.style import arm_style, rc_params
+
+
+@dataclass(frozen=True)
+class Series:
+    """One treatment column's line in one panel: points (x, y, lower, upper) and tick labels."""
+
+    label: str
+    index: int  # position of the column in the spec: fixes colour and marker
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+
+def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: Sequence[str], *,
+                       ticks: Sequence[tuple[float, str]], x_title: str, y_title: str,
+                       reference_line: float | None, log_y: bool, width: float, height: float) -> bytes:
+    """Mean (+/- error) over time, one line per series, one panel per entry; arms dodged a little
+    along x so error bars do not overlap. Empty series give an empty frame (shells)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = max(1, len(panels))
+    ncols = 1 if n == 1 else (2 if n <= 4 else 3)
+    nrows = math.ceil(n / ncols)
+    with plt.rc_context(rc_params()):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, sharex=True)
+        span = (max(t[0] for t in ticks) - min(t[0] for t in ticks)) if len(ticks) > 1 else 1.0
+        dodge = span * 0.008
+        for k, ax in enumerate(axes.flat):
+            if k >= n:
+                ax.set_visible(False)
+                continue
+            title, series = panels[k]
+            narms = len(legend)
+            for s in series:
+                st = arm_style(s.index)
+                shift = (s.index - (narms - 1) / 2) * dodge
+                xs = [x + shift for x in s.x]
+                yerr = [[max(0.0, y - lo) if lo == lo else 0.0 for y, lo in zip(s.y, s.lower, strict=True)],
+                        [max(0.0, hi - y) if hi == hi else 0.0 for y, hi in zip(s.y, s.upper, strict=True)]]
+                ax.errorbar(xs, s.y, yerr=yerr, color=st["color"], marker=st["marker"], linestyle=st["linestyle"],
+                            capsize=2, elinewidth=0.8, label=s.label)
+            if reference_line is not None and not log_y:
+                ax.axhline(reference_line, color="0.6", linewidth=0.6, zorder=0)
+            if log_y:
+                ax.set_yscale("log")
+            if title:
+                ax.set_title(title, loc="left")
+            ax.set_xticks([t[0] for t in ticks], [t[1] for t in ticks], rotation=30 if len(ticks) > 6 else 0,
+                          ha="right" if len(ticks) > 6 else "center")
+            lo_x, hi_x = min(t[0] for t in ticks), max(t[0] for t in ticks)
+            pad = (hi_x - lo_x) * 0.05 or 0.5
+            ax.set_xlim(lo_x - pad, hi_x + pad)
+            if k % ncols == 0:
+                ax.set_ylabel(y_title)
+            if k >= n - ncols:
+                ax.set_xlabel(x_title)
+                ax.tick_params(labelbottom=True)
+        handles = [plt.Line2D([], [], **{**arm_style(i), "markersize": 4.5}) for i in range(len(legend))]
+        fig.legend(handles, list(legend), loc="lower center", ncol=min(len(legend), 7), frameon=False,
+                   bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, 0.08 + 0.02 * (len(legend) > 7), 1, 1))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+    return buf.getvalue()

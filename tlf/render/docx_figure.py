@@ -1,0 +1,32 @@
+"""Figure -> DOCX: the picture centred on a landscape page, the title block in the page header and
+footnotes, provenance and "Page x of y" in the footer, exactly as for tables."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from tlf.figures.model import Figure
+from tlf.render.docx import _fill_footer, _fill_header, _set_page, _set_styles, clean_text
+
+
+def render_figure_docx(fig: Figure, path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
+
+    doc = docx.Document()
+    _set_styles(doc, fig)
+    section = doc.sections[0]
+    _set_page(section, fig)
+    _fill_header(section.header, fig)
+    _fill_footer(section.footer, fig, 1)
+    para = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    width = min(fig.width, fig.page.text_width)
+    para.add_run().add_picture(io.BytesIO(fig.png), width=Inches(width))
+    props = doc.core_properties
+    props.title = clean_text(" ".join(fig.header_lines[:2]))
+    props.identifier = clean_text(fig.output_id)
+    props.author = "tlf"
+    doc.save(str(path))

@@ -1,0 +1,55 @@
+"""Figure -> XLSX: title block, the picture, footnotes on the first sheet; the plotted numbers on a
+"Data" sheet; the results dataset on "ARD"."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tlf.figures.model import Figure
+from tlf.render.xlsx import ARD_SHEET, _write_ard, clean_text, sheet_title
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(fig.output_id)
+    wb.properties.title = clean_text(" ".join(fig.header_lines[:2]))
+    wb.properties.identifier = clean_text(fig.output_id)
+    wb.properties.creator = "tlf"
+    font = Font(name=fig.page.font, size=fig.page.font_size)
+    row = 1
+    for line in fig.header_lines:
+        cell = ws.cell(row=row, column=1, value=clean_text(line))
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=12)
+        row += 1
+    row += 1
+    img = Image(io.BytesIO(fig.png))
+    scale = 96 * fig.width / img.width  # place at the figure's width at 96 px per inch
+    img.width, img.height = img.width * scale, img.height * scale
+    ws.add_image(img, f"A{row}")
+    row += int(img.height / 20) + 2  # default row height is 20 px
+    for line in (*fig.footnotes, fig.provenance):
+        if line:
+            ws.cell(row=row, column=1, value=clean_text(line)).font = font
+            row += 1
+    for col in "ABCDEFGHIJKL":
+        ws.column_dimensions[col].width = 12
+    data = wb.create_sheet("Data")
+    data.append(list(fig.data_columns))
+    for r in fig.data_rows:
+        data.append([clean_text(v) if isinstance(v, str) else v for v in r])
+    data.freeze_panes = "A2"
+    if ard is not None:
+        _write_ard(wb.create_sheet(ARD_SHEET), ard)
+    wb.save(str(path))
