@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import write_study
+from tests.conftest import AE_YAML, DEMOG_YAML, STUDY_YAML, write_study
 from tests.office import needs_office, pdf_text, to_pdf
 from tlf.build import build
 from tlf.cli import main
@@ -36,6 +36,25 @@ def out(tmp_path_factory) -> Path:
     assert build(REPO / "specs", out, ["all"], shell=True).ok
     assert main(["bundle", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0
     assert main(["bundle", "--shell", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def fig_out(tmp_path_factory) -> Path:
+    """A small study with two tables and a figure between them (by number), built, shelled and bundled."""
+    from tests.unit.test_figures import ADVS, FIGURE
+
+    root = tmp_path_factory.mktemp("figs")
+    study = STUDY_YAML.replace("    adae: {file: adae.csv}", "    adae: {file: adae.csv}\n    advs: {file: advs.csv}")
+    specs = write_study(root, study=study, outputs={
+        "f-1": FIGURE.replace("number: Figure 1", "number: Figure 14.2.1"),
+        "t-demog": DEMOG_YAML.replace("number: Table 1", "number: Table 14.1.1"),
+        "t-ae": AE_YAML.replace("number: Table 2", "number: Table 14.3.1")})
+    (specs / "data" / "advs.csv").write_text(ADVS)
+    out = root / "out"
+    assert build(specs, out, ["all"]).ok and build(specs, out, ["all"], shell=True).ok
+    for extra in ([], ["--shell"]):
+        assert main(["bundle", "--specs", str(specs), "--out", str(out), *extra]) == 0
     return out
 
 
@@ -145,6 +164,23 @@ def test_bundle_never_overwrites_a_file_tlf_did_not_write(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".tlf-")]
 
 
+def test_figures_take_their_place_in_the_bundle_and_the_index(fig_out):
+    for name, pictures in (("bundle.docx", 1), ("bundle.shell.docx", 1)):
+        doc = _doc(fig_out / name)
+        contents = [[c.text for c in r.cells] for r in doc.tables[0].rows][1:]
+        assert [r[0] for r in contents] == ["Table 14.1.1", "Figure 14.2.1", "Table 14.3.1"]
+        assert [r[3] for r in contents] == ["3", "4", "5"]
+        assert len(doc.inline_shapes) == pictures  # the figure's picture came along
+        assert [s.header.paragraphs[0].text for s in doc.sections[1:]] == [
+            "Table of Contents", "Table 14.1.1", "Figure 14.2.1", "Table 14.3.1"]
+    page = _parse((fig_out / INDEX).read_text())
+    assert page.rows == ["t-demog", "f-1", "t-ae"]
+    assert "thumbs/f-1.png" in page.links
+    from PIL import Image
+
+    assert Image.open(fig_out / "thumbs" / "f-1.png").size[0] > 500  # the figure itself, not an icon
+
+
 # --- the index -------------------------------------------------------------------------------------------
 
 
@@ -250,9 +286,10 @@ def test_index_thumbnails_come_from_the_pictures_in_outputs(tmp_path):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed")
-def test_index_renders_in_headless_chromium(out, tmp_path):
-    _picture_docx(out / "t-14-1-1.docx")  # a thumbnail to load
-    write_index(out, load_study(REPO / "specs"))
+@pytest.mark.parametrize("which", ["out", "fig_out"])
+def test_index_renders_in_headless_chromium(which, request, tmp_path):
+    out = request.getfixturevalue(which)
+    rows = len(_parse((out / INDEX).read_text()).rows)
     probe = out / "index-probe.html"  # the page plus a script that reports what the browser loaded
     html = (out / INDEX).read_text()
     probe.write_text(html.replace("</body>", """<script>
@@ -276,10 +313,11 @@ window.addEventListener("load", () => {
         probe.unlink()
     body = re.search(r"<body([^>]*)>", dom).group(1)
     attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', body))
-    assert attrs["rows"] == str(len(ORDER)) and float(attrs["width"]) > 600
-    assert attrs["images"] == "1" and attrs["loaded"] == "1"
+    assert attrs["rows"] == str(rows) and float(attrs["width"]) > 600
+    pictures = 1 if which == "fig_out" else 0
+    assert attrs["images"] == str(pictures) and attrs["loaded"] == str(pictures)  # the thumbnail loads
     page = _parse(dom)
-    assert len(page.links) > 3 * len(ORDER)
+    assert len(page.links) > 3 * rows
     for href in page.links:  # every link and picture resolves, relative to the page
         assert (out / unquote(href)).is_file(), href
     from PIL import Image
