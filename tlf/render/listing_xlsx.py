@@ -98,14 +98,19 @@ def _rows(listing: Listing, lay: OutputLayout, st: _Styles) -> Iterable[list]:
     if listing.empty:
         yield [st.cell(listing.no_data, st.font, st.title, st.bottom)] + [
             st.cell("", st.font, st.title, st.bottom) for _ in table.columns[1:]]
+    from openpyxl.styles import Alignment
+
+    wrap = [Alignment(horizontal=a.horizontal, vertical="top", wrap_text=True) for a in st.cells]  # "\n" in cells
     groups = listing.groups or ()
     starts = {g.first: g.heading for g in groups if g.heading}
     last = len(table.rows) - 1
     for k, row in enumerate(table.rows):
         if k in starts:
             yield [st.cell(starts[k], st.font, st.left)]
-        border = st.bottom if k == last else None
-        yield [st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True)]
+        if k == last:
+            yield [st.cell(text, st.font, al, st.bottom) for text, al in zip(row.cells, wrap, strict=True)]
+        else:  # an empty cell (a key not repeated) needs no style
+            yield [st.cell(text, st.font, al) if text else None for text, al in zip(row.cells, wrap, strict=True)]
     yield []
     for note in table.footnotes:
         yield [st.cell(note, st.font, st.left)]
