@@ -69,8 +69,8 @@ def _add_subject_vars(study: Study, entry: OutputEntry, data: StudyData, frame: 
 def _check_variables(entry: OutputEntry, frame: pd.DataFrame, spec: ListingOutput,
                      errors: list[TlfError]) -> None:
     """Located errors for every variable of a column, sort key or page-by not in the data."""
-    cols = frame.columns
-    where = f"dataset {spec.dataset}" + (" (with subject_vars)" if spec.subject_vars else "")
+    cols = frame.columns  # the dataset's variables and its subject_vars
+    where = f"dataset {spec.dataset}"
 
     def need(var: str, key: tuple, code: str, what: str = "variable") -> None:
         name = var.upper()
