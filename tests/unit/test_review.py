@@ -18,13 +18,14 @@ from tests.office import needs_office, pdf_text, to_pdf
 from tlf.build import build
 from tlf.cli import main
 from tlf.errors import OutputError
-from tlf.review.bundle import make_bundle, planned_pages
+from tlf.review.bundle import make_bundle, output_order, planned_pages
 from tlf.review.index import INDEX, write_index
 from tlf.spec.validate import load_study
 
 REPO = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ORDER = ["t-14-1-1", "t-14-3-1", "l-16-2-1-1", "l-16-2-7-1", "l-16-2-7-2", "l-16-2-7-3"]
+STUDY_A = load_study(REPO / "specs")
+ORDER = [e.id for e in sorted(STUDY_A.outputs, key=output_order)]  # by number: tables 14.x, figures, listings
 CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
 
 
@@ -71,6 +72,8 @@ def test_bundle_order_contents_and_start_pages(out):
     study = load_study(REPO / "specs")
     bundle = make_bundle(study, out)
     assert [e.output_id for e in bundle.entries] == ORDER
+    numbers = [tuple(int(n) for n in re.findall(r"\d+", e.number)) for e in bundle.entries]
+    assert numbers == sorted(numbers) and ORDER[0] == "t-14-1-1" and ORDER[-1] == "l-16-2-7-3"
     start = bundle.entries[0].start
     assert start == 3  # title page, one page of contents
     for e in bundle.entries:
@@ -82,30 +85,35 @@ def test_bundle_order_contents_and_start_pages(out):
     assert contents[0] == ["Output", "Title", "Population", "Page"]
     assert [r[0] for r in contents[1:]] == [study.output(i).spec.number for i in ORDER]
     assert [int(r[3]) for r in contents[1:]] == [e.start for e in bundle.entries]
-    assert contents[2][1].startswith("Overview of Treatment-Emergent Adverse Events")
+    assert contents[1][1] == "Patient Disposition and Baseline Characteristics"
     assert doc.core_properties.identifier == "bundle"
 
 
 def test_bundle_outputs_keep_their_sections_headers_and_footers(out):
     doc = _doc(out / "bundle.docx")
     sections = doc.sections
-    # title page, contents, 2 tables, 1 listing, 5 page-by groups of 16.2.7.1, 2 listings
-    assert len(sections) == 2 + 2 + 1 + 5 + 2
+    own = {oid: _doc(out / f"{oid}.docx").sections for oid in ORDER}
+    assert len(sections) == 2 + sum(len(own[oid]) for oid in ORDER)  # title page, contents, then each output's
     assert all(s.orientation == 1 for s in sections)  # landscape throughout
     assert not sections[0].header._has_definition and not sections[0].footer._has_definition  # title page
-    firsts = [s.header.paragraphs[0].text if s.header._has_definition else "" for s in sections]
-    assert firsts[1:] == ["Table of Contents", "Table 14.1.1", "Table 14.3.1", "Listing 16.2.1.1",
-                          *["Listing 16.2.7.1"] * 5, "Listing 16.2.7.2", "Listing 16.2.7.3"]
-    groups = [s.header.paragraphs[3].text for s in sections[5:10]]
-    assert groups[0] == "Treatment: Placebo" and len(set(groups)) == 5
+    heads = [[p.text for p in s.header.paragraphs] for s in sections[1:]]
+    expected = [["Table of Contents", f"{STUDY_A.spec.study.id}: Outputs", ""]]
+    for oid in ORDER:
+        expected += [[p.text for p in s.header.paragraphs] for s in own[oid]]
+    assert heads == expected  # every section keeps its own title block
+    at = 2 + sum(len(own[oid]) for oid in ORDER[: ORDER.index("l-16-2-7-1")])
+    groups = [s.header.paragraphs[3].text for s in sections[at:at + 5]]
+    assert groups[0] == "Treatment: Placebo" and len(set(groups)) == 5  # page-by groups of 16.2.7.1
     for s in sections[1:]:
         footer = s.footer._element
         instr = " ".join(t.text for t in footer.iter(f"{W}instrText"))
         assert "PAGE" in instr and "NUMPAGES" in instr
     t1 = " ".join(p.text for p in sections[2].footer.paragraphs)
     assert "Percentages are of the patients in each column" in t1
-    l1 = " ".join(p.text for p in sections[5].footer.paragraphs)
+    l1 = " ".join(p.text for p in sections[at].footer.paragraphs)
     assert "TEAE = treatment-emergent adverse event" in l1 and "Percentages" not in l1
+    pictures = sum(len(_doc(out / f"{oid}.docx").inline_shapes) for oid in ORDER)
+    assert pictures >= 3 and len(doc.inline_shapes) == pictures  # every figure's picture came along
 
 
 def test_listing_fonts_survive_the_bundle(out):
@@ -131,7 +139,8 @@ def test_bundle_pages_in_libreoffice(out, tmp_path):
     for e in bundle.entries:
         page = pages[e.start - 1]
         assert e.number in page and f"Page {e.start} of {bundle.pages}" in page, (e.output_id, e.start)
-    assert "Treatment: Iberdomide 0.6 mg QD" in pages[bundle.entries[4].start - 2]
+    after = next(e for e in bundle.entries if e.output_id == "l-16-2-7-2")
+    assert "Treatment: Iberdomide 0.6 mg QD" in pages[after.start - 2]  # 16.2.7.1's last page-by group
 
 
 def test_shell_bundle(out):
@@ -220,7 +229,10 @@ def test_index_lists_every_output_with_status_and_links(out):
     assert "t-14-1-1.ard.csv" in page.links and "l-16-2-7-1.data.csv" in page.links
     assert "bundle.docx" in page.links and "bundle.shell.docx" in page.links
     assert html.count('class="status built"') == 2 * len(ORDER)
-    assert re.search(r"Last output build</strong>:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, [\d.]+ s; 6 built", html)
+    assert re.search(rf"Last output build</strong>:\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC, [\d.]+ s; {len(ORDER)} built",
+                     html)
+    figures = [oid for oid in ORDER if STUDY_A.output(oid).spec.type == "figure"]
+    assert figures and all(f"thumbs/{oid}.png" in page.links for oid in figures)  # a thumbnail of each figure
 
 
 def test_index_shows_failures_and_skips_escaped(tmp_path):
@@ -314,8 +326,8 @@ window.addEventListener("load", () => {
     body = re.search(r"<body([^>]*)>", dom).group(1)
     attrs = dict(re.findall(r'data-(\w+)="([^"]*)"', body))
     assert attrs["rows"] == str(rows) and float(attrs["width"]) > 600
-    pictures = 1 if which == "fig_out" else 0
-    assert attrs["images"] == str(pictures) and attrs["loaded"] == str(pictures)  # the thumbnail loads
+    pictures = len([h for h in _parse(html).links if h.startswith("thumbs/")]) // 2  # link + img per figure
+    assert pictures >= 1 and attrs["images"] == str(pictures) and attrs["loaded"] == str(pictures)  # they load
     page = _parse(dom)
     assert len(page.links) > 3 * rows
     for href in page.links:  # every link and picture resolves, relative to the page
