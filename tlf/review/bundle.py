@@ -4,7 +4,8 @@
     bundle = make_bundle(study, Path("output"), shell=True)  # output/bundle.shell.docx (the shells)
 
 The outputs are the DOCX files `tlf build` wrote (``<id>.docx`` / ``<id>.shell.docx``), in the order
-of their numbers (Table 14.1.1, Table 14.3.1, Listing 16.2.1.1, ...). Each keeps its own sections,
+of their numbers by section, tables before figures before listings (Table 14.2.1, ..., Table 14.2.6,
+Figure 14.2.1, Table 14.3.1, ..., Listing 16.2.1.1). Each keeps its own sections,
 page setup, headers and footers: its section properties move into its last paragraph and the header
 and footer parts they refer to are copied along (docxcompose merges styles, numbering and images
 but drops headers and footers; ``_KeepSections`` keeps them). Page numbers run through the bundle:
@@ -45,7 +46,7 @@ class BundleEntry:
 
     output_id: str
     number: str
-    title: str
+    title: str  # its title lines, "\n" between them
     population: str
     docx: Path
     pages: int
@@ -64,10 +65,11 @@ def bundle_name(shell: bool = False) -> str:
 
 
 def output_order(entry: OutputEntry) -> tuple:
-    """Sort key: the numbers in the output number ("Table 14.3.1" -> 14, 3, 1), then tables, figures,
-    listings, then the id."""
+    """Sort key: by section (the output number without its last part: "Table 14.2.3" -> 14.2), within a
+    section tables, then figures, then listings, each by its last number; then the id. So Tables
+    14.2.1-14.2.6 come before Figure 14.2.1, and all of section 14 before Listing 16.2.1.1."""
     nums = tuple(int(n) for n in re.findall(r"\d+", entry.spec.number))
-    return (nums, TYPE_ORDER.get(entry.spec.type, 9), entry.id)
+    return (nums[:-1], TYPE_ORDER.get(entry.spec.type, 9), nums[-1:], entry.id)
 
 
 def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path | None = None,
@@ -139,7 +141,7 @@ def _entries(study: Study, out_dir: Path, shell: bool) -> list[BundleEntry]:
             missing.append(entry.id)
             continue
         pop = study.spec.populations[entry.spec.population].label
-        entries.append(BundleEntry(entry.id, entry.spec.number, " ".join(entry.spec.titles), pop, docx,
+        entries.append(BundleEntry(entry.id, entry.spec.number, "\n".join(entry.spec.titles), pop, docx,
                                    planned_pages(docx)))
     if missing:
         cmd = "tlf shells" if shell else "tlf build all"
@@ -165,9 +167,9 @@ def _contents(study: Study, entries: list[BundleEntry], page: PageSetup, shell: 
 
     def table(starts: list[int]) -> Table:
         rows = tuple(Row("", (e.number, e.title, e.population, str(s))) for e, s in zip(entries, starts, strict=True))
-        columns = (Column("number", "Output", width=1.7, align="left"),
-                   Column("title", "Title", width=4.4, align="left"),
-                   Column("population", "Population", width=2.3, align="left"),
+        columns = (Column("number", "Output", width=1.4, align="left"),
+                   Column("title", "Title", width=4.8, align="left"),
+                   Column("population", "Population", width=2.2, align="left"),
                    Column("page", "Page", width=0.6, align="right"))
         what = "Shells" if shell else "Outputs"
         return Table(output_id="contents", number="", titles=("Table of Contents",), columns=columns, rows=rows,
