@@ -44,7 +44,7 @@ def layout_listing(study: Study, entry: OutputEntry, records: pd.DataFrame | Non
                       font_size=page.font_size)
     n_keys = spec.n_keys
     if shell or records is None:
-        cells, headings = _shell_cells(spec, setup), _shell_headings(spec)
+        cells, headings = _shell_cells(spec), _shell_headings(spec)
     else:
         cells = [_column_texts(c, records) for c in spec.columns]
         headings = _headings(spec, records, labels or {})
@@ -163,7 +163,7 @@ def chars_in(width: float, widths: list[float], page: PageSetup) -> int:
 # --- shells -------------------------------------------------------------------------------------
 
 
-def _shell_cells(spec: ListingOutput, page: PageSetup) -> list[list[str]]:
+def _shell_cells(spec: ListingOutput) -> list[list[str]]:
     """Placeholder cells used to size columns without a width (before the masks are fitted)."""
     n = SHELL_SUBJECTS * SHELL_RECORDS
     return [[column_mask(c.format, len(SHELL_VALUE), c.decimals)] * n for c in spec.columns]

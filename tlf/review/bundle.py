@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,7 +85,7 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
     page = study.spec.page
     setup = PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
                       font_size=page.font_size)
-    toc = _contents(study, entries, setup, shell, run_time, version)
+    toc, entries = _contents(study, entries, setup, shell, run_time, version)
     fd, tmp_name = tempfile.mkstemp(prefix=".tlf-bundle-", suffix=".docx", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -152,17 +152,11 @@ def _entries(study: Study, out_dir: Path, shell: bool) -> list[BundleEntry]:
     return entries
 
 
-def _with_start(e: BundleEntry, start: int) -> BundleEntry:
-    from dataclasses import replace
-
-    return replace(e, start=start)
-
-
 def _contents(study: Study, entries: list[BundleEntry], page: PageSetup, shell: bool, run_time: str,
-              version: str) -> Table:
-    """The table of contents as a Table (rendered and paginated like any table): number, title,
-    population and the page each output starts on. Its own length is planned first (page numbers
-    do not change how many lines a row takes), then the start pages are filled in."""
+              version: str) -> tuple[Table, list[BundleEntry]]:
+    """The table of contents (a listing-like Table, rendered and paginated as any) with number, title,
+    population and the page each output starts on, and the entries with their start pages. Its own
+    length is planned first (page numbers do not change how many lines a row takes)."""
     from tlf.render.paginate import paginate
 
     def table(starts: list[int]) -> Table:
@@ -182,8 +176,7 @@ def _contents(study: Study, entries: list[BundleEntry], page: PageSetup, shell: 
     for e in entries:
         starts.append(start)
         start += e.pages
-    entries[:] = [_with_start(e, s) for e, s in zip(entries, starts, strict=True)]
-    return table(starts)
+    return table(starts), [replace(e, start=s) for e, s in zip(entries, starts, strict=True)]
 
 
 def _provenance(run_time: str, version: str) -> str:
