@@ -162,3 +162,76 @@ def test_docx_converts_in_libreoffice(built, tmp_path):
         assert output_id.replace("t-", "Table ").replace("-", ".") in text
         assert needle in text
         assert "Page 1 of" in text
+
+
+# --- efficacy, PD and figures (publication text facts; ../shared/study/cc220-sle-001.md) ----------------
+DE_N = ["8", "8", "8", "9", "9"]
+# "CLASI change at day 85, mean (SD ...)": PBO +0.4 (1.8), QOD03 -7.8 (10.2), QD03 -5.0 (9.6),
+# ALT0603 -4.3 (6.3), QD06 -6.0 (9.7)
+CLASI_DAY85_CHANGE = ["0.4 (1.8)", "-7.8 (10.2)", "-5.0 (9.6)", "-4.3 (6.3)", "-6.0 (9.7)"]
+
+
+def _xlsx_body(path: Path, ncols: int):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).worksheets[0]
+    rows = [[("" if c.value is None else str(c.value)) for c in r] for r in ws.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if any("(N=" in c for c in r))
+    ns = [c.split("(N=")[1].rstrip(")") for c in rows[header_at] if "(N=" in c]
+    return ns, [(r[0].strip(), r[1:1 + ncols]) for r in rows[header_at + 1:]]
+
+
+def _find(body, *labels):
+    """The cells of the row reached by finding each label in turn, below the previous one."""
+    i = 0
+    for label in labels:
+        i = next(k for k in range(i, len(body)) if body[k][0] == label)
+    return body[i][1]
+
+
+def test_clasi_change_table_prints_the_publication_means_and_sds(built):
+    ns, body = _xlsx_body(built / "t-14-2-1.xlsx", 5)
+    assert ns == DE_N
+    assert _find(body, "Day 85", "Change from baseline", "Mean (SD)") == CLASI_DAY85_CHANGE
+    assert _find(body, "Day 85", "Change from baseline", "n") == ["7", "6", "7", "7", "6"]
+    # baseline row = Table 1's CLASI score
+    assert _find(body, "Baseline", "Mean (SD)") == ["4.3 (5.9)", "17.6 (12.9)", "6.3 (9.1)", "8.4 (8.6)", "12.4 (16.5)"]
+    # one placebo patient has a baseline CLASI of 0: percent change left out, and the table says so
+    assert _find(body, "Day 85", "Percent change from baseline", "n")[0] == "6"
+    assert any("baseline value of 0" in label for label, _ in body)
+
+
+def test_hss_responder_table(built):
+    ns, body = _xlsx_body(built / "t-14-2-6.xlsx", 5)
+    assert ns == DE_N
+    # 1/8 placebo; 22%-50% of each iberdomide arm
+    assert _find(body, "Day 85") == ["1 (12.5)", "4 (50.0)", "3 (37.5)", "2 (22.2)", "3 (33.3)"]
+
+
+def test_pd_ancova_table(built):
+    ns, body = _xlsx_body(built / "t-14-4-1.xlsx", 5)
+    assert ns == ["8", "7", "8", "9", "8"]  # PD population: 40 of 42
+    assert _find(body, "Plasmacytoid dendritic cells (cells/uL)", "Final Visit", "p-value") == \
+        ["", "<0.001", "<0.001", "<0.001", "<0.001"]
+    diff = _find(body, "CD4+ T cells (cells/uL)", "Final Visit", "95% CI of the difference")
+    assert all(float(c.strip("()").split(", ")[0]) < 0 < float(c.strip("()").split(", ")[1]) for c in diff[1:])
+
+
+@pytest.mark.parametrize("output_id", ["f-14-2-1", "f-14-4-1", "f-14-4-2"])
+def test_figures_in_docx_and_xlsx(built, output_id):
+    import docx
+    from openpyxl import load_workbook
+
+    doc = docx.Document(str(built / f"{output_id}.docx"))
+    header = " ".join(p.text for p in doc.sections[0].header.paragraphs)
+    assert output_id.replace("f-", "Figure ").replace("-", ".") in header
+    footer = " ".join(p.text for p in doc.sections[0].footer.paragraphs)
+    assert "Source:" in footer and len(doc.inline_shapes) == 1
+    png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    blob = doc.part.related_parts[png].blob
+    assert blob[:8] == b"\x89PNG\r\n\x1a\n"
+    width_px = int.from_bytes(blob[16:20], "big")
+    assert width_px == round(9.0 * 300)  # 9 inches at 300 dpi
+    wb = load_workbook(built / f"{output_id}.xlsx")
+    assert wb.sheetnames[1] == "Data" and len(wb.worksheets[0]._images) == 1
+    assert wb["Data"].max_row > 5

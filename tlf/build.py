@@ -84,29 +84,54 @@ def prepare(study: Study, data_dir: Path | None = None):
 
 
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = ""):
-    """One output's formatted ARD and Table (no files). With data=None: the shell (mock ARD)."""
+    """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
+    With data=None: the shell (mock ARD)."""
     from tlf.ard.schema import make_ard
     from tlf.data.populations import require_nonempty
     from tlf.format.numbers import format_ard
     from tlf.stats.analyze import compute_ard, resolve_columns
-    from tlf.tables.layout import layout_table
 
-    if entry.spec.type == "figure":
-        from tlf.figures.layout import layout_figure as layout
-    else:
-        layout = layout_table
+    layout = _LAYOUTS[entry.spec.type]()
     if data is None:
         from tlf.ard.mock import mock_ard_rows
 
         ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True)
-        model = layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
-        return ard, model
+        return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
                      missing=study.spec.not_estimable)
-    model = layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
-    return ard, model
+    return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
+
+
+def _table_layout():
+    from tlf.tables.layout import layout_table
+
+    return layout_table
+
+
+def _figure_layout():
+    from tlf.figures.layout import layout_figure
+
+    return layout_figure
+
+
+# output type -> the layout that turns its ARD into a model (imported when used: matplotlib is heavy)
+_LAYOUTS = {"table": _table_layout, "figure": _figure_layout}
+
+
+def analysis_datasets(study: Study, entry: OutputEntry) -> list[str]:
+    """Datasets an output reads (for the provenance line)."""
+    names = {study.spec.data.subject_dataset}
+    plot = getattr(entry.spec, "plot", None)
+    if getattr(plot, "dataset", None):
+        names.add(plot.dataset)
+    for a in entry.spec.analyses:
+        names.add(a.dataset or study.spec.data.subject_dataset)
+        for q in ("x", "y"):
+            if getattr(a, q, None) is not None:
+                names.add(getattr(a, q).dataset)
+    return sorted(names)
 
 
 def _context(study: Study, entry: OutputEntry) -> dict:
@@ -162,15 +187,13 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
                shell: bool = False) -> tuple[Path, ...]:
-    plot = getattr(entry.spec, "plot", None)
-    datasets = sorted({a.dataset or study.spec.data.subject_dataset for a in entry.spec.analyses}
-                      | {study.spec.data.subject_dataset} | ({plot.dataset} if plot else set()))
+    datasets = analysis_datasets(study, entry)
     provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
     if shell:
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
-    ard, table = compute_output(study, entry, data, pops, provenance=provenance)
+    ard, model = compute_output(study, entry, data, pops, provenance=provenance)
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {"ard": out / f"{stem}.ard.csv"}
     for fmt in formats:
@@ -186,12 +209,12 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             from tlf.render.docx import render_docx
 
             written["docx"] = tmp / targets["docx"].name
-            render_docx(table, written["docx"])
+            render_docx(model, written["docx"])
         if "xlsx" in formats:
             from tlf.render.xlsx import render_xlsx
 
             written["xlsx"] = tmp / targets["xlsx"].name
-            render_xlsx(table, written["xlsx"], ard)
+            render_xlsx(model, written["xlsx"], ard)
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:

@@ -130,14 +130,15 @@ def exact_rounds_to(values, mean: str, sd: str) -> bool:
 
 # --- Data ------------------------------------------------------------------------------------------
 def _read(folder: Path) -> dict[str, tuple[pd.DataFrame, object]]:
-    return {name: pyreadstat.read_xport(str(folder / f"{name}.xpt")) for name in ("adsl", "adae", "adex")}
+    return {name: pyreadstat.read_xport(str(folder / f"{name}.xpt"))
+            for name in ("adsl", "adae", "adex", "adeff", "adpd")}
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, tuple[pd.DataFrame, object]]:
     out = tmp_path_factory.mktemp("study_a")
     paths = study_a.generate(out)
-    assert set(paths) == {"adsl", "adae", "adex"}
+    assert set(paths) == {"adsl", "adae", "adex", "adeff", "adpd"}
     assert all(p.is_file() and p.parent == out for p in paths.values())
     return _read(out)
 
@@ -173,7 +174,7 @@ def _teae_by_column(adsl: pd.DataFrame, adae: pd.DataFrame) -> list[pd.DataFrame
 def test_deterministic(tmp_path, generated):
     study_a.generate(tmp_path)
     again = _read(tmp_path)
-    for name in ("adsl", "adae", "adex"):
+    for name in ("adsl", "adae", "adex", "adeff", "adpd"):
         pd.testing.assert_frame_equal(again[name][0], generated[name][0])
 
 
@@ -187,7 +188,7 @@ def test_other_seed_differs_but_still_matches(tmp_path, generated):
 
 def test_committed_files_equal_fresh_generation(generated):
     committed = _read(COMMITTED)
-    for name in ("adsl", "adae", "adex"):
+    for name in ("adsl", "adae", "adex", "adeff", "adpd"):
         pd.testing.assert_frame_equal(committed[name][0], generated[name][0])
         assert committed[name][1].column_names_to_labels == generated[name][1].column_names_to_labels
 
@@ -469,7 +470,8 @@ def test_names_labels_formats(generated):
             assert len(col) <= 8 and col == col.upper(), col
             label = meta.column_names_to_labels[col]
             assert label and len(label) <= 40, (name, col, label)
-        for col in ("ASTDT", "AENDT") if name != "adsl" else ("RANDDT", "TRTSDT", "TR01SDT", "TR02EDT"):
+        dates = {"adsl": ("RANDDT", "TRTSDT", "TR01SDT", "TR02EDT"), "adeff": ("ADT",), "adpd": ("ADT",)}
+        for col in dates.get(name, ("ASTDT", "AENDT")):
             assert meta.original_variable_types[col].startswith("DATE9"), (name, col)
             assert all(isinstance(v, dt.date) for v in df[col].dropna())
     labels = generated["adsl"][1].column_names_to_labels

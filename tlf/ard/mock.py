@@ -14,6 +14,8 @@ from tlf.spec.model import CONTINUOUS_STATS
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
 
+_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+
 PLACEHOLDERS = 3
 NAN = float("nan")
 _OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se": 2, "min": 0, "max": 0}
@@ -37,6 +39,9 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
         row("_N", c.id, "N", 0)
     for a in spec.analyses:
         active = [c for c in cols if a.periods is None or c.period in a.periods]
+        if a.type in _MOCK:
+            rows += _MOCK[a.type](spec.id, a, active, pct_default)
+            continue
         pct = a.pct_decimals if getattr(a, "pct_decimals", None) is not None else pct_default
         levels: list[tuple[str, str]] = []
         if a.type == "count":
@@ -62,3 +67,76 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                 row(a.id, c.id, "n", 0, level, parent, order)
                 row(a.id, c.id, "p", pct, level, parent, order)
     return rows
+
+
+def _mock_row(output_id: str, analysis: str, col: str, stat_name: str, decimals: int, *, parent: str = "",
+              level: str = "", order: int = 0, variable: str = "") -> dict:
+    return {"output_id": output_id, "analysis": analysis, "column": col, "variable": variable, "parent": parent,
+            "level": level, "stat_name": stat_name, "stat": NAN, "decimals": decimals, "order": order,
+            "warning": "shell"}
+
+
+def _param_visit_rows(output_id: str, a) -> list[dict]:
+    """Per parameter its label row (the code, or the analysis label for one parameter); per visit its x."""
+    rows = []
+    for i, p in enumerate(a.params):
+        label = a.param_labels.get(p, p)
+        rows.append(_mock_row(output_id, a.id, "", "param", 0, parent=p, order=i * 1000, variable=label))
+        rows += [_mock_row(output_id, a.id, "", "x", -1, parent=p, level=v, order=i * 1000 + j)
+                 for j, v in enumerate(a.visits)]
+    return rows
+
+
+def _mock_by_visit(output_id: str, a, cols, pct: int) -> list[dict]:
+    rows = _param_visit_rows(output_id, a)
+    d = a.precision if a.precision is not None else 0
+    for c in cols:
+        for i, p in enumerate(a.params):
+            for j, v in enumerate(a.visits):
+                for part in a.show:
+                    if part != "value" and v == a.baseline_visit:
+                        continue
+                    dd = a.pchg_precision if part == "pchg" else d
+                    for name in CONTINUOUS_STATS:
+                        dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else dd + _OFFSET.get(name, 0))
+                        rows.append(_mock_row(output_id, a.id, c.id, _PREFIX[part] + name, a.decimals.get(name, dec),
+                                              parent=p, level=v, order=i * 1000 + j))
+    return rows
+
+
+def _mock_responders(output_id: str, a, cols, pct: int) -> list[dict]:
+    rows = _param_visit_rows(output_id, a)
+    pct = a.pct_decimals if a.pct_decimals is not None else pct
+    for c in cols:
+        for i, p in enumerate(a.params):
+            for j, v in enumerate(a.visits):
+                for name, dec in (("n", 0), ("p", pct), ("n_assessed", 0)):
+                    rows.append(_mock_row(output_id, a.id, c.id, name, dec, parent=p, level=v, order=i * 1000 + j))
+    return rows
+
+
+def _mock_ancova(output_id: str, a, cols, pct: int) -> list[dict]:
+    from tlf.stats.ancova import ARM_STATS, DIFF_STATS, decimals_for
+
+    rows = _param_visit_rows(output_id, a)
+    dec = decimals_for(a, a.precision if a.precision is not None else 0)
+    for c in cols:
+        names = ARM_STATS + (() if c.id == a.reference else DIFF_STATS)
+        for i, p in enumerate(a.params):
+            for j, v in enumerate(a.visits):
+                rows += [_mock_row(output_id, a.id, c.id, s, dec[s], parent=p, level=v, order=i * 1000 + j)
+                         for s in names]
+    return rows
+
+
+def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
+    rows = []
+    for col in ([""] if a.pool else [c.id for c in cols]):
+        for k, method in enumerate(a.methods):
+            rows += [_mock_row(output_id, a.id, col, s, d, level=method, order=k)
+                     for s, d in (("r", a.decimals), ("pvalue", 3), ("n", 0))]
+    return rows
+
+
+_MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,
+         "correlation": _mock_correlation}

@@ -1,7 +1,7 @@
 """Synthetic ADaM data for example study A (CC-220-SLE-001, iberdomide in SLE, NCT02185040).
 
 There is no public patient-level data for this trial, so this module builds a deterministic synthetic
-ADSL, ADAE and ADEX whose summaries reproduce the publication's Table 1 (disposition and baseline
+ADSL, ADAE and ADEX (and, in study_a_efficacy.py, ADEFF and ADPD) whose summaries reproduce the publication's Table 1 (disposition and baseline
 characteristics) and Table 2 (TEAE overview and TEAEs in > 5% of patients) exactly, cell by cell, in
 all seven columns (five dose-escalation arms, two extension (ATEP) arms). The facts come from the
 study description (cc220-sle-001.md); the tables are specs/t-14-1-1.yaml and specs/t-14-3-1.yaml.
@@ -489,7 +489,7 @@ ADEX_LABELS: dict[str, str] = {
     "AENDT": "Analysis End Date",
     "EXDURD": "Exposure Duration (days)",
 }
-_DATE_VARS = {"RANDDT", "TRTSDT", "TRTEDT", "TR01SDT", "TR01EDT", "TR02SDT", "TR02EDT", "ASTDT", "AENDT"}
+_DATE_VARS = {"RANDDT", "TRTSDT", "TRTEDT", "TR01SDT", "TR01EDT", "TR02SDT", "TR02EDT", "ASTDT", "AENDT", "ADT"}
 
 
 def round_half_up(x: float, decimals: int) -> Decimal:
@@ -1151,14 +1151,20 @@ def _check_names(frames, labels) -> None:
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write adsl.xpt, adae.xpt and adex.xpt (SAS transport v5) to out_dir; return name -> path."""
+    """Write adsl.xpt, adae.xpt, adex.xpt and the efficacy and PD datasets adeff.xpt and adpd.xpt
+    (tlf.examples.study_a_efficacy) as SAS transport v5 to out_dir; return name -> path."""
     import pyreadstat
+
+    from tlf.examples.study_a_efficacy import ADEFF_LABELS, ADPD_LABELS, check_efficacy, efficacy_frames
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = _frames(seed)
     _check(frames)
-    labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS}
+    frames.update(efficacy_frames(frames["adsl"], seed))
+    check_efficacy(frames, facts=seed == DEFAULT_SEED)
+    labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS, "adeff": ADEFF_LABELS,
+              "adpd": ADPD_LABELS}
     _check_names(frames, labels)
     paths: dict[str, Path] = {}
     for name, df in frames.items():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
 from tlf.figures.plots import Series, draw_mean_by_visit
+from tlf.figures.style import column_styles
 from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
@@ -25,7 +26,12 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
 
     spec = entry.spec
     plot = spec.plot
+    if plot.kind != "mean_by_visit":  # plots of the output's analyses
+        from tlf.figures.layout_analyses import layout_analyses_figure
+
+        return layout_analyses_figure(study, entry, ard, provenance=provenance, context=context, shell=shell)
     cols = study.columns_for(entry)
+    index = {c: i for i, c in enumerate(column_styles(study.spec.columns, cols))}  # same colour in every figure
     ctx = dict(context or {})
     stats = ard[ard["analysis"] == "plot"]
     value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
@@ -38,7 +44,7 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
     data_rows = []
     for panel in plot.panels:
         series = []
-        for i, c in enumerate(cols):
+        for c in cols:
             pts = sorted((value[(c.id, panel.label, lv, "x")], lv) for (cid, p, lv, s) in value
                          if cid == c.id and p == panel.label and s == "x")
             if not pts:
@@ -54,12 +60,12 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
                 los.append(lo)
                 his.append(hi)
                 data_rows.append((panel.label, c.label, lv, x, int(value[(c.id, panel.label, lv, "n")]), y, lo, hi))
-            series.append(Series(c.label, i, tuple(xs), tuple(ys), tuple(los), tuple(his)))
+            series.append(Series(c.label, index[c.id], tuple(xs), tuple(ys), tuple(los), tuple(his)))
         panels.append((panel.label, series))
     page = spec.page or study.spec.page
     png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
                              y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
-                             width=spec.width, height=spec.height)
+                             width=spec.width, height=spec.height, legend_index=[index[c.id] for c in cols])
     error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
     return Figure(
         output_id=spec.id, number=spec.number,

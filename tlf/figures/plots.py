@@ -28,9 +28,11 @@ class Series:
 
 def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: Sequence[str], *,
                        ticks: Sequence[tuple[float, str]], x_title: str, y_title: str,
-                       reference_line: float | None, log_y: bool, width: float, height: float) -> bytes:
+                       reference_line: float | None, log_y: bool, width: float, height: float,
+                       legend_index: Sequence[int] | None = None) -> bytes:
     """Mean (+/- error) over time, one line per series, one panel per entry; arms dodged a little
-    along x so error bars do not overlap. Empty series give an empty frame (shells)."""
+    along x so error bars do not overlap. Empty series give an empty frame (shells). `legend_index`: the
+    style index of each legend entry (default 0, 1, ...), as the series' `index`."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -49,9 +51,11 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
                 continue
             title, series = panels[k]
             narms = len(legend)
+            order = list(legend_index) if legend_index is not None else list(range(narms))
             for s in series:
                 st = arm_style(s.index)
-                shift = (s.index - (narms - 1) / 2) * dodge
+                pos = order.index(s.index) if s.index in order else s.index
+                shift = (pos - (narms - 1) / 2) * dodge
                 xs = [x + shift for x in s.x]
                 yerr = [[max(0.0, y - lo) if lo == lo else 0.0 for y, lo in zip(s.y, s.lower, strict=True)],
                         [max(0.0, hi - y) if hi == hi else 0.0 for y, hi in zip(s.y, s.upper, strict=True)]]
@@ -73,7 +77,7 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
             if k >= n - ncols:
                 ax.set_xlabel(x_title)
                 ax.tick_params(labelbottom=True)
-        handles = [plt.Line2D([], [], **{**arm_style(i), "markersize": 4.5}) for i in range(len(legend))]
+        handles = [plt.Line2D([], [], **{**arm_style(i), "markersize": 4.5}) for i in order]
         fig.legend(handles, list(legend), loc="lower center", ncol=min(len(legend), 7), frameon=False,
                    bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.08 + 0.02 * (len(legend) > 7), 1, 1))

@@ -1,11 +1,13 @@
 """One look for every figure: treatment colours, markers and order, fonts and sizes.
 
 Colours are the Okabe-Ito palette (distinguishable with the common colour-vision deficiencies);
-each treatment column keeps its colour and marker in every figure, in the order of the spec's
-columns, which is also the tables' column order.
+each treatment column keeps its colour and marker in every figure: `column_styles` numbers the
+study's columns in the order study.yaml's column sets first name them (the tables' column order).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -27,3 +29,28 @@ def rc_params() -> dict:
             "axes.labelsize": FONT_SIZE, "xtick.labelsize": FONT_SIZE - 1, "ytick.labelsize": FONT_SIZE - 1,
             "legend.fontsize": FONT_SIZE - 1, "axes.spines.top": False, "axes.spines.right": False,
             "axes.linewidth": 0.8, "lines.linewidth": 1.2, "lines.markersize": 4.5, "savefig.dpi": DPI}
+
+
+@dataclass(frozen=True)
+class Style:
+    color: str
+    marker: str
+
+
+def column_styles(column_sets: dict, extra: list | None = None) -> dict[str, Style]:
+    """Column id -> Style (arm_style by position) for every column of the study's column sets (and of
+    `extra`, an output's own columns) in order of first appearance: a column keeps its colour and marker
+    in every figure of the study, whichever subset of columns a figure shows. A column spec's `color` /
+    `marker` override."""
+    order: list = []
+    seen: set[str] = set()
+    for cols in [*column_sets.values(), extra or []]:
+        for c in cols:
+            if c.id not in seen:
+                seen.add(c.id)
+                order.append(c)
+    out = {}
+    for i, c in enumerate(order):
+        st = arm_style(i)
+        out[c.id] = Style(color=getattr(c, "color", None) or st["color"], marker=getattr(c, "marker", None) or st["marker"])
+    return out

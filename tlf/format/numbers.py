@@ -74,13 +74,21 @@ def mask(decimals: int, whole: int = 2) -> str:
 
 
 def format_stat(stat_name: str, value: float, decimals: int, *, missing: str = "NE", shell: bool = False) -> str:
-    """One ARD statistic as text, by its name."""
-    if stat_name in ("n", "N"):
+    """One ARD statistic as text, by its name. A prefixed name formats as its last part ("chg_n" as a
+    count, "diff_pvalue" as a p-value); decimals < 0 (not fixed: plotted positions, points) print the
+    value with up to 6 decimals and no trailing zeros."""
+    base = stat_name.rsplit("_", 1)[-1]
+    if stat_name in ("n", "N") or base in ("n", "N"):
         return fmt_count(value, shell=shell) if (shell or math.isfinite(value)) else missing
     if stat_name == "p":
         return fmt_pct(value, decimals, shell=shell)
-    if stat_name in ("pvalue", "p_value"):
+    if stat_name in ("pvalue", "p_value") or base == "pvalue":
         return fmt_pvalue(value, shell=shell, missing=missing)
+    if decimals < 0:
+        if shell or value is None or not math.isfinite(value):
+            return "" if shell else missing
+        text = format_fixed(value, 6)
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return fmt_number(value, decimals, missing=missing, shell=shell)
 
 

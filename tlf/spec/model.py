@@ -97,6 +97,8 @@ class ColumnSpec(Strict):
     population: str | None = None
     spanner: str = ""
     width: float | None = None
+    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None  # figures; default: the palette
+    marker: str | None = None  # figures: a matplotlib marker ("o", "s", "^", ...); default: the palette
 
     @property
     def values(self) -> tuple:
@@ -232,11 +234,136 @@ class TermsAnalysis(_Analysis):
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
 
 
+class _ParamVisits(_Analysis):
+    """Records of a BDS dataset (one record per subject, parameter and visit) selected by parameter
+    (`param`: PARAMCD value or values, in display order) and visit (`visits`: AVISIT values, in
+    display order). Each must occur in the data (else a located error)."""
+
+    dataset: str
+    param: str | list[str]
+    visits: list[str]
+    param_var: str = "PARAMCD"
+    param_label_var: str | None = "PARAM"  # label rows with this variable's text (None: the code)
+    param_labels: dict[str, str] = {}  # labels by code: override the data's (and name them in shells)
+    visit_var: str = "AVISIT"
+    visit_num_var: str | None = "AVISITN"  # plotted x position of a visit (None: the visit's order)
+    base_var: str = "BASE"
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return (self.param,) if isinstance(self.param, str) else tuple(self.param)
+
+    @field_validator("visits")
+    @classmethod
+    def _some_visits(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("list at least one visit")
+        if len(set(v)) != len(v):
+            raise ValueError("a visit is listed twice")
+        return v
+
+
+BY_VISIT_PARTS = ("value", "change", "pchg")
+
+
+class ByVisitAnalysis(_ParamVisits):
+    """Summary of the value and the change (and percent change) from baseline at each visit.
+    `baseline_visit` prints the value only. Percent change leaves out records with baseline 0 (their
+    percent change is not defined) and says so in a footnote."""
+
+    type: Literal["by_visit"]
+    baseline_visit: str | None = None
+    value_var: str = "AVAL"
+    change_var: str = "CHG"
+    pchg_var: str = "PCHG"
+    show: list[Literal["value", "change", "pchg"]] = ["value", "change"]
+    rows: list[str] = ["n", "mean_sd", "median", "min_max"]
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
+    pchg_precision: Annotated[int, Field(ge=0, le=6)] = 0  # percent change: mean 1 decimal, SD 2
+    decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    labels: dict[Literal["value", "change", "pchg"], str] = {}
+
+    _known_rows = field_validator("rows")(ContinuousAnalysis._known_rows.__func__)
+    _known_stats = field_validator("decimals")(ContinuousAnalysis._known_stats.__func__)
+
+
+class RespondersAnalysis(_ParamVisits):
+    """Subjects meeting `criterion` (an expression on the visit's record, e.g. "CHG <= -4") at each
+    visit: n (%). Denominator: the column's N (a subject without a record counts as a non-responder)
+    or the subjects assessed at the visit."""
+
+    type: Literal["responders"]
+    criterion: str
+    denominator: Literal["N", "assessed"] = "N"
+    show_assessed: bool = False
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+
+
+ANCOVA_ROWS = {
+    # name: (default label; {ref} is the reference column's label)
+    "n": "n",
+    "lsmean_se": "LS mean (SE)",
+    "lsmean_ci": "LS mean 95% CI",
+    "diff_se": "Difference vs {ref} (SE)",
+    "diff_ci": "95% CI of the difference",
+    "diff_pvalue": "p-value",
+}
+ANCOVA_DECIMALS = ("lsmean", "se", "diff", "pvalue")
+
+
+class AncovaAnalysis(_ParamVisits):
+    """ANCOVA at each parameter and visit: `response` ~ treatment (the output's columns) + `factors`
+    + `covariates` (variables of the dataset, or of the subject-level dataset). LS means as SAS
+    LSMEANS / R emmeans (covariates at their mean, factor levels weighted `weights`); differences vs
+    the `reference` column with SE, two-sided (1 - alpha) CI and p-value; n in the model."""
+
+    type: Literal["ancova"]
+    response: str = "CHG"
+    covariates: list[str] = ["BASE"]
+    factors: list[str] = []
+    reference: str
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    weights: Literal["equal", "proportional"] = "equal"
+    rows: list[Literal["n", "lsmean_se", "lsmean_ci", "diff_se", "diff_ci", "diff_pvalue"]] = [
+        "n", "lsmean_se", "diff_se", "diff_ci", "diff_pvalue"]
+    labels: dict[str, str] = {}
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # of the response; default: from data (<= 2)
+    decimals: dict[Literal["lsmean", "se", "diff", "pvalue"], Annotated[int, Field(ge=0, le=8)]] = {}
+    visit_labels: bool = True  # a row per visit (turn off with a single visit)
+
+
+class Quantity(Strict):
+    """One value per subject: `var` of the records of `dataset` meeting `where` (and `param` /
+    `visit` when given). More than one record for a subject is an error."""
+
+    dataset: str
+    var: str
+    param: str | None = None
+    visit: str | None = None
+    where: str | None = None
+    label: str = ""
+    param_var: str = "PARAMCD"
+    visit_var: str = "AVISIT"
+
+
+class CorrelationAnalysis(_Analysis):
+    """Pearson and/or Spearman correlation of two per-subject quantities, with n and p: per column,
+    or (`pool: true`) over the subjects of all columns together."""
+
+    type: Literal["correlation"]
+    x: Quantity
+    y: Quantity
+    methods: list[Literal["pearson", "spearman"]] = ["pearson", "spearman"]
+    pool: bool = False
+    decimals: Annotated[int, Field(ge=0, le=6)] = 2
+
+
 Analysis = Annotated[
-    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis,
+    CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
+    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis,
     Field(discriminator="type"),
 ]
-ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms")
+ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation")
 
 
 # ---------------------------------------------------------------- outputs
@@ -287,8 +414,32 @@ class MeanByVisitPlot(Strict):
     log_y: bool = False
 
 
-Plot = Annotated[MeanByVisitPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit",)
+class AnalysesPlot(Strict):
+    """A figure that draws the output's `analyses` (one panel per analysis listed in `panels`, default
+    all); the ARD holds the plotted numbers, computed as for a table.
+
+    kind: `by_visit` (by_visit analyses: mean of `quantity` per column over the visits, with `error`
+    bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
+    '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
+    the subjects' x and y, coloured by column, with the correlations printed)."""
+
+    kind: Literal["by_visit", "lsmean_bars", "scatter"]
+    panels: list[str] | None = None
+    panel_titles: dict[str, str] = {}
+    quantity: Literal["value", "change", "pchg"] = "change"
+    error: Literal["se", "sd", "none"] = "se"
+    visit: str | None = None
+    tick_labels: dict[str, str] = {}  # x tick label by visit (by_visit) or parameter (lsmean_bars)
+    dodge: Annotated[float, Field(ge=0)] | None = None  # by_visit: x shift between columns (default 1.2% of x)
+    ncols: Annotated[int, Field(ge=1, le=6)] | None = None
+    x_label: str = ""
+    y_label: str = ""
+    share_y: bool = False
+
+
+Plot = Annotated[MeanByVisitPlot | AnalysesPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter")
+ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
 
 
 class FigureOutput(Strict):
@@ -299,19 +450,17 @@ class FigureOutput(Strict):
     population: str
     columns: str | list[ColumnSpec]
     plot: Plot
+    analyses: list[Analysis] = []  # what `by_visit`, `lsmean_bars` and `scatter` plots draw
     subtitle: str = ""
     footnotes: list[str] = []
     page: PageSpec | None = None
     width: Annotated[float, Field(gt=1, le=20)] = 9.0  # inches, as placed
     height: Annotated[float, Field(gt=1, le=20)] = 4.6
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
 
     @property
     def titles(self) -> tuple[str, ...]:
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
-
-    @property
-    def analyses(self) -> list:
-        return []
 
 
 OutputSpecTypes = TableOutput | FigureOutput

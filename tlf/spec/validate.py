@@ -297,7 +297,7 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
         plot = getattr(o, "plot", None)
-        if plot is not None and plot.dataset not in datasets:
+        if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:
             errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"
                                       f"{did_you_mean(plot.dataset, datasets)}; defined in study.yaml: "
                                       f"{', '.join(datasets)}", "SPEC032"))
@@ -312,11 +312,48 @@ def cross_check(study: Study) -> list[TlfError]:
                 errors.append(entry.error(("analyses", i, "dataset"), f"unknown dataset '{ds}'"
                                           f"{did_you_mean(ds, datasets)}; defined in study.yaml: "
                                           f"{', '.join(datasets)}", "SPEC032"))
+            for q in ("x", "y"):
+                qds = getattr(getattr(a, q, None), "dataset", None)
+                if qds is not None and qds not in datasets:
+                    errors.append(entry.error(("analyses", i, q, "dataset"), f"unknown dataset '{qds}'"
+                                              f"{did_you_mean(qds, datasets)}", "SPEC032"))
+            ref = getattr(a, "reference", None)
+            if ref is not None and ref not in col_ids:
+                errors.append(entry.error(("analyses", i, "reference"), f"reference column '{ref}' is not a column "
+                                          f"of this output{did_you_mean(ref, col_ids)}; columns: {', '.join(col_ids)}",
+                                          "SPEC034"))
             over = getattr(getattr(a, "threshold", None), "over", None) or []
             for j, cid in enumerate(over):
                 if cid not in col_ids:
                     errors.append(entry.error(("analyses", i, "threshold", "over", j),
                                               f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
+        if o.type == "figure" and o.plot.kind in _PLOT_TYPES:
+            errors += _check_plot(entry)
+    return errors
+
+
+_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation",)}
+
+
+def _check_plot(entry: OutputEntry) -> list[TlfError]:
+    """A figure's panels name its analyses, of the types its plot kind draws."""
+    o = entry.spec
+    plot = o.plot
+    kinds = _PLOT_TYPES[plot.kind]
+    by_id = {a.id: a for a in o.analyses}
+    errors: list[TlfError] = []
+    for j, pid in enumerate(plot.panels or list(by_id)):
+        a = by_id.get(pid)
+        if a is None:
+            errors.append(entry.error(("plot", "panels", j), f"unknown analysis '{pid}'{did_you_mean(pid, by_id)}",
+                                      "SPEC036"))
+        elif a.type not in kinds:
+            errors.append(entry.error(("plot", "panels", j) if plot.panels else ("plot", "kind"),
+                                      f"plot kind '{plot.kind}' draws {' or '.join(kinds)} analyses; "
+                                      f"'{pid}' is {a.type}", "SPEC036"))
+        elif plot.kind == "lsmean_bars" and plot.visit and plot.visit not in a.visits:
+            errors.append(entry.error(("plot", "visit"), f"visit '{plot.visit}' is not among the visits of "
+                                      f"'{pid}'{did_you_mean(plot.visit, a.visits)}", "SPEC044"))
     return errors
 
 

@@ -1,44 +1,26 @@
 """Spec + data -> ARD rows: runs each analysis of an output over its treatment columns.
 
-This is the only module of the statistics stage that reads specs; the functions it calls
-(counts, descriptive) take plain data and return numbers.
+This module and the per-family runners it dispatches to (visits.py, ancova.py, correlate.py) read
+specs; the functions they call (counts, descriptive, models, tests) take plain data and return numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tlf.data import expr as ex
 from tlf.data.populations import Population
-from tlf.errors import DataError, SpecError, did_you_mean
+from tlf.errors import DataError, did_you_mean
+from tlf.stats import ancova, correlate, visits
+from tlf.stats.context import ColumnGroup, Ctx, n_p, norm_value, row_dict, text_value
 from tlf.stats.counts import count_levels, count_subjects, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from tlf.data.datasets import StudyData
     from tlf.spec.validate import OutputEntry, Study
 
 MISSING_LABEL = "Missing"
-
-
-@dataclass(frozen=True)
-class ColumnGroup:
-    """A treatment column resolved against the data: its subjects and big N."""
-
-    id: str
-    label: str
-    spanner: str
-    period: int | None
-    population: str
-    subjects: frozenset[str]
-    width: float | None = None
-
-    @property
-    def n(self) -> int:
-        return len(self.subjects)
 
 
 def resolve_columns(study: Study, entry: OutputEntry, data: StudyData,
@@ -66,12 +48,12 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     """All ARD rows of one output (unformatted; `format` fills stat_fmt)."""
     rows: list[dict] = []
     for col in columns:
-        rows.append(_row(entry, "_N", col.id, "", "", "", "N", col.n, 0))
-    if entry.spec.type == "figure":
-        return rows + _plot_rows(entry, data, columns)
+        rows.append(row_dict(entry, "_N", col.id, "", "", "", "N", col.n, 0))
+    if entry.spec.type == "figure" and entry.spec.plot.kind == "mean_by_visit":
+        return rows + _plot_rows(entry, data, columns)  # a plot that reads its dataset directly
     spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
     for i, a in enumerate(entry.spec.analyses):
-        ctx = _Ctx(study, entry, data, i, a, spec_pct)
+        ctx = Ctx(study, entry, data, i, a, spec_pct)
         rows += _ANALYSES[a.type](ctx, columns)
     return rows
 
@@ -84,85 +66,9 @@ def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) 
     return plots[entry.spec.plot.kind](entry, data, columns)
 
 
-# ---------------------------------------------------------------- helpers
-
-@dataclass(frozen=True)
-class _Ctx:
-    study: Any
-    entry: Any
-    data: Any
-    index: int
-    analysis: Any
-    pct_decimals_default: int
-
-    @property
-    def pct_decimals(self) -> int:
-        own = getattr(self.analysis, "pct_decimals", None)
-        return own if own is not None else self.pct_decimals_default
-
-    @property
-    def dataset_name(self) -> str:
-        return self.analysis.dataset or self.data.spec.data.subject_dataset
-
-    def error(self, key: str, message: str, code: str) -> SpecError:
-        return self.entry.error(("analyses", self.index, key), message, code)
-
-    def active(self, col: ColumnGroup) -> bool:
-        periods = self.analysis.periods
-        return periods is None or col.period in periods
-
-    def records(self, col: ColumnGroup) -> pd.DataFrame:
-        """The analysis dataset's records of this column's subjects (and period), filtered by `where`."""
-        name = self.dataset_name
-        frame = self.data.dataset(name).frame
-        sid = self.data.subject_id
-        recs = frame[frame[sid].isin(col.subjects)]
-        pvar = self.data.period_var(name)
-        if pvar and col.period is not None and name != self.data.spec.data.subject_dataset:
-            recs = recs[recs[pvar] == col.period]
-        if self.analysis.where:
-            recs = recs[self._evaluate(self.analysis.where, recs, col)]
-        return recs
-
-    def variable(self, template: str, col: ColumnGroup, key: str = "var") -> str:
-        try:
-            name = ex.substitute_period(template, col.period)
-        except ex.ExprError as e:
-            raise self.error(key, str(e), "SPEC042") from None
-        frame = self.data.dataset(self.dataset_name).frame
-        if name not in frame.columns:
-            raise self.error(key, f"variable '{name}' not found in dataset {self.dataset_name}"
-                             f"{did_you_mean(name, frame.columns)}", "SPEC041")
-        return name
-
-    def _evaluate(self, text: str, frame: pd.DataFrame, col: ColumnGroup):
-        try:
-            return ex.evaluate(ex.parse(ex.substitute_period(text, col.period)), frame)
-        except ex.ExprError as e:
-            raise self.error("where", f"{e} (dataset {self.dataset_name})", "SPEC040") from None
-
-    def row(self, col: str, stat_name: str, stat: float, decimals: int, *, variable: str = "", level: str = "",
-            parent: str = "", order: int = 0, warning: str = "") -> dict:
-        return _row(self.entry, self.analysis.id, col, variable, parent, level, stat_name, stat, decimals, order,
-                    warning)
-
-
-def _row(entry, analysis: str, column: str, variable: str, parent: str, level: str, stat_name: str, stat: float,
-         decimals: int, order: int = 0, warning: str = "") -> dict:
-    return {"output_id": entry.id, "analysis": analysis, "column": column, "variable": variable, "parent": parent,
-            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "order": order,
-            "warning": warning}
-
-
-def _n_p(ctx: _Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
-    p = n / denom if denom else float("nan")
-    warn = "" if denom else "column has no subjects"
-    return [ctx.row(col, "n", n, 0, **kw), ctx.row(col, "p", p, ctx.pct_decimals, warning=warn, **kw)]
-
-
 # ---------------------------------------------------------------- analyses
 
-def _count(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
+def _count(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     rows = []
     sid = ctx.data.subject_id
     for col in columns:
@@ -170,11 +76,11 @@ def _count(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
             continue
         recs = ctx.records(col)
         c = count_subjects(recs[sid], col.n)
-        rows += _n_p(ctx, col.id, c.n, col.n, variable=ctx.analysis.where or "")
+        rows += n_p(ctx, col.id, c.n, col.n, variable=ctx.analysis.where or "")
     return rows
 
 
-def _categorical(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
+def _categorical(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
     per_col: list[tuple[ColumnGroup, str, list[tuple[str, Any]]]] = []
@@ -184,7 +90,7 @@ def _categorical(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
             continue
         var = ctx.variable(a.var, col)
         recs = ctx.records(col)
-        pairs = [(s, _norm(v)) for s, v in zip(recs[sid], recs[var], strict=True)]
+        pairs = [(s, norm_value(v)) for s, v in zip(recs[sid], recs[var], strict=True)]
         observed |= {v for _, v in pairs}
         per_col.append((col, var, pairs))
     levels = _levels(a.levels, observed)
@@ -195,17 +101,8 @@ def _categorical(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     for col, var, pairs in per_col:
         counts = count_levels(pairs, levels, col.n)
         for order, (label, c) in enumerate(counts.items()):
-            rows += _n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
+            rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
     return rows
-
-
-def _norm(v: Any) -> Any:
-    """Missing (NaN, None, blank text) -> None; whole floats -> int so 1.0 matches a spec's 1."""
-    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
 
 
 def _levels(spec_levels, observed: set) -> dict[str, set]:
@@ -216,7 +113,7 @@ def _levels(spec_levels, observed: set) -> dict[str, set]:
     listed: set = set()
     for lv in spec_levels:
         vals = set(lv.values or ([] if lv.value is None else [lv.value]))
-        vals = {_norm(v) for v in vals}
+        vals = {norm_value(v) for v in vals}
         listed |= vals
         out[lv.label] = vals
     for lv in spec_levels:
@@ -229,7 +126,7 @@ _DEFAULT_OFFSET = {"n": None, "mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean
                    "min": 0, "max": 0}
 
 
-def _continuous(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
+def _continuous(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
     per_col = []
@@ -271,7 +168,7 @@ def _continuous(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows
 
 
-def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
+def _terms(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
     counts: dict[str, dict[tuple[str, str], Any]] = {}
@@ -283,7 +180,7 @@ def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
         soc_var = ctx.variable(a.soc, col, "soc") if a.soc else None
         recs = ctx.records(col)
         socs = recs[soc_var] if soc_var else [""] * len(recs)
-        records = [(s, _text(p), _text(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
+        records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
         counts[col.id] = count_terms(records, col.n)
     active = [c for c in columns if c.id in counts]
     over = set(a.threshold.over) if a.threshold and a.threshold.over else {c.id for c in active}
@@ -309,16 +206,15 @@ def _terms(ctx: _Ctx, columns: list[ColumnGroup]) -> list[dict]:
             c = counts[col.id].get(key)
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
-            rows += _n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
     return rows
-
-
-def _text(v: Any) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
 
 
 def _sort_key(sort: str, total: int, name: str) -> tuple:
     return (-total, name.lower()) if sort == "frequency" else (name.lower(),)
 
 
-_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms}
+# one dispatch: the runners of the analysis families live in their own modules (visits, ancova, correlate)
+_ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
+             "by_visit": visits.by_visit, "responders": visits.responders, "ancova": ancova.ancova,
+             "correlation": correlate.correlate}

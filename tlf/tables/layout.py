@@ -7,45 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.format.numbers import fmt_count_pct
 from tlf.spec.model import DISPLAY_ROWS
+from tlf.tables import layout_bds
+from tlf.tables.cells import Cells as _Cells
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tlf.spec.validate import OutputEntry, Study
-
-
-class _Cells:
-    """Lookup of formatted statistics by (analysis, column, parent, level, stat_name)."""
-
-    def __init__(self, ard: pd.DataFrame) -> None:
-        self.fmt: dict[tuple, str] = {}
-        self.val: dict[tuple, float] = {}
-        self.levels: dict[str, dict[tuple[str, str], int]] = {}  # analysis -> (parent, level) -> order
-        for a, c, p, lv, s, v, f, o in zip(ard["analysis"], ard["column"], ard["parent"], ard["level"],
-                                           ard["stat_name"], ard["stat"], ard["stat_fmt"], ard["order"], strict=True):
-            self.fmt[(a, c, p, lv, s)] = f
-            self.val[(a, c, p, lv, s)] = v
-            self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
-
-    def has(self, a: str, c: str) -> bool:
-        return any(k[0] == a and k[1] == c for k in self.fmt)
-
-    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
-        n = self.fmt.get((a, c, parent, level, "n"))
-        if n is None:
-            return ""
-        p = self.fmt.get((a, c, parent, level, "p"), "")
-        return fmt_count_pct(n, p, self.val.get((a, c, parent, level, "n")), shell=shell)
-
-    def template(self, a: str, c: str, template: str) -> str:
-        out = template
-        for key, text in self.fmt.items():
-            if key[0] == a and key[1] == c and "{" + key[4] + "}" in out:
-                out = out.replace("{" + key[4] + "}", text)
-        return out
 
 
 def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
@@ -65,13 +35,20 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     rows: list[Row] = []
     col_ids = [c.id for c in cols]
     periods = {c.id: c.period for c in cols}
+    col_labels = {c.id: c.label for c in cols}
+    auto: list[str] = []
     for a in spec.analyses:
         if a.blank_before and rows:
             rows.append(Row("", ("",) * len(cols), kind="blank"))
-        rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+        if a.type == "ancova":
+            rows += layout_bds.ancova_rows(a, cells, col_ids, periods, shell, col_labels)
+        else:
+            rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+        auto += [n for n in layout_bds.notes(a, cells) if n not in auto]
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
-    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes)]
+    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes] + auto + \
+        [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in study.spec.footnotes]
     page = spec.page or study.spec.page
     pop = study.spec.populations[spec.population].label
     return Table(
@@ -143,5 +120,7 @@ def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
+# one dispatch: rows of the analyses by parameter and visit, and of correlations, are in layout_bds.py
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
-         "terms": _terms_rows}
+         "terms": _terms_rows, "by_visit": layout_bds.by_visit_rows, "responders": layout_bds.responders_rows,
+         "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows}

@@ -1,0 +1,213 @@
+"""Drawing of the analysis figures: plain numbers -> a PNG picture (matplotlib, Agg, 300 dpi). No statistics.
+
+Three kinds, each a grid of panels sharing one legend (the treatment columns, in the tables' order,
+with the study's palette):
+
+    draw_lines(...)    means with error bars over visits (one line per column)
+    draw_bars(...)     grouped bars (one group per parameter, one bar per column), '*' marks
+    draw_scatter(...)  points per subject coloured by column, with a text box (correlations)
+
+Fonts (tlf.figures.style, the one look of all figures) are sized for the picture as placed on the page
+(width x height inches), so that a printed page reads like a journal figure. matplotlib is imported inside the
+functions (its OO API, no pyplot state), so importing tlf stays light.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tlf.figures.style import FONT_SIZE, Style, rc_params
+
+DPI = 300
+FONT = FONT_SIZE
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One column's points in a panel: x, y and error-bar ends (NaN: none)."""
+
+    column: str
+    label: str
+    style: Style
+    x: tuple[float, ...] = ()
+    y: tuple[float, ...] = ()
+    lo: tuple[float, ...] = ()
+    hi: tuple[float, ...] = ()
+    marks: tuple[str, ...] = ()  # bars: text above/below each bar ('*' or '')
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    series: tuple[Series, ...]
+    x_ticks: tuple[float, ...] = ()
+    x_tick_labels: tuple[str, ...] = ()
+    x_label: str = ""
+    y_label: str = ""
+    note: str = ""  # a text box in the panel (scatter: the correlations)
+    extra: dict = field(default_factory=dict)
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def _rc():
+    import matplotlib
+
+    return matplotlib.rc_context({**rc_params(), "axes.titleweight": "bold", "errorbar.capsize": 2.0,
+                                  "lines.markersize": 4.0, "legend.fontsize": FONT_SIZE - 0.5})
+
+
+def _png(fig) -> bytes:
+    from io import BytesIO
+
+    buf = BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    return buf.getvalue()
+
+
+def _grid(fig, n: int, ncols: int | None, share_y: bool):
+    """n panels on a grid; returns (axes, placement) where placement[i] = (first column, bottom row)
+    tells where axis labels go (a panel with no panel below it counts as the bottom row)."""
+    ncols = ncols or (3 if n > 4 else n if n <= 3 else 2)
+    nrows = math.ceil(n / ncols)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=share_y)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    place = [(i % ncols == 0, i + ncols >= n) for i in range(n)]
+    return flat[:n], place
+
+
+def _legend(fig, series: Sequence[Series], kind: str) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = []
+    for s in series:
+        if kind == "bars":
+            handles.append(Patch(facecolor=s.style.color, edgecolor="black", linewidth=0.4, label=s.label))
+        else:
+            handles.append(Line2D([], [], color=s.style.color, marker=s.style.marker, linestyle="-" if kind == "lines"
+                                  else "none", markersize=4.5, label=s.label))
+    ncol = len(handles) if sum(len(s.label) for s in series) < 120 else math.ceil(len(handles) / 2)
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncol, frameon=False, handlelength=2.2,
+               columnspacing=1.6)
+
+
+def _zero_line(ax) -> None:
+    ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+
+
+def _finite(v: float) -> bool:
+    return v is not None and isinstance(v, float | int) and math.isfinite(v)
+
+
+def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None,
+               share_y: bool = False, dodge: float = 0.0) -> bytes:
+    """Means (markers joined by lines) with error bars lo..hi, one line per column; `dodge` shifts the
+    columns apart along x (in x units) so that their error bars do not overlap."""
+    with _rc():
+        fig = _figure(width, height)
+        axes, place = _grid(fig, len(panels), ncols, share_y)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
+            k = len(panel.series)
+            for i, s in enumerate(panel.series):
+                shift = (i - (k - 1) / 2) * dodge
+                pts = [(x + shift, y, lo, hi) for x, y, lo, hi in zip(s.x, s.y, s.lo, s.hi, strict=True) if _finite(y)]
+                if not pts:
+                    continue
+                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                ax.plot(xs, ys, color=s.style.color, marker=s.style.marker, markersize=3.8,
+                        markeredgecolor=s.style.color, zorder=3)
+                bars = [p for p in pts if _finite(p[2]) and _finite(p[3])]
+                if bars:
+                    ax.errorbar([p[0] for p in bars], [p[1] for p in bars],
+                                yerr=[[p[1] - p[2] for p in bars], [p[3] - p[1] for p in bars]], fmt="none",
+                                ecolor=s.style.color, elinewidth=0.8, capthick=0.8, zorder=2)
+            _zero_line(ax)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
+        _legend(fig, panels[0].series if panels else (), "lines")
+        return _png(fig)
+
+
+def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None,
+              share_y: bool = True) -> bytes:
+    """Grouped bars: group g at x = g, one bar per series (column) with an error bar lo..hi and its mark
+    ('*') just beyond the error bar's end."""
+    with _rc():
+        fig = _figure(width, height)
+        axes, place = _grid(fig, len(panels), ncols, share_y)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
+            k = max(1, len(panel.series))
+            w = 0.8 / k
+            span = [0.0, 0.0]
+            for i, s in enumerate(panel.series):
+                xs = [x + (i - (k - 1) / 2) * w for x in s.x]
+                ok = [j for j, y in enumerate(s.y) if _finite(y)]
+                if not ok:
+                    continue
+                ax.bar([xs[j] for j in ok], [s.y[j] for j in ok], width=w * 0.92, color=s.style.color,
+                       edgecolor="black", linewidth=0.4, zorder=2)
+                for j in ok:
+                    lo, hi, y = s.lo[j], s.hi[j], s.y[j]
+                    if _finite(lo) and _finite(hi):
+                        ax.errorbar([xs[j]], [y], yerr=[[y - lo], [hi - y]], fmt="none", ecolor="black",
+                                    elinewidth=0.6, capsize=1.5, capthick=0.6, zorder=3)
+                    end = (lo if y < 0 else hi) if _finite(lo) and _finite(hi) else y
+                    span = [min(span[0], end), max(span[1], end)]
+                    if j < len(s.marks) and s.marks[j]:
+                        ax.annotate(s.marks[j], (xs[j], end), xytext=(0, -2 if y < 0 else 1), textcoords="offset points",
+                                    ha="center", va="top" if y < 0 else "bottom", fontsize=FONT + 1, zorder=4)
+            pad = 0.08 * max(1.0, span[1] - span[0])
+            if span != [0.0, 0.0]:
+                ax.set_ylim(span[0] - pad, span[1] + pad)
+            ax.set_xlim(-0.6, len(panel.x_ticks) - 0.4)
+            _zero_line(ax)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
+        _legend(fig, panels[0].series if panels else (), "bars")
+        return _png(fig)
+
+
+def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None) -> bytes:
+    """Points per series (column) with the panel's note (e.g. the correlations) in a corner box."""
+    with _rc():
+        fig = _figure(width, height)
+        axes, place = _grid(fig, len(panels), ncols, False)
+        for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
+            xs_all = []
+            for s in panel.series:
+                pts = [(x, y) for x, y in zip(s.x, s.y, strict=True) if _finite(x) and _finite(y)]
+                xs_all += [p[0] for p in pts]
+                if pts:
+                    ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, color=s.style.color,
+                               marker=s.style.marker, edgecolors="white", linewidths=0.4, zorder=3)
+            ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+            if xs_all and min(xs_all) < 0 < max(xs_all):
+                ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+            _axes_text(ax, panel, first_col=first, last_row=bottom)
+            if panel.note:  # above the plotting area, right-aligned: never over a point
+                ax.set_title(panel.note, loc="right", fontsize=FONT - 0.5, fontweight="normal", linespacing=1.25)
+        _legend(fig, panels[0].series if panels else (), "points")
+        return _png(fig)
+
+
+def _axes_text(ax, panel: Panel, *, first_col: bool = True, last_row: bool = True) -> None:
+    """Title, ticks and axis labels; the y label only on the grid's first column and the x label only on
+    its bottom row (the other panels share them)."""
+    ax.set_title(panel.title, loc="left")
+    if panel.x_ticks:
+        ax.set_xticks(list(panel.x_ticks))
+        ax.set_xticklabels(list(panel.x_tick_labels), rotation=panel.extra.get("rotation", 0),
+                           ha="right" if panel.extra.get("rotation") else "center")
+    if panel.x_label and last_row:
+        ax.set_xlabel(panel.x_label)
+    if panel.y_label and first_col:
+        ax.set_ylabel(panel.y_label)
+    ax.tick_params(length=2.5, pad=2)

@@ -1,0 +1,58 @@
+"""Lookup of a formatted ARD by key: what the table layouts read (never the raw numbers' text)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.format.numbers import fmt_count_pct
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Cells:
+    """Formatted statistics by (analysis, column, parent, level, stat_name), with their unrounded
+    value, warning and `variable` text, and each analysis' (parent, level) order."""
+
+    def __init__(self, ard: pd.DataFrame) -> None:
+        self.fmt: dict[tuple, str] = {}
+        self.val: dict[tuple, float] = {}
+        self.warn: dict[tuple, str] = {}
+        self.var: dict[tuple, str] = {}
+        self.levels: dict[str, dict[tuple[str, str], int]] = {}  # analysis -> (parent, level) -> order
+        self.at: dict[tuple, dict[str, str]] = {}  # (analysis, column, parent, level) -> stat -> text
+        self.columns: dict[str, set[str]] = {}  # analysis -> columns with rows
+        for a, c, p, lv, s, v, f, o, w, var in zip(ard["analysis"], ard["column"], ard["parent"], ard["level"],
+                                                   ard["stat_name"], ard["stat"], ard["stat_fmt"], ard["order"],
+                                                   ard["warning"], ard["variable"], strict=True):
+            key = (a, c, p, lv, s)
+            self.fmt[key] = f
+            self.val[key] = v
+            self.warn[key] = w
+            self.var[key] = var
+            self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
+            self.at.setdefault((a, c, p, lv), {})[s] = f
+            self.columns.setdefault(a, set()).add(c)
+
+    def has(self, a: str, c: str) -> bool:
+        return c in self.columns.get(a, ())
+
+    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
+        n = self.fmt.get((a, c, parent, level, "n"))
+        if n is None:
+            return ""
+        p = self.fmt.get((a, c, parent, level, "p"), "")
+        return fmt_count_pct(n, p, self.val.get((a, c, parent, level, "n")), shell=shell)
+
+    def template(self, a: str, c: str, template: str, parent: str = "", level: str = "", prefix: str = "") -> str:
+        """`template` with every "{stat}" replaced by the text of stat `prefix + stat` at the key;
+        "" when the key has no statistics."""
+        stats = self.at.get((a, c, parent, level))
+        if not stats:
+            return ""
+        out = template
+        for name, text in stats.items():
+            if prefix and not name.startswith(prefix):
+                continue
+            out = out.replace("{" + name.removeprefix(prefix) + "}", text)
+        return out

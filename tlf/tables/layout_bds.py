@@ -1,0 +1,184 @@
+"""Rows of the analyses by parameter and visit (by_visit, responders, ancova) and of correlations,
+plus the footnotes their ARD warnings call for ("NE" cells, percent change with baseline 0).
+
+Each `*_rows(a, cells, cols, periods, shell)` returns the Rows of one analysis; `notes(a, cells)` the
+footnotes it needs. Both read only the spec and the formatted ARD, so shells come out of the same code.
+"""
+
+from __future__ import annotations
+
+from tlf.spec.model import ANCOVA_ROWS, DISPLAY_ROWS
+from tlf.tables.cells import Cells
+from tlf.tables.model import Row
+
+PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline"}
+PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+METHOD_LABELS = {"pearson": "Pearson r", "spearman": "Spearman rho"}
+BASE0_FOOTNOTE = ("Percent change from baseline is not defined for a baseline value of 0; such patients are left "
+                  "out of the percent change summaries.")
+
+
+def _inactive(a, col: str, periods: dict) -> bool:
+    return a.periods is not None and periods[col] not in a.periods
+
+
+def param_label(a, cells: Cells, param: str) -> str:
+    """The parameter's label: the spec's `label` for a one-parameter analysis, else the data's PARAM."""
+    text = cells.var.get((a.id, "", param, "", "param"), "")
+    return text or param
+
+
+def _group(label: str, n: int, indent: int, group: str) -> Row:
+    return Row(label, ("",) * n, indent=indent, kind="group", group=group)
+
+
+# ---------------------------------------------------------------- by_visit
+
+def by_visit_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
+    rows: list[Row] = []
+    indent = a.indent
+    if a.label:
+        rows.append(_group(a.label, len(cols), indent, a.id))
+        indent += 1
+    many = len(a.params) > 1
+    for p in a.params:
+        pind = indent
+        if many:
+            rows.append(_group(param_label(a, cells, p), len(cols), pind, f"{a.id}:{p}"))
+            pind += 1
+        for visit in a.visits:
+            group = f"{a.id}:{p}:{visit}"
+            rows.append(_group(visit, len(cols), pind, group))
+            parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+            for part in parts:
+                sind = pind + 1
+                if len(parts) > 1:
+                    rows.append(_group(a.labels.get(part, PART_LABELS[part]), len(cols), sind, group))
+                    sind += 1
+                for r in a.rows:
+                    label, template = DISPLAY_ROWS[r]
+                    vals = tuple(a.na_text if _inactive(a, c, periods) else
+                                 _ne_once(cells.template(a.id, c, template, p, visit, PART_PREFIX[part]))
+                                 for c in cols)
+                    rows.append(Row(label, vals, indent=sind, group=group))
+    return rows
+
+
+def _ne_once(text: str) -> str:
+    """"NE (NE)" or "NE, NE" -> "NE": a cell with nothing estimable says so once."""
+    stripped = text.replace("(", " ").replace(")", " ").replace(",", " ").split()
+    if len(stripped) > 1 and len(set(stripped)) == 1 and not any(ch.isdigit() for ch in stripped[0]) \
+            and "x" not in stripped[0]:
+        return stripped[0]
+    return text
+
+
+# ---------------------------------------------------------------- responders
+
+def responders_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
+    rows: list[Row] = []
+    indent = a.indent
+    if a.label:
+        rows.append(_group(a.label, len(cols), indent, a.id))
+        indent += 1
+    many = len(a.params) > 1
+    for p in a.params:
+        pind = indent
+        if many:
+            rows.append(_group(param_label(a, cells, p), len(cols), pind, f"{a.id}:{p}"))
+            pind += 1
+        for visit in a.visits:
+            vals = tuple(a.na_text if _inactive(a, c, periods) else cells.n_pct(a.id, c, p, visit, shell) for c in cols)
+            rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
+            if a.show_assessed:
+                vals = tuple(a.na_text if _inactive(a, c, periods) else
+                             cells.fmt.get((a.id, c, p, visit, "n_assessed"), "") for c in cols)
+                rows.append(Row("Patients assessed", vals, indent=pind + 1, group=f"{a.id}:{p}"))
+    return rows
+
+
+# ---------------------------------------------------------------- ancova
+
+_ANCOVA_TEMPLATES = {
+    "n": "{n}",
+    "lsmean_se": "{lsmean} ({lsmean_se})",
+    "lsmean_ci": "({lsmean_ci_low}, {lsmean_ci_high})",
+    "diff_se": "{diff} ({diff_se})",
+    "diff_ci": "({diff_ci_low}, {diff_ci_high})",
+    "diff_pvalue": "{diff_pvalue}",
+}
+
+
+def ancova_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
+    rows: list[Row] = []
+    indent = a.indent
+    if a.label:
+        rows.append(_group(a.label, len(cols), indent, a.id))
+        indent += 1
+    ref = (col_labels or {}).get(a.reference, a.reference)
+    level = f"{100 * (1 - a.alpha):g}%"
+    for p in a.params:
+        rows.append(_group(param_label(a, cells, p), len(cols), indent, f"{a.id}:{p}"))
+        for visit in a.visits:
+            vind = indent + 1
+            group = f"{a.id}:{p}:{visit}"
+            if a.visit_labels:
+                rows.append(_group(visit, len(cols), vind, group))
+                vind += 1
+            for r in a.rows:
+                label = a.labels.get(r, ANCOVA_ROWS[r]).replace("{ref}", ref).replace("95%", level)
+                vals = []
+                for c in cols:
+                    if _inactive(a, c, periods) or (r.startswith("diff") and c == a.reference):
+                        vals.append("" if c == a.reference else a.na_text)
+                        continue
+                    vals.append(_ne_once(cells.template(a.id, c, _ANCOVA_TEMPLATES[r], p, visit)))
+                rows.append(Row(label, tuple(vals), indent=vind, group=group))
+    return rows
+
+
+# ---------------------------------------------------------------- correlation
+
+def correlation_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
+    rows: list[Row] = []
+    indent = a.indent
+    rows.append(_group(a.label or f"{a.x.label or a.x.var} vs {a.y.label or a.y.var}", len(cols), indent, a.id))
+    for method in a.methods:
+        def cell(c: str, stat: str, method: str = method) -> str:
+            if _inactive(a, c, periods):
+                return a.na_text
+            key_col = "" if a.pool else c
+            if a.pool and c != cols[0]:
+                return ""
+            return cells.fmt.get((a.id, key_col, "", method, stat), "")
+
+        for label, stat in ((METHOD_LABELS[method], "r"), ("p-value", "pvalue"), ("n", "n")):
+            rows.append(Row(label, tuple(cell(c, stat) for c in cols), indent=indent + 1, group=a.id))
+    return rows
+
+
+# ---------------------------------------------------------------- footnotes
+
+def notes(a, cells: Cells) -> list[str]:
+    """Footnotes for this analysis' cells: percent change left out for baseline 0; why a cell is NE."""
+    out: list[str] = []
+    if a.type not in ("by_visit", "ancova", "responders", "correlation"):
+        return out
+    reasons: dict[str, list[str]] = {}
+    for key, warning in cells.warn.items():
+        if key[0] != a.id or not warning or warning == "shell":
+            continue
+        if "baseline 0" in warning and BASE0_FOOTNOTE not in out:
+            out.append(BASE0_FOOTNOTE)
+        value = cells.val.get(key)
+        if value is None or value == value or a.type == "by_visit":
+            continue
+        reason = "; ".join(w for w in warning.split("; ") if "baseline 0" not in w)
+        if reason:
+            where = ", ".join(x for x in (param_label(a, cells, key[2]) if key[2] else "", key[3]) if x)
+            reasons.setdefault(reason, [])
+            if where and where not in reasons[reason]:
+                reasons[reason].append(where)
+    for reason, wheres in reasons.items():
+        out.append(f"NE = not estimable: {reason}" + (f" ({'; '.join(wheres)})" if wheres else "") + ".")
+    return out
