@@ -212,9 +212,9 @@ PK_TIMES: tuple[tuple[float, str, tuple[float, float]], ...] = (  # nominal h, l
 )
 # One-compartment oral model, typical values for 75 kg: t1/2 = ln 2 * V / CL = 10.6 h.
 CL_TV, V_TV, KA_TV, TLAG = 7.5, 115.0, 1.2, 0.25
-OMEGA = {"cl": 0.25, "v": 0.15, "ka": 0.40}
+OMEGA = {"cl": 0.20, "v": 0.15, "ka": 0.40}
 RHO_CL_V = 0.9
-SIGMA_PROP = 0.08
+SIGMA_PROP = 0.06
 DOSE_HOUR = 8.0
 
 # ---------------------------------------------------------------- AE design
@@ -688,6 +688,65 @@ def _pk_records(subs: list[_Subject], rng) -> tuple[list[dict], dict[str, float]
     return records, half_lives
 
 
+def _exposure(records: list[dict]) -> dict[str, tuple[float, float, float, float]]:
+    """(dose, Cmax, AUClast, AUCinf) per active subject, computed here the way an NCA would: observed
+    Cmax; linear-up / log-down trapezoids from (0, 0) to the last measurable concentration; lambda_z
+    from the last 3 measurable concentrations."""
+    by_subject: dict[str, list[dict]] = {}
+    for r in records:
+        if r["DOSEA"] > 0:
+            by_subject.setdefault(r["USUBJID"], []).append(r)
+    out = {}
+    for u, recs in by_subject.items():
+        pts = [(0.0, 0.0)] + [(r["ARRLT"], r["AVAL"]) for r in recs if r["ARRLT"] > 0 and r["AVAL"] == r["AVAL"]]
+        auc = 0.0
+        for (t0, c0), (t1, c1) in zip(pts, pts[1:], strict=False):
+            if c1 < c0 and c1 > 0:
+                auc += (c0 - c1) * (t1 - t0) / math.log(c0 / c1)
+            else:
+                auc += (c0 + c1) * (t1 - t0) / 2
+        tail = pts[-3:]
+        tm = sum(t for t, _ in tail) / 3
+        lm = sum(math.log(c) for _, c in tail) / 3
+        lam = -sum((t - tm) * (math.log(c) - lm) for t, c in tail) / sum((t - tm) ** 2 for t, _ in tail)
+        out[u] = (recs[0]["DOSEA"], max(c for _, c in pts), auc, auc + pts[-1][1] / lam)
+    return out
+
+
+def power_model_within_smith(exposure: dict[str, tuple[float, ...]], index: int, margin: float = 0.0) -> bool:
+    """Is the 90% CI of the power-model slope of exposure measure `index` (1 Cmax, 2 AUClast, 3 AUCinf)
+    inside the acceptance range of Smith et al. (theta 0.8-1.25, r = highest / lowest dose), narrowed by
+    `margin` on each side?"""
+    from scipy import stats
+
+    x = [math.log(v[0]) for v in exposure.values()]
+    y = [math.log(v[index]) for v in exposure.values()]
+    n = len(x)
+    xm, ym = sum(x) / n, sum(y) / n
+    sxx = sum((a - xm) ** 2 for a in x)
+    b = sum((a - xm) * (c - ym) for a, c in zip(x, y, strict=True)) / sxx
+    resid = [c - ym - b * (a - xm) for a, c in zip(x, y, strict=True)]
+    se = math.sqrt(sum(e * e for e in resid) / (n - 2) / sxx)
+    q = float(stats.t.ppf(0.95, n - 2))
+    r = math.exp(max(x) - min(x))
+    lo, hi = 1 + math.log(0.8) / math.log(r), 1 + math.log(1.25) / math.log(r)
+    return lo + margin <= b - q * se and b + q * se <= hi - margin
+
+
+def _dose_proportional_pk(subs: list[_Subject], seed: int) -> tuple[list[dict], dict[str, float]]:
+    """PK records whose exposure (Cmax, AUClast, AUCinf) is dose proportional by the power model with
+    the acceptance range of Smith et al. (with a margin for how NCA software may differ): the
+    publication reports dose-proportional exposure, which a finite sample need not show."""
+    import numpy as np
+
+    for attempt in range(100):
+        records, half_lives = _pk_records(subs, np.random.default_rng([seed, 3, attempt]))
+        exposure = _exposure(records)
+        if all(power_model_within_smith(exposure, k, margin=0.004) for k in (1, 2, 3)):
+            return records, half_lives
+    raise AssertionError("no dose-proportional PK sample found")
+
+
 def _sig_text(c: float) -> str:
     digits = 2 - math.floor(math.log10(abs(c)))
     return f"{Decimal(repr(c)).quantize(Decimal(1).scaleb(-max(digits, 0)))}"
@@ -726,7 +785,6 @@ def _frames(seed: int):
     rng = np.random.default_rng(seed)
     subs = _subjects(rng)
     pd_rng = np.random.default_rng([seed, 2])
-    pk_rng = np.random.default_rng([seed, 3])
     rows = []
     for s in sorted(subs, key=lambda s: s.usubjid):
         label = s.label
@@ -744,7 +802,7 @@ def _frames(seed: int):
     adae = pd.DataFrame(_ae_records(subs), columns=list(ADAE_LABELS))
     adae["AESEQ"] = (adae.groupby("USUBJID").cumcount() + 1).astype(float)
     adpd = pd.DataFrame(_pd_records(subs, pd_rng), columns=list(ADPD_LABELS))
-    pc_rows, half_lives = _pk_records(subs, pk_rng)
+    pc_rows, half_lives = _dose_proportional_pk(subs, seed)
     adpc = pd.DataFrame(pc_rows, columns=list(ADPC_LABELS))
     return {"adsl": adsl, "adae": adae, "adpd": adpd, "adpc": adpc}, half_lives
 
@@ -784,6 +842,8 @@ def _check(frames, half_lives: dict[str, float]) -> None:
         hl = [h for u, h in half_lives.items() if doses[u] == dose]
         assert 9 <= sum(hl) / len(hl) <= 13, (dose, hl)
     assert adpc[adpc.DOSEA == 0].AVAL.isna().all()
+    exposure = _exposure(adpc.to_dict("records"))
+    assert all(power_model_within_smith(exposure, k) for k in (1, 2, 3))
 
 
 def _check_names(frames) -> None:
