@@ -14,7 +14,7 @@ from tlf.spec.model import CONTINUOUS_STATS
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
 
-_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_", "pbase": "pbase_"}
 
 PLACEHOLDERS = 3
 NAN = float("nan")
@@ -96,11 +96,15 @@ def _mock_by_visit(output_id: str, a, cols, pct: int) -> list[dict]:
                 for part in a.show:
                     if part != "value" and v == a.baseline_visit:
                         continue
-                    dd = a.pchg_precision if part == "pchg" else d
+                    dd = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}.get(part, d)
                     for name in CONTINUOUS_STATS:
                         dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else dd + _OFFSET.get(name, 0))
                         rows.append(_mock_row(output_id, a.id, c.id, _PREFIX[part] + name, a.decimals.get(name, dec),
                                               parent=p, level=v, order=i * 1000 + j))
+                if v != a.baseline_visit:
+                    for t in a.tests:
+                        rows.append(_mock_row(output_id, a.id, c.id, f"{t.quantity}_wsr_pvalue", 3, parent=p, level=v,
+                                              order=i * 1000 + j))
     return rows
 
 
