@@ -77,7 +77,9 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = StudyData(study.spec, ddir, study.error)
+    from tlf.stats.nca_data import nca_dataset_from_spec
+
+    data = StudyData(study.spec, ddir, study.error, compute={"nca": nca_dataset_from_spec})
     pops = derive_populations(data, study.error)
     warnings = [p.disagreement() for p in pops.values() if not p.agrees]
     return data, pops, warnings
@@ -188,7 +190,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
                shell: bool = False) -> tuple[Path, ...]:
     datasets = analysis_datasets(study, entry)
-    provenance = (f"Source: {', '.join(d.upper() for d in datasets)}; spec: {entry.source.path.name}; "
+    provenance = (f"Source: {', '.join(_source_name(study, d) for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
     if shell:
@@ -198,6 +200,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     targets = {"ard": out / f"{stem}.ard.csv"}
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
+    nca = [] if shell else [d for d in datasets if study.spec.data.datasets[d].nca is not None]
+    for d in nca:  # the PK parameters the output computed: <id>.adpp.csv (<id>.<dataset>.adpp.csv if several)
+        targets[f"nca:{d}"] = out / (f"{stem}.adpp.csv" if len(nca) == 1 else f"{stem}.{d}.adpp.csv")
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
@@ -205,6 +210,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         written = {}
         written["ard"] = tmp / targets["ard"].name
         ard.to_csv(written["ard"], index=False)
+        for d in nca:
+            written[f"nca:{d}"] = tmp / targets[f"nca:{d}"].name
+            _nca_rows(study, entry, data, pops, d).to_csv(written[f"nca:{d}"], index=False)
         if "docx" in formats:
             from tlf.render.docx import render_docx
 
@@ -222,6 +230,24 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tuple(targets[k] for k in written)
+
+
+def _source_name(study, name: str) -> str:
+    """A dataset as the provenance line names it: "ADPP (NCA of ADPC)" for a computed one."""
+    from tlf.spec.derived import derived_sources
+
+    src = derived_sources(study.spec.data.datasets[name])
+    if src is None:
+        return name.upper()
+    kind = "NCA" if src[0] == "nca" else "subjects"
+    return f"{name.upper()} ({kind} of {src[1].upper()})"
+
+
+def _nca_rows(study, entry, data, pops, name: str):
+    """The rows of NCA dataset `name` of the subjects in the output's population."""
+    frame = data.dataset(name).frame
+    pop = pops[entry.spec.population].subjects
+    return frame[frame[data.subject_id].isin(pop)]
 
 
 def _ensure_writable(out: Path) -> None:

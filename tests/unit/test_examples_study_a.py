@@ -138,7 +138,7 @@ def _read(folder: Path) -> dict[str, tuple[pd.DataFrame, object]]:
 def generated(tmp_path_factory) -> dict[str, tuple[pd.DataFrame, object]]:
     out = tmp_path_factory.mktemp("study_a")
     paths = study_a.generate(out)
-    assert set(paths) == {"adsl", "adae", "adex", "adeff", "adpd"}
+    assert set(paths) == {"adsl", "adae", "adex", "adeff", "adpd", "adpc"}
     assert all(p.is_file() and p.parent == out for p in paths.values())
     return _read(out)
 

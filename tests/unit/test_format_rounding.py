@@ -88,3 +88,19 @@ def test_significant_figures():
     assert format_sig(0.012345, 3) == "0.0123"
     assert format_sig(2.675, 3) == "2.68"
     assert format_sig(12.25, 3) == "12.3"
+
+
+def test_significant_figures_edges_and_ard_formatting():
+    from tlf.format.numbers import format_stat
+
+    assert format_sig(99.95, 3) == "100"  # rounds up into one more digit
+    assert format_sig(0.0009995, 3) == "0.00100"
+    assert format_sig(-0.04325, 3) == "-0.0433"  # half away from zero
+    assert format_sig(100.0, 3) == "100" and format_sig(5.0, 3) == "5.00"
+    assert format_sig(123456.0, 3) == "123000"
+    # an ARD statistic with sig > 0 prints significant figures; counts and percents ignore it
+    assert format_stat("mean", 0.43249, -1, sig=3) == "0.432"
+    assert format_stat("geomean", float("nan"), -1, sig=3) == "NE"
+    assert format_stat("n", 4, 0, sig=3) == "4" and format_stat("n_blq", 2, 0) == "2"
+    assert format_stat("cv", 32.75, 1) == "32.8"
+    assert format_stat("mean", 1.0, -1, sig=3, shell=True) == "x.xx"

@@ -30,10 +30,10 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     rows: list[dict] = []
 
     def row(analysis: str, col: str, stat_name: str, decimals: int, level: str = "", parent: str = "",
-            order: int = 0, variable: str = "") -> None:
+            order: int = 0, variable: str = "", sig: int = 0) -> None:
         rows.append({"output_id": spec.id, "analysis": analysis, "column": col, "variable": variable,
                      "parent": parent, "level": level, "stat_name": stat_name, "stat": NAN,
-                     "decimals": decimals, "order": order, "warning": "shell"})
+                     "decimals": decimals, "sig": sig, "order": order, "warning": "shell"})
 
     for c in cols:
         row("_N", c.id, "N", 0)
@@ -58,10 +58,12 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                 levels = [("", f"<Preferred term {i}>") for i in range(1, PLACEHOLDERS + 1)]
         for c in active:
             if a.type == "continuous":
+                from tlf.stats.analyze import stat_precision
+
                 d = a.precision if a.precision is not None else 0
                 for name in CONTINUOUS_STATS:
-                    dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + _OFFSET.get(name, 0))
-                    row(a.id, c.id, name, a.decimals.get(name, dec), variable=a.var)
+                    dec, sig = stat_precision(name, d, a.decimals, a.sig)
+                    row(a.id, c.id, name, dec, variable=a.var, sig=sig)
                 continue
             for order, (parent, level) in enumerate(levels):
                 row(a.id, c.id, "n", 0, level, parent, order)
@@ -142,5 +144,11 @@ def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
+def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
+    from tlf.ard.mock_pk import mock_pk_rows
+
+    return mock_pk_rows(output_id, a, [c.id for c in active])
+
+
 _MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,
-         "correlation": _mock_correlation}
+         "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk}

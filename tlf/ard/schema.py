@@ -10,7 +10,8 @@ Columns (documented in README, read by `tlf compare` and written next to every o
     level      category, term or ""                        "Nausea"
     stat_name  n, N, p, mean, sd, se, median, q1, q3, min, max, ...
     stat       the unrounded value (p is a proportion 0..1)
-    decimals   decimals the value is printed with (-1: not fixed)
+    decimals   decimals the value is printed with (-1: not fixed, see sig)
+    sig        significant figures the value is printed with (0: fixed decimals)
     stat_fmt   the printed text of this one statistic
     order      row order of the level within its analysis
     warning    why a statistic is missing, or ""
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ARD_COLUMNS = ("output_id", "analysis", "column", "variable", "parent", "level", "stat_name", "stat",
-               "decimals", "stat_fmt", "order", "warning")
+               "decimals", "sig", "stat_fmt", "order", "warning")
 ARD_KEY = ("output_id", "analysis", "column", "parent", "level", "stat_name")
-_DTYPES = {"stat": "float64", "decimals": "int64", "order": "int64"}
+_DTYPES = {"stat": "float64", "decimals": "int64", "sig": "int64", "order": "int64"}
 
 
 def make_ard(rows: list[dict]) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def make_ard(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(ARD_COLUMNS))
     for c in ARD_COLUMNS:
         if c in _DTYPES:
-            fill = -1 if c == "decimals" else (0 if c == "order" else float("nan"))
+            fill = -1 if c == "decimals" else (0 if c in ("order", "sig") else float("nan"))
             frame[c] = frame[c].fillna(fill).astype(_DTYPES[c])
         else:
             frame[c] = [("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in frame[c]]

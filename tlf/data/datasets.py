@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,9 @@ class StudyData:
     spec: StudySpec
     data_dir: Path
     error: Callable[[tuple, str, str], Exception] | None = None  # builds located SpecErrors for study.yaml
+    # how derived datasets of a kind are computed by later stages (the orchestrator passes
+    # {"nca": tlf.stats.nca_data.nca_dataset_from_spec}); `subjects` datasets are made here
+    compute: Mapping[str, Callable[..., Dataset]] = field(default_factory=dict)
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
     @property
@@ -35,15 +38,13 @@ class StudyData:
             if ds_spec is None:
                 raise DataError(f"dataset not defined in study.yaml{did_you_mean(name, self.spec.data.datasets)}",
                                 dataset=name, code="DATA005")
-            path = Path(ds_spec.file)
-            path = path if path.is_absolute() else self.data_dir / path
-            ds = read_dataset(path, name, ds_spec.encoding)
-            ds.require(self.subject_id, "data.subject_id")
-            if ds_spec.period_var:
-                ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
-            if name == self.spec.data.subject_dataset:
-                _check_unique_subjects(ds, self.subject_id)
-            if name in self.spec.derive:
+            if ds_spec.file is not None:
+                path = Path(ds_spec.file)
+                path = path if path.is_absolute() else self.data_dir / path
+                ds = read_dataset(path, name, ds_spec.encoding)
+            else:
+                ds = self._derived(name, ds_spec)
+            if name in self.spec.derive:  # first: a derived variable may be the subject id
                 from dataclasses import replace
 
                 from tlf.data.derive import apply_derivations
@@ -52,8 +53,42 @@ class StudyData:
                 frame = apply_derivations(ds.frame, self.spec.derive[name], name, err)
                 labels = {**ds.labels, **{d.name.upper(): d.label for d in self.spec.derive[name] if d.label}}
                 ds = replace(ds, frame=frame, labels=labels)
+            ds.require(self.subject_id, "data.subject_id")
+            if ds_spec.period_var:
+                ds.require(ds_spec.period_var, f"data.datasets.{name}.period_var")
+            if name == self.spec.data.subject_dataset:
+                _check_unique_subjects(ds, self.subject_id)
             self._cache[name] = ds
         return self._cache[name]
+
+    def _located(self, key: tuple, message: str, code: str) -> Exception:
+        if self.error:
+            return self.error(key, message, code)
+        return SpecError(message, key=".".join(map(str, key)), code=code)
+
+    def _derived(self, name: str, ds_spec) -> Dataset:
+        """A dataset computed from another one (study.yaml `nca:` or `subjects:`), computed once."""
+        from dataclasses import replace
+
+        from tlf.data.derived import filter_where, subjects_dataset
+        from tlf.spec.derived import derived_sources
+
+        kind, source = derived_sources(ds_spec)
+        spec = getattr(ds_spec, kind)
+
+        def err(key: tuple, message: str, code: str) -> Exception:
+            return self._located(("data", "datasets", name, kind, *key), message, code)
+
+        src = self.dataset(source)
+        if spec.where:
+            src = replace(src, frame=filter_where(src.frame, spec.where, err, src.name))
+        if kind == "subjects":
+            return subjects_dataset(src, spec, name, self.subject_id, err)
+        compute = self.compute.get(kind)
+        if compute is None:
+            raise DataError(f"dataset '{name}' is computed by {kind.upper()}, which this StudyData was not given "
+                            "(StudyData(compute=...); tlf.build passes it)", dataset=name, code="DATA006")
+        return compute(src, spec, name=name, subject_id=self.subject_id, error=err)
 
     @property
     def subjects(self) -> pd.DataFrame:

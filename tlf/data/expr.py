@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-FUNCTIONS = ("missing", "present", "upper", "lower", "abs")
+FUNCTIONS = ("missing", "present", "upper", "lower", "abs", "text")
 
 
 class ExprError(ValueError):
@@ -152,6 +152,15 @@ def _call(name: str, v: Any) -> Any:
         else:
             m = v is None or v == ""
         return m if name == "missing" else ~m
+    if name == "text":  # a number as text: 12.0 -> "12", missing -> ""
+        def one(x: Any) -> str:
+            if x is None or (isinstance(x, float) and x != x):
+                return ""
+            if isinstance(x, float) and x.is_integer():
+                return str(int(x))
+            return str(x)
+
+        return v.map(one).astype(object) if isinstance(v, pd.Series) else one(v)
     if name in ("upper", "lower"):
         return getattr(v.astype(str).str, name)() if isinstance(v, pd.Series) else getattr(str(v), name)()
     return abs(v)

@@ -1151,8 +1151,9 @@ def _check_names(frames, labels) -> None:
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write adsl.xpt, adae.xpt, adex.xpt and the efficacy and PD datasets adeff.xpt and adpd.xpt
-    (tlf.examples.study_a_efficacy) as SAS transport v5 to out_dir; return name -> path."""
+    """Write adsl.xpt, adae.xpt, adex.xpt, the efficacy and PD datasets adeff.xpt and adpd.xpt
+    (tlf.examples.study_a_efficacy) and the concentrations adpc.xpt (tlf.examples.study_a_pk) as SAS
+    transport v5 to out_dir; return name -> path."""
     import pyreadstat
 
     from tlf.examples.study_a_efficacy import ADEFF_LABELS, ADPD_LABELS, check_efficacy, efficacy_frames
@@ -1163,13 +1164,17 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     _check(frames)
     frames.update(efficacy_frames(frames["adsl"], seed))
     check_efficacy(frames, facts=seed == DEFAULT_SEED)
+    from tlf.examples import study_a_pk
+
+    frames["adpc"] = study_a_pk.adpc(frames["adsl"], frames["adex"], seed)
     labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS, "adeff": ADEFF_LABELS,
-              "adpd": ADPD_LABELS}
+              "adpd": ADPD_LABELS, "adpc": study_a_pk.ADPC_LABELS}
     _check_names(frames, labels)
     paths: dict[str, Path] = {}
     for name, df in frames.items():
         path = out_dir / f"{name}.xpt"
         fmts = {c: "DATE9." for c in df.columns if c in _DATE_VARS}
+        fmts.update({c: "DATETIME20." for c in df.columns if c == "ADTM"})
         pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
                                file_label=f"{STUDYID} {name.upper()} (synthetic)",
                                column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)

@@ -26,6 +26,10 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
 
     spec = entry.spec
     plot = spec.plot
+    if plot.kind == "individual":
+        from tlf.figures.layout_pk import layout_individual
+
+        return layout_individual(study, entry, ard, provenance=provenance, context=context, shell=shell)
     if plot.kind != "mean_by_visit":  # plots of the output's analyses
         from tlf.figures.layout_analyses import layout_analyses_figure
 
@@ -65,7 +69,8 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
     page = spec.page or study.spec.page
     png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
                              y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
-                             width=spec.width, height=spec.height, legend_index=[index[c.id] for c in cols])
+                             width=spec.width, height=spec.height, legend_index=[index[c.id] for c in cols],
+                             log_panels=[plot.log_y if p.log_y is None else p.log_y for p in plot.panels])
     error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
     return Figure(
         output_id=spec.id, number=spec.number,

@@ -29,10 +29,11 @@ class Series:
 def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: Sequence[str], *,
                        ticks: Sequence[tuple[float, str]], x_title: str, y_title: str,
                        reference_line: float | None, log_y: bool, width: float, height: float,
-                       legend_index: Sequence[int] | None = None) -> bytes:
+                       legend_index: Sequence[int] | None = None, log_panels: Sequence[bool] | None = None) -> bytes:
     """Mean (+/- error) over time, one line per series, one panel per entry; arms dodged a little
     along x so error bars do not overlap. Empty series give an empty frame (shells). `legend_index`: the
-    style index of each legend entry (default 0, 1, ...), as the series' `index`."""
+    style index of each legend entry (default 0, 1, ...), as the series' `index`. `log_panels` sets the
+    y scale panel by panel (default: `log_y` for all)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -50,6 +51,7 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
                 ax.set_visible(False)
                 continue
             title, series = panels[k]
+            log_k = log_panels[k] if log_panels is not None and k < len(log_panels) else log_y
             narms = len(legend)
             order = list(legend_index) if legend_index is not None else list(range(narms))
             for s in series:
@@ -61,9 +63,9 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
                         [max(0.0, hi - y) if hi == hi else 0.0 for y, hi in zip(s.y, s.upper, strict=True)]]
                 ax.errorbar(xs, s.y, yerr=yerr, color=st["color"], marker=st["marker"], linestyle=st["linestyle"],
                             capsize=2, elinewidth=0.8, label=s.label)
-            if reference_line is not None and not log_y:
+            if reference_line is not None and not log_k:
                 ax.axhline(reference_line, color="0.6", linewidth=0.6, zorder=0)
-            if log_y:
+            if log_k:
                 ax.set_yscale("log")
             if title:
                 ax.set_title(title, loc="left")

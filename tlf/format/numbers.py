@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from tlf.format.rounding import format_fixed, round_half_away
+from tlf.format.rounding import format_fixed, format_sig, round_half_away
 
 
 def fmt_number(x: float, decimals: int, *, missing: str = "NE", shell: bool = False) -> str:
@@ -73,17 +73,33 @@ def mask(decimals: int, whole: int = 2) -> str:
     return "x" * whole + ("." + "x" * decimals if decimals > 0 else "")
 
 
-def format_stat(stat_name: str, value: float, decimals: int, *, missing: str = "NE", shell: bool = False) -> str:
+def fmt_sig(x: float, sig: int, *, missing: str = "NE", shell: bool = False) -> str:
+    """x to `sig` significant figures (1234.5 -> "1230", 0.012345 -> "0.0123"); NaN -> `missing`.
+    The shell mask shows the figures: "x.xx" for 3."""
+    if shell:
+        return "x" + ("." + "x" * (sig - 1) if sig > 1 else "")
+    if x is None or not math.isfinite(x):
+        return missing
+    return format_sig(x, sig)
+
+
+COUNT_STATS = ("n", "N", "n_blq")
+
+
+def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, missing: str = "NE",
+                shell: bool = False) -> str:
     """One ARD statistic as text, by its name. A prefixed name formats as its last part ("chg_n" as a
-    count, "diff_pvalue" as a p-value); decimals < 0 (not fixed: plotted positions, points) print the
-    value with up to 6 decimals and no trailing zeros."""
+    count, "diff_pvalue" as a p-value); `sig` > 0 prints significant figures; otherwise decimals < 0
+    (not fixed: plotted positions, points) print the value with up to 6 decimals and no trailing zeros."""
     base = stat_name.rsplit("_", 1)[-1]
-    if stat_name in ("n", "N") or base in ("n", "N"):
+    if stat_name in COUNT_STATS or base in ("n", "N"):
         return fmt_count(value, shell=shell) if (shell or math.isfinite(value)) else missing
     if stat_name == "p":
         return fmt_pct(value, decimals, shell=shell)
     if stat_name in ("pvalue", "p_value") or base == "pvalue":
         return fmt_pvalue(value, shell=shell, missing=missing)
+    if sig > 0:
+        return fmt_sig(value, sig, missing=missing, shell=shell)
     if decimals < 0:
         if shell or value is None or not math.isfinite(value):
             return "" if shell else missing
@@ -95,8 +111,9 @@ def format_stat(stat_name: str, value: float, decimals: int, *, missing: str = "
 def format_ard(ard, *, missing: str = "NE", shell: bool = False):
     """The ARD with `stat_fmt` filled for every row (returns a new frame)."""
     out = ard.copy()
+    sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
     out["stat_fmt"] = [
-        format_stat(s, v, int(d), missing=missing, shell=shell)
-        for s, v, d in zip(out["stat_name"], out["stat"], out["decimals"], strict=True)
+        format_stat(s, v, int(d), sig=int(g), missing=missing, shell=shell)
+        for s, v, d, g in zip(out["stat_name"], out["stat"], out["decimals"], sigs, strict=True)
     ]
     return out

@@ -147,7 +147,7 @@ def show_ard(ard, args) -> int:
         rows = [tuple(fmt_value(v) if c == "stat" else str(v) for c, v in zip(cols, r, strict=True))
                 for r in ard[cols].itertuples(index=False, name=None)]
         print(f"{args.id}: {len(ard)} statistic(s)")
-        print("\n".join(text_table(cols, rows, [c in ("stat", "decimals", "order") for c in cols], indent="")))
+        print("\n".join(text_table(cols, rows, [c in ("stat", "decimals", "sig", "order") for c in cols], indent="")))
     return 0
 
 

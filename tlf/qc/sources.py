@@ -23,7 +23,7 @@ from tlf.qc.compare import Source
 if TYPE_CHECKING:
     import pandas as pd
 
-ARD_NUMERIC = ("stat", "decimals", "order")
+ARD_NUMERIC = ("stat", "decimals", "sig", "order")
 ARD_REQUIRED = (*ARD_KEY, "stat")
 # ARD columns a QC program may leave out: their absence is noted, not a difference.
 ARD_OPTIONAL = tuple(c for c in ARD_COLUMNS if c not in ARD_REQUIRED)
@@ -65,7 +65,7 @@ def ard_source(frame: pd.DataFrame, name: str, path: str = "") -> Source:
     """An ARD frame (written by tlf or by a QC program) with its types made comparable.
 
     Column names are matched case-insensitively; key and other text columns become str with "" for
-    missing; stat, decimals and order become float64, with NA, NaN, ".", NULL and "" as missing."""
+    missing; stat, decimals, sig and order become float64, with NA, NaN, ".", NULL and "" as missing."""
     import numpy as np
     import pandas as pd
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tlf.spec.derived import NcaSpec, SubjectsSpec
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # Names Windows reserves for devices: a file "con.docx" cannot be created there.
@@ -60,9 +62,22 @@ class StudyInfo(Strict):
 
 
 class DatasetSpec(Strict):
-    file: str
+    """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters) or
+    `subjects` (one record per subject); see tlf/spec/derived.py."""
+
+    file: str | None = None
+    nca: NcaSpec | None = None
+    subjects: SubjectsSpec | None = None
     period_var: str | None = None
     encoding: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DatasetSpec:
+        given = [k for k in ("file", "nca", "subjects") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a dataset needs exactly one of 'file', 'nca' or 'subjects'"
+                             + (f" (got {' and '.join(given)})" if given else ""))
+        return self
 
 
 class DataSpec(Strict):
@@ -190,6 +205,7 @@ class ContinuousAnalysis(_Analysis):
     rows: list[str] = ["n", "mean_sd", "median", "q1_q3", "min_max"]
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    sig: Annotated[int, Field(ge=1, le=8)] | None = None  # significant figures instead (not n, CV%)
 
     @field_validator("rows")
     @classmethod
@@ -389,12 +405,16 @@ class CorrelationAnalysis(_Analysis):
     decimals: Annotated[int, Field(ge=0, le=6)] = 2
 
 
+# Analysis types defined in their own modules, on the base classes above.
+from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis  # noqa: E402
+
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
-    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis,
+    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | PkParametersAnalysis | PkConcentrationsAnalysis,
     Field(discriminator="type"),
 ]
-ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation")
+ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
+                  "pk_parameters", "pk_concentrations")
 
 
 # ---------------------------------------------------------------- outputs
@@ -413,6 +433,14 @@ class TableOutput(Strict):
     footnotes: list[str] = []
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
+    stat_columns: list[str] | None = None  # statistics as columns, treatment columns as row groups (PK)
+
+    @field_validator("stat_columns")
+    @classmethod
+    def _known_stat_columns(cls, v):
+        from tlf.spec.pk import check_stat_columns
+
+        return check_stat_columns(v)
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -420,10 +448,12 @@ class TableOutput(Strict):
 
 
 class Panel(Strict):
-    """One panel of a figure: records meeting `where` (on top of the plot's own filter)."""
+    """One panel of a figure: records meeting `where` (on top of the plot's own filter); `log_y`
+    overrides the plot's y axis scale for this panel (e.g. linear and semi-log side by side)."""
 
     label: str
     where: str | None = None
+    log_y: bool | None = None
 
 
 class MeanByVisitPlot(Strict):
@@ -469,8 +499,10 @@ class AnalysesPlot(Strict):
     share_y: bool = False
 
 
-Plot = Annotated[MeanByVisitPlot | AnalysesPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter")
+from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
+
+Plot = Annotated[MeanByVisitPlot | AnalysesPlot | IndividualPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "individual")
 ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
 
 

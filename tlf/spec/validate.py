@@ -15,6 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
+from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
 from tlf.spec.model import (
     ColumnSpec,
@@ -22,6 +23,7 @@ from tlf.spec.model import (
     OutputSpecTypes,
     StudySpec,
 )
+from tlf.spec.pk import check_pk_output
 
 STUDY_FILE = "study.yaml"
 
@@ -208,8 +210,11 @@ def _allowed_keys(model: Any, loc: tuple) -> list[str]:
         if tp is None:
             return []
     tp = _unwrap(tp)
+    if get_origin(tp) in (typing.Union, types.UnionType):  # an optional model: `X | None`
+        models = [m for m in get_args(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
+        tp = models[0] if len(models) == 1 else tp
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return list(tp.model_fields)
+        return [f.alias or name for name, f in tp.model_fields.items()]
     return []
 
 
@@ -237,7 +242,7 @@ def _step(tp: Any, seg: Any) -> Any:
                 return r
         return None
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        f = tp.model_fields.get(seg)
+        f = tp.model_fields.get(seg) or next((f for f in tp.model_fields.values() if f.alias == seg), None)
         if f is None and "type" in tp.model_fields and seg in get_args(tp.model_fields["type"].annotation):
             return tp  # the discriminator tag of a one-member union
         return f.annotation if f else None
@@ -271,6 +276,7 @@ def cross_check(study: Study) -> list[TlfError]:
                                       f"unknown dataset '{pop.has_records.dataset}'"
                                       f"{did_you_mean(pop.has_records.dataset, datasets)}", "SPEC032"))
     errors += _population_cycles(study)
+    errors += check_derived(study)
     for ds_name in spec.derive:
         if ds_name not in datasets:
             errors.append(study.error(("derive", ds_name), f"unknown dataset '{ds_name}'"
@@ -296,6 +302,7 @@ def cross_check(study: Study) -> list[TlfError]:
         else:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
+        errors += check_pk_output(entry)
         plot = getattr(o, "plot", None)
         if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:
             errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"

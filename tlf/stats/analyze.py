@@ -14,6 +14,7 @@ from tlf.stats import ancova, correlate, visits
 from tlf.stats.context import ColumnGroup, Ctx, n_p, norm_value, row_dict, text_value
 from tlf.stats.counts import count_levels, count_subjects, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
+from tlf.stats.pk_summary import pk_concentrations, pk_parameters
 
 if TYPE_CHECKING:
 
@@ -49,7 +50,7 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     rows: list[dict] = []
     for col in columns:
         rows.append(row_dict(entry, "_N", col.id, "", "", "", "N", col.n, 0))
-    if entry.spec.type == "figure" and entry.spec.plot.kind == "mean_by_visit":
+    if entry.spec.type == "figure" and entry.spec.plot.kind in ("mean_by_visit", "individual"):
         return rows + _plot_rows(entry, data, columns)  # a plot that reads its dataset directly
     spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
     for i, a in enumerate(entry.spec.analyses):
@@ -60,9 +61,10 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
 
 def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """The plotted numbers of a figure, by plot kind."""
+    from tlf.stats.pk_plots import individual_rows
     from tlf.stats.trends import mean_by_visit_rows
 
-    plots = {"mean_by_visit": mean_by_visit_rows}
+    plots = {"mean_by_visit": mean_by_visit_rows, "individual": individual_rows}
     return plots[entry.spec.plot.kind](entry, data, columns)
 
 
@@ -126,6 +128,21 @@ _DEFAULT_OFFSET = {"n": None, "mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean
                    "min": 0, "max": 0}
 
 
+def stat_precision(name: str, d: int, decimals: dict[str, int], sig: int | None) -> tuple[int, int]:
+    """(decimals, significant figures) a statistic is printed with: counts as integers, CV% with 1
+    decimal, the rest with `sig` significant figures when given, else by the conventions relative to
+    the decimals collected `d` (mean d+1, SD d+2, min/max d); `decimals` overrides per statistic."""
+    if name in decimals:
+        return decimals[name], 0
+    if name in ("n", "n_blq"):
+        return 0, 0
+    if name in ("cv", "geocv"):
+        return 1, 0
+    if sig:
+        return -1, sig
+    return d + (_DEFAULT_OFFSET.get(name) or 0), 0
+
+
 def _continuous(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
@@ -156,15 +173,13 @@ def _continuous(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     for col, var, values in per_col:
         stats = describe(values).as_dict()
         for name, value in stats.items():
-            off = _DEFAULT_OFFSET.get(name)
-            dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + (off or 0))
-            dec = a.decimals.get(name, dec)
+            dec, sig = stat_precision(name, d, a.decimals, a.sig)
             warn = ""
             if value != value and stats["n"] > 0:
                 warn = "not estimable" if name not in ("geomean", "geocv") else "not estimable (values <= 0)"
             elif stats["n"] == 0 and name != "n":
                 warn = "no values"
-            rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn))
+            rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn, sig=sig))
     return rows
 
 
@@ -217,4 +232,5 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
 # one dispatch: the runners of the analysis families live in their own modules (visits, ancova, correlate)
 _ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
              "by_visit": visits.by_visit, "responders": visits.responders, "ancova": ancova.ancova,
-             "correlation": correlate.correlate}
+             "correlation": correlate.correlate, "pk_parameters": pk_parameters,
+             "pk_concentrations": pk_concentrations}

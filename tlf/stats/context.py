@@ -88,16 +88,17 @@ class Ctx:
             raise self.error("where", f"{e} (dataset {self.dataset_name})", "SPEC040") from None
 
     def row(self, col: str, stat_name: str, stat: float, decimals: int, *, variable: str = "", level: str = "",
-            parent: str = "", order: int = 0, warning: str = "") -> dict:
+            parent: str = "", order: int = 0, warning: str = "", sig: int = 0) -> dict:
         return row_dict(self.entry, self.analysis.id, col, variable, parent, level, stat_name, stat, decimals, order,
-                    warning)
+                        warning, sig)
 
 
 def row_dict(entry, analysis: str, column: str, variable: str, parent: str, level: str, stat_name: str, stat: float,
-         decimals: int, order: int = 0, warning: str = "") -> dict:
+             decimals: int, order: int = 0, warning: str = "", sig: int = 0) -> dict:
+    """One ARD row; `sig` > 0: printed with that many significant figures (decimals then -1)."""
     return {"output_id": entry.id, "analysis": analysis, "column": column, "variable": variable, "parent": parent,
-            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "order": order,
-            "warning": warning}
+            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "sig": sig,
+            "order": order, "warning": warning}
 
 
 def n_p(ctx: Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:

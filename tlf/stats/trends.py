@@ -59,7 +59,8 @@ def mean_by_visit_rows(entry: OutputEntry, data: StudyData, columns: list[Column
             sub = sub[sub[plot.x].notna()]
             labels = sub[plot.x_label] if plot.x_label else sub[plot.x]
             for order, (x, grp) in enumerate(sorted(sub.groupby(plot.x), key=lambda kv: kv[0])):
-                label = str(labels.loc[grp.index].iloc[0]).strip()
+                label = (str(labels.loc[grp.index].iloc[0]).strip() if plot.x_label
+                         else f"{float(x):g}")  # a number as its shortest text: 24, not 24.0
                 d = describe(grp[plot.var])
                 half = (float(st.t.ppf(0.975, d.n - 1)) * d.se) if d.n > 1 else math.nan
                 values = {"x": float(x), "n": d.n, "mean": d.mean, "sd": d.sd, "se": d.se,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tlf.spec.model import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as _Cells
+from tlf.tables.layout_pk import pk_rows, stat_column_layout
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 if TYPE_CHECKING:
@@ -37,13 +38,17 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     periods = {c.id: c.period for c in cols}
     col_labels = {c.id: c.label for c in cols}
     auto: list[str] = []
+    stat_columns = bool(getattr(spec, "stat_columns", None))
+    if stat_columns:  # statistics as columns, treatment columns as row groups (PK tables)
+        columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
     for a in spec.analyses:
-        if a.blank_before and rows:
-            rows.append(Row("", ("",) * len(cols), kind="blank"))
-        if a.type == "ancova":
-            rows += layout_bds.ancova_rows(a, cells, col_ids, periods, shell, col_labels)
-        else:
-            rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
+        if not stat_columns:
+            if a.blank_before and rows:
+                rows.append(Row("", ("",) * len(cols), kind="blank"))
+            if a.type == "ancova":
+                rows += layout_bds.ancova_rows(a, cells, col_ids, periods, shell, col_labels)
+            else:
+                rows += _ROWS[a.type](a, cells, col_ids, periods, shell)
         auto += [n for n in layout_bds.notes(a, cells) if n not in auto]
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
@@ -123,4 +128,5 @@ def _terms_rows(a, cells: _Cells, cols, periods, shell) -> list[Row]:
 # one dispatch: rows of the analyses by parameter and visit, and of correlations, are in layout_bds.py
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
          "terms": _terms_rows, "by_visit": layout_bds.by_visit_rows, "responders": layout_bds.responders_rows,
-         "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows}
+         "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows, "pk_parameters": pk_rows,
+         "pk_concentrations": pk_rows}

@@ -1,0 +1,46 @@
+"""Mock ARD rows of the PK summaries (tlf/spec/pk.py) for shells: the groups and time points a spec
+lists (`values:`), else a few placeholders; the parameters the spec names; every statistic with the
+decimals or significant figures the real output would print."""
+
+from __future__ import annotations
+
+from tlf.spec.model import CONTINUOUS_STATS
+from tlf.stats.analyze import stat_precision
+from tlf.stats.pk_summary import GROUP_SEP
+
+PLACEHOLDERS = 2
+NAN = float("nan")
+
+
+def _labels(by) -> list[str]:
+    if by.values is None:
+        if by.label:
+            return [by.label.replace("{value}", f"<{i}>") for i in range(1, PLACEHOLDERS + 1)]
+        name = by.label_var or by.var
+        return [f"<{name} {i}>" for i in range(1, PLACEHOLDERS + 1)]
+    text = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in by.values]
+    return [by.label.replace("{value}", t) if by.label else t for t in text]
+
+
+def mock_pk_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
+    parents = [""]
+    for by in a.by:
+        parents = [GROUP_SEP.join(x for x in (p, lab) if x) for p in parents for lab in _labels(by)]
+    if a.type == "pk_parameters":
+        levels = [(p.label or p.code, p.code) for p in a.parameters]
+        stats = CONTINUOUS_STATS
+    else:
+        levels = [(lab, a.var) for lab in _labels(a.time)]
+        stats = (*CONTINUOUS_STATS, "n_blq")
+    rows = []
+    for col in col_ids:
+        order = 0
+        for parent in parents:
+            for level, variable in levels:
+                for name in stats:
+                    dec, sig = stat_precision(name, 0, a.decimals, a.sig)
+                    rows.append({"output_id": output_id, "analysis": a.id, "column": col, "variable": variable,
+                                 "parent": parent, "level": level, "stat_name": name, "stat": NAN,
+                                 "decimals": dec, "sig": sig, "order": order, "warning": "shell"})
+                order += 1
+    return rows

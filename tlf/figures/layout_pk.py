@@ -1,0 +1,69 @@
+"""ARD + figure spec -> Figure for individual profiles (`plot: {kind: individual}`); the same code draws
+the shell (no ARD rows: empty panels with the axes, titles and panel headings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.figures.model import Figure
+from tlf.figures.plots_pk import Profile, draw_individual
+from tlf.figures.style import column_styles
+from tlf.tables.model import PageSetup
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tlf.spec.validate import OutputEntry, Study
+
+
+def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+                      context: dict | None = None, shell: bool = False) -> Figure:
+    from tlf.format.text import render_text
+
+    spec = entry.spec
+    plot = spec.plot
+    cols = study.columns_for(entry)
+    ctx = dict(context or {})
+    stats = ard[ard["analysis"] == "plot"]
+    points: dict[tuple[str, str, str], list[tuple[int, float, float]]] = {}
+    value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
+                                                     stats["stat_name"], stats["stat"], strict=True)}
+    order = {(c, p, lv): o for c, p, lv, o in zip(stats["column"], stats["parent"], stats["level"], stats["order"],
+                                                  strict=True)}
+    for (c, p, lv, s), x in value.items():
+        if s != "x":
+            continue
+        subject = lv.rsplit(" @ ", 1)[0]
+        points.setdefault((c, p, subject), []).append((order[(c, p, lv)], x, value[(c, p, lv, "y")]))
+    grid, data_rows = [], []
+    for panel in plot.panels:
+        row = []
+        for c in cols:
+            profiles = []
+            for (cid, p, subject), pts in sorted(points.items()):
+                if cid != c.id or p != panel.label:
+                    continue
+                pts.sort()
+                profiles.append(Profile(subject, tuple(x for _, x, _ in pts), tuple(y for _, _, y in pts)))
+                data_rows += [(panel.label, c.label, subject, x, y) for _, x, y in pts]
+            row.append(profiles)
+        grid.append(row)
+    styles = column_styles(study.spec.columns, cols)  # each treatment's colour in every figure of the study
+    png = draw_individual(grid, [p.label for p in plot.panels], [c.label for c in cols], x_title=plot.x_title,
+                          y_title=plot.y_title, log_y=plot.log_y, label_subjects=plot.label_subjects,
+                          width=spec.width, height=spec.height, colors=[styles[c.id].color for c in cols])
+    page = spec.page or study.spec.page
+    return Figure(
+        output_id=spec.id, number=spec.number,
+        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
+        png=png, width=spec.width, height=spec.height,
+        population=study.spec.populations[spec.population].label,
+        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
+        footnotes=tuple(render_text(f, ctx, where=f"{entry.id}.footnotes")
+                        for f in (*spec.footnotes, *study.spec.footnotes)),
+        provenance=provenance,
+        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
+                       font_size=page.font_size),
+        data_columns=("panel", "treatment", "subject", plot.x, plot.var),
+        data_rows=tuple(data_rows),
+    )

@@ -1,0 +1,253 @@
+"""PK summaries -> ARD rows: `pk_parameters` (NCA parameters by group) and `pk_concentrations`
+(concentrations by group and time point, with the number BLQ). Spec: tlf/spec/pk.py.
+
+ARD rows: `parent` is the group ("Day 1"; several `by` variables are joined with " / "), `level` the
+parameter ("Cmax (ng/mL)") or time point ("2 h"), `variable` the parameter code or the concentration
+variable; the statistics are those of `describe` (plus `n_blq` for concentrations), each with its
+decimals or significant figures (`stat_precision`). Every column gets every group and level that
+occurs in any column, so the table's rows line up; a cell without values has n = 0 and the other
+statistics missing with the warning "no values".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tlf.errors import DataError, did_you_mean
+from tlf.stats.descriptive import describe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GROUP_SEP = " / "
+_TRUE = {"Y", "YES", "TRUE", "T", "1"}
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One value of a grouping variable and its printed label."""
+
+    value: Any
+    label: str
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _value_text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _located(ctx, key: tuple, message: str, code: str):
+    return ctx.entry.error(("analyses", ctx.index, *key), message, code)
+
+
+def _require(ctx, frame: pd.DataFrame, var: str, key: tuple) -> str:
+    name = var.upper()
+    if name not in frame.columns:
+        raise _located(ctx, key, f"variable '{name}' not found in dataset {ctx.dataset_name}"
+                       f"{did_you_mean(name, frame.columns)}", "SPEC041")
+    return name
+
+
+def _levels(ctx, frames: list[pd.DataFrame], by, key: tuple) -> tuple[str, list[_Level]]:
+    """The variable of a ByVar and its levels over all columns' records, in order."""
+    full = ctx.data.dataset(ctx.dataset_name).frame
+    var = _require(ctx, full, by.var, (*key, "var"))
+    label_var = _require(ctx, full, by.label_var, (*key, "label_var")) if by.label_var else None
+    seen: dict[Any, str] = {}
+    for f in frames:
+        labels = f[label_var] if label_var else f[var]
+        for v, lab in zip(f[var], labels, strict=True):
+            if _is_missing(v) or v in seen:
+                continue
+            seen[v] = str(lab) if label_var else _value_text(v)
+    if by.values is not None:
+        chosen = []
+        for want in by.values:
+            hit = next((v for v in seen if _same(v, want)), None)
+            chosen.append(_Level(hit if hit is not None else want, seen.get(hit, _value_text(want))))
+    else:
+        chosen = [_Level(v, seen[v]) for v in sorted(seen, key=lambda x: (isinstance(x, str), x))]
+    if by.label:
+        chosen = [_Level(lv.value, by.label.replace("{value}", _value_text(lv.value))) for lv in chosen]
+    return var, chosen
+
+
+def _groups(ctx, frames: list[pd.DataFrame]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, {var: value}) of every combination of the `by` levels, in order."""
+    combos: list[tuple[list[str], dict[str, Any]]] = [([], {})]
+    for j, by in enumerate(ctx.analysis.by):
+        var, levels = _levels(ctx, frames, by, ("by", j))
+        combos = [([*labs, lv.label], {**sel, var: lv.value}) for labs, sel in combos for lv in levels]
+    return [(GROUP_SEP.join(labs), sel) for labs, sel in combos]
+
+
+def _select(frame: pd.DataFrame, sel: dict[str, Any]) -> pd.DataFrame:
+    import numpy as np
+
+    mask = np.ones(len(frame), dtype=bool)
+    for var, value in sel.items():
+        col = frame[var]
+        if isinstance(value, str):
+            mask &= (col.astype(str) == value).to_numpy()
+        else:
+            mask &= (col == value).to_numpy()
+    return frame[mask]
+
+
+def _flags(series) -> list[bool]:
+    return [(not _is_missing(v)) and (str(v).strip().upper() in _TRUE or v is True or v == 1) for v in series]
+
+
+def _numbers(ctx, frame: pd.DataFrame, var: str, key: str):
+    import pandas as pd
+
+    values = frame[var]
+    if values.dtype == object:
+        num = pd.to_numeric(values.where(values.astype(str).str.strip() != ""), errors="coerce")
+        bad = num.isna() & values.notna() & (values.astype(str).str.strip() != "")
+        if bad.any():
+            sid = ctx.data.subject_id
+            raise DataError(f"is text (e.g. '{values[bad].iloc[0]}'), a summary needs numbers (analysis "
+                            f"'{ctx.analysis.id}', key {key})", dataset=ctx.dataset_name, variable=var,
+                            usubjid=str(frame[sid][bad].iloc[0]), code="DATA041")
+        return num
+    return values
+
+
+def _one_per_subject(ctx, frame: pd.DataFrame, what: str, var: str) -> None:
+    sid = ctx.data.subject_id
+    dup = frame[sid][frame[sid].duplicated()]
+    if len(dup):
+        raise DataError(f"more than one record per subject in one cell ({what}) of analysis '{ctx.analysis.id}'; "
+                        "add `by` variables or a `where` that selects one record per subject",
+                        dataset=ctx.dataset_name, variable=var, usubjid=str(dup.iloc[0]), code="DATA040")
+
+
+def _stat_rows(ctx, col_id: str, values: list[float], parent: str, level: str, variable: str, order: int,
+               n_blq: int | None = None) -> list[dict]:
+    from tlf.stats.analyze import stat_precision
+
+    a = ctx.analysis
+    stats = describe(values).as_dict()
+    if n_blq is not None:
+        stats["n_blq"] = float(n_blq)
+    rows = []
+    for name, value in stats.items():
+        dec, sig = stat_precision(name, 0, a.decimals, a.sig)
+        warn = ""
+        if name not in ("n", "n_blq"):
+            if stats["n"] == 0:
+                warn = "no values"
+            elif not math.isfinite(value):
+                warn = "not estimable (values <= 0)" if name in ("geomean", "geocv") else "not estimable"
+        rows.append(ctx.row(col_id, name, value, dec, variable=variable, parent=parent, level=level, order=order,
+                            warning=warn, sig=sig))
+    return rows
+
+
+# ---------------------------------------------------------------- pk_parameters
+
+def pk_parameters(ctx, columns) -> list[dict]:
+    a = ctx.analysis
+    full = ctx.data.dataset(ctx.dataset_name).frame
+    pvar = _require(ctx, full, a.param_var, ("param_var",))
+    vvar = _require(ctx, full, a.value_var, ("value_var",))
+    uvar = a.unit_var.upper() if a.unit_var and a.unit_var.upper() in full.columns else None
+    nvar = a.name_var.upper() if a.name_var and a.name_var.upper() in full.columns else None
+    if full.empty:
+        raise DataError(f"has no records, so analysis '{a.id}' has nothing to summarise (for an NCA dataset: "
+                        "does its `where` select any concentration?)", dataset=ctx.dataset_name, code="DATA043")
+    codes = set(full[pvar].astype(str))
+    for j, p in enumerate(a.parameters):
+        if p.code not in codes:
+            raise _located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
+                           f"{ctx.dataset_name}{did_you_mean(p.code, codes)}", "SPEC043")
+    labels = {p.code: p.label or _default_label(full, pvar, p.code, nvar, uvar) for p in a.parameters}
+    active = [c for c in columns if ctx.active(c)]
+    frames = {c.id: ctx.records(c) for c in active}
+    groups = _groups(ctx, list(frames.values()))
+    cells: dict[tuple[str, int, str], pd.DataFrame] = {}  # (column, group index, code) -> records
+    for col in active:
+        recs = frames[col.id]
+        for g, (_, sel) in enumerate(groups):
+            in_group = _select(recs, sel)
+            for p in a.parameters:
+                cells[(col.id, g, p.code)] = in_group[in_group[pvar].astype(str) == p.code]
+    rows: list[dict] = []
+    for col in active:
+        values_all = _numbers(ctx, frames[col.id], vvar, "value_var")
+        for g, (parent, _) in enumerate(groups):
+            for j, p in enumerate(a.parameters):
+                if not any(len(cells[(c.id, g, p.code)]) for c in active):
+                    continue  # e.g. accumulation ratios on the reference day
+                order = g * len(a.parameters) + j  # the layout finds the parameter from the order
+                cell = cells[(col.id, g, p.code)]
+                _one_per_subject(ctx, cell, f"{parent} {p.code}".strip(), vvar)
+                vals = [float(v) for v in values_all.loc[cell.index] if not _is_missing(v)]
+                rows += _stat_rows(ctx, col.id, vals, parent, labels[p.code], p.code, order)
+    return rows
+
+
+def _default_label(frame, pvar: str, code: str, nvar: str | None, uvar: str | None) -> str:
+    sub = frame[frame[pvar].astype(str) == code]
+    name = str(sub[nvar].iloc[0]) if nvar and len(sub) else code
+    units = sorted({str(u) for u in sub[uvar] if not _is_missing(u)}) if uvar else []
+    return f"{name} ({units[0]})" if len(units) == 1 else name
+
+
+# ---------------------------------------------------------------- pk_concentrations
+
+def pk_concentrations(ctx, columns) -> list[dict]:
+    a = ctx.analysis
+    full = ctx.data.dataset(ctx.dataset_name).frame
+    var = _require(ctx, full, a.var, ("var",))
+    blq = _require(ctx, full, a.blq, ("blq",)) if a.blq else None
+    active = [c for c in columns if ctx.active(c)]
+    frames = {c.id: ctx.records(c) for c in active}
+    groups = _groups(ctx, list(frames.values()))
+    tvar, times = _levels(ctx, list(frames.values()), a.time, ("time",))
+    cells: dict[tuple[str, int, int], pd.DataFrame] = {}  # (column, group index, time index) -> records
+    for col in active:
+        for g, (_, sel) in enumerate(groups):
+            in_group = _select(frames[col.id], sel)
+            for k, t in enumerate(times):
+                cells[(col.id, g, k)] = _select(in_group, {tvar: t.value})
+    rows: list[dict] = []
+    for col in active:
+        recs = frames[col.id]
+        values_all = _numbers(ctx, recs, var, "var")
+        flags = dict(zip(recs.index, _flags(recs[blq]), strict=True)) if blq else {}
+        order = 0
+        for g, (parent, _) in enumerate(groups):
+            for k, t in enumerate(times):
+                if not any(len(cells[(c.id, g, k)]) for c in active):
+                    continue  # a time point not sampled in this group (e.g. 2 h on a trough-only day)
+                cell = cells[(col.id, g, k)]
+                _one_per_subject(ctx, cell, f"{parent} {t.label}".strip(), var)
+                n_blq = sum(flags.get(i, False) for i in cell.index)
+                vals = []
+                for i, v in zip(cell.index, values_all.loc[cell.index], strict=True):
+                    if flags.get(i, False):
+                        if a.blq_as == "zero":
+                            vals.append(0.0)
+                    elif not _is_missing(v):
+                        vals.append(float(v))
+                rows += _stat_rows(ctx, col.id, vals, parent, t.label, var, order, n_blq=n_blq)
+                order += 1
+    return rows
