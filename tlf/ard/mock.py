@@ -144,6 +144,12 @@ def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
+def _mock_power_model(output_id: str, a, active, pct_default: int) -> list[dict]:
+    from tlf.ard.mock_pk import mock_power_model_rows
+
+    return mock_power_model_rows(output_id, a, [c.id for c in active])
+
+
 def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
     from tlf.ard.mock_pk import mock_pk_rows
 
@@ -151,4 +157,5 @@ def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
 
 
 _MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,
-         "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk}
+         "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk,
+         "power_model": _mock_power_model}

@@ -406,15 +406,16 @@ class CorrelationAnalysis(_Analysis):
 
 
 # Analysis types defined in their own modules, on the base classes above.
-from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis  # noqa: E402
+from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis, PowerModelAnalysis  # noqa: E402
 
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
-    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | PkParametersAnalysis | PkConcentrationsAnalysis,
+    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | PkParametersAnalysis | PkConcentrationsAnalysis
+    | PowerModelAnalysis,
     Field(discriminator="type"),
 ]
 ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
-                  "pk_parameters", "pk_concentrations")
+                  "pk_parameters", "pk_concentrations", "power_model")
 
 
 # ---------------------------------------------------------------- outputs
