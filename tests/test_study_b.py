@@ -64,7 +64,8 @@ AIOLOS_SIGNIFICANT = {("3 h", "2 mg"), ("12 h", "0.3 mg"), ("24 h", "0.3 mg"), (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("study_b")
-    report = build(SPECS, out, ["t-14-1-1", "t-14-2-1", "t-14-2-2", "t-14-2-3", "t-14-3-1", "f-14-2-1"], formats=("xlsx",))
+    report = build(SPECS, out, ["t-14-1-1", "t-14-2-1", "t-14-2-2", "t-14-2-3", "t-14-3-1", "f-14-2-1",
+                               "t-14-4-1", "t-14-4-2"], formats=("xlsx",))
     assert report.ok, [str(o.error) for o in report.outputs]
     return out
 
@@ -244,3 +245,20 @@ def test_figure_5_plots_the_published_means(built):
     assert shown == 20
     lost = data[data.column == "0.1 mg"]["mean"].astype(float)
     assert lost.isna().all() and len(lost)  # nothing plotted for the lost samples, not even the baseline
+
+
+def test_pk_facts(built):
+    """Published: terminal half-life 9-13 h after a single dose; exposure dose-proportional."""
+    from openpyxl import load_workbook
+
+    rows = [r for r in load_workbook(built / "t-14-4-1.xlsx").worksheets[0].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r[0] == "t1/2 (h)")
+    mean_sd = next(r for r in rows[start:] if r[0] == "Mean (SD)")
+    means = [float(c.split(" ")[0]) for c in mean_sd[1:8]]
+    assert all(9 <= m <= 13 for m in means), means
+    dp: dict[str, list] = {}
+    for r in load_workbook(built / "t-14-4-2.xlsx").worksheets[0].iter_rows(values_only=True):
+        dp.setdefault(r[0], []).append(r[1])
+    assert dp["Dose proportional"] == ["Yes"] * 3  # Cmax, AUClast, AUCinf
+    assert dp["Dose ratio (highest / lowest)"] == ["200"] * 3
+    assert dp["Acceptance range for the slope"] == ["(0.958, 1.042)"] * 3
