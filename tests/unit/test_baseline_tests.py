@@ -262,3 +262,11 @@ def test_build_writes_the_p_values_to_the_ard(tmp_path):
     assert report.ok
     text = (tmp_path / "out" / "t-x.ard.csv").read_text()
     assert "value_wsr_pvalue" in text and "pbase_wsr_pvalue" in text and ",records," in text
+
+
+def test_plot_quantity_must_be_shown(tmp_path):
+    analysis = ANALYSIS.replace("show: [pbase]", "show: [value]")
+    plot = "plot: {kind: by_visit, quantity: pbase}\n"
+    with pytest.raises((SpecError, ErrorGroup)) as e:
+        load_study(mini(tmp_path, output(analysis, type_="figure", extra=plot)))
+    assert "plot quantity 'pbase' is not among the parts analysis 'x' shows" in str(e.value)

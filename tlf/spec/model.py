@@ -380,7 +380,7 @@ class BaselineTest(Strict):
     method: Literal["auto", "exact", "t"] = "auto"
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
     flag: str = "*"
-    label: str | None = None  # default: "p-value (Wilcoxon, <quantity> vs baseline)"
+    label: str | None = None  # default: "p-value (value vs baseline)", "p-value (% of baseline vs 100)", ...
 
 
 class ByVisitAnalysis(_ParamVisits):

@@ -160,7 +160,6 @@ POWER_MODEL_ROWS = {
     "range": ("Acceptance range for the slope", "({range_low}, {range_high})"),
     "conclusion": ("Dose proportional", "{within_range}"),
 }
-POWER_MODEL_DECIMALS = ("slope", "intercept", "se", "range")
 
 
 class PowerModelParameter(Strict):
