@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
 from tlf.figures.style import arm_style, column_styles, rc_params
-from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +42,6 @@ class KmCurve:
 def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
               context: dict | None = None, shell: bool = False) -> Figure:
     from tlf.format.numbers import fmt_count
-    from tlf.format.text import render_text
     from tlf.stats.km_plot import risk_times, time_key
 
     spec = entry.spec
@@ -50,7 +49,6 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
     cols = study.columns_for(entry)
     styles = column_styles(study.spec.columns, cols)  # a column's colour is the same in every figure
     position = {cid: i for i, cid in enumerate(styles)}
-    ctx = dict(context or {})
     rows = ard[ard["analysis"] == "plot"]
     value: dict[tuple, float] = {}
     order: dict[tuple, int] = {}
@@ -85,25 +83,12 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
                      in value and not shell else ("xx" if shell else "") for x in at)
         curves.append(KmCurve(c.label, styles[c.id].color, arm_style(position[c.id])["linestyle"], tuple(times),
                               tuple(surv), tuple(low), tuple(high), tuple(cens), risk))
-    page = spec.page or study.spec.page
     png = draw_km(curves, at, x_title=plot.x_title, y_title=plot.y_title, x_max=plot.x_max, failure=failure,
                   censor_marks=plot.censor_marks, ci=plot.ci, median_line=plot.median_line, width=spec.width,
                   height=spec.height)
     what = "1 - S(t)" if failure else "S(t)"
-    return Figure(
-        output_id=spec.id, number=spec.number,
-        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
-        png=png, width=spec.width, height=spec.height,
-        population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
-        footnotes=tuple(render_text(f, ctx, where=f"{entry.id}.footnotes")
-                        for f in (*spec.footnotes, *study.spec.footnotes)),
-        provenance=provenance,
-        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                       font_size=page.font_size),
-        data_columns=("treatment", "time", "at risk", "events", "censored", what, "lower 95% CI", "upper 95% CI"),
-        data_rows=tuple(data_rows),
-    )
+    return assemble_figure(study, entry, png, context=context, provenance=provenance,
+                           data_columns=("treatment", "time", "at risk", "events", "censored", what, "lower 95% CI", "upper 95% CI"), data_rows=data_rows)
 
 
 def _steps(times: Sequence[float], ys: Sequence[float], start: float) -> tuple[list[float], list[float]]:

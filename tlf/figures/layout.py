@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
 from tlf.figures.plots import Series, draw_mean_by_visit
 from tlf.figures.style import column_styles
-from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +22,6 @@ SHELL_TICKS = ((1.0, "Visit 1"), (2.0, "Visit 2"), (3.0, "Visit 3"))
 
 def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
                   context: dict | None = None, shell: bool = False) -> Figure:
-    from tlf.format.text import render_text
 
     spec = entry.spec
     plot = spec.plot
@@ -40,7 +39,6 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
         return layout_analyses_figure(study, entry, ard, provenance=provenance, context=context, shell=shell)
     cols = study.columns_for(entry)
     index = {c: i for i, c in enumerate(column_styles(study.spec.columns, cols))}  # same colour in every figure
-    ctx = dict(context or {})
     stats = ard[ard["analysis"] == "plot"]
     value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
                                                      stats["stat_name"], stats["stat"], strict=True)}
@@ -70,27 +68,14 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
                 data_rows.append((panel.label, c.label, lv, x, int(value[(c.id, panel.label, lv, "n")]), y, lo, hi))
             series.append(Series(c.label, index[c.id], tuple(xs), tuple(ys), tuple(los), tuple(his)))
         panels.append((panel.label, series))
-    page = spec.page or study.spec.page
     png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
                              y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
                              width=spec.width, height=spec.height, legend_index=[index[c.id] for c in cols],
                              log_panels=[plot.log_y if p.log_y is None else p.log_y for p in plot.panels])
     error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
-    return Figure(
-        output_id=spec.id, number=spec.number,
-        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
-        png=png, width=spec.width, height=spec.height,
-        population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
-        footnotes=tuple(render_text(f, ctx, where=f"{entry.id}.footnotes")
-                        for f in (*spec.footnotes, *study.spec.footnotes)),
-        provenance=provenance,
-        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                       font_size=page.font_size),
-        data_columns=("panel", "treatment", "time point", "x", "n", "mean", f"lower ({error_name})",
-                      f"upper ({error_name})"),
-        data_rows=tuple(data_rows),
-    )
+    return assemble_figure(study, entry, png, context=context, provenance=provenance,
+                           data_columns=("panel", "treatment", "time point", "x", "n", "mean", f"lower ({error_name})",
+                      f"upper ({error_name})"), data_rows=data_rows)
 
 
 def _bounds(value: dict, key: tuple, y: float, lo_name: str | None, hi_name: str | None) -> tuple[float, float]:

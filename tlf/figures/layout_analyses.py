@@ -13,11 +13,11 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from tlf.figures import draw as plots
+from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
 from tlf.figures.style import column_styles
 from tlf.tables.cells import Cells
 from tlf.tables.layout_bds import METHOD_LABELS, PART_LABELS, PART_PREFIX, param_label
-from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +31,6 @@ ERROR_NOTES = {"se": "Points are means; error bars show +/- 1 standard error (SE
 
 def layout_analyses_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
                   context: dict | None = None, shell: bool = False) -> Figure:
-    from tlf.format.text import render_text
 
     spec = entry.spec
     plot = spec.plot
@@ -45,22 +44,8 @@ def layout_analyses_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, 
               (plot.panel_titles.get(a.id) or a.label) for k, a in enumerate(analyses)]
     draw = {"by_visit": _mean_by_visit, "lsmean_bars": _lsmean_bars, "scatter": _scatter}[plot.kind]
     png, data_columns, data_rows, notes = draw(spec, analyses, titles, cols, styles, cells)
-    ctx = dict(context or {})
-    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes]
-    foot += [n for n in notes if n not in foot]
-    foot += [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in study.spec.footnotes]
-    page = spec.page or study.spec.page
-    return Figure(
-        output_id=spec.id, number=spec.number,
-        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
-        png=png, width=spec.width, height=spec.height,
-        population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"), footnotes=tuple(foot),
-        provenance=provenance,
-        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                       font_size=page.font_size),
-        data_columns=tuple(data_columns), data_rows=tuple(tuple(r) for r in data_rows),
-    )
+    return assemble_figure(study, entry, png, context=context, provenance=provenance,
+                           data_columns=data_columns, data_rows=data_rows, notes=notes)
 
 
 def _val(cells: Cells, *key) -> float:

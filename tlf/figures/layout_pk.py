@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
 from tlf.figures.plots_pk import Profile, draw_individual
 from tlf.figures.style import column_styles
-from tlf.tables.model import PageSetup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,12 +18,10 @@ if TYPE_CHECKING:
 
 def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
                       context: dict | None = None, shell: bool = False) -> Figure:
-    from tlf.format.text import render_text
 
     spec = entry.spec
     plot = spec.plot
     cols = study.columns_for(entry)
-    ctx = dict(context or {})
     stats = ard[ard["analysis"] == "plot"]
     points: dict[tuple[str, str, str], list[tuple[int, float, float]]] = {}
     value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
@@ -52,18 +50,5 @@ def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, pr
     png = draw_individual(grid, [p.label for p in plot.panels], [c.label for c in cols], x_title=plot.x_title,
                           y_title=plot.y_title, log_y=plot.log_y, label_subjects=plot.label_subjects,
                           width=spec.width, height=spec.height, colors=[styles[c.id].color for c in cols])
-    page = spec.page or study.spec.page
-    return Figure(
-        output_id=spec.id, number=spec.number,
-        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
-        png=png, width=spec.width, height=spec.height,
-        population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
-        footnotes=tuple(render_text(f, ctx, where=f"{entry.id}.footnotes")
-                        for f in (*spec.footnotes, *study.spec.footnotes)),
-        provenance=provenance,
-        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                       font_size=page.font_size),
-        data_columns=("panel", "treatment", "subject", plot.x, plot.var),
-        data_rows=tuple(data_rows),
-    )
+    return assemble_figure(study, entry, png, context=context, provenance=provenance,
+                           data_columns=("panel", "treatment", "subject", plot.x, plot.var), data_rows=data_rows)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from tlf.format.values import column_mask, fmt_dates, fmt_datetimes, fmt_integers, fmt_numbers, fmt_texts
 from tlf.listings.model import Listing, PageByGroup
-from tlf.tables.model import INCH, Column, PageSetup, Row, Table
+from tlf.tables.model import INCH, Column, PageSetup, Row, Table, page_setup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,8 +40,7 @@ def layout_listing(study: Study, entry: OutputEntry, records: pd.DataFrame | Non
 
     spec: ListingOutput = entry.spec
     page = spec.page or study.spec.page
-    setup = PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                      font_size=page.font_size)
+    setup = page_setup(page)
     n_keys = spec.n_keys
     if shell or records is None:
         cells, headings = _shell_cells(spec), _shell_headings(spec)

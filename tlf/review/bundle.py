@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.errors import OutputError
-from tlf.tables.model import Column, PageSetup, Row, Table
+from tlf.tables.model import Column, PageSetup, Row, Table, page_setup
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -83,8 +83,7 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
         raise OutputError(f"'{path}' exists and was not written by tlf; move it away or use --force to overwrite",
                           code="OUT010")
     page = study.spec.page
-    setup = PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                      font_size=page.font_size)
+    setup = page_setup(page)
     toc, entries = _contents(study, entries, setup, shell, run_time, version)
     fd, tmp_name = tempfile.mkstemp(prefix=".tlf-bundle-", suffix=".docx", dir=out_dir)
     os.close(fd)

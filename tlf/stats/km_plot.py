@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.data import expr as ex
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError
+from tlf.stats.plot_records import column_records, plot_frame
 from tlf.stats.survival import kaplan_meier, km_table, number_at_risk
 
 if TYPE_CHECKING:
@@ -38,21 +38,11 @@ def km_plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]
     survival, ci_low, ci_high. Risk rows: level = the risk time, stats x, n_risk. Summary rows (parent
     and level ""): n, events, median."""
     plot = entry.spec.plot
-    frame = data.dataset(plot.dataset).frame
+    frame = plot_frame(entry, data, ("time", "censor"))
     sid = data.subject_id
-    for key in ("time", "censor"):
-        name = getattr(plot, key)
-        if name not in frame.columns:
-            raise entry.error(("plot", key), f"variable '{name}' not found in dataset {plot.dataset}"
-                              f"{did_you_mean(name, frame.columns)}", "SPEC041")
     per_col = []
     for col in columns:
-        recs = frame[frame[sid].isin(col.subjects)]
-        if plot.where:
-            try:
-                recs = recs[ex.evaluate(ex.parse(plot.where), recs)]
-            except ex.ExprError as e:
-                raise entry.error(("plot", "where"), f"{e} (dataset {plot.dataset})", "SPEC040") from None
+        recs = column_records(entry, data, frame, col)
         dup = recs[sid][recs[sid].duplicated()]
         if len(dup):
             raise DataError("more than one record per subject for a Kaplan-Meier plot; add a `where` that "

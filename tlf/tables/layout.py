@@ -11,7 +11,7 @@ from tlf.spec.model import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as Cells
 from tlf.tables.layout_pk import pk_rows, power_model_rows, stat_column_layout
-from tlf.tables.model import Column, PageSetup, Row, Table
+from tlf.tables.model import Column, Row, Table, page_setup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,8 +63,7 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
         population=pop, subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
         stub_header=spec.stub_header, stub_width=spec.stub_width, footnotes=tuple(foot),
         provenance=provenance,
-        page=PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
-                       font_size=page.font_size),
+        page=page_setup(page),
         keep_together=getattr(spec, "keep_together", True),
     )
 

@@ -44,6 +44,12 @@ class PageSetup:
         return self.size[1] - 2 * self.margin
 
 
+def page_setup(page) -> PageSetup:
+    """The PageSetup of a spec's `page:` block (any object with paper, orientation, margin, font, font_size)."""
+    return PageSetup(paper=page.paper, orientation=page.orientation, margin=page.margin, font=page.font,
+                     font_size=page.font_size)
+
+
 @dataclass(frozen=True)
 class Column:
     """One body column (not the stub).
