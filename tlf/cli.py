@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="validate specs and data without building")
     common(ck)
 
-    ex = sub.add_parser("example", help="write the synthetic data of example study A")
+    ex = sub.add_parser("example", help="write the synthetic data of an example study (A or B)")
+    ex.add_argument("--study", choices=("A", "B"), default="A", help="which example study (default: A)")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
 
     from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
@@ -180,8 +181,9 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_example(args) -> int:
-    from tlf.examples.study_a import generate
+    import importlib
 
+    generate = importlib.import_module(f"tlf.examples.study_{args.study.lower()}").generate
     files = generate(args.out)
     for name, path in files.items():
         print(f"{name}: {path}")

@@ -55,6 +55,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from tlf.examples.xpt import generator_main, write_xpt
+
 STUDYID = "CC-220-SLE-001"
 DEFAULT_SEED = 20141201
 DATA_CUTOFF = dt.date(2018, 9, 30)  # last visit September 2018
@@ -1177,8 +1179,6 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     """Write adsl.xpt, adae.xpt, adex.xpt, the efficacy and PD datasets adeff.xpt and adpd.xpt
     (tlf.examples.study_a_efficacy) and the concentrations adpc.xpt (tlf.examples.study_a_pk) as SAS
     transport v5 to out_dir; return name -> path."""
-    import pyreadstat
-
     from tlf.examples.study_a_efficacy import ADEFF_LABELS, ADPD_LABELS, check_efficacy, efficacy_frames
 
     out_dir = Path(out_dir)
@@ -1193,27 +1193,11 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS, "adeff": ADEFF_LABELS,
               "adpd": ADPD_LABELS, "adpc": study_a_pk.ADPC_LABELS}
     _check_names(frames, labels)
-    paths: dict[str, Path] = {}
-    for name, df in frames.items():
-        path = out_dir / f"{name}.xpt"
-        fmts = {c: "DATE9." for c in df.columns if c in _DATE_VARS}
-        fmts.update({c: "DATETIME20." for c in df.columns if c == "ADTM"})
-        pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
-                               file_label=f"{STUDYID} {name.upper()} (synthetic)",
-                               column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)
-        paths[name] = path
-    return paths
+    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=("ADTM",))
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) not in (1, 2) or argv[0].startswith("-"):
-        print("usage: python -m tlf.examples.study_a OUT_DIR [SEED]", file=sys.stderr)
-        return 2
-    seed = int(argv[1]) if len(argv) == 2 else DEFAULT_SEED
-    for name, path in generate(Path(argv[0]), seed).items():
-        print(f"{name}: {path}")
-    return 0
+    return generator_main("tlf.examples.study_a", generate, DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from tlf.examples.xpt import generator_main, write_xpt
+
 STUDYID = "CC-220-CP-001"
 DEFAULT_SEED = 20130122
 FIRST_DOSE = dt.date(2013, 1, 22)  # cohort A; each later cohort 3 weeks after the previous one
@@ -375,35 +377,17 @@ def _labels() -> dict[str, dict[str, str]]:
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     """Write adsl.xpt, adae.xpt, adpd.xpt and adpc.xpt (SAS transport v5) to out_dir; return name -> path."""
-    import pyreadstat
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames, half_lives = _frames(seed)
     _check(frames, half_lives)
     _check_names(frames)
     labels = _labels()
-    paths: dict[str, Path] = {}
-    for name, df in frames.items():
-        path = out_dir / f"{name}.xpt"
-        fmts = {c: "DATE9." for c in df.columns if c in _DATE_VARS}
-        fmts.update({c: "DATETIME20." for c in df.columns if c in _DATETIME_VARS})
-        pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
-                               file_label=f"{STUDYID} {name.upper()} (synthetic)",
-                               column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)
-        paths[name] = path
-    return paths
+    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) not in (1, 2) or argv[0].startswith("-"):
-        print("usage: python -m tlf.examples.study_b OUT_DIR [SEED]", file=sys.stderr)
-        return 2
-    seed = int(argv[1]) if len(argv) == 2 else DEFAULT_SEED
-    for name, path in generate(Path(argv[0]), seed).items():
-        print(f"{name}: {path}")
-    return 0
+    return generator_main("tlf.examples.study_b", generate, DEFAULT_SEED, argv)
 
 
 if __name__ == "__main__":
