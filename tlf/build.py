@@ -94,15 +94,16 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     from tlf.stats.analyze import compute_ard, resolve_columns
 
     layout = _LAYOUTS[entry.spec.type]()
+    pformats = pvalue_formats(entry.spec)
     if data is None:
         from tlf.ard.mock import mock_ard_rows
 
-        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True)
+        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats)
         return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
-                     missing=study.spec.not_estimable)
+                     missing=study.spec.not_estimable, pvalue_formats=pformats)
     return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
 
 
@@ -134,6 +135,18 @@ def analysis_datasets(study: Study, entry: OutputEntry) -> list[str]:
             if getattr(a, q, None) is not None:
                 names.add(getattr(a, q).dataset)
     return sorted(names)
+
+
+def pvalue_formats(spec) -> dict[str, dict]:
+    """fmt_pvalue options per stat column of an output spec (column id -> low/high/flag)."""
+    out = {}
+    for sc in getattr(spec, "stat_columns", ()):
+        f = sc.format
+        out[sc.id] = {"low": (f.low.at, f.low.text) if f.low else None,
+                      "high": (f.high.at, f.high.text) if f.high else None,
+                      "flag": (f.flag.below, f.flag.text) if f.flag else None,
+                      **({"missing": f.missing} if f.missing is not None else {})}
+    return out
 
 
 def _context(study: Study, entry: OutputEntry) -> dict:

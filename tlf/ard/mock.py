@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.spec.model import CONTINUOUS_STATS
+from tlf.spec.model import CONTINUOUS_STATS, TTE_STATS
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -65,10 +65,39 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                     dec, sig = stat_precision(name, d, a.decimals, a.sig)
                     row(a.id, c.id, name, dec, variable=a.var, sig=sig)
                 continue
+            if a.type == "time_to_event":
+                d = a.precision if a.precision is not None else 0
+                row(a.id, c.id, "n", 0, variable=a.time)
+                for order, level in enumerate(("Events", "Censored"), 1):
+                    row(a.id, c.id, "n", 0, level, order=order)
+                    row(a.id, c.id, "p", pct, level, order=order)
+                for name in TTE_STATS[1:]:
+                    base = "median" if name.startswith("median") else name
+                    row(a.id, c.id, name, a.decimals.get(base, d + _OFFSET.get(base, 0)), variable=a.time)
+                continue
             for order, (parent, level) in enumerate(levels):
                 row(a.id, c.id, "n", 0, level, parent, order)
                 row(a.id, c.id, "p", pct, level, parent, order)
+                if getattr(a, "events", False):
+                    row(a.id, c.id, "events", 0, level, parent, order)
+        rows += _mock_pvalues(spec, a, levels, row)
     return rows
+
+
+def _mock_pvalues(spec, a, levels: list[tuple[str, str]], row) -> list:
+    """Placeholder p-values for the output's stat columns: one per level of a per-term analysis,
+    one per analysis otherwise (none for analysis types that run no comparison)."""
+    from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+
+    kind = ANALYSIS_KINDS.get(a.type)
+    if kind is None:
+        return []
+    for sc in spec.stat_columns:
+        if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
+            continue
+        for parent, level in (levels if a.type == "terms" else [("", "")]):
+            row(a.id, sc.id, "pvalue", sc.format.decimals, level, parent)
+    return []
 
 
 def _mock_row(output_id: str, analysis: str, col: str, stat_name: str, decimals: int, *, parent: str = "",
@@ -118,16 +147,21 @@ def _mock_responders(output_id: str, a, cols, pct: int) -> list[dict]:
 
 
 def _mock_ancova(output_id: str, a, cols, pct: int) -> list[dict]:
-    from tlf.stats.ancova import ARM_STATS, DIFF_STATS, decimals_for
+    from tlf.stats.ancova import ARM_STATS, DIFF_STATS, comparison_pairs, decimals_for, diff_prefix
 
     rows = _param_visit_rows(output_id, a)
     dec = decimals_for(a, a.precision if a.precision is not None else 0)
-    for c in cols:
-        names = ARM_STATS + (() if c.id == a.reference else DIFF_STATS)
-        for i, p in enumerate(a.params):
-            for j, v in enumerate(a.visits):
-                rows += [_mock_row(output_id, a.id, c.id, s, dec[s], parent=p, level=v, order=i * 1000 + j)
-                         for s in names]
+    pairs = comparison_pairs(a, [c.id for c in cols])
+    model = [("rmse_ml" if a.rmse == "ml" else "rmse", dec["rmse"])] + ([("dose_pvalue", dec["dose_pvalue"])]
+                                                                        if a.dose else [])
+    for i, p in enumerate(a.params):
+        for j, v in enumerate(a.visits):
+            at = {"parent": p, "level": v, "order": i * 1000 + j}
+            for c in cols:
+                rows += [_mock_row(output_id, a.id, c.id, s, dec[s], **at) for s in ARM_STATS]
+            for arm, comp in pairs:
+                rows += [_mock_row(output_id, a.id, arm, diff_prefix(a, comp) + s, dec[s], **at) for s in DIFF_STATS]
+            rows += [_mock_row(output_id, a.id, "", s, d, **at) for s, d in model]
     return rows
 
 

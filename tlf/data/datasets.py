@@ -41,7 +41,8 @@ class StudyData:
             if ds_spec.file is not None:
                 path = Path(ds_spec.file)
                 path = path if path.is_absolute() else self.data_dir / path
-                ds = read_dataset(path, name, ds_spec.encoding)
+                keep = _keep_list(ds_spec.keep, self.subject_id, ds_spec.period_var)
+                ds = read_dataset(path, name, ds_spec.encoding, keep)
             else:
                 ds = self._derived(name, ds_spec)
             if name in self.spec.derive:  # first: a derived variable may be the subject id
@@ -106,6 +107,17 @@ class StudyData:
     def notes(self) -> list[str]:
         """What reading the datasets changed or assumed, dataset by dataset."""
         return [n for ds in self._cache.values() for n in ds.notes]
+
+
+def _keep_list(keep: list[str] | None, subject_id: str, period_var: str | None) -> list[str] | None:
+    """The variables to read: `keep` plus the subject id and period variable the study needs anyway."""
+    if not keep:
+        return None
+    out = list(dict.fromkeys(k.upper() for k in keep))
+    for extra in (subject_id, period_var):
+        if extra and extra.upper() not in out:
+            out.insert(0, extra.upper())
+    return out
 
 
 def _check_unique_subjects(ds: Dataset, subject_id: str) -> None:

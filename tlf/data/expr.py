@@ -3,6 +3,7 @@
     EOP{pp}STT == 'DISCONTINUED' and AGE >= 18
     AESEV in ('SEVERE', 'LIFE THREATENING') or not AESER == 'N'
     missing(DCP01RS)
+    strip(AVISIT) == 'Week 20'          (SAS STRIP: a visit stored with leading blanks)
 
 Parsed with Python's `ast` and evaluated column-wise on a DataFrame; only names (variables),
 literals, comparisons, `and`/`or`/`not`, `in`, arithmetic and the functions below are allowed.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-FUNCTIONS = ("missing", "present", "upper", "lower", "abs", "text")
+FUNCTIONS = ("missing", "present", "upper", "lower", "strip", "abs", "text")
 
 
 class ExprError(ValueError):
@@ -161,8 +162,11 @@ def _call(name: str, v: Any) -> Any:
             return str(x)
 
         return v.map(one).astype(object) if isinstance(v, pd.Series) else one(v)
-    if name in ("upper", "lower"):
-        return getattr(v.astype(str).str, name)() if isinstance(v, pd.Series) else getattr(str(v), name)()
+    if name in ("upper", "lower", "strip"):  # strip: leading and trailing blanks (SAS STRIP)
+        if isinstance(v, pd.Series):
+            text = v.where(v.notna(), "").astype(str)
+            return getattr(text.str, name)()
+        return getattr("" if v is None else str(v), name)()
     return abs(v)
 
 

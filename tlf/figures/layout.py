@@ -30,6 +30,10 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
         from tlf.figures.layout_pk import layout_individual
 
         return layout_individual(study, entry, ard, provenance=provenance, context=context, shell=shell)
+    if plot.kind == "km":
+        from tlf.figures.km import layout_km
+
+        return layout_km(study, entry, ard, provenance=provenance, context=context, shell=shell)
     if plot.kind != "mean_by_visit":  # plots of the output's analyses
         from tlf.figures.layout_analyses import layout_analyses_figure
 

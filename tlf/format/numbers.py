@@ -54,18 +54,29 @@ def fmt_count_pct(n_text: str, pct_text: str, n: float | None = None, *, shell: 
     return f"{n_text} ({pct_text})"
 
 
-def fmt_pvalue(p: float, *, decimals: int = 3, shell: bool = False, missing: str = "NE") -> str:
-    """p-value with 3 decimals; "<0.001" below and ">0.999" above."""
+def fmt_pvalue(p: float, *, decimals: int = 3, shell: bool = False, missing: str = "NE",
+               low: tuple[float, str] | None = None, high: tuple[float, str] | None = None,
+               flag: tuple[float, str] | None = None) -> str:
+    """p-value with 3 decimals; "<0.001" below 10^-decimals and ">0.999" above 1 - 10^-decimals.
+
+    low / high: (cutoff, text) replacing those defaults, e.g. high=(0.99, ">.99") prints ">.99" for
+    any p > 0.99. flag: (cutoff, text) appends text to p-values below the cutoff, e.g. (0.15, "*")
+    prints "0.097*"; the comparison is on the unrounded p."""
     if shell:
         return "x." + "x" * decimals
     if p is None or not math.isfinite(p):
         return missing
-    lo = 10.0 ** -decimals
-    if p < lo:
-        return "<" + format_fixed(lo, decimals)
-    if p > 1 - lo:
-        return ">" + format_fixed(1 - lo, decimals)
-    return format_fixed(p, decimals)
+    lo_at, lo_text = low if low else (10.0 ** -decimals, "<" + format_fixed(10.0 ** -decimals, decimals))
+    hi_at, hi_text = high if high else (1 - 10.0 ** -decimals, ">" + format_fixed(1 - 10.0 ** -decimals, decimals))
+    if p < lo_at:
+        text = lo_text
+    elif p > hi_at:
+        text = hi_text
+    else:
+        text = format_fixed(p, decimals)
+    if flag and p < flag[0]:
+        text += flag[1]
+    return text
 
 
 def mask(decimals: int, whole: int = 2) -> str:
@@ -108,12 +119,15 @@ def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, mi
     return fmt_number(value, decimals, missing=missing, shell=shell)
 
 
-def format_ard(ard, *, missing: str = "NE", shell: bool = False):
-    """The ARD with `stat_fmt` filled for every row (returns a new frame)."""
+def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats: dict | None = None):
+    """The ARD with `stat_fmt` filled for every row (returns a new frame). `pvalue_formats` maps an ARD
+    column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values."""
     out = ard.copy()
     sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
+    fmts = pvalue_formats or {}
     out["stat_fmt"] = [
-        format_stat(s, v, int(d), sig=int(g), missing=missing, shell=shell)
-        for s, v, d, g in zip(out["stat_name"], out["stat"], out["decimals"], sigs, strict=True)
+        fmt_pvalue(v, decimals=int(d), shell=shell, **{"missing": missing, **fmts[c]})
+        if s == "pvalue" and c in fmts else format_stat(s, v, int(d), sig=int(g), missing=missing, shell=shell)
+        for s, v, d, c, g in zip(out["stat_name"], out["stat"], out["decimals"], out["column"], sigs, strict=True)
     ]
     return out

@@ -293,7 +293,8 @@ def paginate(table: Table) -> list[Page]:
     """Split the body rows of ``table`` into pages that fit the row budget.
 
     Rows of a group (same non-empty ``Row.group``, adjacent) stay on one page when the group
-    fits on a page; a group that must break resumes on the next page under a copy of its label
+    fits on a page (unless ``table.keep_together`` is False: then every page is filled); a group
+    that must break resumes on the next page under a copy of its label
     row (its ``kind == "group"`` row, else its first row) labelled "... (continued)", with
     empty cells. A ``kind == "group"`` row is never left last on a page when the row after it
     belongs with it, and spacer rows (``kind == "blank"``) are not printed at the top of a
@@ -318,7 +319,7 @@ def paginate(table: Table) -> list[Page]:
         need = sum(cost[i] for i in _without_trailing_blanks(rows, block))
         if pages[-1] and need > budget - used:
             head = cost[block[0]] + (cost[block[1]] if len(block) > 1 else 0)
-            if need <= budget or head > budget - used:
+            if (need <= budget and getattr(table, "keep_together", True)) or head > budget - used:
                 new_page()
         for i in block:
             if pages[-1] and cost[i] + _keep_with_next(rows, cost, i, block) > budget - used:

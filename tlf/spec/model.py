@@ -41,6 +41,8 @@ DISPLAY_ROWS = {
     "mean_se": ("Mean (SE)", "{mean} ({se})"),
     "median": ("Median", "{median}"),
     "q1_q3": ("Q1, Q3", "{q1}, {q3}"),
+    "min": ("Min", "{min}"),
+    "max": ("Max", "{max}"),
     "min_max": ("Min, Max", "{min}, {max}"),
     "median_min_max": ("Median (Min, Max)", "{median} ({min}, {max})"),
     "cv": ("CV%", "{cv}"),
@@ -53,6 +55,29 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+# Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
+TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
+TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
+TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
+AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
+# The kind of data each analysis type compares across columns (types not listed run no comparison).
+ANALYSIS_KINDS = {"continuous": "values", "categorical": "counts", "count": "counts", "terms": "counts",
+                  "time_to_event": "times"}
+
+
+def resolve_test(test: str | None, kind: str) -> str:
+    """The test to run on data of `kind` ("values", "counts", "times"): `test`, or the kind's default
+    for "auto"/None; "none" for no test. Raises ValueError when the test does not fit the data."""
+    if test in (None, "auto"):
+        return AUTO_TESTS[kind]
+    if test == "none":
+        return "none"
+    if TEST_KINDS.get(test) != kind:
+        fits = ", ".join(t for t, k in TEST_KINDS.items() if k == kind)
+        raise ValueError(f"test '{test}' does not apply to {kind} (use one of: {fits}, auto, none)")
+    return test
+
+
 # ---------------------------------------------------------------- study level
 
 class StudyInfo(Strict):
@@ -63,13 +88,15 @@ class StudyInfo(Strict):
 
 class DatasetSpec(Strict):
     """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters) or
-    `subjects` (one record per subject); see tlf/spec/derived.py."""
+    `subjects` (one record per subject); see tlf/spec/derived.py. `keep` reads only the variables
+    listed (SAS KEEP=): a large file the study needs few variables of is read several times faster."""
 
     file: str | None = None
     nca: NcaSpec | None = None
     subjects: SubjectsSpec | None = None
     period_var: str | None = None
     encoding: str | None = None
+    keep: list[str] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DatasetSpec:
@@ -185,6 +212,8 @@ class CountAnalysis(_Analysis):
 
     type: Literal["count"]
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    events: bool = False  # also print the number of records: "n (%) [events]"
+    test: TestName | None = None
 
 
 class CategoricalAnalysis(_Analysis):
@@ -195,6 +224,7 @@ class CategoricalAnalysis(_Analysis):
     levels: list[Level] | None = None
     missing_row: bool = True
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    test: TestName | None = None
 
 
 class ContinuousAnalysis(_Analysis):
@@ -206,6 +236,7 @@ class ContinuousAnalysis(_Analysis):
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
     sig: Annotated[int, Field(ge=1, le=8)] | None = None  # significant figures instead (not n, CV%)
+    test: TestName | None = None
 
     @field_validator("rows")
     @classmethod
@@ -247,7 +278,61 @@ class TermsAnalysis(_Analysis):
     soc: str | None = None
     threshold: Threshold | None = None
     sort: Literal["frequency", "alphabetical"] = "frequency"
+    soc_sort: Literal["frequency", "alphabetical"] | None = None  # order of the `soc` groups; default: `sort`
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    events: bool = False  # also print the number of records: "n (%) [events]"
+    test: TestName | None = None
+
+
+TTE_STATS = ("n", "median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max")
+TTE_ROWS = {
+    # name: (default label, template; "events"/"censored" are n (%) of the subjects analysed)
+    "n": ("Subjects", "{n}"),
+    "events": ("Events", ""),
+    "censored": ("Censored", ""),
+    "median_ci": ("Median (95% CI)", "{median} ({median_ci_low}, {median_ci_high})"),
+    "median": ("Median", "{median}"),
+    "q1_q3": ("25th, 75th percentile", "{q1}, {q3}"),
+    "min_max": ("Min, Max", "{min}, {max}"),
+}
+
+
+class TimeToEventAnalysis(_Analysis):
+    """Kaplan-Meier summary of a time to event (one record per subject, e.g. an ADTTE parameter):
+    subjects, events and censored n (%), median with CI (Brookmeyer-Crowley, `ci_transform`),
+    quartiles. A record is an event when `censor` equals `event_value` (ADaM: CNSR = 0)."""
+
+    type: Literal["time_to_event"]
+    time: str = "AVAL"
+    censor: str = "CNSR"
+    event_value: str | int | float = 0
+    rows: list[str] = ["n", "events", "censored", "median_ci"]
+    ci_transform: Literal["log-log", "log", "linear"] = "log-log"
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals of `time`; default: from data
+    decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    test: TestName | None = None
+
+    @field_validator("rows")
+    @classmethod
+    def _known_rows(cls, v: list[str]) -> list[str]:
+        from tlf.errors import did_you_mean
+
+        for r in v:
+            if r not in TTE_ROWS:
+                raise ValueError(f"unknown row '{r}'{did_you_mean(r, TTE_ROWS)}; expected one of {', '.join(TTE_ROWS)}")
+        return v
+
+    @field_validator("decimals")
+    @classmethod
+    def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
+        from tlf.errors import did_you_mean
+
+        for k in v:
+            if k not in ("median", "q1", "q3", "min", "max"):
+                raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, ('median', 'q1', 'q3', 'min', 'max'))}")
+        return v
 
 
 class _ParamVisits(_Analysis):
@@ -316,36 +401,58 @@ class RespondersAnalysis(_ParamVisits):
 
 
 ANCOVA_ROWS = {
-    # name: (default label; {ref} is the reference column's label)
+    # name: (default label; {ref} is the comparator column's label)
     "n": "n",
     "lsmean_se": "LS mean (SE)",
     "lsmean_ci": "LS mean 95% CI",
+    "lsmean_and_ci": "LS mean (95% CI)",
     "diff_se": "Difference vs {ref} (SE)",
     "diff_ci": "95% CI of the difference",
+    "diff_and_ci": "Difference vs {ref} (95% CI)",
     "diff_pvalue": "p-value",
+    "dose_pvalue": "p-value (dose response)",
+    "rmse": "Root mean squared error",
 }
-ANCOVA_DECIMALS = ("lsmean", "se", "diff", "pvalue")
+ANCOVA_DECIMALS = ("lsmean", "se", "diff", "pvalue", "rmse")
+AncovaRow = Literal["n", "lsmean_se", "lsmean_ci", "lsmean_and_ci", "diff_se", "diff_ci", "diff_and_ci",
+                    "diff_pvalue", "dose_pvalue", "rmse"]
 
 
 class AncovaAnalysis(_ParamVisits):
     """ANCOVA at each parameter and visit: `response` ~ treatment (the output's columns) + `factors`
     + `covariates` (variables of the dataset, or of the subject-level dataset). LS means as SAS
-    LSMEANS / R emmeans (covariates at their mean, factor levels weighted `weights`); differences vs
-    the `reference` column with SE, two-sided (1 - alpha) CI and p-value; n in the model."""
+    LSMEANS / R emmeans (covariates at their mean, factor levels weighted `weights`: `equal`,
+    `proportional`, or `om` as SAS LSMEANS /OM); differences vs the `reference` column, or the
+    `comparisons` listed as [column, comparator] pairs, with SE, two-sided (1 - alpha) CI (`ci: t`
+    on the residual df, or `normal`: estimate +/- z SE) and p-value, no multiplicity adjustment; n in
+    the model. `dose` (a numeric variable, e.g. TRTPN) adds the dose-response test: the Type III test
+    of `dose` in `response` ~ dose + factors + covariates. `rmse` picks the root mean squared error
+    printed: `residual` (sqrt(RSS / residual df), SAS's Root MSE) or `ml` (sqrt(RSS / n)). One-value
+    rows (dose_pvalue, rmse) print in `model_column` (default: the last column)."""
 
     type: Literal["ancova"]
     response: str = "CHG"
     covariates: list[str] = ["BASE"]
     factors: list[str] = []
     reference: str
+    comparisons: list[Annotated[list[str], Field(min_length=2, max_length=2)]] | None = None
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    weights: Literal["equal", "proportional"] = "equal"
-    rows: list[Literal["n", "lsmean_se", "lsmean_ci", "diff_se", "diff_ci", "diff_pvalue"]] = [
-        "n", "lsmean_se", "diff_se", "diff_ci", "diff_pvalue"]
+    weights: Literal["equal", "proportional", "om"] = "equal"
+    ci: Literal["t", "normal"] = "t"
+    rmse: Literal["residual", "ml"] = "residual"
+    dose: str | None = None
+    model_column: str | None = None
+    rows: list[AncovaRow] = ["n", "lsmean_se", "diff_se", "diff_ci", "diff_pvalue"]
     labels: dict[str, str] = {}
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # of the response; default: from data (<= 2)
-    decimals: dict[Literal["lsmean", "se", "diff", "pvalue"], Annotated[int, Field(ge=0, le=8)]] = {}
+    decimals: dict[Literal["lsmean", "se", "diff", "pvalue", "rmse"], Annotated[int, Field(ge=0, le=8)]] = {}
     visit_labels: bool = True  # a row per visit (turn off with a single visit)
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(column, comparator) of every difference reported: `comparisons`, or each column vs the
+        reference (filled in by the caller, which knows the columns: None here)."""
+        return [(x[0], x[1]) for x in self.comparisons] if self.comparisons else []
 
 
 class Quantity(Strict):
@@ -379,14 +486,56 @@ from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis  # noqa: 
 
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
-    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | PkParametersAnalysis | PkConcentrationsAnalysis,
+    | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | TimeToEventAnalysis | PkParametersAnalysis
+    | PkConcentrationsAnalysis,
     Field(discriminator="type"),
 ]
 ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
-                  "pk_parameters", "pk_concentrations")
+                  "time_to_event", "pk_parameters", "pk_concentrations")
 
 
 # ---------------------------------------------------------------- outputs
+
+class PCutoff(Strict):
+    """Print `text` instead of the p-value beyond `at` (below it for `low`, above it for `high`)."""
+
+    at: Annotated[float, Field(gt=0, lt=1)]
+    text: str
+
+
+class PFlag(Strict):
+    """Append `text` (e.g. "*") to p-values below `below`."""
+
+    below: Annotated[float, Field(gt=0, le=1)]
+    text: str = "*"
+
+
+class PValueFormat(Strict):
+    """How a stat column prints p-values: `decimals` (default 3); below 10^-decimals "<0.001" and
+    above 1 - 10^-decimals ">0.999" unless `low` / `high` say otherwise; `flag` marks small ones;
+    `missing` is printed where no test was computed (e.g. "" where no subject had the event)."""
+
+    decimals: Annotated[int, Field(ge=1, le=6)] = 3
+    low: PCutoff | None = None
+    high: PCutoff | None = None
+    flag: PFlag | None = None
+    missing: str | None = None  # text of a p-value that is not computed; default: the study's not_estimable
+
+
+class StatColumn(Strict):
+    """A column of p-values comparing treatment columns: each analysis runs `test` across the
+    columns listed in `over` (`auto`: ANOVA for continuous, chi-square for counts, log-rank for time
+    to event; an analysis's own `test` wins). Per-term analyses get one p-value per term row; the
+    others one per analysis, on its first row."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    label: str
+    over: Annotated[list[str], Field(min_length=2)]
+    test: TestName = "auto"
+    spanner: str = ""
+    width: float | None = None
+    format: PValueFormat = PValueFormat()
+
 
 class TableOutput(Strict):
     id: OutputId
@@ -402,11 +551,17 @@ class TableOutput(Strict):
     footnotes: list[str] = []
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     page: PageSpec | None = None
-    stat_columns: list[str] | None = None  # statistics as columns, treatment columns as row groups (PK)
+    # statistics as columns, treatment columns as row groups (PK tables)
+    stats_as_columns: list[str] | None = None
+    # p-value (test) columns beside the treatment columns
+    stat_columns: list[StatColumn] = []
+    # Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
+    # fills every page and continues a group on the next under its label "(continued)" (long AE tables).
+    keep_together: bool = True
 
-    @field_validator("stat_columns")
+    @field_validator("stats_as_columns")
     @classmethod
-    def _known_stat_columns(cls, v):
+    def _known_stats_as_columns(cls, v):
         from tlf.spec.pk import check_stat_columns
 
         return check_stat_columns(v)
@@ -444,6 +599,30 @@ class MeanByVisitPlot(Strict):
     log_y: bool = False
 
 
+class KaplanMeierPlot(Strict):
+    """Kaplan-Meier curves of a time to event, one per treatment column (one record per subject of
+    `dataset` after `where`; an event when `censor` equals `event_value`), censored times marked,
+    and the numbers at risk under the plot at `risk_times` or every `risk_every` time units.
+    `y: failure` draws 1 - S(t) (cumulative incidence) instead of S(t); `ci: true` adds pointwise
+    95% bands (log-log); `median_line` a dashed line at 0.5."""
+
+    kind: Literal["km"]
+    dataset: str
+    where: str | None = None
+    time: str = "AVAL"
+    censor: str = "CNSR"
+    event_value: str | int | float = 0
+    y: Literal["survival", "failure"] = "survival"
+    x_title: str = "Time"
+    y_title: str = "Probability of no event"
+    x_max: Annotated[float, Field(gt=0)] | None = None
+    risk_every: Annotated[float, Field(gt=0)] | None = None
+    risk_times: list[Annotated[float, Field(ge=0)]] | None = None
+    censor_marks: bool = True
+    ci: bool = False
+    median_line: bool = False
+
+
 class AnalysesPlot(Strict):
     """A figure that draws the output's `analyses` (one panel per analysis listed in `panels`, default
     all); the ARD holds the plotted numbers, computed as for a table.
@@ -469,8 +648,8 @@ class AnalysesPlot(Strict):
 
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
 
-Plot = Annotated[MeanByVisitPlot | AnalysesPlot | IndividualPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "individual")
+Plot = Annotated[MeanByVisitPlot | AnalysesPlot | KaplanMeierPlot | IndividualPlot, Field(discriminator="kind")]
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "km", "individual")
 ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
 
 

@@ -66,7 +66,7 @@ def check_stat_columns(v: list[str] | None) -> list[str] | None:
     from tlf.errors import did_you_mean
 
     if v is not None and not v:
-        raise ValueError("stat_columns needs at least one statistic")
+        raise ValueError("stats_as_columns needs at least one statistic")
     for k in v or []:
         if k not in PK_STATS:
             raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, PK_STATS)}; expected one of {', '.join(PK_STATS)}")
@@ -74,11 +74,11 @@ def check_stat_columns(v: list[str] | None) -> list[str] | None:
 
 
 def check_pk_output(entry) -> list:
-    """A table with `stat_columns` holds only PK summaries (their cells are rows of statistics)."""
+    """A table with `stats_as_columns` holds only PK summaries (their cells are rows of statistics)."""
     spec = entry.spec
-    if not getattr(spec, "stat_columns", None):
+    if not getattr(spec, "stats_as_columns", None):
         return []
-    return [entry.error(("analyses", i, "type"), f"a table with stat_columns holds pk_parameters and "
+    return [entry.error(("analyses", i, "type"), f"a table with stats_as_columns holds pk_parameters and "
                         f"pk_concentrations analyses only, not '{a.type}'", "SPEC044")
             for i, a in enumerate(spec.analyses) if a.type not in ("pk_parameters", "pk_concentrations")]
 

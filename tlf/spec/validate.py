@@ -334,8 +334,28 @@ def cross_check(study: Study) -> list[TlfError]:
                 if cid not in col_ids:
                     errors.append(entry.error(("analyses", i, "threshold", "over", j),
                                               f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
+            errors += _check_ancova_columns(entry, i, a, col_ids)
         if o.type == "figure" and o.plot.kind in _PLOT_TYPES:
             errors += _check_plot(entry)
+        errors += _check_stat_columns(entry, col_ids)
+    return errors
+
+
+def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> list[TlfError]:
+    """An ANCOVA's comparisons and model column name columns of the output; a pair compares two."""
+    errors: list[TlfError] = []
+    for j, pair in enumerate(getattr(a, "comparisons", None) or []):
+        for k, cid in enumerate(pair):
+            if cid not in col_ids:
+                errors.append(entry.error(("analyses", i, "comparisons", j, k), f"unknown column '{cid}'"
+                                          f"{did_you_mean(cid, col_ids)}; columns: {', '.join(col_ids)}", "SPEC034"))
+        if pair[0] == pair[1]:
+            errors.append(entry.error(("analyses", i, "comparisons", j), f"column '{pair[0]}' compared with itself",
+                                      "SPEC034"))
+    mc = getattr(a, "model_column", None)
+    if mc is not None and mc not in col_ids:
+        errors.append(entry.error(("analyses", i, "model_column"), f"unknown column '{mc}'"
+                                  f"{did_you_mean(mc, col_ids)}; columns: {', '.join(col_ids)}", "SPEC034"))
     return errors
 
 
@@ -361,6 +381,36 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
         elif plot.kind == "lsmean_bars" and plot.visit and plot.visit not in a.visits:
             errors.append(entry.error(("plot", "visit"), f"visit '{plot.visit}' is not among the visits of "
                                       f"'{pid}'{did_you_mean(plot.visit, a.visits)}", "SPEC044"))
+    return errors
+
+
+def _check_stat_columns(entry: OutputEntry, col_ids: list[str]) -> list[TlfError]:
+    """Stat columns compare existing treatment columns, do not reuse their ids, and run a test that fits
+    each analysis (an analysis's own `test` is checked against its kind of data)."""
+    from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+
+    errors: list[TlfError] = []
+    stat_cols = getattr(entry.spec, "stat_columns", [])
+    seen = set(col_ids)
+    for k, sc in enumerate(stat_cols):
+        if sc.id in seen:
+            errors.append(entry.error(("stat_columns", k, "id"), f"column id '{sc.id}' used twice", "SPEC022"))
+        seen.add(sc.id)
+        for j, cid in enumerate(sc.over):
+            if cid not in col_ids:
+                errors.append(entry.error(("stat_columns", k, "over", j),
+                                          f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
+    for i, a in enumerate(entry.spec.analyses):
+        kind = ANALYSIS_KINDS.get(a.type)
+        own = getattr(a, "test", None)
+        if kind is None:
+            continue
+        for k, sc in enumerate(stat_cols):
+            try:
+                resolve_test(own or sc.test, kind)
+            except ValueError as e:
+                key = ("analyses", i, "test") if own else ("stat_columns", k, "test")
+                errors.append(entry.error(key, f"{e} (analysis '{a.id}' is {a.type})", "SPEC036"))
     return errors
 
 

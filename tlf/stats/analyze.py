@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.data.populations import Population
 from tlf.errors import DataError, did_you_mean
-from tlf.stats import ancova, correlate, visits
+from tlf.stats import ancova, correlate, tte, visits
+from tlf.stats.compare import compare_rows
 from tlf.stats.context import ColumnGroup, Ctx, n_p, norm_value, row_dict, text_value
-from tlf.stats.counts import count_levels, count_subjects, count_terms, passes_threshold
+from tlf.stats.counts import count_levels, count_subjects, count_term_records, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
 from tlf.stats.pk_summary import pk_concentrations, pk_parameters
 
@@ -50,7 +51,7 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     rows: list[dict] = []
     for col in columns:
         rows.append(row_dict(entry, "_N", col.id, "", "", "", "N", col.n, 0))
-    if entry.spec.type == "figure" and entry.spec.plot.kind in ("mean_by_visit", "individual"):
+    if entry.spec.type == "figure" and entry.spec.plot.kind in _PLOTS:
         return rows + _plot_rows(entry, data, columns)  # a plot that reads its dataset directly
     spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
     for i, a in enumerate(entry.spec.analyses):
@@ -61,11 +62,15 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
 
 def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """The plotted numbers of a figure, by plot kind."""
+    from tlf.stats.km_plot import km_plot_rows
     from tlf.stats.pk_plots import individual_rows
     from tlf.stats.trends import mean_by_visit_rows
 
-    plots = {"mean_by_visit": mean_by_visit_rows, "individual": individual_rows}
+    plots = {"mean_by_visit": mean_by_visit_rows, "km": km_plot_rows, "individual": individual_rows}
     return plots[entry.spec.plot.kind](entry, data, columns)
+
+
+_PLOTS = ("mean_by_visit", "km", "individual")  # plot kinds that read their dataset (the others draw the output's analyses)
 
 
 # ---------------------------------------------------------------- analyses
@@ -73,13 +78,17 @@ def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) 
 def _count(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     rows = []
     sid = ctx.data.subject_id
+    by_col: dict[str, tuple[int, int]] = {}
     for col in columns:
         if not ctx.active(col):
             continue
         recs = ctx.records(col)
         c = count_subjects(recs[sid], col.n)
         rows += n_p(ctx, col.id, c.n, col.n, variable=ctx.analysis.where or "")
-    return rows
+        if ctx.analysis.events:
+            rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
+        by_col[col.id] = (c.n, col.n)
+    return rows + compare_rows(ctx, "counts", by_col)
 
 
 def _categorical(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
@@ -100,11 +109,13 @@ def _categorical(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     if a.missing_row and missing_any:
         levels[MISSING_LABEL] = {None}
     rows = []
+    by_col: dict[str, dict[str, int]] = {}
     for col, var, pairs in per_col:
         counts = count_levels(pairs, levels, col.n)
         for order, (label, c) in enumerate(counts.items()):
             rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
-    return rows
+        by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
+    return rows + compare_rows(ctx, "counts", by_col)
 
 
 def _levels(spec_levels, observed: set) -> dict[str, set]:
@@ -180,13 +191,14 @@ def _continuous(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             elif stats["n"] == 0 and name != "n":
                 warn = "no values"
             rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn, sig=sig))
-    return rows
+    return rows + compare_rows(ctx, "values", {col.id: values for col, _, values in per_col})
 
 
 def _terms(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
     sid = ctx.data.subject_id
     counts: dict[str, dict[tuple[str, str], Any]] = {}
+    events: dict[str, dict[tuple[str, str], int]] = {}
     term_var = soc_var = None
     for col in columns:
         if not ctx.active(col):
@@ -197,6 +209,8 @@ def _terms(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         socs = recs[soc_var] if soc_var else [""] * len(recs)
         records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
         counts[col.id] = count_terms(records, col.n)
+        if a.events:
+            events[col.id] = count_term_records(records)
     active = [c for c in columns if c.id in counts]
     over = set(a.threshold.over) if a.threshold and a.threshold.over else {c.id for c in active}
     denom_total = sum(c.n for c in active if c.id in over)
@@ -207,7 +221,8 @@ def _terms(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         t = a.threshold
         terms = [k for k in terms if passes_threshold(totals[k], denom_total, pct_gt=t.pct_gt, pct_ge=t.pct_ge,
                                                       n_ge=t.n_ge)]
-    kept_parents = sorted({k[0] for k in terms if k[0]}, key=lambda p: _sort_key(a.sort, totals[(p, "")], p))
+    soc_sort = a.soc_sort or a.sort
+    kept_parents = sorted({k[0] for k in terms if k[0]}, key=lambda p: _sort_key(soc_sort, totals[(p, "")], p))
     ordered: list[tuple[str, str]] = []
     if soc_var:
         for p in kept_parents:
@@ -222,6 +237,13 @@ def _terms(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
             rows += n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            if a.events:
+                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
+                                    level=key[1] or key[0], order=order))
+    if ctx.entry.spec.stat_columns:
+        for key in ordered:
+            data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
+            rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
     return rows
 
 
@@ -232,5 +254,5 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
 # one dispatch: the runners of the analysis families live in their own modules (visits, ancova, correlate)
 _ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
              "by_visit": visits.by_visit, "responders": visits.responders, "ancova": ancova.ancova,
-             "correlation": correlate.correlate, "pk_parameters": pk_parameters,
+             "correlation": correlate.correlate, "time_to_event": tte.time_to_event, "pk_parameters": pk_parameters,
              "pk_concentrations": pk_concentrations}

@@ -51,6 +51,16 @@ def count_terms(records: Iterable[tuple[str, str, str]], denom: int) -> dict[tup
     return {k: Count(len(s), denom) for k, s in subjects.items()}
 
 
+def count_term_records(records: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
+    """Records (events) per (parent, term) and per (parent, "") for the parent itself; the same
+    `records` as count_terms. A subject with the same term twice counts twice."""
+    out: dict[tuple[str, str], int] = {}
+    for _sid, parent, term in records:
+        for key in {(parent, term), (parent, "")} if parent else {(parent, term)}:
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
 def passes_threshold(n_total: int, denom_total: int, *, pct_gt: float | None = None, pct_ge: float | None = None,
                      n_ge: int | None = None) -> bool:
     """Whether a term's pooled count meets a frequency threshold. Compared in exact integer

@@ -30,7 +30,8 @@ class Cells:
             self.val[key] = v
             self.warn[key] = w
             self.var[key] = var
-            self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
+            if s != "pvalue":  # a stat column's p-value belongs to a row, it does not make one
+                self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
             self.at.setdefault((a, c, p, lv), {})[s] = f
             self.columns.setdefault(a, set()).add(c)
 
@@ -38,11 +39,15 @@ class Cells:
         return c in self.columns.get(a, ())
 
     def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
+        """"n (%)", with " [events]" when the analysis counts events too."""
         n = self.fmt.get((a, c, parent, level, "n"))
         if n is None:
             return ""
         p = self.fmt.get((a, c, parent, level, "p"), "")
-        return fmt_count_pct(n, p, self.val.get((a, c, parent, level, "n")), shell=shell)
+        n_value = self.val.get((a, c, parent, level, "n"))
+        text = fmt_count_pct(n, p, n_value, shell=shell)
+        events = self.fmt.get((a, c, parent, level, "events"))
+        return f"{text} [{events}]" if events is not None and (shell or n_value != 0) else text
 
     def template(self, a: str, c: str, template: str, parent: str = "", level: str = "", prefix: str = "") -> str:
         """`template` with every "{stat}" replaced by the text of stat `prefix + stat` at the key;

@@ -87,7 +87,7 @@ def _shown(a, order: int) -> set[str] | None:
 
 
 def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
-    """(columns, rows) of a table whose columns are statistics (`stat_columns`) and whose treatment
+    """(columns, rows) of a table whose columns are statistics (`stats_as_columns`) and whose treatment
     columns are row groups, each headed "<label> (N=xx)" and kept on one page where it fits:
 
         Iberdomide 0.3 mg QD (N=8)       n    Mean     SD   ...
@@ -96,7 +96,7 @@ def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
     """
     from tlf.tables.model import Column
 
-    stats = list(spec.stat_columns)
+    stats = list(spec.stats_as_columns)
     columns = tuple(Column(id=s, label=STAT_LABELS.get(s, s), width=1.0) for s in stats)  # stub keeps its width
     blank = ("",) * len(stats)
     rows: list[Row] = []

@@ -74,6 +74,8 @@ class Row:
     group: the key of the group the row belongs to; a page break inside a group repeats the
            group's label row with " (continued)", and the paginator keeps a group's rows together
            where they fit on one page.
+    key: the (parent, level) of the results-dataset statistics the row shows, when a row stands for
+         one level of its analysis (a term); layout uses it to place per-row p-values.
     """
 
     label: str
@@ -81,6 +83,7 @@ class Row:
     indent: int = 0
     kind: str = "data"
     group: str = ""
+    key: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class Table:
     page: PageSetup = field(default_factory=PageSetup)
     kind: str = "table"  # "table" | "listing"
     repeat_keys: int = 0  # listings: leading key columns refilled on a page's first record
+    keep_together: bool = True  # a group that fits on a page is not broken (False: pages are filled)
 
     def __post_init__(self) -> None:
         ncol = len(self.columns)

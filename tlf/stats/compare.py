@@ -1,0 +1,116 @@
+"""Comparisons across treatment columns: the p-value of one table row (or block of rows) from the
+per-column data an analysis already gathered; `compare_rows` turns them into the ARD rows of the
+output's stat columns.
+
+    test      data                                                   computed by
+    anova     one sample of values per column                        tests.anova_oneway
+    wilcoxon  two samples                                             tests.rank_sum_test (normal approx.)
+    chisq     a count table: one row per column, one cell per category  tests.chisq_test (Pearson)
+    fisher    the same table                                          tests.fisher_test (2 x 2 and r x c)
+    logrank   (time, event) pairs per column                          survival.logrank_test
+
+`auto` picks the test by the kind of data: values -> anova, counts -> chisq, times -> logrank.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+
+NAN = float("nan")
+__all__ = ["ANALYSIS_KINDS", "Comparison", "compare_counts", "compare_rows", "compare_times", "compare_values",
+           "compare_with_without", "resolve_test"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A p-value across columns, the test that gave it and notes (why it is missing, low expected counts)."""
+
+    test: str
+    pvalue: float
+    notes: tuple[str, ...] = ()
+
+
+def compare_values(samples: Sequence, test: str) -> Comparison:
+    """anova across the samples, or wilcoxon between exactly two."""
+    from tlf.stats.tests import anova_oneway, rank_sum_test
+
+    if test == "anova":
+        r = anova_oneway(samples)
+        return Comparison(test, r.pvalue, r.notes)
+    if len(samples) != 2:
+        return Comparison(test, NAN, (f"wilcoxon compares 2 columns, got {len(samples)}",))
+    r = rank_sum_test(samples[0], samples[1])
+    return Comparison(test, r.pvalue, r.notes)
+
+
+def compare_counts(table: Sequence[Sequence[int]], test: str) -> Comparison:
+    """chisq or fisher on a table of counts (rows: columns compared; cells: categories)."""
+    return _counts(tuple(tuple(int(x) for x in row) for row in table), test)
+
+
+@functools.lru_cache(maxsize=4096)
+def _counts(table: tuple[tuple[int, ...], ...], test: str) -> Comparison:
+    # An adverse-event table repeats the same few 2 x 2 tables (1 of 86 vs 0 of 84) many times.
+    from tlf.stats.tests import chisq_test, fisher_test
+
+    r = chisq_test(table) if test == "chisq" else fisher_test(table)
+    return Comparison(test, r.pvalue, r.notes)
+
+
+def compare_with_without(n: Sequence[int], denom: Sequence[int], test: str) -> Comparison:
+    """chisq or fisher on subjects with / without the row's condition: n of denom per column."""
+    if any(d <= 0 for d in denom):
+        return Comparison(test, NAN, ("a compared column has no subjects",))
+    if sum(n) == 0 or sum(n) == sum(denom):
+        # a table with an empty column: SAS PROC FREQ computes no test, and neither do we
+        return Comparison(test, NAN, ("no difference to test: no subject (or every subject) of the compared "
+                                      "columns is counted",))
+    return compare_counts([[k, d - k] for k, d in zip(n, denom, strict=True)], test)
+
+
+def compare_times(times: Sequence, events: Sequence, test: str = "logrank") -> Comparison:
+    """Log-rank test across columns; times[i] and events[i] are the i-th column's subjects."""
+    from tlf.stats.survival import logrank_test
+
+    t, e, g = [], [], []
+    for i, (ts, es) in enumerate(zip(times, events, strict=True)):
+        t += list(ts)
+        e += list(es)
+        g += [i] * len(ts)
+    r = logrank_test(t, e, g)
+    return Comparison(test, r.pvalue, r.notes)
+
+
+def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", level: str = "") -> list[dict]:
+    """One p-value row per stat column of the output: `data` maps a treatment column id to what the
+    comparison of `kind` needs ("values": a sample; "counts": {category: n} or (n, N); "times": (time,
+    event)). Columns listed in a stat column's `over` but absent from `data` (inactive) are left out."""
+    rows = []
+    for sc in ctx.entry.spec.stat_columns:
+        test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
+        if test == "none":
+            continue
+        ids = [c for c in sc.over if c in data]
+        if len(ids) < 2:
+            res_p, notes = float("nan"), ("fewer than 2 columns to compare",)
+        elif kind == "values":
+            r = compare_values([data[c] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        elif kind == "times":
+            r = compare_times([data[c][0] for c in ids], [data[c][1] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        elif isinstance(data[ids[0]], tuple):
+            r = compare_with_without([data[c][0] for c in ids], [data[c][1] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        else:
+            cats = list(data[ids[0]])
+            r = compare_counts([[data[c].get(k, 0) for k in cats] for c in ids], test)
+            res_p, notes = r.pvalue, r.notes
+        rows.append(ctx.row(sc.id, "pvalue", res_p, sc.format.decimals, variable=test, parent=parent, level=level,
+                            warning="; ".join(notes)))
+    return rows
