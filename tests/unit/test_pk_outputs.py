@@ -440,3 +440,32 @@ def test_all_blq_profile_is_not_estimable_with_its_reason(tmp_path):
     s3 = adpp[adpp.USUBJID == "S-03"]
     assert len(s3) == 17 and (s3.PPSTRESN == "").all() and (s3.PPSTAT == "NOT DONE").all()
     assert s3.PPREASND.str.contains("no measurable concentration").all()
+
+
+def test_pivot_dataset_long_to_wide(tmp_path):
+    nca = NCA + ("    adppw:\n      pivot: {from: adpp, id: [USUBJID, DAY], names: PPTESTCD, values: PPSTRESN,"
+                 " label: PPTEST}\n")
+    specs = pk_study(tmp_path, nca=nca, outputs={"t-pk": PARAMS})
+    study = load_study(specs)
+    data, _, _ = prepare(study)
+    wide = data.dataset("adppw")
+    ref = independent()
+    assert list(wide.frame.columns[:4]) == ["USUBJID", "DAY", "CMAX", "TMAX"]
+    assert list(wide.frame.USUBJID) == ["S-01", "S-02", "S-03"]
+    for row in wide.frame.itertuples():
+        assert row.CMAX == ref[row.USUBJID]["CMAX"] and row.AUCLST == pytest.approx(ref[row.USUBJID]["AUCLST"])
+    assert math.isnan(wide.frame.set_index("USUBJID").LAMZHL["S-03"])  # NE stays missing
+    assert wide.labels["CMAX"] == "Max Conc"
+    from tlf.spec.derived import nca_origin
+
+    assert nca_origin(study.spec.data.datasets, "adppw") == "adpp"  # outputs reading it write t.adpp.csv
+    assert nca_origin(study.spec.data.datasets, "adpc") is None
+
+
+def test_pivot_needs_one_value_per_cell(tmp_path):
+    nca = NCA + "    adppw:\n      pivot: {from: adpp, id: [USUBJID], names: PPTESTCD, values: PPSTRESN}\n"
+    nca = nca.replace("profile: [DAY]", "profile: [DAY, ARRLT]")  # one profile per sample: many CMAX per subject
+    specs = pk_study(tmp_path, nca=nca, outputs={"t-pk": PARAMS})
+    data, _, _ = prepare(load_study(specs))
+    with pytest.raises(DataError, match="more than one record for USUBJID=S-01 and PPTESTCD=CMAX"):
+        data.dataset("adppw")
