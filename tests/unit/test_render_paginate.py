@@ -283,3 +283,19 @@ def test_listing_repeats_key_columns_on_each_page() -> None:
     # tables (and listings without repeat_keys) are left alone
     plain = paginate(replace(t, repeat_keys=0))
     assert plain[1].rows[0].cells[:2] == ("", "")
+
+
+def test_continuation_page_repeats_the_enclosing_labels() -> None:
+    """Parameter > visit > statistics: a page that starts at a visit repeats the parameter's label, and
+    one that breaks inside a visit repeats both, outermost first."""
+    rows = [Row("Parameter A", ("",) * NCOL, 0, "group", "A:v0")]
+    for v in range(12):
+        rows.append(Row(f"Visit {v}", ("",) * NCOL, 1, "group", f"A:v{v}"))
+        rows += [Row(f"Stat {k}", _cells(k), 2, "data", f"A:v{v}") for k in range(v == 11 and 60 or 6)]
+    pages = paginate(_table(rows))
+    assert len(pages) >= 3
+    for p in pages[1:]:
+        assert p.rows[0].label == "Parameter A (continued)" and p.rows[0].indent == 0
+    broken = next(p for p in pages[1:] if p.rows[1].label == "Visit 11 (continued)")
+    assert broken.rows[2].label.startswith("Stat")
+    assert _data_rows(pages) == list(rows)

@@ -80,7 +80,9 @@ def _assert_consistent(out: Path) -> set[str]:
     """No temp files; every file under out is recorded in the manifest with its hash."""
     import hashlib
 
-    names = {p.name for p in out.iterdir()}
+    from tlf.qc.verify import REVIEW_FILES
+
+    names = {p.name for p in out.iterdir()} - REVIEW_FILES  # the review index is redrawn, not an output
     assert not [n for n in names if n.startswith(".tlf-") or n.startswith(".manifest-")], names
     manifest = json.loads((out / "manifest.json").read_text()) if "manifest.json" in names else {"outputs": {}}
     recorded = {f: h for o in manifest["outputs"].values() for f, h in o["files"].items()}
@@ -138,3 +140,26 @@ def test_subprocess_failure_exit_code_and_message(tmp_path):
     assert res.returncode == 2
     assert "error: adsl.USUBJID (USUBJID S-01): duplicate subject id 'S-01'" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("template", ["{{ ''.__class__.__mro__[1].__subclasses__() }}",
+                                      "{{ study.__class__ }}", "{% for x in range(10**9) %}{% endfor %}{{ cycler.__init__.__globals__ }}"])
+def test_templates_cannot_reach_python(tmp_path, template):
+    text = DEMOG_YAML.replace("title: Demographics", f"title: Demographics\nfootnotes: [\"{template}\"]")
+    specs = write_study(tmp_path, outputs={"t-demog": text})
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    err = report.outputs[0].error
+    assert err is not None and ("template not allowed" in str(err) or "unknown name" in str(err)
+                                or "bad template" in str(err)), err
+
+
+def test_hostile_text_converts_in_libreoffice(tmp_path):
+    from tests.office import HAVE_OFFICE, pdf_text, to_pdf
+
+    if not HAVE_OFFICE:
+        pytest.skip("LibreOffice / poppler not installed")
+    specs = write_study(tmp_path, adae=HOSTILE)
+    out = tmp_path / "out"
+    assert build(specs, out, ["t-ae"]).ok
+    text = pdf_text(to_pdf(out / "t-ae.docx", tmp_path))
+    assert "Pain <left knee> &" in text and "Sjögren" in text

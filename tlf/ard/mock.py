@@ -14,7 +14,7 @@ from tlf.spec.model import CONTINUOUS_STATS, TTE_STATS
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
 
-_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_", "pbase": "pbase_"}
 
 PLACEHOLDERS = 3
 NAN = float("nan")
@@ -127,11 +127,15 @@ def _mock_by_visit(output_id: str, a, cols, pct: int) -> list[dict]:
                 for part in a.show:
                     if part != "value" and v == a.baseline_visit:
                         continue
-                    dd = a.pchg_precision if part == "pchg" else d
+                    dd = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}.get(part, d)
                     for name in CONTINUOUS_STATS:
                         dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else dd + _OFFSET.get(name, 0))
                         rows.append(_mock_row(output_id, a.id, c.id, _PREFIX[part] + name, a.decimals.get(name, dec),
                                               parent=p, level=v, order=i * 1000 + j))
+                if v != a.baseline_visit:
+                    for t in a.tests:
+                        rows.append(_mock_row(output_id, a.id, c.id, f"{t.quantity}_wsr_pvalue", 3, parent=p, level=v,
+                                              order=i * 1000 + j))
     return rows
 
 
@@ -174,6 +178,12 @@ def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
+def _mock_power_model(output_id: str, a, active, pct_default: int) -> list[dict]:
+    from tlf.ard.mock_pk import mock_power_model_rows
+
+    return mock_power_model_rows(output_id, a, [c.id for c in active])
+
+
 def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
     from tlf.ard.mock_pk import mock_pk_rows
 
@@ -181,4 +191,5 @@ def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
 
 
 _MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,
-         "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk}
+         "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk,
+         "power_model": _mock_power_model}

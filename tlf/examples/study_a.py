@@ -771,7 +771,29 @@ def _standardised(rng, n: int, mean: float, sd: float, shape: str, lb: float | N
     return list(np.asarray(best, dtype=float))
 
 
-def _baselines(subs: list[_Subject], rng) -> None:
+def _clasi_for_day85(subs: list[_Subject], de_cols: list[list[int]], clas: list[int], seed: int) -> None:
+    """Adjust the dose-escalation CLASI baselines (in place, per arm) so that the arm's completers admit
+    day-85 changes with the published mean, SD and mean % change (study_a_efficacy.CLASI_D85) while the
+    Table 1 column still rounds to its mean and SD. Own random stream: nothing else in ADSL, ADAE or
+    ADEX changes. An arm whose baselines already allow it, or for which nothing is found (another seed),
+    keeps its values."""
+    import numpy as np
+
+    from tlf.examples.study_a_efficacy import CLASI_D85, clasi_baselines
+
+    rng = np.random.default_rng([seed, 1, 85])
+    dp, targets = _T1_CONT["CLAS"]
+    for c, mem in enumerate(de_cols):
+        col = _Col(list(range(len(mem))), *targets[c], dp, 0)
+        arm = subs[mem[0]].arm
+        new = clasi_baselines([clas[i] for i in mem], [subs[i].status1 == "C" for i in mem], col.ok,
+                              CLASI_D85[arm], rng)
+        if new is not None:
+            for i, x in zip(mem, new, strict=True):
+                clas[i] = x
+
+
+def _baselines(subs: list[_Subject], rng, seed: int = DEFAULT_SEED) -> None:
     """Fill s.base with AGEPpp, WTBLPpp, DURPpp, CLASPpp, TJCPpp, SJCPpp, HSSPpp, PGAPpp."""
     n_de = len(subs)
     atep_subs = [s for s in subs if s.atep]
@@ -843,6 +865,7 @@ def _baselines(subs: list[_Subject], rng) -> None:
     put("DUR", dur, 1)
     # CLASI activity (0-70), free at ATEP entry.
     clas = solve("CLAS", 0, "skewed", lambda s: 0, lambda s: 70, lambda s: 0, lambda s: 70)
+    _clasi_for_day85(subs, de_cols, clas, seed)
     put("CLAS", clas, 0)
     # hSS: >= 4 at DE entry except one patient with 2; mostly even scores.
     hss2 = {(s.arm, s.profile) == _HSS2_SUBJECT for s in subs}
@@ -1022,7 +1045,7 @@ def _frames(seed: int):
     rng = np.random.default_rng(seed)
     subs = _design()
     _assign_ids_and_dates(subs, rng)
-    _baselines(subs, rng)
+    _baselines(subs, rng, seed)
     aes = _adverse_events(subs, rng)
     ex_rows = _exposure(subs, aes, rng)
 

@@ -56,10 +56,6 @@ ATEP_WEEKS = (0, 1, 4, 12, 24, 36, 48, 60, 72, 84, 96)
 # Publication text facts (study file): day-85 CLASI change mean, SD, mean % change.
 CLASI_D85 = {"PBO": ("0.4", "1.8", "9.5"), "QOD03": ("-7.8", "10.2", "-35.3"), "QD03": ("-5.0", "9.6", "-63.4"),
              "ALT0603": ("-4.3", "6.3", "-25.3"), "QD06": ("-6.0", "9.7", "-39.8")}
-# The committed ADSL's day-85 completers' baselines cannot give every published mean % change together
-# with the published mean and SD (integer CLASI scores): the closest value they allow, found by the
-# exhaustive search in _clasi_arm (tests/unit/test_examples_study_a_efficacy.py proves the gaps).
-CLASI_D85_PCT_NEAREST = {"PBO": "9.4", "QOD03": "-35.3", "QD03": "-59.3", "ALT0603": "-30.5", "QD06": "-39.7"}
 HSS_RESPONDERS_D85 = {"PBO": 1, "QOD03": 4, "QD03": 3, "ALT0603": 2, "QD06": 3}  # hSS CHG <= -4, of N
 HSS_ALT0603_D85 = ("-2.9", "3.4")  # mean (SD) change: a reduction of 2.9 (3.4)
 
@@ -228,8 +224,9 @@ def _dist(x: float, target: str) -> float:
 
 
 def _clasi_d85(subs: list[_Subj], rng) -> None:
-    """Day-85 CLASI changes per arm: the published mean and SD exactly, and the mean % change exactly
-    where the completers' baselines allow it, else the closest the baselines allow (CLASI_D85_NOTE)."""
+    """Day-85 CLASI changes per arm: the published mean, SD and mean % change exactly (study_a chose the
+    baselines with clasi_baselines so that the completers' baselines allow it; another seed's baselines
+    may not: then the closest mean % change they allow)."""
     for arm in ARMS:
         done = [s for s in subs if s.arm == arm and s.completed1]
         sol = _clasi_arm([int(s.base1["CLASI"]) for s in done], CLASI_D85[arm], rng)
@@ -242,8 +239,33 @@ def _clasi_arm(b: list[int], targets: tuple[str, str, str], rng, wide: bool = Fa
     change over b > 0 rounds to its target: one drawn at random among all such vectors; when there is
     none, the vector with the mean % change closest to the target (ties: the first found).
 
-    Exhaustive and exact: a meet-in-the-middle enumeration (each half of the patients enumerated with
-    numpy, halves joined on the sum), candidates confirmed in rational arithmetic."""
+    Exhaustive and exact: a meet-in-the-middle enumeration (_clasi_enum), candidates confirmed in
+    rational arithmetic."""
+    import numpy as np
+
+    ca, cb, exact, best, _gap = _clasi_enum(b, targets, wide)
+    n = len(b)
+    pos = [i for i in range(n) if b[i] > 0]
+    goal = float(targets[2])
+    for pick in ([exact[int(i)] for i in rng.permutation(len(exact))] if exact else []) + [best]:
+        if pick is None:
+            break
+        v = [int(x) for x in (*ca[pick[0]], *cb[pick[1]])]
+        if _clasi_ok(v, b, pos, targets, pct=bool(exact)):
+            return v
+    if not wide:  # small baselines: let a few patients worsen more
+        return _clasi_arm(b, targets, rng, wide=True)
+    # No vector has the published mean and SD (baselines of another seed): plausible values instead.
+    return [int(round(x * float(np.clip(goal + rng.normal(0, 25), -100, 60)) / 100)) for x in b]
+
+
+def _clasi_enum(b: list[int], targets: tuple[str, str, str], wide: bool = False, first: bool = False):
+    """All integer change vectors c (-b <= c <= max(4, b), or wider) whose mean and SD round to the
+    targets, as a meet-in-the-middle enumeration: each half of the patients enumerated with numpy,
+    halves joined on the sum. Returns (ca, cb, exact, best, best_gap): the halves, the index pairs (into
+    ca, cb) whose mean % change over b > 0 also rounds to its target (float screen, confirm with
+    _clasi_ok), the pair with the mean % change closest to the target and that distance (None and inf
+    when no vector has the mean and SD). `first`: stop at the first sum with an exact pair."""
     import numpy as np
 
     mean_t, sd_t, pct_t = targets
@@ -255,7 +277,11 @@ def _clasi_arm(b: list[int], targets: tuple[str, str, str], rng, wide: bool = Fa
     goal = float(pct_t)
     h_pct = 0.5 * 10.0 ** Decimal(pct_t).as_tuple().exponent
     sd, h_sd = float(sd_t), 0.5 * 10.0 ** Decimal(sd_t).as_tuple().exponent
-    sums = [t for t in range(int(lo.sum()), int(hi.sum()) + 1) if rounds_to(Fraction(t, n), mean_t)]
+    tm, hm = Fraction(Decimal(mean_t)), Fraction(1, 2 * 10 ** -Decimal(mean_t).as_tuple().exponent)
+    near = range(max(int(lo.sum()), math.floor(n * (tm - hm))), min(int(hi.sum()), math.ceil(n * (tm + hm))) + 1)
+    sums = [t for t in near if rounds_to(Fraction(t, n), mean_t)]
+    if not sums:
+        return None, None, [], None, math.inf
     q_top = max(((sd + h_sd) ** 2 * n * (n - 1) + t * t) / n for t in sums)
     k = (n + 1) // 2
 
@@ -291,16 +317,70 @@ def _clasi_arm(b: list[int], targets: tuple[str, str, str], rng, wide: bool = Fa
             x, y = np.unravel_index(int(np.argmin(g)), g.shape)
             if g[x, y] < best_gap:
                 best, best_gap = (int(ia[x]), int(j0 + y)), float(g[x, y])
-    for pick in ([exact[int(i)] for i in rng.permutation(len(exact))] if exact else []) + [best]:
-        if pick is None:
+        if first and exact:
             break
-        v = [int(x) for x in (*ca[pick[0]], *cb[pick[1]])]
-        if _clasi_ok(v, b, pos, targets, pct=bool(exact)):
-            return v
-    if not wide:  # small baselines: let a few patients worsen more
-        return _clasi_arm(b, targets, rng, wide=True)
-    # No vector has the published mean and SD (baselines of another seed): plausible values instead.
-    return [int(round(x * float(np.clip(goal + rng.normal(0, 25), -100, 60)) / 100)) for x in b]
+    return ca, cb, exact, best, best_gap
+
+
+def _clasi_hi(b: int) -> int:
+    """Largest day-85 CLASI change _clasi_arm allows for baseline b (before widening)."""
+    return min(70 - b, max(4, b))
+
+
+def clasi_baselines(b: list[int], done: list[bool], col_ok, targets: tuple[str, str, str], rng,
+                    max_evals: int = 3000) -> list[int] | None:
+    """Baseline CLASI scores of one dose-escalation arm (all its patients), near `b`, that keep the arm's
+    Table 1 column (col_ok(S, Q) on the sum and sum of squares; b must satisfy it) and whose completers
+    (`done`) admit day-85 changes with the published mean, SD and mean % change (`targets`; % change
+    over baselines > 0) within the bounds `_clasi_arm` searches; None when none is found. Baselines
+    that already admit such changes are returned as they are.
+
+    An integer local search that stays inside the Table 1 column: baselines move by +/- 1 singly or in
+    sum-keeping pairs (one or two such moves at a time); a move is kept when the smallest distance of a mean % change to the target among
+    the change vectors with the published mean and SD (exhaustive, _clasi_enum) does not grow. Zero
+    baselines stay zero and no new ones appear, so the patients whose percent change is missing stay
+    the same. The change vector is confirmed in rational arithmetic."""
+    n = len(b)
+    idx = [i for i in range(n) if done[i]]
+    lb = [0 if x == 0 else 1 for x in b]
+    ub = [0 if x == 0 else 70 for x in b]
+    if len(idx) < 2 or not any(b[i] for i in idx) or not col_ok(sum(b), sum(x * x for x in b)):
+        return None
+
+    seen: dict[tuple[int, ...], float] = {}
+
+    def gap(bv: list[int]) -> float:
+        bd = sorted(bv[i] for i in idx)  # the answer does not depend on the order
+        key = tuple(bd)
+        if key not in seen:
+            pos = [k for k in range(len(bd)) if bd[k] > 0]
+            ca, cb, exact, _best, g = _clasi_enum(bd, targets, first=True)
+            seen[key] = max(g, 0.0)
+            for x, y in exact:
+                if _clasi_ok([int(v) for v in (*ca[x], *cb[y])], bd, pos, targets, pct=True):
+                    seen[key] = -1.0
+                    break
+        return seen[key]
+
+    bv = list(b)
+    cur = gap(bv)
+    evals = 1
+    while cur >= 0 and evals < max_evals:
+        nb = list(bv)
+        for _ in range(1 + int(rng.random() < 0.3)):  # one move or two
+            i, j = (int(x) for x in rng.integers(n, size=2))
+            d = 1 if rng.random() < 0.5 else -1
+            nb[i] += d
+            if rng.random() < 0.8:
+                nb[j] -= d
+        if any(not lo <= x <= hi for x, lo, hi in zip(nb, lb, ub, strict=True)) or \
+                not col_ok(sum(nb), sum(x * x for x in nb)):
+            continue
+        new = gap(nb)
+        evals += 1
+        if new <= cur or rng.random() < 0.05:
+            bv, cur = nb, new
+    return bv if cur < 0 else None
 
 
 def _clasi_ok(v: list[int], b: list[int], pos: list[int], targets: tuple[str, str, str], pct: bool) -> bool:
@@ -585,10 +665,10 @@ def check_efficacy(frames: dict, facts: bool = True) -> None:
         assert int((x.CHG <= -4).sum()) == k, arm
         assert n_arm[arm] == (8 if arm in ("PBO", "QOD03", "QD03") else 9)
     if facts:
-        for arm, (mean, sd, _pct) in CLASI_D85.items():
+        for arm, (mean, sd, pct) in CLASI_D85.items():
             x = d85[(d85.PARAMCD == "CLASI") & (d85.ARMCD == arm)]
             got = (half_up(x.CHG.mean(), 1), half_up(x.CHG.std(), 1), half_up(x.PCHG.mean(), 1))
-            assert got == (mean, sd, CLASI_D85_PCT_NEAREST[arm]), (arm, got)
+            assert got == (mean, sd, pct), (arm, got)
         x = d85[(d85.PARAMCD == "HSS") & (d85.ARMCD == "ALT0603")]
         assert (half_up(x.CHG.mean(), 1), half_up(x.CHG.std(), 1)) == HSS_ALT0603_D85
     # One analysed record per subject, parameter and visit; baselines as in ADSL.

@@ -101,8 +101,8 @@ def _legend(fig, series: Sequence[Series], kind: str) -> None:
                columnspacing=1.6)
 
 
-def _zero_line(ax) -> None:
-    ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+def _zero_line(ax, level: float = 0.0) -> None:
+    ax.axhline(level, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
 
 
 def _finite(v: float) -> bool:
@@ -119,7 +119,7 @@ def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: i
         for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
             k = len(panel.series)
             for i, s in enumerate(panel.series):
-                shift = (i - (k - 1) / 2) * dodge
+                shift = (i - (k - 1) / 2) * panel.extra.get("dodge", dodge)
                 pts = [(x + shift, y, lo, hi) for x, y, lo, hi in zip(s.x, s.y, s.lo, s.hi, strict=True) if _finite(y)]
                 if not pts:
                     continue
@@ -131,7 +131,7 @@ def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: i
                     ax.errorbar([p[0] for p in bars], [p[1] for p in bars],
                                 yerr=[[p[1] - p[2] for p in bars], [p[3] - p[1] for p in bars]], fmt="none",
                                 ecolor=s.style.color, elinewidth=0.8, capthick=0.8, zorder=2)
-            _zero_line(ax)
+            _zero_line(ax, panel.extra.get("reference", 0.0))
             _axes_text(ax, panel, first_col=first, last_row=bottom)
         _legend(fig, panels[0].series if panels else (), "lines")
         return _png(fig)
@@ -206,7 +206,7 @@ def _axes_text(ax, panel: Panel, *, first_col: bool = True, last_row: bool = Tru
         ax.set_xticks(list(panel.x_ticks))
         ax.set_xticklabels(list(panel.x_tick_labels), rotation=panel.extra.get("rotation", 0),
                            ha="right" if panel.extra.get("rotation") else "center")
-    if panel.x_label and last_row:
+    if panel.x_label and (last_row or panel.extra.get("own_x_label")):
         ax.set_xlabel(panel.x_label)
     if panel.y_label and first_col:
         ax.set_ylabel(panel.y_label)

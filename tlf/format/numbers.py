@@ -95,6 +95,7 @@ def fmt_sig(x: float, sig: int, *, missing: str = "NE", shell: bool = False) -> 
 
 
 COUNT_STATS = ("n", "N", "n_blq")
+FLAG_STATS = {"within_range": ("Yes", "No")}  # a 1/0 statistic printed as words
 
 
 def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, missing: str = "NE",
@@ -107,6 +108,10 @@ def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, mi
         return fmt_count(value, shell=shell) if (shell or math.isfinite(value)) else missing
     if stat_name == "p":
         return fmt_pct(value, decimals, shell=shell)
+    if stat_name in FLAG_STATS:
+        if shell:
+            return "xxx"
+        return missing if not math.isfinite(value) else FLAG_STATS[stat_name][0 if value else 1]
     if stat_name in ("pvalue", "p_value") or base == "pvalue":
         return fmt_pvalue(value, shell=shell, missing=missing)
     if sig > 0:

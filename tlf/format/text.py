@@ -30,3 +30,6 @@ def render_text(template: str, context: Mapping[str, Any], *, where: str = "") -
                         code="SPEC051") from None
     except jinja2.TemplateError as e:
         raise SpecError(f"bad template: {e}", key=where, code="SPEC052") from None
+    except (OverflowError, ArithmeticError, TypeError, ValueError, RecursionError) as e:
+        # what the sandbox refuses at run time (huge ranges) and plain errors in a template's expression
+        raise SpecError(f"template not allowed: {e}", key=where, code="SPEC050") from None

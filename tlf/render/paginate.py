@@ -296,7 +296,9 @@ def paginate(table: Table) -> list[Page]:
     fits on a page (unless ``table.keep_together`` is False: then every page is filled); a group
     that must break resumes on the next page under a copy of its label
     row (its ``kind == "group"`` row, else its first row) labelled "... (continued)", with
-    empty cells. A ``kind == "group"`` row is never left last on a page when the row after it
+    empty cells; a continuation page also repeats, as "(continued)", the labels of the groups that
+    enclose its first row (less indented ``kind == "group"`` rows above it, e.g. the parameter above
+    a visit). A ``kind == "group"`` row is never left last on a page when the row after it
     belongs with it, and spacer rows (``kind == "blank"``) are not printed at the top of a
     continuation page nor at the foot of any page.
     Listings with ``repeat_keys`` (when the model has it) get their key cells refilled on the
@@ -329,7 +331,13 @@ def paginate(table: Table) -> list[Page]:
             if not pages[-1]:
                 if rows[i].kind == "blank" and len(pages) > 1:
                     continue
-                if label_at is not None and label_at < i:
+                own = label_at is not None and label_at < i
+                if len(pages) > 1:  # the enclosing group labels (e.g. the parameter above a visit)
+                    for j in _enclosing(rows, label_at if own else i):
+                        cont = continued_row(rows[j])
+                        pages[-1].append(cont)
+                        used += row_lines(table, cont)
+                if own:
                     cont = continued_row(rows[label_at])
                     pages[-1].append(cont)
                     used += row_lines(table, cont)
@@ -340,6 +348,21 @@ def paginate(table: Table) -> list[Page]:
     pages = _refill_keys(table, pages)
     count = len(pages)
     return [Page(tuple(p), i, count) for i, p in enumerate(pages)]
+
+
+def _enclosing(rows: Sequence[Row], i: int) -> list[int]:
+    """Indices of the group label rows that enclose row i (each less indented than the one below it,
+    nearest last), outermost first: the labels a page that starts at row i repeats as "(continued)"."""
+    out: list[int] = []
+    indent = rows[i].indent
+    for j in range(i - 1, -1, -1):
+        if indent <= 0:
+            break
+        r = rows[j]
+        if r.kind == "group" and r.indent < indent:
+            out.append(j)
+            indent = r.indent
+    return out[::-1]
 
 
 def continued_row(row: Row) -> Row:

@@ -365,28 +365,59 @@ class _ParamVisits(_Analysis):
         return v
 
 
-BY_VISIT_PARTS = ("value", "change", "pchg")
+BY_VISIT_PARTS = ("value", "change", "pchg", "pbase")
+Part = Literal["value", "change", "pchg", "pbase"]
+
+
+class BaselineTest(Strict):
+    """A test of the post-baseline values against baseline within each column and visit (one row of
+    p-values under the visit's statistics): the Wilcoxon signed-rank test of the differences between
+    `quantity` and its baseline counterpart (value - baseline value; percent of baseline - 100; change and
+    percent change - 0), two-sided, exact for up to 20 non-zero differences as SAS PROC UNIVARIATE
+    (`method: auto`). A p-value below `alpha` prints with `flag` appended, explained in a footnote."""
+
+    test: Literal["signed_rank"] = "signed_rank"
+    quantity: Part = "value"
+    method: Literal["auto", "exact", "t"] = "auto"
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    flag: str = "*"
+    label: str | None = None  # default: "p-value (value vs baseline)", "p-value (% of baseline vs 100)", ...
 
 
 class ByVisitAnalysis(_ParamVisits):
-    """Summary of the value and the change (and percent change) from baseline at each visit.
-    `baseline_visit` prints the value only. Percent change leaves out records with baseline 0 (their
-    percent change is not defined) and says so in a footnote."""
+    """Summary of the value, the change, the percent change and the percent of baseline (100 x value /
+    baseline) at each visit. `baseline_visit` prints the value only. Percent change and percent of
+    baseline leave out records with baseline 0 (not defined) and say so in a footnote. `tests` add
+    p-values against baseline. A column with records at a visit but no analysable value prints
+    `no_data_text` (e.g. "Data not available") instead of n = 0; one without any record there prints
+    `no_records_text` (e.g. "Not sampled"); unset, the statistics print as they are (n 0, NE)."""
 
     type: Literal["by_visit"]
     baseline_visit: str | None = None
     value_var: str = "AVAL"
     change_var: str = "CHG"
     pchg_var: str = "PCHG"
-    show: list[Literal["value", "change", "pchg"]] = ["value", "change"]
+    show: list[Part] = ["value", "change"]
     rows: list[str] = ["n", "mean_sd", "median", "min_max"]
     precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
     pchg_precision: Annotated[int, Field(ge=0, le=6)] = 0  # percent change: mean 1 decimal, SD 2
+    pbase_precision: Annotated[int, Field(ge=0, le=6)] = 0  # percent of baseline: mean 1 decimal, SD 2
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
-    labels: dict[Literal["value", "change", "pchg"], str] = {}
+    labels: dict[Part, str] = {}
+    tests: list[BaselineTest] = []
+    no_data_text: str | None = None
+    no_records_text: str | None = None
 
     _known_rows = field_validator("rows")(ContinuousAnalysis._known_rows.__func__)
     _known_stats = field_validator("decimals")(ContinuousAnalysis._known_stats.__func__)
+
+    @field_validator("tests")
+    @classmethod
+    def _one_test_per_part(cls, v: list[BaselineTest]) -> list[BaselineTest]:
+        ons = [t.quantity for t in v]
+        if len(set(ons)) != len(ons):
+            raise ValueError("two tests on the same quantity; list each `quantity` once")
+        return v
 
 
 class RespondersAnalysis(_ParamVisits):
@@ -483,16 +514,16 @@ class CorrelationAnalysis(_Analysis):
 
 
 # Analysis types defined in their own modules, on the base classes above.
-from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis  # noqa: E402
+from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis, PowerModelAnalysis  # noqa: E402
 
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
     | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | TimeToEventAnalysis | PkParametersAnalysis
-    | PkConcentrationsAnalysis,
+    | PkConcentrationsAnalysis | PowerModelAnalysis,
     Field(discriminator="type"),
 ]
 ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
-                  "time_to_event", "pk_parameters", "pk_concentrations")
+                  "time_to_event", "pk_parameters", "pk_concentrations", "power_model")
 
 
 # ---------------------------------------------------------------- outputs
@@ -636,13 +667,14 @@ class AnalysesPlot(Strict):
     kind: Literal["by_visit", "lsmean_bars", "scatter"]
     panels: list[str] | None = None
     panel_titles: dict[str, str] = {}
-    quantity: Literal["value", "change", "pchg"] = "change"
+    quantity: Part = "change"
     error: Literal["se", "sd", "none"] = "se"
     visit: str | None = None
     tick_labels: dict[str, str] = {}  # x tick label by visit (by_visit) or parameter (lsmean_bars)
     dodge: Annotated[float, Field(ge=0)] | None = None  # by_visit: x shift between columns (default 1.2% of x)
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
     x_label: str = ""
+    panel_x_labels: dict[str, str] = {}  # x axis label by analysis id (panels on different time scales)
     y_label: str = ""
     share_y: bool = False
 
@@ -675,6 +707,9 @@ class FigureOutput(Strict):
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
 
 
-OutputSpecTypes = TableOutput | FigureOutput
-Output = Annotated[TableOutput | FigureOutput, Field(discriminator="type")]
-OUTPUT_TYPES = ("table", "figure")
+# Other output types live in their own modules, built on the models above.
+from tlf.spec.listing import ListingOutput  # noqa: E402
+
+OutputSpecTypes = TableOutput | FigureOutput | ListingOutput
+Output = Annotated[TableOutput | FigureOutput | ListingOutput, Field(discriminator="type")]
+OUTPUT_TYPES = ("table", "figure", "listing")

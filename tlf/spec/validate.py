@@ -293,6 +293,11 @@ def cross_check(study: Study) -> list[TlfError]:
         if o.population not in pops:
             errors.append(entry.error(("population",), f"unknown population '{o.population}'"
                                       f"{did_you_mean(o.population, pops)}; defined: {', '.join(pops)}", "SPEC031"))
+        if o.type == "listing":
+            from tlf.spec.listing import check_listing
+
+            errors += check_listing(study, entry)
+            continue
         if isinstance(o.columns, str):
             if o.columns not in spec.columns:
                 errors.append(entry.error(("columns",), f"unknown column set '{o.columns}'"
@@ -378,6 +383,10 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
             errors.append(entry.error(("plot", "panels", j) if plot.panels else ("plot", "kind"),
                                       f"plot kind '{plot.kind}' draws {' or '.join(kinds)} analyses; "
                                       f"'{pid}' is {a.type}", "SPEC036"))
+        elif plot.kind == "by_visit" and plot.quantity not in a.show:
+            errors.append(entry.error(("plot", "quantity"), f"plot quantity '{plot.quantity}' is not among the parts "
+                                      f"analysis '{pid}' shows ({', '.join(a.show)}); add it to its `show`",
+                                      "SPEC036"))
         elif plot.kind == "lsmean_bars" and plot.visit and plot.visit not in a.visits:
             errors.append(entry.error(("plot", "visit"), f"visit '{plot.visit}' is not among the visits of "
                                       f"'{pid}'{did_you_mean(plot.visit, a.visits)}", "SPEC044"))

@@ -3,8 +3,11 @@
 shares (`select_bds`).
 
 ARD keys: parent = parameter code (PARAMCD), level = visit (AVISIT), order = parameter and visit order.
-Statistic names: `n`, `mean`, ... for the value, `chg_n`, `chg_mean`, ... for the change and
-`pchg_n`, ... for the percent change; `n`, `p` (and `n_assessed`) for responders. Per parameter, a
+Statistic names: `n`, `mean`, ... for the value, `chg_n`, `chg_mean`, ... for the change,
+`pchg_n`, ... for the percent change and `pbase_n`, ... for the percent of baseline; `records` the
+records of the column at the visit (with or without a value); `<quantity>_wsr_pvalue`, `<quantity>_wsr_v` (sum of
+the positive ranks, R's V) and `<quantity>_wsr_n` (non-zero differences) for a signed-rank test against
+baseline of quantity <quantity>; `n`, `p` (and `n_assessed`) for responders. Per parameter, a
 row `param` (column "") carries the parameter's label in `variable`; per visit a row `x` (column "")
 the visit's plotted position (AVISITN).
 """
@@ -22,8 +25,9 @@ from tlf.stats.descriptive import collected_decimals, describe
 if TYPE_CHECKING:
     import pandas as pd
 
-PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_", "pbase": "pbase_"}
 BASE0_NOTE = "baseline 0: percent change not defined"
+PBASE0_NOTE = "baseline 0: percent of baseline not defined"
 _OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se": 2, "min": 0, "max": 0}
 
 
@@ -118,17 +122,21 @@ def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------- by_visit
 
 def by_visit(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
-    """Value, change and percent change from baseline: n, mean, SD, ... per parameter, visit and column."""
+    """Value, change, percent change and percent of baseline: n, mean, SD, ... per parameter, visit and
+    column; the number of records; signed-rank tests against baseline."""
     a = ctx.analysis
     selected = select_bds(ctx)
+    used = set(a.show) | {t.quantity for t in a.tests}
     names = {"value": require_var(ctx, "value_var", a.value_var, selected),
-             "change": require_var(ctx, "change_var", a.change_var, selected) if "change" in a.show else "",
-             "pchg": require_var(ctx, "pchg_var", a.pchg_var, selected) if "pchg" in a.show else ""}
-    if "pchg" in a.show:
+             "change": require_var(ctx, "change_var", a.change_var, selected) if "change" in used else "",
+             "pchg": require_var(ctx, "pchg_var", a.pchg_var, selected) if "pchg" in used else "",
+             "pbase": a.value_var}
+    if used & {"pchg", "pbase"} or any(t.quantity == "value" for t in a.tests):
         require_var(ctx, "base_var", a.base_var, selected)
     rows = label_rows(ctx, selected)
     active = [c for c in columns if ctx.active(c)]
     per_col = {c.id: column_records(ctx, c, selected) for c in active}
+    precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
         d = a.precision if a.precision is not None else collected_decimals(
             selected.loc[selected[a.param_var] == p, a.value_var])
@@ -139,20 +147,62 @@ def by_visit(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 recs = per_col[col.id]
                 recs = recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)]
                 one_per_subject(ctx, recs, p, visit)
+                rows.append(ctx.row(col.id, "records", len(recs), 0, variable=a.value_var, parent=p, level=visit,
+                                    order=order))
                 for part in a.show:
                     if part != "value" and is_base:
                         continue
-                    values = recs[names[part]].astype(float)
-                    warning = ""
-                    if part == "pchg":
-                        base0 = recs[a.base_var].astype(float) == 0
-                        if base0.any():
-                            warning = f"{int(base0.sum())} patient(s) with {BASE0_NOTE}"
-                        values = values[~base0]
-                    values = values[values.map(math.isfinite)]
+                    values, warning = _part_values(a, recs, part, names)
                     rows += _describe_rows(ctx, col.id, p, visit, order, part, names[part], values,
-                                           a.pchg_precision if part == "pchg" else d, warning)
+                                           precision.get(part, d), warning)
+                if not is_base:
+                    for test in a.tests:
+                        rows += _test_rows(ctx, col.id, p, visit, order, test, _differences(a, recs, test.quantity, names))
     return rows
+
+
+def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
+    """The finite values of one part at one visit, and a note on records left out for baseline 0."""
+    warning = ""
+    if part == "pbase":
+        base = recs[a.base_var].astype(float)
+        base0 = base == 0
+        values = 100.0 * recs[a.value_var].astype(float)[~base0] / base[~base0]
+        if base0.any():
+            warning = f"{int(base0.sum())} patient(s) with {PBASE0_NOTE}"
+    else:
+        values = recs[names[part]].astype(float)
+        if part == "pchg":
+            base0 = recs[a.base_var].astype(float) == 0
+            if base0.any():
+                warning = f"{int(base0.sum())} patient(s) with {BASE0_NOTE}"
+            values = values[~base0]
+    return values[values.map(math.isfinite)], warning
+
+
+def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
+    """Differences from baseline that a test against baseline ranks: value - baseline value, percent of
+    baseline - 100, change and percent change as they are (against 0)."""
+    if on == "value":
+        d = recs[a.value_var].astype(float) - recs[a.base_var].astype(float)
+    elif on == "pbase":
+        d, _ = _part_values(a, recs, "pbase", names)
+        d = d - 100.0
+    else:
+        d, _ = _part_values(a, recs, on, names)
+    return d[d.map(math.isfinite)]
+
+
+def _test_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, test, diffs) -> list[dict]:
+    from tlf.stats.tests import signed_rank_test
+
+    res = signed_rank_test(diffs.to_numpy(), method=test.method)
+    note = "; ".join(res.notes)
+    prefix = f"{test.quantity}_wsr_"
+    kw = {"variable": f"{test.quantity} vs baseline", "parent": param, "level": visit, "order": order}
+    return [ctx.row(col, prefix + "pvalue", res.pvalue, 3, warning=note, **kw),
+            ctx.row(col, prefix + "v", res.w_plus, 1, warning=note if res.n == 0 else "", **kw),
+            ctx.row(col, prefix + "n", res.n, 0, **kw)]
 
 
 def _describe_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, part: str, var: str, values,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tlf.spec.model import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as Cells
-from tlf.tables.layout_pk import pk_rows, stat_column_layout
+from tlf.tables.layout_pk import pk_rows, power_model_rows, stat_column_layout
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 if TYPE_CHECKING:
@@ -174,4 +174,5 @@ def _time_to_event_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
 _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _continuous_rows,
          "terms": _terms_rows, "by_visit": layout_bds.by_visit_rows, "responders": layout_bds.responders_rows,
          "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows,
-         "time_to_event": _time_to_event_rows, "pk_parameters": pk_rows, "pk_concentrations": pk_rows}
+         "time_to_event": _time_to_event_rows, "pk_parameters": pk_rows, "pk_concentrations": pk_rows,
+         "power_model": power_model_rows}

@@ -11,11 +11,16 @@ from tlf.spec.model import ANCOVA_ROWS, DISPLAY_ROWS
 from tlf.tables.cells import Cells
 from tlf.tables.model import Row
 
-PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline"}
-PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_"}
+PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline",
+               "pbase": "Percent of baseline"}
+PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_", "pbase": "pbase_"}
+TEST_ON = {"value": "value vs baseline", "change": "change vs 0", "pchg": "percent change vs 0",
+           "pbase": "% of baseline vs 100"}
 METHOD_LABELS = {"pearson": "Pearson r", "spearman": "Spearman rho"}
 BASE0_FOOTNOTE = ("Percent change from baseline is not defined for a baseline value of 0; such patients are left "
                   "out of the percent change summaries.")
+PBASE0_FOOTNOTE = ("Percent of baseline is not defined for a baseline value of 0; such patients are left out of the "
+                   "percent of baseline summaries.")
 
 
 def _inactive(a, col: str, periods: dict) -> bool:
@@ -43,25 +48,54 @@ def by_visit_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     many = len(a.params) > 1
     for p in a.params:
         pind = indent
-        if many:
-            rows.append(_group(param_label(a, cells, p), len(cols), pind, f"{a.id}:{p}"))
+        if many:  # kept on a page with its first visit
+            rows.append(_group(param_label(a, cells, p), len(cols), pind, f"{a.id}:{p}:{a.visits[0]}"))
             pind += 1
         for visit in a.visits:
             group = f"{a.id}:{p}:{visit}"
             rows.append(_group(visit, len(cols), pind, group))
             parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+            empty = {c: _empty_text(a, cells, c, p, visit) for c in cols}
             for part in parts:
                 sind = pind + 1
                 if len(parts) > 1:
                     rows.append(_group(a.labels.get(part, PART_LABELS[part]), len(cols), sind, group))
                     sind += 1
-                for r in a.rows:
+                for k, r in enumerate(a.rows):
                     label, template = DISPLAY_ROWS[r]
                     vals = tuple(a.na_text if _inactive(a, c, periods) else
+                                 (empty[c] if k == 0 else "") if empty[c] is not None else
                                  _ne_once(cells.template(a.id, c, template, p, visit, PART_PREFIX[part]))
                                  for c in cols)
                     rows.append(Row(label, vals, indent=sind, group=group))
+            if visit != a.baseline_visit:
+                tind = pind + (2 if len(parts) > 1 else 1)
+                for t in a.tests:
+                    vals = tuple(a.na_text if _inactive(a, c, periods) else "" if empty[c] is not None else
+                                 _flagged(cells, (a.id, c, p, visit, f"{t.quantity}_wsr_pvalue"), t) for c in cols)
+                    rows.append(Row(t.label or f"p-value ({TEST_ON[t.quantity]})", vals, indent=tind, group=group))
     return rows
+
+
+def _empty_text(a, cells: Cells, col: str, param: str, visit: str) -> str | None:
+    """What a column prints instead of its statistics at a visit where it has no analysable value:
+    `no_data_text` when it has records there, `no_records_text` when it has none (None: print the
+    statistics)."""
+    parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+    ns = [cells.val.get((a.id, col, param, visit, PART_PREFIX[x] + "n")) for x in parts]
+    if not ns or any(n is None or n != 0 for n in ns):
+        return None
+    records = cells.val.get((a.id, col, param, visit, "records"))
+    return a.no_records_text if records == 0 else a.no_data_text
+
+
+def _flagged(cells: Cells, key: tuple, test) -> str:
+    """A p-value's text with the test's flag when the unrounded p is below alpha."""
+    text = cells.fmt.get(key, "")
+    value = cells.val.get(key)
+    if text and value is not None and value == value and value < test.alpha:
+        text += test.flag
+    return text
 
 
 def _ne_once(text: str) -> str:
@@ -192,7 +226,8 @@ def correlation_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
 # ---------------------------------------------------------------- footnotes
 
 def notes(a, cells: Cells) -> list[str]:
-    """Footnotes for this analysis' cells: percent change left out for baseline 0; why a cell is NE."""
+    """Footnotes for this analysis' cells: percent change or percent of baseline left out for baseline
+    0; the tests against baseline and their flag; why a cell is NE."""
     out: list[str] = []
     if a.type not in ("by_visit", "ancova", "responders", "correlation"):
         return out
@@ -200,8 +235,10 @@ def notes(a, cells: Cells) -> list[str]:
     for key, warning in cells.warn.items():
         if key[0] != a.id or not warning or warning == "shell":
             continue
-        if "baseline 0" in warning and BASE0_FOOTNOTE not in out:
+        if "baseline 0: percent change" in warning and BASE0_FOOTNOTE not in out:
             out.append(BASE0_FOOTNOTE)
+        if "baseline 0: percent of baseline" in warning and PBASE0_FOOTNOTE not in out:
+            out.append(PBASE0_FOOTNOTE)
         value = cells.val.get(key)
         if value is None or value == value or a.type == "by_visit":
             continue
@@ -213,4 +250,20 @@ def notes(a, cells: Cells) -> list[str]:
                 reasons[reason].append(where)
     for reason, wheres in reasons.items():
         out.append(f"NE = not estimable: {reason}" + (f" ({'; '.join(wheres)})" if wheres else "") + ".")
+    tests = list(getattr(a, "tests", ()))
+    if tests:
+        what = "; ".join(f"{t.label or 'p-value (' + TEST_ON[t.quantity] + ')'}: {_TEST_WHAT[t.quantity]}" for t in tests)
+        methods = {t.method for t in tests}
+        how = ("exact distribution up to 20 non-zero differences, else the t approximation, as SAS PROC UNIVARIATE"
+               if methods == {"auto"} else "exact distribution" if methods == {"exact"} else
+               "t approximation, as SAS PROC UNIVARIATE" if methods == {"t"} else "method as specified")
+        flags = sorted({(t.flag, t.alpha) for t in tests if t.flag})
+        text = (f"Two-sided Wilcoxon signed-rank tests against baseline within each column and time point ({how}). "
+                f"{what}." + "".join(f" {f} p < {al:g}." for f, al in flags))
+        if text not in out:
+            out.append(text)
     return out
+
+
+_TEST_WHAT = {"value": "value vs baseline value", "change": "change from baseline vs 0",
+              "pchg": "percent change from baseline vs 0", "pbase": "percent of baseline vs 100"}

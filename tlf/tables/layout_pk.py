@@ -123,3 +123,36 @@ def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
                              else cells.fmt.get((a.id, c.id, parent, level, s), "") for s in stats)
                 rows.append(Row(level, vals, indent=indent + (1 if parent else 0), group=c.id))
     return columns, rows
+
+
+# ---------------------------------------------------------------- dose proportionality
+
+def power_model_rows(a, cells, cols, periods, shell) -> list[Row]:
+    """Per parameter a group row, then the spec's rows (n, slope with CI, acceptance range, ...)."""
+    from tlf.spec.pk import POWER_MODEL_ROWS
+
+    rows: list[Row] = []
+    indent = a.indent
+    blank = ("",) * len(cols)
+    if a.label:
+        rows.append(Row(a.label, blank, indent=indent, kind="group", group=a.id))
+        indent += 1
+    ci = f"{100 * (1 - a.alpha):g}%"
+    for parent, level, _order in _levels(cells, a.id):
+        key = f"{a.id}:{level}"
+        rows.append(Row(level, blank, indent=indent, kind="group", group=key))
+        for name in a.rows:
+            label, template = POWER_MODEL_ROWS[name]
+            label = a.labels.get(name, label).replace("{ci}", ci)
+            vals = []
+            for c in cols:
+                if a.periods is not None and periods[c] not in a.periods:
+                    vals.append(a.na_text)
+                    continue
+                out = template
+                for stat in _FIELD.findall(template):
+                    text = cells.fmt.get((a.id, c, parent, level, stat))
+                    out = "" if text is None or out == "" else out.replace("{" + stat + "}", text)
+                vals.append(out)
+            rows.append(Row(label, tuple(vals), indent=indent + 1, group=key))
+    return rows
