@@ -122,3 +122,18 @@ def test_concentration_table_docx(built):
     texts = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "n BLQ" in texts and "Pre-dose" in texts and "6-8 h" in texts
     assert "Iberdomide 0.3 mg QOD (N=8)" in texts
+
+
+def test_concentration_listing(tmp_path, adpc):
+    """Listing 16.2.5.1: every sample of the safety population, BLQ printed as "BLQ", by treatment."""
+    import docx
+
+    report = build(REPO / "specs", tmp_path, ["l-16-2-5-1"], formats=("docx",))
+    assert report.ok, [str(o.error) for o in report.outputs]
+    records = pd.read_csv(tmp_path / "l-16-2-5-1.data.csv", keep_default_na=False)
+    assert len(records) == len(adpc)  # every patient is in the safety population
+    rows = [[c.text for c in r.cells] for t in docx.Document(str(tmp_path / "l-16-2-5-1.docx")).tables
+            for r in t.rows]
+    conc = [r[-1] for r in rows if len(r) == 9 and r[-1] and not r[-1].startswith("Concentration")]
+    assert conc.count("BLQ") == (adpc.BLQFL == "Y").sum()
+    assert sorted(c for c in conc if c != "BLQ") == sorted(adpc.AVALC[adpc.BLQFL == "N"])

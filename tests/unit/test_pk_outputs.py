@@ -469,3 +469,19 @@ def test_pivot_needs_one_value_per_cell(tmp_path):
     data, _, _ = prepare(load_study(specs))
     with pytest.raises(DataError, match="more than one record for USUBJID=S-01 and PPTESTCD=CMAX"):
         data.dataset("adppw")
+
+
+def test_listing_numbers_to_significant_figures():
+    from pydantic import ValidationError
+
+    from tlf.format.values import column_mask, fmt_numbers
+    from tlf.spec.listing import ListingColumn
+
+    assert fmt_numbers([10.45, 0.048512, 1234.5, float("nan"), None], 0, sig=3, missing="NE") == [
+        "10.5", "0.0485", "1230", "NE", "NE"]
+    assert fmt_numbers([2.5], 1) == ["2.5"] and fmt_numbers([float("nan")], 1) == [""]
+    assert column_mask("number", 10, None, 3) == "x.xx" and column_mask("number", 10, 2) == "xx.xx"
+    with pytest.raises(ValidationError, match="not both"):
+        ListingColumn(label="x", var="X", format="number", sig=3, decimals=2)
+    with pytest.raises(ValidationError, match="only used with format 'number'"):
+        ListingColumn(label="x", var="X", sig=3)
