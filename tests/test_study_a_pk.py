@@ -113,5 +113,27 @@ def test_rendered_pages(built, tmp_path):
     assert "Table 14.5.1" in text and "PK Population" in text
     assert "Iberdomide 0.6/0.3 mg ALTN (N=9)" in text  # the arm heading does not wrap
     assert "Page 4 of 4" in text and "Page 5 of" not in text
-    text = pdf_text(to_pdf(built / "t-14-5-2.docx", tmp_path))
-    assert "n BLQ" in text and "Pre-dose" in text and "6-8 h" in text
+
+
+def test_concentration_table_docx(built):
+    import docx
+
+    doc = docx.Document(str(built / "t-14-5-2.docx"))
+    texts = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "n BLQ" in texts and "Pre-dose" in texts and "6-8 h" in texts
+    assert "Iberdomide 0.3 mg QOD (N=8)" in texts
+
+
+def test_concentration_listing(tmp_path, adpc):
+    """Listing 16.2.5.1: every sample of the safety population, BLQ printed as "BLQ", by treatment."""
+    import docx
+
+    report = build(REPO / "specs", tmp_path, ["l-16-2-5-1"], formats=("docx",))
+    assert report.ok, [str(o.error) for o in report.outputs]
+    records = pd.read_csv(tmp_path / "l-16-2-5-1.data.csv", keep_default_na=False)
+    assert len(records) == len(adpc)  # every patient is in the safety population
+    rows = [[c.text for c in r.cells] for t in docx.Document(str(tmp_path / "l-16-2-5-1.docx")).tables
+            for r in t.rows]
+    conc = [r[-1] for r in rows if len(r) == 9 and r[-1] and not r[-1].startswith("Concentration")]
+    assert conc.count("BLQ") == (adpc.BLQFL == "Y").sum()
+    assert sorted(c for c in conc if c != "BLQ") == sorted(adpc.AVALC[adpc.BLQFL == "N"])

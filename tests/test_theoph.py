@@ -45,7 +45,8 @@ def adpp(out: Path, output_id: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{output_id}.adpp.csv", dtype={"USUBJID": str})
 
 
-@pytest.mark.parametrize(("output_id", "method"), [("t-theoph-pk", "linlog")])
+@pytest.mark.parametrize(("output_id", "method"), [("l-theoph-lin", "linear"), ("l-theoph-linlog", "linlog"),
+                                                   ("t-theoph-pk", "linlog")])
 def test_parameters_match_winnonlin(out, output_id, method):
     got = adpp(out, output_id)
     assert {"USUBJID", "PPTESTCD", "PPSTRESN"} <= set(got.columns)
@@ -67,3 +68,22 @@ def test_multiple_dose_parameters(out):
         assert got[(s, 1, "CMAX")] == ref[(s, "CMAX")]
         assert got[(s, 6, "ARAUC")] == pytest.approx(got[(s, 6, "AUCTAU")] / got[(s, 1, "AUCTAU")], rel=1e-12)
     assert got.index.get_level_values("DAY").unique().tolist() == [1, 6]
+
+
+@pytest.mark.parametrize(("output_id", "method"), [("l-theoph-lin", "linear"), ("l-theoph-linlog", "linlog")])
+def test_listing_prints_the_parameters_to_3_significant_figures(out, output_id, method):
+    import docx
+
+    from tlf.format.rounding import format_sig
+
+    ref = winnonlin(method)
+    rows = [[c.text for c in r.cells] for t in docx.Document(str(out / f"{output_id}.docx")).tables for r in t.rows]
+    body = {r[0]: r for r in rows if r[0].isdigit()}
+    assert sorted(body, key=int) == [str(s) for s in range(1, 13)]  # sorted by subject number, not as text
+    assert list(body) == sorted(body, key=int)
+    for s, r in body.items():
+        # Subject, Cmax, Tmax, AUClast, AUCinf, %extrap, lambda z, t1/2, points, interval, R2adj, CL/F, Vz/F
+        for j, code in ((1, "CMAX"), (3, "AUCLST"), (4, "AUCIFO"), (6, "LAMZ"), (7, "LAMZHL"), (11, "CLFO"),
+                        (12, "VZFO")):
+            assert r[j] == format_sig(ref[(s, code)], 3), (s, code, r[j])
+        assert r[8] == str(int(ref[(s, "LAMZNPT")]))

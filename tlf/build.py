@@ -237,7 +237,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
-    nca = [] if shell else [d for d in datasets if study.spec.data.datasets[d].nca is not None]
+    from tlf.spec.derived import nca_origin
+
+    nca = [] if shell else sorted({o for d in datasets if (o := nca_origin(study.spec.data.datasets, d))})
     for d in nca:  # the PK parameters the output computed: <id>.adpp.csv (<id>.<dataset>.adpp.csv if several)
         targets[f"nca:{d}"] = out / (f"{stem}.adpp.csv" if len(nca) == 1 else f"{stem}.{d}.adpp.csv")
     for path in targets.values():
@@ -273,7 +275,7 @@ def _source_name(study, name: str) -> str:
     src = derived_sources(study.spec.data.datasets[name])
     if src is None:
         return name.upper()
-    kind = "NCA" if src[0] == "nca" else "subjects"
+    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot"}[src[0]]
     return f"{name.upper()} ({kind} of {src[1].upper()})"
 
 

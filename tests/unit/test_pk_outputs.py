@@ -316,7 +316,7 @@ def located(specs, exc_type=TlfError):
     (("        from: adpc\n", ""), "missing required key 'from'"),
     (("options: {auc_method: linlog}", "options: {tau: -24}"), "options.tau: Input should be greater than 0"),
     (("    adpp:\n      nca:\n", "    adpp:\n      file: adpp.csv\n      nca:\n"),
-     "a dataset needs exactly one of 'file', 'nca' or 'subjects' (got file and nca)"),
+     "a dataset needs exactly one of 'file', 'nca', 'subjects' or 'pivot' (got file and nca)"),
 ])
 def test_nca_spec_errors_are_located(tmp_path, change, needle):
     specs = pk_study(tmp_path, nca=NCA.replace(*change))
@@ -440,3 +440,48 @@ def test_all_blq_profile_is_not_estimable_with_its_reason(tmp_path):
     s3 = adpp[adpp.USUBJID == "S-03"]
     assert len(s3) == 17 and (s3.PPSTRESN == "").all() and (s3.PPSTAT == "NOT DONE").all()
     assert s3.PPREASND.str.contains("no measurable concentration").all()
+
+
+def test_pivot_dataset_long_to_wide(tmp_path):
+    nca = NCA + ("    adppw:\n      pivot: {from: adpp, id: [USUBJID, DAY], names: PPTESTCD, values: PPSTRESN,"
+                 " label: PPTEST}\n")
+    specs = pk_study(tmp_path, nca=nca, outputs={"t-pk": PARAMS})
+    study = load_study(specs)
+    data, _, _ = prepare(study)
+    wide = data.dataset("adppw")
+    ref = independent()
+    assert list(wide.frame.columns[:4]) == ["USUBJID", "DAY", "CMAX", "TMAX"]
+    assert list(wide.frame.USUBJID) == ["S-01", "S-02", "S-03"]
+    for row in wide.frame.itertuples():
+        assert row.CMAX == ref[row.USUBJID]["CMAX"] and row.AUCLST == pytest.approx(ref[row.USUBJID]["AUCLST"])
+    assert math.isnan(wide.frame.set_index("USUBJID").LAMZHL["S-03"])  # NE stays missing
+    assert wide.labels["CMAX"] == "Max Conc"
+    from tlf.spec.derived import nca_origin
+
+    assert nca_origin(study.spec.data.datasets, "adppw") == "adpp"  # outputs reading it write t.adpp.csv
+    assert nca_origin(study.spec.data.datasets, "adpc") is None
+
+
+def test_pivot_needs_one_value_per_cell(tmp_path):
+    nca = NCA + "    adppw:\n      pivot: {from: adpp, id: [USUBJID], names: PPTESTCD, values: PPSTRESN}\n"
+    nca = nca.replace("profile: [DAY]", "profile: [DAY, ARRLT]")  # one profile per sample: many CMAX per subject
+    specs = pk_study(tmp_path, nca=nca, outputs={"t-pk": PARAMS})
+    data, _, _ = prepare(load_study(specs))
+    with pytest.raises(DataError, match="more than one record for USUBJID=S-01 and PPTESTCD=CMAX"):
+        data.dataset("adppw")
+
+
+def test_listing_numbers_to_significant_figures():
+    from pydantic import ValidationError
+
+    from tlf.format.values import column_mask, fmt_numbers
+    from tlf.spec.listing import ListingColumn
+
+    assert fmt_numbers([10.45, 0.048512, 1234.5, float("nan"), None], 0, sig=3, missing="NE") == [
+        "10.5", "0.0485", "1230", "NE", "NE"]
+    assert fmt_numbers([2.5], 1) == ["2.5"] and fmt_numbers([float("nan")], 1) == [""]
+    assert column_mask("number", 10, None, 3) == "x.xx" and column_mask("number", 10, 2) == "xx.xx"
+    with pytest.raises(ValidationError, match="not both"):
+        ListingColumn(label="x", var="X", format="number", sig=3, decimals=2)
+    with pytest.raises(ValidationError, match="only used with format 'number'"):
+        ListingColumn(label="x", var="X", sig=3)

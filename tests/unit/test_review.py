@@ -73,7 +73,8 @@ def test_bundle_order_contents_and_start_pages(out):
     bundle = make_bundle(study, out)
     assert [e.output_id for e in bundle.entries] == ORDER
     numbers = [e.number for e in bundle.entries]
-    assert numbers[0] == "Table 14.1.1" and numbers[-4:] == [f"Listing 16.2.{n}" for n in ("1.1", "7.1", "7.2", "7.3")]
+    assert numbers[0] == "Table 14.1.1"
+    assert numbers[-5:] == [f"Listing 16.2.{n}" for n in ("1.1", "5.1", "7.1", "7.2", "7.3")]
     at = numbers.index("Figure 14.2.1")  # a section's tables, then its figures, then the next section
     assert numbers[at - 1] == "Table 14.2.6" and numbers[at + 1] == "Table 14.3.1"
     start = bundle.entries[0].start

@@ -68,10 +68,10 @@ class StudyData:
         return SpecError(message, key=".".join(map(str, key)), code=code)
 
     def _derived(self, name: str, ds_spec) -> Dataset:
-        """A dataset computed from another one (study.yaml `nca:` or `subjects:`), computed once."""
+        """A dataset computed from another one (study.yaml `nca:`, `subjects:` or `pivot:`), computed once."""
         from dataclasses import replace
 
-        from tlf.data.derived import filter_where, subjects_dataset
+        from tlf.data.derived import filter_where, pivot_dataset, subjects_dataset
         from tlf.spec.derived import derived_sources
 
         kind, source = derived_sources(ds_spec)
@@ -85,6 +85,8 @@ class StudyData:
             src = replace(src, frame=filter_where(src.frame, spec.where, err, src.name))
         if kind == "subjects":
             return subjects_dataset(src, spec, name, self.subject_id, err)
+        if kind == "pivot":
+            return pivot_dataset(src, spec, name, err)
         compute = self.compute.get(kind)
         if compute is None:
             raise DataError(f"dataset '{name}' is computed by {kind.upper()}, which this StudyData was not given "

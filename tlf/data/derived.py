@@ -47,3 +47,42 @@ def subjects_dataset(src: Dataset, spec: SubjectsSpec, name: str, subject_id: st
     out = sub.drop_duplicates(subject_id).reset_index(drop=True)
     labels = {k: v for k, v in src.labels.items() if k in cols}
     return Dataset(name, out, labels, None, ())
+
+
+def pivot_dataset(src: Dataset, spec, name: str, err: ErrorFn) -> Dataset:
+    """Long to wide (see tlf.spec.derived.PivotSpec): the `id` variables, then one column per value of
+    `names` in order of first appearance, holding `values`; missing where a record has no such row."""
+    import pandas as pd
+
+    frame = src.frame
+    ids = [v.upper() for v in spec.id]
+    names, values = spec.names.upper(), spec.values.upper()
+    label = spec.label.upper() if spec.label else None
+    wanted = [(("id", i), v) for i, v in enumerate(ids)] + [(("names",), names), (("values",), values)]
+    wanted += [(("label",), label)] if label else []
+    raise_all([err(key, f"variable '{v}' not found in dataset {src.name}{did_you_mean(v, frame.columns)}", "SPEC041")
+               for key, v in wanted if v not in frame.columns])
+    new = [str(n).strip().upper() for n in frame[names]]
+    bad = sorted({n for n in new if not n.replace("_", "A").isalnum() or not n[:1].isalpha() or n in ids})
+    if bad:
+        raise DataError(f"values {', '.join(repr(b) for b in bad[:5])} cannot name columns of the pivoted dataset "
+                        f"'{name}' (letters, digits and '_', starting with a letter, not an id variable)",
+                        dataset=src.name, variable=names, code="DATA023")
+    keyed = frame.assign(__name=new)
+    dup = keyed.duplicated([*ids, "__name"], keep=False)
+    if dup.any():
+        first = keyed[dup].iloc[0]
+        who = ", ".join(f"{v}={first[v]}" for v in ids)
+        raise DataError(f"more than one record for {who} and {names}={first['__name']}: a pivot needs one value "
+                        f"each (dataset '{name}')", dataset=src.name, variable=names, code="DATA024")
+    order = list(dict.fromkeys(new))
+    wide = keyed.pivot(index=ids, columns="__name", values=values)
+    wide = wide.reindex(columns=order).reset_index()
+    wide.columns.name = None
+    first_rows = keyed.drop_duplicates(ids)[ids]
+    out = first_rows.merge(wide, on=ids, how="left", sort=False)  # records in the source's order
+    labels = {v: src.labels.get(v, "") for v in ids}
+    if label:
+        texts = keyed.drop_duplicates("__name").set_index("__name")[label]
+        labels.update({n: str(texts[n]) for n in order})
+    return Dataset(name, pd.DataFrame(out), {k: v for k, v in labels.items() if v}, None, ())

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tlf.format.numbers import mask
-from tlf.format.rounding import format_fixed
+from tlf.format.rounding import format_fixed, format_sig
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,16 +43,17 @@ def fmt_integers(values: Iterable[Any]) -> list[str]:
     return [_plain(v) for v in values]
 
 
-def fmt_numbers(values: Iterable[Any], decimals: int) -> list[str]:
-    """Numbers with `decimals` decimals, rounded half away from zero; missing -> ""."""
+def fmt_numbers(values: Iterable[Any], decimals: int, *, sig: int | None = None, missing: str = "") -> list[str]:
+    """Numbers with `decimals` decimals (or `sig` significant figures), rounded half away from zero;
+    missing -> `missing`."""
     out = []
     for v in values:
         if isinstance(v, str):
-            out.append(v.strip())
+            out.append(v.strip() or missing)
         elif v is None or not math.isfinite(float(v)):
-            out.append("")
+            out.append(missing)
         else:
-            out.append(format_fixed(float(v), decimals))
+            out.append(format_sig(float(v), sig) if sig else format_fixed(float(v), decimals))
     return out
 
 
@@ -99,8 +100,9 @@ def _lookup(mapping: Mapping[Any, str]) -> dict[str, str]:
     return {_key(k): str(val) for k, val in mapping.items()}
 
 
-def column_mask(fmt: str, chars: int, decimals: int | None = None) -> str:
-    """The shell placeholder of a listing cell: by format, else "x" * chars (the column's width)."""
+def column_mask(fmt: str, chars: int, decimals: int | None = None, sig: int | None = None) -> str:
+    """The shell placeholder of a listing cell: by format, else "x" * chars (the column's width);
+    a number to `sig` significant figures shows them ("x.xx")."""
     if fmt == "date":
         return DATE_MASK
     if fmt == "datetime":
@@ -108,5 +110,5 @@ def column_mask(fmt: str, chars: int, decimals: int | None = None) -> str:
     if fmt in ("integer", "studyday"):
         return "xx"
     if fmt == "number":
-        return mask(decimals or 0)
+        return ("x" + ("." + "x" * (sig - 1) if sig > 1 else "")) if sig else mask(decimals or 0)
     return "x" * max(1, chars)

@@ -91,7 +91,7 @@ def _format(col: ListingColumn, values: pd.Series, records: pd.DataFrame) -> lis
     if fmt == "integer":
         return fmt_integers(values)
     if fmt == "number":
-        return fmt_numbers(values, col.decimals or 0)
+        return fmt_numbers(values, col.decimals or 0, sig=col.sig, missing=col.missing)
     return fmt_texts(values.tolist(), col.map)
 
 
@@ -165,7 +165,7 @@ def chars_in(width: float, widths: list[float], page: PageSetup) -> int:
 def _shell_cells(spec: ListingOutput) -> list[list[str]]:
     """Placeholder cells used to size columns without a width (before the masks are fitted)."""
     n = SHELL_SUBJECTS * SHELL_RECORDS
-    return [[column_mask(c.format, len(SHELL_VALUE), c.decimals)] * n for c in spec.columns]
+    return [[column_mask(c.format, len(SHELL_VALUE), c.decimals, c.sig)] * n for c in spec.columns]
 
 
 def _shell_rows(spec: ListingOutput, widths: list[float], page: PageSetup) -> list[Row]:
@@ -185,14 +185,14 @@ def _shell_mask(col: ListingColumn, chars: int) -> str:
     ``sep`` breaks the line); a text column's placeholder fills its width."""
     n = len(col.variables)
     if n == 1:
-        return column_mask(col.format, chars, col.decimals)
+        return column_mask(col.format, chars, col.decimals, col.sig)
     if "\n" in col.sep:  # one variable a line, each line as wide as the column
         mark = col.sep.replace("\n", "")
-        masks = [column_mask(col.format, chars - (len(mark) if i < n - 1 else 0), col.decimals) for i in range(n)]
+        masks = [column_mask(col.format, chars - (len(mark) if i < n - 1 else 0), col.decimals, col.sig) for i in range(n)]
         return col.sep.join(masks)
     if col.format == "text":
         return column_mask("text", chars)
-    return col.sep.join([column_mask(col.format, chars, col.decimals)] * n)
+    return col.sep.join([column_mask(col.format, chars, col.decimals, col.sig)] * n)
 
 
 def _shell_headings(spec: ListingOutput) -> list[str]:

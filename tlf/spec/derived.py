@@ -22,6 +22,8 @@
             reference: {AVISITN: 1}         # accumulation ratios of other profiles against this one
         adsl:                               # a subject-level dataset from a long one (no ADSL file)
           subjects: {from: pc, keep: [WT]}
+        adppw:                              # long to wide: one record per subject and day, a column per parameter
+          pivot: {from: adpp, id: [USUBJID, AVISITN], names: PPTESTCD, values: PPSTRESN, label: PPTEST}
 
 The NCA dataset has the subject id, the profile and `keep` variables, and one row per parameter:
 PPTESTCD, PPTEST, PPSTRESN, PPSTRESU, PPSTAT, PPREASND and the reliability flags (see tlf.stats.pk).
@@ -118,12 +120,39 @@ class SubjectsSpec(_Strict):
     keep: list[VarName] = []
 
 
+class PivotSpec(_Strict):
+    """Long to wide: one record per combination of the `id` variables, one column per value of `names`
+    (e.g. PPTESTCD: CMAX, TMAX, ...) holding `values` (e.g. PPSTRESN); `label` names a variable whose
+    text labels the new columns (e.g. PPTEST). A second value for one record and name is an error."""
+
+    source: str = Field(alias="from")
+    where: str | None = None
+    id: Annotated[list[VarName], Field(min_length=1)]
+    names: VarName
+    values: VarName
+    label: VarName | None = None
+
+
 def derived_sources(ds) -> tuple[str, str] | None:
     """(kind, source dataset) of a derived DatasetSpec, or None for a file."""
-    if ds.nca is not None:
-        return "nca", ds.nca.source
-    if ds.subjects is not None:
-        return "subjects", ds.subjects.source
+    for kind in ("nca", "subjects", "pivot"):
+        spec = getattr(ds, kind, None)
+        if spec is not None:
+            return kind, spec.source
+    return None
+
+
+def nca_origin(datasets, name: str) -> str | None:
+    """The NCA dataset `name` is, or is derived from (e.g. a pivot of one), or None."""
+    seen = set()
+    while name in datasets and name not in seen:
+        seen.add(name)
+        src = derived_sources(datasets[name])
+        if src is None:
+            return None
+        if src[0] == "nca":
+            return name
+        name = src[1]
     return None
 
 

@@ -44,6 +44,8 @@ class ListingColumn(Strict):
     sep: str = "/"
     format: Literal["text", "date", "datetime", "studyday", "integer", "number"] = "text"
     decimals: Annotated[int, Field(ge=0, le=8)] | None = None  # format: number
+    sig: Annotated[int, Field(ge=1, le=8)] | None = None  # format: number, significant figures (not with decimals)
+    missing: str = ""  # format: number -- the text of a missing value (e.g. "NE")
     ref: Var | None = None  # format: studyday -- the reference date (day 1), e.g. TRTSDT
     map: dict[str | int | float, str] = {}  # printed text of raw values ("Y": "Yes")
     width: Annotated[float, Field(gt=0, le=20)] | None = None
@@ -62,6 +64,10 @@ class ListingColumn(Strict):
             raise ValueError("'ref' is only used with format 'studyday'")
         if self.decimals is not None and self.format != "number":
             raise ValueError("'decimals' is only used with format 'number'")
+        if (self.sig is not None or self.missing) and self.format != "number":
+            raise ValueError("'sig' and 'missing' are only used with format 'number'")
+        if self.sig is not None and self.decimals is not None:
+            raise ValueError("give 'decimals' or 'sig' (significant figures), not both")
         return self
 
     @property

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tlf.spec.derived import NcaSpec, SubjectsSpec
+from tlf.spec.derived import NcaSpec, PivotSpec, SubjectsSpec
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # Names Windows reserves for devices: a file "con.docx" cannot be created there.
@@ -87,22 +87,23 @@ class StudyInfo(Strict):
 
 
 class DatasetSpec(Strict):
-    """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters) or
-    `subjects` (one record per subject); see tlf/spec/derived.py. `keep` reads only the variables
+    """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters),
+    `subjects` (one record per subject) or `pivot` (long to wide); see tlf/spec/derived.py. `keep` reads only the variables
     listed (SAS KEEP=): a large file the study needs few variables of is read several times faster."""
 
     file: str | None = None
     nca: NcaSpec | None = None
     subjects: SubjectsSpec | None = None
+    pivot: PivotSpec | None = None
     period_var: str | None = None
     encoding: str | None = None
     keep: list[str] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DatasetSpec:
-        given = [k for k in ("file", "nca", "subjects") if getattr(self, k) is not None]
+        given = [k for k in ("file", "nca", "subjects", "pivot") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a dataset needs exactly one of 'file', 'nca' or 'subjects'"
+            raise ValueError("a dataset needs exactly one of 'file', 'nca', 'subjects' or 'pivot'"
                              + (f" (got {' and '.join(given)})" if given else ""))
         return self
 
