@@ -93,6 +93,10 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     from tlf.format.numbers import format_ard
     from tlf.stats.analyze import compute_ard, resolve_columns
 
+    if entry.spec.type == "listing":  # records and a Listing (no ARD); data=None: the shell
+        from tlf.listings.compute import compute_listing
+
+        return compute_listing(study, entry, data, pops, provenance=provenance, context=_context(study, entry))
     layout = _LAYOUTS[entry.spec.type]()
     pformats = pvalue_formats(entry.spec)
     if data is None:
@@ -129,7 +133,9 @@ def analysis_datasets(study: Study, entry: OutputEntry) -> list[str]:
     plot = getattr(entry.spec, "plot", None)
     if getattr(plot, "dataset", None):
         names.add(plot.dataset)
-    for a in entry.spec.analyses:
+    if getattr(entry.spec, "dataset", None):  # a listing's dataset
+        names.add(entry.spec.dataset)
+    for a in getattr(entry.spec, "analyses", []):
         names.add(a.dataset or study.spec.data.subject_dataset)
         for q in ("x", "y"):
             if getattr(a, q, None) is not None:
@@ -160,6 +166,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read."""
     started = time.perf_counter()
+    started_at = datetime.now(UTC)
     study = load_study(specs_dir)
     entries = select_outputs(study, ids)
     if shell:
@@ -197,11 +204,28 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     if manifest["build"]["built"] or (out / MANIFEST).exists():  # a build that wrote nothing leaves nothing
         _write_manifest(out, manifest, study, data, pops, hashes)
     report.seconds = time.perf_counter() - started
+    _review_index(out, study, report, shell, started_at)
     return report
+
+
+def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, started_at: datetime) -> None:
+    """Record the build in output/index.html (tlf/review/index.py) once anything was built there."""
+    from tlf.review.index import INDEX, OutputStatus, record_build
+
+    if not (any(o.status == "built" for o in report.outputs) or (out / INDEX).exists()):
+        return  # a build that wrote nothing leaves nothing
+    results = [OutputStatus(o.output_id, o.status, o.seconds, str(o.error) if o.error else "")
+               for o in report.outputs]
+    try:
+        record_build(out, study, results, shell=shell, started=started_at, seconds=report.seconds,
+                     version=tlf_version())
+    except TlfError as e:
+        report.warnings.append(str(e))
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
                shell: bool = False) -> tuple[Path, ...]:
+    listing = entry.spec.type == "listing"
     datasets = analysis_datasets(study, entry)
     provenance = (f"Source: {', '.join(_source_name(study, d) for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
@@ -210,7 +234,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     ard, model = compute_output(study, entry, data, pops, provenance=provenance)
     stem = f"{entry.id}.shell" if shell else entry.id
-    targets = {"ard": out / f"{stem}.ard.csv"}
+    targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:
         targets[fmt] = out / f"{stem}.{fmt}"
     nca = [] if shell else [d for d in datasets if study.spec.data.datasets[d].nca is not None]
@@ -221,21 +245,18 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
     try:
         written = {}
-        written["ard"] = tmp / targets["ard"].name
-        ard.to_csv(written["ard"], index=False)
+        if "ard" in targets:  # the ARD, or a listing's records
+            written["ard"] = tmp / targets["ard"].name
+            ard.to_csv(written["ard"], index=False)
         for d in nca:
             written[f"nca:{d}"] = tmp / targets[f"nca:{d}"].name
             _nca_rows(study, entry, data, pops, d).to_csv(written[f"nca:{d}"], index=False)
         if "docx" in formats:
-            from tlf.render.docx import render_docx
-
             written["docx"] = tmp / targets["docx"].name
-            render_docx(model, written["docx"])
+            _renderer("docx", listing)(model, written["docx"])
         if "xlsx" in formats:
-            from tlf.render.xlsx import render_xlsx
-
             written["xlsx"] = tmp / targets["xlsx"].name
-            render_xlsx(model, written["xlsx"], ard)
+            _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard)
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:
@@ -261,6 +282,17 @@ def _nca_rows(study, entry, data, pops, name: str):
     frame = data.dataset(name).frame
     pop = pops[entry.spec.population].subjects
     return frame[frame[data.subject_id].isin(pop)]
+
+
+def _renderer(fmt: str, listing: bool):
+    """The function that writes one output's model to a file of format `fmt`."""
+    import importlib
+
+    module, name = {("docx", False): ("tlf.render.docx", "render_docx"),
+                    ("xlsx", False): ("tlf.render.xlsx", "render_xlsx"),
+                    ("docx", True): ("tlf.render.listing_docx", "render_listing_docx"),
+                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx")}[(fmt, listing)]
+    return getattr(importlib.import_module(module), name)
 
 
 def _ensure_writable(out: Path) -> None:

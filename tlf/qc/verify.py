@@ -15,6 +15,8 @@ from pathlib import Path
 from tlf.errors import TlfError
 
 MANIFEST = "manifest.json"
+# Written next to the outputs by the review stage (tlf/review: index, bundles); not outputs, not in the manifest.
+REVIEW_FILES = frozenset({"index.html", "index.json", "bundle.docx", "bundle.shell.docx"})
 
 
 class VerifyError(TlfError):
@@ -97,7 +99,7 @@ def verify_build(out_dir: Path | str) -> VerifyResult:
                 note(f"{what} changed", path, oid)
     findings = tuple(Finding(kind, path, tuple(ids)) for (kind, path), ids in found.items())
     unlisted = tuple(sorted(p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST
-                            and not p.name.startswith(".") and p.name not in listed))
+                            and not p.name.startswith(".") and p.name not in listed and p.name not in REVIEW_FILES))
     return VerifyResult(str(out / MANIFEST), len(outputs), len(hashes), findings, unlisted,
                         manifest.get("started_at"), manifest.get("ended_at"))
 

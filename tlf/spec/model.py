@@ -706,6 +706,9 @@ class FigureOutput(Strict):
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
 
 
-OutputSpecTypes = TableOutput | FigureOutput
-Output = Annotated[TableOutput | FigureOutput, Field(discriminator="type")]
-OUTPUT_TYPES = ("table", "figure")
+# Other output types live in their own modules, built on the models above.
+from tlf.spec.listing import ListingOutput  # noqa: E402
+
+OutputSpecTypes = TableOutput | FigureOutput | ListingOutput
+Output = Annotated[TableOutput | FigureOutput | ListingOutput, Field(discriminator="type")]
+OUTPUT_TYPES = ("table", "figure", "listing")

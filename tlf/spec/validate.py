@@ -293,6 +293,11 @@ def cross_check(study: Study) -> list[TlfError]:
         if o.population not in pops:
             errors.append(entry.error(("population",), f"unknown population '{o.population}'"
                                       f"{did_you_mean(o.population, pops)}; defined: {', '.join(pops)}", "SPEC031"))
+        if o.type == "listing":
+            from tlf.spec.listing import check_listing
+
+            errors += check_listing(study, entry)
+            continue
         if isinstance(o.columns, str):
             if o.columns not in spec.columns:
                 errors.append(entry.error(("columns",), f"unknown column set '{o.columns}'"

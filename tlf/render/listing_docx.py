@@ -1,0 +1,93 @@
+"""Listing -> DOCX: the table renderer's pages, one Word section per page-by group.
+
+Each page-by group is paginated on its own and gets its own section, whose page header is the title
+block plus the group's heading ("Treatment: Placebo"); so every group starts a new page and every
+page says which group it shows. The footer (footnotes, provenance, "Page x of y") is the first
+section's, inherited by the others; page numbers run through the whole document. Key columns are
+refilled on the first record of every page by ``paginate``. A listing without records prints its
+``no_data`` text ("No data to report") across the body under the column headers.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from lxml import etree
+
+from tlf.listings.model import Listing
+from tlf.render.docx import (
+    PPR,
+    TC,
+    TR,
+    TRPR,
+    _cell,
+    _fill_footer,
+    _fill_header,
+    _row,
+    _set_page,
+    _set_styles,
+    _spacer,
+    _w,
+    clean_text,
+    table_element,
+    table_grid,
+)
+from tlf.render.paginate import paginate
+
+
+def render_listing_docx(listing: Listing, path: Path) -> None:
+    """Write ``listing`` to ``path`` as a DOCX (one w:tbl per planned page, a section per page-by group)."""
+    import docx
+
+    parts = listing.parts()
+    paged = [(part, paginate(part)) for part in parts]
+    total = sum(len(pages) for _, pages in paged)
+    first = parts[0]
+    doc = docx.Document()
+    _set_styles(doc, first)
+    _set_page(doc.sections[0], first)
+    body = doc.element.body
+    sentinel = body[-1]  # the last section's properties
+    aligns = [c.align for c in first.columns]
+    for k, (part, pages) in enumerate(paged):
+        grid = table_grid(part)
+        for page in pages:
+            if page.index:
+                sentinel.addprevious(_spacer(page_break=True))
+            tbl = table_element(part, page, grid)
+            _align_headers(tbl, aligns)
+            if not page.rows:
+                _no_data_row(tbl, sum(grid.twips), len(grid.twips), listing.no_data)
+            sentinel.addprevious(tbl)
+        end = _spacer(page_break=False)
+        if k < len(paged) - 1:  # this group's section ends here (the next starts on a new page)
+            props = copy.deepcopy(sentinel)
+            for ref in props.findall(_w("headerReference")) + props.findall(_w("footerReference")):
+                props.remove(ref)
+            end.find(PPR).append(props)
+        sentinel.addprevious(end)
+    for section, part in zip(doc.sections, parts, strict=True):
+        _fill_header(section.header, part)
+    _fill_footer(doc.sections[0].footer, first, total)
+    props = doc.core_properties
+    props.title = clean_text(" ".join(first.header_lines[:2]))
+    props.identifier = clean_text(listing.output_id)
+    props.author = "tlf"
+    doc.save(str(path))
+
+
+def _align_headers(tbl: etree._Element, aligns: list[str]) -> None:
+    """Column labels align as their column's values (the table renderer centres them)."""
+    for tr in tbl.iterfind(TR):
+        if tr.find(f"{TRPR}/{_w('tblHeader')}") is None:
+            break
+        for tc, align in zip(tr.iterfind(TC), aligns, strict=False):
+            for jc in tc.iter(_w("jc")):
+                jc.set(_w("val"), {"decimal": "right"}.get(align, align))
+
+
+def _no_data_row(tbl: etree._Element, width: int, span: int, text: str) -> None:
+    """One row across all columns with ``text``, centred, closed by the bottom rule."""
+    tr = _row(tbl, header=False)
+    _cell(tr, width, text, jc="center", span=span, rules=("bottom",))

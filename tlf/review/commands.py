@@ -1,0 +1,54 @@
+"""`tlf bundle`: the outputs (or shells) already built, in one DOCX; also redraws output/index.html.
+
+Registered through tlf.cli.COMMAND_MODULES; imports nothing heavy at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_bundle(sub) -> None:
+    b = sub.add_parser("bundle", help="combine the built outputs (or, with --shell, the shells) into one DOCX: "
+                       "title page, table of contents, every output in order")
+    b.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
+    b.add_argument("--out", type=Path, default=Path("output"),
+                   help="output folder holding the built outputs; the bundle goes there too (default: output/)")
+    b.add_argument("--shell", action="store_true", help="bundle the shells (from `tlf shells`)")
+    b.add_argument("--force", action="store_true", help="overwrite a bundle file tlf did not write")
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tlf.errors import TlfError
+    from tlf.review.bundle import make_bundle
+    from tlf.review.index import write_index
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    version = _version()
+    run_time = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M UTC")
+    bundle = make_bundle(study, args.out, shell=args.shell, run_time=run_time, version=version, force=args.force)
+    for e in bundle.entries:
+        print(f"{e.number:<20} page {e.start:>4}  ({e.pages} page{'s' if e.pages != 1 else ''})  {e.docx.name}")
+    print(f"{len(bundle.entries)} outputs, {bundle.pages} pages -> {bundle.path}")
+    try:
+        write_index(args.out, study, version=version)
+    except TlfError as e:
+        print(f"warning: {e}", file=sys.stderr)
+    return 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tlf")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+COMMANDS = {"bundle": (add_bundle, run_bundle)}

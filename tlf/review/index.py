@@ -1,0 +1,197 @@
+"""The review index: ``output/index.html``, every output of the specs with the status of its last build.
+
+For each output: number, title, population; the status in the last build (built, failed with the
+error, or skipped: not part of that build) and the same for the last shell build; links to its DOCX,
+XLSX and results dataset (ARD, or a listing's records) and to the shells; a thumbnail of every
+picture (the first image in the output's DOCX, i.e. a figure); the time each build ran. Links are
+relative, so the folder can be moved or zipped.
+
+The statuses of the last build and of the last shell build are kept in ``output/index.json``, so that
+``tlf bundle`` (which builds nothing) can redraw the page with its link. The page comes from a jinja2
+template in the sandbox with autoescaping on: titles, errors and file names are text, never markup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from tlf.errors import OutputError
+
+if TYPE_CHECKING:
+    from tlf.spec.validate import Study
+
+INDEX = "index.html"
+STATE = "index.json"
+THUMBS = "thumbs"
+MARKER = '<meta name="generator" content="tlf">'
+BUILDS = (("outputs", "output"), ("shells", "shell"))
+
+
+@dataclass(frozen=True)
+class OutputStatus:
+    """How one output fared in a build: "built" or "failed" (with the error's text)."""
+
+    output_id: str
+    status: str
+    seconds: float = 0.0
+    error: str = ""
+
+
+def record_build(out_dir: Path, study: Study, results: list[OutputStatus], *, shell: bool, started: datetime,
+                 seconds: float, version: str = "") -> Path:
+    """Remember this build's statuses (index.json) and redraw index.html. Returns the page's path."""
+    out_dir = Path(out_dir)
+    state = read_state(out_dir)
+    state["shells" if shell else "outputs"] = {
+        "time": started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "seconds": round(seconds, 1),
+        "version": version,
+        "results": {r.output_id: {"status": r.status, "seconds": round(r.seconds, 2), "error": r.error}
+                    for r in results},
+    }
+    _write_text(out_dir / STATE, json.dumps(state, indent=2, sort_keys=True))
+    return write_index(out_dir, study, state=state, version=version)
+
+
+def read_state(out_dir: Path) -> dict:
+    try:
+        state = json.loads((Path(out_dir) / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def write_index(out_dir: Path, study: Study, *, state: dict | None = None, version: str = "") -> Path:
+    """Draw index.html from the specs, the recorded statuses and the files in ``out_dir``."""
+    out_dir = Path(out_dir)
+    path = out_dir / INDEX
+    if path.exists():
+        try:
+            ours = MARKER in path.read_text(encoding="utf-8", errors="replace")[:2000]
+        except OSError:
+            ours = False
+        if not ours:
+            raise OutputError(f"'{path}' exists and was not written by tlf; the review index was not written",
+                              code="OUT013")
+    state = read_state(out_dir) if state is None else state
+    html = render_index(index_context(out_dir, study, state, version))
+    _write_text(path, html)
+    return path
+
+
+def index_context(out_dir: Path, study: Study, state: dict, version: str = "") -> dict[str, Any]:
+    """Everything the page shows, as plain values."""
+    from tlf.review.bundle import bundle_name, output_order
+
+    results = {key: (state.get(key) or {}).get("results", {}) for key, _ in BUILDS}
+    outputs = []
+    for entry in sorted(study.outputs, key=output_order):
+        spec = entry.spec
+        final, shell = results["outputs"].get(entry.id), results["shells"].get(entry.id)
+        files = _files(out_dir, entry.id, spec.type)
+        shell_files = _files(out_dir, f"{entry.id}.shell", spec.type)
+        outputs.append({
+            "id": entry.id, "number": spec.number, "titles": list(spec.titles), "type": spec.type,
+            "population": study.spec.populations[spec.population].label,
+            "status": _status(final, state.get("outputs")), "error": (final or {}).get("error", ""),
+            "seconds": (final or {}).get("seconds"),
+            "files": files, "shell_status": _status(shell, state.get("shells")), "shell_files": shell_files,
+            "thumb": _thumbnail(out_dir, entry.id) or _thumbnail(out_dir, f"{entry.id}.shell"),
+        })
+    builds = []
+    for key, name in BUILDS:
+        b = state.get(key) or {}
+        res = b.get("results", {})
+        bundle = out_dir / bundle_name(key == "shells")
+        builds.append({
+            "key": key, "name": name, "time": b.get("time", ""), "seconds": b.get("seconds", ""),
+            "built": sum(r.get("status") == "built" for r in res.values()),
+            "failed": sum(r.get("status") == "failed" for r in res.values()),
+            "skipped": sum(1 for e in study.outputs if e.id not in res),
+            "bundle": {"name": bundle.name, "href": quote(bundle.name)} if bundle.is_file() else None,
+        })
+    info = study.spec.study
+    return {"study": {"id": info.id, "title": info.title, "cutoff": info.cutoff}, "outputs": outputs,
+            "pictures": any(o["thumb"] for o in outputs),
+            "builds": builds, "version": version, "written": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
+
+
+def render_index(context: dict[str, Any]) -> str:
+    """The page from its template: jinja2's sandbox, autoescaping on, undefined names an error."""
+    from importlib.resources import files
+
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                        lstrip_blocks=True)
+    template = files("tlf.review").joinpath("templates", "index.html.j2").read_text(encoding="utf-8")
+    return env.from_string(template).render(**context)
+
+
+def _status(result: dict | None, build: dict | None) -> str:
+    if result:
+        return str(result.get("status", "built"))
+    return "skipped" if build else "none"
+
+
+_KINDS = (("DOCX", "{stem}.docx"), ("XLSX", "{stem}.xlsx"), ("ARD", "{stem}.ard.csv"), ("data", "{stem}.data.csv"),
+          ("PNG", "{stem}.png"))
+
+
+def _files(out_dir: Path, stem: str, _type: str) -> list[dict[str, str]]:
+    out = []
+    for kind, pattern in _KINDS:
+        name = pattern.format(stem=stem)
+        if (out_dir / name).is_file():
+            out.append({"kind": kind, "href": quote(name), "name": name})
+    return out
+
+
+def _thumbnail(out_dir: Path, stem: str) -> str:
+    """The first picture of ``<stem>.docx`` (a figure), copied to thumbs/ once; its relative URL or ""."""
+    docx = out_dir / f"{stem}.docx"
+    if not docx.is_file():
+        return ""
+    try:
+        with zipfile.ZipFile(docx) as z:
+            media = sorted(n for n in z.namelist() if n.startswith("word/media/")
+                           and n.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg")))
+            if not media:
+                return ""
+            data = z.read(media[0])
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return ""
+    name = f"{stem}{Path(media[0]).suffix.lower()}"
+    target = out_dir / THUMBS / name
+    if not (target.is_file() and target.read_bytes() == data):
+        target.parent.mkdir(exist_ok=True)
+        _write_bytes(target, data)
+    return f"{THUMBS}/{quote(name)}"
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="OUT014") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
