@@ -4,7 +4,7 @@
 - internal consistency, recomputed here with pandas from the xpt files: N per arm from ADSL, every
   percentage = n / N, subject and event counts per SOC / preferred term;
 - independent fits: the ANCOVA LS mean differences by numpy least squares, the Kaplan-Meier estimates
-  and log-rank test by R (tests/reference/cdiscpilot01/reference.csv, made by make_reference.R there);
+  and log-rank test by R (tests/reference/pilot_results/reference.csv, made by make_reference.R there);
 - the published numbers, typed into this file from the replications of the pilot's tables:
   Atorus Research, CDISC_pilot_replication, outputs/14-2.01.rtf (demographics), 14-3.01.rtf (ADAS-Cog),
   14-5.01.rtf (adverse events); R Consortium submissions-pilot1, output/tlf-efficacy.rtf (glucose).
@@ -25,7 +25,7 @@ from tlf.build import build
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
-REF = REPO / "tests" / "reference" / "cdiscpilot01" / "reference.csv"
+REF = REPO / "tests" / "reference" / "pilot_results" / "reference.csv"
 ARMS = ("pbo", "low", "high")
 ARM_NAMES = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
 OUTPUTS = ("t-14-2-01", "t-14-3-01", "t-14-3-02", "t-14-5-01", "t-14-1-km", "f-14-1")

@@ -3,7 +3,7 @@
     tlf build all --specs examples/theoph/specs --data ../shared/data --out DIR
 
 Every output that computed PK parameters wrote them as DIR/<id>.adpp.csv; those are compared with the
-Phoenix WinNonlin results in tests/reference/nca/theoph_winnonlin.csv (see the README there), at the
+Phoenix WinNonlin results in tests/reference/nca/winnonlin_results.csv (see the README there), at the
 precision the reference was printed with. Skipped when ../shared/data is absent.
 """
 
@@ -21,7 +21,7 @@ from tlf.cli import main
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "theoph" / "specs"
 DATA = SHARED / "data"
-REF = REPO / "tests" / "reference" / "nca" / "theoph_winnonlin.csv"
+REF = REPO / "tests" / "reference" / "nca" / "winnonlin_results.csv"
 
 pytestmark = pytest.mark.skipif(not (DATA / "theoph" / "theoph.csv").exists()
                                 or not (DATA / "theoph_multidose" / "multidose.csv").exists(),

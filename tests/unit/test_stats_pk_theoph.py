@@ -2,7 +2,7 @@
 and the theophylline multiple-dose example (../shared/data/theoph_multidose) against an independent
 re-implementation. Skipped when ../shared/data is absent.
 
-Reference: tests/reference/nca/theoph_winnonlin.csv, the WinNonlin 6.3/7.0 results printed in the
+Reference: tests/reference/nca/winnonlin_results.csv, the WinNonlin 6.3/7.0 results printed in the
 NonCompart validation report (asancpt/NonCompart-tests, validation.md; see the README next to the CSV):
 12 subjects, flat dose 320 mg, extravascular, best-fit lambda_z, linear and linear-up/log-down AUC.
 """
@@ -21,7 +21,7 @@ from tlf.stats.pk import nca_dataset, nca_results
 
 THEOPH = SHARED / "data" / "theoph" / "theoph.csv"
 MULTI = SHARED / "data" / "theoph_multidose" / "multidose.csv"
-REF = Path(__file__).resolve().parents[1] / "reference" / "nca" / "theoph_winnonlin.csv"
+REF = Path(__file__).resolve().parents[1] / "reference" / "nca" / "winnonlin_results.csv"
 UNITS = NcaUnits(time="h", conc="mg/L", dose="mg")
 
 needs_theoph = pytest.mark.skipif(not THEOPH.exists(), reason="../shared/data/theoph not present")

@@ -1,7 +1,7 @@
 # Independent reference values for the CDISC pilot outputs, computed in R from the pilot's ADaM data
 # (../shared/data/cdiscpilot01, not in this repository).
 #
-#   Rscript tests/reference/cdiscpilot01/make_reference.R [data folder] [output folder]
+#   Rscript tests/reference/pilot_results/make_reference.R [data folder] [output folder]
 #
 # Made with R 4.x, survival 3.5, emmeans. Writes reference.csv: one row per (output, what, arm, stat)
 # with the value written with 17 significant digits.
