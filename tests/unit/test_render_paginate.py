@@ -299,3 +299,16 @@ def test_continuation_page_repeats_the_enclosing_labels() -> None:
     broken = next(p for p in pages[1:] if p.rows[1].label == "Visit 11 (continued)")
     assert broken.rows[2].label.startswith("Stat")
     assert _data_rows(pages) == list(rows)
+
+
+def test_parameter_label_never_ends_a_page() -> None:
+    """A label whose next rows are nested labels of other groups (parameter, then visit) goes to the
+    next page with them rather than ending a page alone."""
+    rows: list[Row] = []
+    for p in range(8):
+        rows.append(Row(f"Parameter {p}", ("",) * NCOL, 0, "group", f"P{p}"))
+        for v in range(2):
+            rows.append(Row(f"Visit {v}", ("",) * NCOL, 1, "group", f"P{p}:v{v}"))
+            rows += [Row(f"Stat {k}", _cells(k), 2, "data", f"P{p}:v{v}") for k in range(5)]
+    for p in paginate(_table(rows)):
+        assert p.rows[-1].kind != "group", p.rows[-1].label

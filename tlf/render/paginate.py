@@ -404,12 +404,20 @@ def _label_index(rows: Sequence[Row], block: list[int]) -> int | None:
 
 
 def _keep_with_next(rows: Sequence[Row], cost: list[int], i: int, block: list[int]) -> int:
-    """Lines of the next row when row i is a group label that must not end a page."""
+    """Lines of the rows that must follow row i onto its page when row i is a group label: the next
+    row (in its group, or any row after an ungrouped label), or, for a label whose next rows are
+    more indented (a parameter above its first visit), those nested labels down to the first row
+    that is not a label."""
     if rows[i].kind != "group" or i + 1 >= len(rows):
         return 0
     nxt = rows[i + 1]
-    same_block = i + 1 in block
-    if same_block or (not rows[i].group and nxt.kind != "blank"):
+    if nxt.kind != "blank" and nxt.indent > rows[i].indent and i + 1 not in block:
+        need, j = 0, i + 1
+        while j < len(rows) and rows[j].kind == "group" and rows[j].indent > rows[j - 1].indent:
+            need += cost[j]
+            j += 1
+        return need + (cost[j] if j < len(rows) and rows[j].kind != "blank" else 0)
+    if i + 1 in block or (not rows[i].group and nxt.kind != "blank"):
         return cost[i + 1]
     return 0
 

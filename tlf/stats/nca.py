@@ -258,12 +258,20 @@ def _parameters(t: list[float], c: list[float], x: list[bool], predose: float, d
     if dose is not None and math.isfinite(dose) and dose > 0:
         f = o.units.volume_factor()
         if "aucifo" in v:
-            v["clfo"] = dose / v["aucifo"] * f
-            v["vzfo"] = v["clfo"] / v["lamz"]
+            if v["aucifo"] > 0:
+                v["clfo"] = dose / v["aucifo"] * f
+                v["vzfo"] = v["clfo"] / v["lamz"]
+            else:
+                reasons.setdefault("CLFO", "AUCIFO is 0")
+                reasons.setdefault("VZFO", "AUCIFO is 0")
         if math.isfinite(v.get("auctau", NAN)):
-            v["clftau"] = dose / v["auctau"] * f
-            if fit.estimable:
-                v["vzftau"] = v["clftau"] / fit.lambda_z
+            if v["auctau"] > 0:
+                v["clftau"] = dose / v["auctau"] * f
+                if fit.estimable:
+                    v["vzftau"] = v["clftau"] / fit.lambda_z
+            else:
+                reasons.setdefault("CLFTAU", "AUCTAU is 0")
+                reasons.setdefault("VZFTAU", "AUCTAU is 0")
     else:
         why = "dose missing" if dose is None or not math.isfinite(dose) else f"dose is {dose:g}"
         for code in ("CLFO", "VZFO", "CLFTAU", "VZFTAU"):
