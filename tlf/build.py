@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -186,7 +187,8 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} ...")
         try:
-            files = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time, shell)
+            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time, shell)
+            report.warnings += [f"{entry.id}: {n}" for n in notes]
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
             manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
                 study, entry, data, files, hashes)
@@ -233,6 +235,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     if shell:
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     ard, model = compute_output(study, entry, data, pops, provenance=provenance)
+    notes = _fit_notes(entry, model)
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:
@@ -265,7 +268,22 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return tuple(targets[k] for k in written)
+    return tuple(targets[k] for k in written), notes
+
+
+def _fit_notes(entry, model) -> list[str]:
+    """A figure whose picture does not fit between its titles and footnotes is printed smaller (fonts
+    too): say so, with the height that would fit."""
+    if entry.spec.type != "figure":
+        return []
+    from tlf.render.paginate import picture_size
+
+    width, height = picture_size(model)
+    if width >= model.width - 1e-9:
+        return []
+    return [f"the picture ({model.width:g} x {model.height:g} in) is printed at {width / model.width:.0%} to fit "
+            f"the page between titles and footnotes; `height: {math.floor(height * 100) / 100:g}` "
+            f"(or `width:`) in {entry.source.path.name} prints it at full size"]
 
 
 def _source_name(study, name: str) -> str:

@@ -8,6 +8,7 @@ import statistics
 import pytest
 
 from tests.conftest import STUDY_YAML, write_study
+from tests.office import needs_office, to_pdf
 from tlf.ard.schema import read_ard
 from tlf.build import build
 
@@ -103,3 +104,67 @@ def test_unknown_plot_variable_is_located(fig_study, tmp_path):
     (fig_study / "f-1.yaml").write_text(FIGURE.replace("var: CHG", "var: CHNG"))
     err = build(fig_study, tmp_path / "out", ["all"]).outputs[0].error
     assert "f-1.yaml:" in str(err) and "plot.var" in str(err) and "did you mean 'CHG'" in str(err)
+
+
+@pytest.mark.parametrize("width", [2.5, 3.5, 10.0])
+def test_time_axis_labels_never_overlap(width):
+    """Hours 0,1,2,3,4,6,8,12,24 on a narrow panel: the kept tick labels, drawn by matplotlib, are at
+    least a character (0.6 em) apart (checked on the rendered text boxes, not on the rule's own
+    arithmetic; all nine labels on a 3.5-inch axis are only 0.06 inch apart); the first and last times
+    are always labelled, and a wide panel labels every time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tlf.figures.plots import readable_ticks
+    from tlf.figures.style import FONT_SIZE, rc_params
+
+    ticks = [(x, str(x)) for x in (0, 1, 2, 3, 4, 6, 8, 12, 24)]
+    pad = 24 * 0.05
+    kept = readable_ticks(ticks, axis_inches=width, span=24 + 2 * pad)
+    with plt.rc_context(rc_params()):
+        fig = plt.figure(figsize=(width / 0.8, 3))
+        ax = fig.add_axes((0.1, 0.2, 0.8, 0.7))
+        ax.set_xlim(-pad, 24 + pad)
+        ax.set_xticks([t[0] for t in kept], [t[1] for t in kept])
+        fig.canvas.draw()
+        boxes = [lab.get_window_extent() for lab in ax.get_xticklabels()]
+        char_px = FONT_SIZE * 0.6 / 72 * fig.dpi
+        plt.close(fig)
+    assert kept[0] == (0, "0") and kept[-1] == (24, "24")
+    assert all(b.x0 - a.x1 >= char_px for a, b in zip(boxes, boxes[1:], strict=False)), kept
+    if width >= 10:
+        assert kept == ticks
+    else:
+        assert len(kept) < len(ticks)
+
+
+@needs_office
+def test_tall_picture_fits_between_titles_and_footnotes(fig_study, tmp_path):
+    """A picture taller than the room between the title block and the footnotes is printed smaller
+    (aspect kept) and the build says so, naming the spec file and the height that fits. Checked on the
+    PDF LibreOffice makes: the image's printed height (pixels / ppi from pdfimages) is within the gap
+    between the last title line and the first footnote (word boxes from pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    (fig_study / "f-1.yaml").write_text(FIGURE + "width: 9\nheight: 6.5\n")
+    out = tmp_path / "out"
+    report = build(fig_study, out, ["all"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    assert any(w.startswith("f-1: the picture (9 x 6.5 in) is printed at") and "f-1.yaml" in w
+               and "`height: " in w for w in report.warnings), report.warnings
+    pdf = to_pdf(out / "f-1.docx", tmp_path)
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    image = [line.split() for line in listing.splitlines() if line.split()[2:3] == ["image"]]
+    assert len(image) == 1 and image[0][0] == "1"  # one picture, on page 1
+    height_pt = int(image[0][4]) / int(image[0][13]) * 72  # pixels / y-ppi
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    boxes = [(float(a), float(b), w) for a, b, w in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', words)]
+    foot_top = min(y0 for y0, _, w in boxes if w == "Error")
+    title_bottom = max(y1 for _, y1, _ in boxes if y1 < foot_top)
+    assert height_pt <= foot_top - title_bottom, (height_pt, title_bottom, foot_top)
+    assert height_pt > 0.6 * (foot_top - title_bottom)  # and it still fills most of the room

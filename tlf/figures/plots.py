@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlf.figures.style import arm_style, rc_params
+from tlf.figures.style import FONT_SIZE, arm_style, rc_params
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,33 @@ class Series:
     y: tuple[float, ...]
     lower: tuple[float, ...]
     upper: tuple[float, ...]
+
+
+def readable_ticks(ticks: Sequence[tuple[float, str]], *, axis_inches: float, span: float,
+                   rotated: bool = False) -> list[tuple[float, str]]:
+    """The ticks whose labels do not run into each other: from the left, a tick is kept when its
+    label clears the last kept one (labels of about 0.6 em a character; a rotated label needs about
+    the height of a line). The last tick is always kept (dropping the one before it if they collide),
+    so the axis shows where the data end."""
+    if len(ticks) < 2 or span <= 0:
+        return list(ticks)
+    per_inch = span / axis_inches
+    char = FONT_SIZE * 0.6 / 72 * per_inch
+
+    def width(label: str) -> float:
+        return (FONT_SIZE * 1.4 / 72 * per_inch) if rotated else max(1, len(label)) * char
+
+    def clear(a: tuple[float, str], b: tuple[float, str]) -> bool:
+        return b[0] - a[0] >= (width(a[1]) + width(b[1])) / 2 + char
+
+    kept = [ticks[0]]
+    for t in ticks[1:-1]:
+        if clear(kept[-1], t):
+            kept.append(t)
+    while len(kept) > 1 and not clear(kept[-1], ticks[-1]):
+        kept.pop()
+    kept.append(ticks[-1])
+    return kept
 
 
 def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: Sequence[str], *,
@@ -69,10 +96,15 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
                 ax.set_yscale("log")
             if title:
                 ax.set_title(title, loc="left")
-            ax.set_xticks([t[0] for t in ticks], [t[1] for t in ticks], rotation=30 if len(ticks) > 6 else 0,
-                          ha="right" if len(ticks) > 6 else "center")
             lo_x, hi_x = min(t[0] for t in ticks), max(t[0] for t in ticks)
             pad = (hi_x - lo_x) * 0.05 or 0.5
+            fit = {r: readable_ticks(ticks, axis_inches=width / ncols * 0.8, span=(hi_x - lo_x) + 2 * pad,
+                                     rotated=r) for r in (False, True)}
+            # slanted labels only when upright ones would leave out long labels (visit names)
+            rotate = len(fit[False]) < len(ticks) and max(len(t[1]) for t in ticks) > 3
+            shown = fit[rotate]
+            ax.set_xticks([t[0] for t in shown], [t[1] for t in shown], rotation=30 if rotate else 0,
+                          ha="right" if rotate else "center")
             ax.set_xlim(lo_x - pad, hi_x + pad)
             if k % ncols == 0:
                 ax.set_ylabel(y_title)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tlf.figures.model import Figure
 from tlf.render.docx import _fill_footer, _fill_header, _set_page, _set_styles, clean_text
+from tlf.render.paginate import picture_size
 
 
 def render_figure_docx(fig: Figure, path: Path) -> None:
@@ -23,8 +24,8 @@ def render_figure_docx(fig: Figure, path: Path) -> None:
     _fill_footer(section.footer, fig, 1)
     para = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    width = min(fig.width, fig.page.text_width)
-    para.add_run().add_picture(io.BytesIO(fig.png), width=Inches(width))
+    width, height = picture_size(fig)
+    para.add_run().add_picture(io.BytesIO(fig.png), width=Inches(width), height=Inches(height))
     props = doc.core_properties
     props.title = clean_text(" ".join(fig.header_lines[:2]))
     props.identifier = clean_text(fig.output_id)

@@ -262,6 +262,19 @@ def body_budget(table: Table) -> int:
     return max(1, lines)
 
 
+PICTURE_SLACK = 0.15  # inches of the body never filled by a picture (paragraph spacing, rounding)
+
+
+def picture_size(fig) -> tuple[float, float]:
+    """Width and height (inches) at which a figure's picture fits the page body: between the title
+    block and the footnotes, inside the margins; scaled down, never up, keeping its aspect ratio.
+    `fig` has width, height, page, header_lines, footnotes and provenance, as a Figure has."""
+    page = fig.page
+    room = page.text_height - (title_lines(fig) + footer_lines(fig)) * line_height(page) / INCH - PICTURE_SLACK
+    scale = min(1.0, page.text_width / fig.width, max(room, 0.5) / fig.height)
+    return fig.width * scale, fig.height * scale
+
+
 def row_lines(table: Table, row: Row) -> int:
     """Lines one body row takes: its tallest cell once wrapped to the column widths.
 
