@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
                    "no data is read")
 
-    sh = sub.add_parser("shells", help="build every output as a shell (alias of `tlf build all --shell`)")
+    sh = sub.add_parser("shells", help="build shells: `tlf shells` (all) or `tlf shells ID [ID ...]` "
+                        "(alias of `tlf build ... --shell`)")
+    sh.add_argument("ids", nargs="*", metavar="ID", help="output ids (default: all)")
     common(sh, data=False)
     sh.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     sh.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
@@ -137,7 +139,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_shells(args) -> int:
-    args.ids = ["all"]
+    args.ids = args.ids or ["all"]
     args.shell = True
     return _cmd_build(args)
 

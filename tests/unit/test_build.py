@@ -202,6 +202,18 @@ def test_cli_exit_codes(mini, tmp_path, capsys):
     assert main(["check", "--specs", str(mini)]) == 0
 
 
+def test_cli_shells_all_or_named(mini, tmp_path):
+    """`tlf shells` builds every output's shell, `tlf shells ID` only that one; no data is read."""
+    ids = [p.stem for p in sorted(mini.glob("*.yaml")) if p.stem != "study"]
+    assert len(ids) >= 2
+    shutil.rmtree(mini / "data")
+    assert main(["shells", "--specs", str(mini), "--out", str(tmp_path / "all")]) == 0
+    assert sorted(p.name for p in (tmp_path / "all").glob("*.shell.docx")) == [f"{i}.shell.docx" for i in ids]
+    assert main(["shells", ids[0], "--specs", str(mini), "--out", str(tmp_path / "one")]) == 0
+    assert [p.name for p in (tmp_path / "one").glob("*.docx")] == [f"{ids[0]}.shell.docx"]
+    assert main(["shells", "nope", "--specs", str(mini), "--out", str(tmp_path / "x")]) == 2
+
+
 def test_every_error_is_a_tlf_error(mini, tmp_path):
     (mini / "study.yaml").write_text("study: [")
     with pytest.raises(TlfError):

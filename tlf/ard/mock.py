@@ -40,7 +40,7 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     for a in spec.analyses:
         active = [c for c in cols if a.periods is None or c.period in a.periods]
         if a.type in _MOCK:
-            rows += _MOCK[a.type](spec.id, a, active, pct_default)
+            rows += _MOCK[a.type](spec.id, a, active, pct_default, study)
             continue
         pct = a.pct_decimals if getattr(a, "pct_decimals", None) is not None else pct_default
         levels: list[tuple[str, str]] = []
@@ -118,7 +118,7 @@ def _param_visit_rows(output_id: str, a) -> list[dict]:
     return rows
 
 
-def _mock_by_visit(output_id: str, a, cols, pct: int) -> list[dict]:
+def _mock_by_visit(output_id: str, a, cols, pct: int, study: Study) -> list[dict]:
     rows = _param_visit_rows(output_id, a)
     d = a.precision if a.precision is not None else 0
     for c in cols:
@@ -139,7 +139,7 @@ def _mock_by_visit(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
-def _mock_responders(output_id: str, a, cols, pct: int) -> list[dict]:
+def _mock_responders(output_id: str, a, cols, pct: int, study: Study) -> list[dict]:
     rows = _param_visit_rows(output_id, a)
     pct = a.pct_decimals if a.pct_decimals is not None else pct
     for c in cols:
@@ -150,7 +150,7 @@ def _mock_responders(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
-def _mock_ancova(output_id: str, a, cols, pct: int) -> list[dict]:
+def _mock_ancova(output_id: str, a, cols, pct: int, study: Study) -> list[dict]:
     from tlf.stats.ancova import ARM_STATS, DIFF_STATS, comparison_pairs, decimals_for, diff_prefix
 
     rows = _param_visit_rows(output_id, a)
@@ -169,7 +169,7 @@ def _mock_ancova(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
-def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
+def _mock_correlation(output_id: str, a, cols, pct: int, study: Study) -> list[dict]:
     rows = []
     for col in ([""] if a.pool else [c.id for c in cols]):
         for k, method in enumerate(a.methods):
@@ -178,16 +178,16 @@ def _mock_correlation(output_id: str, a, cols, pct: int) -> list[dict]:
     return rows
 
 
-def _mock_power_model(output_id: str, a, active, pct_default: int) -> list[dict]:
+def _mock_power_model(output_id: str, a, active, pct_default: int, study: Study) -> list[dict]:
     from tlf.ard.mock_pk import mock_power_model_rows
 
     return mock_power_model_rows(output_id, a, [c.id for c in active])
 
 
-def _mock_pk(output_id: str, a, active, pct_default: int) -> list[dict]:
+def _mock_pk(output_id: str, a, active, pct_default: int, study: Study) -> list[dict]:
     from tlf.ard.mock_pk import mock_pk_rows
 
-    return mock_pk_rows(output_id, a, [c.id for c in active])
+    return mock_pk_rows(output_id, a, [c.id for c in active], datasets=study.spec.data.datasets)
 
 
 _MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,

@@ -18,14 +18,41 @@ def _labels(by) -> list[str]:
             return [by.label.replace("{value}", f"<{i}>") for i in range(1, PLACEHOLDERS + 1)]
         name = by.label_var or by.var
         return [f"<{name} {i}>" for i in range(1, PLACEHOLDERS + 1)]
-    text = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in by.values]
+    text = [_text(v) for v in by.values]
     return [by.label.replace("{value}", t) if by.label else t for t in text]
 
 
-def mock_pk_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
+def _reference_parents(a, datasets) -> set[str]:
+    """The groups with no accumulation ratios: those of the reference profile of the NCA dataset the
+    analysis reads (its `reference:` values of the `by` variables), as the NCA computes none there."""
+    spec = datasets.get(a.dataset) if datasets else None
+    nca = getattr(spec, "nca", None)
+    if nca is None or not nca.reference:
+        return set()
+    ref = {k.upper(): v for k, v in nca.reference.items()}
+    if not a.by or any(by.var.upper() not in ref or by.values is None for by in a.by):
+        return set()
+    labels = [by.label.replace("{value}", _text(ref[by.var.upper()])) if by.label else _text(ref[by.var.upper()])
+              for by in a.by if _matches(by.values, ref[by.var.upper()])]
+    return {GROUP_SEP.join(labels)} if len(labels) == len(a.by) else set()
+
+
+def _matches(values, ref) -> bool:
+    return any(v == ref or str(v) == str(ref) for v in values)
+
+
+def _text(v) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def mock_pk_rows(output_id: str, a, col_ids: list[str], datasets=None) -> list[dict]:
+    """`datasets`: the study's dataset specs (to leave accumulation ratios out of the reference day)."""
+    from tlf.stats.nca_model import RATIOS
+
     parents = [""]
     for by in a.by:
         parents = [GROUP_SEP.join(x for x in (p, lab) if x) for p in parents for lab in _labels(by)]
+    no_ratios = _reference_parents(a, datasets) if a.type == "pk_parameters" else set()
     if a.type == "pk_parameters":
         levels = [(p.label or p.code, p.code) for p in a.parameters]
         stats = CONTINUOUS_STATS
@@ -37,6 +64,9 @@ def mock_pk_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
         order = 0
         for parent in parents:
             for level, variable in levels:
+                if parent in no_ratios and variable in RATIOS:
+                    order += 1
+                    continue
                 for name in stats:
                     dec, sig = stat_precision(name, 0, a.decimals, a.sig)
                     rows.append({"output_id": output_id, "analysis": a.id, "column": col, "variable": variable,
