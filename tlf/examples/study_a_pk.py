@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
+
+from tlf.examples.rounding import round_sig, sig_text
 
 PARAMCD = "IBER"
 PARAM = "Iberdomide (ng/mL)"
@@ -100,14 +101,6 @@ ADPC_LABELS: dict[str, str] = {
     "DOSEU": "Dose Units",
     "PKINTFL": "Intensive PK Subset Flag",
 }
-
-
-def round_sig(x: float, sig: int = 3) -> float:
-    """x to `sig` significant figures, halves away from zero (as a laboratory reports)."""
-    if x == 0:
-        return 0.0
-    digits = sig - 1 - math.floor(math.log10(abs(x)))
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def _doses(ex_rows, start: dt.date) -> list[tuple[int, float, str]]:
@@ -227,15 +220,9 @@ def adpc(adsl, adex, seed: int):
                 "APERIOD": 1.0, "PARAMCD": PARAMCD, "PARAM": PARAM, "AVISIT": f"Day {visit}",
                 "AVISITN": float(visit), "ADY": float((when.date() - s.TR01SDT).days + 1), "ADTM": when,
                 "ATPT": label, "ATPTN": nominal, "NRRLT": nominal, "ARRLT": t - clock[day],
-                "AFRLT": t - first_dose, "AVAL": np.nan if blq else c, "AVALC": "BLQ" if blq else _text(c),
+                "AFRLT": t - first_dose, "AVAL": np.nan if blq else c, "AVALC": "BLQ" if blq else sig_text(c),
                 "BLQFL": "Y" if blq else "N", "PCLLOQ": LLOQ, "DOSEA": dose_mg[day], "DOSEU": "mg",
                 "PKINTFL": "Y" if s.USUBJID in intensive else "N",
             })
     frame = pd.DataFrame(records, columns=list(ADPC_LABELS))
     return frame.sort_values(["USUBJID", "AFRLT"], kind="stable").reset_index(drop=True)
-
-
-def _text(c: float) -> str:
-    """A concentration already at 3 significant figures, as text ("1.23", "12.0", "0.0510")."""
-    digits = 2 - math.floor(math.log10(abs(c)))
-    return f"{Decimal(repr(c)).quantize(Decimal(1).scaleb(-max(digits, 0)))}"

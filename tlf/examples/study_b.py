@@ -45,13 +45,12 @@ Usage: ``python -m tlf.examples.study_b OUT_DIR`` or ``generate(Path(OUT_DIR))``
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from tlf.examples.xpt import generator_main, write_xpt
+from tlf.examples.rounding import round_half_up
+from tlf.examples.xpt import check_names, generator_main, write_xpt
 
 STUDYID = "CC-220-CP-001"
 DEFAULT_SEED = 20130122
@@ -168,21 +167,6 @@ ADPC_LABELS: dict[str, str] = {
 }
 _DATE_VARS = {"RANDDT", "TRTSDT", "TRTEDT", "EOSDT", "ASTDT", "AENDT", "ADT"}
 _DATETIME_VARS = {"ADTM"}
-
-
-def round_half_up(x: float, decimals: int) -> Decimal:
-    """x rounded half away from zero at `decimals`, from its shortest decimal representation."""
-    q = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP) if x >= 0 else \
-        -Decimal(repr(-x)).quantize(q, rounding=ROUND_HALF_UP)
-
-
-def round_sig(x: float, sig: int = 3) -> float:
-    """x to `sig` significant figures, halves away from zero (as a laboratory reports)."""
-    if x == 0:
-        return 0.0
-    digits = sig - 1 - math.floor(math.log10(abs(x)))
-    return float(round_half_up(x, digits))
 
 
 # ---------------------------------------------------------------- subjects
@@ -364,13 +348,6 @@ def _check(frames, half_lives: dict[str, float]) -> None:
     assert all(power_model_within_smith(found, k) for k in (1, 2, 3))
 
 
-def _check_names(frames) -> None:
-    labels = _labels()
-    for name, df in frames.items():
-        for col in df.columns:
-            assert len(col) <= 8 and col in labels[name] and len(labels[name][col]) <= 40, (name, col)
-
-
 def _labels() -> dict[str, dict[str, str]]:
     return {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adpd": ADPD_LABELS, "adpc": ADPC_LABELS}
 
@@ -381,8 +358,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     frames, half_lives = _frames(seed)
     _check(frames, half_lives)
-    _check_names(frames)
     labels = _labels()
+    check_names(frames, labels)
     return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS)
 
 

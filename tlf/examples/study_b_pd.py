@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tlf.examples.study_b import EXTENDED_COHORTS, GROUPS, STUDYID, _date, _group_members, round_half_up
+from tlf.examples.rounding import round_half_up
+from tlf.examples.study_b import EXTENDED_COHORTS, GROUPS, STUDYID, _date, _group_members
 
 if TYPE_CHECKING:
     from tlf.examples.study_b import _Subject

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from tlf.examples.study_b import STUDYID, round_sig
+from tlf.examples.rounding import round_sig, sig_text
+from tlf.examples.study_b import STUDYID
 
 if TYPE_CHECKING:
     from tlf.examples.study_b import _Subject
@@ -77,7 +77,7 @@ def _pk_records(subs: list[_Subject], rng) -> tuple[list[dict], dict[str, float]
                 "STUDYID": STUDYID, "USUBJID": s.usubjid, "TRTA": s.label, "PARAMCD": PK_PARAMCD, "PARAM": PK_PARAM,
                 "AVISIT": "Day 1", "AVISITN": 1.0, "ADY": float((when.date() - s.trtsdt).days + 1), "ADTM": when,
                 "ATPT": label, "ATPTN": nominal, "NRRLT": nominal, "ARRLT": rel,
-                "AVAL": np.nan if blq else c, "AVALC": "BLQ" if blq else _sig_text(c), "BLQFL": "Y" if blq else "N",
+                "AVAL": np.nan if blq else c, "AVALC": "BLQ" if blq else sig_text(c), "BLQFL": "Y" if blq else "N",
                 "PCLLOQ": LLOQ, "DOSEA": s.dose, "DOSEU": "mg",
             })
     return records, half_lives
@@ -140,8 +140,3 @@ def dose_proportional_pk(subs: list[_Subject], seed: int) -> tuple[list[dict], d
         if all(power_model_within_smith(found, k, margin=0.004) for k in (1, 2, 3)):
             return records, half_lives
     raise AssertionError("no dose-proportional PK sample found")
-
-
-def _sig_text(c: float) -> str:
-    digits = 2 - math.floor(math.log10(abs(c)))
-    return f"{Decimal(repr(c)).quantize(Decimal(1).scaleb(-max(digits, 0)))}"

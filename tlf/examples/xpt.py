@@ -1,11 +1,18 @@
-"""What the example generators share: writing their frames as labelled SAS transport v5 files, and
-their command line (`python -m tlf.examples.study_a OUT_DIR [SEED]`)."""
+"""What the example generators share: checking and writing their frames as labelled SAS transport v5
+files, and their command line (`python -m tlf.examples.study_a OUT_DIR [SEED]`)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+
+
+def check_names(frames: Mapping, labels: Mapping[str, Mapping[str, str]]) -> None:
+    """Every variable name fits SAS v5 (<= 8 characters) and has a label of <= 40 characters."""
+    for name, df in frames.items():
+        for col in df.columns:
+            assert len(col) <= 8 and col in labels[name] and len(labels[name][col]) <= 40, (name, col)
 
 
 def write_xpt(frames: Mapping, labels: Mapping[str, Mapping[str, str]], out_dir: Path, studyid: str, *,
