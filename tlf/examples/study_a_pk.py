@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from tlf.examples.pk_model import concentration
 from tlf.examples.rounding import round_sig, sig_text
 
 PARAMCD = "IBER"
@@ -117,18 +118,6 @@ def _doses(ex_rows, start: dt.date) -> list[tuple[int, float, str]]:
             mg = dose if freq != "ALTN" or (day - 1) % 2 == 0 else dose / 2.0
             out.append((day, mg, freq))
     return out
-
-
-def _conc(t: float, doses: list[tuple[float, float, float]], cl: float, v: float, ka: float) -> float:
-    """Concentration (ng/mL) at time t (h) after superposing doses (time h, amount mg, relative F)."""
-    k = cl / v
-    total = 0.0
-    for td, amt, f in doses:
-        s = t - td - TLAG
-        if s <= 0 or amt <= 0:
-            continue
-        total += f * amt * ka / (v * (ka - k)) * (math.exp(-k * s) - math.exp(-ka * s))
-    return total * 1000.0  # mg/L -> ng/mL
 
 
 def _minute(t: float) -> float:
@@ -211,7 +200,7 @@ def adpc(adsl, adex, seed: int):
         day1 = dt.datetime.combine(s.TR01SDT, dt.time())
         for visit, day, nominal, label, rel in schedule:
             t = _minute(clock[day] + rel)
-            c = _conc(t, timeline, cl, v, ka) * math.exp(rng.normal(0.0, SIGMA_PROP))
+            c = concentration(t, timeline, cl, v, ka, TLAG) * math.exp(rng.normal(0.0, SIGMA_PROP))
             c = round_sig(c, 3) if c > 0 else 0.0
             blq = c < LLOQ
             when = day1 + dt.timedelta(minutes=round(t * 60.0))

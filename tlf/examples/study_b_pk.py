@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
+from tlf.examples.pk_model import concentration
 from tlf.examples.rounding import round_sig, sig_text
 from tlf.examples.study_b import STUDYID
 
@@ -39,15 +40,6 @@ SIGMA_PROP = 0.06
 DOSE_HOUR = 8.0
 
 
-def _conc(t: float, dose_mg: float, cl: float, v: float, ka: float) -> float:
-    """ng/mL at t hours after a single oral dose (one compartment, first-order absorption, lag)."""
-    s = t - TLAG
-    if s <= 0 or dose_mg <= 0:
-        return 0.0
-    k = cl / v
-    return dose_mg * ka / (v * (ka - k)) * (math.exp(-k * s) - math.exp(-ka * s)) * 1000.0
-
-
 def _pk_records(subs: list[_Subject], rng) -> tuple[list[dict], dict[str, float]]:
     """ADPC records and the true half-life (h) of every active subject."""
     import numpy as np
@@ -69,7 +61,8 @@ def _pk_records(subs: list[_Subject], rng) -> tuple[list[dict], dict[str, float]
         day1 = dt.datetime.combine(s.trtsdt, dt.time())
         for nominal, label, (lo, hi) in PK_TIMES:
             rel = math.floor(float(rng.uniform(lo, hi)) * 60 + 0.5) / 60
-            c = _conc(rel, s.dose, cl, v, ka) * math.exp(float(rng.normal(0, SIGMA_PROP)))
+            c = concentration(rel, [(0.0, s.dose, 1.0)], cl, v, ka, TLAG)  # one dose at time 0
+            c *= math.exp(float(rng.normal(0, SIGMA_PROP)))
             c = round_sig(c, 3) if c > 0 else 0.0
             blq = c < LLOQ
             when = day1 + dt.timedelta(minutes=round((clock + rel) * 60))
