@@ -215,4 +215,9 @@ def _n_distinct(frame: pd.DataFrame, cols: list[str]) -> int:
 
 
 def _show(value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    """Text quoted, numbers as a report prints them (1, not 1.0)."""
+    from tlf.qc.numbers import fmt_value
+
+    if isinstance(value, str):
+        return repr(value)
+    return fmt_value(value.item() if hasattr(value, "item") else value)
