@@ -272,6 +272,22 @@ def test_listing_whose_spec_keys_do_not_identify_records(tmp_path, capsys):
     assert line.startswith("l-ae             ERROR") and "l-ae.data.csv" in line and "USUBJID='S-01'" in line
 
 
+def test_listing_without_records(tmp_path, capsys):
+    spec = LISTING.replace("dataset: adae", "dataset: adae\nwhere: \"AESEV == 'FATAL'\"")
+    specs = write_study(tmp_path, adsl=ADSL_CSV, adex=ADEX_CSV, adae=ADAE, study=STUDY_YAML, outputs={"l-ae": spec})
+    out = tmp_path / "out"
+    assert build(specs, out, ["all"]).ok
+    pd.DataFrame(columns=QC_COLUMNS).to_csv(tmp_path / "qc.csv", index=False)
+    assert main(["compare", str(out / "l-ae.data.csv"), str(tmp_path / "qc.csv"), "-q"]) == 0
+    capsys.readouterr()
+    qc = qc_program(specs / "data")
+    qc[qc.USUBJID == "S-02"].to_csv(tmp_path / "qc.csv", index=False)  # QC lists a record production does not
+    assert main(["compare", str(out / "l-ae.data.csv"), str(tmp_path / "qc.csv")]) == 1
+    s = sections(capsys.readouterr().out)
+    assert rows(s["Observations in COMPARE but not in BASE"]) == [ID_VARS, ["S-02", "Drug A", "1"]]
+    assert s["Result"] == ["1 difference(s): 1 row(s) only in COMPARE"]
+
+
 def test_listing_against_an_ard_is_refused(prod, capsys):
     _, out = prod
     assert main(["compare", str(out / "l-ae.data.csv"), str(out / "t-ae.ard.csv")]) == 2

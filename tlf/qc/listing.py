@@ -80,11 +80,18 @@ def as_listing_pair(base: Source, comp: Source) -> tuple[Source, Source]:
             raise CompareError(f"a listing is compared record by record with a data set of its records "
                                f"(.csv, .parquet, .xpt, .sas7bdat), not with {what} ({s.name})", code="QC003")
     lead = base if base.kind == "listing" else comp
-    out = []
-    for s in (base, comp):
-        frame = s.frame if s.kind == "listing" else dates_as_text(s.frame)
-        out.append(replace(s, frame=frame, kind="listing", keys=lead.keys, key_note=lead.key_note))
-    return out[0], out[1]
+    frames = [s.frame if s.kind == "listing" else dates_as_text(s.frame) for s in (base, comp)]
+    frames = [_typed_like(frames[0], frames[1]), _typed_like(frames[1], frames[0])]
+    return tuple(replace(s, frame=f, kind="listing", keys=lead.keys, key_note=lead.key_note)
+                 for s, f in zip((base, comp), frames, strict=True))
+
+
+def _typed_like(frame: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """A listing without records (a CSV of column names only: every column reads as text) takes the
+    other side's types, so that its records are reported as only in the other, not as type conflicts."""
+    if len(frame) or not len(other):
+        return frame
+    return frame.astype({c: other[c].dtype for c in frame.columns if c in other.columns})
 
 
 def dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,11 +115,18 @@ def dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_dates(s: pd.Series) -> bool:
+    """Every value present is a Python date or datetime (missing: None, NaN or "")."""
     import datetime as dt
 
-    values = s.dropna()
-    values = values[values.map(lambda v: v != "")]
-    return bool(len(values)) and bool(values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).all())
+    import pandas as pd
+
+    kind = pd.api.types.infer_dtype(s, skipna=True)  # C speed: "date", "datetime", "string", "mixed", ...
+    if kind in ("date", "datetime"):
+        return True
+    if kind != "mixed":
+        return False
+    values = [v for v in s if not (v is None or (isinstance(v, str) and v == "") or (isinstance(v, float) and v != v))]
+    return bool(values) and all(isinstance(v, dt.date) for v in values)
 
 
 def _datetime_text(s: pd.Series) -> pd.Series:
