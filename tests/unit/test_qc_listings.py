@@ -375,3 +375,19 @@ def test_ard_of_a_listing_shows_its_records(prod, tmp_path, capsys):
     assert main(["ard", "l-ae", "--specs", str(specs), "--out", str(tmp_path / "r.csv")]) == 0
     assert "5 record(s) of listing l-ae written to" in capsys.readouterr().err
     assert main(["compare", str(out / "l-ae.data.csv"), str(tmp_path / "r.csv"), "-q"]) == 0
+
+
+def test_compare_all_finds_a_table_qc_ard_written_by_sas(prod, tmp_path, capsys):
+    """Tables too may have their QC as XPT or sas7bdat (an ARD with the ARD columns, names in any case)."""
+    import pyreadstat
+
+    _, out = prod
+    qc = tmp_path / "qc"
+    qc.mkdir()
+    ard = pd.read_csv(out / "t-ae.ard.csv", keep_default_na=False, na_values=[""])
+    ard = ard[["output_id", "analysis", "column", "parent", "level", "stat_name", "stat"]]
+    ard.columns = [c.upper() for c in ard.columns]
+    pyreadstat.write_xport(ard, str(qc / "t-ae.xpt"), file_format_version=8)
+    assert main(["compare", "--all", str(out), str(qc)]) == 1  # l-ae and t-demog have no QC
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:2] == ["t-ae", "PASS"] and lines[0].startswith("l-ae             NO QC")
