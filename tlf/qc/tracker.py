@@ -98,8 +98,8 @@ def compare_all(prod_dir: Path | str, qc_dir: Path | str, options: CompareOption
     crit = opts.describe
     titles = _titles(prod)
     listings = _listings(prod)
-    prod_ids = sorted(i for i in set(titles) | {_output_id(p) for p in prod.iterdir() if _is_ard(p) or _is_records(p)}
-                      if not i.endswith(SHELL_TAG))
+    written = {_output_id(p) for p in prod.iterdir() if _is_ard(p) or _is_records(p)}
+    prod_ids = sorted(i for i in set(titles) | written if not i.endswith(SHELL_TAG))
     skip = {Path(p).resolve() for p in exclude}
     qc_files = {p for p in qc.iterdir() if p.is_file() and p.resolve() not in skip
                 and not p.name.startswith((".", "~$")) and REPORT_TAG not in p.name
