@@ -361,8 +361,8 @@ def _read_manifest(out: Path) -> dict:
 # {"tlf_version", "python", "study", "study_spec": {file, sha256}, "specs": {file: sha256},
 #  "inputs": {dataset: {file, sha256}}, "populations": {name: n}, "started_at", "ended_at",
 #  "build": {started_at, ended_at, status, requested, formats, built, failed},
-#  "outputs": {id: {title, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
-#                   files: {name: sha256}, built_at}}}
+#  "outputs": {id: {title, number, type, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
+#                   files: {name: sha256}, built_at, id_vars (listings: the ID variables of <id>.data.csv)}}}
 # Paths are absolute; outputs of earlier builds stay listed with the hashes they were built from.
 
 
@@ -384,13 +384,18 @@ class _Hashes:
 
 
 def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes) -> dict:
-    return {
-        "title": " ".join(entry.spec.titles), "number": entry.spec.number,
+    record = {
+        "title": " ".join(entry.spec.titles), "number": entry.spec.number, "type": entry.spec.type,
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
         "inputs": _inputs(data, hashes),
         "files": {f.name: _sha256(f) for f in files}, "built_at": _now(),
     }
+    if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
+        from tlf.listings.compute import record_id_vars
+
+        record["id_vars"] = record_id_vars(entry, data.subject_id)
+    return record
 
 
 def _inputs(data, hashes: _Hashes) -> dict:

@@ -205,6 +205,11 @@ def _cmd_ard(args) -> int:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     ard, _table = compute_output(study, entry, data, pops)
+    if entry.spec.type == "listing":  # records, not statistics
+        from tlf.listings.compute import record_id_vars
+        from tlf.qc.commands import show_records
+
+        return show_records(ard, record_id_vars(entry, data.subject_id), args)
     return show_ard(ard, args)
 
 

@@ -44,3 +44,17 @@ def listed_variables(entry: OutputEntry, subject_id: str) -> list[str]:
         names += [*c.variables, *([c.ref.upper()] if c.ref else [])]
     names += [k.var.upper() for k in spec.sort_keys]
     return list(dict.fromkeys(names))
+
+
+def record_id_vars(entry: OutputEntry, subject_id: str) -> list[str]:
+    """The variables that identify a listed record, for QC (PROC COMPARE's ID statement): subject id,
+    page-by variable, the variables of the key columns, then the sort keys, once each, in spec order."""
+    spec = entry.spec
+    names = [subject_id]
+    pb = spec.page_by_spec
+    if pb is not None:
+        names.append(pb.var.upper())
+    for c in spec.columns[:spec.n_keys]:
+        names += c.variables
+    names += [k.var.upper() for k in spec.sort_keys]
+    return list(dict.fromkeys(names))

@@ -68,10 +68,11 @@ def run_compare(args) -> int:
     if args.tracker or args.reports:
         raise CompareError("--tracker and --reports go with --all", code="QC001")
     from tlf.qc.compare import compare
+    from tlf.qc.listing import as_listing_pair
     from tlf.qc.report import report_text, write_report_docx, write_report_xlsx
     from tlf.qc.sources import read_source
 
-    result = compare(read_source(args.base), read_source(args.compare), opts)
+    result = compare(*as_listing_pair(read_source(args.base), read_source(args.compare)), opts)
     print(f"Result: {result.verdict}" if args.quiet else report_text(result), end="\n" if args.quiet else "")
     for path, write in ((args.docx, write_report_docx), (args.xlsx, write_report_xlsx)):
         if path:
@@ -122,9 +123,11 @@ def _write(write, result, path: Path) -> None:
 
 
 def add_ard(sub) -> None:
-    p = sub.add_parser("ard", help="print or write the results dataset (ARD) of one output",
+    p = sub.add_parser("ard", help="print or write the results dataset (ARD) of one output (a listing: its records)",
                        description="Compute one output's ARD from the specs and data (no files are built) and "
-                       "print it, as aligned text or --csv, or write it with --out FILE (.csv or .parquet).")
+                       "print it, as aligned text or --csv, or write it with --out FILE (.csv or .parquet). "
+                       "A listing has no statistics: its records are shown instead, as `tlf build` writes them "
+                       "to <id>.data.csv, with the ID variables QC matches them by.")
     p.add_argument("id", metavar="ID", help="output id, e.g. t-14-1-1")
     p.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
     p.add_argument("--data", type=Path, default=None, help="data folder (overrides data.dir in study.yaml)")
@@ -148,6 +151,32 @@ def show_ard(ard, args) -> int:
                 for r in ard[cols].itertuples(index=False, name=None)]
         print(f"{args.id}: {len(ard)} statistic(s)")
         print("\n".join(text_table(cols, rows, [c in ("stat", "decimals", "sig", "order") for c in cols], indent="")))
+    return 0
+
+
+def show_records(records, id_vars, args) -> int:
+    """`tlf ard` of a listing: its records (what `tlf build` writes to <id>.data.csv), not statistics;
+    written to --out, printed as CSV (--csv), or printed as aligned text with the ID variables."""
+    if args.out:
+        _write_ard(records, args.out)
+        print(f"{len(records)} record(s) of listing {args.id} written to {args.out}", file=sys.stderr)
+        return 0
+    if args.csv:
+        records.to_csv(sys.stdout, index=False)
+        return 0
+    import pandas as pd
+
+    from tlf.qc.numbers import fmt_value
+    from tlf.qc.report import text_table
+
+    cols = [str(c) for c in records.columns]
+    numeric = [pd.api.types.is_numeric_dtype(records[c]) for c in records.columns]
+    rows = [tuple(fmt_value(None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for v in r)
+            for r in records.itertuples(index=False, name=None)]
+    print(f"{args.id}: a listing: {len(records)} record(s), as `tlf build` writes them to {args.id}.data.csv "
+          "(a listing has no statistics)")
+    print(f"ID variables (QC matches records by these): {', '.join(id_vars)}")
+    print("\n".join(text_table(cols, rows, numeric, indent="")))
     return 0
 
 

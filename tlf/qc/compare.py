@@ -10,8 +10,10 @@ Numeric values are judged unequal (PROC COMPARE's METHOD= and CRITERION=) when
     relative   |y - x| / ((|x| + |y|) / 2) > criterion       (two zeros are equal)
 
 and a value missing on one side only is always unequal; missing on both is equal. Text is
-compared exactly unless ignore_case (casefold) or ignore_whitespace (leading and trailing
-blanks dropped, inner runs of blanks as one space). The default, relative 1e-9, passes float
+compared exactly, case and leading blanks included, except that trailing blanks never count
+("Mild  " equals "Mild": SAS pads character values with blanks and compares them so), unless
+ignore_case (casefold) or ignore_whitespace (leading and trailing blanks dropped, inner runs of
+blanks as one space). The default, relative 1e-9, passes float
 noise (1e-12 relative) and catches any difference a printed number can show.
 
 Everything is vectorised over whole columns; a 1,000,000-row, 20-column comparison takes seconds.
@@ -46,10 +48,12 @@ class CompareError(TlfError):
 class Source:
     """One side of a comparison: a frame and what is known about it.
 
-    kind: "ard" (results dataset), "display" (body of a rendered XLSX output) or "dataset".
+    kind: "ard" (results dataset), "display" (body of a rendered XLSX output), "listing" (a listing's
+    records, tlf/qc/listing.py) or "dataset".
     keys: the ID variables this kind implies (() when they must be given or inferred).
     labels: variable labels, or None when the file format carries none (CSV, Parquet, XLSX).
     optional: variables whose absence on one side is noted but is not a difference (ARD metadata).
+    key_note: where `keys` come from, for the report ("" = "ID variables (<kind> key): ...").
     """
 
     name: str
@@ -59,6 +63,7 @@ class Source:
     keys: tuple[str, ...] = ()
     labels: Mapping[str, str] | None = None
     optional: tuple[str, ...] = ()
+    key_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,8 +230,8 @@ def compare(base: Source, comp: Source, options: CompareOptions | None = None) -
     opts = options or CompareOptions()
     if base.kind != comp.kind:
         raise CompareError(f"cannot compare a {base.kind} ({base.name}) with a {comp.kind} ({comp.name}); "
-                           "compare an ARD with an ARD, an XLSX output with an XLSX output, or two data sets",
-                           code="QC002")
+                           "compare an ARD with an ARD, an XLSX output with an XLSX output, a listing's "
+                           "records with a data set, or two data sets", code="QC002")
     b, c = base.frame, comp.frame
     note = ""
     if opts.keys is not None:
@@ -234,7 +239,7 @@ def compare(base: Source, comp: Source, options: CompareOptions | None = None) -
         note = f"ID variables: {', '.join(keys)}" if keys else "compared by observation number"
     elif base.keys:
         keys = base.keys
-        note = f"ID variables ({base.kind} key): {', '.join(keys)}"
+        note = base.key_note or f"ID variables ({base.kind} key): {', '.join(keys)}"
     else:
         keys, note = infer_keys(b, c)
     match = match_rows(b, c, keys, base.name, comp.name)
@@ -321,7 +326,8 @@ def numeric_unequal(x: np.ndarray, y: np.ndarray, method: str, criterion: float)
 
 def text_unequal(x, y, *, ignore_case: bool = False, ignore_whitespace: bool = False) -> np.ndarray:
     """Unequal mask of two aligned text columns (numpy object arrays, or pyarrow arrays when both are
-    Arrow-backed); missing (None, NaN, NA) equals "".
+    Arrow-backed); missing (None, NaN, NA) equals "", and trailing blanks never count (as in SAS, whose
+    character values are padded with blanks: "Mild  " equals "Mild", "" equals "   ").
 
     All values are compared as stored in one vectorised pass; only the few that differ are looked at
     again (missing as "", then the text options), so the options cost nothing per row."""
@@ -350,7 +356,8 @@ def text_unequal(x, y, *, ignore_case: bool = False, ignore_whitespace: bool = F
     idx = np.flatnonzero(unequal)
     if idx.size:
         a, b = pd.Series(at(x, idx), dtype=object), pd.Series(at(y, idx), dtype=object)
-        a, b = a.where(a.notna(), "").astype(str), b.where(b.notna(), "").astype(str)
+        a = a.where(a.notna(), "").astype(str).str.rstrip(" ")
+        b = b.where(b.notna(), "").astype(str).str.rstrip(" ")
         if ignore_whitespace:
             a = a.str.strip().str.replace(r"\s+", " ", regex=True)
             b = b.str.strip().str.replace(r"\s+", " ", regex=True)

@@ -3,6 +3,8 @@
 Rows are matched by the values of the ID variables (PROC COMPARE's ID statement). A key that
 repeats within one side is an error naming the records, never a silent first match. With no ID
 variables rows are matched by observation number, as PROC COMPARE does without an ID statement.
+Text ID values match without their trailing blanks ("S-01  " is "S-01"), as SAS compares character
+values padded with blanks.
 """
 
 from __future__ import annotations
@@ -54,17 +56,23 @@ def require_keys(frame: pd.DataFrame, keys: Sequence[str], dataset: str) -> None
                             variable=k, code="QC010")
 
 
-def raise_duplicates(frame: pd.DataFrame, keys: Sequence[str], dataset: str) -> None:
-    """The error for ID values that repeat: the first repeated key, its records (1-based), how many more."""
+def raise_duplicates(frame: pd.DataFrame, keys: Sequence[str], dataset: str, codes=None) -> None:
+    """The error for ID values that repeat: the first repeated key, its records (1-based), how many more.
+    `codes`: one int per row, equal for equal keys (as match_rows codes them); by default the values."""
     import numpy as np
+    import pandas as pd
 
-    dup = frame.duplicated(list(keys), keep=False)
-    where = np.flatnonzero(dup.to_numpy())
+    if codes is None:
+        dup = frame.duplicated(list(keys), keep=False).to_numpy()
+        codes = frame.groupby(list(keys), sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        dup = pd.Series(codes).duplicated(keep=False).to_numpy()
+    where = np.flatnonzero(dup)
+    same = codes[where] == codes[where[0]]
     first = frame.iloc[where[0]][list(keys)]
-    same = (frame.iloc[where][list(keys)] == first).all(axis=1).to_numpy()
     recs = [int(i) + 1 for i in where[same][:5]]
     shown = ", ".join(f"{k}={_show(first[k])}" for k in keys)
-    more = int(dup.sum()) - len(where[same])
+    more = int(dup.sum()) - int(same.sum())
     extra = f"; {more} more record(s) with repeated keys" if more else ""
     raise DataError(f"ID variables do not identify a row: records {', '.join(map(str, recs))} share "
                     f"{shown}{extra}; add ID variables (--id)", dataset=dataset,
@@ -122,7 +130,7 @@ def match_rows(base: pd.DataFrame, compare: pd.DataFrame, keys: Sequence[str], b
     cb, cc = _row_codes(base, compare, keys)
     for frame, codes, name in ((base, cb, base_name), (compare, cc, compare_name)):
         if _has_repeats(codes):
-            raise_duplicates(frame, keys, name)
+            raise_duplicates(frame, keys, name, codes)
     if len(cb) == len(cc) and np.array_equal(cb, cc):
         n = len(cb)  # the common case: both sorted alike, nothing to join
         empty = np.arange(0)
@@ -168,7 +176,8 @@ def _has_repeats(codes) -> bool:
 
 def _key_values(series: pd.Series):
     """A key column as a numpy array both sides can be coded on: numbers as float64, text as object
-    with "" for missing (as SAS stores it), datetimes as datetime64."""
+    with "" for missing and without trailing blanks (as SAS stores and compares it), datetimes as
+    datetime64."""
     import numpy as np
     import pandas as pd
 
@@ -179,7 +188,13 @@ def _key_values(series: pd.Series):
         return series.to_numpy()
     values = series.to_numpy(dtype=object)
     missing = pd.isna(values)
-    return np.where(missing, "", values) if missing.any() else values
+    if missing.any():
+        values = np.where(missing, "", values)
+    padded = pd.Series(values, dtype=object).str.endswith(" ", na=False).to_numpy(dtype=bool)
+    if padded.any():
+        values = values.copy()
+        values[padded] = [v.rstrip(" ") for v in values[padded]]
+    return values
 
 
 def _key_like(series: pd.Series) -> bool:
@@ -200,4 +215,9 @@ def _n_distinct(frame: pd.DataFrame, cols: list[str]) -> int:
 
 
 def _show(value) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    """Text quoted, numbers as a report prints them (1, not 1.0)."""
+    from tlf.qc.numbers import fmt_value
+
+    if isinstance(value, str):
+        return repr(value)
+    return fmt_value(value.item() if hasattr(value, "item") else value)

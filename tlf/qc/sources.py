@@ -6,6 +6,8 @@ By file:
                                data set, with its variable labels
     .csv .parquet              an ARD when named *.ard.csv / *.ard.parquet or when it has the ARD
                                key columns and `stat`, else a data set
+    <id>.data.csv              a listing's records as `tlf build` writes them, with the ID variables
+                               manifest.json records (tlf/qc/listing.py)
 
 The formats a QC program writes are documented in docs/qc.md.
 """
@@ -41,6 +43,10 @@ def read_source(path: Path | str, name: str | None = None) -> Source:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_display(path, name)
+    from tlf.qc.listing import is_listing_data, listing_source
+
+    if is_listing_data(path):
+        return listing_source(path, name)
     if suffix in (".csv", ".parquet"):
         frame = _read_table(path, name)
         named_ard = path.name.lower().endswith((".ard.csv", ".ard.parquet"))

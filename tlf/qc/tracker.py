@@ -1,10 +1,14 @@
 """`tlf compare --all PROD_DIR QC_DIR`: every output of a study against its QC, and the validation tracker.
 
-Outputs are matched by id. The production side is a tlf output folder (`<id>.ard.csv`, `<id>.xlsx`,
-manifest.json); the QC side holds, per output, the first of these that exists:
+Outputs are matched by id. The production side is a tlf output folder (`<id>.ard.csv` of tables and
+figures, `<id>.data.csv` of listings, `<id>.xlsx`, manifest.json); the QC side holds, per output, the
+first of these that exists:
 
-    <id>.ard.csv  <id>.ard.parquet  <id>.csv  <id>.parquet      compared with PROD_DIR/<id>.ard.csv
-    <id>.xlsx                                                   compared with PROD_DIR/<id>.xlsx
+    table, figure   <id>.ard.csv  <id>.ard.parquet  <id>.csv  <id>.parquet  <id>.xpt  <id>.sas7bdat
+                        compared with PROD_DIR/<id>.ard.csv
+                    <id>.xlsx   compared with PROD_DIR/<id>.xlsx
+    listing         <id>.data.csv  <id>.csv  <id>.parquet  <id>.xpt  <id>.sas7bdat
+                        compared record by record with PROD_DIR/<id>.data.csv (tlf/qc/listing.py)
 
 The tracker (XLSX) has one row per output: output id, title, production file and SHA-256, QC file and
 SHA-256, result, number of differences, compared at, criterion, note; and a History sheet that keeps
@@ -23,9 +27,13 @@ from pathlib import Path
 
 from tlf.errors import TlfError
 from tlf.qc.compare import CompareOptions, CompareResult, compare
+from tlf.qc.listing import LISTING_DATA
 
-ARD_SUFFIXES = (".ard.csv", ".ard.parquet", ".csv", ".parquet")
-QC_SUFFIXES = (*ARD_SUFFIXES, ".xlsx")
+ARD_SUFFIXES = (".ard.csv", ".ard.parquet", ".csv", ".parquet", ".xpt", ".sas7bdat")
+TABLE_QC = (*ARD_SUFFIXES, ".xlsx")  # QC files of a table or figure, in the order looked for
+LISTING_QC = (".data.csv", ".csv", ".parquet", ".xpt", ".sas7bdat")  # QC files of a listing (its records)
+# every QC file name, longest suffix first (the output id is the name without it)
+QC_SUFFIXES = tuple(sorted(set(TABLE_QC) | set(LISTING_QC), key=len, reverse=True))
 PASS, FAIL, NO_QC, NO_PROD, ERROR = "PASS", "DIFFERENCES", "NO QC", "NO PRODUCTION", "ERROR"
 TRACKER_COLUMNS = ("Output id", "Title", "Production file", "Production SHA-256", "QC file", "QC SHA-256",
                    "Result", "Differences", "Compared at", "Criterion", "Note")
@@ -78,6 +86,7 @@ class TrackerResult:
 def compare_all(prod_dir: Path | str, qc_dir: Path | str, options: CompareOptions | None = None, *,
                 exclude: tuple[Path, ...] = ()) -> TrackerResult:
     """Compare every production output with its QC file (files in `exclude`, e.g. the tracker, are skipped)."""
+    from tlf.qc.listing import as_listing_pair
     from tlf.qc.sources import read_source
 
     prod, qc = Path(prod_dir), Path(qc_dir)
@@ -88,8 +97,9 @@ def compare_all(prod_dir: Path | str, qc_dir: Path | str, options: CompareOption
     when = datetime.now(UTC).isoformat(timespec="seconds")
     crit = opts.describe
     titles = _titles(prod)
-    prod_ids = sorted(i for i in set(titles) | {_output_id(p) for p in prod.iterdir() if _is_ard(p)}
-                      if not i.endswith(SHELL_TAG))
+    listings = _listings(prod)
+    written = {_output_id(p) for p in prod.iterdir() if _is_ard(p) or _is_records(p)}
+    prod_ids = sorted(i for i in set(titles) | written if not i.endswith(SHELL_TAG))
     skip = {Path(p).resolve() for p in exclude}
     qc_files = {p for p in qc.iterdir() if p.is_file() and p.resolve() not in skip
                 and not p.name.startswith((".", "~$")) and REPORT_TAG not in p.name
@@ -97,20 +107,27 @@ def compare_all(prod_dir: Path | str, qc_dir: Path | str, options: CompareOption
     entries = []
     used: set[Path] = set()
     for oid in prod_ids:
-        qc_file = next((qc / f"{oid}{s}" for s in QC_SUFFIXES if (qc / f"{oid}{s}") in qc_files), None)
+        listing = oid in listings or (prod / f"{oid}{LISTING_DATA}").is_file()
+        suffixes = LISTING_QC if listing else TABLE_QC
+        qc_file = next((qc / f"{oid}{s}" for s in suffixes if (qc / f"{oid}{s}") in qc_files), None)
         if qc_file is None:
-            pf = _prod_file(prod, oid, ".ard.csv")
+            pf = _prod_file(prod, oid, LISTING_DATA if listing else ".ard.csv")
+            note = "no QC file in the QC folder"
+            if listing and qc / f"{oid}.xlsx" in qc_files:
+                note = (f"no QC data set: a listing is compared by its records ({oid}.csv, .parquet, .xpt or "
+                        f".sas7bdat), not by {oid}.xlsx")
             entries.append(TrackerEntry(oid, titles.get(oid, ""), str(pf or ""), _sha(pf), "", "", NO_QC, None,
-                                        when, crit, "no QC file in the QC folder"))
+                                        when, crit, note))
             continue
         used.add(qc_file)
-        pf = _prod_file(prod, oid, ".xlsx" if qc_file.suffix.lower() == ".xlsx" else ".ard.csv")
+        pf = _prod_file(prod, oid, LISTING_DATA if listing else
+                        ".xlsx" if qc_file.suffix.lower() == ".xlsx" else ".ard.csv")
         if pf is None:
             entries.append(TrackerEntry(oid, titles.get(oid, ""), "", "", str(qc_file), _sha(qc_file), ERROR, None,
                                         when, crit, f"no production file to compare {qc_file.name} with"))
             continue
         try:
-            res = compare(read_source(pf), read_source(qc_file), opts)
+            res = compare(*as_listing_pair(read_source(pf), read_source(qc_file)), opts)
         except TlfError as e:
             entries.append(TrackerEntry(oid, titles.get(oid, "") or _xlsx_title(prod / f"{oid}.xlsx"), str(pf),
                                         _sha(pf), str(qc_file), _sha(qc_file), ERROR, None, when, crit, str(e)))
@@ -206,6 +223,15 @@ def _titles(prod: Path) -> dict[str, str]:
         return {}
 
 
+def _listings(prod: Path) -> set[str]:
+    """Ids of the listings the build manifest records (type: listing)."""
+    try:
+        m = json.loads((prod / "manifest.json").read_text(encoding="utf-8"))
+        return {k for k, v in m["outputs"].items() if isinstance(v, dict) and v.get("type") == "listing"}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return set()
+
+
 def _xlsx_title(path: Path) -> str:
     if not path.is_file():
         return ""
@@ -222,6 +248,10 @@ def _xlsx_title(path: Path) -> str:
 
 def _is_ard(p: Path) -> bool:
     return p.is_file() and p.name.lower().endswith((".ard.csv", ".ard.parquet"))
+
+
+def _is_records(p: Path) -> bool:
+    return p.is_file() and p.name.lower().endswith(LISTING_DATA)
 
 
 def _output_id(p: Path) -> str:
