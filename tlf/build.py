@@ -194,7 +194,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             report.warnings += [f"{entry.id}: {n}" for n in notes]
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
             manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
-                study, entry, data, files, hashes)
+                study, entry, data, files, hashes, manifest["build"]["source_date_epoch"])
             _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
@@ -369,7 +369,7 @@ def _read_manifest(out: Path) -> dict:
 #  "build": {started_at, ended_at, status, requested, formats, built, failed,
 #            stamped (the time in the outputs: SOURCE_DATE_EPOCH or the start), source_date_epoch (or null)},
 #  "outputs": {id: {title, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
-#                   files: {name: sha256}, built_at}}}
+#                   files: {name: sha256}, built_at, source_date_epoch (or null)}}}
 # Paths are absolute; outputs of earlier builds stay listed with the hashes they were built from.
 # The manifest is the build's record: its own dates (started_at, built_at, ...) are when it really ran,
 # SOURCE_DATE_EPOCH or not; the outputs' hashes are what a rebuild with the same epoch must reproduce.
@@ -392,13 +392,13 @@ class _Hashes:
         return self._seen[key]
 
 
-def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes) -> dict:
+def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes, epoch: int | None) -> dict:
     return {
         "title": " ".join(entry.spec.titles), "number": entry.spec.number,
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
         "inputs": _inputs(data, hashes),
-        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(),
+        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(), "source_date_epoch": epoch,
     }
 
 
