@@ -166,8 +166,11 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
           shell: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read."""
+    from tlf.clock import build_time, source_date_epoch
+
     started = time.perf_counter()
     started_at = datetime.now(UTC)
+    when = build_time()  # the one time stamped on every file of this build (SOURCE_DATE_EPOCH when set)
     study = load_study(specs_dir)
     entries = select_outputs(study, ids)
     if shell:
@@ -178,20 +181,20 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     _ensure_writable(out)
     manifest = _read_manifest(out)
     report = BuildReport(warnings=list(warnings))
-    run_time = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M UTC")
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
-                         "requested": list(ids or ["all"]), "formats": list(formats)}
+                         "requested": list(ids or ["all"]), "formats": list(formats),
+                         "stamped": when.isoformat(), "source_date_epoch": source_date_epoch()}
     for k, entry in enumerate(entries, 1):
         t0 = time.perf_counter()
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} ...")
         try:
-            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, run_time, shell)
+            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell)
             report.warnings += [f"{entry.id}: {n}" for n in notes]
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
             manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
-                study, entry, data, files, hashes)
+                study, entry, data, files, hashes, manifest["build"]["source_date_epoch"])
             _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
@@ -225,9 +228,12 @@ def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, sta
         report.warnings.append(str(e))
 
 
-def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, run_time: str,
+def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
                shell: bool = False) -> tuple[Path, ...]:
+    from tlf.clock import run_time_text
+
     listing = entry.spec.type == "listing"
+    run_time = run_time_text(when)
     datasets = analysis_datasets(study, entry)
     provenance = (f"Source: {', '.join(_source_name(study, d) for d in datasets)}; spec: {entry.source.path.name}; "
                   f"tlf {tlf_version()}; run {run_time}"
@@ -258,10 +264,10 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             _nca_rows(study, entry, data, pops, d).to_csv(written[f"nca:{d}"], index=False)
         if "docx" in formats:
             written["docx"] = tmp / targets["docx"].name
-            _renderer("docx", listing)(model, written["docx"])
+            _renderer("docx", listing)(model, written["docx"], when=when)
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
-            _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard)
+            _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:
@@ -360,10 +366,14 @@ def _read_manifest(out: Path) -> dict:
 # --- manifest.json (read back by `tlf verify`, tlf/qc/verify.py) ----------------------------------------
 # {"tlf_version", "python", "study", "study_spec": {file, sha256}, "specs": {file: sha256},
 #  "inputs": {dataset: {file, sha256}}, "populations": {name: n}, "started_at", "ended_at",
-#  "build": {started_at, ended_at, status, requested, formats, built, failed},
+#  "build": {started_at, ended_at, status, requested, formats, built, failed,
+#            stamped (the time in the outputs: SOURCE_DATE_EPOCH or the start), source_date_epoch (or null)},
 #  "outputs": {id: {title, number, type, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
-#                   files: {name: sha256}, built_at, id_vars (listings: the ID variables of <id>.data.csv)}}}
+#                   files: {name: sha256}, built_at, source_date_epoch (or null),
+#                   id_vars (listings: the ID variables of <id>.data.csv)}}}
 # Paths are absolute; outputs of earlier builds stay listed with the hashes they were built from.
+# The manifest is the build's record: its own dates (started_at, built_at, ...) are when it really ran,
+# SOURCE_DATE_EPOCH or not; the outputs' hashes are what a rebuild with the same epoch must reproduce.
 
 
 def _now() -> str:
@@ -383,13 +393,13 @@ class _Hashes:
         return self._seen[key]
 
 
-def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes) -> dict:
+def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashes, epoch: int | None) -> dict:
     record = {
         "title": " ".join(entry.spec.titles), "number": entry.spec.number, "type": entry.spec.type,
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
         "inputs": _inputs(data, hashes),
-        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(),
+        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(), "source_date_epoch": epoch,
     }
     if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
         from tlf.listings.compute import record_id_vars

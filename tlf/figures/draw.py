@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tlf.figures.style import FONT_SIZE, Style, rc_params
+from tlf.figures.style import FONT_SIZE, Style, png_bytes, rc_params
 
 DPI = 300
 FONT = FONT_SIZE
@@ -65,11 +65,7 @@ def _rc():
 
 
 def _png(fig) -> bytes:
-    from io import BytesIO
-
-    buf = BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
-    return buf.getvalue()
+    return png_bytes(fig, dpi=DPI, facecolor="white")
 
 
 def _grid(fig, n: int, ncols: int | None, share_y: bool):

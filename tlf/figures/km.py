@@ -8,14 +8,13 @@ table of "xx".
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
-from tlf.figures.style import arm_style, column_styles, rc_params
+from tlf.figures.style import arm_style, column_styles, png_bytes, rc_params
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,7 +170,6 @@ def draw_km(curves: Sequence[KmCurve], at: Sequence[float], *, x_title: str, y_t
                          fontsize=small, color=colour)
                 for x, n in zip(at, c.at_risk, strict=True):
                     rax.text(x, k, n, ha="center", va="center", fontsize=small, color=colour)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        png = png_bytes(fig)
         plt.close(fig)
-    return buf.getvalue()
+    return png

@@ -6,12 +6,11 @@ are not drawn (renderers print them as text around the picture).
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlf.figures.style import FONT_SIZE, arm_style, rc_params
+from tlf.figures.style import FONT_SIZE, arm_style, png_bytes, rc_params
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,6 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
         fig.legend(handles, list(legend), loc="lower center", ncol=min(len(legend), 7), frameon=False,
                    bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.08 + 0.02 * (len(legend) > 7), 1, 1))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        png = png_bytes(fig)
         plt.close(fig)
-    return buf.getvalue()
+    return png

@@ -4,11 +4,10 @@ by marker, with an optional small legend of subject ids. matplotlib is imported 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlf.figures.style import MARKERS, arm_style, rc_params
+from tlf.figures.style import MARKERS, arm_style, png_bytes, rc_params
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,9 @@ def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Seq
                 if r == nrows - 1:
                     ax.set_xlabel(x_title)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        png = png_bytes(fig)
         plt.close(fig)
-    return buf.getvalue()
+    return png
 
 
 def _short_ids(ids: list[str]) -> dict[str, str]:

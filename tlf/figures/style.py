@@ -31,6 +31,20 @@ def rc_params() -> dict:
             "axes.linewidth": 0.8, "lines.linewidth": 1.2, "lines.markersize": 4.5, "savefig.dpi": DPI}
 
 
+# PNG text chunks: matplotlib writes "Software: Matplotlib version..." unless told None, and no time
+# (print_png's `metadata`); tlf writes none, so a picture's bytes depend on what it shows only.
+PNG_METADATA = {"Software": None}
+
+
+def png_bytes(fig, **savefig) -> bytes:
+    """The figure as PNG bytes, with no metadata text (every figure of tlf is saved here)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata=PNG_METADATA, **savefig)
+    return buf.getvalue()
+
+
 @dataclass(frozen=True)
 class Style:
     color: str

@@ -205,12 +205,15 @@ def add_verify(sub) -> None:
                        description="Recompute the hashes in the build manifest: reports outputs changed by hand "
                        "and specs or input data changed since the build. Exit 0 when all match, 1 otherwise.")
     p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    p.add_argument("--manifest", type=Path, metavar="FILE",
+                   help="check the files in --out against another build's manifest (default: OUT/manifest.json), "
+                   "e.g. to prove that a rebuild with the same SOURCE_DATE_EPOCH reproduced it")
 
 
 def run_verify(args) -> int:
     from tlf.qc.verify import verify_build
 
-    res = verify_build(args.out)
+    res = verify_build(args.out, args.manifest)
     for f in res.findings:
         print(f)
     for name in res.unlisted:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tlf.qc.compare import CompareResult
 from tlf.qc.numbers import fmt_e, fmt_value
+from tlf.render.package import save_package
 
 CELL_CAP = 40  # characters of a value shown in the terminal
 
@@ -188,7 +189,7 @@ def write_report_docx(result: CompareResult, path: Path | str) -> Path:
                     elif right[j]:
                         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = Path(path)
-    doc.save(str(path))
+    save_package(doc.save, path)
     return path
 
 
@@ -232,7 +233,7 @@ def write_report_xlsx(result: CompareResult, path: Path | str) -> Path:
                     d.rel_diff])
     dws.freeze_panes = "A2"
     path = Path(path)
-    wb.save(str(path))
+    save_package(wb.save, path)
     return path
 
 

@@ -3,6 +3,10 @@
 Reports every output file changed or removed since tlf wrote it (edited by hand), and every spec
 or input data set changed or removed since the build (outputs no longer reflect them). Files in
 the output folder that the manifest does not list are noted, not counted as findings.
+
+With another build's manifest (`tlf verify --out rerun --manifest output/manifest.json`) it checks
+that a rebuild reproduced that build: built with the same SOURCE_DATE_EPOCH (tlf/clock.py) from the
+same specs and data, every output file has the hash the first build recorded.
 """
 
 from __future__ import annotations
@@ -53,10 +57,14 @@ class VerifyResult:
         return not self.findings
 
 
-def verify_build(out_dir: Path | str) -> VerifyResult:
-    """Check every hash in `out_dir`/manifest.json against the files as they are now."""
+def verify_build(out_dir: Path | str, manifest_path: Path | str | None = None) -> VerifyResult:
+    """Check every hash in `out_dir`/manifest.json (or in `manifest_path`, another build's manifest)
+    against the files in `out_dir` as they are now."""
     out = Path(out_dir)
-    manifest = _read(out / MANIFEST)
+    manifest_file = Path(manifest_path) if manifest_path else out / MANIFEST
+    if manifest_path and not manifest_file.is_file():
+        raise VerifyError(f"manifest '{manifest_file}' not found (--manifest names another build's manifest.json)")
+    manifest = _read(manifest_file)
     outputs = manifest.get("outputs", {})
     hashes: dict[str, str | None] = {}
 
@@ -100,7 +108,7 @@ def verify_build(out_dir: Path | str) -> VerifyResult:
     findings = tuple(Finding(kind, path, tuple(ids)) for (kind, path), ids in found.items())
     unlisted = tuple(sorted(p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST
                             and not p.name.startswith(".") and p.name not in listed and p.name not in REVIEW_FILES))
-    return VerifyResult(str(out / MANIFEST), len(outputs), len(hashes), findings, unlisted,
+    return VerifyResult(str(manifest_file), len(outputs), len(hashes), findings, unlisted,
                         manifest.get("started_at"), manifest.get("ended_at"))
 
 

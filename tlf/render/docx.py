@@ -17,10 +17,12 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
 
+from tlf.render.package import save_package
 from tlf.render.paginate import (
     CELL_PAD,
     INDENT_STEP,
@@ -64,13 +66,13 @@ def clean_text(text: str) -> str:
 # --- public ------------------------------------------------------------------------------------
 
 
-def render_docx(table: Table, path: Path) -> None:
-    """Write ``table`` to ``path`` as a DOCX, one Word table per page planned by ``paginate``.
-    A Figure is placed as a picture (render/docx_figure.py)."""
+def render_docx(table: Table, path: Path, *, when: datetime | None = None) -> None:
+    """Write ``table`` to ``path`` as a DOCX, one Word table per page planned by ``paginate``, stamped
+    with the build time ``when`` (render/package.py). A Figure is placed as a picture (render/docx_figure.py)."""
     if getattr(table, "kind", "") == "figure":
         from tlf.render.docx_figure import render_figure_docx
 
-        return render_figure_docx(table, path)
+        return render_figure_docx(table, path, when=when)
     import docx  # heavy; only renderers need it
 
     pages = paginate(table)
@@ -92,7 +94,7 @@ def render_docx(table: Table, path: Path) -> None:
     props.title = clean_text(" ".join(table.header_lines[:2]))
     props.identifier = clean_text(table.output_id)
     props.author = "tlf"
-    doc.save(str(path))
+    save_package(doc.save, path, when)
 
 
 @dataclass(frozen=True)

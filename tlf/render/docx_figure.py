@@ -4,14 +4,16 @@ footnotes, provenance and "Page x of y" in the footer, exactly as for tables."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 from tlf.figures.model import Figure
 from tlf.render.docx import _fill_footer, _fill_header, _set_page, _set_styles, clean_text
+from tlf.render.package import save_package
 from tlf.render.paginate import picture_size
 
 
-def render_figure_docx(fig: Figure, path: Path) -> None:
+def render_figure_docx(fig: Figure, path: Path, *, when: datetime | None = None) -> None:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
@@ -30,4 +32,4 @@ def render_figure_docx(fig: Figure, path: Path) -> None:
     props.title = clean_text(" ".join(fig.header_lines[:2]))
     props.identifier = clean_text(fig.output_id)
     props.author = "tlf"
-    doc.save(str(path))
+    save_package(doc.save, path, when)

@@ -11,6 +11,7 @@ refilled on the first record of every page by ``paginate``. A listing without re
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
@@ -33,10 +34,11 @@ from tlf.render.docx import (
     table_element,
     table_grid,
 )
+from tlf.render.package import save_package
 from tlf.render.paginate import paginate
 
 
-def render_listing_docx(listing: Listing, path: Path) -> None:
+def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None = None) -> None:
     """Write ``listing`` to ``path`` as a DOCX (one w:tbl per planned page, a section per page-by group)."""
     import docx
 
@@ -74,7 +76,7 @@ def render_listing_docx(listing: Listing, path: Path) -> None:
     props.title = clean_text(" ".join(first.header_lines[:2]))
     props.identifier = clean_text(listing.output_id)
     props.author = "tlf"
-    doc.save(str(path))
+    save_package(doc.save, path, when)
 
 
 def _align_headers(tbl: etree._Element, aligns: list[str]) -> None:

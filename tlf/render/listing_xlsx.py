@@ -11,10 +11,12 @@ every key filled in (for filtering and QC).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.listings.model import Listing
+from tlf.render.package import save_package
 from tlf.render.xlsx import (
     OutputLayout,
     _print_setup,
@@ -43,7 +45,8 @@ def listing_layout(listing: Listing) -> OutputLayout:
     return OutputLayout(titles, 0, header, header + 1, last, notes, provenance, 0, len(table.columns))
 
 
-def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame | None = None) -> None:
+def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame | None = None, *,
+                        when: datetime | None = None) -> None:
     """Write ``listing`` (and, when given, its ``records``) to an XLSX file."""
     from openpyxl import Workbook
 
@@ -60,7 +63,7 @@ def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame 
         ws.append(cells)
     if records is not None:
         _write_ard(wb.create_sheet(DATA_SHEET), records)
-    wb.save(str(path))
+    save_package(wb.save, path, when)
 
 
 def _setup(ws, listing: Listing, lay: OutputLayout) -> None:

@@ -17,9 +17,11 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tlf.render.package import save_package
 from tlf.render.paginate import has_stub
 from tlf.tables.model import Table
 
@@ -87,13 +89,14 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None) -> None:
+def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *,
+                when: datetime | None = None) -> None:
     """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file.
     A Figure gets its picture and a sheet of the plotted numbers (render/xlsx_figure.py)."""
     if getattr(table, "kind", "") == "figure":
         from tlf.render.xlsx_figure import render_figure_xlsx
 
-        return render_figure_xlsx(table, path, ard)
+        return render_figure_xlsx(table, path, ard, when=when)
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -103,7 +106,7 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None) -
     _write_output(wb.create_sheet(sheet_title(table.output_id)), table)
     if ard is not None:
         _write_ard(wb.create_sheet(ARD_SHEET), ard)
-    wb.save(str(path))
+    save_package(wb.save, path, when)
 
 
 # --- the output sheet ----------------------------------------------------------------------------

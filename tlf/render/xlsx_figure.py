@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
+from tlf.render.package import save_package
 from tlf.render.xlsx import ARD_SHEET, _write_ard, clean_text, sheet_title
 
 if TYPE_CHECKING:
     import pandas
 
 
-def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = None) -> None:
+def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = None, *,
+                       when: datetime | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Alignment, Font
@@ -52,4 +55,4 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
     data.freeze_panes = "A2"
     if ard is not None:
         _write_ard(wb.create_sheet(ARD_SHEET), ard)
-    wb.save(str(path))
+    save_package(wb.save, path, when)

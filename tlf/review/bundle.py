@@ -21,6 +21,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,9 +74,10 @@ def output_order(entry: OutputEntry) -> tuple:
 
 
 def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path | None = None,
-                run_time: str = "", version: str = "", force: bool = False) -> Bundle:
+                run_time: str = "", version: str = "", force: bool = False, when: datetime | None = None) -> Bundle:
     """Write the bundle of every output of ``study`` already built in ``out_dir``; raises OutputError
-    naming the outputs whose DOCX is missing."""
+    naming the outputs whose DOCX is missing. `when` is the time stamped on the file (render/package.py;
+    default: the build time, SOURCE_DATE_EPOCH when set)."""
     out_dir = Path(out_dir)
     path = Path(path) if path else out_dir / bundle_name(shell)
     entries = _entries(study, out_dir, shell)
@@ -94,8 +96,8 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
             from tlf.listings.model import Listing
             from tlf.render.listing_docx import render_listing_docx
 
-            render_listing_docx(Listing(toc), toc_path)
-            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version)
+            render_listing_docx(Listing(toc), toc_path, when=when)
+            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when)
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(f"cannot write the bundle '{path}': {e.strerror or e}", code="OUT011") from None
@@ -222,8 +224,10 @@ def _title_page(study: Study, page: PageSetup, n: int, shell: bool, run_time: st
 
 
 def _compose(study: Study, page: PageSetup, docs: list[Path], target: Path, shell: bool, run_time: str,
-             version: str) -> None:
+             version: str, when: datetime | None = None) -> None:
     import docx
+
+    from tlf.render.package import save_package
 
     master = _title_page(study, page, len(docs) - 1, shell, run_time, version)
     _end_section_in_last_paragraph(master)
@@ -241,7 +245,7 @@ def _compose(study: Study, page: PageSetup, docs: list[Path], target: Path, shel
     props.title = f"{study.spec.study.id}: {'shells' if shell else 'tables, listings and figures'}"
     props.identifier = BUNDLE_ID
     props.author = "tlf"
-    master.save(str(target))
+    save_package(master.save, target, when)
 
 
 def _end_section_in_last_paragraph(doc) -> None:

@@ -21,8 +21,7 @@ def add_bundle(sub) -> None:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
+    from tlf.clock import build_time, run_time_text
     from tlf.errors import TlfError
     from tlf.review.bundle import make_bundle
     from tlf.review.index import write_index
@@ -30,8 +29,9 @@ def run_bundle(args: argparse.Namespace) -> int:
 
     study = load_study(args.specs)
     version = _version()
-    run_time = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M UTC")
-    bundle = make_bundle(study, args.out, shell=args.shell, run_time=run_time, version=version, force=args.force)
+    when = build_time()  # SOURCE_DATE_EPOCH when set
+    bundle = make_bundle(study, args.out, shell=args.shell, run_time=run_time_text(when), version=version,
+                         force=args.force, when=when)
     for e in bundle.entries:
         print(f"{e.number:<20} page {e.start:>4}  ({e.pages} page{'s' if e.pages != 1 else ''})  {e.docx.name}")
     print(f"{len(bundle.entries)} outputs, {bundle.pages} pages -> {bundle.path}")
