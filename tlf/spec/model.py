@@ -514,16 +514,17 @@ class CorrelationAnalysis(_Analysis):
 
 
 # Analysis types defined in their own modules, on the base classes above.
+from tlf.spec.exposure_response import EmaxAnalysis  # noqa: E402
 from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis, PowerModelAnalysis  # noqa: E402
 
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
     | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | TimeToEventAnalysis | PkParametersAnalysis
-    | PkConcentrationsAnalysis | PowerModelAnalysis,
+    | PkConcentrationsAnalysis | PowerModelAnalysis | EmaxAnalysis,
     Field(discriminator="type"),
 ]
 ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
-                  "time_to_event", "pk_parameters", "pk_concentrations", "power_model")
+                  "time_to_event", "pk_parameters", "pk_concentrations", "power_model", "emax")
 
 
 # ---------------------------------------------------------------- outputs

@@ -324,7 +324,7 @@ def cross_check(study: Study) -> list[TlfError]:
                 errors.append(entry.error(("analyses", i, "dataset"), f"unknown dataset '{ds}'"
                                           f"{did_you_mean(ds, datasets)}; defined in study.yaml: "
                                           f"{', '.join(datasets)}", "SPEC032"))
-            for q in ("x", "y"):
+            for q in ("x", "y", "concentration"):
                 qds = getattr(getattr(a, q, None), "dataset", None)
                 if qds is not None and qds not in datasets:
                     errors.append(entry.error(("analyses", i, q, "dataset"), f"unknown dataset '{qds}'"
