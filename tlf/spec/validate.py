@@ -364,7 +364,7 @@ def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> 
     return errors
 
 
-_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation",)}
+_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation", "emax")}
 
 
 def _check_plot(entry: OutputEntry) -> list[TlfError]:

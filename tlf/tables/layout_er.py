@@ -58,17 +58,22 @@ def emax_rows(a, cells, cols, periods, shell) -> list[Row]:
     return rows
 
 
-def emax_notes(a, cells) -> list[str]:
-    """The model fitted, how SEs and CIs were computed, and why a result is NE."""
+def model_note(a) -> str:
+    """The model fitted and how SEs and CIs were computed."""
     h = "" if a.hill == 1 else ("^h" if a.hill == "estimate" else f"^{a.hill:g}")
     e0 = "E0 + " if a.e0 == "estimate" else ("" if float(a.e0) == 0 else f"{float(a.e0):g} + ")
     model = f"E = {e0}Emax x C{h} / (EC50{h} + C{h})"
     fixed = [f"{PARAM_NAMES[p]} fixed at {float(getattr(a, p)):g}" for p in ("e0", "hill") if _fixed(a, p)]
     q = "t(1 - alpha/2, n - p) with n observations and p parameters" if a.ci == "t" else "the normal quantile z(1 - alpha/2)"
     level = f"{100 * (1 - a.alpha):g}%"
-    out = [f"Emax model {model}" + (f" ({'; '.join(fixed)})" if fixed else "") + ", fitted by nonlinear least "
+    return (f"Emax model {model}" + (f" ({'; '.join(fixed)})" if fixed else "") + ", fitted by nonlinear least "
            "squares to each subject's response paired with the concentration at the same time point. "
-           f"SE: asymptotic (from the Jacobian at the estimate); {level} CI: Wald, estimate +/- q x SE with q = {q}."]
+           f"SE: asymptotic (from the Jacobian at the estimate); {level} CI: Wald, estimate +/- q x SE with q = {q}.")
+
+
+def emax_notes(a, cells) -> list[str]:
+    """The model note and why a result is NE."""
+    out = [model_note(a)]
     reasons: list[str] = []
     for k, warning in cells.warn.items():
         if k[0] != a.id or not warning.startswith("not estimable"):
