@@ -53,7 +53,7 @@ class ConcentrationSource(Strict):
 
     dataset: str | None = None
     var: str = "AVAL"
-    time: str | None = None  # default: the analysis' `time` variable name
+    time: str | None = None  # default: the same name as the analysis' `time`
     where: str | None = None
     blq: str | None = None
 
@@ -93,7 +93,7 @@ class EmaxAnalysis(_Analysis):
     @model_validator(mode="after")
     def _time_to_join(self) -> EmaxAnalysis:
         other = self.concentration.dataset not in (None, self.dataset)
-        if other and not (self.time or self.concentration.time):
+        if other and not self.time:
             raise ValueError("pairing responses with concentrations of another dataset needs `time` "
                              "(the variable both share, e.g. nominal hours after the dose)")
         return self

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from tlf.errors import DataError
 from tlf.stats.emax import PARAMS, fit_emax
-from tlf.stats.pk_summary import _flags, _numbers, _require
+from tlf.stats.pk_summary import _flags, _require
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +43,23 @@ def stat_decimals(a) -> dict[str, int]:
     for k in PARAMS:
         out.update({k: dec[k], f"{k}_se": dec[k] + 1, f"{k}_ci_low": dec[k], f"{k}_ci_high": dec[k]})
     return out
+
+
+def _numbers(ctx, frame: pd.DataFrame, var: str, dataset: str, key: str):
+    """The variable as numbers; text that is not a number is a data error naming the record."""
+    import pandas as pd
+
+    values = frame[var]
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values.astype(float)
+    blank = values.isna() | (values.astype(str).str.strip() == "")
+    num = pd.to_numeric(values.where(~blank), errors="coerce")
+    bad = num.isna() & ~blank
+    if bad.any():
+        raise DataError(f"is text (e.g. '{values[bad].iloc[0]}'), an Emax model needs numbers (analysis "
+                        f"'{ctx.analysis.id}', key {key})", dataset=dataset, variable=var,
+                        usubjid=str(frame[ctx.data.subject_id][bad].iloc[0]), code="DATA041")
+    return num.astype(float)
 
 
 def _time_key(v) -> object:
@@ -110,14 +127,14 @@ def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, fl
     rvar = _require(ctx, full, a.response, ("response",))
     tvar = _require(ctx, full, a.time, ("time",)) if a.time else None
     resp = ctx.records(col)
-    y = _numbers(ctx, resp, rvar, "response")
+    y = _numbers(ctx, resp, rvar, a.dataset, "response")
     if a.joined:
         crecs, cvar, ctvar = _concentrations(ctx, col)
         cname = q.dataset
     else:
         crecs, cvar, ctvar, cname = resp, _require_in(ctx, full, q.var, ("concentration", "var"), a.dataset), tvar, \
             a.dataset
-    c = _numbers(ctx, crecs, cvar, "concentration.var")
+    c = _numbers(ctx, crecs, cvar, cname, "concentration.var")
     blq = pd.Series(_flags(crecs[_require_in(ctx, ctx.data.dataset(cname).frame, q.blq, ("concentration", "blq"),
                                              cname)]), index=crecs.index) if q.blq else pd.Series(False, index=crecs.index)
     neg = c.notna() & (c.astype(float) < 0)
