@@ -184,6 +184,12 @@ def _mock_power_model(output_id: str, a, active, pct_default: int, study: Study)
     return mock_power_model_rows(output_id, a, [c.id for c in active])
 
 
+def _mock_emax(output_id: str, a, active, pct_default: int, study: Study) -> list[dict]:
+    from tlf.ard.mock_pk import mock_emax_rows
+
+    return mock_emax_rows(output_id, a, [c.id for c in active])
+
+
 def _mock_pk(output_id: str, a, active, pct_default: int, study: Study) -> list[dict]:
     from tlf.ard.mock_pk import mock_pk_rows
 
@@ -192,4 +198,4 @@ def _mock_pk(output_id: str, a, active, pct_default: int, study: Study) -> list[
 
 _MOCK = {"by_visit": _mock_by_visit, "responders": _mock_responders, "ancova": _mock_ancova,
          "correlation": _mock_correlation, "pk_parameters": _mock_pk, "pk_concentrations": _mock_pk,
-         "power_model": _mock_power_model}
+         "power_model": _mock_power_model, "emax": _mock_emax}

@@ -92,3 +92,26 @@ def mock_power_model_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
                              "parent": "", "level": p.label or p.code, "stat_name": name, "stat": NAN,
                              "decimals": d, "sig": 3 if d < 0 else 0, "order": order, "warning": "shell"})
     return rows
+
+
+def mock_emax_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
+    """The statistics of an `emax` analysis (no plotted points: a shell figure is an empty frame)."""
+    from tlf.stats.emax import PARAMS
+    from tlf.stats.exposure_response import stat_decimals
+
+    dec = stat_decimals(a)
+    names = ["n", "nobs", "df"]
+    for k in PARAMS:
+        names.append(k)
+        if k in a.estimated:
+            names += [f"{k}_se", f"{k}_ci_low", f"{k}_ci_high"]
+    names += ["sigma", "converged"]
+    rows = []
+    for col in col_ids:
+        for name in names:
+            fixed = name in ("e0", "hill") and name not in a.estimated
+            rows.append({"output_id": output_id, "analysis": a.id, "column": col, "variable": a.response.upper(),
+                         "parent": "", "level": a.label or a.id, "stat_name": name,
+                         "stat": float(getattr(a, name)) if fixed else NAN, "decimals": dec[name], "sig": 0,
+                         "order": 0, "warning": "fixed" if fixed else "shell"})
+    return rows

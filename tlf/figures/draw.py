@@ -178,12 +178,20 @@ def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols:
         axes, place = _grid(fig, len(panels), ncols, False)
         for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
             xs_all = []
+            log_x = panel.extra.get("log_x", False)
             for s in panel.series:
-                pts = [(x, y) for x, y in zip(s.x, s.y, strict=True) if _finite(x) and _finite(y)]
+                pts = [(x, y) for x, y in zip(s.x, s.y, strict=True) if _finite(x) and _finite(y)
+                       and (x > 0 or not log_x)]
                 xs_all += [p[0] for p in pts]
                 if pts:
                     ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, color=s.style.color,
                                marker=s.style.marker, edgecolors="white", linewidths=0.4, zorder=3)
+            for cx, cy, color in panel.extra.get("curves", ()):  # fitted curves (e.g. an Emax model)
+                line = [(x, y) for x, y in zip(cx, cy, strict=True) if _finite(x) and _finite(y) and (x > 0 or not log_x)]
+                if line:
+                    ax.plot([p[0] for p in line], [p[1] for p in line], color=color, linewidth=1.2, zorder=4)
+            if log_x:
+                ax.set_xscale("log")
             ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
             if xs_all and min(xs_all) < 0 < max(xs_all):
                 ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)

@@ -174,6 +174,8 @@ def _lsmean_bars(spec, analyses, titles, cols, styles, cells):
 # ---------------------------------------------------------------- scatter
 
 def _scatter(spec, analyses, titles, cols, styles, cells):
+    if analyses and all(a.type == "emax" for a in analyses):
+        return _emax_scatter(spec, analyses, titles, cols, styles, cells)
     plot = spec.plot
     panels, rows = [], []
     for a, title in zip(analyses, titles, strict=True):
@@ -200,3 +202,59 @@ def _scatter(spec, analyses, titles, cols, styles, cells):
     png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols)
     notes = ["Correlations over all patients shown: Pearson r and Spearman rho with p from t on n - 2 df."]
     return png, ("panel", "column", "subject", "x", "y"), rows, notes
+
+
+def _emax_scatter(spec, analyses, titles, cols, styles, cells):
+    """Emax analyses: the observations (concentration, response) coloured by column, the fitted curve,
+    and the estimates in the panel's note."""
+    from tlf.tables.layout_er import PARAM_NAMES
+
+    plot = spec.plot
+    panels, rows = [], []
+    notes: list[str] = []
+    for a, title in zip(analyses, titles, strict=True):
+        series, curves, lines = [], [], []
+        level = a.label or a.id
+        for c in cols:
+            if not _active(a, c):
+                continue
+            pts = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "point"
+                         and s == "x")
+            xs = tuple(_val(cells, a.id, c.id, "point", k, "x") for k in pts)
+            ys = tuple(_val(cells, a.id, c.id, "point", k, "y") for k in pts)
+            series.append(plots.Series(c.id, c.label, styles[c.id], xs, ys, (NAN,) * len(xs), (NAN,) * len(xs)))
+            rows += [(title, c.label, "observation", k, x, y) for k, x, y in zip(pts, xs, ys, strict=True)]
+            grid = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "curve"
+                          and s == "x")
+            cx = tuple(_val(cells, a.id, c.id, "curve", k, "x") for k in grid)
+            cy = tuple(_val(cells, a.id, c.id, "curve", k, "y") for k in grid)
+            if cx:
+                curves.append((cx, cy, styles[c.id].color if len(cols) > 1 else "#000000"))
+                rows += [(title, c.label, "fitted", k, x, y) for k, x, y in zip(grid, cx, cy, strict=True)]
+            for k in a.estimated:
+                est = cells.fmt.get((a.id, c.id, "", level, k), "")
+                lo = cells.fmt.get((a.id, c.id, "", level, f"{k}_ci_low"), "")
+                hi = cells.fmt.get((a.id, c.id, "", level, f"{k}_ci_high"), "")
+                lines.append(f"{PARAM_NAMES[k]} = {est} ({lo}, {hi})" if est and est != "NE" and lo else
+                             f"{PARAM_NAMES[k]} = {est or 'NE'}")
+            nobs = cells.fmt.get((a.id, c.id, "", level, "nobs"), "")
+            n = cells.fmt.get((a.id, c.id, "", level, "n"), "")
+            lines.append(f"n = {n} subjects, {nobs} observations")
+        extra = {"curves": tuple(curves), "log_x": plot.log_x}
+        panels.append(plots.Panel(title, tuple(series), x_label=plot.x_label or "Concentration",
+                                  y_label=plot.y_label or a.response, note="\n".join(lines), extra=extra))
+        for note in _emax_figure_notes(a):
+            if note not in notes:
+                notes.append(note)
+    png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols)
+    if plot.log_x:
+        notes.append("Concentration axis on a log scale: observations at 0 (placebo, BLQ) are not shown; they are "
+                     "in the fit.")
+    return png, ("panel", "column", "kind", "point", "x", "y"), rows, notes
+
+
+def _emax_figure_notes(a) -> list[str]:
+    from tlf.tables.layout_er import model_note
+
+    level = f"{100 * (1 - a.alpha):g}%"
+    return [f"{model_note(a)} Line: the fitted model; estimates with {level} CI in each panel."]

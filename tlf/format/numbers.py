@@ -95,7 +95,7 @@ def fmt_sig(x: float, sig: int, *, missing: str = "NE", shell: bool = False) -> 
 
 
 COUNT_STATS = ("n", "N", "n_blq")
-FLAG_STATS = {"within_range": ("Yes", "No")}  # a 1/0 statistic printed as words
+FLAG_STATS = {"within_range": ("Yes", "No"), "converged": ("Yes", "No")}  # a 1/0 statistic printed as words
 
 
 def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, missing: str = "NE",

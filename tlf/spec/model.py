@@ -514,16 +514,17 @@ class CorrelationAnalysis(_Analysis):
 
 
 # Analysis types defined in their own modules, on the base classes above.
+from tlf.spec.exposure_response import EmaxAnalysis  # noqa: E402
 from tlf.spec.pk import PkConcentrationsAnalysis, PkParametersAnalysis, PowerModelAnalysis  # noqa: E402
 
 Analysis = Annotated[
     CountAnalysis | CategoricalAnalysis | ContinuousAnalysis | TermsAnalysis | ByVisitAnalysis
     | RespondersAnalysis | AncovaAnalysis | CorrelationAnalysis | TimeToEventAnalysis | PkParametersAnalysis
-    | PkConcentrationsAnalysis | PowerModelAnalysis,
+    | PkConcentrationsAnalysis | PowerModelAnalysis | EmaxAnalysis,
     Field(discriminator="type"),
 ]
 ANALYSIS_TYPES = ("count", "categorical", "continuous", "terms", "by_visit", "responders", "ancova", "correlation",
-                  "time_to_event", "pk_parameters", "pk_concentrations", "power_model")
+                  "time_to_event", "pk_parameters", "pk_concentrations", "power_model", "emax")
 
 
 # ---------------------------------------------------------------- outputs
@@ -662,7 +663,8 @@ class AnalysesPlot(Strict):
     kind: `by_visit` (by_visit analyses: mean of `quantity` per column over the visits, with `error`
     bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
     '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
-    the subjects' x and y, coloured by column, with the correlations printed)."""
+    the subjects' x and y, coloured by column, with the correlations printed; or emax analyses: the
+    observations with the fitted curve and the estimates)."""
 
     kind: Literal["by_visit", "lsmean_bars", "scatter"]
     panels: list[str] | None = None
@@ -677,6 +679,7 @@ class AnalysesPlot(Strict):
     panel_x_labels: dict[str, str] = {}  # x axis label by analysis id (panels on different time scales)
     y_label: str = ""
     share_y: bool = False
+    log_x: bool = False  # scatter: concentration (x) on a log scale (points at x <= 0 not drawn)
 
 
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)

@@ -324,7 +324,7 @@ def cross_check(study: Study) -> list[TlfError]:
                 errors.append(entry.error(("analyses", i, "dataset"), f"unknown dataset '{ds}'"
                                           f"{did_you_mean(ds, datasets)}; defined in study.yaml: "
                                           f"{', '.join(datasets)}", "SPEC032"))
-            for q in ("x", "y"):
+            for q in ("x", "y", "concentration"):
                 qds = getattr(getattr(a, q, None), "dataset", None)
                 if qds is not None and qds not in datasets:
                     errors.append(entry.error(("analyses", i, q, "dataset"), f"unknown dataset '{qds}'"
@@ -364,7 +364,7 @@ def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> 
     return errors
 
 
-_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation",)}
+_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation", "emax")}
 
 
 def _check_plot(entry: OutputEntry) -> list[TlfError]:
@@ -387,6 +387,10 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
             errors.append(entry.error(("plot", "quantity"), f"plot quantity '{plot.quantity}' is not among the parts "
                                       f"analysis '{pid}' shows ({', '.join(a.show)}); add it to its `show`",
                                       "SPEC036"))
+        elif plot.kind == "scatter" and len({by_id[p].type for p in (plot.panels or list(by_id)) if p in by_id}) > 1:
+            errors.append(entry.error(("plot", "kind"), "a scatter figure draws correlation or emax analyses, not "
+                                      "both in one figure", "SPEC036"))
+            break
         elif plot.kind == "lsmean_bars" and plot.visit and plot.visit not in a.visits:
             errors.append(entry.error(("plot", "visit"), f"visit '{plot.visit}' is not among the visits of "
                                       f"'{pid}'{did_you_mean(plot.visit, a.visits)}", "SPEC044"))

@@ -16,6 +16,7 @@ from tlf.stats.context import ColumnGroup, Ctx, n_p, norm_value, row_dict, text_
 from tlf.stats.counts import count_levels, count_subjects, count_term_records, count_terms, passes_threshold
 from tlf.stats.descriptive import collected_decimals, describe
 from tlf.stats.dose_proportionality import power_model
+from tlf.stats.exposure_response import emax
 from tlf.stats.pk_summary import pk_concentrations, pk_parameters
 
 if TYPE_CHECKING:
@@ -256,4 +257,5 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
 _ANALYSES = {"count": _count, "categorical": _categorical, "continuous": _continuous, "terms": _terms,
              "by_visit": visits.by_visit, "responders": visits.responders, "ancova": ancova.ancova,
              "correlation": correlate.correlate, "time_to_event": tte.time_to_event, "pk_parameters": pk_parameters,
-             "pk_concentrations": pk_concentrations, "power_model": power_model}
+             "pk_concentrations": pk_concentrations, "power_model": power_model,
+             "emax": emax}

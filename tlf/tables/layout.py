@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tlf.spec.model import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as Cells
+from tlf.tables.layout_er import emax_notes, emax_rows
 from tlf.tables.layout_pk import pk_rows, power_model_rows, stat_column_layout
 from tlf.tables.model import Column, Row, Table, page_setup
 
@@ -52,6 +53,8 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
                 block = _ROWS[a.type](a, cells, col_ids, periods, shell)
             rows += with_stat_cells(block, a.id, spec.stat_columns, cells)
         auto += [n for n in layout_bds.notes(a, cells) if n not in auto]
+        if a.type == "emax":
+            auto += [n for n in emax_notes(a, cells) if n not in auto]
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
     foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes] + auto + \
@@ -174,4 +177,4 @@ _ROWS = {"count": _count_rows, "categorical": _categorical_rows, "continuous": _
          "terms": _terms_rows, "by_visit": layout_bds.by_visit_rows, "responders": layout_bds.responders_rows,
          "ancova": layout_bds.ancova_rows, "correlation": layout_bds.correlation_rows,
          "time_to_event": _time_to_event_rows, "pk_parameters": pk_rows, "pk_concentrations": pk_rows,
-         "power_model": power_model_rows}
+         "power_model": power_model_rows, "emax": emax_rows}
