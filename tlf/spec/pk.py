@@ -35,7 +35,7 @@ from tlf.spec.model import CONTINUOUS_STATS, DISPLAY_ROWS, Strict, _Analysis
 PK_DISPLAY_ROWS = {
     **DISPLAY_ROWS,
     "n_blq": ("n BLQ", "{n_blq}"),
-    "geomean_geocv": ("Geometric mean (CV%)", "{geomean} ({geocv})"),
+    "geomean_geocv": ("Geom. mean (CV%)", "{geomean} ({geocv})"),
 }
 PARAMETER_ROWS = {k: v for k, v in PK_DISPLAY_ROWS.items() if k != "n_blq"}
 PK_STATS = (*CONTINUOUS_STATS, "n_blq")
