@@ -56,6 +56,10 @@ STUDYID = "CC-220-CP-001"
 DEFAULT_SEED = 20130122
 FIRST_DOSE = dt.date(2013, 1, 22)  # cohort A; each later cohort 3 weeks after the previous one
 COHORT_GAP = 21
+# The data cut-off: after the last date in the data (an AE of cohort G ending 2013-06-07); `_check`
+# asserts that none is later. The created/modified date-time of every file's header is this, midnight.
+DATA_CUTOFF = dt.date(2013, 6, 30)
+FILE_STAMP = dt.datetime.combine(DATA_CUTOFF, dt.time())
 
 # cohort, dose (mg); 6 active + 2 placebo per cohort
 COHORTS: tuple[tuple[str, float], ...] = (
@@ -308,6 +312,8 @@ def _frames(seed: int):
 
 def _check(frames, half_lives: dict[str, float]) -> None:
     """Recompute every design fact from the frames; raise AssertionError on any difference."""
+    import pandas as pd
+
     from tlf.examples.study_b_pd import pd_targets, signed_rank_p
     from tlf.examples.study_b_pk import exposure, power_model_within_smith
 
@@ -322,6 +328,10 @@ def _check(frames, half_lives: dict[str, float]) -> None:
     moderate = te[te.AESEV == "MODERATE"]
     assert len(moderate) == 1 and moderate.AEDECOD.iloc[0] == "Urticaria" and moderate.TRTA.iloc[0] == "Iberdomide 4 mg"
     assert (te.AEACN != "DRUG WITHDRAWN").all() and (adsl.EOSSTT == "COMPLETED").all()
+    day_after_cutoff = dt.datetime.combine(DATA_CUTOFF + dt.timedelta(days=1), dt.time())
+    for name, frame in frames.items():  # nothing after the data cut-off
+        for col in sorted((_DATE_VARS | _DATETIME_VARS) & set(frame.columns)):
+            assert pd.to_datetime(frame[col]).max() < day_after_cutoff, (name, col)
     # PD cells
     targets = pd_targets()
     group_of = dict(zip(adsl.USUBJID, ["PBO" if p else dose_text(d) for p, d in zip(pbo, adsl.DOSE01A,
@@ -360,7 +370,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     _check(frames, half_lives)
     labels = _labels()
     check_names(frames, labels)
-    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS)
+    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS,
+                     stamp=FILE_STAMP)
 
 
 def main(argv: list[str] | None = None) -> int:
