@@ -176,7 +176,9 @@ _DATETIME_VARS = {"ADTM"}
 # ---------------------------------------------------------------- subjects
 
 @dataclass
-class _Subject:
+class Subject:
+    """One subject as the generators (ADSL here, ADPD in study_b_pd, ADPC in study_b_pk) share it."""
+
     usubjid: str
     subjid: str
     cohort: str
@@ -192,7 +194,7 @@ class _Subject:
         return treatment_label(self.cohort, self.dose, self.placebo)
 
 
-def _subjects(rng) -> list[_Subject]:
+def _subjects(rng) -> list[Subject]:
     subs = []
     for ci, (cohort, dose) in enumerate(COHORTS):
         placebo_slots = set(int(i) for i in rng.permutation(8)[:2])
@@ -200,9 +202,9 @@ def _subjects(rng) -> list[_Subject]:
         for j in range(8):
             pbo = j in placebo_slots
             subjid = f"{ci + 1}{j + 1:03d}"
-            subs.append(_Subject(f"{STUDYID}-{subjid}", subjid, cohort, 0.0 if pbo else dose, pbo,
-                                 "PBO" if pbo else dose_text(dose), trtsdt=start))
-    by_group: dict[str, list[_Subject]] = {}
+            subs.append(Subject(f"{STUDYID}-{subjid}", subjid, cohort, 0.0 if pbo else dose, pbo,
+                                "PBO" if pbo else dose_text(dose), trtsdt=start))
+    by_group: dict[str, list[Subject]] = {}
     for s in sorted(subs, key=lambda s: s.usubjid):
         by_group.setdefault(s.group, []).append(s)
     for members in by_group.values():
@@ -216,7 +218,7 @@ _RACES = (("WHITE", 0.55), ("BLACK OR AFRICAN AMERICAN", 0.37), ("ASIAN", 0.05),
           ("AMERICAN INDIAN OR ALASKA NATIVE", 0.03))
 
 
-def _demographics(subs: list[_Subject], rng) -> None:
+def _demographics(subs: list[Subject], rng) -> None:
     """Healthy male volunteers, 18-55 years, BMI 18-32 kg/m2."""
     races = [r for r, _ in _RACES]
     probs = [p for _, p in _RACES]
@@ -237,32 +239,34 @@ def _demographics(subs: list[_Subject], rng) -> None:
         }
 
 
-def _group_members(subs: list[_Subject]) -> dict[str, list[_Subject]]:
-    out: dict[str, list[_Subject]] = {g: [] for g in GROUPS}
+def group_members(subs: list[Subject]) -> dict[str, list[Subject]]:
+    """Analysis group (GROUPS) -> its subjects by USUBJID; a design's "subject k of a group" indexes this."""
+    out: dict[str, list[Subject]] = {g: [] for g in GROUPS}
     for s in sorted(subs, key=lambda s: s.usubjid):
         out[s.group].append(s)
     return out
 
 
-def _end_of_study(s: _Subject) -> dt.date:
+def _end_of_study(s: Subject) -> dt.date:
     return s.trtsdt + dt.timedelta(days=8 if s.cohort in EXTENDED_COHORTS else 4)
 
 
-def _date(s: _Subject, study_day: int) -> dt.date:
+def study_date(s: Subject, study_day: int) -> dt.date:
+    """The date of a subject's study day (day 1 the dose day, no day 0)."""
     return s.trtsdt + dt.timedelta(days=study_day - 1 if study_day > 0 else study_day)
 
 
 # ---------------------------------------------------------------- AEs
 
-def _ae_records(subs: list[_Subject]) -> list[dict]:
-    groups = _group_members(subs)
+def _ae_records(subs: list[Subject]) -> list[dict]:
+    groups = group_members(subs)
     rows = []
     lines = [ln.split() for ln in AE_DESIGN.strip().splitlines()]
     design = [(g, int(k), " ".join(rest[:-4]), int(rest[-4]), int(rest[-3]), rest[-2], rest[-1])
               for g, k, *rest in lines]
     for group, k, pt, day, dur, sev, rel in [*design, PRE_TREATMENT_AE]:
         s = groups[group][k]
-        start = _date(s, day)
+        start = study_date(s, day)
         end = start + dt.timedelta(days=dur - 1)
         end_day = day + dur - 1 if day > 0 else (day + dur if day + dur - 1 >= 0 else day + dur - 1)
         rows.append({
