@@ -56,6 +56,7 @@ Usage: ``python -m tlf.examples.study_a OUT_DIR`` or ``generate(Path(OUT_DIR))``
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -64,11 +65,13 @@ from tlf.examples.study_a_adae import ADAE_LABELS, adae_frame, adverse_events
 from tlf.examples.study_a_adex import ADEX_LABELS, adex_frame, exposure_rows
 from tlf.examples.study_a_adsl import ADSL_LABELS, adsl_frame, assign_ids_and_dates, design_subjects
 from tlf.examples.study_a_baselines import baselines
-from tlf.examples.study_a_design import DEFAULT_SEED, STUDYID
+from tlf.examples.study_a_design import DATA_CUTOFF, DEFAULT_SEED, STUDYID
 from tlf.examples.study_a_efficacy import ADEFF_LABELS, ADPD_LABELS, check_efficacy, efficacy_frames
 from tlf.examples.study_a_facts import check_tables
 from tlf.examples.xpt import check_names, generator_main, write_xpt
 
+# the created/modified date-time in every file's header: the data cut-off, midnight (tlf.examples.xpt)
+FILE_STAMP = dt.datetime.combine(DATA_CUTOFF, dt.time())
 _DATE_VARS = {"RANDDT", "TRTSDT", "TRTEDT", "TR01SDT", "TR01EDT", "TR02SDT", "TR02EDT", "ASTDT", "AENDT", "ADT"}
 
 
@@ -100,7 +103,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     labels = {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adex": ADEX_LABELS, "adeff": ADEFF_LABELS,
               "adpd": ADPD_LABELS, "adpc": study_a_pk.ADPC_LABELS}
     check_names(frames, labels)
-    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=("ADTM",))
+    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=("ADTM",),
+                     stamp=FILE_STAMP)
 
 
 def main(argv: list[str] | None = None) -> int:

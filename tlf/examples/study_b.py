@@ -56,6 +56,10 @@ STUDYID = "CC-220-CP-001"
 DEFAULT_SEED = 20130122
 FIRST_DOSE = dt.date(2013, 1, 22)  # cohort A; each later cohort 3 weeks after the previous one
 COHORT_GAP = 21
+# The data cut-off: after the last date in the data (an AE of cohort G ending 2013-06-07); `_check`
+# asserts that none is later. The created/modified date-time of every file's header is this, midnight.
+DATA_CUTOFF = dt.date(2013, 6, 30)
+FILE_STAMP = dt.datetime.combine(DATA_CUTOFF, dt.time())
 
 # cohort, dose (mg); 6 active + 2 placebo per cohort
 COHORTS: tuple[tuple[str, float], ...] = (
@@ -172,7 +176,9 @@ _DATETIME_VARS = {"ADTM"}
 # ---------------------------------------------------------------- subjects
 
 @dataclass
-class _Subject:
+class Subject:
+    """One subject as the generators (ADSL here, ADPD in study_b_pd, ADPC in study_b_pk) share it."""
+
     usubjid: str
     subjid: str
     cohort: str
@@ -188,7 +194,7 @@ class _Subject:
         return treatment_label(self.cohort, self.dose, self.placebo)
 
 
-def _subjects(rng) -> list[_Subject]:
+def _subjects(rng) -> list[Subject]:
     subs = []
     for ci, (cohort, dose) in enumerate(COHORTS):
         placebo_slots = set(int(i) for i in rng.permutation(8)[:2])
@@ -196,9 +202,9 @@ def _subjects(rng) -> list[_Subject]:
         for j in range(8):
             pbo = j in placebo_slots
             subjid = f"{ci + 1}{j + 1:03d}"
-            subs.append(_Subject(f"{STUDYID}-{subjid}", subjid, cohort, 0.0 if pbo else dose, pbo,
-                                 "PBO" if pbo else dose_text(dose), trtsdt=start))
-    by_group: dict[str, list[_Subject]] = {}
+            subs.append(Subject(f"{STUDYID}-{subjid}", subjid, cohort, 0.0 if pbo else dose, pbo,
+                                "PBO" if pbo else dose_text(dose), trtsdt=start))
+    by_group: dict[str, list[Subject]] = {}
     for s in sorted(subs, key=lambda s: s.usubjid):
         by_group.setdefault(s.group, []).append(s)
     for members in by_group.values():
@@ -212,7 +218,7 @@ _RACES = (("WHITE", 0.55), ("BLACK OR AFRICAN AMERICAN", 0.37), ("ASIAN", 0.05),
           ("AMERICAN INDIAN OR ALASKA NATIVE", 0.03))
 
 
-def _demographics(subs: list[_Subject], rng) -> None:
+def _demographics(subs: list[Subject], rng) -> None:
     """Healthy male volunteers, 18-55 years, BMI 18-32 kg/m2."""
     races = [r for r, _ in _RACES]
     probs = [p for _, p in _RACES]
@@ -233,32 +239,34 @@ def _demographics(subs: list[_Subject], rng) -> None:
         }
 
 
-def _group_members(subs: list[_Subject]) -> dict[str, list[_Subject]]:
-    out: dict[str, list[_Subject]] = {g: [] for g in GROUPS}
+def group_members(subs: list[Subject]) -> dict[str, list[Subject]]:
+    """Analysis group (GROUPS) -> its subjects by USUBJID; a design's "subject k of a group" indexes this."""
+    out: dict[str, list[Subject]] = {g: [] for g in GROUPS}
     for s in sorted(subs, key=lambda s: s.usubjid):
         out[s.group].append(s)
     return out
 
 
-def _end_of_study(s: _Subject) -> dt.date:
+def _end_of_study(s: Subject) -> dt.date:
     return s.trtsdt + dt.timedelta(days=8 if s.cohort in EXTENDED_COHORTS else 4)
 
 
-def _date(s: _Subject, study_day: int) -> dt.date:
+def study_date(s: Subject, study_day: int) -> dt.date:
+    """The date of a subject's study day (day 1 the dose day, no day 0)."""
     return s.trtsdt + dt.timedelta(days=study_day - 1 if study_day > 0 else study_day)
 
 
 # ---------------------------------------------------------------- AEs
 
-def _ae_records(subs: list[_Subject]) -> list[dict]:
-    groups = _group_members(subs)
+def _ae_records(subs: list[Subject]) -> list[dict]:
+    groups = group_members(subs)
     rows = []
     lines = [ln.split() for ln in AE_DESIGN.strip().splitlines()]
     design = [(g, int(k), " ".join(rest[:-4]), int(rest[-4]), int(rest[-3]), rest[-2], rest[-1])
               for g, k, *rest in lines]
     for group, k, pt, day, dur, sev, rel in [*design, PRE_TREATMENT_AE]:
         s = groups[group][k]
-        start = _date(s, day)
+        start = study_date(s, day)
         end = start + dt.timedelta(days=dur - 1)
         end_day = day + dur - 1 if day > 0 else (day + dur if day + dur - 1 >= 0 else day + dur - 1)
         rows.append({
@@ -308,6 +316,8 @@ def _frames(seed: int):
 
 def _check(frames, half_lives: dict[str, float]) -> None:
     """Recompute every design fact from the frames; raise AssertionError on any difference."""
+    import pandas as pd
+
     from tlf.examples.study_b_pd import pd_targets, signed_rank_p
     from tlf.examples.study_b_pk import exposure, power_model_within_smith
 
@@ -322,6 +332,10 @@ def _check(frames, half_lives: dict[str, float]) -> None:
     moderate = te[te.AESEV == "MODERATE"]
     assert len(moderate) == 1 and moderate.AEDECOD.iloc[0] == "Urticaria" and moderate.TRTA.iloc[0] == "Iberdomide 4 mg"
     assert (te.AEACN != "DRUG WITHDRAWN").all() and (adsl.EOSSTT == "COMPLETED").all()
+    day_after_cutoff = dt.datetime.combine(DATA_CUTOFF + dt.timedelta(days=1), dt.time())
+    for name, frame in frames.items():  # nothing after the data cut-off
+        for col in sorted((_DATE_VARS | _DATETIME_VARS) & set(frame.columns)):
+            assert pd.to_datetime(frame[col]).max() < day_after_cutoff, (name, col)
     # PD cells
     targets = pd_targets()
     group_of = dict(zip(adsl.USUBJID, ["PBO" if p else dose_text(d) for p, d in zip(pbo, adsl.DOSE01A,
@@ -360,7 +374,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     _check(frames, half_lives)
     labels = _labels()
     check_names(frames, labels)
-    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS)
+    return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS,
+                     stamp=FILE_STAMP)
 
 
 def main(argv: list[str] | None = None) -> int:

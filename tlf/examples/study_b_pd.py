@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlf.examples.rounding import round_half_up
-from tlf.examples.study_b import EXTENDED_COHORTS, GROUPS, STUDYID, _date, _group_members
+from tlf.examples.study_b import EXTENDED_COHORTS, GROUPS, STUDYID, group_members, study_date
 
 if TYPE_CHECKING:
-    from tlf.examples.study_b import _Subject
+    from tlf.examples.study_b import Subject
 
 # Post-baseline time points: (ATPT, ATPTN hours, study day). Pre-dose (ATPTN 0, day 1) is baseline.
 HOURS = (("3 h", 3.0, 1), ("12 h", 12.0, 1), ("24 h", 24.0, 2))
@@ -312,10 +312,10 @@ def _cell_ok(values: list[float], bases: list[float], target: Target) -> bool:
     return sig == [target.significant] * 2
 
 
-def pd_records(subs: list[_Subject], rng) -> list[dict]:
+def pd_records(subs: list[Subject], rng) -> list[dict]:
     import numpy as np
 
-    groups = _group_members(subs)
+    groups = group_members(subs)
     not_done = _not_done(groups)
     targets = pd_targets()
     records = []
@@ -367,7 +367,7 @@ def pd_records(subs: list[_Subject], rng) -> list[dict]:
                 records.append({
                     "STUDYID": STUDYID, "USUBJID": s.usubjid, "TRTA": s.label, "PARAMCD": param.code,
                     "PARAM": param.name, "PARCAT1": param.category, "AVISIT": f"Day {day}",
-                    "AVISITN": float(day), "ATPT": atpt, "ATPTN": hours, "ADT": _date(s, day), "ADY": float(day),
+                    "AVISITN": float(day), "ATPT": atpt, "ATPTN": hours, "ADT": study_date(s, day), "ADY": float(day),
                     "AVAL": aval, "BASE": base, "ABLFL": "Y" if is_base and has_base else "",
                     "CHG": chg, "PCHG": 100 * chg / base if post and base == base and base != 0 else np.nan,
                     "ANL01FL": "Y" if hours >= 0 else "", "PDSTAT": "NOT DONE" if missing else "",
@@ -376,5 +376,5 @@ def pd_records(subs: list[_Subject], rng) -> list[dict]:
     return records
 
 
-def _missing(not_done: dict, s: _Subject, code: str, atpt: str) -> bool:
+def _missing(not_done: dict, s: Subject, code: str, atpt: str) -> bool:
     return (s.usubjid, code, "*") in not_done or (s.usubjid, code, atpt) in not_done

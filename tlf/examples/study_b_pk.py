@@ -20,7 +20,7 @@ from tlf.examples.rounding import round_sig, sig_text
 from tlf.examples.study_b import STUDYID
 
 if TYPE_CHECKING:
-    from tlf.examples.study_b import _Subject
+    from tlf.examples.study_b import Subject
 
 PK_PARAMCD = "IBER"
 PK_PARAM = "Iberdomide (ng/mL)"
@@ -40,7 +40,7 @@ SIGMA_PROP = 0.06
 DOSE_HOUR = 8.0
 
 
-def _pk_records(subs: list[_Subject], rng) -> tuple[list[dict], dict[str, float]]:
+def _pk_records(subs: list[Subject], rng) -> tuple[list[dict], dict[str, float]]:
     """ADPC records and the true half-life (h) of every active subject."""
     import numpy as np
 
@@ -121,7 +121,7 @@ def power_model_within_smith(exposure: dict[str, tuple[float, ...]], index: int,
     return lo + margin <= b - q * se and b + q * se <= hi - margin
 
 
-def dose_proportional_pk(subs: list[_Subject], seed: int) -> tuple[list[dict], dict[str, float]]:
+def dose_proportional_pk(subs: list[Subject], seed: int) -> tuple[list[dict], dict[str, float]]:
     """PK records whose exposure (Cmax, AUClast, AUCinf) is dose proportional by the power model with
     the acceptance range of Smith et al. (with a margin for how NCA software may differ): the
     publication reports dose-proportional exposure, which a finite sample need not show."""
