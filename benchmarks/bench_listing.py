@@ -40,8 +40,8 @@ populations:
   SAF: {label: Safety Population, where: "SAFFL == 'Y'", flag: SAFFL}
 columns:
   arms:
-    - {id: a, label: All, var: TRT01A, value: [%s]}
-""" % ", ".join(ARMS)
+    - {id: a, label: All, var: TRT01A, value: [ARMS]}
+""".replace("ARMS", ", ".join(ARMS))
 
 LISTING = """\
 id: l-bench
@@ -52,7 +52,7 @@ population: SAF
 page: {font_size: 8}
 dataset: adae
 subject_vars: [TRTSDT]
-sort: [{var: TRTA, order: [%s]}, USUBJID, ASTDT, AESEQ]
+sort: [{var: TRTA, order: [ARMS]}, USUBJID, ASTDT, AESEQ]
 columns:
   - {var: TRTA, label: "Treatment", width: 1.0, key: true}
   - {var: USUBJID, label: "Subject", width: 0.8, key: true}
@@ -66,7 +66,7 @@ columns:
   - {var: AESER, label: "Serious", width: 0.5}
   - {var: AEREL, label: "Related", width: 0.55}
   - {var: AEOUT, label: "Outcome", width: 1.0}
-""" % ", ".join(f'"{a}"' for a in ARMS)
+""".replace("ARMS", ", ".join(f'"{a}"' for a in ARMS))
 
 
 def write_study(root: Path, n_rows: int) -> Path:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 import shutil
 import struct
-import re
 import time
 import zipfile
 from datetime import UTC, datetime
