@@ -310,6 +310,36 @@ def test_exposure_response_table_equals_an_independent_fit(built):
         assert table[(label, "Converged")] == "Yes"
 
 
+DOSE_LABELS = ["Placebo", "0.03 mg", "0.1 mg", "0.3 mg", "1 mg", "2 mg", "4 mg", "6 mg"]
+
+
+def test_exposure_response_figure_points_by_dose(built):
+    """Figure 14.4.1 (`group: TRT01A`): the legend names the doses in the tables' order (the seven cohort
+    placebos pooled as in the "Placebo" column; 0.1 mg, whose flow cytometry was lost, "no data") and the
+    one fitted line; the points of each dose per panel on the XLSX data sheet equal a pandas count of the
+    paired observations by the subjects' TRT01A."""
+    from openpyxl import load_workbook
+
+    from tlf.build import compute_output, prepare
+    from tlf.spec.validate import load_study
+
+    study = load_study(SPECS)
+    data, pops, _ = prepare(study)
+    _, fig = compute_output(study, study.output("f-14-4-1"), data, pops)
+    assert fig.legend == ("Placebo", "0.03 mg", "0.1 mg (no data)", "0.3 mg", "1 mg", "2 mg", "4 mg", "6 mg",
+                          "Fitted Emax model")
+    sheet = list(load_workbook(built / "f-14-4-1.xlsx")["Data"].iter_rows(values_only=True))
+    drawn = pd.DataFrame(sheet[1:], columns=sheet[0]).query("kind == 'observation'")
+    adsl = pd.read_sas(DATA / "adsl.xpt", encoding="latin-1")
+    dose = adsl.set_index("USUBJID").TRT01A.map(lambda t: "Placebo" if t.startswith("Placebo") else
+                                               t.removeprefix("Iberdomide "))
+    for panel, code in (("A. CD19+ B cells", "CD19"), ("B. CD3+ T cells", "CD3")):
+        expected = _er_pairs(code).USUBJID.map(dose).value_counts()
+        got = drawn[drawn.panel == panel].group.value_counts()
+        assert got.to_dict() == expected.to_dict() and "0.1 mg" not in got
+        assert set(got.index) == set(DOSE_LABELS) - {"0.1 mg"}
+
+
 def test_published_exposure_response_conflicts_with_the_published_pd_and_pk():
     """Why Table 14.4.4 does not print the published Emax and EC50: with them, a direct Emax model would
     need, on day 2, concentrations giving the published mean reductions at 1 mg (100 - 67.3) and at 6 mg

@@ -291,3 +291,128 @@ def test_shell(tmp_path):
     ard = read_ard(tmp_path / "out" / "t-er.shell.ard.csv")
     fmts = set(ard[ard.analysis == "sigmoid"].stat_fmt)
     assert {"xx.x", "xx.xxx", "xx.xx", "xxx", "xx"} <= fmts  # estimates, EC50, Hill, counts
+
+
+def test_shell_prints_a_fixed_parameter_as_the_output_does(tmp_path):
+    """E0 fixed at 0 by the spec: the shell's "E0 (fixed)" row prints 0.0, as the table built from data."""
+    from openpyxl import load_workbook
+
+    specs = make_study(tmp_path)
+    for shell in (False, True):
+        report = build(specs, tmp_path / "out", ["all"], formats=("xlsx",), shell=shell)
+        assert report.ok, [str(o.error) for o in report.outputs]
+
+    def e0_rows(name):
+        rows = [["" if v is None else str(v) for v in r]
+                for r in load_workbook(tmp_path / "out" / name).worksheets[0].iter_rows(values_only=True)]
+        return [r[1] for r in rows if r[0] == "E0 (fixed)"]
+
+    assert e0_rows("t-er.xlsx") == ["0.0"] and e0_rows("t-er.shell.xlsx") == ["0.0"]
+    shell = read_ard(tmp_path / "out" / "t-er.shell.ard.csv")
+    fixed = shell[(shell.analysis == "e0_fixed") & (shell.stat_name.isin(["e0", "hill"]))]
+    assert list(fixed.stat_fmt) == ["0.0", "1.00"]  # the values the spec sets; estimates stay masked
+    assert stat(shell, "e0_fixed", "emax").stat_fmt == "xx.x"
+
+
+# ---------------------------------------------------------------- scatter figure grouped by a variable
+
+ARMS = """\
+  arms:
+    - {id: pbo, label: Placebo, var: TRT01A, value: Placebo}
+    - {id: low, label: "0.3 and 1 mg", var: TRT01A, value: [Drug 0.3 mg, Drug 1 mg]}
+    - {id: d3, label: "3 mg", var: TRT01A, value: Drug 3 mg}
+    - {id: d10, label: "10 mg", var: TRT01A, value: Drug 10 mg}
+    - {id: d3b, label: "3 mg again", var: TRT01A, value: Drug 3 mg}   # claims nothing new: no group
+"""
+
+FIGURE = """\
+id: f-er
+type: figure
+number: Figure 9
+title: Exposure-response
+population: SAF
+columns: pooled
+plot: {kind: scatter, log_x: true, group: GROUPVAR}
+analyses:
+  - {id: hyperbolic, type: emax, label: Hyperbolic, dataset: adpd, response: AVAL, time: ATPTN,
+     concentration: {dataset: adpc, var: AVAL, time: NTIME, blq: BLQFL}, e0: estimate}
+"""
+
+
+def grouped_figure(tmp_path: Path, var: str = "TRT01A") -> Path:
+    specs = make_study(tmp_path)
+    (specs / "study.yaml").write_text(STUDY + ARMS)
+    (specs / "f-er.yaml").write_text(FIGURE.replace("GROUPVAR", var))
+    return specs
+
+
+def test_grouped_points_legend_and_counts(tmp_path, monkeypatch):
+    """Points coloured by TRT01A: legend in the study's column order with the columns' labels (two doses
+    pooled by one column), a value no column lists after them; the points per group in the figure's
+    data rows equal a pandas count of the paired observations; each group has its column's colour and
+    marker; the fitted model is the same one fit as without groups."""
+    from tlf.figures import draw
+    from tlf.figures.style import column_styles
+
+    seen = {}
+    original = draw.draw_scatter
+
+    def spy(panels, **kw):
+        seen["legend"] = kw["legend"]
+        return original(panels, **kw)
+
+    monkeypatch.setattr(draw, "draw_scatter", spy)
+    specs = grouped_figure(tmp_path)
+    study = load_study(specs)
+    data, pops, _ = prepare(study)
+    ard, fig = compute_output(study, study.output("f-er"), data, pops)
+    assert fig.legend == ("Placebo", "0.3 and 1 mg", "3 mg", "10 mg", "Drug 30 mg", "Fitted Emax model")
+    styles = column_styles(study.spec.columns)
+    drawn = {s.label: s.style for s in seen["legend"]}
+    for label, cid in (("Placebo", "pbo"), ("0.3 and 1 mg", "low"), ("3 mg", "d3"), ("10 mg", "d10")):
+        assert drawn[label] == styles[cid]
+    assert drawn["Drug 30 mg"] not in [drawn[k] for k in ("Placebo", "0.3 and 1 mg", "3 mg", "10 mg")]
+
+    # independent count: responses paired with the concentration of the same subject and time, BLQ as 0
+    adsl, adpd, adpc = (pd.read_csv(REF / f"{n}.csv") for n in ("adsl", "adpd", "adpc"))
+    pc = adpc.assign(C=adpc.AVAL.where(adpc.BLQFL != "Y", 0.0))
+    both = adpd.merge(pc[["USUBJID", "NTIME", "C"]], left_on=["USUBJID", "ATPTN"], right_on=["USUBJID", "NTIME"])
+    both = both.dropna(subset=["AVAL", "C"]).merge(adsl[["USUBJID", "TRT01A"]], on="USUBJID")
+    label = {"Placebo": "Placebo", "Drug 0.3 mg": "0.3 and 1 mg", "Drug 1 mg": "0.3 and 1 mg", "Drug 3 mg": "3 mg",
+             "Drug 10 mg": "10 mg", "Drug 30 mg": "Drug 30 mg"}
+    expected = both.TRT01A.map(label).value_counts().to_dict()
+    assert fig.data_columns == ("panel", "column", "group", "kind", "point", "x", "y")
+    obs = pd.DataFrame(fig.data_rows, columns=fig.data_columns).query("kind == 'observation'")
+    assert obs.group.value_counts().to_dict() == expected
+    assert (stat(ard, "hyperbolic", "nobs").stat, len(obs)) == (len(both), len(both))
+    groups = ard[(ard.analysis == "hyperbolic") & (ard.parent == "group")].sort_values("order")
+    assert list(groups.level) == list(fig.legend[:-1]) and dict(zip(groups.level, groups.stat, strict=True)) == expected
+
+    # the same fit as the ungrouped analysis of the table
+    table_ard, _ = run(specs)
+    for name in ("emax", "emax_se", "ec50", "e0", "nobs"):
+        assert stat(ard, "hyperbolic", name).stat == stat(table_ard, "hyperbolic", name).stat, name
+
+
+def test_grouped_shell_legend_from_the_spec(tmp_path):
+    specs = grouped_figure(tmp_path)
+    study = load_study(specs)
+    _, fig = compute_output(study, study.output("f-er"), None, None)
+    assert fig.legend == ("Placebo", "0.3 and 1 mg", "3 mg", "10 mg", "Fitted Emax model")
+
+
+def test_grouping_variable_not_found_is_located(tmp_path):
+    report = build(grouped_figure(tmp_path, "TRT01X"), tmp_path / "out", ["f-er"], formats=("xlsx",))
+    err = report.outputs[0].error
+    errs = err.errors if isinstance(err, ErrorGroup) else [err]
+    text = str(errs[0])
+    assert errs[0].code == "SPEC041" and "f-er.yaml" in text and "plot.group" in text
+    assert "variable 'TRT01X' not found in dataset adpd or adsl (did you mean 'TRT01A'?)" in text
+
+
+def test_group_is_for_scatter_plots(tmp_path):
+    specs = grouped_figure(tmp_path)
+    (specs / "f-er.yaml").write_text(FIGURE.replace("kind: scatter, log_x: true", "kind: by_visit"))
+    with pytest.raises((SpecError, ErrorGroup)) as e:
+        load_study(specs)
+    assert "plot.group" in str(e.value) and "scatter" in str(e.value)

@@ -41,6 +41,7 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
         active = [c for c in cols if a.periods is None or c.period in a.periods]
         if a.type in _MOCK:
             rows += _MOCK[a.type](spec.id, a, active, pct_default, study)
+            rows += _mock_groups(study, entry, a, active)
             continue
         pct = a.pct_decimals if getattr(a, "pct_decimals", None) is not None else pct_default
         levels: list[tuple[str, str]] = []
@@ -82,6 +83,22 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
                     row(a.id, c.id, "events", 0, level, parent, order)
         rows += _mock_pvalues(spec, a, levels, row)
     return rows
+
+
+def _mock_groups(study: Study, entry: OutputEntry, a, active) -> list[dict]:
+    """A grouped scatter figure's legend (tlf/stats/plot_groups.py): the study's treatment columns of the
+    grouping variable (tlf/spec/groups.py), else placeholders."""
+    from tlf.spec.groups import Grouping, ordered_columns
+
+    spec = entry.spec
+    var = getattr(getattr(spec, "plot", None), "group", None)
+    if spec.type != "figure" or spec.plot.kind != "scatter" or not var:
+        return []
+    cols = ordered_columns(study.spec.columns, None if isinstance(spec.columns, str) else spec.columns)
+    groups = [(g.label, g.rank) for g in Grouping(cols, var).spec_groups] or \
+        [(f"<{var} {i}>", len(cols) + i) for i in range(1, PLACEHOLDERS + 1)]
+    return [_mock_row(spec.id, a.id, c.id, "n", 0, parent="group", level=label, order=rank, variable=var)
+            for c in active for label, rank in groups]
 
 
 def _mock_pvalues(spec, a, levels: list[tuple[str, str]], row) -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tlf.spec.model import CONTINUOUS_STATS
 from tlf.stats.analyze import stat_precision
+from tlf.stats.context import FIXED
 from tlf.stats.pk_summary import GROUP_SEP
 
 PLACEHOLDERS = 2
@@ -113,5 +114,5 @@ def mock_emax_rows(output_id: str, a, col_ids: list[str]) -> list[dict]:
             rows.append({"output_id": output_id, "analysis": a.id, "column": col, "variable": a.response.upper(),
                          "parent": "", "level": a.label or a.id, "stat_name": name,
                          "stat": float(getattr(a, name)) if fixed else NAN, "decimals": dec[name], "sig": 0,
-                         "order": 0, "warning": "fixed" if fixed else "shell"})
+                         "order": 0, "warning": FIXED if fixed else "shell"})
     return rows

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def assemble_figure(study: Study, entry: OutputEntry, png: bytes, *, context: dict | None, provenance: str,
-                    data_columns: Sequence[str], data_rows: Iterable[Sequence], notes: Sequence[str] = ()) -> Figure:
+                    data_columns: Sequence[str], data_rows: Iterable[Sequence], notes: Sequence[str] = (),
+                    legend: Sequence[str] = ()) -> Figure:
     """The Figure of `entry`: the output's footnotes, then `notes` the analysis added (once each), then the
     study's footnotes; titles and footnotes rendered as templates."""
     from tlf.format.text import render_text
@@ -31,5 +32,5 @@ def assemble_figure(study: Study, entry: OutputEntry, png: bytes, *, context: di
         population=study.spec.populations[spec.population].label,
         subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
         footnotes=tuple(foot), provenance=provenance, page=page_setup(spec.page or study.spec.page),
-        data_columns=tuple(data_columns), data_rows=tuple(tuple(r) for r in data_rows),
+        data_columns=tuple(data_columns), data_rows=tuple(tuple(r) for r in data_rows), legend=tuple(legend),
     )

@@ -81,7 +81,9 @@ def _grid(fig, n: int, ncols: int | None, share_y: bool):
     return flat[:n], place
 
 
-def _legend(fig, series: Sequence[Series], kind: str) -> None:
+def _legend(fig, series: Sequence[Series], kind: str, line_label: str = "") -> None:
+    """One legend under the panels: a marker (and line, or bar) per series; `line_label` adds a plain
+    black line (e.g. a fitted model drawn over every series)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -92,9 +94,28 @@ def _legend(fig, series: Sequence[Series], kind: str) -> None:
         else:
             handles.append(Line2D([], [], color=s.style.color, marker=s.style.marker, linestyle="-" if kind == "lines"
                                   else "none", markersize=4.5, label=s.label))
-    ncol = len(handles) if sum(len(s.label) for s in series) < 120 else math.ceil(len(handles) / 2)
+    if line_label:
+        handles.append(Line2D([], [], color="#000000", linewidth=1.2, label=line_label))
+    ncol = _legend_columns([h.get_label() for h in handles], fig.get_figwidth())
+    rows = math.ceil(len(handles) / max(ncol, 1))
+    ncol = math.ceil(len(handles) / rows)  # as many entries in every row
+    if rows > 1:  # matplotlib fills column by column: reorder (and pad) so that rows read in order
+        handles += [Line2D([], [], linestyle="none", label=" ")] * (rows * ncol - len(handles))
+        handles = [handles[r * ncol + c] for c in range(ncol) for r in range(rows)]
     fig.legend(handles=handles, loc="outside lower center", ncols=ncol, frameon=False, handlelength=2.2,
                columnspacing=1.6)
+
+
+def _legend_columns(labels: Sequence[str], width: float) -> int:
+    """The most legend columns (entries fill column by column) whose estimated width fits the picture."""
+    em = (FONT_SIZE - 0.5) / 72  # inches
+    sizes = [(0.58 * len(t) + 2.2 + 0.8 + 1.6) * em for t in labels]  # text, handle, pad, column spacing
+    for ncol in range(len(labels), 1, -1):
+        rows = math.ceil(len(labels) / ncol)
+        cols = [sizes[k:k + rows] for k in range(0, len(sizes), rows)]
+        if sum(max(c) for c in cols) <= 0.96 * width:
+            return ncol
+    return 1
 
 
 def _zero_line(ax, level: float = 0.0) -> None:
@@ -171,17 +192,22 @@ def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: in
         return _png(fig)
 
 
-def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None) -> bytes:
-    """Points per series (column) with the panel's note (e.g. the correlations) in a corner box."""
+def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None,
+                 legend: Sequence[Series] | None = None, curve_label: str = "") -> bytes:
+    """Points per series (column, or group) with the panel's note (e.g. the correlations) in a corner box and
+    `extra["curves"]` (fitted lines). `legend`: the series the legend names (default: the first panel's);
+    `curve_label` names the fitted line there. On a log x axis (`extra["log_x"]`) points at x = 0 are drawn
+    at a "0" tick one decade below the others, left of a break in the axis; negative x are not drawn."""
     with _rc():
         fig = _figure(width, height)
         axes, place = _grid(fig, len(panels), ncols, False)
         for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
             xs_all = []
             log_x = panel.extra.get("log_x", False)
+            zero_at = _log_zero(panel) if log_x else None
             for s in panel.series:
-                pts = [(x, y) for x, y in zip(s.x, s.y, strict=True) if _finite(x) and _finite(y)
-                       and (x > 0 or not log_x)]
+                pts = [(zero_at if x == 0 and zero_at else x, y) for x, y in zip(s.x, s.y, strict=True)
+                       if _finite(x) and _finite(y) and (x > 0 or not log_x or (x == 0 and zero_at))]
                 xs_all += [p[0] for p in pts]
                 if pts:
                     ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, color=s.style.color,
@@ -191,15 +217,54 @@ def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols:
                 if line:
                     ax.plot([p[0] for p in line], [p[1] for p in line], color=color, linewidth=1.2, zorder=4)
             if log_x:
-                ax.set_xscale("log")
+                _log_axis(ax, zero_at)
             ax.axhline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
-            if xs_all and min(xs_all) < 0 < max(xs_all):
+            if not log_x and xs_all and min(xs_all) < 0 < max(xs_all):
                 ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
             _axes_text(ax, panel, first_col=first, last_row=bottom)
             if panel.note:  # above the plotting area, right-aligned: never over a point
                 ax.set_title(panel.note, loc="right", fontsize=FONT - 0.5, fontweight="normal", linespacing=1.25)
-        _legend(fig, panels[0].series if panels else (), "points")
+        _legend(fig, legend if legend is not None else (panels[0].series if panels else ()), "points", curve_label)
         return _png(fig)
+
+
+def _log_zero(panel: Panel) -> float | None:
+    """Where x = 0 is drawn on the panel's log axis: 0.8 decade below the smallest positive x (of points
+    and curves); None when no point is at 0 or nothing is positive."""
+    pos = _positive(panel)
+    if not pos or not any(x == 0 for s in panel.series for x in s.x):
+        return None
+    return min(pos) / 10 ** 0.8
+
+
+def _positive(panel: Panel) -> list[float]:
+    xs = [x for s in panel.series for x in s.x if _finite(x)]
+    xs += [x for cx, _, _ in panel.extra.get("curves", ()) for x in cx if _finite(x)]
+    return [x for x in xs if x > 0]
+
+
+def _log_axis(ax, zero_at: float | None) -> None:
+    """A log x axis with ticks printed as plain numbers (0.01, 0.1, 1, 10); with `zero_at`, a "0" tick
+    there and a break (//) in the axis between it and the smallest positive x."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+    from matplotlib.transforms import blended_transform_factory
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if zero_at and math.isclose(v, zero_at)
+                                               else f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    if zero_at is None:
+        return
+    lo = zero_at * 10 ** 0.8  # the smallest positive x
+    hi = ax.get_xlim()[1]
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    ax.xaxis.set_major_locator(FixedLocator([zero_at] + [10.0 ** d for d in decades if lo <= 10.0 ** d <= hi]))
+    ax.xaxis.set_minor_locator(FixedLocator([k * 10.0 ** d for d in decades for k in range(2, 10)
+                                             if lo <= k * 10.0 ** d <= hi]))
+    ax.set_xlim(zero_at / 10 ** 0.35, hi)
+    at = math.sqrt(zero_at * lo)  # halfway (on the log scale) between 0 and the smallest positive x
+    ax.text(at, 0.0, "//", transform=blended_transform_factory(ax.transData, ax.transAxes), ha="center",
+            va="center", fontsize=FONT, backgroundcolor="white", clip_on=False, zorder=5)
 
 
 def _axes_text(ax, panel: Panel, *, first_col: bool = True, last_row: bool = True) -> None:

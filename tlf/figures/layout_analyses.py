@@ -43,9 +43,16 @@ def layout_analyses_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, 
     titles = [f"{letters[k]}. {plot.panel_titles.get(a.id) or a.label or a.id}" if len(analyses) > 1 else
               (plot.panel_titles.get(a.id) or a.label) for k, a in enumerate(analyses)]
     draw = {"by_visit": _mean_by_visit, "lsmean_bars": _lsmean_bars, "scatter": _scatter}[plot.kind]
-    png, data_columns, data_rows, notes = draw(spec, analyses, titles, cols, styles, cells)
+    extra = {}
+    if plot.kind == "scatter":
+        extra["groups"] = _Groups(study, entry, styles, cells) if plot.group else None
+    png, data_columns, data_rows, notes, legend = draw(spec, analyses, titles, cols, styles, cells, **extra)
     return assemble_figure(study, entry, png, context=context, provenance=provenance,
-                           data_columns=data_columns, data_rows=data_rows, notes=notes)
+                           data_columns=data_columns, data_rows=data_rows, notes=notes, legend=legend)
+
+
+def _legend_labels(panels) -> tuple[str, ...]:
+    return tuple(s.label for s in panels[0].series) if panels else ()
 
 
 def _val(cells: Cells, *key) -> float:
@@ -116,7 +123,7 @@ def _mean_by_visit(spec, analyses, titles, cols, styles, cells):
     err_name = plot.error.upper() if plot.error != "none" else "error"
     columns = ("panel", "column", "visit", "x", "n", "mean", err_name, "lower", "upper")
     notes = [ERROR_NOTES[plot.error]] if plot.error in ERROR_NOTES else []
-    return png, columns, rows, notes
+    return png, columns, rows, notes, _legend_labels(panels)
 
 
 def _relabel(panel, drawn: set[str], text: str):
@@ -168,27 +175,98 @@ def _lsmean_bars(spec, analyses, titles, cols, styles, cells):
                      "excludes 0.")
     columns = ("panel", "parameter", "visit", "column", "n", "lsmean", "se", "diff", "diff_ci_low", "diff_ci_high",
                "mark")
-    return png, columns, rows, notes
+    return png, columns, rows, notes, _legend_labels(panels)
 
 
 # ---------------------------------------------------------------- scatter
 
-def _scatter(spec, analyses, titles, cols, styles, cells):
+class _Groups:
+    """A grouped scatter (`plot.group`): each point's group from the ARD (tlf/stats/plot_groups.py), in
+    legend order, with the treatment column's colour and marker (tlf/spec/groups.py)."""
+
+    def __init__(self, study, entry, styles, cells: Cells):
+        from tlf.spec.groups import Grouping, ordered_columns
+
+        cols = entry.spec.columns
+        self.grouping = Grouping(ordered_columns(study.spec.columns, None if isinstance(cols, str) else cols),
+                                 entry.spec.plot.group)
+        self.styles = styles
+        self.cells = cells
+
+    def style(self, label: str, rank: int):
+        from tlf.figures.style import Style, arm_style
+
+        key = self.grouping.key_of(label)
+        if key in self.styles:
+            return self.styles[key]
+        st = arm_style(rank)
+        return Style(color=st["color"], marker=st["marker"])
+
+    def of(self, a, c) -> list[tuple[int, str, float]]:
+        """(rank, label, number of points) of the groups of analysis a, column c, in legend order."""
+        out = [(rank, lv, _val(self.cells, a.id, c.id, "group", lv, "n"))
+               for (p, lv), rank in self.cells.levels.get(a.id, {}).items()
+               if p == "group" and (a.id, c.id, "group", lv, "n") in self.cells.val]
+        return sorted(out)
+
+    def split(self, a, c, parent: str, keys: list[str], xs, ys, many_columns: bool):
+        """The column's points as one Series per group: [(Series, keys of its points, points drawn)]."""
+        out = []
+        for rank, label, n in self.of(a, c):
+            sel = [j for j, k in enumerate(keys) if _val(self.cells, a.id, c.id, parent, k, "group") == rank]
+            shown = f"{c.label}: {label}" if many_columns else label
+            out.append((plots.Series(f"{c.id}:{rank}", shown, self.style(label, rank), tuple(xs[j] for j in sel),
+                                     tuple(ys[j] for j in sel), (NAN,) * len(sel), (NAN,) * len(sel)),
+                        [keys[j] for j in sel], n))
+        return out
+
+
+def _points(cells: Cells, a, c, parent: str):
+    keys = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == parent and s == "x")
+    return keys, tuple(_val(cells, a.id, c.id, parent, k, "x") for k in keys), \
+        tuple(_val(cells, a.id, c.id, parent, k, "y") for k in keys)
+
+
+def _series(groups, a, c, cols, styles, cells, parent: str):
+    """[(Series, point keys, points of the group (NaN in shells))]: one per column, or per group."""
+    keys, xs, ys = _points(cells, a, c, parent)
+    if groups is None:
+        return [(plots.Series(c.id, c.label, styles[c.id], xs, ys, (NAN,) * len(xs), (NAN,) * len(xs)), keys,
+                 float(len(keys)))]
+    return groups.split(a, c, parent, keys, xs, ys, len(cols) > 1)
+
+
+def _legend(panel_series: list[list[tuple]], grouped: bool) -> tuple:
+    """The legend: every series of any panel once, in order; a group with no point in any panel says so."""
+    from dataclasses import replace
+
+    seen: dict[str, object] = {}
+    points: dict[str, float] = {}
+    for series in panel_series:
+        for s, _, n in series:
+            seen.setdefault(s.label, s)
+            points[s.label] = points.get(s.label, 0.0) + (n if n == n else NAN)
+    out = []
+    for label, s in seen.items():
+        out.append(replace(s, label=f"{label} (no data)") if grouped and points[label] == 0 else s)
+    return tuple(out)
+
+
+def _scatter(spec, analyses, titles, cols, styles, cells, groups=None):
     if analyses and all(a.type == "emax" for a in analyses):
-        return _emax_scatter(spec, analyses, titles, cols, styles, cells)
+        return _emax_scatter(spec, analyses, titles, cols, styles, cells, groups)
     plot = spec.plot
-    panels, rows = [], []
+    panels, rows, all_series = [], [], []
     for a, title in zip(analyses, titles, strict=True):
         series = []
         for c in cols:
             if not _active(a, c):
                 continue
-            subjects = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "subject"
-                              and s == "x")
-            xs = tuple(_val(cells, a.id, c.id, "subject", s, "x") for s in subjects)
-            ys = tuple(_val(cells, a.id, c.id, "subject", s, "y") for s in subjects)
-            series.append(plots.Series(c.id, c.label, styles[c.id], xs, ys, (NAN,) * len(xs), (NAN,) * len(xs)))
-            rows += [(title, c.label, s, x, y) for s, x, y in zip(subjects, xs, ys, strict=True)]
+            for s, keys, n in _series(groups, a, c, cols, styles, cells, "subject"):
+                series.append((s, keys, n))
+                rows += [(title, c.label, *((s.label,) if groups else ()), k, x, y)
+                         for k, x, y in zip(keys, s.x, s.y, strict=True)]
+        all_series.append(series)
         key_col = "" if a.pool else (cols[0].id if cols else "")
         lines = []
         for m in a.methods:
@@ -197,40 +275,47 @@ def _scatter(spec, analyses, titles, cols, styles, cells):
             lines.append(f"{METHOD_LABELS[m]} = {r} (p {'= ' if not pv.startswith(('<', '>')) else ''}{pv})")
         n = cells.fmt.get((a.id, key_col, "", a.methods[0], "n"), "") if a.methods else ""
         lines.append(f"n = {n}")
-        panels.append(plots.Panel(title, tuple(series), x_label=plot.x_label or a.x.label or a.x.var,
+        panels.append(plots.Panel(title, tuple(s for s, _, _ in series), x_label=plot.x_label or a.x.label or a.x.var,
                                   y_label=plot.y_label or a.y.label or a.y.var, note="\n".join(lines)))
-    png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols)
+    legend = _legend(all_series, groups is not None)
+    png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols, legend=legend)
     notes = ["Correlations over all patients shown: Pearson r and Spearman rho with p from t on n - 2 df."]
-    return png, ("panel", "column", "subject", "x", "y"), rows, notes
+    columns = ("panel", "column", *(("group",) if groups else ()), "subject", "x", "y")
+    return png, columns, rows, notes, tuple(s.label for s in legend)
 
 
-def _emax_scatter(spec, analyses, titles, cols, styles, cells):
-    """Emax analyses: the observations (concentration, response) coloured by column, the fitted curve,
-    and the estimates in the panel's note."""
+CURVE_LABEL = "Fitted Emax model"
+
+
+def _emax_scatter(spec, analyses, titles, cols, styles, cells, groups=None):
+    """Emax analyses: the observations (concentration, response) coloured by column (or by `plot.group`),
+    the fitted curve (one per column: a grouped plot still shows the one fit over every group), and the
+    estimates in the panel's note."""
     from tlf.tables.layout_er import PARAM_NAMES
 
     plot = spec.plot
-    panels, rows = [], []
+    panels, rows, all_series = [], [], []
     notes: list[str] = []
+    drew_curve = False
     for a, title in zip(analyses, titles, strict=True):
         series, curves, lines = [], [], []
         level = a.label or a.id
         for c in cols:
             if not _active(a, c):
                 continue
-            pts = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "point"
-                         and s == "x")
-            xs = tuple(_val(cells, a.id, c.id, "point", k, "x") for k in pts)
-            ys = tuple(_val(cells, a.id, c.id, "point", k, "y") for k in pts)
-            series.append(plots.Series(c.id, c.label, styles[c.id], xs, ys, (NAN,) * len(xs), (NAN,) * len(xs)))
-            rows += [(title, c.label, "observation", k, x, y) for k, x, y in zip(pts, xs, ys, strict=True)]
+            for s, keys, n in _series(groups, a, c, cols, styles, cells, "point"):
+                series.append((s, keys, n))
+                rows += [(title, c.label, *((s.label,) if groups else ()), "observation", k, x, y)
+                         for k, x, y in zip(keys, s.x, s.y, strict=True)]
             grid = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "curve"
                           and s == "x")
             cx = tuple(_val(cells, a.id, c.id, "curve", k, "x") for k in grid)
             cy = tuple(_val(cells, a.id, c.id, "curve", k, "y") for k in grid)
             if cx:
+                drew_curve = True
                 curves.append((cx, cy, styles[c.id].color if len(cols) > 1 else "#000000"))
-                rows += [(title, c.label, "fitted", k, x, y) for k, x, y in zip(grid, cx, cy, strict=True)]
+                rows += [(title, c.label, *(("",) if groups else ()), "fitted", k, x, y)
+                         for k, x, y in zip(grid, cx, cy, strict=True)]
             for k in a.estimated:
                 est = cells.fmt.get((a.id, c.id, "", level, k), "")
                 lo = cells.fmt.get((a.id, c.id, "", level, f"{k}_ci_low"), "")
@@ -240,17 +325,26 @@ def _emax_scatter(spec, analyses, titles, cols, styles, cells):
             nobs = cells.fmt.get((a.id, c.id, "", level, "nobs"), "")
             n = cells.fmt.get((a.id, c.id, "", level, "n"), "")
             lines.append(f"n = {n} subjects, {nobs} observations")
+        all_series.append(series)
         extra = {"curves": tuple(curves), "log_x": plot.log_x}
-        panels.append(plots.Panel(title, tuple(series), x_label=plot.x_label or "Concentration",
+        panels.append(plots.Panel(title, tuple(s for s, _, _ in series), x_label=plot.x_label or "Concentration",
                                   y_label=plot.y_label or a.response, note="\n".join(lines), extra=extra))
         for note in _emax_figure_notes(a):
             if note not in notes:
                 notes.append(note)
-    png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols)
+    legend = _legend(all_series, groups is not None)
+    # the fitted line in the legend where it is one black line (one column; a grouped plot's one fit)
+    curve_label = CURVE_LABEL if len(cols) == 1 and (drew_curve or all(n != n for s in all_series for _, _, n in s)) \
+        else ""
+    png = plots.draw_scatter(panels, width=spec.width, height=spec.height, ncols=plot.ncols, legend=legend,
+                             curve_label=curve_label)
     if plot.log_x:
-        notes.append("Concentration axis on a log scale: observations at 0 (placebo, BLQ) are not shown; they are "
-                     "in the fit.")
-    return png, ("panel", "column", "kind", "point", "x", "y"), rows, notes
+        notes.append("Concentration axis on a log scale: observations at 0 (placebo, BLQ) are drawn at 0, left of "
+                     "the axis break.")
+    if groups is not None:
+        notes.append("The line is one Emax model fitted to the observations of all groups together.")
+    columns = ("panel", "column", *(("group",) if groups else ()), "kind", "point", "x", "y")
+    return png, columns, rows, notes, (*(s.label for s in legend), *((curve_label,) if curve_label else ()))
 
 
 def _emax_figure_notes(a) -> list[str]:

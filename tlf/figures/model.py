@@ -28,6 +28,7 @@ class Figure:
     data_columns: tuple[str, ...] = ()  # the plotted numbers, for the XLSX data sheet
     data_rows: tuple[tuple, ...] = ()
     kind: str = "figure"
+    legend: tuple[str, ...] = ()  # the legend's entries, in order (where the plot kind records them)
 
     @property
     def header_lines(self) -> tuple[str, ...]:

@@ -56,13 +56,9 @@ def column_styles(column_sets: dict, extra: list | None = None) -> dict[str, Sty
     `extra`, an output's own columns) in order of first appearance: a column keeps its colour and marker
     in every figure of the study, whichever subset of columns a figure shows. A column spec's `color` /
     `marker` override."""
-    order: list = []
-    seen: set[str] = set()
-    for cols in [*column_sets.values(), extra or []]:
-        for c in cols:
-            if c.id not in seen:
-                seen.add(c.id)
-                order.append(c)
+    from tlf.spec.groups import ordered_columns
+
+    order = ordered_columns(column_sets, extra)
     out = {}
     for i, c in enumerate(order):
         st = arm_style(i)

@@ -129,10 +129,17 @@ def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats:
     column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values."""
     out = ard.copy()
     sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
+    # a value the spec fixes (warning "fixed", e.g. an Emax model's E0: 0) is known without data: a shell
+    # prints it as the output does
+    from tlf.stats.context import FIXED
+
+    known = out["warning"].eq(FIXED) if "warning" in out.columns else [False] * len(out)
     fmts = pvalue_formats or {}
     out["stat_fmt"] = [
         fmt_pvalue(v, decimals=int(d), shell=shell, **{"missing": missing, **fmts[c]})
-        if s == "pvalue" and c in fmts else format_stat(s, v, int(d), sig=int(g), missing=missing, shell=shell)
-        for s, v, d, c, g in zip(out["stat_name"], out["stat"], out["decimals"], out["column"], sigs, strict=True)
+        if s == "pvalue" and c in fmts else format_stat(s, v, int(d), sig=int(g), missing=missing,
+                                                          shell=shell and not k)
+        for s, v, d, c, g, k in zip(out["stat_name"], out["stat"], out["decimals"], out["column"], sigs, known,
+                                    strict=True)
     ]
     return out

@@ -664,7 +664,7 @@ class AnalysesPlot(Strict):
     bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
     '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
     the subjects' x and y, coloured by column, with the correlations printed; or emax analyses: the
-    observations with the fitted curve and the estimates)."""
+    observations with the fitted curve and the estimates; `group` colours the points by a variable)."""
 
     kind: Literal["by_visit", "lsmean_bars", "scatter"]
     panels: list[str] | None = None
@@ -679,7 +679,11 @@ class AnalysesPlot(Strict):
     panel_x_labels: dict[str, str] = {}  # x axis label by analysis id (panels on different time scales)
     y_label: str = ""
     share_y: bool = False
-    log_x: bool = False  # scatter: concentration (x) on a log scale (points at x <= 0 not drawn)
+    log_x: bool = False  # scatter: x on a log scale (emax: observations at 0 drawn at "0", left of an axis break)
+    # scatter: colour and mark the points by this variable (of the plotted records, else of the subject-level
+    # dataset), e.g. TRT01A; groups take the label, order, colour and marker of the study's treatment column
+    # that lists the value (tlf/spec/groups.py); an emax model stays one fit over all points
+    group: str | None = None
 
 
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)

@@ -374,6 +374,9 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
     kinds = _PLOT_TYPES[plot.kind]
     by_id = {a.id: a for a in o.analyses}
     errors: list[TlfError] = []
+    if plot.group is not None and plot.kind != "scatter":
+        errors.append(entry.error(("plot", "group"), f"`group` colours the points of a scatter plot; plot kind "
+                                  f"'{plot.kind}' draws one series per treatment column", "SPEC036"))
     for j, pid in enumerate(plot.panels or list(by_id)):
         a = by_id.get(pid)
         if a is None:

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+FIXED = "fixed"  # ARD warning of a statistic whose value the spec sets (a shell prints it as the output does)
+
+
 @dataclass(frozen=True)
 class ColumnGroup:
     """A treatment column resolved against the data: its subjects and big N."""

@@ -6,7 +6,7 @@ tlf.stats.tests.correlation (p from t on n - 2 df, as SAS PROC CORR).
 
 ARD rows: per column (or column "" with `pool: true`) and method (level = pearson / spearman):
 r, pvalue, n; and the plotted points, per subject (parent "subject", level = USUBJID, column = the
-subject's column): x and y.
+subject's column): x and y; in a figure with `plot.group`, the groups (tlf/stats/plot_groups.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tlf.data import expr as ex
 from tlf.errors import DataError, did_you_mean
 from tlf.stats.context import ColumnGroup, Ctx
+from tlf.stats.plot_groups import group_rows, group_values, group_var
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,6 +74,12 @@ def correlate(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             for name in ("x", "y"):
                 rows.append(ctx.row(col.id, name, r[name], -1, variable=getattr(a, name).var, parent="subject",
                                     level=str(subj)))
+        if group_var(ctx):  # a figure colouring the subjects by a variable of the subject-level dataset
+            sid = ctx.data.subject_id
+            subjects = pd.DataFrame({sid: sorted(col.subjects)})
+            values = dict(zip(subjects[sid], group_values(ctx, subjects, None), strict=True))
+            rows += group_rows(ctx, col, list(values.values()), [(str(s), values.get(s)) for s in sorted(both.index)],
+                              parent="subject")
     groups = {"": pd.concat(list(pairs.values()))} if a.pool else pairs
     for col_id, both in groups.items():
         for k, method in enumerate(a.methods):

@@ -9,7 +9,9 @@ an observation in the fit), nobs, df, the estimated parameters (e0, emax, ec50, 
 _ci_low and _ci_high, a fixed parameter's value (warning "fixed"), sigma (residual SE) and converged
 (1 / 0). What cannot be estimated is NaN with the reason in `warning`. The plotted numbers: the
 observations (parent "point", level "<subject> @ <time>", x = concentration, y = response) and the
-fitted curve (parent "curve", x and y at `curve_points` concentrations).
+fitted curve (parent "curve", x and y at `curve_points` concentrations). In a figure with `plot.group`,
+each point's group and the groups' counts (tlf/stats/plot_groups.py); the model is still one fit per
+column over every point.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import math
 from typing import TYPE_CHECKING
 
 from tlf.errors import DataError
+from tlf.stats.context import FIXED
 from tlf.stats.emax import PARAMS, fit_emax
 from tlf.stats.pk_summary import _flags, _require
+from tlf.stats.plot_groups import group_rows, group_values, group_var
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,8 +120,10 @@ def _require_in(ctx, frame, var: str, key: tuple, dataset: str) -> str:
     return name
 
 
-def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, float]], list[str]]:
-    """(subject, time, concentration, response) of the column's observations, and notes on what was left out."""
+def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, float, object]], list[str], list]:
+    """(subject, time, concentration, response, group) of the column's observations, notes on what was left
+    out, and the grouping values of all the column's response records (group: the value of the figure's
+    `plot.group` variable, None when the points are not grouped)."""
     import pandas as pd
 
     a = ctx.analysis
@@ -128,6 +134,7 @@ def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, fl
     tvar = _require(ctx, full, a.time, ("time",)) if a.time else None
     resp = ctx.records(col)
     y = _numbers(ctx, resp, rvar, a.dataset, "response")
+    groups = list(group_values(ctx, resp, a.dataset)) if group_var(ctx) else [None] * len(resp)
     if a.joined:
         crecs, cvar, ctvar = _concentrations(ctx, col)
         cname = q.dataset
@@ -157,7 +164,7 @@ def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, fl
     else:
         times = [_time_key(v) for v in resp[tvar]] if tvar else [None] * len(resp)
         found = list(zip(c.astype(float), blq, strict=True))
-    for s, t, yv, hit in zip(resp[sid].astype(str), times, y.astype(float), found, strict=True):
+    for s, t, yv, hit, g in zip(resp[sid].astype(str), times, y.astype(float), found, groups, strict=True):
         if yv != yv:
             notes["missing response"] = notes.get("missing response", 0) + 1
             continue
@@ -173,9 +180,9 @@ def pairs(ctx: Ctx, col: ColumnGroup) -> tuple[list[tuple[str, object, float, fl
         if cv != cv:
             notes["missing concentration"] = notes.get("missing concentration", 0) + 1
             continue
-        out.append((s, t, float(cv), float(yv)))
+        out.append((s, t, float(cv), float(yv), g))
     text = [f"{k} record(s) left out: {w}" for w, k in notes.items()]
-    return out, text
+    return out, text, [g for g in groups if g is not None]
 
 
 def _curve(obs: list[tuple], res, points: int) -> list[tuple[float, float]]:
@@ -194,7 +201,7 @@ def emax(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     label = a.label or a.id
     rows: list[dict] = []
     for col in (c for c in columns if ctx.active(c)):
-        obs, notes = pairs(ctx, col)
+        obs, notes, candidates = pairs(ctx, col)
         res = fit_emax([o[2] for o in obs], [o[3] for o in obs], e0=_fixed(a.e0), hill=_fixed(a.hill),
                        alpha=a.alpha, ci=a.ci)
         reason = "; ".join(n for n in res.notes if "left out" not in n)
@@ -213,16 +220,18 @@ def emax(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             if name in ("n", "nobs"):
                 warn = left if name == "n" else ""
             elif base in PARAMS and res.params[base].fixed:
-                warn = "fixed"
+                warn = FIXED
             elif value != value or (name == "converged" and not value):
                 warn = "not estimable: " + (reason or "no estimate")
             else:
                 warn = ""
             rows.append(ctx.row(col.id, name, value, dec[name], variable=a.response.upper(), level=label, warning=warn))
-        for s, t, x, yv in obs:
+        for s, t, x, yv, _ in obs:
             at = f"{s} @ {_time_text(t)}"
             rows += [ctx.row(col.id, "x", x, -1, variable=a.response.upper(), parent="point", level=at),
                      ctx.row(col.id, "y", yv, -1, variable=a.response.upper(), parent="point", level=at)]
+        if group_var(ctx):
+            rows += group_rows(ctx, col, candidates, [(f"{s} @ {_time_text(t)}", g) for s, t, _, _, g in obs])
         for j, (x, yv) in enumerate(_curve(obs, res, a.curve_points)):
             at = f"{j:04d}"
             rows += [ctx.row(col.id, "x", x, -1, variable=a.response.upper(), parent="curve", level=at),
