@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from tlf.format.numbers import fmt_count_pct
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+FIELD = re.compile(r"\{(\w+)\}")
 
 
 class Cells:
@@ -60,4 +64,15 @@ class Cells:
             if prefix and not name.startswith(prefix):
                 continue
             out = out.replace("{" + name.removeprefix(prefix) + "}", text)
+        return out
+
+    def fill(self, a: str, c: str, template: str, parent: str = "", level: str = "") -> str:
+        """`template` with every "{stat}" replaced by that statistic's text at the key; "" when any of
+        them is missing there (a row prints whole or not at all)."""
+        out = template
+        for stat in FIELD.findall(template):
+            text = self.fmt.get((a, c, parent, level, stat))
+            if text is None:
+                return ""
+            out = out.replace("{" + stat + "}", text)
         return out

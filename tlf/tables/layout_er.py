@@ -12,11 +12,8 @@ footnote gives the reason. The footnotes also state the model and how SEs and CI
 
 from __future__ import annotations
 
-import re
-
 from tlf.tables.model import Row
 
-_FIELD = re.compile(r"\{(\w+)\}")
 PARAM_NAMES = {"e0": "E0", "emax": "Emax", "ec50": "EC50", "hill": "Hill coefficient"}
 
 
@@ -49,11 +46,7 @@ def emax_rows(a, cells, cols, periods, shell) -> list[Row]:
             if a.periods is not None and periods[c] not in a.periods:
                 vals.append(a.na_text)
                 continue
-            out = template
-            for stat in _FIELD.findall(template):
-                text = cells.fmt.get((a.id, c, "", level, stat))
-                out = "" if text is None or out == "" else out.replace("{" + stat + "}", text)
-            vals.append(out)
+            vals.append(cells.fill(a.id, c, template, "", level))
         rows.append(Row(label, tuple(vals), indent=indent, group=key))
     return rows
 

@@ -12,12 +12,10 @@ A cell whose n is 0 prints its n (and n BLQ) and leaves the other statistics bla
 
 from __future__ import annotations
 
-import re
-
 from tlf.spec.pk import PK_DISPLAY_ROWS
+from tlf.tables.cells import FIELD
 from tlf.tables.model import Row
 
-_FIELD = re.compile(r"\{(\w+)\}")
 COUNT_ROWS = ("n", "n_blq")
 
 
@@ -33,13 +31,7 @@ def _fill(cells, a_id: str, col: str, parent: str, level: str, name: str) -> str
         return ""
     if n == 0 and name not in COUNT_ROWS:
         return ""
-    out = template
-    for stat in _FIELD.findall(template):
-        text = cells.fmt.get((a_id, col, parent, level, stat))
-        if text is None:
-            return ""
-        out = out.replace("{" + stat + "}", text)
-    return out
+    return cells.fill(a_id, col, template, parent, level)
 
 
 def pk_rows(a, cells, cols, periods, shell) -> list[Row]:
@@ -83,7 +75,7 @@ def _shown(a, order: int) -> set[str] | None:
     names = (params[order % len(params)].rows if params else None) or None
     if names is None:
         return None
-    return {stat for name in names for stat in _FIELD.findall(PK_DISPLAY_ROWS[name][1])}
+    return {stat for name in names for stat in FIELD.findall(PK_DISPLAY_ROWS[name][1])}
 
 
 def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
@@ -149,10 +141,6 @@ def power_model_rows(a, cells, cols, periods, shell) -> list[Row]:
                 if a.periods is not None and periods[c] not in a.periods:
                     vals.append(a.na_text)
                     continue
-                out = template
-                for stat in _FIELD.findall(template):
-                    text = cells.fmt.get((a.id, c, parent, level, stat))
-                    out = "" if text is None or out == "" else out.replace("{" + stat + "}", text)
-                vals.append(out)
+                vals.append(cells.fill(a.id, c, template, parent, level))
             rows.append(Row(label, tuple(vals), indent=indent + 1, group=key))
     return rows
