@@ -8,7 +8,6 @@ manifest.json, or changed since) is never overwritten without --force.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tlf.errors import DataError, OutputError, TlfError, did_you_mean
+from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
 MANIFEST = "manifest.json"
@@ -338,17 +338,10 @@ def _guard_overwrite(path: Path, manifest: dict, force: bool) -> None:
     if path.name not in known:
         raise OutputError(f"'{path}' exists and was not written by tlf (not in {MANIFEST}); move it away or "
                           "use --force to overwrite", code="OUT003")
-    if known[path.name] != _sha256(path):
+    if known[path.name] != sha256_file(path):
         raise OutputError(f"'{path}' was changed since tlf wrote it; move it away or use --force to overwrite",
                           code="OUT004")
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _read_manifest(out: Path) -> dict:
@@ -389,7 +382,7 @@ class _Hashes:
     def __call__(self, path: Path) -> str:
         key = str(Path(path).resolve())
         if key not in self._seen:
-            self._seen[key] = _sha256(Path(path))
+            self._seen[key] = sha256_file(Path(path))
         return self._seen[key]
 
 
@@ -399,7 +392,7 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
         "inputs": _inputs(data, hashes),
-        "files": {f.name: _sha256(f) for f in files}, "built_at": _now(), "source_date_epoch": epoch,
+        "files": {f.name: sha256_file(f) for f in files}, "built_at": _now(), "source_date_epoch": epoch,
     }
     if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
         from tlf.listings.compute import record_id_vars

@@ -17,7 +17,6 @@ the rows of every earlier run written to the same file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 from tlf.errors import TlfError
 from tlf.qc.compare import CompareOptions, CompareResult, compare
 from tlf.qc.listing import LISTING_DATA
+from tlf.qc.verify import sha256_file
 
 ARD_SUFFIXES = (".ard.csv", ".ard.parquet", ".csv", ".parquet", ".xpt", ".sas7bdat")
 TABLE_QC = (*ARD_SUFFIXES, ".xlsx")  # QC files of a table or figure, in the order looked for
@@ -270,8 +270,4 @@ def _prod_file(prod: Path, oid: str, suffix: str) -> Path | None:
 def _sha(path: Path | None) -> str:
     if path is None or not Path(path).is_file():
         return ""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(Path(path))

@@ -71,7 +71,7 @@ def verify_build(out_dir: Path | str, manifest_path: Path | str | None = None) -
     def sha(path: Path) -> str | None:
         key = str(path)
         if key not in hashes:
-            hashes[key] = _sha256(path) if path.is_file() else None
+            hashes[key] = sha256_file(path) if path.is_file() else None
         return hashes[key]
 
     found: dict[tuple[str, str], list[str]] = {}
@@ -125,7 +125,8 @@ def _read(path: Path) -> dict:
     return data
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB chunks (hex)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
