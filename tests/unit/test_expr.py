@@ -51,3 +51,19 @@ def test_period_templates():
     assert substitute_period("TRT{p}A", 1) == "TRT1A"
     with pytest.raises(ExprError):
         substitute_period("EOP{pp}STT", None)
+
+
+def test_dates_are_days_in_arithmetic():
+    """As in SAS, a date in arithmetic is a number of days: (end - start + 1) / 7 is a duration in weeks,
+    missing where a date is missing; Python dates and datetime64 columns alike."""
+    import datetime as dt
+
+    from tlf.data.expr import evaluate_value
+
+    d = pd.DataFrame({"S": [dt.date(2015, 3, 10), dt.date(2016, 1, 1), dt.date(2016, 1, 1)],
+                      "E": [dt.date(2015, 6, 1), dt.date(2016, 1, 1), None]})
+    got = list(evaluate_value(parse("(E - S + 1) / 7"), d))
+    assert got[:2] == [84 / 7, 1 / 7] and got[2] != got[2]
+    d64 = d.assign(S=pd.to_datetime(d.S), E=pd.to_datetime(d.E))
+    assert list(evaluate_value(parse("E - S"), d64))[:2] == [83.0, 0.0]
+    assert list(evaluate(parse("E - S + 1 >= 84"), d)) == [True, False, False]

@@ -4,6 +4,7 @@
     AESEV in ('SEVERE', 'LIFE THREATENING') or not AESER == 'N'
     missing(DCP01RS)
     strip(AVISIT) == 'Week 20'          (SAS STRIP: a visit stored with leading blanks)
+    (TR01EDT - TR01SDT + 1) / 7         (dates are days in arithmetic, as in SAS: a duration in weeks)
 
 Parsed with Python's `ast` and evaluated column-wise on a DataFrame; only names (variables),
 literals, comparisons, `and`/`or`/`not`, `in`, arithmetic and the functions below are allowed.
@@ -115,7 +116,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
             return ~_as_bool(v)
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp):
-        a, b = _eval(node.left, frame, text), _eval(node.right, frame, text)
+        a, b = _days(_eval(node.left, frame, text)), _days(_eval(node.right, frame, text))
         ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide}
         return ops[type(node.op)](a, b)
     if isinstance(node, ast.Call):
@@ -133,6 +134,24 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
             left = right
         return out
     raise ExprError(f"unsupported expression ({text!r})")
+
+
+def _days(v: Any) -> Any:
+    """A column of dates as SAS day numbers (days since 1960-01-01, NaN where missing) for arithmetic,
+    so that a date difference is a number of days as in SAS; anything else unchanged."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if not isinstance(v, pd.Series) or not (v.dtype == object or pd.api.types.is_datetime64_any_dtype(v)):
+        return v
+    if v.dtype == object:
+        present = v[v.notna() & (v.astype(str) != "")]
+        if not len(present) or not all(isinstance(x, dt.date) and not isinstance(x, dt.datetime) for x in present):
+            return v
+    from tlf.data.dates import SAS_EPOCH, as_timestamps
+
+    return (as_timestamps(v) - pd.Timestamp(SAS_EPOCH)) / pd.Timedelta(days=1)
 
 
 def _as_bool(v: Any) -> Any:

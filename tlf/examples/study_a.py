@@ -27,6 +27,10 @@ How the exact targets are hit:
   dates: AGEP02 - AGEP01 is floor(T) or floor(T) + 1 and DURP02 - DURP01 is T rounded to 0.1 y,
   +/- 0.1, where T is the time between the two period starts in years. Weight at ATEP entry stays
   within 8 kg of the DE value. The other ATEP-entry baselines are chosen freely.
+* Treatment durations, (last dose - first dose + 1) / 7 weeks per period, print the published mean (SD):
+  after the date draws, study_a_durations moves whole days (no random draws) within windows around the
+  drawn values (DE at most 84 days; ATEP within 10 days of the profile's weeks) until the lowest and
+  highest DE arm and both ATEP arms print 9.5 (4.4), 11.8 (0.5), 75.6 (32.9) and 49.5 (37.4).
 * Before writing, `generate` recomputes every Table 1 and Table 2 cell from the frames it built and
   raises if one differs from the published table.
 

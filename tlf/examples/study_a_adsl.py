@@ -12,7 +12,10 @@ from tlf.examples.study_a_design import (
     ATEP_LABEL,
     ATEP_PROFILES,
     COHORT_WINDOW,
+    DATA_CUTOFF,
+    DE_DURATION_ARMS,
     DE_LABEL,
+    DE_MAX_DAYS,
     DE_NUM,
     DESIGN,
     GAP_ANCHORS,
@@ -20,6 +23,8 @@ from tlf.examples.study_a_design import (
     REASONS,
     STUDYID,
 )
+from tlf.examples.study_a_durations import fit_days
+from tlf.examples.study_a_facts import ATEP_DURATION, DE_DURATION_RANGE
 
 # Variable labels (<= 40 characters).
 ADSL_LABELS: dict[str, str] = {
@@ -125,6 +130,7 @@ def assign_ids_and_dates(subs: list[Subject], rng) -> None:
             dur = max(3, s.disc_day + int(rng.integers(-2, 3)))
         s.tr01edt = s.tr01sdt + dt.timedelta(days=dur - 1)
         s.ethnic = "HISPANIC OR LATINO" if rng.random() < 0.2 else "NOT HISPANIC OR LATINO"
+    _fit_de_durations(subs)
     # Sites: 8 sites, each used; subject numbers by site in order of randomisation.
     sites = ["101", "102", "103", "104", "201", "202", "301", "302"]
     site_of = [sites[i % len(sites)] for i in range(len(subs))]
@@ -155,6 +161,47 @@ def assign_ids_and_dates(subs: list[Subject], rng) -> None:
             weeks = ATEP_PROFILES[s.atep][s.atep_profile][1]
             dur = weeks * 7 + int(rng.integers(-4, 5))
             s.tr02edt = s.tr02sdt + dt.timedelta(days=dur - 1)
+    _fit_atep_durations(subs)
+
+
+def _set_days(members: list[Subject], days: list[int], period: int) -> None:
+    for s, d in zip(members, days, strict=True):
+        if period == 1:
+            s.tr01edt = s.tr01sdt + dt.timedelta(days=d - 1)
+        else:
+            s.tr02edt = s.tr02sdt + dt.timedelta(days=d - 1)
+
+
+def _fit_de_durations(subs: list[Subject]) -> None:
+    """Dose escalation: at most DE_MAX_DAYS (12 weeks) of dosing; completers keep 80 days or more, a
+    patient who discontinued stays within 8 days of the design's nominal last day. The two arms of
+    DE_DURATION_ARMS get the published lowest and highest mean (SD) duration (study_a_durations)."""
+    targets = dict(zip(DE_DURATION_ARMS, DE_DURATION_RANGE, strict=True))
+    for arm in DE_LABEL:
+        members = [s for s in subs if s.arm == arm]
+        days = [(s.tr01edt - s.tr01sdt).days + 1 for s in members]
+        bounds = [(80, DE_MAX_DAYS) if s.status1 == "C" else (max(3, s.disc_day - 8), min(s.disc_day + 8, 79))
+                  for s in members]
+        if arm in targets:
+            days = fit_days(days, bounds, *targets[arm])
+        else:
+            days = [min(max(d, lo), hi) for d, (lo, hi) in zip(days, bounds, strict=True)]
+        _set_days(members, days, 1)
+
+
+def _fit_atep_durations(subs: list[Subject]) -> None:
+    """ATEP: within 10 days of the profile's nominal weeks (completers 96 weeks +/- 4 days), the last
+    dose at least 4 weeks before the data cut-off; each arm prints the published mean (SD)."""
+    for arm, target in zip(ATEP_PROFILES, ATEP_DURATION, strict=True):
+        members = [s for s in subs if s.atep == arm]
+        days = [(s.tr02edt - s.tr02sdt).days + 1 for s in members]
+        bounds = []
+        for s in members:
+            nominal = ATEP_PROFILES[arm][s.atep_profile][1] * 7
+            slack = 4 if s.status2 == "C" else 10
+            last = (DATA_CUTOFF - s.tr02sdt).days + 1 - 28
+            bounds.append((nominal - slack, min(nominal + slack, last)))
+        _set_days(members, fit_days(days, bounds, *target), 2)
 
 
 def period_dates(s: Subject, period: int) -> tuple[dt.date, dt.date]:

@@ -15,6 +15,11 @@ STUDYID = "CC-220-SLE-001"
 DEFAULT_SEED = 20141201
 DATA_CUTOFF = dt.date(2018, 9, 30)  # last visit September 2018
 
+# Dose escalation lasts 12 weeks: at most 84 days of dosing (the day-85 visit follows the last dose).
+DE_MAX_DAYS = 84
+# The arms whose mean treatment duration is the published lowest and highest (study_a_facts).
+DE_DURATION_ARMS = ("QD06", "QD03")
+
 # Dose-escalation (period 1) arms, in table order: code, label, N.
 DE_ARMS: list[tuple[str, str, int]] = [
     ("PBO", "Placebo", 8),
@@ -58,7 +63,7 @@ GAP_ANCHORS = (3, 311, 527)
 # One row per dose-escalation subject:
 #   arm, profile (key into the AE design), sex, race, cohort, period-1 end status, ATEP arm (0 = none)
 # Status: C = completed, otherwise the discontinuation reason key. Day = nominal last DE dosing day
-# for the discontinued (completers get 80-85 days).
+# for the discontinued (completers get 80-84 days); study_a_adsl fits the days to the published durations.
 DESIGN = """
 PBO     A F W 3 AE   0 50
 PBO     B F B 4 C    0 0
@@ -108,10 +113,10 @@ HSS2_SUBJECT = ("QD03", "H")
 
 # ATEP profiles: end status and nominal ATEP duration in weeks (completers: 96 weeks).
 ATEP_PROFILES: dict[int, dict[str, tuple[str, int]]] = {
-    1: {"A": ("AE", 30), "B": ("C", 96), "C": ("C", 96), "D": ("C", 96), "E": ("WBS", 18),
-        "F": ("C", 96), "G": ("C", 96), "H": ("C", 96), "I": ("OTH", 44)},
-    2: {"A": ("AE", 35), "B": ("WBS", 76), "C": ("LTFU", 88), "D": ("C", 96), "E": ("AE", 58),
-        "F": ("AE", 14), "G": ("AE", 22), "H": ("LTFU", 6)},
+    1: {"A": ("AE", 29), "B": ("C", 96), "C": ("C", 96), "D": ("C", 96), "E": ("WBS", 14),
+        "F": ("C", 96), "G": ("C", 96), "H": ("C", 96), "I": ("OTH", 61)},
+    2: {"A": ("AE", 35), "B": ("WBS", 79), "C": ("LTFU", 94), "D": ("C", 96), "E": ("AE", 58),
+        "F": ("AE", 10), "G": ("AE", 20), "H": ("LTFU", 4)},
 }
 
 # Adverse-event design. "PT:flags": R related, S serious, V severe, W drug withdrawn, D dose reduced,

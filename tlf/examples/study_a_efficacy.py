@@ -47,7 +47,8 @@ def _half_up(x: float) -> str:
 
 
 def efficacy_frames(adsl, seed: int) -> dict:
-    """ADEFF and ADPD frames built from `adsl` (the generator's ADSL frame) with its own random stream."""
+    """ADEFF and ADPD frames built from `adsl` (the generator's ADSL frame), each with its own random
+    stream (ADPD's does not depend on how many extension visits ADEFF drew, i.e. on ATEP durations)."""
     import numpy as np
     import pandas as pd
 
@@ -60,7 +61,7 @@ def efficacy_frames(adsl, seed: int) -> dict:
     adeff = pd.DataFrame(eff, columns=list(ADEFF_LABELS))
     adeff = adeff.sort_values(["USUBJID", "PARAMN", "APERIOD", "ADT", "AVISITN"], na_position="last",
                               kind="stable").reset_index(drop=True)
-    adpd = pd.DataFrame(adpd_records(subs, rng), columns=list(ADPD_LABELS))
+    adpd = pd.DataFrame(adpd_records(subs, np.random.default_rng([seed, 29])), columns=list(ADPD_LABELS))
     adpd = adpd.sort_values(["USUBJID", "PARAMN", "AVISITN"], kind="stable").reset_index(drop=True)
     return {"adeff": adeff, "adpd": adpd}
 

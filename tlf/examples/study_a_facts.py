@@ -9,7 +9,7 @@ the frames before anything is written; study_a_efficacy.check_efficacy does the 
 from __future__ import annotations
 
 from tlf.examples.rounding import round_half_up
-from tlf.examples.study_a_design import ATEP_ARMS, DATA_CUTOFF, DE_ARMS, REASONS, URTI, UTI
+from tlf.examples.study_a_design import ATEP_ARMS, DATA_CUTOFF, DE_ARMS, DE_MAX_DAYS, REASONS, URTI, UTI
 
 # Table 1 continuous targets, (mean, SD) as printed, columns in order
 # PBO, QOD03, QD03, ALT0603, QD06, ATEP 0.3 QD, ATEP ALTN.
@@ -80,6 +80,10 @@ CLASI_D85 = {"PBO": ("0.4", "1.8", "9.5"), "QOD03": ("-7.8", "10.2", "-35.3"), "
              "ALT0603": ("-4.3", "6.3", "-25.3"), "QD06": ("-6.0", "9.7", "-39.8")}
 HSS_RESPONDERS_D85 = {"PBO": 1, "QOD03": 4, "QD03": 3, "ALT0603": 2, "QD06": 3}  # hSS CHG <= -4, of N
 HSS_ALT0603_D85 = ("-2.9", "3.4")  # mean (SD) change: a reduction of 2.9 (3.4)
+# Treatment duration, weeks = (last dose date - first dose date + 1) / 7 per period, mean (SD) as printed:
+# the dose-escalation arms range from the lowest to the highest; the two ATEP arms in order.
+DE_DURATION_RANGE = (("9.5", "4.4"), ("11.8", "0.5"))
+ATEP_DURATION = [("75.6", "32.9"), ("49.5", "37.4")]
 
 
 def check_tables(frames) -> None:
@@ -141,3 +145,27 @@ def check_tables(frames) -> None:
     assert (adex.EXDURD > 0).all()
     last = max(max(adae.AENDT.dropna()), max(adsl.TRTEDT), max(adae.ASTDT))
     assert last <= DATA_CUTOFF, last
+    check_durations(adsl, adex)
+
+
+def check_durations(adsl, adex) -> None:
+    """Treatment duration per column, (TRxxEDT - TRxxSDT + 1) / 7 weeks, prints the published mean (SD):
+    the lowest and highest dose-escalation arm exactly, the others in between; ADEX holds the same first
+    and last dose dates; no dose-escalation dosing beyond DE_MAX_DAYS, no ATEP dose before the DE ended."""
+    def printed(d):
+        w = d / 7
+        return str(round_half_up(w.mean(), 1)), str(round_half_up(w.std(ddof=1), 1))
+
+    cols = [(adsl[adsl.TRT01A == lab], "01") for _, lab, _ in DE_ARMS] + \
+           [(adsl[adsl.TRT02A == lab], "02") for _, lab, _ in ATEP_ARMS]
+    days = [c.apply(lambda r, pp=pp: (r[f"TR{pp}EDT"] - r[f"TR{pp}SDT"]).days + 1, axis=1) for c, pp in cols]
+    de = sorted((printed(d) for d in days[:5]), key=lambda p: float(p[0]))
+    assert (de[0], de[-1]) == DE_DURATION_RANGE, de
+    assert [printed(d) for d in days[5:]] == ATEP_DURATION, [printed(d) for d in days[5:]]
+    assert max(int(d.max()) for d in days[:5]) <= DE_MAX_DAYS
+    atep = adsl[adsl.ATEPFL == "Y"]
+    assert (atep.TR02SDT > atep.TR01EDT).all() and (atep.TR02EDT <= DATA_CUTOFF).all()
+    for p, pp in ((1.0, "01"), (2.0, "02")):
+        ex = adex[adex.APERIOD == p].groupby("USUBJID").agg(first=("ASTDT", "min"), last=("AENDT", "max"))
+        sl = adsl.set_index("USUBJID").loc[ex.index]
+        assert (ex["first"] == sl[f"TR{pp}SDT"]).all() and (ex["last"] == sl[f"TR{pp}EDT"]).all(), pp
