@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("example", help="write the synthetic data of an example study (A or B)")
     ex.add_argument("--study", choices=("A", "B"), default="A", help="which example study (default: A)")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
+    ex.add_argument("--force", action="store_true", help="overwrite .xpt files of the same name with other contents")
 
     from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
 
@@ -186,7 +187,7 @@ def _cmd_example(args) -> int:
     import importlib
 
     generate = importlib.import_module(f"tlf.examples.study_{args.study.lower()}").generate
-    files = generate(args.out)
+    files = generate(args.out, force=args.force)
     for name, path in files.items():
         print(f"{name}: {path}")
     return 0

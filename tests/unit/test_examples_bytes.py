@@ -3,8 +3,8 @@ sha256 equal the committed ones, byte for byte, in any time zone and with SOURCE
 (the transport headers' created/modified date-times are the study's fixed stamp, tlf/examples/xpt.py).
 
 If a change to a generator is meant to change the data, regenerate and commit them:
-    python -m tlf example --study A --out tlf/examples/data/study_a
-    python -m tlf example --study B --out tlf/examples/data/study_b
+    python -m tlf example --study A --out tlf/examples/data/study_a --force
+    python -m tlf example --study B --out tlf/examples/data/study_b --force
 """
 
 from __future__ import annotations
@@ -104,3 +104,24 @@ def test_set_header_stamps_refuses_another_layout(tmp_path):
     with pytest.raises(RuntimeError, match="TS-140"):
         set_header_stamps(path, dt.datetime(2011, 2, 3))
     assert path.read_bytes() == before
+
+
+def test_tlf_example_never_overwrites_other_files_silently(tmp_path, capsys):
+    """A user's adsl.xpt in the folder stops `tlf example` before anything is written (exit 2, the file
+    named, the user's bytes kept, no other file and no temporary folder left); the same data again is a
+    no-op that succeeds; --force replaces the user's file with the committed example bytes."""
+    from tlf.cli import main
+
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "adsl.xpt").write_bytes(b"my own ADSL")
+    assert main(["example", "--study", "B", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'adsl.xpt'} already exists with other contents; nothing was written" in err and "OUT005" in err
+    assert (out / "adsl.xpt").read_bytes() == b"my own ADSL"
+    assert sorted(p.name for p in out.iterdir()) == ["adsl.xpt"]
+    assert main(["example", "--study", "B", "--out", str(out), "--force"]) == 0
+    committed = _sha256s(DATA / "study_b")
+    assert _sha256s(out) == committed
+    assert main(["example", "--study", "B", "--out", str(out)]) == 0  # identical files: nothing to refuse
+    assert _sha256s(out) == committed

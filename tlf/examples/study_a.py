@@ -93,10 +93,11 @@ def _frames(seed: int):
     return {"adsl": adsl, "adae": adae_frame(aes), "adex": adex_frame(ex_rows)}
 
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
+def generate(out_dir: Path, seed: int = DEFAULT_SEED, *, force: bool = False) -> dict[str, Path]:
     """Write adsl.xpt, adae.xpt, adex.xpt, the efficacy and PD datasets adeff.xpt and adpd.xpt
     (tlf.examples.study_a_efficacy) and the concentrations adpc.xpt (tlf.examples.study_a_pk) as SAS
-    transport v5 to out_dir; return name -> path."""
+    transport v5 to out_dir; return name -> path. Files already there with other contents stop the run
+    (tlf.errors.OutputError) unless `force`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = _frames(seed)
@@ -108,7 +109,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
               "adpd": ADPD_LABELS, "adpc": study_a_pk.ADPC_LABELS}
     check_names(frames, labels)
     return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=("ADTM",),
-                     stamp=FILE_STAMP)
+                     stamp=FILE_STAMP, force=force)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -366,8 +366,9 @@ def _labels() -> dict[str, dict[str, str]]:
     return {"adsl": ADSL_LABELS, "adae": ADAE_LABELS, "adpd": ADPD_LABELS, "adpc": ADPC_LABELS}
 
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write adsl.xpt, adae.xpt, adpd.xpt and adpc.xpt (SAS transport v5) to out_dir; return name -> path."""
+def generate(out_dir: Path, seed: int = DEFAULT_SEED, *, force: bool = False) -> dict[str, Path]:
+    """Write adsl.xpt, adae.xpt, adpd.xpt and adpc.xpt (SAS transport v5) to out_dir; return name -> path.
+    Files already there with other contents stop the run (tlf.errors.OutputError) unless `force`."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames, half_lives = _frames(seed)
@@ -375,7 +376,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     labels = _labels()
     check_names(frames, labels)
     return write_xpt(frames, labels, out_dir, STUDYID, date_vars=_DATE_VARS, datetime_vars=_DATETIME_VARS,
-                     stamp=FILE_STAMP)
+                     stamp=FILE_STAMP, force=force)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,32 +74,68 @@ def set_header_stamps(path: Path, when: dt.datetime) -> None:
 
 
 def write_xpt(frames: Mapping, labels: Mapping[str, Mapping[str, str]], out_dir: Path, studyid: str, *,
-              date_vars: Collection[str], datetime_vars: Collection[str], stamp: dt.datetime) -> dict[str, Path]:
+              date_vars: Collection[str], datetime_vars: Collection[str], stamp: dt.datetime,
+              force: bool = False) -> dict[str, Path]:
     """Each frame as `<name>.xpt` (SAS transport v5, variable labels, DATE9./DATETIME20. formats), its
-    header date-times all `stamp` (set_header_stamps), so the bytes depend only on the frames."""
+    header date-times all `stamp` (set_header_stamps), so the bytes depend only on the frames.
+
+    All files are written to a temporary folder first; then, unless `force`, a file already in `out_dir`
+    with other bytes (the user's, or another seed's) stops the run before anything is replaced, with an
+    OutputError naming it. Identical files are left as they are."""
+    import os
+    import shutil
+    import tempfile
+
     import pyreadstat
 
-    paths: dict[str, Path] = {}
-    for name, df in frames.items():
-        path = Path(out_dir) / f"{name}.xpt"
-        fmts = {c: "DATE9." for c in df.columns if c in date_vars}
-        fmts.update({c: "DATETIME20." for c in df.columns if c in datetime_vars})
-        pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
-                               file_label=f"{studyid} {name.upper()} (synthetic)",
-                               column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)
-        set_header_stamps(path, stamp)
-        paths[name] = path
-    return paths
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tlf-example-", dir=out_dir))
+    try:
+        written: dict[str, Path] = {}
+        for name, df in frames.items():
+            path = tmp / f"{name}.xpt"
+            fmts = {c: "DATE9." for c in df.columns if c in date_vars}
+            fmts.update({c: "DATETIME20." for c in df.columns if c in datetime_vars})
+            pyreadstat.write_xport(df, str(path), file_format_version=5, table_name=name.upper(),
+                                   file_label=f"{studyid} {name.upper()} (synthetic)",
+                                   column_labels={c: labels[name][c] for c in df.columns}, variable_format=fmts)
+            set_header_stamps(path, stamp)
+            written[name] = path
+        targets = {name: out_dir / path.name for name, path in written.items()}
+        clash = [str(t) for name, t in targets.items()
+                 if t.exists() and not force and t.read_bytes() != written[name].read_bytes()]
+        if clash:
+            from tlf.errors import OutputError
+
+            verb = "exists" if len(clash) == 1 else "exist"
+            raise OutputError(f"{', '.join(clash)} already {verb} with other contents; nothing was written. "
+                              "Move them away, write to another folder, or use --force to overwrite",
+                              code="OUT005")
+        for name, path in written.items():
+            os.replace(path, targets[name])
+        return targets
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def generator_main(module: str, generate: Callable[[Path, int], dict[str, Path]], default_seed: int,
+def generator_main(module: str, generate: Callable[..., dict[str, Path]], default_seed: int,
                    argv: list[str] | None = None) -> int:
-    """`python -m <module> OUT_DIR [SEED]`: generate and print the files written."""
+    """`python -m <module> [--force] OUT_DIR [SEED]`: generate and print the files written."""
+    from tlf.errors import TlfError
+
     argv = sys.argv[1:] if argv is None else argv
+    force = "--force" in argv
+    argv = [a for a in argv if a != "--force"]
     if len(argv) not in (1, 2) or argv[0].startswith("-"):
-        print(f"usage: python -m {module} OUT_DIR [SEED]", file=sys.stderr)
+        print(f"usage: python -m {module} [--force] OUT_DIR [SEED]", file=sys.stderr)
         return 2
     seed = int(argv[1]) if len(argv) == 2 else default_seed
-    for name, path in generate(Path(argv[0]), seed).items():
+    try:
+        files = generate(Path(argv[0]), seed, force=force)
+    except TlfError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    for name, path in files.items():
         print(f"{name}: {path}")
     return 0
