@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tlf.spec.model import CONTINUOUS_STATS
 from tlf.stats.analyze import stat_precision
-from tlf.stats.context import FIXED
+from tlf.stats.context import FIXED, same_value, value_text
 from tlf.stats.pk_summary import GROUP_SEP
 
 PLACEHOLDERS = 2
@@ -19,7 +19,7 @@ def _labels(by) -> list[str]:
             return [by.label.replace("{value}", f"<{i}>") for i in range(1, PLACEHOLDERS + 1)]
         name = by.label_var or by.var
         return [f"<{name} {i}>" for i in range(1, PLACEHOLDERS + 1)]
-    text = [_text(v) for v in by.values]
+    text = [value_text(v) for v in by.values]
     return [by.label.replace("{value}", t) if by.label else t for t in text]
 
 
@@ -33,17 +33,11 @@ def _reference_parents(a, datasets) -> set[str]:
     ref = {k.upper(): v for k, v in nca.reference.items()}
     if not a.by or any(by.var.upper() not in ref or by.values is None for by in a.by):
         return set()
-    labels = [by.label.replace("{value}", _text(ref[by.var.upper()])) if by.label else _text(ref[by.var.upper()])
-              for by in a.by if _matches(by.values, ref[by.var.upper()])]
+    labels = [by.label.replace("{value}", value_text(ref[by.var.upper()])) if by.label else value_text(ref[by.var.upper()])
+              for by in a.by if any(same_value(v, ref[by.var.upper()]) for v in by.values)]
     return {GROUP_SEP.join(labels)} if len(labels) == len(a.by) else set()
 
 
-def _matches(values, ref) -> bool:
-    return any(v == ref or str(v) == str(ref) for v in values)
-
-
-def _text(v) -> str:
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
 def mock_pk_rows(output_id: str, a, col_ids: list[str], datasets=None) -> list[dict]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tlf.ard.schema import ARD_COLUMNS, ARD_KEY
 from tlf.errors import DataError
 from tlf.qc.compare import Source
+from tlf.stats.context import value_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,18 +88,13 @@ def ard_source(frame: pd.DataFrame, name: str, path: str = "") -> Source:
             out[c] = _numbers(s, name, c)
         elif c in ARD_COLUMNS:
             text = s.astype(object).where(s.notna(), "")
-            out[c] = pd.Series([_key_text(v) for v in text.to_numpy()], dtype=object, index=s.index)
+            out[c] = pd.Series([value_text(v) for v in text.to_numpy()], dtype=object, index=s.index)
         else:
             out[c] = s
     result = pd.DataFrame(out, index=np.arange(len(frame)))
     return Source(name, result, "ard", path, ARD_KEY, None, ARD_OPTIONAL)
 
 
-def _key_text(v: Any) -> str:
-    """Key text as tlf writes it: a whole float (from a numeric level column) without '.0'."""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 def _numbers(s: pd.Series, dataset: str, variable: str) -> pd.Series:

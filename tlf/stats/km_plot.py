@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tlf.errors import DataError
+from tlf.stats.context import same_value
 from tlf.stats.plot_records import column_records, plot_frame
 from tlf.stats.survival import kaplan_meier, km_table, number_at_risk
 
@@ -49,7 +50,7 @@ def km_plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]
                             "selects one parameter", dataset=plot.dataset, variable=plot.time,
                             usubjid=str(dup.iloc[0]), code="DATA040")
         time = [float(v) for v in recs[plot.time]]
-        event = [1.0 if _same(v, plot.event_value) else 0.0 for v in recs[plot.censor]]
+        event = [1.0 if same_value(v, plot.event_value) else 0.0 for v in recs[plot.censor]]
         per_col.append((col, time, event))
     t_max = max((max(t) for _, t, _ in per_col if t), default=0.0)
     at = risk_times(plot, t_max)
@@ -81,8 +82,3 @@ def time_key(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def _same(value, wanted) -> bool:
-    try:
-        return float(value) == float(wanted)
-    except (TypeError, ValueError):
-        return str(value).strip() == str(wanted).strip()

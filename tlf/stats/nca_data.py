@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tlf.data.read import Dataset
 from tlf.errors import DataError, SpecError, did_you_mean, raise_all
+from tlf.stats.context import value_text
 from tlf.stats.nca_model import NcaOptions, NcaUnits
 from tlf.stats.pk import adpp_frame, nca_results
 
@@ -86,11 +87,9 @@ def _check_constant(frame, keys: list[str], keep: list[str], source: str, name: 
         if bad.any():
             first = counts.index[bad][0]
             first = first if isinstance(first, tuple) else (first,)
-            where = ", ".join(f"{c}={_text(v)}" for c, v in zip(keys[1:], first[1:], strict=True))
+            where = ", ".join(f"{c}={value_text(v)}" for c, v in zip(keys[1:], first[1:], strict=True))
             raise DataError(f"has more than one value within a profile{f' ({where})' if where else ''}; "
                             f"`keep` variables of the NCA dataset '{name}' need one value per profile",
                             dataset=source, variable=k, usubjid=str(first[0]), code="NCA040")
 
 
-def _text(v) -> str:
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)

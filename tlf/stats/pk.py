@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tlf.errors import DataError, SpecError, TlfError, did_you_mean, raise_all
+from tlf.stats.context import same_value
 from tlf.stats.nca import (
     ADPP_COLUMNS,
     DEFAULT_OPTIONS,
@@ -210,16 +211,9 @@ def _check_selectors(overrides, reference, allowed) -> None:
 
 
 def _matches(record: Mapping[str, Any], selector: Mapping[str, Any]) -> bool:
-    return all(_same(record[k], v) for k, v in selector.items())
+    return all(same_value(record[k], v) for k, v in selector.items())
 
 
-def _same(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return str(a) == str(b)
 
 
 def _options_for(record, options, overrides, cache) -> NcaOptions:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tlf.errors import DataError, did_you_mean
+from tlf.stats.context import same_value, value_text
 from tlf.stats.descriptive import describe
 
 if TYPE_CHECKING:
@@ -35,21 +36,6 @@ class _Level:
 
 def _is_missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def _value_text(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return False
 
 
 def _located(ctx, key: tuple, message: str, code: str):
@@ -75,16 +61,16 @@ def _levels(ctx, frames: list[pd.DataFrame], by, key: tuple) -> tuple[str, list[
         for v, lab in zip(f[var], labels, strict=True):
             if _is_missing(v) or v in seen:
                 continue
-            seen[v] = str(lab) if label_var else _value_text(v)
+            seen[v] = str(lab) if label_var else value_text(v)
     if by.values is not None:
         chosen = []
         for want in by.values:
-            hit = next((v for v in seen if _same(v, want)), None)
-            chosen.append(_Level(hit if hit is not None else want, seen.get(hit, _value_text(want))))
+            hit = next((v for v in seen if same_value(v, want)), None)
+            chosen.append(_Level(hit if hit is not None else want, seen.get(hit, value_text(want))))
     else:
         chosen = [_Level(v, seen[v]) for v in sorted(seen, key=lambda x: (isinstance(x, str), x))]
     if by.label:
-        chosen = [_Level(lv.value, by.label.replace("{value}", _value_text(lv.value))) for lv in chosen]
+        chosen = [_Level(lv.value, by.label.replace("{value}", value_text(lv.value))) for lv in chosen]
     return var, chosen
 
 

@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 FIELD = re.compile(r"\{(\w+)\}")
 
 
+def inactive(a, col: str, periods: dict) -> bool:
+    """Whether analysis `a` leaves column `col` out (the column's period is not one of `a.periods`):
+    its cells print the analysis' `na_text`."""
+    return a.periods is not None and periods[col] not in a.periods
+
+
 class Cells:
     """Formatted statistics by (analysis, column, parent, level, stat_name), with their unrounded
     value, warning and `variable` text, and each analysis' (parent, level) order."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tlf.spec.model import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as Cells
+from tlf.tables.cells import inactive as _inactive
 from tlf.tables.layout_er import emax_notes, emax_rows
 from tlf.tables.layout_pk import pk_rows, power_model_rows, stat_column_layout
 from tlf.tables.model import Column, Row, Table, page_setup
@@ -90,10 +91,6 @@ def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells) 
             extra.append(text)
         out.append(replace(row, cells=(*row.cells, *extra)))
     return out
-
-
-def _inactive(a, col: str, periods: dict) -> bool:
-    return a.periods is not None and periods[col] not in a.periods
 
 
 def _count_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tlf.spec.model import ANCOVA_ROWS, DISPLAY_ROWS
 from tlf.tables.cells import Cells
+from tlf.tables.cells import inactive as _inactive
 from tlf.tables.model import Row
 
 PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline",
@@ -21,10 +22,6 @@ BASE0_FOOTNOTE = ("Percent change from baseline is not defined for a baseline va
                   "out of the percent change summaries.")
 PBASE0_FOOTNOTE = ("Percent of baseline is not defined for a baseline value of 0; such patients are left out of the "
                    "percent of baseline summaries.")
-
-
-def _inactive(a, col: str, periods: dict) -> bool:
-    return a.periods is not None and periods[col] not in a.periods
 
 
 def param_label(a, cells: Cells, param: str) -> str:

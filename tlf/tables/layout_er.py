@@ -12,6 +12,7 @@ footnote gives the reason. The footnotes also state the model and how SEs and CI
 
 from __future__ import annotations
 
+from tlf.tables.cells import inactive
 from tlf.tables.model import Row
 
 PARAM_NAMES = {"e0": "E0", "emax": "Emax", "ec50": "EC50", "hill": "Hill coefficient"}
@@ -41,13 +42,9 @@ def emax_rows(a, cells, cols, periods, shell) -> list[Row]:
             label = a.labels.get(name, f"{PARAM_NAMES[param]} (fixed)" if name == param else label)
             template = "{" + param + "}" if name == param else ""
         label = a.labels.get(name, label).replace("{ci}", ci)
-        vals = []
-        for c in cols:
-            if a.periods is not None and periods[c] not in a.periods:
-                vals.append(a.na_text)
-                continue
-            vals.append(cells.fill(a.id, c, template, "", level))
-        rows.append(Row(label, tuple(vals), indent=indent, group=key))
+        vals = tuple(a.na_text if inactive(a, c, periods) else cells.fill(a.id, c, template, "", level)
+                     for c in cols)
+        rows.append(Row(label, vals, indent=indent, group=key))
     return rows
 
 

@@ -13,7 +13,7 @@ A cell whose n is 0 prints its n (and n BLQ) and leaves the other statistics bla
 from __future__ import annotations
 
 from tlf.spec.pk import PK_DISPLAY_ROWS
-from tlf.tables.cells import FIELD
+from tlf.tables.cells import FIELD, inactive
 from tlf.tables.model import Row
 
 COUNT_ROWS = ("n", "n_blq")
@@ -56,7 +56,7 @@ def pk_rows(a, cells, cols, periods, shell) -> list[Row]:
         key = f"{a.id}:{parent}:{level}"
         rows.append(Row(level, blank, indent=li, kind="group", group=key))
         for name in names:
-            vals = tuple(a.na_text if a.periods is not None and periods[c] not in a.periods
+            vals = tuple(a.na_text if inactive(a, c, periods)
                          else _fill(cells, a.id, c, parent, level, name) for c in cols)
             rows.append(Row(PK_DISPLAY_ROWS[name][0], vals, indent=li + 1, group=key))
     return rows
@@ -136,11 +136,7 @@ def power_model_rows(a, cells, cols, periods, shell) -> list[Row]:
         for name in a.rows:
             label, template = POWER_MODEL_ROWS[name]
             label = a.labels.get(name, label).replace("{ci}", ci)
-            vals = []
-            for c in cols:
-                if a.periods is not None and periods[c] not in a.periods:
-                    vals.append(a.na_text)
-                    continue
-                vals.append(cells.fill(a.id, c, template, parent, level))
-            rows.append(Row(label, tuple(vals), indent=indent + 1, group=key))
+            vals = tuple(a.na_text if inactive(a, c, periods) else cells.fill(a.id, c, template, parent, level)
+                         for c in cols)
+            rows.append(Row(label, vals, indent=indent + 1, group=key))
     return rows
