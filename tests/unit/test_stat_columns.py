@@ -202,7 +202,7 @@ def test_fmt_pvalue_options(p, kw, text):
 
 
 def test_stat_column_test_must_fit_data_kind():
-    from tlf.spec.model import resolve_test
+    from tlf.spec.base import resolve_test
 
     assert resolve_test("auto", "values") == "anova"
     assert resolve_test(None, "counts") == "chisq"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.spec.model import CONTINUOUS_STATS, TTE_STATS
+from tlf.spec.base import CONTINUOUS_STATS
+from tlf.spec.model import TTE_STATS
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -104,7 +105,7 @@ def _mock_groups(study: Study, entry: OutputEntry, a, active) -> list[dict]:
 def _mock_pvalues(spec, a, levels: list[tuple[str, str]], row) -> list:
     """Placeholder p-values for the output's stat columns: one per level of a per-term analysis,
     one per analysis otherwise (none for analysis types that run no comparison)."""
-    from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+    from tlf.spec.base import ANALYSIS_KINDS, resolve_test
 
     kind = ANALYSIS_KINDS.get(a.type)
     if kind is None:

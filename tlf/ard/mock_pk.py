@@ -4,7 +4,7 @@ decimals or significant figures the real output would print."""
 
 from __future__ import annotations
 
-from tlf.spec.model import CONTINUOUS_STATS
+from tlf.spec.base import CONTINUOUS_STATS
 from tlf.stats.analyze import stat_precision
 from tlf.stats.context import FIXED, same_value, value_text
 from tlf.stats.pk_summary import GROUP_SEP

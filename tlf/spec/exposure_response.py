@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tlf.spec.model import Strict, _Analysis
+from tlf.spec.base import AnalysisBase, Strict
 
 EMAX_ROWS = {
     # name: (default label; {ci} is the confidence level, e.g. "95%"), template over statistic names
@@ -58,7 +58,7 @@ class ConcentrationSource(Strict):
     blq: str | None = None
 
 
-class EmaxAnalysis(_Analysis):
+class EmaxAnalysis(AnalysisBase):
     """Emax exposure-response model E = E0 + Emax C^h / (EC50^h + C^h) by nonlinear least squares over
     the paired observations of each column (typically one column pooling placebo and every dose):
     estimates with asymptotic SE and Wald (1 - alpha) CI, subjects and observations, convergence.

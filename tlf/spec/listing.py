@@ -28,7 +28,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tlf.spec.model import OutputId, PageSpec, Strict
+from tlf.spec.base import OutputId, Strict
+from tlf.spec.model import PageSpec
 
 VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,31}$"
 Var = Annotated[str, Field(pattern=VAR_PATTERN)]

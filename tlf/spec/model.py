@@ -8,75 +8,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from tlf.spec.base import (
+    CONTINUOUS_STATS,
+    DISPLAY_ROWS,
+    ID_PATTERN,
+    AnalysisBase,
+    Level,
+    OutputId,
+    ParamVisitsBase,
+    Part,
+    Strict,
+    TestName,
+)
 from tlf.spec.derived import NcaSpec, PivotSpec, SubjectsSpec
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-# Names Windows reserves for devices: a file "con.docx" cannot be created there.
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-
-
-def _file_safe(v: str) -> str:
-    """An output id becomes a file name: no path separators (ID_PATTERN), no '..', no trailing dot, no
-    Windows device name."""
-    if ".." in v or v.endswith("."):
-        raise ValueError(f"'{v}' cannot be a file name ('..' and a trailing '.' are not allowed)")
-    if v.split(".")[0].lower() in WINDOWS_RESERVED:
-        raise ValueError(f"'{v}' is a device name reserved by Windows and cannot be a file name")
-    return v
-
-
-OutputId = Annotated[str, Field(pattern=ID_PATTERN), AfterValidator(_file_safe)]
-
-# Statistic and display-row names a continuous analysis may ask for.
-CONTINUOUS_STATS = ("n", "mean", "sd", "se", "median", "q1", "q3", "min", "max", "cv", "geomean", "geocv")
-DISPLAY_ROWS = {
-    # name: (default label, template over statistic names)
-    "n": ("n", "{n}"),
-    "mean": ("Mean", "{mean}"),
-    "sd": ("SD", "{sd}"),
-    "se": ("SE", "{se}"),
-    "mean_sd": ("Mean (SD)", "{mean} ({sd})"),
-    "mean_se": ("Mean (SE)", "{mean} ({se})"),
-    "median": ("Median", "{median}"),
-    "q1_q3": ("Q1, Q3", "{q1}, {q3}"),
-    "min": ("Min", "{min}"),
-    "max": ("Max", "{max}"),
-    "min_max": ("Min, Max", "{min}, {max}"),
-    "median_min_max": ("Median (Min, Max)", "{median} ({min}, {max})"),
-    "cv": ("CV%", "{cv}"),
-    "geomean": ("Geometric mean", "{geomean}"),
-    "geocv": ("Geometric CV%", "{geocv}"),
-}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
-
-
-# Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
-TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
-TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
-TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
-AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
-# The kind of data each analysis type compares across columns (types not listed run no comparison).
-ANALYSIS_KINDS = {"continuous": "values", "categorical": "counts", "count": "counts", "terms": "counts",
-                  "time_to_event": "times"}
-
-
-def resolve_test(test: str | None, kind: str) -> str:
-    """The test to run on data of `kind` ("values", "counts", "times"): `test`, or the kind's default
-    for "auto"/None; "none" for no test. Raises ValueError when the test does not fit the data."""
-    if test in (None, "auto"):
-        return AUTO_TESTS[kind]
-    if test == "none":
-        return "none"
-    if TEST_KINDS.get(test) != kind:
-        fits = ", ".join(t for t, k in TEST_KINDS.items() if k == kind)
-        raise ValueError(f"test '{test}' does not apply to {kind} (use one of: {fits}, auto, none)")
-    return test
-
 
 # ---------------------------------------------------------------- study level
 
@@ -187,28 +133,7 @@ class StudySpec(Strict):
 
 # ---------------------------------------------------------------- analyses
 
-class Level(Strict):
-    """One category row: `value` (or several `values`) of the variable, printed as `label`.
-    `other: true` takes every value not listed elsewhere."""
-
-    label: str
-    value: str | int | float | None = None
-    values: list[str | int | float] | None = None
-    other: bool = False
-
-
-class _Analysis(Strict):
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    label: str = ""
-    dataset: str | None = None  # default: the subject-level dataset
-    where: str | None = None
-    indent: Annotated[int, Field(ge=0, le=4)] = 0
-    periods: list[int] | None = None  # only columns of these periods; others print `na_text`
-    na_text: str = "NA"
-    blank_before: bool = False
-
-
-class CountAnalysis(_Analysis):
+class CountAnalysis(AnalysisBase):
     """Subjects meeting `where` (one row): n (%) of the column's N."""
 
     type: Literal["count"]
@@ -217,7 +142,7 @@ class CountAnalysis(_Analysis):
     test: TestName | None = None
 
 
-class CategoricalAnalysis(_Analysis):
+class CategoricalAnalysis(AnalysisBase):
     """Subjects by the levels of `var`: n (%) per level; a 'Missing' row when any value is missing."""
 
     type: Literal["categorical"]
@@ -228,7 +153,7 @@ class CategoricalAnalysis(_Analysis):
     test: TestName | None = None
 
 
-class ContinuousAnalysis(_Analysis):
+class ContinuousAnalysis(AnalysisBase):
     """Descriptive statistics of `var` (one value per subject)."""
 
     type: Literal["continuous"]
@@ -271,7 +196,7 @@ class Threshold(Strict):
     over: list[str] | None = None
 
 
-class TermsAnalysis(_Analysis):
+class TermsAnalysis(AnalysisBase):
     """Subjects with >= 1 record per term (e.g. AE preferred term), optionally nested in `soc`."""
 
     type: Literal["terms"]
@@ -298,7 +223,7 @@ TTE_ROWS = {
 }
 
 
-class TimeToEventAnalysis(_Analysis):
+class TimeToEventAnalysis(AnalysisBase):
     """Kaplan-Meier summary of a time to event (one record per subject, e.g. an ADTTE parameter):
     subjects, events and censored n (%), median with CI (Brookmeyer-Crowley, `ci_transform`),
     quartiles. A record is an event when `censor` equals `event_value` (ADaM: CNSR = 0)."""
@@ -336,39 +261,6 @@ class TimeToEventAnalysis(_Analysis):
         return v
 
 
-class _ParamVisits(_Analysis):
-    """Records of a BDS dataset (one record per subject, parameter and visit) selected by parameter
-    (`param`: PARAMCD value or values, in display order) and visit (`visits`: AVISIT values, in
-    display order). Each must occur in the data (else a located error)."""
-
-    dataset: str
-    param: str | list[str]
-    visits: list[str]
-    param_var: str = "PARAMCD"
-    param_label_var: str | None = "PARAM"  # label rows with this variable's text (None: the code)
-    param_labels: dict[str, str] = {}  # labels by code: override the data's (and name them in shells)
-    visit_var: str = "AVISIT"
-    visit_num_var: str | None = "AVISITN"  # plotted x position of a visit (None: the visit's order)
-    base_var: str = "BASE"
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        return (self.param,) if isinstance(self.param, str) else tuple(self.param)
-
-    @field_validator("visits")
-    @classmethod
-    def _some_visits(cls, v: list[str]) -> list[str]:
-        if not v:
-            raise ValueError("list at least one visit")
-        if len(set(v)) != len(v):
-            raise ValueError("a visit is listed twice")
-        return v
-
-
-BY_VISIT_PARTS = ("value", "change", "pchg", "pbase")
-Part = Literal["value", "change", "pchg", "pbase"]
-
-
 class BaselineTest(Strict):
     """A test of the post-baseline values against baseline within each column and visit (one row of
     p-values under the visit's statistics): the Wilcoxon signed-rank test of the differences between
@@ -384,7 +276,7 @@ class BaselineTest(Strict):
     label: str | None = None  # default: "p-value (value vs baseline)", "p-value (% of baseline vs 100)", ...
 
 
-class ByVisitAnalysis(_ParamVisits):
+class ByVisitAnalysis(ParamVisitsBase):
     """Summary of the value, the change, the percent change and the percent of baseline (100 x value /
     baseline) at each visit. `baseline_visit` prints the value only. Percent change and percent of
     baseline leave out records with baseline 0 (not defined) and say so in a footnote. `tests` add
@@ -420,7 +312,7 @@ class ByVisitAnalysis(_ParamVisits):
         return v
 
 
-class RespondersAnalysis(_ParamVisits):
+class RespondersAnalysis(ParamVisitsBase):
     """Subjects meeting `criterion` (an expression on the visit's record, e.g. "CHG <= -4") at each
     visit: n (%). Denominator: the column's N (a subject without a record counts as a non-responder)
     or the subjects assessed at the visit."""
@@ -450,7 +342,7 @@ AncovaRow = Literal["n", "lsmean_se", "lsmean_ci", "lsmean_and_ci", "diff_se", "
                     "diff_pvalue", "dose_pvalue", "rmse"]
 
 
-class AncovaAnalysis(_ParamVisits):
+class AncovaAnalysis(ParamVisitsBase):
     """ANCOVA at each parameter and visit: `response` ~ treatment (the output's columns) + `factors`
     + `covariates` (variables of the dataset, or of the subject-level dataset). LS means as SAS
     LSMEANS / R emmeans (covariates at their mean, factor levels weighted `weights`: `equal`,
@@ -501,7 +393,7 @@ class Quantity(Strict):
     visit_var: str = "AVISIT"
 
 
-class CorrelationAnalysis(_Analysis):
+class CorrelationAnalysis(AnalysisBase):
     """Pearson and/or Spearman correlation of two per-subject quantities, with n and p: per column,
     or (`pool: true`) over the subjects of all columns together."""
 

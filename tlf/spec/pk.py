@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from tlf.spec.model import CONTINUOUS_STATS, DISPLAY_ROWS, Strict, _Analysis
+from tlf.spec.base import CONTINUOUS_STATS, DISPLAY_ROWS, AnalysisBase, Strict
 
 PK_DISPLAY_ROWS = {
     **DISPLAY_ROWS,
@@ -105,7 +105,7 @@ class PkParameter(Strict):
         return _check_rows(v, PARAMETER_ROWS)
 
 
-class _PkSummary(_Analysis):
+class _PkSummary(AnalysisBase):
     dataset: str  # required: never the subject-level dataset
     by: list[ByVar] = []
     sig: Annotated[int, Field(ge=1, le=8)] | None = 3
@@ -167,7 +167,7 @@ class PowerModelParameter(Strict):
     label: str | None = None  # default: the parameter name (PPTEST) and unit from the data
 
 
-class PowerModelAnalysis(_Analysis):
+class PowerModelAnalysis(AnalysisBase):
     """Dose proportionality by the power model ln(value) = a + b ln(dose), by least squares over the
     subjects of each column (typically one column pooling every dose), per PK parameter: n, the slope
     b with its two-sided (1 - alpha) t CI, and the acceptance range of Smith et al. (Pharm Res 2000):

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tlf.spec.model import Panel, Strict
+from tlf.spec.base import Strict
+from tlf.spec.model import Panel
 
 
 class IndividualPlot(Strict):

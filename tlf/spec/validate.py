@@ -403,7 +403,7 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
 def _check_stat_columns(entry: OutputEntry, col_ids: list[str]) -> list[TlfError]:
     """Stat columns compare existing treatment columns, do not reuse their ids, and run a test that fits
     each analysis (an analysis's own `test` is checked against its kind of data)."""
-    from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+    from tlf.spec.base import ANALYSIS_KINDS, resolve_test
 
     errors: list[TlfError] = []
     stat_cols = getattr(entry.spec, "stat_columns", [])

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tlf.spec.model import ANALYSIS_KINDS, resolve_test
+from tlf.spec.base import ANALYSIS_KINDS, resolve_test
 
 NAN = float("nan")
 __all__ = ["ANALYSIS_KINDS", "Comparison", "compare_counts", "compare_rows", "compare_times", "compare_values",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.spec.model import DISPLAY_ROWS
+from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables import layout_bds
 from tlf.tables.cells import Cells as Cells
 from tlf.tables.cells import inactive as _inactive

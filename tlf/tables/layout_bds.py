@@ -7,7 +7,8 @@ footnotes it needs. Both read only the spec and the formatted ARD, so shells com
 
 from __future__ import annotations
 
-from tlf.spec.model import ANCOVA_ROWS, DISPLAY_ROWS
+from tlf.spec.base import DISPLAY_ROWS
+from tlf.spec.model import ANCOVA_ROWS
 from tlf.tables.cells import Cells
 from tlf.tables.cells import inactive as _inactive
 from tlf.tables.model import Row
