@@ -78,7 +78,7 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    from tlf.stats.nca_data import nca_dataset_from_spec
+    from tlf.analyses.pk.nca_dataset import nca_dataset_from_spec
 
     data = StudyData(study.spec, ddir, study.error, compute={"nca": nca_dataset_from_spec})
     pops = derive_populations(data, study.error)
@@ -89,10 +89,11 @@ def prepare(study: Study, data_dir: Path | None = None):
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = ""):
     """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
     With data=None: the shell (mock ARD)."""
+    from tlf.analyses.columns import resolve_columns
+    from tlf.analyses.run import compute_ard
     from tlf.ard.schema import make_ard
     from tlf.data.populations import require_nonempty
     from tlf.format.numbers import format_ard
-    from tlf.stats.analyze import compute_ard, resolve_columns
 
     if entry.spec.type == "listing":  # records and a Listing (no ARD); data=None: the shell
         from tlf.listings.compute import compute_listing
@@ -101,7 +102,7 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     layout = _LAYOUTS[entry.spec.type]()
     pformats = pvalue_formats(entry.spec)
     if data is None:
-        from tlf.ard.mock import mock_ard_rows
+        from tlf.analyses.shell import mock_ard_rows
 
         ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats)
         return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from tlf.stats.context import same_value, value_text
+from tlf.stats.values import same_value, value_text
 
 
 @pytest.mark.parametrize(("value", "text"), [(1.0, "1"), (29.0, "29"), (2.5, "2.5"), (-3.0, "-3"), (7, "7"),

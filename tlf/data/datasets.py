@@ -24,7 +24,7 @@ class StudyData:
     data_dir: Path
     error: Callable[[tuple, str, str], Exception] | None = None  # builds located SpecErrors for study.yaml
     # how derived datasets of a kind are computed by later stages (the orchestrator passes
-    # {"nca": tlf.stats.nca_data.nca_dataset_from_spec}); `subjects` datasets are made here
+    # {"nca": tlf.analyses.pk.nca_dataset.nca_dataset_from_spec}); `subjects` datasets are made here
     compute: Mapping[str, Callable[..., Dataset]] = field(default_factory=dict)
     _cache: dict[str, Dataset] = field(default_factory=dict)
 

@@ -1,6 +1,6 @@
 """Datasets made from other datasets in the data stage: the `where:` filter of a derived dataset, and
 `subjects:` (a subject-level dataset, one record per subject, from a long dataset). NCA datasets are
-computed by the statistics stage (tlf.stats.nca_data) and handed in by the orchestrator."""
+computed by the statistics stage (tlf.analyses.pk.nca_dataset) and handed in by the orchestrator."""
 
 from __future__ import annotations
 

@@ -46,15 +46,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tlf.examples.rounding import round_half_up
+from tlf.examples.study_b_design import (
+    EXTENDED_COHORTS,
+    FIRST_DOSE,
+    STUDYID,
+    Subject,
+    dose_text,
+    group_members,
+    study_date,
+)
 from tlf.examples.xpt import check_names, generator_main, write_xpt
 
-STUDYID = "CC-220-CP-001"
 DEFAULT_SEED = 20130122
-FIRST_DOSE = dt.date(2013, 1, 22)  # cohort A; each later cohort 3 weeks after the previous one
 COHORT_GAP = 21
 # The data cut-off: after the last date in the data (an AE of cohort G ending 2013-06-07); `_check`
 # asserts that none is later. The created/modified date-time of every file's header is this, midnight.
@@ -64,16 +70,6 @@ FILE_STAMP = dt.datetime.combine(DATA_CUTOFF, dt.time())
 # cohort, dose (mg); 6 active + 2 placebo per cohort
 COHORTS: tuple[tuple[str, float], ...] = (
     ("A", 0.03), ("B", 0.1), ("C", 0.3), ("D", 1.0), ("E", 2.0), ("F", 4.0), ("G", 6.0))
-GROUPS = ("PBO", "0.03", "0.1", "0.3", "1", "2", "4", "6")  # analysis groups; placebo pooled
-EXTENDED_COHORTS = ("F", "G")  # lymphocyte counts also on days 7 and 9
-
-
-def dose_text(dose: float) -> str:
-    return f"{dose:g}"
-
-
-def treatment_label(cohort: str, dose: float, placebo: bool) -> str:
-    return f"Placebo (cohort {cohort})" if placebo else f"Iberdomide {dose_text(dose)} mg"
 
 
 # ---------------------------------------------------------------- AE design
@@ -175,24 +171,6 @@ _DATETIME_VARS = {"ADTM"}
 
 # ---------------------------------------------------------------- subjects
 
-@dataclass
-class Subject:
-    """One subject as the generators (ADSL here, ADPD in study_b_pd, ADPC in study_b_pk) share it."""
-
-    usubjid: str
-    subjid: str
-    cohort: str
-    dose: float  # mg; 0 for placebo
-    placebo: bool
-    group: str
-    k: int = 0  # index within the analysis group
-    trtsdt: dt.date = FIRST_DOSE
-    demo: dict = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return treatment_label(self.cohort, self.dose, self.placebo)
-
 
 def _subjects(rng) -> list[Subject]:
     subs = []
@@ -239,21 +217,8 @@ def _demographics(subs: list[Subject], rng) -> None:
         }
 
 
-def group_members(subs: list[Subject]) -> dict[str, list[Subject]]:
-    """Analysis group (GROUPS) -> its subjects by USUBJID; a design's "subject k of a group" indexes this."""
-    out: dict[str, list[Subject]] = {g: [] for g in GROUPS}
-    for s in sorted(subs, key=lambda s: s.usubjid):
-        out[s.group].append(s)
-    return out
-
-
 def _end_of_study(s: Subject) -> dt.date:
     return s.trtsdt + dt.timedelta(days=8 if s.cohort in EXTENDED_COHORTS else 4)
-
-
-def study_date(s: Subject, study_day: int) -> dt.date:
-    """The date of a subject's study day (day 1 the dose day, no day 0)."""
-    return s.trtsdt + dt.timedelta(days=study_day - 1 if study_day > 0 else study_day)
 
 
 # ---------------------------------------------------------------- AEs

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlf.examples.rounding import round_half_up
-from tlf.examples.study_b import EXTENDED_COHORTS, GROUPS, STUDYID, group_members, study_date
+from tlf.examples.study_b_design import EXTENDED_COHORTS, GROUPS, STUDYID, group_members, study_date
 
 if TYPE_CHECKING:
-    from tlf.examples.study_b import Subject
+    from tlf.examples.study_b_design import Subject
 
 # Post-baseline time points: (ATPT, ATPTN hours, study day). Pre-dose (ATPTN 0, day 1) is baseline.
 HOURS = (("3 h", 3.0, 1), ("12 h", 12.0, 1), ("24 h", 24.0, 2))

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from tlf.examples.pk_model import concentration
 from tlf.examples.rounding import round_sig, sig_text
-from tlf.examples.study_b import STUDYID
+from tlf.examples.study_b_design import STUDYID
 
 if TYPE_CHECKING:
-    from tlf.examples.study_b import Subject
+    from tlf.examples.study_b_design import Subject
 
 PK_PARAMCD = "IBER"
 PK_PARAM = "Iberdomide (ng/mL)"

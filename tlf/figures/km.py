@@ -1,4 +1,4 @@
-"""Kaplan-Meier figures: ARD (parent "curve" and "risk" rows of tlf.stats.km_plot) -> Figure, and the
+"""Kaplan-Meier figures: ARD (parent "curve" and "risk" rows of tlf.figures.data.km) -> Figure, and the
 drawing: step curves per treatment column in the study's colours and markers, censor marks, optional
 pointwise bands and median line, and the numbers at risk in a table under the x axis.
 
@@ -40,8 +40,8 @@ class KmCurve:
 
 def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
               context: dict | None = None, shell: bool = False) -> Figure:
+    from tlf.figures.data.km import risk_times, time_key
     from tlf.format.numbers import fmt_count
-    from tlf.stats.km_plot import risk_times, time_key
 
     spec = entry.spec
     plot = spec.plot

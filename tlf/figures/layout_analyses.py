@@ -12,12 +12,13 @@ import math
 import textwrap
 from typing import TYPE_CHECKING
 
+from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX, param_label
+from tlf.analyses.correlation.layout import METHOD_LABELS
 from tlf.figures import draw as plots
 from tlf.figures.assemble import assemble_figure
 from tlf.figures.model import Figure
 from tlf.figures.style import column_styles
 from tlf.tables.cells import Cells
-from tlf.tables.layout_bds import METHOD_LABELS, PART_LABELS, PART_PREFIX, param_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -291,7 +292,7 @@ def _emax_scatter(spec, analyses, titles, cols, styles, cells, groups=None):
     """Emax analyses: the observations (concentration, response) coloured by column (or by `plot.group`),
     the fitted curve (one per column: a grouped plot still shows the one fit over every group), and the
     estimates in the panel's note."""
-    from tlf.tables.layout_er import PARAM_NAMES
+    from tlf.analyses.emax.layout import PARAM_NAMES
 
     plot = spec.plot
     panels, rows, all_series = [], [], []
@@ -348,7 +349,7 @@ def _emax_scatter(spec, analyses, titles, cols, styles, cells, groups=None):
 
 
 def _emax_figure_notes(a) -> list[str]:
-    from tlf.tables.layout_er import model_note
+    from tlf.analyses.emax.layout import model_note
 
     level = f"{100 * (1 - a.alpha):g}%"
     return [f"{model_note(a)} Line: the fitted model; estimates with {level} CI in each panel."]

@@ -131,7 +131,7 @@ def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats:
     sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
     # a value the spec fixes (warning "fixed", e.g. an Emax model's E0: 0) is known without data: a shell
     # prints it as the output does
-    from tlf.stats.context import FIXED
+    from tlf.analyses.context import FIXED
 
     known = out["warning"].eq(FIXED) if "warning" in out.columns else [False] * len(out)
     fmts = pvalue_formats or {}

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tlf.ard.schema import ARD_COLUMNS, ARD_KEY
 from tlf.errors import DataError
 from tlf.qc.compare import Source
-from tlf.stats.context import value_text
+from tlf.stats.values import value_text
 
 if TYPE_CHECKING:
     import pandas as pd

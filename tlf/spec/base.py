@@ -60,10 +60,6 @@ TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
 TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
 TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
 AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
-# The kind of data each analysis type compares across columns (types not listed run no comparison).
-ANALYSIS_KINDS = {"continuous": "values", "categorical": "counts", "count": "counts", "terms": "counts",
-                  "time_to_event": "times"}
-
 
 def resolve_test(test: str | None, kind: str) -> str:
     """The test to run on data of `kind` ("values", "counts", "times"): `test`, or the kind's default
@@ -78,6 +74,25 @@ def resolve_test(test: str | None, kind: str) -> str:
     return test
 
 
+
+
+# ---------------------------------------------------------------- shared by outputs
+
+class PageSpec(Strict):
+    paper: Literal["letter", "a4"] = "letter"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    margin: Annotated[float, Field(gt=0, le=3)] = 1.0
+    font: str = "Courier New"
+    font_size: Annotated[float, Field(ge=5, le=16)] = 9.0
+
+
+class Panel(Strict):
+    """One panel of a figure: records meeting `where` (on top of the plot's own filter); `log_y`
+    overrides the plot's y axis scale for this panel (e.g. linear and semi-log side by side)."""
+
+    label: str
+    where: str | None = None
+    log_y: bool | None = None
 
 
 # ---------------------------------------------------------------- analyses

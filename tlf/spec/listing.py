@@ -28,8 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tlf.spec.base import OutputId, Strict
-from tlf.spec.model import PageSpec
+from tlf.spec.base import OutputId, PageSpec, Strict
 
 VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,31}$"
 Var = Annotated[str, Field(pattern=VAR_PATTERN)]

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tlf.spec.base import Strict
-from tlf.spec.model import Panel
+from tlf.spec.base import Panel, Strict
 
 
 class IndividualPlot(Strict):

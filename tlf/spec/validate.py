@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from tlf.analyses.pk.spec import check_pk_output
 from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
 from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
@@ -23,7 +24,6 @@ from tlf.spec.model import (
     OutputSpecTypes,
     StudySpec,
 )
-from tlf.spec.pk import check_pk_output
 
 STUDY_FILE = "study.yaml"
 
@@ -403,7 +403,8 @@ def _check_plot(entry: OutputEntry) -> list[TlfError]:
 def _check_stat_columns(entry: OutputEntry, col_ids: list[str]) -> list[TlfError]:
     """Stat columns compare existing treatment columns, do not reuse their ids, and run a test that fits
     each analysis (an analysis's own `test` is checked against its kind of data)."""
-    from tlf.spec.base import ANALYSIS_KINDS, resolve_test
+    from tlf.analyses.registry import compares
+    from tlf.spec.base import resolve_test
 
     errors: list[TlfError] = []
     stat_cols = getattr(entry.spec, "stat_columns", [])
@@ -417,7 +418,7 @@ def _check_stat_columns(entry: OutputEntry, col_ids: list[str]) -> list[TlfError
                 errors.append(entry.error(("stat_columns", k, "over", j),
                                           f"unknown column '{cid}'{did_you_mean(cid, col_ids)}", "SPEC034"))
     for i, a in enumerate(entry.spec.analyses):
-        kind = ANALYSIS_KINDS.get(a.type)
+        kind = compares(a.type)
         own = getattr(a, "test", None)
         if kind is None:
             continue

@@ -17,13 +17,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from tlf.spec.base import ANALYSIS_KINDS, resolve_test
 
 NAN = float("nan")
-__all__ = ["ANALYSIS_KINDS", "Comparison", "compare_counts", "compare_rows", "compare_times", "compare_values",
-           "compare_with_without", "resolve_test"]
 
 
 @dataclass(frozen=True)
@@ -86,31 +81,3 @@ def compare_times(times: Sequence, events: Sequence, test: str = "logrank") -> C
     return Comparison(test, r.pvalue, r.notes)
 
 
-def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", level: str = "") -> list[dict]:
-    """One p-value row per stat column of the output: `data` maps a treatment column id to what the
-    comparison of `kind` needs ("values": a sample; "counts": {category: n} or (n, N); "times": (time,
-    event)). Columns listed in a stat column's `over` but absent from `data` (inactive) are left out."""
-    rows = []
-    for sc in ctx.entry.spec.stat_columns:
-        test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
-        if test == "none":
-            continue
-        ids = [c for c in sc.over if c in data]
-        if len(ids) < 2:
-            res_p, notes = float("nan"), ("fewer than 2 columns to compare",)
-        elif kind == "values":
-            r = compare_values([data[c] for c in ids], test)
-            res_p, notes = r.pvalue, r.notes
-        elif kind == "times":
-            r = compare_times([data[c][0] for c in ids], [data[c][1] for c in ids], test)
-            res_p, notes = r.pvalue, r.notes
-        elif isinstance(data[ids[0]], tuple):
-            r = compare_with_without([data[c][0] for c in ids], [data[c][1] for c in ids], test)
-            res_p, notes = r.pvalue, r.notes
-        else:
-            cats = list(data[ids[0]])
-            r = compare_counts([[data[c].get(k, 0) for k in cats] for c in ids], test)
-            res_p, notes = r.pvalue, r.notes
-        rows.append(ctx.row(sc.id, "pvalue", res_p, sc.format.decimals, variable=test, parent=parent, level=level,
-                            warning="; ".join(notes)))
-    return rows

@@ -82,3 +82,22 @@ def collected_decimals(values, max_decimals: int = 6) -> int:
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1.0, np.abs(scaled))):
             return d
     return max_decimals
+
+
+_DEFAULT_OFFSET = {"n": None, "mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se": 2,
+                   "min": 0, "max": 0}
+
+
+def stat_precision(name: str, d: int, decimals: dict[str, int], sig: int | None) -> tuple[int, int]:
+    """(decimals, significant figures) a statistic is printed with: counts as integers, CV% with 1
+    decimal, the rest with `sig` significant figures when given, else by the conventions relative to
+    the decimals collected `d` (mean d+1, SD d+2, min/max d); `decimals` overrides per statistic."""
+    if name in decimals:
+        return decimals[name], 0
+    if name in ("n", "n_blq"):
+        return 0, 0
+    if name in ("cv", "geocv"):
+        return 1, 0
+    if sig:
+        return -1, sig
+    return d + (_DEFAULT_OFFSET.get(name) or 0), 0

@@ -33,7 +33,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tlf.errors import DataError, SpecError, TlfError, did_you_mean, raise_all
-from tlf.stats.context import same_value
 from tlf.stats.nca import (
     ADPP_COLUMNS,
     DEFAULT_OPTIONS,
@@ -46,6 +45,7 @@ from tlf.stats.nca import (
     nca_profile,
     not_estimable_result,
 )
+from tlf.stats.values import same_value
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -82,3 +82,13 @@ class Cells:
                 return ""
             out = out.replace("{" + stat + "}", text)
         return out
+
+
+def levels_in_order(cells: Cells, a_id: str) -> list[tuple[str, str]]:
+    levels = cells.levels.get(a_id, {})
+    return sorted(levels, key=lambda k: levels[k])
+
+
+def ordered_levels(cells, a_id: str) -> list[tuple[str, str, int]]:
+    levels = cells.levels.get(a_id, {})
+    return sorted(((p, lv, o) for (p, lv), o in levels.items()), key=lambda k: k[2])

@@ -1,0 +1,123 @@
+"""Analyses of BDS records by parameter and visit: value and change from baseline summaries
+(`by_visit`) and responder counts (`responders`). Also the parameter / visit selection the ANCOVA
+shares (`select_bds`).
+
+ARD keys: parent = parameter code (PARAMCD), level = visit (AVISIT), order = parameter and visit order.
+Statistic names: `n`, `mean`, ... for the value, `chg_n`, `chg_mean`, ... for the change,
+`pchg_n`, ... for the percent change and `pbase_n`, ... for the percent of baseline; `records` the
+records of the column at the visit (with or without a value); `<quantity>_wsr_pvalue`, `<quantity>_wsr_v` (sum of
+the positive ranks, R's V) and `<quantity>_wsr_n` (non-zero differences) for a signed-rank test against
+baseline of quantity <quantity>; `n`, `p` (and `n_assessed`) for responders. Per parameter, a
+row `param` (column "") carries the parameter's label in `variable`; per visit a row `x` (column "")
+the visit's plotted position (AVISITN).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.data import expr as ex
+from tlf.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PART_PREFIX = {"value": "", "change": "chg_", "pchg": "pchg_", "pbase": "pbase_"}
+BASE0_NOTE = "baseline 0: percent change not defined"
+PBASE0_NOTE = "baseline 0: percent of baseline not defined"
+
+
+def visit_order(param_index: int, visit_index: int) -> int:
+    return param_index * 1000 + visit_index
+
+
+def select_bds(ctx: Ctx) -> pd.DataFrame:
+    """The analysis dataset's records of the spec's parameters and visits (all subjects), after checking
+    that every parameter and every visit occurs in the data: a name that does not is a located
+    SpecError with the closest name that does."""
+    a = ctx.analysis
+    frame = ctx.data.dataset(ctx.dataset_name).frame
+    for key in ("param_var", "visit_var"):
+        var = getattr(a, key)
+        if var not in frame.columns:
+            raise ctx.error(key, f"variable '{var}' not found in dataset {ctx.dataset_name}"
+                            f"{did_you_mean(var, frame.columns)}", "SPEC041")
+    codes = [str(v) for v in frame[a.param_var].dropna().unique()]
+    key = "param" if isinstance(a.param, str) else None
+    for i, p in enumerate(a.params):
+        if p not in codes:
+            raise ctx.error(key or ("param", i), f"parameter '{p}' not found in {ctx.dataset_name}.{a.param_var}"
+                            f"{did_you_mean(p, codes)}; present: {', '.join(sorted(codes))}", "SPEC043")
+    sel = frame[frame[a.param_var].isin(list(a.params))]
+    for i, p in enumerate(a.params):
+        visits = [str(v) for v in sel.loc[sel[a.param_var] == p, a.visit_var].unique()]
+        for j, v in enumerate(a.visits):
+            if v not in visits:
+                raise ctx.error(("visits", j), f"visit '{v}' not found for parameter {p} in "
+                                f"{ctx.dataset_name}.{a.visit_var}{did_you_mean(v, visits)}", "SPEC044")
+        if getattr(a, "baseline_visit", None) and a.baseline_visit not in a.visits:
+            raise ctx.error("baseline_visit", f"baseline visit '{a.baseline_visit}' is not among `visits`"
+                            f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")
+        del i
+    return sel[sel[a.visit_var].isin(list(a.visits))]
+
+
+def column_records(ctx: Ctx, col: ColumnGroup, selected: pd.DataFrame) -> pd.DataFrame:
+    """`selected` records of the column's subjects (and period), filtered by the analysis' `where`."""
+    name = ctx.dataset_name
+    sid = ctx.data.subject_id
+    recs = selected[selected[sid].isin(col.subjects)]
+    pvar = ctx.data.period_var(name)
+    if pvar and col.period is not None and name != ctx.data.spec.data.subject_dataset:
+        recs = recs[recs[pvar] == col.period]
+    if ctx.analysis.where:
+        try:
+            recs = recs[ex.evaluate(ex.parse(ex.substitute_period(ctx.analysis.where, col.period)), recs)]
+        except ex.ExprError as e:
+            raise ctx.error("where", f"{e} (dataset {name})", "SPEC040") from None
+    return recs
+
+
+def one_per_subject(ctx: Ctx, recs: pd.DataFrame, param: str, visit: str) -> None:
+    sid = ctx.data.subject_id
+    dup = recs[sid][recs[sid].duplicated()]
+    if len(dup):
+        raise DataError(f"more than one record per subject for parameter {param} at visit '{visit}' (analysis "
+                        f"'{ctx.analysis.id}'); add a `where` that keeps one (e.g. ANL01FL == 'Y')",
+                        dataset=ctx.dataset_name, usubjid=str(dup.iloc[0]), code="DATA040")
+
+
+def require_var(ctx: Ctx, key: str, name: str, frame: pd.DataFrame) -> str:
+    if name not in frame.columns:
+        raise ctx.error(key, f"variable '{name}' not found in dataset {ctx.dataset_name}"
+                        f"{did_you_mean(name, frame.columns)}", "SPEC041")
+    return name
+
+
+def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
+    """Per parameter a `param` row with its label; per visit an `x` row with its plotted position."""
+    a = ctx.analysis
+    rows = []
+    for i, p in enumerate(a.params):
+        recs = selected[selected[a.param_var] == p]
+        label = p
+        if a.param_label_var and a.param_label_var in recs.columns and len(recs):
+            label = str(recs[a.param_label_var].iloc[0])
+        label = a.param_labels.get(p, label)
+        rows.append(ctx.row("", "param", float("nan"), 0, variable=label, parent=p, order=visit_order(i, 0)))
+        for j, v in enumerate(a.visits):
+            x = float(j)
+            if a.visit_num_var and a.visit_num_var in recs.columns:
+                nums = recs.loc[recs[a.visit_var] == v, a.visit_num_var].dropna()
+                if len(nums):
+                    x = float(nums.iloc[0])
+            rows.append(ctx.row("", "x", x, -1, parent=p, level=v, order=visit_order(i, j)))
+    return rows
+
+
+# ---------------------------------------------------------------- by_visit
+
+
+# ---------------------------------------------------------------- responders
+

@@ -1,0 +1,72 @@
+"""The `by_visit` table rows: per parameter and visit, the parts shown (value, change, ...) with their
+statistics, and the p-values of the tests against baseline."""
+
+from __future__ import annotations
+
+from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX, TEST_ON, group_row, ne_once, notes, param_label
+from tlf.spec.base import DISPLAY_ROWS
+from tlf.tables.cells import Cells, inactive
+from tlf.tables.model import Row
+
+
+def by_visit_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
+    rows: list[Row] = []
+    indent = a.indent
+    if a.label:
+        rows.append(group_row(a.label, len(cols), indent, a.id))
+        indent += 1
+    many = len(a.params) > 1
+    for p in a.params:
+        pind = indent
+        if many:  # kept on a page with its first visit
+            rows.append(group_row(param_label(a, cells, p), len(cols), pind, f"{a.id}:{p}:{a.visits[0]}"))
+            pind += 1
+        for visit in a.visits:
+            group = f"{a.id}:{p}:{visit}"
+            rows.append(group_row(visit, len(cols), pind, group))
+            parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+            empty = {c: _empty_text(a, cells, c, p, visit) for c in cols}
+            for part in parts:
+                sind = pind + 1
+                if len(parts) > 1:
+                    rows.append(group_row(a.labels.get(part, PART_LABELS[part]), len(cols), sind, group))
+                    sind += 1
+                for k, r in enumerate(a.rows):
+                    label, template = DISPLAY_ROWS[r]
+                    vals = tuple(a.na_text if inactive(a, c, periods) else
+                                 (empty[c] if k == 0 else "") if empty[c] is not None else
+                                 ne_once(cells.template(a.id, c, template, p, visit, PART_PREFIX[part]))
+                                 for c in cols)
+                    rows.append(Row(label, vals, indent=sind, group=group))
+            if visit != a.baseline_visit:
+                tind = pind + (2 if len(parts) > 1 else 1)
+                for t in a.tests:
+                    vals = tuple(a.na_text if inactive(a, c, periods) else "" if empty[c] is not None else
+                                 _flagged(cells, (a.id, c, p, visit, f"{t.quantity}_wsr_pvalue"), t) for c in cols)
+                    rows.append(Row(t.label or f"p-value ({TEST_ON[t.quantity]})", vals, indent=tind, group=group))
+    return rows
+
+
+def _empty_text(a, cells: Cells, col: str, param: str, visit: str) -> str | None:
+    """What a column prints instead of its statistics at a visit where it has no analysable value:
+    `no_data_text` when it has records there, `no_records_text` when it has none (None: print the
+    statistics)."""
+    parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+    ns = [cells.val.get((a.id, col, param, visit, PART_PREFIX[x] + "n")) for x in parts]
+    if not ns or any(n is None or n != 0 for n in ns):
+        return None
+    records = cells.val.get((a.id, col, param, visit, "records"))
+    return a.no_records_text if records == 0 else a.no_data_text
+
+
+def _flagged(cells: Cells, key: tuple, test) -> str:
+    """A p-value's text with the test's flag when the unrounded p is below alpha."""
+    text = cells.fmt.get(key, "")
+    value = cells.val.get(key)
+    if text and value is not None and value == value and value < test.alpha:
+        text += test.flag
+    return text
+
+
+ROWS = {"by_visit": by_visit_rows}
+NOTES = {"by_visit": notes}

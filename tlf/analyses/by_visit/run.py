@@ -1,0 +1,132 @@
+"""The `by_visit` runner: value, change, percent change and percent of baseline summaries (and
+signed-rank tests against baseline) at each parameter and visit."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from tlf.analyses.bds import (
+    BASE0_NOTE,
+    PART_PREFIX,
+    PBASE0_NOTE,
+    column_records,
+    label_rows,
+    one_per_subject,
+    require_var,
+    select_bds,
+    visit_order,
+)
+from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.stats.descriptive import collected_decimals, describe
+from tlf.stats.tests import signed_rank_test
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se": 2, "min": 0, "max": 0}
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    """Value, change, percent change and percent of baseline: n, mean, SD, ... per parameter, visit and
+    column; the number of records; signed-rank tests against baseline."""
+    a = ctx.analysis
+    selected = select_bds(ctx)
+    used = set(a.show) | {t.quantity for t in a.tests}
+    names = {"value": require_var(ctx, "value_var", a.value_var, selected),
+             "change": require_var(ctx, "change_var", a.change_var, selected) if "change" in used else "",
+             "pchg": require_var(ctx, "pchg_var", a.pchg_var, selected) if "pchg" in used else "",
+             "pbase": a.value_var}
+    if used & {"pchg", "pbase"} or any(t.quantity == "value" for t in a.tests):
+        require_var(ctx, "base_var", a.base_var, selected)
+    rows = label_rows(ctx, selected)
+    active = [c for c in columns if ctx.active(c)]
+    per_col = {c.id: column_records(ctx, c, selected) for c in active}
+    precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
+    for i, p in enumerate(a.params):
+        d = a.precision if a.precision is not None else collected_decimals(
+            selected.loc[selected[a.param_var] == p, a.value_var])
+        for j, visit in enumerate(a.visits):
+            order = visit_order(i, j)
+            is_base = visit == a.baseline_visit
+            for col in active:
+                recs = per_col[col.id]
+                recs = recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)]
+                one_per_subject(ctx, recs, p, visit)
+                rows.append(ctx.row(col.id, "records", len(recs), 0, variable=a.value_var, parent=p, level=visit,
+                                    order=order))
+                for part in a.show:
+                    if part != "value" and is_base:
+                        continue
+                    values, warning = _part_values(a, recs, part, names)
+                    rows += _describe_rows(ctx, col.id, p, visit, order, part, names[part], values,
+                                           precision.get(part, d), warning)
+                if not is_base:
+                    for test in a.tests:
+                        rows += _test_rows(ctx, col.id, p, visit, order, test, _differences(a, recs, test.quantity, names))
+    return rows
+
+
+def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
+    """The finite values of one part at one visit, and a note on records left out for baseline 0."""
+    warning = ""
+    if part == "pbase":
+        base = recs[a.base_var].astype(float)
+        base0 = base == 0
+        values = 100.0 * recs[a.value_var].astype(float)[~base0] / base[~base0]
+        if base0.any():
+            warning = f"{int(base0.sum())} patient(s) with {PBASE0_NOTE}"
+    else:
+        values = recs[names[part]].astype(float)
+        if part == "pchg":
+            base0 = recs[a.base_var].astype(float) == 0
+            if base0.any():
+                warning = f"{int(base0.sum())} patient(s) with {BASE0_NOTE}"
+            values = values[~base0]
+    return values[values.map(math.isfinite)], warning
+
+
+def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
+    """Differences from baseline that a test against baseline ranks: value - baseline value, percent of
+    baseline - 100, change and percent change as they are (against 0)."""
+    if on == "value":
+        d = recs[a.value_var].astype(float) - recs[a.base_var].astype(float)
+    elif on == "pbase":
+        d, _ = _part_values(a, recs, "pbase", names)
+        d = d - 100.0
+    else:
+        d, _ = _part_values(a, recs, on, names)
+    return d[d.map(math.isfinite)]
+
+
+def _test_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, test, diffs) -> list[dict]:
+
+    res = signed_rank_test(diffs.to_numpy(), method=test.method)
+    note = "; ".join(res.notes)
+    prefix = f"{test.quantity}_wsr_"
+    kw = {"variable": f"{test.quantity} vs baseline", "parent": param, "level": visit, "order": order}
+    return [ctx.row(col, prefix + "pvalue", res.pvalue, 3, warning=note, **kw),
+            ctx.row(col, prefix + "v", res.w_plus, 1, warning=note if res.n == 0 else "", **kw),
+            ctx.row(col, prefix + "n", res.n, 0, **kw)]
+
+
+def _describe_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, part: str, var: str, values,
+                   d: int, note: str) -> list[dict]:
+    a = ctx.analysis
+    stats = describe(values).as_dict()
+    prefix = PART_PREFIX[part]
+    out = []
+    for name, value in stats.items():
+        dec = 0 if name == "n" else (1 if name in ("cv", "geocv") else d + _OFFSET.get(name, 0))
+        dec = a.decimals.get(name, dec)
+        warn = note if name == "n" else ""
+        if value != value:
+            warn = "no values" if stats["n"] == 0 else "not estimable"
+            if note:
+                warn = f"{warn}; {note}"
+        out.append(ctx.row(col, prefix + name, value, dec, variable=var, parent=param, level=visit, order=order,
+                           warning=warn))
+    return out
+
+
+RUNNERS = {"by_visit": run}

@@ -1,0 +1,1 @@
+"""The `categorical` family: subjects by the levels of a variable, n (%) per level."""

@@ -1,0 +1,59 @@
+"""The `categorical` runner: subjects by the levels of a variable, n (%) per level, a 'Missing' row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tlf.analyses.compare import compare_rows
+from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.stats.counts import count_levels
+from tlf.stats.values import norm_value
+
+MISSING_LABEL = "Missing"
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    per_col: list[tuple[ColumnGroup, str, list[tuple[str, Any]]]] = []
+    observed: set = set()
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        var = ctx.variable(a.var, col)
+        recs = ctx.records(col)
+        pairs = [(s, norm_value(v)) for s, v in zip(recs[sid], recs[var], strict=True)]
+        observed |= {v for _, v in pairs}
+        per_col.append((col, var, pairs))
+    levels = _levels(a.levels, observed)
+    missing_any = any(v is None for _, _, pairs in per_col for _, v in pairs)
+    if a.missing_row and missing_any:
+        levels[MISSING_LABEL] = {None}
+    rows = []
+    by_col: dict[str, dict[str, int]] = {}
+    for col, var, pairs in per_col:
+        counts = count_levels(pairs, levels, col.n)
+        for order, (label, c) in enumerate(counts.items()):
+            rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
+        by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
+    return rows + compare_rows(ctx, "counts", by_col)
+
+
+def _levels(spec_levels, observed: set) -> dict[str, set]:
+    present = {v for v in observed if v is not None}
+    if not spec_levels:
+        return {str(v): {v} for v in sorted(present, key=lambda x: (isinstance(x, str), x))}
+    out: dict[str, set] = {}
+    listed: set = set()
+    for lv in spec_levels:
+        vals = set(lv.values or ([] if lv.value is None else [lv.value]))
+        vals = {norm_value(v) for v in vals}
+        listed |= vals
+        out[lv.label] = vals
+    for lv in spec_levels:
+        if lv.other:
+            out[lv.label] = present - listed
+    return out
+
+
+RUNNERS = {"categorical": run}

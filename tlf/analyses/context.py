@@ -1,0 +1,112 @@
+"""The context an analysis runs in: its spec, the study's data, and helpers that locate errors in the
+spec and build ARD rows. Shared by analyze.py and the per-family modules (visits, ancova, correlate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tlf.data import expr as ex
+from tlf.errors import SpecError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+FIXED = "fixed"  # ARD warning of a statistic whose value the spec sets (a shell prints it as the output does)
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """A treatment column resolved against the data: its subjects and big N."""
+
+    id: str
+    label: str
+    spanner: str
+    period: int | None
+    population: str
+    subjects: frozenset[str]
+    width: float | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.subjects)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    study: Any
+    entry: Any
+    data: Any
+    index: int
+    analysis: Any
+    pct_decimals_default: int
+
+    @property
+    def pct_decimals(self) -> int:
+        own = getattr(self.analysis, "pct_decimals", None)
+        return own if own is not None else self.pct_decimals_default
+
+    @property
+    def dataset_name(self) -> str:
+        return self.analysis.dataset or self.data.spec.data.subject_dataset
+
+    def error(self, key: str | tuple, message: str, code: str) -> SpecError:
+        """A SpecError located at analyses[i].<key> (a key or a tuple of nested keys)."""
+        key = key if isinstance(key, tuple) else (key,)
+        return self.entry.error(("analyses", self.index, *key), message, code)
+
+    def active(self, col: ColumnGroup) -> bool:
+        periods = self.analysis.periods
+        return periods is None or col.period in periods
+
+    def records(self, col: ColumnGroup) -> pd.DataFrame:
+        """The analysis dataset's records of this column's subjects (and period), filtered by `where`."""
+        name = self.dataset_name
+        frame = self.data.dataset(name).frame
+        sid = self.data.subject_id
+        recs = frame[frame[sid].isin(col.subjects)]
+        pvar = self.data.period_var(name)
+        if pvar and col.period is not None and name != self.data.spec.data.subject_dataset:
+            recs = recs[recs[pvar] == col.period]
+        if self.analysis.where:
+            recs = recs[self._evaluate(self.analysis.where, recs, col)]
+        return recs
+
+    def variable(self, template: str, col: ColumnGroup, key: str = "var") -> str:
+        try:
+            name = ex.substitute_period(template, col.period)
+        except ex.ExprError as e:
+            raise self.error(key, str(e), "SPEC042") from None
+        frame = self.data.dataset(self.dataset_name).frame
+        if name not in frame.columns:
+            raise self.error(key, f"variable '{name}' not found in dataset {self.dataset_name}"
+                             f"{did_you_mean(name, frame.columns)}", "SPEC041")
+        return name
+
+    def _evaluate(self, text: str, frame: pd.DataFrame, col: ColumnGroup):
+        try:
+            return ex.evaluate(ex.parse(ex.substitute_period(text, col.period)), frame)
+        except ex.ExprError as e:
+            raise self.error("where", f"{e} (dataset {self.dataset_name})", "SPEC040") from None
+
+    def row(self, col: str, stat_name: str, stat: float, decimals: int, *, variable: str = "", level: str = "",
+            parent: str = "", order: int = 0, warning: str = "", sig: int = 0) -> dict:
+        return row_dict(self.entry, self.analysis.id, col, variable, parent, level, stat_name, stat, decimals, order,
+                        warning, sig)
+
+
+def row_dict(entry, analysis: str, column: str, variable: str, parent: str, level: str, stat_name: str, stat: float,
+             decimals: int, order: int = 0, warning: str = "", sig: int = 0) -> dict:
+    """One ARD row; `sig` > 0: printed with that many significant figures (decimals then -1)."""
+    return {"output_id": entry.id, "analysis": analysis, "column": column, "variable": variable, "parent": parent,
+            "level": level, "stat_name": stat_name, "stat": float(stat), "decimals": decimals, "sig": sig,
+            "order": order, "warning": warning}
+
+
+def n_p(ctx: Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
+    p = n / denom if denom else float("nan")
+    warn = "" if denom else "column has no subjects"
+    return [ctx.row(col, "n", n, 0, **kw), ctx.row(col, "p", p, ctx.pct_decimals, warning=warn, **kw)]
+
+

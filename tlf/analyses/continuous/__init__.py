@@ -1,0 +1,1 @@
+"""The `continuous` family: descriptive statistics of a variable, one value per subject."""

@@ -1,0 +1,51 @@
+"""The `continuous` runner: descriptive statistics of a variable per column (one value per subject)."""
+
+from __future__ import annotations
+
+from tlf.analyses.compare import compare_rows
+from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.errors import DataError
+from tlf.stats.descriptive import collected_decimals, describe, stat_precision
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    per_col = []
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        var = ctx.variable(a.var, col)
+        recs = ctx.records(col)
+        dup = recs[sid][recs[sid].duplicated()]
+        if len(dup):
+            raise DataError(f"more than one record per subject for a continuous summary (analysis "
+                            f"'{a.id}'); add a `where` that selects one record per subject",
+                            dataset=ctx.dataset_name, variable=var, usubjid=str(dup.iloc[0]), code="DATA040")
+        values = recs[var]
+        if values.dtype == object:
+            raise DataError(f"is text, a continuous summary needs numbers (analysis '{a.id}')",
+                            dataset=ctx.dataset_name, variable=var, code="DATA041")
+        per_col.append((col, var, values))
+    if a.precision is not None:
+        d = a.precision
+    else:
+        import pandas as pd
+
+        allv = pd.concat([v for _, _, v in per_col]) if per_col else []
+        d = collected_decimals(allv)
+    rows = []
+    for col, var, values in per_col:
+        stats = describe(values).as_dict()
+        for name, value in stats.items():
+            dec, sig = stat_precision(name, d, a.decimals, a.sig)
+            warn = ""
+            if value != value and stats["n"] > 0:
+                warn = "not estimable" if name not in ("geomean", "geocv") else "not estimable (values <= 0)"
+            elif stats["n"] == 0 and name != "n":
+                warn = "no values"
+            rows.append(ctx.row(col.id, name, value, dec, variable=var, warning=warn, sig=sig))
+    return rows + compare_rows(ctx, "values", {col.id: values for col, _, values in per_col})
+
+
+RUNNERS = {"continuous": run}

@@ -1,0 +1,1 @@
+"""The `correlation` family: Pearson and Spearman correlation of two per-subject quantities."""

@@ -1,0 +1,1 @@
+"""The `count` family: subjects meeting a condition, n (%) of the column's N, in one row."""

@@ -1,0 +1,112 @@
+"""The exposure-response analysis an output spec may ask for (`type: emax`).
+
+    - id: cd19
+      type: emax
+      label: "CD19+ B cells"
+      dataset: adpd                         # the response records (one per subject and time point)
+      where: "PARAMCD == 'CD19' and ATPTN > 0"
+      response: PCTRED                      # e.g. percent reduction from baseline, derived in study.yaml
+      time: ATPTN                           # matched with the concentration's time
+      concentration: {dataset: adpc, var: AVAL, time: NRRLT, blq: BLQFL}
+      e0: 0                                 # fixed at 0; `estimate` to fit it
+      hill: 1                               # hyperbolic Emax; `estimate` for the sigmoid model
+      rows: [n, nobs, emax, emax_ci, ec50, ec50_ci, sigma, converged]
+
+Each response record is paired with the concentration record of the same subject whose `time` equals
+the response's `time` (numbers compared to 1e-6; text as written); without a `concentration.dataset`
+(or with the response's own) the concentration is `concentration.var` of the response record itself.
+Model and statistics: tlf/stats/emax.py; ARD rows: tlf/stats/exposure_response.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from tlf.spec.base import AnalysisBase, Strict
+
+EMAX_ROWS = {
+    # name: (default label; {ci} is the confidence level, e.g. "95%"), template over statistic names
+    "n": ("Subjects", "{n}"),
+    "nobs": ("Observations", "{nobs}"),
+    "e0": ("E0 (SE)", "{e0} ({e0_se})"),
+    "e0_ci": ("E0 {ci} CI", "({e0_ci_low}, {e0_ci_high})"),
+    "emax": ("Emax (SE)", "{emax} ({emax_se})"),
+    "emax_ci": ("Emax {ci} CI", "({emax_ci_low}, {emax_ci_high})"),
+    "ec50": ("EC50 (SE)", "{ec50} ({ec50_se})"),
+    "ec50_ci": ("EC50 {ci} CI", "({ec50_ci_low}, {ec50_ci_high})"),
+    "hill": ("Hill coefficient (SE)", "{hill} ({hill_se})"),
+    "hill_ci": ("Hill coefficient {ci} CI", "({hill_ci_low}, {hill_ci_high})"),
+    "sigma": ("Residual SE", "{sigma}"),
+    "converged": ("Converged", "{converged}"),
+}
+EmaxRow = Literal["n", "nobs", "e0", "e0_ci", "emax", "emax_ci", "ec50", "ec50_ci", "hill", "hill_ci", "sigma",
+                  "converged"]
+EMAX_DECIMALS = {"e0": 1, "emax": 1, "ec50": 3, "hill": 2, "sigma": 2}
+
+
+class ConcentrationSource(Strict):
+    """Where the concentration of a response record comes from: `var` of the record of `dataset` (meeting
+    `where`) with the same subject and `time`; no `dataset`: the response record's own `var`. A record
+    flagged by `blq` (Y/1) counts as 0 or is left out (the analysis' `blq_as`)."""
+
+    dataset: str | None = None
+    var: str = "AVAL"
+    time: str | None = None  # default: the same name as the analysis' `time`
+    where: str | None = None
+    blq: str | None = None
+
+
+class EmaxAnalysis(AnalysisBase):
+    """Emax exposure-response model E = E0 + Emax C^h / (EC50^h + C^h) by nonlinear least squares over
+    the paired observations of each column (typically one column pooling placebo and every dose):
+    estimates with asymptotic SE and Wald (1 - alpha) CI, subjects and observations, convergence.
+    `e0` / `hill`: a number fixes the parameter (E0 0 for a percent reduction from baseline, h 1 for
+    the hyperbolic model), `estimate` fits it."""
+
+    type: Literal["emax"]
+    dataset: str  # the response records
+    response: str
+    time: str | None = None  # matching variable of the response records (required with another dataset)
+    concentration: ConcentrationSource
+    blq_as: Literal["zero", "exclude"] = "zero"
+    e0: float | Literal["estimate"] = "estimate"
+    hill: Annotated[float, Field(gt=0, le=20)] | Literal["estimate"] = 1.0
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    ci: Literal["t", "normal"] = "t"
+    rows: list[EmaxRow] = ["n", "nobs", "e0", "emax", "emax_ci", "ec50", "ec50_ci", "converged"]
+    labels: dict[str, str] = {}
+    decimals: dict[Literal["e0", "emax", "ec50", "hill", "sigma"], Annotated[int, Field(ge=0, le=8)]] = {}
+    curve_points: Annotated[int, Field(ge=2, le=2000)] = 200  # fitted curve drawn by figures (ARD rows)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, v: dict[str, str]) -> dict[str, str]:
+        from tlf.errors import did_you_mean
+
+        for k in v:
+            if k not in EMAX_ROWS:
+                raise ValueError(f"unknown row '{k}'{did_you_mean(k, EMAX_ROWS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _time_to_join(self) -> EmaxAnalysis:
+        other = self.concentration.dataset not in (None, self.dataset)
+        if other and not self.time:
+            raise ValueError("pairing responses with concentrations of another dataset needs `time` "
+                             "(the variable both share, e.g. nominal hours after the dose)")
+        return self
+
+    @property
+    def joined(self) -> bool:
+        """Concentrations come from another dataset (matched on subject and time)."""
+        return self.concentration.dataset not in (None, self.dataset)
+
+    @property
+    def estimated(self) -> tuple[str, ...]:
+        """The parameters fitted (Emax and EC50 always; E0 and h unless fixed)."""
+        return tuple(k for k in ("e0", "emax", "ec50", "hill") if k in ("emax", "ec50") or getattr(self, k) == "estimate")
+
+
+MODELS = {"emax": EmaxAnalysis}

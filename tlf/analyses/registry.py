@@ -1,0 +1,72 @@
+"""Every analysis family by the `type:` a spec gives it, and where its home is.
+
+A family's home is a package tlf/analyses/<home>/ holding one module per floor of the pipeline:
+
+    spec.py    MODELS   type -> the pydantic model of its YAML (a docstring on every field)
+    run.py     RUNNERS  type -> run(ctx, columns) -> ARD rows (records in, numbers out)
+    shell.py   SHELLS   type -> shell(output_id, analysis, columns, pct_decimals, study) -> ARD rows, no data
+    layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
+               NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
+
+The build, the shells, the table layout, the figures and the docs find a family only through this
+module. Adding a family: write its home, then add one line to FAMILIES.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Family:
+    """One analysis type: `home` is its package under tlf/analyses; `compares` the kind of data a stat
+    column's test compares across treatment columns ("values", "counts", "times"; None: no test)."""
+
+    type: str
+    home: str
+    compares: str | None = None
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("count", "count", compares="counts"),
+    Family("categorical", "categorical", compares="counts"),
+    Family("continuous", "continuous", compares="values"),
+    Family("terms", "terms", compares="counts"),
+    Family("by_visit", "by_visit"),
+    Family("responders", "responders"),
+    Family("ancova", "ancova"),
+    Family("correlation", "correlation"),
+    Family("time_to_event", "time_to_event", compares="times"),
+    Family("pk_parameters", "pk"),
+    Family("pk_concentrations", "pk"),
+    Family("power_model", "power_model"),
+    Family("emax", "emax"),
+)
+TYPES = tuple(f.type for f in FAMILIES)
+_BY_TYPE = {f.type: f for f in FAMILIES}
+
+
+def family(type_: str) -> Family:
+    return _BY_TYPE[type_]
+
+
+def floor(type_: str, name: str) -> ModuleType:
+    """The module of a family's home for one floor ("spec", "run", "shell", "layout")."""
+    return import_module(f"tlf.analyses.{_BY_TYPE[type_].home}.{name}")
+
+
+def part(type_: str, name: str, table: str, default=None):
+    """One family's entry in a floor's table, e.g. part("ancova", "run", "RUNNERS")."""
+    return getattr(floor(type_, name), table, {}).get(type_, default)
+
+
+def spec_models() -> tuple[type, ...]:
+    """The spec model of every analysis type, in registry order."""
+    return tuple(part(t, "spec", "MODELS") for t in TYPES)
+
+
+def compares(type_: str) -> str | None:
+    """What a stat column's test compares for this analysis type (None: the type runs no test)."""
+    return _BY_TYPE[type_].compares if type_ in _BY_TYPE else None

@@ -1,0 +1,1 @@
+"""The `responders` family: subjects meeting a criterion at each parameter and visit."""

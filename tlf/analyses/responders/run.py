@@ -1,0 +1,42 @@
+"""The `responders` runner: subjects meeting a criterion at each parameter and visit, n (%)."""
+
+from __future__ import annotations
+
+from tlf.analyses.bds import column_records, label_rows, one_per_subject, select_bds, visit_order
+from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.data import expr as ex
+from tlf.errors import did_you_mean
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    """Subjects meeting the criterion at each parameter and visit: n and proportion."""
+    a = ctx.analysis
+    selected = select_bds(ctx)
+    try:
+        criterion = ex.parse(a.criterion)
+        missing = sorted(n for n in criterion.names if n not in selected.columns)
+        if missing:
+            raise ex.ExprError(f"variable '{missing[0]}' not found{did_you_mean(missing[0], selected.columns)}")
+    except ex.ExprError as e:
+        raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", "SPEC040") from None
+    sid = ctx.data.subject_id
+    rows = label_rows(ctx, selected)
+    for col in (c for c in columns if ctx.active(c)):
+        recs_all = column_records(ctx, col, selected)
+        for i, p in enumerate(a.params):
+            for j, visit in enumerate(a.visits):
+                recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
+                one_per_subject(ctx, recs, p, visit)
+                hit = ex.evaluate(criterion, recs)
+                n = int(recs.loc[hit, sid].nunique())
+                assessed = int(recs[sid].nunique())
+                denom = col.n if a.denominator == "N" else assessed
+                prop = n / denom if denom else float("nan")
+                warn = "" if denom else ("column has no subjects" if a.denominator == "N" else "no patients assessed")
+                kw = {"variable": a.criterion, "parent": p, "level": visit, "order": visit_order(i, j)}
+                rows += [ctx.row(col.id, "n", n, 0, **kw), ctx.row(col.id, "p", prop, ctx.pct_decimals, warning=warn, **kw),
+                         ctx.row(col.id, "n_assessed", assessed, 0, **kw)]
+    return rows
+
+
+RUNNERS = {"responders": run}

@@ -1,0 +1,19 @@
+"""The `responders` shell: n, % and n assessed per parameter, visit and column."""
+
+from __future__ import annotations
+
+from tlf.analyses.shell import param_visit_rows, shell_row
+
+
+def shell(output_id: str, a, cols, pct: int, study) -> list[dict]:
+    rows = param_visit_rows(output_id, a)
+    pct = a.pct_decimals if a.pct_decimals is not None else pct
+    for c in cols:
+        for i, p in enumerate(a.params):
+            for j, v in enumerate(a.visits):
+                for name, dec in (("n", 0), ("p", pct), ("n_assessed", 0)):
+                    rows.append(shell_row(output_id, a.id, c.id, name, dec, parent=p, level=v, order=i * 1000 + j))
+    return rows
+
+
+SHELLS = {"responders": shell}

@@ -1,0 +1,44 @@
+"""Spec + data -> ARD rows: runs each analysis of an output over its treatment columns, through the
+runner of its family (tlf/analyses/registry.py); a figure that reads its dataset directly gets its
+plotted numbers from tlf/figures/data/.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tlf.analyses.context import ColumnGroup, Ctx, row_dict
+from tlf.analyses.registry import part
+
+if TYPE_CHECKING:
+    from tlf.data.datasets import StudyData
+    from tlf.data.populations import Population
+    from tlf.spec.validate import OutputEntry, Study
+
+
+def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[str, Population],
+                columns: list[ColumnGroup]) -> list[dict]:
+    """All ARD rows of one output (unformatted; `format` fills stat_fmt)."""
+    rows: list[dict] = []
+    for col in columns:
+        rows.append(row_dict(entry, "_N", col.id, "", "", "", "N", col.n, 0))
+    if entry.spec.type == "figure" and entry.spec.plot.kind in _PLOTS:
+        return rows + _plot_rows(entry, data, columns)  # a plot that reads its dataset directly
+    spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
+    for i, a in enumerate(entry.spec.analyses):
+        ctx = Ctx(study, entry, data, i, a, spec_pct)
+        rows += part(a.type, "run", "RUNNERS")(ctx, columns)
+    return rows
+
+
+def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
+    """The plotted numbers of a figure, by plot kind."""
+    from tlf.figures.data.individual import individual_rows
+    from tlf.figures.data.km import km_plot_rows
+    from tlf.figures.data.mean_by_visit import mean_by_visit_rows
+
+    plots = {"mean_by_visit": mean_by_visit_rows, "km": km_plot_rows, "individual": individual_rows}
+    return plots[entry.spec.plot.kind](entry, data, columns)
+
+
+_PLOTS = ("mean_by_visit", "km", "individual")  # plot kinds that read their dataset (the others draw the output's analyses)

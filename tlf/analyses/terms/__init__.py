@@ -1,0 +1,1 @@
+"""The `terms` family: subjects with at least one record per term (AE preferred term), optionally nested in a system organ class."""

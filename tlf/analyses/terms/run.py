@@ -1,0 +1,70 @@
+"""The `terms` runner: subjects with at least one record per term, nested in its SOC, with a threshold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tlf.analyses.compare import compare_rows
+from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.stats.counts import count_term_records, count_terms, passes_threshold
+from tlf.stats.values import text_value
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    counts: dict[str, dict[tuple[str, str], Any]] = {}
+    events: dict[str, dict[tuple[str, str], int]] = {}
+    term_var = soc_var = None
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        term_var = ctx.variable(a.term, col, "term")
+        soc_var = ctx.variable(a.soc, col, "soc") if a.soc else None
+        recs = ctx.records(col)
+        socs = recs[soc_var] if soc_var else [""] * len(recs)
+        records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
+        counts[col.id] = count_terms(records, col.n)
+        if a.events:
+            events[col.id] = count_term_records(records)
+    active = [c for c in columns if c.id in counts]
+    over = set(a.threshold.over) if a.threshold and a.threshold.over else {c.id for c in active}
+    denom_total = sum(c.n for c in active if c.id in over)
+    keys = set().union(*[set(v) for v in counts.values()]) if counts else set()
+    totals = {k: sum(counts[c][k].n for c in counts if c in over and k in counts[c]) for k in keys}
+    terms = [k for k in keys if k[1]]
+    if a.threshold:
+        t = a.threshold
+        terms = [k for k in terms if passes_threshold(totals[k], denom_total, pct_gt=t.pct_gt, pct_ge=t.pct_ge,
+                                                      n_ge=t.n_ge)]
+    soc_sort = a.soc_sort or a.sort
+    kept_parents = sorted({k[0] for k in terms if k[0]}, key=lambda p: _sort_key(soc_sort, totals[(p, "")], p))
+    ordered: list[tuple[str, str]] = []
+    if soc_var:
+        for p in kept_parents:
+            ordered.append((p, ""))
+            ordered += sorted([k for k in terms if k[0] == p], key=lambda k: _sort_key(a.sort, totals[k], k[1]))
+    else:
+        ordered = sorted(terms, key=lambda k: _sort_key(a.sort, totals[k], k[1]))
+    rows = []
+    for col in active:
+        for order, key in enumerate(ordered):
+            c = counts[col.id].get(key)
+            n = c.n if c else 0
+            var = term_var if key[1] else (soc_var or "")
+            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            if a.events:
+                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
+                                    level=key[1] or key[0], order=order))
+    if ctx.entry.spec.stat_columns:
+        for key in ordered:
+            data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
+            rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
+    return rows
+
+
+def _sort_key(sort: str, total: int, name: str) -> tuple:
+    return (-total, name.lower()) if sort == "frequency" else (name.lower(),)
+
+
+RUNNERS = {"terms": run}

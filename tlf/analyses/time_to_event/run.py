@@ -1,0 +1,69 @@
+"""The `time_to_event` analysis: a Kaplan-Meier summary per treatment column (tlf.stats.survival),
+and the log-rank test in the output's stat columns.
+
+ARD rows per column: n (subjects analysed); n and p at levels "Events" and "Censored" (of n); median,
+median_ci_low, median_ci_high, q1, q3, min, max of the time (NaN with the reason in `warning` when a
+quantile is not reached).
+"""
+
+from __future__ import annotations
+
+from tlf.analyses.compare import compare_rows
+from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.errors import DataError
+from tlf.stats.descriptive import collected_decimals
+from tlf.stats.values import norm_value
+
+
+def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    """Kaplan-Meier summary per column: n, events and censored n (%) of n (levels "Events",
+    "Censored"), median with CI, quartiles, min and max of the times."""
+    from tlf.stats.survival import kaplan_meier
+
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    per_col = []
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        time_var = ctx.variable(a.time, col, "time")
+        censor_var = ctx.variable(a.censor, col, "censor")
+        recs = ctx.records(col)
+        dup = recs[sid][recs[sid].duplicated()]
+        if len(dup):
+            raise DataError(f"more than one record per subject for a time-to-event summary (analysis '{a.id}'); "
+                            "add a `where` that selects one parameter", dataset=ctx.dataset_name,
+                            variable=time_var, usubjid=str(dup.iloc[0]), code="DATA040")
+        time = recs[time_var]
+        if time.dtype == object:
+            raise DataError(f"is text, a time to event needs numbers (analysis '{a.id}')",
+                            dataset=ctx.dataset_name, variable=time_var, code="DATA041")
+        event = [1.0 if norm_value(v) == norm_value(a.event_value) else (float("nan") if norm_value(v) is None else 0.0)
+                 for v in recs[censor_var]]
+        per_col.append((col, time_var, list(time.astype(float)), event))
+    if a.precision is not None:
+        d = a.precision
+    else:
+        d = collected_decimals([t for _, _, times, _ in per_col for t in times])
+    dec = {"median": d + 1, "median_ci_low": d + 1, "median_ci_high": d + 1, "q1": d + 1, "q3": d + 1,
+           "min": d, "max": d}
+    for k, v in a.decimals.items():
+        dec[k] = v
+        if k == "median":
+            dec["median_ci_low"] = dec["median_ci_high"] = v
+    rows = []
+    for col, time_var, times, event in per_col:
+        km = kaplan_meier(times, event, alpha=a.alpha, ci_transform=a.ci_transform)
+        stats = km.as_dict()
+        rows.append(ctx.row(col.id, "n", km.n, 0, variable=time_var))
+        for level, n in (("Events", km.events), ("Censored", km.censored)):
+            rows += n_p(ctx, col.id, n, km.n, variable=time_var, level=level, order=1 if level == "Events" else 2)
+        note = "; ".join(km.notes)
+        for name in ("median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max"):
+            value = stats[name]
+            warn = "" if value == value else (note or "not estimable")
+            rows.append(ctx.row(col.id, name, value, dec[name], variable=time_var, warning=warn))
+    return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event in per_col})
+
+
+RUNNERS = {"time_to_event": time_to_event}
