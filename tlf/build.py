@@ -71,17 +71,15 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
 
 def prepare(study: Study, data_dir: Path | None = None):
     """Read the data and derive the populations: (StudyData, populations, warnings)."""
-    from tlf.data.datasets import StudyData
+    from tlf.build_data import population_rules, study_data
     from tlf.data.populations import derive_populations
 
     ddir = study.data_dir(data_dir)
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    from tlf.stats.nca_data import nca_dataset_from_spec
-
-    data = StudyData(study.spec, ddir, study.error, compute={"nca": nca_dataset_from_spec})
-    pops = derive_populations(data, study.error)
+    data = study_data(study.spec, ddir, study.error)
+    pops = derive_populations(data, population_rules(study.spec), study.error)
     warnings = [p.disagreement() for p in pops.values() if not p.agrees]
     return data, pops, warnings
 
@@ -93,6 +91,7 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     from tlf.data.populations import require_nonempty
     from tlf.format.numbers import format_ard
     from tlf.stats.analyze import compute_ard, resolve_columns
+    from tlf.stats.context import FIXED
 
     if entry.spec.type == "listing":  # records and a Listing (no ARD); data=None: the shell
         from tlf.listings.compute import compute_listing
@@ -103,7 +102,8 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     if data is None:
         from tlf.ard.mock import mock_ard_rows
 
-        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats)
+        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats,
+                         fixed_warning=FIXED)
         return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)
