@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from tlf.build import prepare
+    from tlf.listings.from_spec import record_query
     from tlf.listings.layout import layout_listing
     from tlf.listings.records import select_records
     from tlf.render.listing_docx import render_listing_docx
@@ -140,7 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         study = load_study(specs)
         entry = study.output("l-bench")
         (data, pops, _), _ = timed("read data, derive populations", prepare, study, None)
-        records, _ = timed("select and sort records", select_records, study, entry, data, pops)
+        query = record_query(entry.spec)
+
+        def select():
+            return select_records(data.dataset(query.dataset).frame, data.subjects, pops[query.population].subjects,
+                                  query, subject_id=data.subject_id, subject_dataset=data.subject_dataset,
+                                  error=entry.error)
+
+        records, _ = timed("select and sort records", select)
         listing, _ = timed("layout_listing (format cells, keys)", layout_listing, study, entry, records)
         print(f"  -> {len(records)} records x {len(listing.table.columns)} columns")
         pages, _ = timed("paginate", lambda: [p for part in listing.parts() for p in paginate(part)])

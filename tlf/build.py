@@ -71,17 +71,15 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
 
 def prepare(study: Study, data_dir: Path | None = None):
     """Read the data and derive the populations: (StudyData, populations, warnings)."""
-    from tlf.data.datasets import StudyData
+    from tlf.build_data import population_rules, study_data
     from tlf.data.populations import derive_populations
 
     ddir = study.data_dir(data_dir)
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    from tlf.analyses.pk.nca_dataset import nca_dataset_from_spec
-
-    data = StudyData(study.spec, ddir, study.error, compute={"nca": nca_dataset_from_spec})
-    pops = derive_populations(data, study.error)
+    data = study_data(study.spec, ddir, study.error)
+    pops = derive_populations(data, population_rules(study.spec), study.error)
     warnings = [p.disagreement() for p in pops.values() if not p.agrees]
     return data, pops, warnings
 
@@ -90,6 +88,7 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
     With data=None: the shell (mock ARD)."""
     from tlf.analyses.columns import resolve_columns
+    from tlf.analyses.context import FIXED
     from tlf.analyses.run import compute_ard
     from tlf.ard.schema import make_ard
     from tlf.data.populations import require_nonempty
@@ -104,7 +103,8 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     if data is None:
         from tlf.analyses.shell import mock_ard_rows
 
-        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats)
+        ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats,
+                         fixed_warning=FIXED)
         return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops)

@@ -12,7 +12,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Pt
 
 from tests.office import needs_office, pdf_text, to_pdf
-from tlf.render.docx import grid_twips, render_docx
+from tlf.render.docx import render_docx
+from tlf.render.docx_table import grid_twips
 from tlf.render.paginate import CONTINUED, paginate
 from tlf.tables.model import Column, PageSetup, Row, Table
 

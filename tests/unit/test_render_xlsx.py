@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tlf.render.xlsx import output_layout, render_xlsx, sheet_title
+from tlf.render.xlsx import output_layout, render_xlsx
+from tlf.render.xlsx_sheet import sheet_title
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 

@@ -69,7 +69,7 @@ def column_records(ctx: Ctx, col: ColumnGroup, selected: pd.DataFrame) -> pd.Dat
     sid = ctx.data.subject_id
     recs = selected[selected[sid].isin(col.subjects)]
     pvar = ctx.data.period_var(name)
-    if pvar and col.period is not None and name != ctx.data.spec.data.subject_dataset:
+    if pvar and col.period is not None and name != ctx.data.subject_dataset:
         recs = recs[recs[pvar] == col.period]
     if ctx.analysis.where:
         try:

@@ -24,7 +24,7 @@ def resolve_columns(study: Study, entry: OutputEntry, data: StudyData,
         err = entry.error if inline else study.error
         if c.var not in adsl.columns:
             raise err((*key, "var"), f"treatment variable '{c.var}' not found in dataset "
-                      f"{data.spec.data.subject_dataset}{did_you_mean(c.var, adsl.columns)}", "SPEC041")
+                      f"{data.subject_dataset}{did_you_mean(c.var, adsl.columns)}", "SPEC041")
         pop = pops[c.population or entry.spec.population]
         values = adsl[c.var]
         mask = values.isin(list(c.values))

@@ -49,7 +49,7 @@ class Ctx:
 
     @property
     def dataset_name(self) -> str:
-        return self.analysis.dataset or self.data.spec.data.subject_dataset
+        return self.analysis.dataset or self.data.subject_dataset
 
     def error(self, key: str | tuple, message: str, code: str) -> SpecError:
         """A SpecError located at analyses[i].<key> (a key or a tuple of nested keys)."""
@@ -67,7 +67,7 @@ class Ctx:
         sid = self.data.subject_id
         recs = frame[frame[sid].isin(col.subjects)]
         pvar = self.data.period_var(name)
-        if pvar and col.period is not None and name != self.data.spec.data.subject_dataset:
+        if pvar and col.period is not None and name != self.data.subject_dataset:
             recs = recs[recs[pvar] == col.period]
         if self.analysis.where:
             recs = recs[self._evaluate(self.analysis.where, recs, col)]

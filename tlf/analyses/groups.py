@@ -36,7 +36,7 @@ def group_values(ctx: Ctx, records: pd.DataFrame, dataset: str | None) -> pd.Ser
     SpecError at `plot.group`, with "did you mean"."""
     var = group_var(ctx)
     sid = ctx.data.subject_id
-    adsl_name = ctx.data.spec.data.subject_dataset
+    adsl_name = ctx.data.subject_dataset
     if dataset is not None and var in ctx.data.dataset(dataset).frame.columns:
         return records[var]
     adsl = ctx.data.subjects

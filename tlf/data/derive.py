@@ -12,19 +12,18 @@ that meets no case and has no `otherwise` is missing ("" or NaN).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tlf.data import expr as ex
+from tlf.data.sources import Derivation, ErrorFn
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tlf.spec.model import Derivation
 
-
-def apply_derivations(frame: pd.DataFrame, derivations: list[Derivation], dataset: str,
-                      error: Callable[[tuple, str, str], Exception]) -> pd.DataFrame:
+def apply_derivations(frame: pd.DataFrame, derivations: Sequence[Derivation], dataset: str,
+                      error: ErrorFn) -> pd.DataFrame:
     """A copy of `frame` with the derived variables added (or replaced). `error(key, msg, code)` builds a
     located SpecError for study.yaml's `derive.<dataset>[i]` keys."""
     import numpy as np

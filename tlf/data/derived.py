@@ -1,22 +1,20 @@
 """Datasets made from other datasets in the data stage: the `where:` filter of a derived dataset, and
-`subjects:` (a subject-level dataset, one record per subject, from a long dataset). NCA datasets are
-computed by the statistics stage (tlf.analyses.pk.nca_dataset) and handed in by the orchestrator."""
+`subjects:` (a subject-level dataset, one record per subject, from a long dataset) and `pivot:` (long to
+wide). NCA datasets are computed by the statistics stage (tlf.analyses.pk.nca_dataset) and handed in by the
+orchestrator (tlf.data.sources.DerivedFrom.rule). The error functions here take the key under the
+derived dataset (data.datasets.<name>.<kind>)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tlf.data import expr as ex
 from tlf.data.read import Dataset
+from tlf.data.sources import ErrorFn, Pivot, Subjects
 from tlf.errors import DataError, did_you_mean, raise_all
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from tlf.spec.derived import SubjectsSpec
-
-ErrorFn = Callable[[tuple, str, str], Exception]  # (key under the derived dataset, message, code)
 
 
 def filter_where(frame: pd.DataFrame, where: str, err: ErrorFn, dataset: str) -> pd.DataFrame:
@@ -27,10 +25,10 @@ def filter_where(frame: pd.DataFrame, where: str, err: ErrorFn, dataset: str) ->
         raise err(("where",), f"{e} (dataset {dataset})", "SPEC040") from None
 
 
-def subjects_dataset(src: Dataset, spec: SubjectsSpec, name: str, subject_id: str, err: ErrorFn) -> Dataset:
+def subjects_dataset(src: Dataset, rule: Subjects, name: str, subject_id: str, err: ErrorFn) -> Dataset:
     """One record per subject of `src` (in order of first appearance) with the `keep` variables; a kept
     variable with two values for one subject is a DataError naming the subject."""
-    keep = [k.upper() for k in spec.keep]
+    keep = [k.upper() for k in rule.keep]
     frame = src.frame
     missing = [(i, v) for i, v in enumerate([subject_id, *keep]) if v not in frame.columns]
     raise_all([err(("keep", i - 1) if i else ("from",), f"variable '{v}' not found in dataset {src.name}"
@@ -49,15 +47,15 @@ def subjects_dataset(src: Dataset, spec: SubjectsSpec, name: str, subject_id: st
     return Dataset(name, out, labels, None, ())
 
 
-def pivot_dataset(src: Dataset, spec, name: str, err: ErrorFn) -> Dataset:
-    """Long to wide (see tlf.spec.derived.PivotSpec): the `id` variables, then one column per value of
-    `names` in order of first appearance, holding `values`; missing where a record has no such row."""
+def pivot_dataset(src: Dataset, rule: Pivot, name: str, err: ErrorFn) -> Dataset:
+    """Long to wide (study.yaml `pivot:`): the `id` variables, then one column per value of `names` in
+    order of first appearance, holding `values`; missing where a record has no such row."""
     import pandas as pd
 
     frame = src.frame
-    ids = [v.upper() for v in spec.id]
-    names, values = spec.names.upper(), spec.values.upper()
-    label = spec.label.upper() if spec.label else None
+    ids = [v.upper() for v in rule.id]
+    names, values = rule.names.upper(), rule.values.upper()
+    label = rule.label.upper() if rule.label else None
     wanted = [(("id", i), v) for i, v in enumerate(ids)] + [(("names",), names), (("values",), values)]
     wanted += [(("label",), label)] if label else []
     raise_all([err(key, f"variable '{v}' not found in dataset {src.name}{did_you_mean(v, frame.columns)}", "SPEC041")

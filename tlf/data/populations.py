@@ -7,11 +7,26 @@ is never trusted blindly: `reconcile` lists every subject on which flag and deri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tlf.data import expr as ex
 from tlf.data.datasets import StudyData
 from tlf.errors import DataError, SpecError
+
+
+@dataclass(frozen=True)
+class PopulationRule:
+    """How one population is derived (study.yaml `populations.<name>`): subject-level records meeting
+    `where`, with >= 1 record of dataset `has_records` meeting `has_records_where`, inside population
+    `within`; reconciled with the ADSL flag `flag`."""
+
+    label: str
+    where: str | None = None
+    has_records: str | None = None
+    has_records_where: str | None = None
+    within: str | None = None
+    flag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,9 +56,10 @@ class Population:
         return f"population {self.name} disagrees with ADSL flag {self.flag}: " + "; ".join(parts)
 
 
-def derive_populations(data: StudyData, study_error=None) -> dict[str, Population]:
-    """Derive every population in the study spec. `study_error(key, msg, code)` builds located errors."""
-    pops = data.spec.populations
+def derive_populations(data: StudyData, rules: Mapping[str, PopulationRule],
+                       study_error=None) -> dict[str, Population]:
+    """Derive every population, in the order of `rules`. `study_error(key, msg, code)` builds located errors."""
+    pops = rules
     out: dict[str, Population] = {}
 
     def err(key: tuple, msg: str, code: str) -> Exception:
@@ -57,13 +73,13 @@ def derive_populations(data: StudyData, study_error=None) -> dict[str, Populatio
         sid = data.subject_id
         mask = None
         if p.where:
-            mask = _where(p.where, adsl, err, ("populations", name, "where"), data.spec.data.subject_dataset)
+            mask = _where(p.where, adsl, err, ("populations", name, "where"), data.subject_dataset)
         ids = set(adsl.loc[mask, sid] if mask is not None else adsl[sid])
         if p.has_records:
-            ds = data.dataset(p.has_records.dataset)
+            ds = data.dataset(p.has_records)
             recs = ds.frame
-            if p.has_records.where:
-                recs = recs[_where(p.has_records.where, recs, err, ("populations", name, "has_records", "where"),
+            if p.has_records_where:
+                recs = recs[_where(p.has_records_where, recs, err, ("populations", name, "has_records", "where"),
                                    ds.name)]
             ids &= set(recs[sid])
         if p.within:

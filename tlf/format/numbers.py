@@ -124,16 +124,16 @@ def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, mi
     return fmt_number(value, decimals, missing=missing, shell=shell)
 
 
-def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats: dict | None = None):
+def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats: dict | None = None,
+               fixed_warning: str | None = None):
     """The ARD with `stat_fmt` filled for every row (returns a new frame). `pvalue_formats` maps an ARD
-    column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values."""
+    column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values.
+    `fixed_warning`: the `warning` of a value the spec fixes (e.g. an Emax model's E0: 0), known without
+    data: a shell prints it as the output does."""
     out = ard.copy()
     sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
-    # a value the spec fixes (warning "fixed", e.g. an Emax model's E0: 0) is known without data: a shell
-    # prints it as the output does
-    from tlf.analyses.context import FIXED
-
-    known = out["warning"].eq(FIXED) if "warning" in out.columns else [False] * len(out)
+    known = (out["warning"].eq(fixed_warning) if fixed_warning is not None and "warning" in out.columns
+             else [False] * len(out))
     fmts = pvalue_formats or {}
     out["stat_fmt"] = [
         fmt_pvalue(v, decimals=int(d), shell=shell, **{"missing": missing, **fmts[c]})

@@ -1,6 +1,6 @@
-"""Spec + data -> the records a listing prints: population, filter, subject-level variables, sort order.
+"""A RecordQuery + data -> the records a listing prints: population, filter, subject-level variables, sort order.
 
-Every variable the spec names is checked against the data first, and all the missing ones are
+Every variable the listing names is checked against the data first, and all the missing ones are
 reported together, each at its key in the spec:
 
     specs/l-16-2-7-1.yaml:14:13: columns[3].var: variable 'AEDECD' not found in dataset adae (did you
@@ -9,52 +9,49 @@ reported together, each at its key in the spec:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from tlf.data import expr as ex
 from tlf.errors import TlfError, did_you_mean, raise_all
+from tlf.listings.query import RecordQuery, SortKey
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tlf.data.datasets import StudyData
-    from tlf.data.populations import Population
-    from tlf.spec.listing import ListingOutput, SortKey
-    from tlf.spec.validate import OutputEntry, Study
+ErrorFn = Callable[[tuple, str, str], Exception]  # (key in the listing's spec, message, code) -> located error
 
 
-def select_records(study: Study, entry: OutputEntry, data: StudyData, pops: dict[str, Population]) -> pd.DataFrame:
-    """The listing's records, in print order (index 0..n-1), with the variables the spec uses."""
-    spec: ListingOutput = entry.spec
-    sid = data.subject_id
-    frame = data.dataset(spec.dataset).frame
+def select_records(frame: pd.DataFrame, subjects: pd.DataFrame, members: Collection[str], query: RecordQuery, *,
+                   subject_id: str, subject_dataset: str, error: ErrorFn) -> pd.DataFrame:
+    """The records of `frame` (dataset `query.dataset`) the listing prints, in print order (index 0..n-1):
+    those of the population's `members` meeting `query.where`, with the `subject_vars` taken from
+    `subjects` (the subject-level dataset `subject_dataset`). `error(key, message, code)` locates an error
+    at a key of the listing's spec."""
+    sid = subject_id
     errors: list[TlfError] = []
-    if spec.subject_vars:
-        frame = _add_subject_vars(study, entry, data, frame, errors)
-    _check_variables(entry, frame, spec, errors)
+    if query.subject_vars:
+        frame = _add_subject_vars(query.subject_vars, subjects, subject_dataset, sid, frame, error, errors)
+    _check_variables(query, frame, error, errors)
     raise_all(errors)
-    keep = frame[sid].isin(pops[spec.population].subjects)
-    if spec.where:
+    keep = frame[sid].isin(members)
+    if query.where:
         try:
-            keep &= ex.evaluate(ex.parse(spec.where), frame)
+            keep &= ex.evaluate(ex.parse(query.where), frame)
         except ex.ExprError as e:
-            raise entry.error(("where",), f"{e} in dataset {spec.dataset}", "SPEC040") from None
+            raise error(("where",), f"{e} in dataset {query.dataset}", "SPEC040") from None
     records = frame.loc[keep]
-    return _sort(records, spec).reset_index(drop=True)
+    return _sort(records, query.sort).reset_index(drop=True)
 
 
-def _add_subject_vars(study: Study, entry: OutputEntry, data: StudyData, frame: pd.DataFrame,
-                      errors: list[TlfError]) -> pd.DataFrame:
-    spec = entry.spec
-    sid = data.subject_id
-    adsl = data.subjects
+def _add_subject_vars(subject_vars: tuple[str, ...], adsl: pd.DataFrame, subject_dataset: str, sid: str,
+                      frame: pd.DataFrame, error: ErrorFn, errors: list[TlfError]) -> pd.DataFrame:
     names: list[str] = []
-    for i, var in enumerate(spec.subject_vars):
+    for i, var in enumerate(subject_vars):
         name = var.upper()
         if name not in adsl.columns:
-            errors.append(entry.error(("subject_vars", i), f"variable '{var}' not found in the subject-level "
-                                      f"dataset {study.spec.data.subject_dataset}{did_you_mean(name, adsl.columns)}",
-                                      "SPEC073"))
+            errors.append(error(("subject_vars", i), f"variable '{var}' not found in the subject-level "
+                                f"dataset {subject_dataset}{did_you_mean(name, adsl.columns)}", "SPEC073"))
         elif name not in names and name != sid:
             names.append(name)
     if not names:
@@ -66,44 +63,18 @@ def _add_subject_vars(study: Study, entry: OutputEntry, data: StudyData, frame: 
     return merged
 
 
-def _check_variables(entry: OutputEntry, frame: pd.DataFrame, spec: ListingOutput,
-                     errors: list[TlfError]) -> None:
+def _check_variables(query: RecordQuery, frame: pd.DataFrame, error: ErrorFn, errors: list[TlfError]) -> None:
     """Located errors for every variable of a column, sort key or page-by not in the data."""
     cols = frame.columns  # the dataset's variables and its subject_vars
-    where = f"dataset {spec.dataset}"
-
-    def need(var: str, key: tuple, code: str, what: str = "variable") -> None:
-        name = var.upper()
+    where = f"dataset {query.dataset}"
+    for n in query.needed:
+        name = n.var.upper()
         if name not in cols:
-            errors.append(entry.error(key, f"{what} '{var}' not found in {where}{did_you_mean(name, cols)}", code))
-
-    for i, c in enumerate(spec.columns):
-        if c.var is not None:
-            need(c.var, ("columns", i, "var"), "SPEC070")
-        for j, v in enumerate(c.vars or []):
-            need(v, ("columns", i, "vars", j), "SPEC070")
-        if c.ref:
-            need(c.ref, ("columns", i, "ref"), "SPEC070", "reference date")
-    for i, k in enumerate(spec.sort):
-        var = k if isinstance(k, str) else k.var
-        key = ("sort", i) if isinstance(k, str) else ("sort", i, "var")
-        need(var, key, "SPEC071", "sort key")
-    pb = spec.page_by_spec
-    if pb is not None:
-        need(pb.var, ("page_by",) if isinstance(spec.page_by, str) else ("page_by", "var"), "SPEC072",
-             "page-by variable")
+            errors.append(error(n.key, f"{n.what} '{n.var}' not found in {where}{did_you_mean(name, cols)}", n.code))
 
 
-def _sort(records: pd.DataFrame, spec: ListingOutput) -> pd.DataFrame:
-    """Stable sort: page-by variable first, then the sort keys; missing values last."""
-    keys: list[SortKey] = []
-    pb = spec.page_by_spec
-    if pb is not None:
-        from tlf.spec.listing import SortKey
-
-        keys.append(SortKey(var=pb.var, order=pb.order))
-    keys += [k for k in spec.sort_keys if not (pb is not None and k.var.upper() == pb.var.upper()
-                                                and k.order is None and not k.descending)]
+def _sort(records: pd.DataFrame, keys: tuple[SortKey, ...]) -> pd.DataFrame:
+    """Stable sort by the keys (the page-by variable first, then the sort keys); missing values last."""
     if not keys or records.empty:
         return records
     import pandas as pd

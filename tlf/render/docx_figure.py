@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tlf.figures.model import Figure
-from tlf.render.docx import _fill_footer, _fill_header, _set_page, _set_styles, clean_text
+from tlf.render.docx_page import clean_text, fill_footer, fill_header, set_page, set_styles
 from tlf.render.package import save_package
 from tlf.render.paginate import picture_size
 
@@ -19,11 +19,11 @@ def render_figure_docx(fig: Figure, path: Path, *, when: datetime | None = None)
     from docx.shared import Inches
 
     doc = docx.Document()
-    _set_styles(doc, fig)
+    set_styles(doc, fig)
     section = doc.sections[0]
-    _set_page(section, fig)
-    _fill_header(section.header, fig)
-    _fill_footer(section.footer, fig, 1)
+    set_page(section, fig)
+    fill_header(section.header, fig)
+    fill_footer(section.footer, fig, 1)
     para = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     width, height = picture_size(fig)

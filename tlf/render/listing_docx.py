@@ -17,23 +17,20 @@ from pathlib import Path
 from lxml import etree
 
 from tlf.listings.model import Listing
-from tlf.render.docx import (
+from tlf.render.docx_page import (
     PPR,
     TC,
     TR,
     TRPR,
-    _cell,
-    _fill_footer,
-    _fill_header,
-    _row,
-    _set_page,
-    _set_styles,
-    _spacer,
-    _w,
     clean_text,
-    table_element,
-    table_grid,
+    fill_footer,
+    fill_header,
+    set_page,
+    set_styles,
+    spacer,
+    w_tag,
 )
+from tlf.render.docx_table import table_cell, table_element, table_grid, table_row
 from tlf.render.package import save_package
 from tlf.render.paginate import paginate
 
@@ -47,8 +44,8 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     total = sum(len(pages) for _, pages in paged)
     first = parts[0]
     doc = docx.Document()
-    _set_styles(doc, first)
-    _set_page(doc.sections[0], first)
+    set_styles(doc, first)
+    set_page(doc.sections[0], first)
     body = doc.element.body
     sentinel = body[-1]  # the last section's properties
     aligns = [c.align for c in first.columns]
@@ -56,22 +53,22 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
         grid = table_grid(part)
         for page in pages:
             if page.index:
-                sentinel.addprevious(_spacer(page_break=True))
+                sentinel.addprevious(spacer(page_break=True))
             tbl = table_element(part, page, grid)
             _align_headers(tbl, aligns)
             if not page.rows:
                 _no_data_row(tbl, sum(grid.twips), len(grid.twips), listing.no_data)
             sentinel.addprevious(tbl)
-        end = _spacer(page_break=False)
+        end = spacer(page_break=False)
         if k < len(paged) - 1:  # this group's section ends here (the next starts on a new page)
             props = copy.deepcopy(sentinel)
-            for ref in props.findall(_w("headerReference")) + props.findall(_w("footerReference")):
+            for ref in props.findall(w_tag("headerReference")) + props.findall(w_tag("footerReference")):
                 props.remove(ref)
             end.find(PPR).append(props)
         sentinel.addprevious(end)
     for section, part in zip(doc.sections, parts, strict=True):
-        _fill_header(section.header, part)
-    _fill_footer(doc.sections[0].footer, first, total)
+        fill_header(section.header, part)
+    fill_footer(doc.sections[0].footer, first, total)
     props = doc.core_properties
     props.title = clean_text(" ".join(first.header_lines[:2]))
     props.identifier = clean_text(listing.output_id)
@@ -82,14 +79,14 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
 def _align_headers(tbl: etree._Element, aligns: list[str]) -> None:
     """Column labels align as their column's values (the table renderer centres them)."""
     for tr in tbl.iterfind(TR):
-        if tr.find(f"{TRPR}/{_w('tblHeader')}") is None:
+        if tr.find(f"{TRPR}/{w_tag('tblHeader')}") is None:
             break
         for tc, align in zip(tr.iterfind(TC), aligns, strict=False):
-            for jc in tc.iter(_w("jc")):
-                jc.set(_w("val"), {"decimal": "right"}.get(align, align))
+            for jc in tc.iter(w_tag("jc")):
+                jc.set(w_tag("val"), {"decimal": "right"}.get(align, align))
 
 
 def _no_data_row(tbl: etree._Element, width: int, span: int, text: str) -> None:
     """One row across all columns with ``text``, centred, closed by the bottom rule."""
-    tr = _row(tbl, header=False)
-    _cell(tr, width, text, jc="center", span=span, rules=("bottom",))
+    tr = table_row(tbl, header=False)
+    table_cell(tr, width, text, jc="center", span=span, rules=("bottom",))

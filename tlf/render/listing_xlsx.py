@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 from tlf.listings.model import Listing
 from tlf.render.package import save_package
-from tlf.render.xlsx import (
+from tlf.render.xlsx_ard import write_ard
+from tlf.render.xlsx_sheet import (
     OutputLayout,
-    _print_setup,
-    _Styles,
-    _write_ard,
+    SheetStyles,
     clean_text,
     output_column_widths,
+    print_setup,
     sheet_title,
 )
 
@@ -57,12 +57,12 @@ def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame 
     wb.properties.creator = "tlf"
     ws = wb.create_sheet(sheet_title(table.output_id))
     lay = listing_layout(listing)
-    st = _Styles(ws, table)
+    st = SheetStyles(ws, table)
     _setup(ws, listing, lay)
     for cells in _rows(listing, lay, st):
         ws.append(cells)
     if records is not None:
-        _write_ard(wb.create_sheet(DATA_SHEET), records)
+        write_ard(wb.create_sheet(DATA_SHEET), records)
     save_package(wb.save, path, when)
 
 
@@ -88,10 +88,10 @@ def _setup(ws, listing: Listing, lay: OutputLayout) -> None:
         ws.merged_cells.add(f"A{r}:{last}{r}")
     line = table.page.font_size * 1.3
     ws.row_dimensions[lay.header_row].height = max(c.label.count("\n") + 1 for c in table.columns) * line
-    _print_setup(ws, table, lay)
+    print_setup(ws, table, lay)
 
 
-def _rows(listing: Listing, lay: OutputLayout, st: _Styles) -> Iterable[list]:
+def _rows(listing: Listing, lay: OutputLayout, st: SheetStyles) -> Iterable[list]:
     table = listing.table
     for line in table.header_lines:
         yield [st.cell(line, st.font, st.title)]

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
 from tlf.render.package import save_package
-from tlf.render.xlsx import ARD_SHEET, _write_ard, clean_text, sheet_title
+from tlf.render.xlsx_ard import ARD_SHEET, write_ard
+from tlf.render.xlsx_sheet import clean_text, sheet_title
 
 if TYPE_CHECKING:
     import pandas
@@ -54,5 +55,5 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
         data.append([clean_text(v) if isinstance(v, str) else v for v in r])
     data.freeze_panes = "A2"
     if ard is not None:
-        _write_ard(wb.create_sheet(ARD_SHEET), ard)
+        write_ard(wb.create_sheet(ARD_SHEET), ard)
     save_package(wb.save, path, when)

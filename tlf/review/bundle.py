@@ -191,12 +191,12 @@ def _title_page(study: Study, page: PageSetup, n: int, shell: bool, run_time: st
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from tlf.render.docx import _set_page, _set_styles
+    from tlf.render.docx_page import set_page, set_styles
 
     probe = Table(output_id="title", number="", titles=(), columns=(), rows=(), page=page)
     doc = docx.Document()
-    _set_styles(doc, probe)
-    _set_page(doc.sections[0], probe)
+    set_styles(doc, probe)
+    set_page(doc.sections[0], probe)
     info = study.spec.study
     lines: list[tuple[str, float]] = [("", 0)] * 9 + [
         (info.id, 5), ("", 0), (info.title, 1), ("", 0), ("", 0),

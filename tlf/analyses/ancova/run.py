@@ -76,7 +76,7 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 extra.append(name)
                 continue
             raise ctx.error((key, j) if key != "dose" else key, f"variable '{name}' not found in {ctx.dataset_name} or "
-                            f"{ctx.data.spec.data.subject_dataset}{did_you_mean(name, selected.columns)}", "SPEC041")
+                            f"{ctx.data.subject_dataset}{did_you_mean(name, selected.columns)}", "SPEC041")
     pct_response = a.response.upper().startswith("PCHG")
     if pct_response:
         require_var(ctx, "base_var", a.base_var, selected)

@@ -28,7 +28,7 @@ def quantity(ctx: Ctx, key: str, q, col: ColumnGroup) -> pd.Series:
     frame = ctx.data.dataset(q.dataset).frame
     pvar = ctx.data.period_var(q.dataset)
     recs = frame[frame[sid].isin(col.subjects)]
-    if pvar and col.period is not None and q.dataset != ctx.data.spec.data.subject_dataset:
+    if pvar and col.period is not None and q.dataset != ctx.data.subject_dataset:
         recs = recs[recs[pvar] == col.period]
     for sub, value, var in (("param", q.param, q.param_var), ("visit", q.visit, q.visit_var)):
         if value is None:

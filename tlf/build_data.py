@@ -1,0 +1,65 @@
+"""The orchestrator's adapter to the data stage: study.yaml's `data:`, `derive:` and `populations:`
+sections as the plain values tlf.data takes (tlf.data.sources, tlf.data.populations.PopulationRule).
+
+Part of the orchestrator (tlf.build), so it may see every stage: an `nca:` dataset is computed by the
+statistics stage's engine, bound here to its spec, so that the data stage never sees spec or statistics.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tlf.data.datasets import StudyData
+from tlf.data.populations import PopulationRule
+from tlf.data.sources import Case, DatasetSource, Derivation, DerivedFrom, ErrorFn, Pivot, Subjects
+
+if TYPE_CHECKING:
+    from tlf.spec.model import DatasetSpec, StudySpec
+
+
+def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None) -> StudyData:
+    """The study's datasets as study.yaml declares them, read from `data_dir` when first used."""
+    return StudyData(dataset_sources(spec), data_dir, subject_id=spec.data.subject_id,
+                     subject_dataset=spec.data.subject_dataset, error=error)
+
+
+def dataset_sources(spec: StudySpec) -> dict[str, DatasetSource]:
+    """Every dataset of `data.datasets`, in study.yaml's order, with the variables `derive:` adds to it."""
+    return {name: _source(ds, tuple(_derivation(d) for d in spec.derive.get(name, ())))
+            for name, ds in spec.data.datasets.items()}
+
+
+def population_rules(spec: StudySpec) -> dict[str, PopulationRule]:
+    """Every population of `populations:`, in study.yaml's order."""
+    return {name: PopulationRule(label=p.label, where=p.where,
+                                 has_records=p.has_records.dataset if p.has_records else None,
+                                 has_records_where=p.has_records.where if p.has_records else None,
+                                 within=p.within, flag=p.flag)
+            for name, p in spec.populations.items()}
+
+
+def _source(ds: DatasetSpec, derive: tuple[Derivation, ...]) -> DatasetSource:
+    keep = tuple(ds.keep) if ds.keep is not None else None
+    return DatasetSource(file=ds.file, encoding=ds.encoding, keep=keep, period_var=ds.period_var,
+                         derived=_derived_from(ds), derive=derive)
+
+
+def _derived_from(ds: DatasetSpec) -> DerivedFrom | None:
+    if ds.nca is not None:
+        from tlf.analyses.pk.nca_dataset import nca_dataset_from_spec
+
+        return DerivedFrom("nca", ds.nca.source, ds.nca.where, partial(nca_dataset_from_spec, spec=ds.nca))
+    if ds.subjects is not None:
+        s = ds.subjects
+        return DerivedFrom("subjects", s.source, s.where, Subjects(tuple(s.keep)))
+    if ds.pivot is not None:
+        p = ds.pivot
+        return DerivedFrom("pivot", p.source, p.where, Pivot(tuple(p.id), p.names, p.values, p.label))
+    return None
+
+
+def _derivation(d) -> Derivation:
+    cases = tuple(Case(c.where, c.value) for c in d.cases) if d.cases is not None else None
+    return Derivation(name=d.name, label=d.label, expr=d.expr, cases=cases, otherwise=d.otherwise)
