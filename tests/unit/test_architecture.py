@@ -11,7 +11,7 @@ PKG = Path(__file__).resolve().parents[2] / "tlf"
 STAGES = {"errors": 0, "clock": 0, "spec": 1, "stats": 1, "data": 2, "analyses": 3, "ard": 4, "format": 5,
           "tables": 6, "listings": 6, "figures": 6, "render": 7, "qc": 8, "review": 9}
 # tlf/analyses/<family>/ holds one module per floor: its stage is the floor's, by the module's name
-FLOORS = {"spec": 1, "registry": 1, "shell": 4, "layout": 6, "bds_layout": 6}
+FLOORS = {"spec": 1, "registry": 1, "shell": 4, "layout": 6, "bds_layout": 6, "figure": 6}
 FREE = {"build", "build_data", "cli", "__init__", "__main__"}  # the orchestrator (and its adapter to the
 # data stage) and the CLI see everything
 ISOLATED = {"examples"}  # data generators: may import only tlf.errors
@@ -149,6 +149,8 @@ def test_every_family_has_its_floors():
     missing = [f"{f.type}: {floor}.{table}" for f in FAMILIES
                for floor, table in (("spec", "MODELS"), ("run", "RUNNERS"), ("shell", "SHELLS"), ("layout", "ROWS"))
                if part(f.type, floor, table) is None]
+    missing += [f"{f.type}: figure.FIGURES (drawn by plot kind {f.plot})" for f in FAMILIES
+                if f.plot and part(f.type, "figure", "FIGURES") is None]
     assert not missing, missing
     homes = {p.name for p in (PKG / "analyses").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert homes == {f.home for f in FAMILIES}, "a folder under tlf/analyses that the registry does not list"

@@ -7,6 +7,9 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
     shell.py   SHELLS   type -> shell(output_id, analysis, columns, pct_decimals, study) -> ARD rows, no data
     layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
+               STATS_AS_COLUMNS  type -> the table with statistics as columns (optional; PK summaries)
+    figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
+                        families a figure of kind Family.plot draws)
 
 The build, the shells, the table layout, the figures and the docs find a family only through this
 module. Adding a family: write its home, then add one line to FAMILIES.
@@ -22,11 +25,13 @@ from types import ModuleType
 @dataclass(frozen=True)
 class Family:
     """One analysis type: `home` is its package under tlf/analyses; `compares` the kind of data a stat
-    column's test compares across treatment columns ("values", "counts", "times"; None: no test)."""
+    column's test compares across treatment columns ("values", "counts", "times"; None: no test); `plot`
+    the figure kind (`plot: kind:`) that draws its analyses, with FIGURES in its home's figure.py."""
 
     type: str
     home: str
     compares: str | None = None
+    plot: str | None = None
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -34,15 +39,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("categorical", "categorical", compares="counts"),
     Family("continuous", "continuous", compares="values"),
     Family("terms", "terms", compares="counts"),
-    Family("by_visit", "by_visit"),
+    Family("by_visit", "by_visit", plot="by_visit"),
     Family("responders", "responders"),
-    Family("ancova", "ancova"),
-    Family("correlation", "correlation"),
+    Family("ancova", "ancova", plot="lsmean_bars"),
+    Family("correlation", "correlation", plot="scatter"),
     Family("time_to_event", "time_to_event", compares="times"),
     Family("pk_parameters", "pk"),
     Family("pk_concentrations", "pk"),
     Family("power_model", "power_model"),
-    Family("emax", "emax"),
+    Family("emax", "emax", plot="scatter"),
 )
 TYPES = tuple(f.type for f in FAMILIES)
 _BY_TYPE = {f.type: f for f in FAMILIES}
@@ -70,3 +75,12 @@ def spec_models() -> tuple[type, ...]:
 def compares(type_: str) -> str | None:
     """What a stat column's test compares for this analysis type (None: the type runs no test)."""
     return _BY_TYPE[type_].compares if type_ in _BY_TYPE else None
+
+
+def plot_types() -> dict[str, tuple[str, ...]]:
+    """Figure kind -> the analysis types it draws (e.g. "scatter" -> correlation, emax)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for f in FAMILIES:
+        if f.plot:
+            out[f.plot] = (*out.get(f.plot, ()), f.type)
+    return out

@@ -15,6 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tlf.analyses.pk.spec import check_pk_output
+from tlf.analyses.registry import plot_types
 from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
 from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
@@ -364,7 +365,7 @@ def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> 
     return errors
 
 
-_PLOT_TYPES = {"by_visit": ("by_visit",), "lsmean_bars": ("ancova",), "scatter": ("correlation", "emax")}
+_PLOT_TYPES = plot_types()  # figure kind -> the analysis types it draws (tlf/analyses/registry.py)
 
 
 def _check_plot(entry: OutputEntry) -> list[TlfError]:
