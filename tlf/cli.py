@@ -50,6 +50,20 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
     ex.add_argument("--force", action="store_true", help="overwrite .xpt files of the same name with other contents")
 
+    sc = sub.add_parser("schema", help="write the spec reference (docs/reference.md) and the JSON Schemas editors "
+                        "use to complete and check specs (docs/schema/)",
+                        description="Generate, from the spec models, the JSON Schemas of study.yaml and of an output "
+                        "file (for editors with a YAML language server) and the reference of every spec key. Paths "
+                        "are relative to the current folder. With --check nothing is written: exit 1 when a file "
+                        "differs from what would be written, 0 when all are up to date.")
+    sc.add_argument("--out", type=Path, default=Path("docs/schema"),
+                    help="folder of the JSON Schemas tlf-study.schema.json and tlf-output.schema.json "
+                    "(default: docs/schema/)")
+    sc.add_argument("--reference", type=Path, default=Path("docs/reference.md"),
+                    help="the spec reference in Markdown (default: docs/reference.md)")
+    sc.add_argument("--no-reference", action="store_true", help="write the JSON Schemas only")
+    sc.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is missing or out of date")
+
     from tlf.qc.commands import add_ard  # `tlf ard ID`: arguments in tlf/qc, handler below (it calls build)
 
     add_ard(sub)
@@ -193,6 +207,63 @@ def _cmd_example(args) -> int:
     return 0
 
 
+def _cmd_schema(args) -> int:
+    from tlf.spec.reference import generated_files
+
+    files = generated_files(args.out, None if args.no_reference else args.reference)
+    if args.check:
+        stale = [path for path, text in files.items() if _read_bytes(path) != text.encode("utf-8")]
+        for path in stale:
+            print(f"finding: {path} is {'out of date' if path.exists() else 'missing'}; run `tlf schema` to update it",
+                  file=sys.stderr)
+        print(f"{len(files)} file(s) checked: {len(stale)} out of date")
+        return 1 if stale else 0
+    try:
+        for path, text in files.items():
+            data = text.encode("utf-8")
+            if _read_bytes(path) == data:
+                print(f"unchanged: {path}")
+                continue
+            _write_atomic(path, data)
+            print(f"written: {path}")
+    except OSError as e:
+        print(f"error: cannot write {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file in the same folder, then os.replace. The file
+    keeps its permissions, or gets the usual ones for a new file (not mkstemp's owner-only)."""
+    import os
+    import stat
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _cmd_ard(args) -> int:
     """`tlf ard ID`: one output's ARD computed from specs and data (no files built), shown or written by
     tlf.qc.commands.show_ard. Here because only the CLI may call the orchestrator."""
@@ -215,7 +286,7 @@ def _cmd_ard(args) -> int:
 
 
 _HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
-                   "shells": _cmd_shells, "ard": _cmd_ard}
+                   "shells": _cmd_shells, "ard": _cmd_ard, "schema": _cmd_schema}
 
 if __name__ == "__main__":
     sys.exit(main())

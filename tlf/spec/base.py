@@ -79,11 +79,18 @@ def resolve_test(test: str | None, kind: str) -> str:
 # ---------------------------------------------------------------- shared by outputs
 
 class PageSpec(Strict):
+    """Page geometry and font of the rendered outputs."""
+
     paper: Literal["letter", "a4"] = "letter"
+    """Paper size."""
     orientation: Literal["landscape", "portrait"] = "landscape"
+    """Page orientation."""
     margin: Annotated[float, Field(gt=0, le=3)] = 1.0
+    """Margin on all four sides, in inches."""
     font: str = "Courier New"
+    """Font of the whole output (titles, body and footnotes)."""
     font_size: Annotated[float, Field(ge=5, le=16)] = 9.0
+    """Font size in points."""
 
 
 class Panel(Strict):
@@ -91,8 +98,11 @@ class Panel(Strict):
     overrides the plot's y axis scale for this panel (e.g. linear and semi-log side by side)."""
 
     label: str
+    """Panel title (empty: no title, for a single panel)."""
     where: str | None = None
+    """Filter on the plotted records for this panel (the where: language); not set: all of them."""
     log_y: bool | None = None
+    """mean_by_visit: log scale on this panel's y axis; not set: the plot's `log_y`."""
 
 
 # ---------------------------------------------------------------- analyses

@@ -35,74 +35,124 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from tlf.spec.base import Strict
 
 VarName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
 Scalar = str | int | float
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NcaOptionsSpec(_Strict):
+class NcaOptionsSpec(Strict):
     """NCA options (see tlf.stats.nca_model.NcaOptions for their meaning). Unset = engine default."""
 
     auc_method: Literal["linear", "linlog"] | None = None
+    """AUC by the linear trapezoidal rule, or `linlog`: linear up, log down. Engine default: `linear`."""
     blq_before: Literal["zero", "missing", "half_lloq"] | None = None
+    """BLQ samples before the first measurable concentration: 0, left out, or half the LLOQ (`lloq`
+    variable). Engine default: `zero`."""
     blq_between: Literal["zero", "missing", "half_lloq"] | None = None
+    """BLQ samples between measurable concentrations. Engine default: `missing`."""
     blq_after: Literal["zero", "missing", "half_lloq"] | None = None
+    """BLQ samples after the last measurable concentration. Engine default: `missing`."""
     impute_start: Literal["zero", "predose", "cmin", "none"] | None = None
+    """Concentration at the dose when no sample is at time 0: 0, the pre-dose sample, the profile's
+    minimum (Cmin), or none imputed. Engine default: `zero`."""
     lambda_z_times: list[float] | None = None
+    """Fit lambda_z on exactly the samples at these times (manual selection); not set: the best fit is searched."""
     lambda_z_exclude: list[float] | None = None
+    """Times of samples never used for lambda_z. Engine default: none."""
     lambda_z_min_points: Annotated[int, Field(ge=2)] | None = None
+    """Fewest points of a lambda_z fit. Engine default: `3`."""
     lambda_z_tolerance: Annotated[float, Field(ge=0)] | None = None
+    """An adjusted R² within this of the best counts as a tie, won by the fit with more points. Engine
+    default: `0.0001`."""
     lambda_z_include_cmax: bool | None = None
+    """Let the best fit use the Cmax sample itself (IV bolus). Engine default: `false`."""
     tau: Annotated[float, Field(gt=0)] | None = None
+    """Dosing interval (time units) for AUCTAU, CAVG, CTROUGH, CL/F and Vz/F over tau; not set: those are
+    not computed."""
     ctrough_from: Literal["tau", "predose"] | None = None
+    """Ctrough from the sample at tau or from the pre-dose sample (time 0). Engine default: `tau`."""
     min_r2adj: float | None = None
+    """Adjusted R² of lambda_z below this flags lambda_z as unreliable. Engine default: `0.8`."""
     max_aucpeo: float | None = None
+    """Percent of AUCinf extrapolated above this flags AUCinf as unreliable. Engine default: `20.0`."""
     min_span: float | None = None
+    """lambda_z fitted over fewer half-lives than this is flagged as unreliable. Engine default: `2.0`."""
     time_tolerance: Annotated[float, Field(ge=0)] | None = None
+    """Two times closer than this are the same time when matching given times (`tau`, `lambda_z_times`,
+    `lambda_z_exclude`). Engine default: `1e-06`."""
 
     def given(self) -> dict:
         """The options the spec sets (everything else keeps the engine's default)."""
         return {k: (tuple(v) if isinstance(v, list) else v) for k, v in self.model_dump(exclude_none=True).items()}
 
 
-class NcaUnitsSpec(_Strict):
+class NcaUnitsSpec(Strict):
+    """Units of the concentration dataset's time, concentration and dose: the parameters' units (PPSTRESU)
+    are built from them; a unit left empty leaves the units that need it empty."""
+
     time: str = ""
+    """Unit of time, e.g. `h`; AUC is reported in time*conc, lambda_z in 1/time."""
     conc: str = ""
+    """Unit of concentration, e.g. `ng/mL`."""
     dose: str = ""
+    """Unit of dose, e.g. `mg`; with a mass per volume concentration CL/F is converted to L/time and Vz/F
+    to L."""
 
 
-class NcaOverride(_Strict):
+class NcaOverride(Strict):
     """Options for the profiles whose subject, profile or `keep` variables have these values."""
 
     match: Annotated[dict[str, Scalar], Field(min_length=1)]
+    """Variable -> value a profile must have (the subject, a `profile` or a `keep` variable), e.g.
+    `{AVISITN: 29}`."""
     options: NcaOptionsSpec
+    """Options for the matching profiles, over the dataset's `options` (later overrides win)."""
 
 
-class NcaSpec(_Strict):
+class NcaSpec(Strict):
     """A PK parameter dataset computed by NCA from the concentration dataset `from`."""
 
     source: str = Field(alias="from")
+    """The concentration dataset (in `data.datasets`), one record per sample."""
     where: str | None = None
-    subject: VarName | None = None  # default: data.subject_id
+    """Filter on its records (the where: language), e.g. `"PKINTFL == 'Y'"`; not set: every record."""
+    subject: VarName | None = None
+    """Subject variable; not set: `data.subject_id`."""
     profile: list[VarName] = []
+    """Variables that, with the subject, identify a profile (e.g. AVISITN); none: one profile per subject."""
     time: VarName
+    """Time since the profile's dose (or since the first dose, with `dose_time`)."""
     conc: VarName
+    """Concentration."""
     blq: VarName | None = None
+    """Flag variable (Y/N, yes/no, true/false or 1/0) marking samples below the limit of quantification;
+    also BLQ: a concentration given as text such as "BLQ" or "<LLOQ"."""
     lloq: VarName | None = None
+    """Lower limit of quantification, for the BLQ rule `half_lloq`."""
     dose: VarName | None = None
+    """Dose of the profile; CL/F and Vz/F need it."""
     dose_time: VarName | None = None
+    """Time of the profile's dose on the `time` scale, subtracted from `time` (times since a first dose)."""
     lz_exclude: VarName | None = None
+    """Flag variable (Y/N, yes/no, true/false or 1/0) marking samples never used for lambda_z."""
     keep: list[VarName] = []
+    """Profile-level variables carried to the result (each must have one value per profile)."""
     units: NcaUnitsSpec = NcaUnitsSpec()
+    """Units of time, concentration and dose, for the parameters' units (PPSTRESU)."""
     options: NcaOptionsSpec = NcaOptionsSpec()
+    """NCA options for every profile; options not given take the engine's defaults."""
     overrides: list[NcaOverride] = []
+    """Options for the profiles that match (later entries win)."""
     reference: Annotated[dict[str, Scalar], Field(min_length=1)] | None = None
-    bad_data: Literal["error", "not_estimable"] = "error"  # a profile with bad data: stop, or NE + reason
+    """Profile variable -> value of the reference profile, e.g. `{AVISITN: 1}`: accumulation ratios of the
+    other profiles are computed against it. Not set: no accumulation ratios."""
+    bad_data: Literal["error", "not_estimable"] = "error"
+    """A profile with bad data (e.g. duplicate times, a negative concentration): `error` stops with every
+    problem named (dataset, variable, subject); `not_estimable` reports the profile with every parameter NE
+    and the problem as the reason."""
 
     @property
     def variables(self) -> dict[str, str]:
@@ -111,26 +161,35 @@ class NcaSpec(_Strict):
         return {k: getattr(self, k).upper() for k in keys if getattr(self, k)}
 
 
-class SubjectsSpec(_Strict):
+class SubjectsSpec(Strict):
     """A subject-level dataset: one record per subject of dataset `from`, with the `keep` variables
     (each must have one value per subject)."""
 
     source: str = Field(alias="from")
+    """The dataset the subjects are taken from (in `data.datasets`)."""
     where: str | None = None
+    """Filter on its records (the where: language); not set: every record."""
     keep: list[VarName] = []
+    """Variables carried to the subject record (each must have one value per subject)."""
 
 
-class PivotSpec(_Strict):
+class PivotSpec(Strict):
     """Long to wide: one record per combination of the `id` variables, one column per value of `names`
     (e.g. PPTESTCD: CMAX, TMAX, ...) holding `values` (e.g. PPSTRESN); `label` names a variable whose
     text labels the new columns (e.g. PPTEST). A second value for one record and name is an error."""
 
     source: str = Field(alias="from")
+    """The long dataset (in `data.datasets`)."""
     where: str | None = None
+    """Filter on its records (the where: language); not set: every record."""
     id: Annotated[list[VarName], Field(min_length=1)]
+    """Variables identifying a record of the result, e.g. [USUBJID, AVISITN]."""
     names: VarName
+    """Variable whose values name the new columns, e.g. PPTESTCD."""
     values: VarName
+    """Variable holding the values of the new columns, e.g. PPSTRESN."""
     label: VarName | None = None
+    """Variable whose text labels the new columns, e.g. PPTEST; not set: no labels."""
 
 
 def derived_sources(ds) -> tuple[str, str] | None:

@@ -39,18 +39,34 @@ class ListingColumn(Strict):
     """One printed column: the value of `var` (or of several `vars` joined with `sep`)."""
 
     label: str
+    """Column header; `\n` breaks the line."""
     var: Var | None = None
+    """The variable printed (of the listing's dataset or its `subject_vars`); give `var` or `vars`."""
     vars: list[Var] | None = None
+    """Several variables printed in one column, joined with `sep` (empty values left out)."""
     sep: str = "/"
+    """Text between the values of `vars` (`"\n"`: one value per line)."""
     format: Literal["text", "date", "datetime", "studyday", "integer", "number"] = "text"
-    decimals: Annotated[int, Field(ge=0, le=8)] | None = None  # format: number
-    sig: Annotated[int, Field(ge=1, le=8)] | None = None  # format: number, significant figures (not with decimals)
-    missing: str = ""  # format: number -- the text of a missing value (e.g. "NE")
-    ref: Var | None = None  # format: studyday -- the reference date (day 1), e.g. TRTSDT
-    map: dict[str | int | float, str] = {}  # printed text of raw values ("Y": "Yes")
+    """How values print: `text` as stored (numbers without trailing zeros), `date` as 2015-05-24 (a
+    partial date as written), `datetime` as 2015-05-24T10:30, `studyday` the day relative to `ref`,
+    `integer` without decimals, `number` with `decimals` or `sig`."""
+    decimals: Annotated[int, Field(ge=0, le=8)] | None = None
+    """format: number: decimals printed (rounded half away from zero); not set: 0."""
+    sig: Annotated[int, Field(ge=1, le=8)] | None = None
+    """format: number: significant figures instead of `decimals` (not both)."""
+    missing: str = ""
+    """format: number: the text of a missing value (e.g. "NE"); default: blank."""
+    ref: Var | None = None
+    """format: studyday: the reference date variable (day 1), e.g. TRTSDT; the day before it is -1 (no day 0)."""
+    map: dict[str | int | float, str] = {}
+    """format: text: printed text of raw values (`{Y: "Yes", N: "No"}`); values not listed print as stored."""
     width: Annotated[float, Field(gt=0, le=20)] | None = None
+    """Width in inches, scaled with the others to the page's text width; not set: sized from the contents."""
     align: Literal["left", "center", "right"] = "left"
+    """Alignment of the values."""
     key: bool = False
+    """A key column (e.g. the subject): printed only on a subject's first row on each page. Key columns
+    come first."""
 
     @model_validator(mode="after")
     def _one_source(self) -> ListingColumn:
@@ -82,34 +98,59 @@ class SortKey(Strict):
     `descending: true` reverses the variable's order."""
 
     var: Var
+    """Variable sorted on (numbers as numbers, dates as dates, text as text; missing values last)."""
     order: list[str | int | float] | None = None
+    """Values that come first, in this order; the other values follow, sorted. Not set: sorted."""
     descending: bool = False
+    """Sort in descending order."""
 
 
 class PageBy(Strict):
     """Each value of `var` starts a new page, headed "<label>: <value>"."""
 
     var: Var
+    """Variable whose values start a new page (the records are sorted on it first)."""
     label: str = ""
+    """Text before the value in the heading; empty: the variable's label, else its name."""
     order: list[str | int | float] | None = None
+    """Values that come first, in this order; the other values follow, sorted. Not set: sorted."""
 
 
 class ListingOutput(Strict):
+    """A listing: one row per record of `dataset` (of the population's subjects, meeting `where`), in
+    `sort` order, with the printed `columns`; key columns first."""
+
     id: OutputId
+    """Identifier of the output, also its file name (`<id>.docx`, `<id>.xlsx`) and the name `tlf build ID`
+    takes; letters, digits, `_`, `.`, `-`."""
     type: Literal["listing"]
+    """`listing`."""
     number: str
+    """Output number printed first in the title block, e.g. "Listing 16.2.7.1"."""
     title: str | list[str]
+    """Title, or several title lines (templates such as `{{ study.id }}` are filled in)."""
     population: str
+    """Name of the analysis population (in study.yaml `populations`): only its subjects' records are listed."""
     dataset: str
+    """Dataset whose records are listed (in study.yaml `data.datasets`)."""
     columns: Annotated[list[ListingColumn], Field(min_length=1)]
+    """The printed columns, in order."""
     where: str | None = None
+    """Filter on the records (the where: language), e.g. `"AESER == 'Y'"`; not set: all records."""
     subject_vars: list[Var] = []
+    """Variables of the subject-level dataset added to each record by subject id (e.g. AGE, SEX, TRTSDT)."""
     sort: list[Var | SortKey] = []
+    """Sort keys in order: a variable, or a mapping with `order` or `descending`; the sort is stable."""
     page_by: Var | PageBy | None = None
+    """Start a new page, headed "<label>: <value>", for each value of a variable (a name, or a mapping)."""
     subtitle: str = ""
+    """Extra line of the title block, under the population (a template); empty: none."""
     footnotes: list[str] = []
+    """Footnotes of this output (templates), printed before the study's footnotes."""
     no_data_text: str = "No data to report"
+    """Text printed in place of the rows when no record is listed."""
     page: PageSpec | None = None
+    """Page geometry and font of this output; not set: the study's `page`."""
 
     @property
     def titles(self) -> tuple[str, ...]:

@@ -25,9 +25,16 @@ from tlf.spec.derived import NcaSpec, PivotSpec, SubjectsSpec
 # ---------------------------------------------------------------- study level
 
 class StudyInfo(Strict):
+    """The study's identity, printed on the review bundle's cover and available to titles and footnotes
+    as `{{ study.id }}`, `{{ study.title }}` and `{{ cutoff }}`."""
+
     id: str
+    """Study identifier, e.g. the protocol number (`{{ study.id }}` in titles and footnotes)."""
     title: str = ""
+    """Full study title (`{{ study.title }}`; the cover of the review bundle)."""
     cutoff: str = ""
+    """Data cut-off date as text, printed as "Data cut-off: ..." in the review bundle and the build log
+    (`{{ cutoff }}` in titles and footnotes); empty: not printed. Quote a date (`"2019-06-30"`)."""
 
 
 class DatasetSpec(Strict):
@@ -36,12 +43,23 @@ class DatasetSpec(Strict):
     listed (SAS KEEP=): a large file the study needs few variables of is read several times faster."""
 
     file: str | None = None
+    """File to read, relative to `data.dir` (or absolute): `.xpt` (SAS transport), `.sas7bdat`, `.csv` or
+    `.parquet`. Variable names are read in upper case. Give exactly one of `file`, `nca`, `subjects`, `pivot`."""
     nca: NcaSpec | None = None
+    """Compute this dataset (PK parameters, ADPP-like) by non-compartmental analysis of a concentration dataset."""
     subjects: SubjectsSpec | None = None
+    """Compute this dataset as one record per subject of another dataset (a subject-level dataset when there is no ADSL)."""
     pivot: PivotSpec | None = None
+    """Compute this dataset by turning another from long to wide (one column per parameter)."""
     period_var: str | None = None
+    """Variable holding the period of each record (e.g. APERIOD): a treatment column with a `period` then
+    takes only the records of that period. Not set: the dataset is not split by period."""
     encoding: str | None = None
+    """Text encoding of the file (e.g. `latin-1`, `cp1252`) for `.xpt`, `.sas7bdat` and `.csv`. Not set:
+    UTF-8, falling back to Windows-1252 with a note when the file is not UTF-8."""
     keep: list[str] | None = None
+    """Read only these variables (as SAS KEEP=); the subject id and `period_var` are always read. Not
+    set: every variable."""
 
     @model_validator(mode="after")
     def _one_source(self) -> DatasetSpec:
@@ -53,15 +71,27 @@ class DatasetSpec(Strict):
 
 
 class DataSpec(Strict):
+    """Where the data are and what each dataset is."""
+
     dir: str = "data"
+    """Folder of the data files, relative to the spec folder (or absolute); `--data DIR` on the command
+    line overrides it."""
     subject_id: str = "USUBJID"
+    """Variable identifying a subject in every dataset (each dataset must have it)."""
     subject_dataset: str = "adsl"
+    """Name (in `datasets`) of the subject-level dataset, one record per subject: treatment columns and
+    populations are selected on it, and analyses without a `dataset` read it."""
     datasets: dict[str, DatasetSpec]
+    """The datasets by the name outputs use for them (e.g. `adsl`, `adae`)."""
 
 
 class HasRecords(Strict):
+    """Subjects with at least one record in `dataset` meeting `where`."""
+
     dataset: str
+    """Name of the dataset (in `data.datasets`) whose records count."""
     where: str | None = None
+    """Filter on that dataset's records (the where: language, e.g. `"EXDURD > 0"`); not set: any record."""
 
 
 class PopulationSpec(Strict):
@@ -69,23 +99,46 @@ class PopulationSpec(Strict):
     `has_records`, and inside population `within`. `flag` names an ADSL flag to reconcile with."""
 
     label: str
+    """Name printed under the titles, e.g. "Safety Population" (`{{ population }}` in titles and footnotes)."""
     where: str | None = None
+    """Filter on the subject-level dataset, e.g. `"RANDFL == 'Y'"`; not set: every subject."""
     has_records: HasRecords | None = None
+    """Keep only subjects with at least one record meeting a condition in another dataset (e.g. a dose)."""
     within: str | None = None
+    """Name of another population this one is a subset of (its subjects only)."""
     flag: str | None = None
+    """ADSL flag variable (e.g. SAFFL) to reconcile with: subjects on which the flag (`Y`) and the
+    derivation disagree are listed as a finding; the derivation is what is used."""
 
 
 class ColumnSpec(Strict):
+    """A treatment column: the subjects of the subject-level dataset whose `var` is `value` (or one of
+    several values: a pooled or total column), within the output's population."""
+
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of the column (in the ARD, stat columns' `over`, an ANCOVA's `reference`)."""
     label: str
+    """Column header (the "(N=xx)" line is added below it); `\\n` breaks the line."""
     var: str
+    """Variable of the subject-level dataset that selects the column's subjects, e.g. TRT01A."""
     value: str | int | float | list[str | int | float]
+    """Value of `var` of the column's subjects, or a list of values pooled into one column (e.g. a Total)."""
     period: int | None = None
+    """Period of the column: records of datasets with a `period_var` are restricted to this period, and
+    analyses with `periods` print only in columns of those periods. Not set: all records."""
     population: str | None = None
+    """Population of this column's subjects instead of the output's `population`."""
     spanner: str = ""
+    """Header spanning adjacent columns that share it (e.g. "Dose escalation"); empty: none."""
     width: float | None = None
-    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None  # figures; default: the palette
-    marker: str | None = None  # figures: a matplotlib marker ("o", "s", "^", ...); default: the palette
+    """Relative width of the column (a table's widths, the stub's `stub_width` included, are scaled to
+    the page's text width); not set: weight 1, widened to fit the contents where the stub has room."""
+    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None
+    """Figures: colour of the column's lines and points as `#RRGGBB`; not set: the palette's colour for
+    the column's place in the study."""
+    marker: str | None = None
+    """Figures: a matplotlib marker ("o", "s", "^", ...); not set: the palette's marker for the column's
+    place in the study."""
 
     @property
     def values(self) -> tuple:
@@ -93,8 +146,12 @@ class ColumnSpec(Strict):
 
 
 class Case(Strict):
+    """One case of a derivation: where `where` holds (and no earlier case did), the variable is `value`."""
+
     where: str
+    """Condition on the dataset's records (the where: language), e.g. `"AGE < 65"`."""
     value: str | int | float
+    """Value of the derived variable for the records meeting `where` (text or number)."""
 
 
 class Derivation(Strict):
@@ -103,22 +160,40 @@ class Derivation(Strict):
     (missing when absent)."""
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
+    """Name of the new variable (a variable of the same name is replaced); later derivations may use it."""
     label: str = ""
+    """Variable label (as a SAS variable label), e.g. the heading of a listing's page-by groups."""
     expr: str | None = None
+    """Expression giving the value (the where: language: variables, literals, arithmetic, functions such
+    as `text()` and `strip()`), e.g. `"(TR01EDT - TR01SDT + 1) / 7"`; give `expr` or `cases`."""
     cases: list[Case] | None = None
+    """Conditions in order: each record takes the `value` of the first case whose `where` it meets."""
     otherwise: str | int | float | None = None
+    """With `cases`: value of records meeting no case; not set: missing."""
 
 
 class StudySpec(Strict):
+    """study.yaml: the study-level spec of a spec folder."""
+
     study: StudyInfo
+    """The study's identity (id, title, data cut-off)."""
     data: DataSpec
+    """Where the data are, the subject id and the datasets."""
     derive: dict[str, list[Derivation]] = {}
+    """Variables computed when a dataset is read, by dataset name, in order."""
     populations: dict[str, PopulationSpec]
+    """Analysis populations by name (the name outputs give as `population`)."""
     columns: dict[str, list[ColumnSpec]]
+    """Sets of treatment columns by name (the name outputs give as `columns`)."""
     page: PageSpec = PageSpec()
+    """Page geometry and font of every output (an output's own `page` replaces it)."""
     footnotes: list[str] = []
+    """Footnotes printed under every output, after the output's own footnotes."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] = 1
+    """Decimals of percentages; an output's or an analysis's `pct_decimals` overrides it."""
     not_estimable: str = "NE"
+    """Text printed for a statistic that cannot be estimated (and for a p-value not computed, unless a
+    stat column's `format.missing` says otherwise)."""
 
 
 # ---------------------------------------------------------------- analyses
@@ -135,14 +210,18 @@ class PCutoff(Strict):
     """Print `text` instead of the p-value beyond `at` (below it for `low`, above it for `high`)."""
 
     at: Annotated[float, Field(gt=0, lt=1)]
+    """The cut-off: a p-value below it (`low`) or above it (`high`) prints as `text`."""
     text: str
+    """Text printed instead of the p-value, e.g. "<.001" or ">.99"."""
 
 
 class PFlag(Strict):
     """Append `text` (e.g. "*") to p-values below `below`."""
 
     below: Annotated[float, Field(gt=0, le=1)]
+    """p-values below this (unrounded) get the mark."""
     text: str = "*"
+    """Mark appended to the printed p-value."""
 
 
 class PValueFormat(Strict):
@@ -151,10 +230,15 @@ class PValueFormat(Strict):
     `missing` is printed where no test was computed (e.g. "" where no subject had the event)."""
 
     decimals: Annotated[int, Field(ge=1, le=6)] = 3
+    """Decimals of the p-values."""
     low: PCutoff | None = None
+    """Text for small p-values instead of the default "<0.001" below 10^-decimals."""
     high: PCutoff | None = None
+    """Text for large p-values instead of the default ">0.999" above 1 - 10^-decimals."""
     flag: PFlag | None = None
-    missing: str | None = None  # text of a p-value that is not computed; default: the study's not_estimable
+    """Mark appended to p-values below a cut-off (e.g. "*" below 0.05); not set: none."""
+    missing: str | None = None
+    """Text of a p-value that is not computed; not set: the study's `not_estimable`."""
 
 
 class StatColumn(Strict):
@@ -164,35 +248,61 @@ class StatColumn(Strict):
     others one per analysis, on its first row."""
 
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of the column (in the ARD); must differ from the treatment columns' ids."""
     label: str
+    """Column header, e.g. "p-value [1]"."""
     over: Annotated[list[str], Field(min_length=2)]
+    """Ids of the treatment columns compared (two or more)."""
     test: TestName = "auto"
+    """Test run across those columns: `auto` picks by the analysis (ANOVA for continuous, chi-square for
+    counts, log-rank for time to event); `none` leaves the column blank. An analysis's own `test` wins."""
     spanner: str = ""
+    """Header spanning adjacent columns that share it; empty: none."""
     width: float | None = None
+    """Relative width of the column, as a treatment column's `width`; not set: automatic."""
     format: PValueFormat = PValueFormat()
+    """How the p-values print (decimals, cut-offs, flag, missing text)."""
 
 
 class TableOutput(Strict):
+    """A table: the `analyses` stacked as row blocks, one column per treatment column (plus any stat
+    columns), under the title block: number, titles, population, subtitle."""
+
     id: OutputId
+    """Identifier of the output, also its file name (`<id>.docx`, `<id>.xlsx`) and the name `tlf build ID`
+    takes; letters, digits, `_`, `.`, `-`."""
     type: Literal["table"]
+    """`table`."""
     number: str
+    """Output number printed first in the title block, e.g. "Table 14.2.1"."""
     title: str | list[str]
+    """Title, or several title lines (templates such as `{{ study.id }}` are filled in)."""
     population: str
+    """Name of the analysis population (in study.yaml `populations`); its label prints under the titles."""
     columns: str | list[ColumnSpec]
+    """Name of a column set in study.yaml `columns`, or the treatment columns themselves."""
     analyses: list[Analysis]
+    """The analyses, in order: each adds its block of rows."""
     subtitle: str = ""
+    """Extra line of the title block, under the population (a template); empty: none."""
     stub_header: str = ""
+    """Header over the row-label (stub) column, e.g. "Visit"; empty: none."""
     stub_width: Annotated[float, Field(gt=0)] = 3.0
+    """Relative width of the row-label column (same scale as the columns' `width`, 1 each by default)."""
     footnotes: list[str] = []
+    """Footnotes of this output (templates), printed before notes the analyses add and the study's footnotes."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    """Decimals of percentages in this output; not set: the study's `pct_decimals` (an analysis's own wins)."""
     page: PageSpec | None = None
-    # statistics as columns, treatment columns as row groups (PK tables)
+    """Page geometry and font of this output; not set: the study's `page`."""
     stats_as_columns: list[str] | None = None
-    # p-value (test) columns beside the treatment columns
+    """PK tables: these statistics as the columns and the treatment columns as row groups (pk_parameters
+    and pk_concentrations analyses only); not set: treatment columns as columns."""
     stat_columns: list[StatColumn] = []
-    # Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
-    # fills every page and continues a group on the next under its label "(continued)" (long AE tables).
+    """Columns of p-values beside the treatment columns, one per test."""
     keep_together: bool = True
+    """Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
+    fills every page and continues a group on the next under its label "(continued)" (long AE tables)."""
 
     @field_validator("stats_as_columns")
     @classmethod
@@ -212,17 +322,30 @@ class MeanByVisitPlot(Strict):
     tick labels come from `x_label` (AVISIT) when given."""
 
     kind: Literal["mean_by_visit"]
+    """`mean_by_visit`."""
     dataset: str
+    """Dataset of the plotted records (records of each column's subjects, and period when it has a
+    `period_var`)."""
     var: str
+    """Variable whose mean is plotted, e.g. AVAL or CHG."""
     x: str
+    """Numeric variable giving the x position (AVISITN, ADY, nominal hours); one point per value."""
     x_label: str | None = None
+    """Variable whose text labels the x ticks (e.g. AVISIT); not set: the numbers of `x`."""
     where: str | None = None
+    """Filter on the dataset's records (the where: language); not set: all records."""
     panels: list[Panel] = [Panel(label="")]
+    """The panels, each with its own filter; default: one panel without a title."""
     error: Literal["se", "sd", "ci95", "none"] = "se"
+    """Error bars: standard error, standard deviation, 95% CI of the mean (t distribution), or none."""
     x_title: str = "Visit"
+    """Title of the x axis."""
     y_title: str
+    """Title of the y axis."""
     reference_line: float | None = 0.0
+    """y value of a thin horizontal reference line (not drawn on log-scale panels); null: no line."""
     log_y: bool = False
+    """Log scale on the y axis (a panel's `log_y` overrides it)."""
 
 
 class KaplanMeierPlot(Strict):
@@ -233,20 +356,35 @@ class KaplanMeierPlot(Strict):
     95% bands (log-log); `median_line` a dashed line at 0.5."""
 
     kind: Literal["km"]
+    """`km`."""
     dataset: str
+    """Time-to-event dataset, one record per subject after `where` (e.g. ADTTE)."""
     where: str | None = None
+    """Filter on the dataset's records, e.g. `"PARAMCD == 'TTDE'"`; not set: all records."""
     time: str = "AVAL"
+    """Variable holding the time to event or censoring."""
     censor: str = "CNSR"
+    """Variable telling events from censored times."""
     event_value: str | int | float = 0
+    """Value of `censor` that marks an event (ADaM: CNSR = 0); any other value is censored."""
     y: Literal["survival", "failure"] = "survival"
+    """`survival` draws S(t); `failure` draws 1 - S(t) (cumulative incidence)."""
     x_title: str = "Time"
+    """Title of the x axis."""
     y_title: str = "Probability of no event"
+    """Title of the y axis."""
     x_max: Annotated[float, Field(gt=0)] | None = None
+    """End of the x axis, in time units; not set: the longest time."""
     risk_every: Annotated[float, Field(gt=0)] | None = None
+    """Print the numbers at risk at 0 and every this many time units up to the axis' end."""
     risk_times: list[Annotated[float, Field(ge=0)]] | None = None
+    """Print the numbers at risk at these times instead; neither this nor `risk_every`: no numbers at risk."""
     censor_marks: bool = True
+    """Mark censored times on the curves with vertical ticks."""
     ci: bool = False
+    """Add pointwise 95% confidence bands (log-log)."""
     median_line: bool = False
+    """Draw a dashed line at probability 0.5 (the median)."""
 
 
 class AnalysesPlot(Strict):
@@ -260,23 +398,42 @@ class AnalysesPlot(Strict):
     observations with the fitted curve and the estimates; `group` colours the points by a variable)."""
 
     kind: Literal["by_visit", "lsmean_bars", "scatter"]
+    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses) or `scatter` (correlation and emax
+    analyses)."""
     panels: list[str] | None = None
+    """Ids of the analyses drawn, one panel each, in this order; not set: every analysis."""
     panel_titles: dict[str, str] = {}
+    """Panel title by analysis id; default: the analysis's label (or id). With several panels the titles
+    are lettered A., B., ..."""
     quantity: Part = "change"
+    """by_visit: what is plotted: `value`, `change`, `pchg` (percent change) or `pbase` (percent of baseline)."""
     error: Literal["se", "sd", "none"] = "se"
+    """by_visit: error bars of +/- 1 SE or SD, or none."""
     visit: str | None = None
-    tick_labels: dict[str, str] = {}  # x tick label by visit (by_visit) or parameter (lsmean_bars)
-    dodge: Annotated[float, Field(ge=0)] | None = None  # by_visit: x shift between columns (default 1.2% of x)
+    """lsmean_bars: the visit whose LS means are drawn; not set: each analysis's last visit."""
+    tick_labels: dict[str, str] = {}
+    """x tick label by visit (by_visit; default: the visit without "Day ") or by parameter (lsmean_bars;
+    default: the parameter's label)."""
+    dodge: Annotated[float, Field(ge=0)] | None = None
+    """by_visit: x shift between the columns' points so their error bars do not overlap, in x units;
+    not set: 1.2% of the x range."""
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
+    """Panels per row; not set: all in one row up to 3 panels, 2 per row for 4, 3 per row beyond."""
     x_label: str = ""
-    panel_x_labels: dict[str, str] = {}  # x axis label by analysis id (panels on different time scales)
+    """Title of the x axis; empty: none (scatter: the x quantity's label; emax: "Concentration")."""
+    panel_x_labels: dict[str, str] = {}
+    """x axis title by analysis id, for panels on different scales (each panel then shows its own)."""
     y_label: str = ""
+    """Title of the y axis; empty: from the quantity and error (e.g. "Mean change from baseline (SE)",
+    "LS mean (SE)")."""
     share_y: bool = False
-    log_x: bool = False  # scatter: x on a log scale (emax: observations at 0 drawn at "0", left of an axis break)
-    # scatter: colour and mark the points by this variable (of the plotted records, else of the subject-level
-    # dataset), e.g. TRT01A; groups take the label, order, colour and marker of the study's treatment column
-    # that lists the value (tlf/spec/groups.py); an emax model stays one fit over all points
+    """One y scale for all panels."""
+    log_x: bool = False
+    """scatter: x on a log scale (emax: observations at 0 drawn at "0", left of an axis break)."""
     group: str | None = None
+    """scatter: colour and mark the points by this variable (of the plotted records, else of the
+    subject-level dataset), e.g. TRT01A; a group takes the label, order, colour and marker of the study's
+    treatment column that lists the value. An emax model stays one fit over all points."""
 
 
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
@@ -287,20 +444,39 @@ ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
 
 
 class FigureOutput(Strict):
+    """A figure: the `plot` (drawn from its own dataset, or from the output's `analyses`) under the title
+    block, one line or bar per treatment column, with its footnotes; the plotted numbers go to the ARD and
+    to the XLSX's data sheet."""
+
     id: OutputId
+    """Identifier of the output, also its file name (`<id>.docx`, `<id>.xlsx`) and the name `tlf build ID`
+    takes; letters, digits, `_`, `.`, `-`."""
     type: Literal["figure"]
+    """`figure`."""
     number: str
+    """Output number printed first in the title block, e.g. "Figure 14.2.1"."""
     title: str | list[str]
+    """Title, or several title lines (templates such as `{{ study.id }}` are filled in)."""
     population: str
+    """Name of the analysis population (in study.yaml `populations`); its label prints under the titles."""
     columns: str | list[ColumnSpec]
+    """Name of a column set in study.yaml `columns`, or the treatment columns themselves."""
     plot: Plot
-    analyses: list[Analysis] = []  # what `by_visit`, `lsmean_bars` and `scatter` plots draw
+    """What is drawn; `kind` says which plot."""
+    analyses: list[Analysis] = []
+    """The analyses `by_visit`, `lsmean_bars` and `scatter` plots draw (computed as for a table)."""
     subtitle: str = ""
+    """Extra line of the title block, under the population (a template); empty: none."""
     footnotes: list[str] = []
+    """Footnotes of this output (templates), printed before notes the plot adds and the study's footnotes."""
     page: PageSpec | None = None
-    width: Annotated[float, Field(gt=1, le=20)] = 9.0  # inches, as placed
+    """Page geometry and font of this output; not set: the study's `page`."""
+    width: Annotated[float, Field(gt=1, le=20)] = 9.0
+    """Width of the picture as placed on the page, in inches."""
     height: Annotated[float, Field(gt=1, le=20)] = 4.6
+    """Height of the picture as placed on the page, in inches."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    """Decimals of percentages in this output; not set: the study's `pct_decimals`."""
 
     @property
     def titles(self) -> tuple[str, ...]:
