@@ -86,6 +86,23 @@ class OutputError(TlfError):
     code = "OUT000"
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A problem that does not stop a run but may make a number wrong or lose something printed: a spec
+    value the data never take, records of subjects not in the subject-level dataset, a footnote that does
+    not fit. It carries the error it would be (with its location and code): `tlf check` prints it and
+    exits 1, `tlf build` prints it in its summary, and `--strict` raises the error instead."""
+
+    error: TlfError
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
 class ErrorGroup(TlfError):
     """Several errors found in one run, reported together."""
 
