@@ -112,22 +112,53 @@ class Level(Strict):
     `other: true` takes every value not listed elsewhere."""
 
     label: str
+    """Row label printed in the table (and the `level` of its ARD rows), e.g. "White"."""
     value: str | int | float | None = None
+    """The data value this row counts, e.g. `WHITE` or `1` (a number matches a whole-number float of the
+    data: `1` matches 1.0). Ignored when `values` or `other` is given."""
     values: list[str | int | float] | None = None
+    """Several data values counted in one row (a pooled category), e.g. `[ASIAN, OTHER]`; a subject with
+    any of them counts once. When given, `value` is ignored."""
     other: bool = False
+    """true: this row counts every non-missing value present in the data that no other level lists (its own
+    `value`/`values` are ignored); e.g. `{other: true, label: Other}` last."""
 
 
 class AnalysisBase(Strict):
     """What every analysis has: an id, a label, the records it reads and where it prints."""
 
     id: Annotated[str, Field(pattern=ID_PATTERN)]
+    """Identifier of the analysis, unique within the output (letters, digits, `_`, `.`, `-`; at most 64
+    characters), e.g. `age`: the `analysis` column of its ARD rows, and how a figure's `plot.panels` and
+    `plot.panel_titles` name it."""
     label: str = ""
-    dataset: str | None = None  # default: the subject-level dataset
+    """Text of the analysis's first row: the row label of a `count`; for the other types a header row
+    above the analysis's rows, which are indented one level under it (a `continuous` with a single `rows`
+    entry prints its statistic on this line). Empty: no header row (`correlation` then makes one from `x`
+    and `y`). In a figure drawing analyses, the panel title unless `plot.panel_titles` gives one."""
+    dataset: str | None = None
+    """Name (in `data.datasets`) of the dataset whose records the analysis reads, e.g. `adae`. Only the
+    records of each column's subjects are read (and of the column's period when the dataset has a
+    `period_var`). Not set: the subject-level dataset (`data.subject_dataset`, usually adsl). Not used by
+    `correlation`, whose `x` and `y` name their own."""
     where: str | None = None
+    """Filter on the dataset's records before the analysis (the where: language), e.g. `"TRTEMFL == 'Y'"`;
+    `{pp}` and `{p}` become the column's period (`"EOP{pp}STT == 'COMPLETED'"` reads EOP01STT in a
+    period-1 column). For `count` it is the condition whose subjects are counted. Not set: every record.
+    Not used by `correlation` (its `x` and `y` have their own `where`)."""
     indent: Annotated[int, Field(ge=0, le=4)] = 0
-    periods: list[int] | None = None  # only columns of these periods; others print `na_text`
+    """Indentation level (0-4) of the analysis's first row; the rows under a header row go one level deeper.
+    Each level indents the row label by 0.15 inch, e.g. `1` to nest reasons under a "Discontinued" row."""
+    periods: list[int] | None = None
+    """Only the treatment columns whose `period` is one of these take part, e.g. `[1]`; the cells of the
+    other columns (a column without a period too) print `na_text`, and those columns are left out of
+    stat-column tests and figures. Not set: every column."""
     na_text: str = "NA"
+    """Text printed in the cells of the columns `periods` leaves out (explain it in a footnote, e.g.
+    "NA = not applicable")."""
     blank_before: bool = False
+    """true: an empty row before the analysis's rows (none when it is the table's first row), to separate
+    blocks. No effect in a table with `stats_as_columns` or in a figure."""
 
 
 class ParamVisitsBase(AnalysisBase):
@@ -136,14 +167,34 @@ class ParamVisitsBase(AnalysisBase):
     display order). Each must occur in the data (else a located error)."""
 
     dataset: str
+    """Name (in `data.datasets`) of the BDS dataset read, e.g. `adlb` or `adeff`: one record per subject,
+    parameter and visit (more than one in a column at a visit is an error; keep one with `where`, e.g.
+    `"ANL01FL == 'Y'"`)."""
     param: str | list[str]
+    """The parameter code (value of `param_var`), or a list of codes shown in this order, e.g. `CLASI` or
+    `[ALT, AST]`. Several parameters print one block each under the parameter's label row."""
     visits: list[str]
+    """Values of `visit_var` shown, in this order, e.g. `[Baseline, Week 4, Week 12]`; each must occur for
+    every parameter (records of any subject), none twice."""
     param_var: str = "PARAMCD"
-    param_label_var: str | None = "PARAM"  # label rows with this variable's text (None: the code)
-    param_labels: dict[str, str] = {}  # labels by code: override the data's (and name them in shells)
+    """Variable holding the parameter code that `param` selects on."""
+    param_label_var: str | None = "PARAM"
+    """Variable whose text (on the parameter's first selected record) labels the parameter's rows, e.g.
+    "Alanine Aminotransferase (U/L)": the label row of each parameter when there are several (always in
+    an `ancova`), ANCOVA figure ticks and NE footnotes. Not set, or absent from the dataset: the code."""
+    param_labels: dict[str, str] = {}
+    """Labels by parameter code, overriding the data's, e.g. `{ALT: "ALT (U/L)"}`; shells (no data) use
+    them too, else they print the code."""
     visit_var: str = "AVISIT"
-    visit_num_var: str | None = "AVISITN"  # plotted x position of a visit (None: the visit's order)
+    """Variable holding the visit name that `visits` selects on."""
+    visit_num_var: str | None = "AVISITN"
+    """Numeric variable giving a visit's x position in a `by_visit` figure (e.g. study day or week). Not
+    set, absent from the dataset or missing: the visit's position in `visits` (0, 1, 2, ...)."""
     base_var: str = "BASE"
+    """Variable holding the baseline value: `by_visit` computes the percent of baseline from it, leaves out
+    records with baseline 0 from percent change and percent of baseline, and tests the value against it;
+    an `ancova` of a percent change (`response: PCHG...`) leaves out records with baseline 0. (An
+    ANCOVA's baseline covariate is named in `covariates`, not here.)"""
 
     @property
     def params(self) -> tuple[str, ...]:

@@ -22,11 +22,22 @@ class BaselineTest(Strict):
     (`method: auto`). A p-value below `alpha` prints with `flag` appended, explained in a footnote."""
 
     test: Literal["signed_rank"] = "signed_rank"
+    """The test: `signed_rank` (Wilcoxon signed-rank, two-sided), the only one."""
     quantity: Part = "value"
+    """What is tested: `value` (value - baseline value), `change` (change vs 0), `pchg` (percent change vs
+    0) or `pbase` (percent of baseline vs 100); each quantity at most once per analysis. Percent change and
+    percent of baseline leave out records with baseline 0."""
     method: Literal["auto", "exact", "t"] = "auto"
+    """How the p-value is computed: `auto` (exact distribution up to 20 non-zero differences, else the t
+    approximation, as SAS PROC UNIVARIATE), `exact` or `t`. Zero differences are discarded."""
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    """A p-value below this (unrounded) prints with `flag` appended, explained in a footnote; the test
+    itself does not depend on it."""
     flag: str = "*"
-    label: str | None = None  # default: "p-value (value vs baseline)", "p-value (% of baseline vs 100)", ...
+    """Text appended to a p-value below `alpha`, e.g. `"*"`; `""`: no flag."""
+    label: str | None = None
+    """Label of the p-value row (and of the test in the footnote). Not set: "p-value (value vs baseline)",
+    "p-value (change vs 0)", "p-value (percent change vs 0)" or "p-value (% of baseline vs 100)"."""
 
 
 class ByVisitAnalysis(ParamVisitsBase):
@@ -38,20 +49,53 @@ class ByVisitAnalysis(ParamVisitsBase):
     `no_records_text` (e.g. "Not sampled"); unset, the statistics print as they are (n 0, NE)."""
 
     type: Literal["by_visit"]
+    """`by_visit`."""
     baseline_visit: str | None = None
+    """The visit (one of `visits`) that is baseline, e.g. `Baseline`: it prints the value only (no change,
+    percent change or percent of baseline, no tests); a `by_visit` figure of a change draws it at 0 (100
+    for percent of baseline). Not set: every visit prints every part in `show`."""
     value_var: str = "AVAL"
+    """Variable holding the analysis value (part `value`); the percent of baseline is 100 x it / `base_var`,
+    and its decimals give the default `precision`."""
     change_var: str = "CHG"
+    """Variable holding the change from baseline (part `change`), read only when `show` or `tests` has
+    `change`."""
     pchg_var: str = "PCHG"
+    """Variable holding the percent change from baseline (part `pchg`), read only when `show` or `tests` has
+    `pchg`; records with baseline 0 (`base_var`) are left out whatever it holds."""
     show: list[Part] = ["value", "change"]
+    """Parts summarised at each visit, in this order: `value`, `change` (change from baseline), `pchg`
+    (percent change from baseline), `pbase` (percent of baseline, 100 x value / baseline). With more than
+    one, each prints under its own header row (see `labels`)."""
     rows: list[str] = ["n", "mean_sd", "median", "min_max"]
-    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals collected; default: from data
-    pchg_precision: Annotated[int, Field(ge=0, le=6)] = 0  # percent change: mean 1 decimal, SD 2
-    pbase_precision: Annotated[int, Field(ge=0, le=6)] = 0  # percent of baseline: mean 1 decimal, SD 2
+    """Statistic rows of each part, in order, as a `continuous` analysis's `rows` (`n`, `mean_sd`, `median`,
+    `q1_q3`, `min_max`, ...)."""
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None
+    """Decimals the values were collected with (d), for the value and the change: mean, median and
+    quartiles print d+1 decimals, SD and SE d+2, min and max d. Not set: per parameter, the most decimals of
+    `value_var` at the listed visits; shells then print d = 0."""
+    pchg_precision: Annotated[int, Field(ge=0, le=6)] = 0
+    """d for the percent change, as `precision`: the default 0 prints mean and median with 1 decimal, SD
+    with 2, min and max with none."""
+    pbase_precision: Annotated[int, Field(ge=0, le=6)] = 0
+    """d for the percent of baseline, as `pchg_precision`."""
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    """Decimals of single statistics in every part, overriding the precisions, e.g. `{mean: 1, sd: 1}`
+    (keys as a `continuous` analysis's `decimals`; n always prints as a whole number)."""
     labels: dict[Part, str] = {}
+    """Header rows of the parts by part name, e.g. `{pchg: "% change"}`; printed only when `show` has more
+    than one part. Not set: "Value", "Change from baseline", "Percent change from baseline",
+    "Percent of baseline"."""
     tests: list[BaselineTest] = []
+    """Tests against baseline, at most one per quantity, e.g. `[{quantity: change}]`: each adds a row of
+    p-values under the statistics of every visit but `baseline_visit`."""
     no_data_text: str | None = None
+    """Text a column prints (once, in place of its statistics) at a visit where it has records but no
+    analysable value, e.g. "Data not available"; a `by_visit` figure adds it to the legend of a column
+    with nothing to draw. Not set: the statistics print as they are (n 0, NE)."""
     no_records_text: str | None = None
+    """Text a column prints (once, in place of its statistics) at a visit where it has no record at all,
+    e.g. "Not sampled". Not set: the statistics print as they are (n 0, NE)."""
 
     _known_rows = field_validator("rows")(ContinuousAnalysis._known_rows.__func__)
     _known_stats = field_validator("decimals")(ContinuousAnalysis._known_stats.__func__)
@@ -66,3 +110,17 @@ class ByVisitAnalysis(ParamVisitsBase):
 
 
 MODELS = {"by_visit": ByVisitAnalysis}
+
+
+EXAMPLES = {"by_visit": """\
+id: clasi
+type: by_visit
+dataset: adeff
+param: CLASI
+where: "ANL01FL == 'Y'"
+visits: [Baseline, Day 15, Day 29, Day 57, Day 85, Follow-up Week 4, Follow-up Week 12]
+baseline_visit: Baseline
+show: [value, change, pchg]
+rows: [n, mean_sd, median, min_max]
+decimals: {mean: 1, sd: 1}
+"""}

@@ -17,11 +17,37 @@ class CategoricalAnalysis(AnalysisBase):
     """Subjects by the levels of `var`: n (%) per level; a 'Missing' row when any value is missing."""
 
     type: Literal["categorical"]
+    """`categorical`."""
     var: str
+    """Variable whose values are counted, e.g. `RACE`; `{pp}`/`{p}` become the column's period
+    (`DCP{pp}RS`). A subject is counted once per level, whatever the number of records."""
     levels: list[Level] | None = None
+    """The rows, in this order, with their labels; a value no level lists (and no `other: true` level
+    takes) is not shown. Not set: one row per value present, labelled with the value, numbers first in
+    ascending order, then text in sorted order."""
     missing_row: bool = True
+    """true: a "Missing" row (last) counts subjects whose value is missing (blank text or numeric
+    missing), printed only when some column's records have one; false: no such row. The Missing row is
+    left out of stat-column tests."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
     test: TestName | None = None
+    """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
+    `auto` or `chisq` (Pearson chi-square of levels by columns, the Missing row left out), `fisher`
+    (Fisher's exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat
+    columns."""
 
 
 MODELS = {"categorical": CategoricalAnalysis}
+
+
+EXAMPLES = {"categorical": """\
+id: race
+type: categorical
+var: RACE
+label: "Race"
+levels:
+  - {value: "WHITE", label: "White"}
+  - {value: "BLACK OR AFRICAN AMERICAN", label: "Black or African American"}
+  - {other: true, label: "Other"}
+"""}

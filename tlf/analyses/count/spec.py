@@ -16,9 +16,25 @@ class CountAnalysis(AnalysisBase):
     """Subjects meeting `where` (one row): n (%) of the column's N."""
 
     type: Literal["count"]
+    """`count`."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
-    events: bool = False  # also print the number of records: "n (%) [events]"
+    """Decimals of the percentage (0-4); not set: the output's `pct_decimals`, else the study's."""
+    events: bool = False
+    """true: also print the number of records meeting `where` among the column's subjects (e.g. AE
+    events), as "n (%) [events]"; a count of 0 prints "0" alone."""
     test: TestName | None = None
+    """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
+    `auto` or `chisq` (Pearson chi-square of subjects with / without the condition), `fisher` (Fisher's
+    exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat columns."""
 
 
 MODELS = {"count": CountAnalysis}
+
+
+EXAMPLES = {"count": """\
+id: serious
+type: count
+dataset: adae
+label: "Serious TEAE"
+where: "TRTEMFL == 'Y' and AESER == 'Y'"
+"""}

@@ -17,10 +17,33 @@ class RespondersAnalysis(ParamVisitsBase):
     or the subjects assessed at the visit."""
 
     type: Literal["responders"]
+    """`responders`."""
     criterion: str
+    """Condition a subject's record at the visit must meet to count as a responder (the where: language on
+    the variables of `dataset`), e.g. `"CHG <= -4"`; a comparison with a missing value is false, so a
+    missing CHG does not meet that one."""
     denominator: Literal["N", "assessed"] = "N"
+    """Denominator of the percentage: `N` (the column's N; a subject without a record at the visit counts
+    as a non-responder) or `assessed` (the subjects with a record at the visit, whether or not the
+    criterion's variables are missing)."""
     show_assessed: bool = False
+    """true: a "Patients assessed" row under each visit gives the number of subjects with a record there."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
 
 
 MODELS = {"responders": RespondersAnalysis}
+
+
+EXAMPLES = {"responders": """\
+id: hss4
+type: responders
+dataset: adeff
+param: HSS
+label: "hSS reduction >= 4 points"
+where: "ANL01FL == 'Y'"
+visits: [Day 15, Day 29, Day 57, Day 85, Follow-up Week 4, Follow-up Week 12]
+criterion: "CHG <= -4"
+denominator: N
+show_assessed: true
+"""}

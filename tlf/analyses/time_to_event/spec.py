@@ -32,16 +32,37 @@ class TimeToEventAnalysis(AnalysisBase):
     quartiles. A record is an event when `censor` equals `event_value` (ADaM: CNSR = 0)."""
 
     type: Literal["time_to_event"]
+    """`time_to_event`."""
     time: str = "AVAL"
+    """Numeric variable holding the time to event or censoring, in the data's unit (e.g. days); `{pp}`/`{p}`
+    become the column's period. One record per subject: select the parameter with `where`."""
     censor: str = "CNSR"
+    """Variable telling events from censored times (ADaM CNSR). A record with a missing time or `censor`
+    value is left out (n counts the subjects used)."""
     event_value: str | int | float = 0
+    """Value of `censor` that marks an event (ADaM: 0); every other non-missing value is censored."""
     rows: list[str] = ["n", "events", "censored", "median_ci"]
+    """Rows in order: `n` (subjects analysed), `events` and `censored` (n (%) of the subjects analysed, not
+    of the column's N), `median_ci` "Median (95% CI)", `median`, `q1_q3` (25th, 75th percentile),
+    `min_max` (of all times, events and censored). A quantile the curve does not reach prints NE."""
     ci_transform: Literal["log-log", "log", "linear"] = "log-log"
+    """Transform of the Brookmeyer-Crowley CI of the median: `log-log` (SAS LIFETEST's default
+    CONFTYPE=LOGLOG), `log` (R survfit's default) or `linear`."""
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # decimals of `time`; default: from data
+    """The median's CI is at the 1 - alpha level, e.g. `0.1` for a 90% CI (the row label follows)."""
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None
+    """Decimals the times were collected with (d): median, its CI and the quartiles print d+1 decimals,
+    min and max d. Not set: the most decimals any time of the analysed columns has; shells then print d = 0."""
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
+    """Decimals of single statistics, overriding `precision`: keys `median` (also its CI), `q1`, `q3`,
+    `min`, `max`, e.g. `{median: 0, q1: 0, q3: 0}`."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
+    """Decimals of the events and censored percentages (0-4); not set: the output's `pct_decimals`, else
+    the study's."""
     test: TestName | None = None
+    """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
+    `auto` or `logrank` (unweighted log-rank across the columns), `none` (cells left blank). Not set: the
+    stat column's test. No effect without stat columns."""
 
     @field_validator("rows")
     @classmethod
@@ -65,3 +86,17 @@ class TimeToEventAnalysis(AnalysisBase):
 
 
 MODELS = {"time_to_event": TimeToEventAnalysis}
+
+
+EXAMPLES = {"time_to_event": """\
+id: ttde
+type: time_to_event
+dataset: adtte
+where: "PARAMCD == 'TTDE'"
+label: "Time to first dermatologic event (days)"
+time: AVAL
+censor: CNSR
+event_value: 0
+rows: [n, events, censored, median_ci, q1_q3, min_max]
+decimals: {median: 0, q1: 0, q3: 0}
+"""}
