@@ -45,22 +45,58 @@ class AncovaAnalysis(ParamVisitsBase):
     rows (dose_pvalue, rmse) print in `model_column` (default: the last column)."""
 
     type: Literal["ancova"]
+    """`ancova`."""
     response: str = "CHG"
+    """Variable analysed (the dependent variable), e.g. CHG or PCHG; default CHG. With a name starting
+    PCHG, records whose baseline (`base_var`) is 0 are left out, with a footnote."""
     covariates: list[str] = ["BASE"]
+    """Continuous (numeric) covariates, variables of the dataset or else of the subject-level dataset;
+    default [BASE]; [] for none. LS means are computed with each covariate at its mean."""
     factors: list[str] = []
+    """Classification factors besides treatment, e.g. [SITEGR1], of the dataset or else of the
+    subject-level dataset; default none. LS means average over their levels as `weights` says."""
     reference: str
+    """Id of the output column the differences are taken against (column minus reference), e.g. pbo;
+    must be a column of the output."""
     comparisons: list[Annotated[list[str], Field(min_length=2, max_length=2)]] | None = None
+    """The differences reported, as [column, comparator] pairs of column ids (column minus comparator),
+    e.g. [[low, pbo], [high, pbo], [high, low]]; not set: every other column vs `reference`."""
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    """The CIs are two-sided (1 - alpha): 0.05 (default) gives 95% CIs, and "95%" in the row labels
+    follows it. p-values do not depend on it."""
     weights: Literal["equal", "proportional", "om"] = "equal"
+    """How LS means weight the level combinations of `factors`: `equal` (SAS LSMEANS default, emmeans
+    "equal"), `proportional` (their frequency among the observations in the model) or `om` (SAS
+    LSMEANS / OM: their frequency among all records with the model's independent variables, response
+    missing or not). No effect without `factors`."""
     ci: Literal["t", "normal"] = "t"
+    """CIs of LS means and differences: `t` from the t distribution on the residual df (as SAS), or
+    `normal`: estimate +/- z(1 - alpha/2) SE (1.96 SE at alpha 0.05). The p-values are t tests either way."""
     rmse: Literal["residual", "ml"] = "residual"
+    """Root mean squared error printed by the `rmse` row: `residual` = sqrt(RSS / residual df) (SAS Root
+    MSE, R sigma) or `ml` = sqrt(RSS / n) (the root of the mean squared residual)."""
     dose: str | None = None
+    """Numeric dose variable (e.g. TRTPN), of the dataset or else the subject-level dataset: adds the
+    dose-response test (Type III F test of dose in `response` ~ dose + factors + covariates, on the
+    records the ANCOVA uses) printed by the `dose_pvalue` row; not set: no dose-response test."""
     model_column: str | None = None
+    """Id of the column where the one-value rows (`dose_pvalue`, `rmse`) print; not set: the last column."""
     rows: list[AncovaRow] = ["n", "lsmean_se", "diff_se", "diff_ci", "diff_pvalue"]
+    """Rows under each parameter and visit, in order: `n`, `lsmean_se`, `lsmean_ci`, `lsmean_and_ci`,
+    `diff_se`, `diff_ci`, `diff_and_ci`, `diff_pvalue`, `dose_pvalue`, `rmse`. The diff rows print
+    together, at the place of the first, as one block per comparator."""
     labels: dict[str, str] = {}
-    precision: Annotated[int, Field(ge=0, le=6)] | None = None  # of the response; default: from data (<= 2)
+    """Row label by row name, replacing the default, e.g. {diff_pvalue: "p-value (vs {ref})"}; `{ref}`
+    becomes the comparator column's label, and "95%" the CI level from `alpha`."""
+    precision: Annotated[int, Field(ge=0, le=6)] | None = None
+    """Decimals the response is collected with, which the printed decimals build on: LS means and
+    differences (and their CIs) one more, SEs and RMSE two more, p-values 3. Not set: found from the
+    data, per parameter, at most 2."""
     decimals: dict[Literal["lsmean", "se", "diff", "pvalue", "rmse"], Annotated[int, Field(ge=0, le=8)]] = {}
-    visit_labels: bool = True  # a row per visit (turn off with a single visit)
+    """Printed decimals overriding `precision`'s: `lsmean` (LS means and their CIs), `se` (all SEs),
+    `diff` (differences and their CIs), `pvalue`, `rmse`; e.g. {rmse: 2}."""
+    visit_labels: bool = True
+    """A row naming the visit above each visit's rows; false leaves it out (e.g. with a single visit)."""
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -70,3 +106,20 @@ class AncovaAnalysis(ParamVisitsBase):
 
 
 MODELS = {"ancova": AncovaAnalysis}
+
+EXAMPLES = {"ancova": """id: ancova
+type: ancova
+dataset: adqsadas
+where: "ITTFL == 'Y' and EFFFL == 'Y' and ANL01FL == 'Y'"
+param: ACTOT
+visits: [Week 24]
+visit_labels: false
+response: CHG
+covariates: [BASE]
+factors: [SITEGR1]
+reference: pbo
+comparisons: [[low, pbo], [high, pbo], [high, low]]
+weights: om
+dose: TRTPN
+rows: [dose_pvalue, diff_pvalue, diff_se, diff_ci]
+"""}

@@ -52,10 +52,20 @@ class ConcentrationSource(Strict):
     flagged by `blq` (Y/1) counts as 0 or is left out (the analysis' `blq_as`)."""
 
     dataset: str | None = None
+    """Dataset holding the concentrations, e.g. adpc, whose records are matched to each response record
+    on subject and time; not set (or the analysis' own dataset): the response record's own `var`."""
     var: str = "AVAL"
-    time: str | None = None  # default: the same name as the analysis' `time`
+    """Numeric concentration variable; default AVAL. A negative concentration is an error."""
+    time: str | None = None
+    """Time variable of the concentration records matched with the analysis' `time`, e.g. NRRLT; not set:
+    the variable named as the analysis' `time`. Used only with another `dataset`."""
     where: str | None = None
+    """Filter on the concentration records (the where: language), e.g. "ANL01FL == 'Y'"; applied
+    only with another `dataset` (the analysis' `where` selects the response records)."""
     blq: str | None = None
+    """Flag of concentrations below the lower limit of quantification, e.g. BLQFL (Y, YES, TRUE, T or 1,
+    any case, is BLQ): such a concentration is 0 or its observation is left out, as the analysis'
+    `blq_as` says. Not set: the values are used as they are."""
 
 
 class EmaxAnalysis(AnalysisBase):
@@ -66,19 +76,47 @@ class EmaxAnalysis(AnalysisBase):
     the hyperbolic model), `estimate` fits it."""
 
     type: Literal["emax"]
-    dataset: str  # the response records
+    """`emax`."""
+    dataset: str
+    """Dataset of the response records, e.g. adpd: after `where`, at most one record per subject and
+    time point."""
     response: str
-    time: str | None = None  # matching variable of the response records (required with another dataset)
+    """Numeric response variable modelled (E), e.g. PCTRED (a percent reduction from baseline derived
+    in study.yaml). Records with a missing response are left out."""
+    time: str | None = None
+    """Variable of the response records matched with the concentration records' time, e.g. ATPTN
+    (numbers equal to 6 decimals, text as written); required when the concentrations come from another
+    dataset, otherwise it only names the plotted points in the ARD."""
     concentration: ConcentrationSource
+    """Where each response record's concentration comes from, e.g. {dataset: adpc, var: AVAL, time:
+    NRRLT, blq: BLQFL}. A response record with no concentration at its time is left out."""
     blq_as: Literal["zero", "exclude"] = "zero"
+    """A concentration flagged BLQ (`concentration.blq`): `zero` (default) takes it as 0, `exclude` leaves
+    the observation out (counted in the warning of the ARD's n)."""
     e0: float | Literal["estimate"] = "estimate"
+    """E0, the response at concentration 0: a number fixes it (0 for a percent reduction from baseline),
+    `estimate` (default) fits it."""
     hill: Annotated[float, Field(gt=0, le=20)] | Literal["estimate"] = 1.0
+    """Hill coefficient h: a number (above 0, at most 20) fixes it, 1 (default) giving the hyperbolic
+    Emax model; `estimate` fits it (the sigmoid Emax model)."""
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    """The Wald CIs are two-sided (1 - alpha): 0.05 (default) gives 95% CIs."""
     ci: Literal["t", "normal"] = "t"
+    """Quantile of the Wald CI, estimate +/- q SE: `t` (default) from the t distribution on n - p df (n
+    observations, p parameters estimated), or `normal`: z(1 - alpha/2) (as R's confint.default)."""
     rows: list[EmaxRow] = ["n", "nobs", "e0", "emax", "emax_ci", "ec50", "ec50_ci", "converged"]
+    """Rows printed, in order: `n` (subjects), `nobs` (observations), `e0`, `emax`, `ec50`, `hill` (the
+    estimate with its SE), `e0_ci`, `emax_ci`, `ec50_ci`, `hill_ci`, `sigma` (residual SE, sqrt(RSS /
+    (n - p))), `converged` (Yes / No). A fixed parameter prints its value, labelled "(fixed)", and no CI."""
     labels: dict[str, str] = {}
+    """Row label by row name, replacing the default, e.g. {ec50: "EC50, ng/mL (SE)"}; `{ci}` becomes the
+    CI level (e.g. "95%")."""
     decimals: dict[Literal["e0", "emax", "ec50", "hill", "sigma"], Annotated[int, Field(ge=0, le=8)]] = {}
-    curve_points: Annotated[int, Field(ge=2, le=2000)] = 200  # fitted curve drawn by figures (ARD rows)
+    """Decimals of each parameter's estimate and CI (its SE gets one more) and of sigma; defaults e0 1,
+    emax 1, ec50 3, hill 2, sigma 2."""
+    curve_points: Annotated[int, Field(ge=2, le=2000)] = 200
+    """Number of points of the fitted curve in the ARD, which a scatter figure draws: concentration 0,
+    then log-spaced from half the lowest positive concentration to 1.2 times the highest; default 200."""
 
     @field_validator("labels")
     @classmethod
@@ -110,3 +148,17 @@ class EmaxAnalysis(AnalysisBase):
 
 
 MODELS = {"emax": EmaxAnalysis}
+
+EXAMPLES = {"emax": """id: cd19
+type: emax
+label: "CD19+ B cells"
+dataset: adpd
+where: "PARAMCD == 'CD19' and ATPTN > 0"
+response: PCTRED
+time: ATPTN
+concentration: {dataset: adpc, var: AVAL, time: NRRLT, blq: BLQFL}
+e0: 0
+hill: 1
+rows: [n, nobs, emax, emax_ci, ec50, ec50_ci, sigma, converged]
+labels: {emax: "Emax, % reduction (SE)", ec50: "EC50, ng/mL (SE)"}
+"""}
