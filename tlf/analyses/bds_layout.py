@@ -8,7 +8,6 @@ footnotes it needs. Both read only the spec and the formatted ARD, so shells com
 from __future__ import annotations
 
 from tlf.tables.cells import Cells
-from tlf.tables.model import Row
 
 PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline",
                "pbase": "Percent of baseline"}
@@ -25,10 +24,6 @@ def param_label(a, cells: Cells, param: str) -> str:
     """The parameter's label: the spec's `label` for a one-parameter analysis, else the data's PARAM."""
     text = cells.var.get((a.id, "", param, "", "param"), "")
     return text or param
-
-
-def group_row(label: str, n: int, indent: int, group: str) -> Row:
-    return Row(label, ("",) * n, indent=indent, kind="group", group=group)
 
 
 # ---------------------------------------------------------------- by_visit

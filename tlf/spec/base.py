@@ -51,6 +51,19 @@ DISPLAY_ROWS = {
 }
 
 
+def known_names(names, allowed, what: str = "statistic", *, listed: bool = False):
+    """`names` (a list, or a mapping's keys) when each is one of `allowed`; else a ValueError naming the
+    first unknown one with the closest allowed name (and, `listed`, all of them). The check behind every
+    `rows:`, `decimals:` and `labels:` of the analysis models."""
+    from tlf.errors import did_you_mean
+
+    for k in names or []:
+        if k not in allowed:
+            raise ValueError(f"unknown {what} '{k}'{did_you_mean(k, allowed)}"
+                             + (f"; expected one of {', '.join(allowed)}" if listed else ""))
+    return names
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True)
 

@@ -152,3 +152,16 @@ class Table:
 
     def with_footnotes(self, *notes: str) -> Table:
         return replace(self, footnotes=(*self.footnotes, *notes))
+
+
+def group_row(label: str, width: int, indent: int, group: str) -> Row:
+    """A row that only labels the rows below it (no cells), kept on a page with them."""
+    return Row(label, ("",) * width, indent=indent, kind="group", group=group)
+
+
+def labelled(a, width: int, group: str | None = None) -> tuple[list[Row], int]:
+    """An analysis's heading: its label as a group row (none without a label), and the indent of the rows
+    under it. `group`: what keeps the heading on a page with its rows (default: the analysis)."""
+    if not a.label:
+        return [], a.indent
+    return [group_row(a.label, width, a.indent, a.id if group is None else group)], a.indent + 1

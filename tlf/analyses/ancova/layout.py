@@ -4,9 +4,9 @@ comparator with CI and p-value, and the model's one-value rows."""
 from __future__ import annotations
 
 from tlf.analyses.ancova.spec import ANCOVA_ROWS
-from tlf.analyses.bds_layout import group_row, ne_once, notes, param_label
+from tlf.analyses.bds_layout import ne_once, notes, param_label
 from tlf.tables.cells import Cells, inactive
-from tlf.tables.model import Row
+from tlf.tables.model import Row, group_row
 
 _ANCOVA_TEMPLATES = {
     "n": "{n}",

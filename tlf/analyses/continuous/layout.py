@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables.cells import Cells, inactive
-from tlf.tables.model import Row
+from tlf.tables.model import Row, labelled
 
 
 def continuous_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
@@ -16,10 +16,8 @@ def continuous_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
     if len(a.rows) == 1 and a.label:
         return [Row(a.label, line(a.rows[0]), indent=a.indent, group=a.id)]
     rows = []
-    indent = a.indent
-    if a.label:
-        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
-        indent += 1
+    heading, indent = labelled(a, len(cols))
+    rows += heading
     rows += [Row(DISPLAY_ROWS[r][0], line(r), indent=indent, group=a.id) for r in a.rows]
     return rows
 

@@ -11,6 +11,7 @@ from tlf.spec.base import (
     DISPLAY_ROWS,
     AnalysisBase,
     TestName,
+    known_names,
 )
 
 
@@ -47,23 +48,12 @@ class ContinuousAnalysis(AnalysisBase):
     @field_validator("rows")
     @classmethod
     def _known_rows(cls, v: list[str]) -> list[str]:
-        from tlf.errors import did_you_mean
-
-        for r in v:
-            if r not in DISPLAY_ROWS:
-                raise ValueError(f"unknown statistic row '{r}'{did_you_mean(r, DISPLAY_ROWS)}; "
-                                 f"expected one of {', '.join(DISPLAY_ROWS)}")
-        return v
+        return known_names(v, DISPLAY_ROWS, "statistic row", listed=True)
 
     @field_validator("decimals")
     @classmethod
     def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
-        from tlf.errors import did_you_mean
-
-        for k in v:
-            if k not in CONTINUOUS_STATS:
-                raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, CONTINUOUS_STATS)}")
-        return v
+        return known_names(v, CONTINUOUS_STATS)
 
 
 MODELS = {"continuous": ContinuousAnalysis}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tlf.analyses.bds_layout import group_row, notes
+from tlf.analyses.bds_layout import notes
 from tlf.tables.cells import Cells, inactive
-from tlf.tables.model import Row
+from tlf.tables.model import Row, group_row
 
 METHOD_LABELS = {"pearson": "Pearson r", "spearman": "Spearman rho"}
 

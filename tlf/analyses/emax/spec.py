@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tlf.spec.base import AnalysisBase, Strict
+from tlf.spec.base import AnalysisBase, Strict, known_names
 
 EMAX_ROWS = {
     # name: (default label; {ci} is the confidence level, e.g. "95%"), template over statistic names
@@ -121,12 +121,7 @@ class EmaxAnalysis(AnalysisBase):
     @field_validator("labels")
     @classmethod
     def _known_labels(cls, v: dict[str, str]) -> dict[str, str]:
-        from tlf.errors import did_you_mean
-
-        for k in v:
-            if k not in EMAX_ROWS:
-                raise ValueError(f"unknown row '{k}'{did_you_mean(k, EMAX_ROWS)}")
-        return v
+        return known_names(v, EMAX_ROWS, "row")
 
     @model_validator(mode="after")
     def _time_to_join(self) -> EmaxAnalysis:

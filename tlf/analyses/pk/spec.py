@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from tlf.spec.base import CONTINUOUS_STATS, DISPLAY_ROWS, AnalysisBase, Strict
+from tlf.spec.base import CONTINUOUS_STATS, DISPLAY_ROWS, AnalysisBase, Strict, known_names
 
 PK_DISPLAY_ROWS = {
     **DISPLAY_ROWS,
@@ -44,33 +44,18 @@ Scalar = str | int | float
 
 
 def _check_rows(v: list[str] | None, allowed: dict) -> list[str] | None:
-    from tlf.errors import did_you_mean
-
-    for r in v or []:
-        if r not in allowed:
-            raise ValueError(f"unknown statistic row '{r}'{did_you_mean(r, allowed)}; expected one of "
-                             f"{', '.join(allowed)}")
-    return v
+    return known_names(v, allowed, "statistic row", listed=True)
 
 
 def _check_decimals(v: dict[str, int]) -> dict[str, int]:
-    from tlf.errors import did_you_mean
-
-    for k in v:
-        if k not in CONTINUOUS_STATS:
-            raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, CONTINUOUS_STATS)}")
-    return v
+    return known_names(v, CONTINUOUS_STATS)
 
 
 def check_stat_columns(v: list[str] | None) -> list[str] | None:
-    from tlf.errors import did_you_mean
 
     if v is not None and not v:
         raise ValueError("stats_as_columns needs at least one statistic")
-    for k in v or []:
-        if k not in PK_STATS:
-            raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, PK_STATS)}; expected one of {', '.join(PK_STATS)}")
-    return v
+    return known_names(v, PK_STATS, listed=True)
 
 
 def check_pk_output(entry) -> list:

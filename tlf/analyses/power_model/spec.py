@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from tlf.spec.base import AnalysisBase, Strict
+from tlf.spec.base import AnalysisBase, Strict, known_names
 
 POWER_MODEL_ROWS = {
     # name: (default label; {ci} is the confidence level, e.g. "90%"), template over statistic names
@@ -81,12 +81,7 @@ class PowerModelAnalysis(AnalysisBase):
     @field_validator("labels")
     @classmethod
     def _known_labels(cls, v: dict[str, str]) -> dict[str, str]:
-        from tlf.errors import did_you_mean
-
-        for k in v:
-            if k not in POWER_MODEL_ROWS:
-                raise ValueError(f"unknown row '{k}'{did_you_mean(k, POWER_MODEL_ROWS)}")
-        return v
+        return known_names(v, POWER_MODEL_ROWS, "row")
 
 
 MODELS = {"power_model": PowerModelAnalysis}

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from tlf.analyses.bds_layout import group_row, notes, param_label
+from tlf.analyses.bds_layout import notes, param_label
 from tlf.tables.cells import Cells, inactive
-from tlf.tables.model import Row
+from tlf.tables.model import Row, group_row, labelled
 
 
 def responders_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
     rows: list[Row] = []
-    indent = a.indent
-    if a.label:
-        rows.append(group_row(a.label, len(cols), indent, a.id))
-        indent += 1
+    heading, indent = labelled(a, len(cols))
+    rows += heading
     many = len(a.params) > 1
     for p in a.params:
         pind = indent

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from tlf.tables.cells import Cells, inactive, levels_in_order
-from tlf.tables.model import Row
+from tlf.tables.model import Row, labelled
 
 
 def terms_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
     rows = []
-    indent = a.indent
-    if a.label:
-        rows.append(Row(a.label, ("",) * len(cols), indent=indent, kind="group", group=a.id))
-        indent += 1
+    heading, indent = labelled(a, len(cols))
+    rows += heading
     for parent, level in levels_in_order(cells, a.id):
         nested = bool(parent) and parent != level
         vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from tlf.spec.base import (
     AnalysisBase,
     TestName,
+    known_names,
 )
 
 TTE_STATS = ("n", "median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max")
@@ -67,22 +68,12 @@ class TimeToEventAnalysis(AnalysisBase):
     @field_validator("rows")
     @classmethod
     def _known_rows(cls, v: list[str]) -> list[str]:
-        from tlf.errors import did_you_mean
-
-        for r in v:
-            if r not in TTE_ROWS:
-                raise ValueError(f"unknown row '{r}'{did_you_mean(r, TTE_ROWS)}; expected one of {', '.join(TTE_ROWS)}")
-        return v
+        return known_names(v, TTE_ROWS, "row", listed=True)
 
     @field_validator("decimals")
     @classmethod
     def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
-        from tlf.errors import did_you_mean
-
-        for k in v:
-            if k not in ("median", "q1", "q3", "min", "max"):
-                raise ValueError(f"unknown statistic '{k}'{did_you_mean(k, ('median', 'q1', 'q3', 'min', 'max'))}")
-        return v
+        return known_names(v, ("median", "q1", "q3", "min", "max"))
 
 
 MODELS = {"time_to_event": TimeToEventAnalysis}
