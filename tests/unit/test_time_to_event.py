@@ -148,3 +148,37 @@ def test_more_than_one_record_per_subject_is_an_error(tmp_path):
     report = build(specs, tmp_path / "out", ["all"], formats=())
     [res] = report.outputs
     assert res.status == "failed" and isinstance(res.error, DataError) and "S-01" in str(res.error)
+
+
+# Drug A: events at 2 and 6, censored at 9: S(2) = 2/3, S(6) = 1/3 -> median 6 (first S < 0.5).
+# Placebo: events at 4 and 9: S(4) = 1/2 exactly until 9, where S = 0 -> median (4 + 9) / 2 = 6.5
+# (SAS LIFETEST's midpoint rule; R survfit: 6.5); the log-log CI of S(4) = 0.5 contains 0.5 and the
+# next event time is where S reaches 0, so the upper limit is not estimable (R: NA).
+PLATEAU = """USUBJID,PARAMCD,AVAL,CNSR
+S-01,TTE,2,0
+S-02,TTE,6,0
+S-03,TTE,9,1
+S-04,TTE,4,0
+S-05,TTE,9,0
+"""
+
+
+def test_plateau_median_and_not_estimable_limit_in_the_table(tmp_path):
+    specs = write_study(tmp_path, study=STUDY, outputs={"t-km": TABLE})
+    (specs / "data" / "adtte.csv").write_text(PLATEAU)
+    out = tmp_path / "out"
+    report = build(specs, out, ["all"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = read_ard(out / "t-km.ard.csv")
+    assert _stat(ard, "a", "median").stat == 6.0
+    med = _stat(ard, "p", "median")
+    assert med.stat == 6.5 and med.stat_fmt == "6.5" and not med.warning
+    assert _stat(ard, "p", "median_ci_low").stat == 4.0
+    high = _stat(ard, "p", "median_ci_high")
+    assert high.stat_fmt == "NE" and "reaches 0 at 9" in high.warning
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "t-km.xlsx")["t-km"]
+    rows = [[str(c.value) if c.value is not None else "" for c in r] for r in ws.iter_rows()]
+    labels = [r[0].strip() for r in rows]
+    assert rows[labels.index("Median (95% CI)")][2] == "6.5 (4.0, NE)"

@@ -2,8 +2,9 @@
 and the log-rank test in the output's stat columns.
 
 ARD rows per column: n (subjects analysed); n and p at levels "Events" and "Censored" (of n); median,
-median_ci_low, median_ci_high, q1, q3, min, max of the time (NaN with the reason in `warning` when a
-quantile is not reached).
+median_ci_low, median_ci_high, q1, q3, min, max of the time (quantiles and CI by SAS LIFETEST's rules,
+tlf.stats.survival; NaN, printed as the study's `not_estimable` text, with the reason in `warning` when
+a quantile or a limit is not reached or not estimable).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         note = "; ".join(km.notes)
         for name in ("median", "median_ci_low", "median_ci_high", "q1", "q3", "min", "max"):
             value = stats[name]
-            warn = "" if value == value else (note or "not estimable")
+            warn = "" if value == value else (km.reason(name) or note or "not estimable")
             rows.append(ctx.row(col.id, name, value, dec[name], variable=time_var, warning=warn))
     return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event in per_col})
 

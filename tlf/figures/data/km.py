@@ -56,17 +56,17 @@ def km_plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]
     at = risk_times(plot, t_max)
     rows: list[dict] = []
 
-    def add(col: str, parent: str, level: str, name: str, value: float, order: int) -> None:
+    def add(col: str, parent: str, level: str, name: str, value: float, order: int, why: str = "") -> None:
         rows.append({"output_id": entry.id, "analysis": ANALYSIS, "column": col, "variable": plot.time,
                      "parent": parent, "level": level, "stat_name": name, "stat": float(value),
                      "decimals": 0 if name.startswith("n") or name in ("time", "x", "events") else 4,
-                     "order": order, "warning": "" if value == value else "not estimable"})
+                     "order": order, "warning": "" if value == value else (why or "not estimable")})
 
     for col, time, event in per_col:
         km = kaplan_meier(time, event)
         add(col.id, "", "", "n", km.n, 0)
         add(col.id, "", "", "events", km.events, 0)
-        add(col.id, "", "", "median", km.median, 0)
+        add(col.id, "", "", "median", km.median, 0, km.reason("median"))
         for i, step in enumerate(km_table(time, event)):
             level = time_key(step.time)
             for name in ("time", "n_risk", "n_event", "n_censor", "survival", "ci_low", "ci_high"):
