@@ -84,9 +84,9 @@ def prepare(study: Study, data_dir: Path | None = None):
     return data, pops, warnings
 
 
-def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = ""):
+def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = "", findings=None):
     """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
-    With data=None: the shell (mock ARD)."""
+    With data=None: the shell (mock ARD). Findings of the output (subjects in no column) go to `findings`."""
     from tlf.analyses.columns import resolve_columns
     from tlf.analyses.context import FIXED
     from tlf.analyses.run import compute_ard
@@ -107,7 +107,7 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
                          fixed_warning=FIXED)
         return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
-    columns = resolve_columns(study, entry, data, pops)
+    columns = resolve_columns(study, entry, data, pops, findings)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
                      missing=study.spec.not_estimable, pvalue_formats=pformats)
     return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
@@ -201,7 +201,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         report.outputs.append(res)
         if data is not None:
-            report.warnings += [n for n in data.notes if n not in report.warnings]
+            report.warnings += [n for n in (*data.notes, *map(str, data.findings)) if n not in report.warnings]
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
     manifest["build"].update(ended_at=_now(), status="complete",
@@ -241,8 +241,9 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
                   + (f"; data cut-off {study.spec.study.cutoff}" if study.spec.study.cutoff else ""))
     if shell:
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
-    ard, model = compute_output(study, entry, data, pops, provenance=provenance)
-    notes = _fit_notes(entry, model)
+    findings: list = []  # errors.Finding: str() prints it
+    ard, model = compute_output(study, entry, data, pops, provenance=provenance, findings=findings)
+    notes = [*findings, *_fit_notes(entry, model)]
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:

@@ -180,11 +180,13 @@ def _cmd_check(args) -> int:
     study = load_study(args.specs)
     data, pops, warnings = prepare(study, args.data)
     problems: list[TlfError] = []
+    findings: list = []  # errors.Finding
     for entry in study.outputs:
         try:
-            compute_output(study, entry, data, pops)
+            compute_output(study, entry, data, pops, findings=findings)
         except TlfError as e:
             problems.append(e)
+    warnings = [*warnings, *map(str, findings), *map(str, data.findings)]
     for p in problems:
         print(_error_text(p), file=sys.stderr)
     for w in warnings:

@@ -6,7 +6,7 @@ import stat as st_mode
 
 import pytest
 
-from tests.conftest import ADSL_CSV, STUDY_YAML, write_study
+from tests.conftest import ADAE_CSV, ADEX_CSV, ADSL_CSV, AE_YAML, DEMOG_YAML, STUDY_YAML, write_study
 from tlf.ard.schema import read_ard
 from tlf.build import build
 from tlf.cli import main
@@ -257,3 +257,120 @@ populations:""")
         build(specs, tmp_path / "out", ["all"], formats=())
     assert "study.yaml:" in str(e.value) and "derive.adsl[0].cases[0].where" in str(e.value)
     assert "did you mean 'AGE'" in str(e.value)
+
+
+# --- issue 14: a defect in the data is never a silent wrong number ----------------------------------------------
+
+def test_trailing_blanks_in_subject_ids_and_treatment_values_are_ignored(tmp_path):
+    """SAS compares text without trailing blanks: ADAE's "S-05 " is subject S-05, ADSL's "Placebo " is in
+    the Placebo column (before: the AE vanished from the table and S-04 from the column's N)."""
+    adsl = ADSL_CSV.replace("S-04,Placebo,", "S-04,Placebo ,")
+    adae = ADAE_CSV + "S-05 ,Nausea,Gastrointestinal disorders,MILD,Y\n"
+    specs = write_study(tmp_path, adsl=adsl, adae=adae)
+    out = tmp_path / "out"
+    report = build(specs, out, ["all"], formats=())
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ae = ard_of(out, "t-ae")
+    assert stat(ae, "_N", "p", "N").stat == 2  # S-04 and S-05
+    assert stat(ae, "any", "p", "n").stat == 2  # S-04's headache and S-05's nausea
+    assert stat(ae, "pt", "p", "n", "Nausea").stat == 1
+    assert stat(ard_of(out, "t-demog"), "age", "p", "n").stat == 2
+    assert not any("DATA025" in w or "DATA031" in w for w in report.warnings), report.warnings
+
+
+def test_records_of_subjects_not_in_adsl_are_a_finding(tmp_path, capsys):
+    adae = ADAE_CSV + "S-99,Nausea,Gastrointestinal disorders,MILD,Y\nS-98,Rash,Skin,MILD,Y\nS-99,Cough,Resp,MILD,Y\n"
+    specs = write_study(tmp_path, adae=adae)
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    assert report.ok
+    msg = "adae.USUBJID: 3 record(s) of 2 subject(s) not in adsl (S-99, S-98): no population holds them"
+    assert [w for w in report.warnings if msg in w and w.endswith("[DATA025]")], report.warnings
+    assert main(["check", "--specs", str(specs)]) == 1
+    assert msg in capsys.readouterr().err
+
+
+def test_study_data_findings_carry_the_data_error(tmp_path):
+    from tlf.build import prepare
+    from tlf.errors import Finding
+    from tlf.spec.validate import load_study
+
+    specs = write_study(tmp_path, adex=ADEX_CSV + "S-77,3\n")
+    data, _, _ = prepare(load_study(specs))
+    [finding] = data.findings
+    assert isinstance(finding, Finding) and isinstance(finding.error, DataError) and finding.code == "DATA025"
+    assert finding.error.dataset == "adex" and finding.error.variable == "USUBJID" and "S-77" in str(finding)
+
+
+def test_study_a_with_adsl_cut_short(tmp_path, capsys):
+    """Study A's ADSL cut to 60% of its bytes is an error naming the file; an ADSL that lost its last
+    subjects at a clean record boundary (which a version 5 file cannot show) leaves ADAE and ADEX with
+    records of subjects not in ADSL: findings, and `tlf check` exits 1."""
+    import shutil
+
+    import pyreadstat
+
+    from tests.conftest import REPO
+
+    src = REPO / "tlf" / "examples" / "data" / "study_a"
+    data = tmp_path / "data"
+    shutil.copytree(src, data)
+    raw = (src / "adsl.xpt").read_bytes()
+    (data / "adsl.xpt").write_bytes(raw[:int(len(raw) * 0.6)])
+    assert main(["check", "--specs", str(REPO / "specs"), "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "adsl.xpt is 18,384 bytes, not a whole number of 80-byte records" in err and "[DATA006]" in err
+    frame, meta = pyreadstat.read_xport(str(src / "adsl.xpt"))
+    pyreadstat.write_xport(frame.head(19), str(data / "adsl.xpt"), file_format_version=5,
+                           column_labels=meta.column_labels, table_name="ADSL")
+    from tlf.build import prepare
+    from tlf.spec.validate import load_study
+
+    study_data, _, _ = prepare(load_study(REPO / "specs"), data)
+    for name in ("adae", "adex"):
+        study_data.dataset(name)
+    found = {f.error.dataset: str(f) for f in study_data.findings}
+    assert "23 subject(s) not in adsl" in found["adex"] and "23 subject(s) not in adsl" in found["adae"], found
+
+
+def test_population_subjects_in_no_column_are_a_finding(tmp_path, capsys):
+    adsl = ADSL_CSV.replace("S-04,Placebo,", "S-04,PLACEBO,").replace("S-05,Placebo,", "S-05,PLACEBO,")
+    specs = write_study(tmp_path, adsl=adsl)
+    report = build(specs, tmp_path / "out", ["all"], formats=())
+    assert report.ok
+    msg = ("columns.arms: 2 subject(s) of population SAF are in no column of t-demog (S-04, S-05): "
+           "TRT01A = 'PLACEBO' (did you mean 'Placebo'?) [DATA031]")
+    assert [w for w in report.warnings if w.startswith("t-demog: ") and msg in w and "study.yaml:" in w], \
+        report.warnings
+    assert main(["check", "--specs", str(specs)]) == 1
+    assert msg in capsys.readouterr().err
+
+
+def test_subjects_left_out_on_purpose_are_no_finding(tmp_path):
+    """A table of the active arm only: Placebo subjects are in no column, but other columns name Placebo."""
+    study = STUDY_YAML + "  active:\n    - {id: a, label: Drug A, var: TRT01A, value: Drug A}\n"
+    outputs = {"t-demog": DEMOG_YAML.replace("columns: arms", "columns: active"), "t-ae": AE_YAML}
+    report = build(write_study(tmp_path, study=study, outputs=outputs), tmp_path / "out", ["all"], formats=())
+    assert report.ok and not [w for w in report.warnings if "DATA031" in w], report.warnings
+
+
+def test_division_by_zero_is_missing_with_a_finding(tmp_path):
+    """SAS gives a missing value and a note; before, the result was infinity, counted by `>` and averaged."""
+    study = STUDY_YAML.replace("populations:", """derive:
+  adsl:
+    - {name: RATIO, expr: "AGE / (WEIGHT - 70.5)"}
+populations:""")
+    demog = DEMOG_YAML + ("  - {id: ratio, type: continuous, var: RATIO, label: Ratio}\n"
+                          "  - {id: old, type: continuous, var: AGE, label: Age, where: \"AGE / (AGE - 30) > 0\"}\n")
+    specs = write_study(tmp_path, study=study, outputs={"t-demog": demog, "t-ae": AE_YAML})
+    out = tmp_path / "out"
+    report = build(specs, out, ["all"], formats=())
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = ard_of(out, "t-demog")
+    assert stat(ard, "ratio", "a", "n").stat == 2  # S-01 (weight 70.5): missing, not infinity
+    assert stat(ard, "old", "a", "n").stat == 2  # S-01 (age 30) is not "> 0"
+    warnings = "\n".join(report.warnings)
+    assert ("derive.adsl[0].expr: derive RATIO: 'AGE / (WEIGHT - 70.5)' divided by zero in 1 record(s) of adsl; "
+            "the result is missing [DATA050]") in warnings
+    assert ("analyses[5].where: 'AGE / (AGE - 30) > 0' divided by zero in 1 record(s) of adsl; the result is "
+            "missing [DATA050]") in warnings
+    assert warnings.count("DATA050") == 2  # one finding per expression, not one per column

@@ -3,6 +3,8 @@ text normalisation (str with "" for missing, numbers untouched) that every reade
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -64,3 +66,87 @@ def test_keep_in_study_yaml_adds_the_subject_id(tmp_path):
     specs = write_study(tmp_path, study=study)
     report = build(specs, tmp_path / "out", ["all"], formats=())
     assert report.ok, [str(o.error) for o in report.outputs]
+
+
+# --- a SAS transport file cut short is an error, not a smaller dataset (issue 14) -------------------------------
+
+STUDY_A_ADSL = Path(__file__).resolve().parents[2] / "tlf" / "examples" / "data" / "study_a" / "adsl.xpt"
+
+
+def _data_start(raw: bytes) -> int:
+    """Offset of the first observation: after the OBS header record."""
+    return raw.index(b"HEADER RECORD*******OBS     HEADER RECORD") + 80
+
+
+@pytest.mark.parametrize("cut", ["60%", "mid-record", "record boundary", "in the header"])
+def test_truncated_xpt_is_an_error_naming_the_file(tmp_path, cut):
+    raw = STUDY_A_ADSL.read_bytes()
+    start = _data_start(raw)
+    length = 539  # ADSL's observation length (the NAMESTR records' largest position + length)
+    size = {"60%": int(len(raw) * 0.6),
+            "mid-record": start + 20 * length + 17,  # inside an 80-byte record and an observation
+            # a whole number of 80-byte records, rows lost: the cut falls inside observation 21
+            "record boundary": start + (20 * length // 80 + 1) * 80,
+            "in the header": start - 80 - 40}[cut]
+    path = tmp_path / "adsl.xpt"
+    path.write_bytes(raw[:size])
+    with pytest.raises(DataError) as e:
+        read_dataset(path, "adsl")
+    assert "adsl.xpt" in str(e.value) and e.value.code in ("DATA006", "DATA007")
+    assert "incomplete" in str(e.value) or "ends inside an observation" in str(e.value)
+    if cut == "record boundary":
+        assert size % 80 == 0 and e.value.code == "DATA007"
+
+
+def test_intact_xpt_reads(tmp_path):
+    path = tmp_path / "adsl.xpt"
+    path.write_bytes(STUDY_A_ADSL.read_bytes())
+    assert len(read_dataset(path, "adsl").frame) == 42
+
+
+def test_xpt_v8_whose_header_count_disagrees_is_an_error(tmp_path):
+    """Observations of exactly 80 bytes: a file missing its last records is a whole file of fewer
+    observations but for the version 8 OBSV8 header, which gives the number of observations."""
+    import pyreadstat
+
+    path = tmp_path / "adae.xpt"
+    df = pd.DataFrame({"USUBJID": [f"S-{i:02d}" for i in range(10)], "TERM": ["x" * 76] * 10})  # 4 + 76 bytes
+    pyreadstat.write_xport(df, str(path), file_format_version=8)
+    raw = path.read_bytes()
+    assert len(read_dataset(path, "adae").frame) == 10
+    assert len(raw) - _data_start_v8(raw) == 10 * 80  # no padding: a cut after a record loses whole rows
+    path.write_bytes(raw[:len(raw) - 2 * 80])
+    with pytest.raises(DataError, match=r"header gives 10 observations but 8 were read.*\[DATA007\]"):
+        read_dataset(path, "adae")
+
+
+def _data_start_v8(raw: bytes) -> int:
+    return raw.index(b"HEADER RECORD*******OBSV8   HEADER RECORD") + 80
+
+
+def test_xpt_with_two_datasets_is_an_error(tmp_path):
+    """The reader reads the first dataset of a file and the second one's headers as observations."""
+    raw = STUDY_A_ADSL.read_bytes()
+    path = tmp_path / "adsl.xpt"
+    path.write_bytes(raw + raw[3 * 80:])  # a second member: its headers, NAMESTRs and observations
+    with pytest.raises(DataError, match=r"adsl\.xpt: holds more than one dataset.*\[DATA008\]"):
+        read_dataset(path, "adsl")
+
+
+# --- text compares without trailing blanks, as in SAS (issue 14) ------------------------------------------------
+
+def test_trailing_blanks_are_removed_by_every_reader_and_leading_ones_kept(tmp_path):
+    frame = pd.DataFrame({"USUBJID": ["S-05 ", "S-06"], "TRT01A": ["Placebo   ", "  Drug A "], "AVAL": [1.0, 2.0]})
+    csv = tmp_path / "a.csv"
+    frame.to_csv(csv, index=False)
+    parquet = tmp_path / "a.parquet"
+    frame.to_parquet(parquet)
+    xpt = tmp_path / "a.xpt"
+    import pyreadstat
+
+    pyreadstat.write_xport(frame, str(xpt), file_format_version=5)
+    for path in (csv, parquet, xpt):
+        f = read_dataset(path, "a").frame
+        assert f.USUBJID.tolist() == ["S-05", "S-06"], path
+        assert f.TRT01A.tolist() == ["Placebo", "  Drug A"], path
+        assert f.AVAL.tolist() == [1.0, 2.0]

@@ -67,3 +67,28 @@ def test_dates_are_days_in_arithmetic():
     d64 = d.assign(S=pd.to_datetime(d.S), E=pd.to_datetime(d.E))
     assert list(evaluate_value(parse("E - S"), d64))[:2] == [83.0, 0.0]
     assert list(evaluate(parse("E - S + 1 >= 84"), d)) == [True, False, False]
+
+
+def test_division_by_zero_is_missing_and_counted():
+    """SAS: a division by zero gives a missing value (and a note), never infinity, which `>` would count."""
+    from tlf.data.expr import ZeroDivisions, evaluate_value
+
+    frame = pd.DataFrame({"X": [1.0, 2.0, float("nan"), 0.0, 6.0], "Y": [0.0, 1.0, 0.0, 0.0, 3.0]})
+    zero = ZeroDivisions()
+    value = evaluate_value(parse("X / Y"), frame, zero)
+    assert value.isna().tolist() == [True, False, True, True, False] and value[4] == 2.0
+    assert len(zero) == 2  # records 0 and 3: a missing numerator is missing, not a division by zero
+    assert zero.message("X / Y", "adsl") == "'X / Y' divided by zero in 2 record(s) of adsl; the result is missing"
+    zero = ZeroDivisions()
+    assert list(evaluate(parse("X / Y > 1"), frame, zero)) == [False, True, False, False, True]
+    assert len(zero) == 2
+    zero = ZeroDivisions()
+    assert list(evaluate(parse("1 / 0 > 1 or Y > 2"), frame, zero)) == [False] * 4 + [True]
+    assert len(zero) == 5  # a constant divided by zero: every record
+    assert list(evaluate(parse("X / Y > 1"), frame)) == [False, True, False, False, True]  # no collector: fine
+
+
+def test_text_literals_compare_without_trailing_blanks():
+    assert ev("X == 'A  '") == [True, False, False]
+    assert ev("X in ('A ', 'C')") == [True, False, True]
+    assert ev("X == ' A'") == [False, False, False]  # leading blanks count, as in SAS

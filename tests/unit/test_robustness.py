@@ -24,7 +24,8 @@ def latin1_xpt(path: Path) -> Path:
 
     df = pd.DataFrame({"USUBJID": ["S-01", "S-02"], "AETERM": ["SjXgren syndrome", "XXg/mL dose"]})
     pyreadstat.write_xport(df, str(path), file_format_version=5)
-    raw = path.read_bytes().replace(b"SjXgren", b"Sj\xf6gren").replace(b"XXg/mL", b"\xb5g/mL")
+    # same length: "µ" is one byte in Windows-1252, and the field is blank-padded (a shorter file is cut short)
+    raw = path.read_bytes().replace(b"SjXgren", b"Sj\xf6gren").replace(b"XXg/mL dose", b"\xb5g/mL dose ")
     path.write_bytes(raw)
     return path
 

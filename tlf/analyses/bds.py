@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tlf.analyses.context import ColumnGroup, Ctx
-from tlf.data import expr as ex
 from tlf.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
@@ -72,10 +71,7 @@ def column_records(ctx: Ctx, col: ColumnGroup, selected: pd.DataFrame) -> pd.Dat
     if pvar and col.period is not None and name != ctx.data.subject_dataset:
         recs = recs[recs[pvar] == col.period]
     if ctx.analysis.where:
-        try:
-            recs = recs[ex.evaluate(ex.parse(ex.substitute_period(ctx.analysis.where, col.period)), recs)]
-        except ex.ExprError as e:
-            raise ctx.error("where", f"{e} (dataset {name})", "SPEC040") from None
+        recs = recs[ctx.where(ctx.analysis.where, recs, col)]
     return recs
 
 

@@ -3,11 +3,11 @@ spec and build ARD rows. Shared by analyze.py and the per-family modules (visits
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tlf.data import expr as ex
-from tlf.errors import SpecError, did_you_mean
+from tlf.errors import Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +41,8 @@ class Ctx:
     index: int
     analysis: Any
     pct_decimals_default: int
+    # divisions by zero met in this analysis' expressions, (key, expression, dataset) -> records (see where())
+    zero_divisions: dict[tuple, ex.ZeroDivisions] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pct_decimals(self) -> int:
@@ -70,7 +72,7 @@ class Ctx:
         if pvar and col.period is not None and name != self.data.subject_dataset:
             recs = recs[recs[pvar] == col.period]
         if self.analysis.where:
-            recs = recs[self._evaluate(self.analysis.where, recs, col)]
+            recs = recs[self.where(self.analysis.where, recs, col)]
         return recs
 
     def variable(self, template: str, col: ColumnGroup, key: str = "var") -> str:
@@ -84,11 +86,25 @@ class Ctx:
                              f"{did_you_mean(name, frame.columns)}", "SPEC041")
         return name
 
-    def _evaluate(self, text: str, frame: pd.DataFrame, col: ColumnGroup):
+    def where(self, text: str, frame: pd.DataFrame, col: ColumnGroup | None, key: str | tuple = "where",
+              dataset: str | None = None) -> pd.Series:
+        """Which records of `frame` (of `dataset`, the analysis' by default) meet expression `text` of the
+        spec's `key`, with {pp} of the column's period; a bad expression is located at `key`. Records
+        divided by zero are gathered over the columns and reported by report_findings()."""
+        dataset = dataset or self.dataset_name
+        key = key if isinstance(key, tuple) else (key,)
         try:
-            return ex.evaluate(ex.parse(ex.substitute_period(text, col.period)), frame)
+            expr = ex.parse(ex.substitute_period(text, col.period if col else None))
+            zero = self.zero_divisions.setdefault((key, expr.text, dataset), ex.ZeroDivisions())
+            return ex.evaluate(expr, frame, zero)
         except ex.ExprError as e:
-            raise self.error("where", f"{e} (dataset {self.dataset_name})", "SPEC040") from None
+            raise self.error(key, f"{e} (dataset {dataset})", "SPEC040") from None
+
+    def report_findings(self) -> None:
+        """Divisions by zero in this analysis' expressions as findings on the study's data (DATA050)."""
+        for (key, text, dataset), zero in self.zero_divisions.items():
+            if len(zero):
+                self.data.add_finding(Finding(self.error(key, zero.message(text, dataset), "DATA050")))
 
     def row(self, col: str, stat_name: str, stat: float, decimals: int, *, variable: str = "", level: str = "",
             parent: str = "", order: int = 0, warning: str = "", sig: int = 0) -> dict:

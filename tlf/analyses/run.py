@@ -28,6 +28,7 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     for i, a in enumerate(entry.spec.analyses):
         ctx = Ctx(study, entry, data, i, a, spec_pct)
         rows += part(a.type, "run", "RUNNERS")(ctx, columns)
+        ctx.report_findings()
     return rows
 
 

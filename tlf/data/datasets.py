@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tlf.data.read import Dataset, read_dataset
 from tlf.data.sources import DatasetSource, ErrorFn, Pivot, Subjects
-from tlf.errors import DataError, SpecError, did_you_mean
+from tlf.errors import DataError, Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,13 +20,16 @@ class StudyData:
     """Datasets of one study, read lazily and cached, keyed by the names study.yaml gives them.
 
     `datasets` says where each one comes from (tlf.data.sources, made from study.yaml by the
-    orchestrator); `error(key, message, code)` builds located SpecErrors for study.yaml's keys."""
+    orchestrator); `error(key, message, code)` builds located SpecErrors for study.yaml's keys.
+    `findings` collects problems in the data that do not stop a run but may make a number wrong (records
+    of subjects not in the subject-level dataset, divisions by zero), as datasets are read and used."""
 
     datasets: Mapping[str, DatasetSource]
     data_dir: Path
     subject_id: str = "USUBJID"
     subject_dataset: str = "adsl"
     error: ErrorFn | None = None
+    findings: list[Finding] = field(default_factory=list)
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
     def dataset(self, name: str) -> Dataset:
@@ -48,7 +51,10 @@ class StudyData:
                 from tlf.data.derive import apply_derivations
 
                 err = self.error or (lambda key, msg, code: SpecError(msg, key=".".join(map(str, key)), code=code))
-                frame = apply_derivations(ds.frame, source.derive, name, err)
+                found: list[Finding] = []
+                frame = apply_derivations(ds.frame, source.derive, name, err, found)
+                for f in found:
+                    self.add_finding(f)
                 labels = {**ds.labels, **{d.name.upper(): d.label for d in source.derive if d.label}}
                 ds = replace(ds, frame=frame, labels=labels)
             ds.require(self.subject_id, "data.subject_id")
@@ -57,7 +63,28 @@ class StudyData:
             if name == self.subject_dataset:
                 _check_unique_subjects(ds, self.subject_id)
             self._cache[name] = ds
+            if name != self.subject_dataset and source.file is not None:  # a derived one: its source is checked
+                self._check_subjects_known(ds)
         return self._cache[name]
+
+    def add_finding(self, finding: Finding) -> None:
+        """Record a finding once (the same problem met again, by another output, is not repeated)."""
+        if all(str(f) != str(finding) for f in self.findings):
+            self.findings.append(finding)
+
+    def _check_subjects_known(self, ds: Dataset) -> None:
+        """Records of subjects the subject-level dataset does not have are a finding (DATA025): no population
+        or column holds them, so they vanish from every table; a subject-level file cut short is one cause."""
+        ids = ds.frame[self.subject_id]
+        unknown = ~ids.isin(set(self.subjects[self.subject_id]))
+        if not unknown.any():
+            return
+        who = list(dict.fromkeys(ids[unknown]))
+        first = ", ".join(str(v) or "(blank)" for v in who[:5]) + (", ..." if len(who) > 5 else "")
+        self.add_finding(Finding(DataError(
+            f"{int(unknown.sum())} record(s) of {len(who)} subject(s) not in {self.subject_dataset} ({first}): no "
+            "population holds them, so no output counts or lists them", dataset=ds.name, variable=self.subject_id,
+            code="DATA025")))
 
     def _located(self, key: tuple, message: str, code: str) -> Exception:
         if self.error:
@@ -78,7 +105,7 @@ class StudyData:
 
         src = self.dataset(derived.source)
         if derived.where:
-            src = replace(src, frame=filter_where(src.frame, derived.where, err, src.name))
+            src = replace(src, frame=filter_where(src.frame, derived.where, err, src.name, self.add_finding))
         if isinstance(rule, Subjects):
             return subjects_dataset(src, rule, name, self.subject_id, err)
         if isinstance(rule, Pivot):

@@ -6,23 +6,30 @@ derived dataset (data.datasets.<name>.<kind>)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tlf.data import expr as ex
 from tlf.data.read import Dataset
 from tlf.data.sources import ErrorFn, Pivot, Subjects
-from tlf.errors import DataError, did_you_mean, raise_all
+from tlf.errors import DataError, Finding, did_you_mean, raise_all
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def filter_where(frame: pd.DataFrame, where: str, err: ErrorFn, dataset: str) -> pd.DataFrame:
-    """The records of `frame` meeting `where`; a bad expression is an error located at `where`."""
+def filter_where(frame: pd.DataFrame, where: str, err: ErrorFn, dataset: str,
+                 found: Callable[[Finding], None] | None = None) -> pd.DataFrame:
+    """The records of `frame` meeting `where`; a bad expression is an error located at `where`, a division
+    by zero a finding (DATA050) passed to `found`."""
+    zero = ex.ZeroDivisions()
     try:
-        return frame[ex.evaluate(ex.parse(where), frame)]
+        keep = ex.evaluate(ex.parse(where), frame, zero)
     except ex.ExprError as e:
         raise err(("where",), f"{e} (dataset {dataset})", "SPEC040") from None
+    if len(zero) and found:
+        found(Finding(err(("where",), zero.message(where, dataset), "DATA050")))
+    return frame[keep]
 
 
 def subjects_dataset(src: Dataset, rule: Subjects, name: str, subject_id: str, err: ErrorFn) -> Dataset:

@@ -9,12 +9,16 @@
 Parsed with Python's `ast` and evaluated column-wise on a DataFrame; only names (variables),
 literals, comparisons, `and`/`or`/`not`, `in`, arithmetic and the functions below are allowed.
 Nothing is ever passed to eval(), so a spec cannot run code.
+
+As in SAS, a division by zero gives a missing value (never infinity, which comparisons would count and
+statistics use); a caller that passes a ZeroDivisions learns which records it happened in, to report them.
+Text literals compare without trailing blanks, as SAS compares text ('Placebo ' equals 'Placebo').
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,6 +44,21 @@ class Expr:
             if isinstance(node, ast.Name) and node.id not in ("True", "False"):
                 out.add(node.id)
         return out
+
+
+@dataclass
+class ZeroDivisions:
+    """The records (index labels of the frames evaluated) in which a division by zero gave a missing
+    value; one collector may gather several evaluations (the columns of an analysis)."""
+
+    records: set = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def message(self, text: str, dataset: str) -> str:
+        """What a finding says: the expression, how many records, and the dataset."""
+        return f"{text!r} divided by zero in {len(self)} record(s) of {dataset}; the result is missing"
 
 
 _ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
@@ -73,29 +92,33 @@ def parse(text: str) -> Expr:
     return Expr(text, tree)
 
 
-def evaluate(expr: Expr, frame: pd.DataFrame) -> pd.Series:
+def evaluate(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None) -> pd.Series:
     """A boolean Series over `frame`'s rows. Missing values compare as False (like SAS's WHERE on
-    a missing numeric with >, except that SAS treats missing as smallest: we never do)."""
+    a missing numeric with >, except that SAS treats missing as smallest: we never do). Records in
+    which a division by zero gave missing are added to `zero`."""
     import pandas as pd
 
-    result = _eval(expr.tree.body, frame, expr.text)
+    result = _eval(expr.tree.body, frame, expr.text, zero)
     if not isinstance(result, pd.Series):
         result = pd.Series(bool(result), index=frame.index)
     return result.fillna(False).astype(bool)
 
 
-def evaluate_value(expr: Expr, frame: pd.DataFrame):
+def evaluate_value(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None):
     """The value of an expression over `frame`'s rows (a Series, or a scalar for a constant)."""
-    return _eval(expr.tree.body, frame, expr.text)
+    return _eval(expr.tree.body, frame, expr.text, zero)
 
 
-def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
+def _eval(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | None = None) -> Any:
     import numpy as np
 
+    def sub(n: ast.AST) -> Any:
+        return _eval(n, frame, text, zero)
+
     if isinstance(node, ast.Constant):
-        return node.value
+        return node.value.rstrip(" ") if isinstance(node.value, str) else node.value
     if isinstance(node, ast.Tuple | ast.List):
-        return [_eval(e, frame, text) for e in node.elts]
+        return [sub(e) for e in node.elts]
     if isinstance(node, ast.Name):
         if node.id in ("True", "False"):
             return node.id == "True"
@@ -105,35 +128,61 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
             raise ExprError(f"variable '{node.id}' not found{did_you_mean(node.id, frame.columns)}")
         return frame[node.id]
     if isinstance(node, ast.BoolOp):
-        vals = [_as_bool(_eval(v, frame, text)) for v in node.values]
+        vals = [_as_bool(sub(v)) for v in node.values]
         out = vals[0]
         for v in vals[1:]:
             out = (out & v) if isinstance(node.op, ast.And) else (out | v)
         return out
     if isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, frame, text)
+        v = sub(node.operand)
         if isinstance(node.op, ast.Not):
             return ~_as_bool(v)
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp):
-        a, b = _days(_eval(node.left, frame, text)), _days(_eval(node.right, frame, text))
-        ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide}
+        a, b = _days(sub(node.left)), _days(sub(node.right))
+        if isinstance(node.op, ast.Div):
+            return _divide(a, b, frame, zero)
+        ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}
         return ops[type(node.op)](a, b)
     if isinstance(node, ast.Call):
-        args = [_eval(a, frame, text) for a in node.args]
+        args = [sub(a) for a in node.args]
         if len(args) != 1:
             raise ExprError(f"{node.func.id}() takes one argument ({text!r})")
         return _call(node.func.id, args[0])
     if isinstance(node, ast.Compare):
-        left = _eval(node.left, frame, text)
+        left = sub(node.left)
         out = None
         for op, comp in zip(node.ops, node.comparators, strict=True):
-            right = _eval(comp, frame, text)
+            right = sub(comp)
             r = _compare(op, left, right, text)
             out = r if out is None else (out & r)
             left = right
         return out
     raise ExprError(f"unsupported expression ({text!r})")
+
+
+def _divide(a: Any, b: Any, frame: pd.DataFrame, zero: ZeroDivisions | None) -> Any:
+    """a / b, missing where b is zero (SAS: a missing value and a note, never infinity); the records where
+    a present value was divided by zero go to `zero`."""
+    import numpy as np
+    import pandas as pd
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(a, b)
+    if not isinstance(a, pd.Series) and not isinstance(b, pd.Series):  # constants: every record
+        if b == 0 and not pd.isna(a):
+            if zero is not None:
+                zero.records.update(frame.index)
+            return float("nan")
+        return out
+    by_zero = (b == 0) if isinstance(b, pd.Series) else pd.Series(bool(b == 0), index=frame.index)
+    present = a.notna() if isinstance(a, pd.Series) else pd.Series(not pd.isna(a), index=frame.index)
+    hit = by_zero.astype(bool) & present.astype(bool)
+    if not hit.any():
+        return out
+    if zero is not None:
+        zero.records.update(hit.index[hit.to_numpy()])
+    return out.mask(hit)
 
 
 def _days(v: Any) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tlf.data import expr as ex
 from tlf.data.datasets import StudyData
-from tlf.errors import DataError, SpecError
+from tlf.errors import DataError, Finding, SpecError
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,14 @@ def derive_populations(data: StudyData, rules: Mapping[str, PopulationRule],
         sid = data.subject_id
         mask = None
         if p.where:
-            mask = _where(p.where, adsl, err, ("populations", name, "where"), data.subject_dataset)
+            mask = _where(p.where, adsl, err, ("populations", name, "where"), data.subject_dataset, data)
         ids = set(adsl.loc[mask, sid] if mask is not None else adsl[sid])
         if p.has_records:
             ds = data.dataset(p.has_records)
             recs = ds.frame
             if p.has_records_where:
                 recs = recs[_where(p.has_records_where, recs, err, ("populations", name, "has_records", "where"),
-                                   ds.name)]
+                                   ds.name, data)]
             ids &= set(recs[sid])
         if p.within:
             ids &= derive(p.within).subjects
@@ -107,8 +107,12 @@ def require_nonempty(pop: Population, dataset: str) -> None:
                         "and the data", dataset=dataset, code="DATA030")
 
 
-def _where(text: str, frame, err, key: tuple, dataset: str):
+def _where(text: str, frame, err, key: tuple, dataset: str, data: StudyData):
+    zero = ex.ZeroDivisions()
     try:
-        return ex.evaluate(ex.parse(text), frame)
+        mask = ex.evaluate(ex.parse(text), frame, zero)
     except ex.ExprError as e:
         raise err(key, f"{e} in dataset {dataset}", "SPEC040") from None
+    if len(zero):
+        data.add_finding(Finding(err(key, zero.message(text, dataset), "DATA050")))
+    return mask

@@ -1,7 +1,12 @@
 """Read analysis datasets: SAS transport (.xpt), sas7bdat, CSV, Parquet -> DataFrame + labels.
 
 Character missing values come back as "" (as SAS stores them) and are kept that way; numeric
-missing values are NaN. Column names are upper-cased (ADaM names are case-insensitive).
+missing values are NaN. Column names are upper-cased (ADaM names are case-insensitive). Text values lose
+their trailing blanks, whatever the file type, because SAS compares text without them ("Placebo " equals
+"Placebo"); leading blanks stay.
+
+A SAS transport file is checked against its own structure before it is trusted (xport_layout): a copy cut
+short would otherwise read as a smaller dataset.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(f"file not found: {path}", dataset=name, code="DATA001")
+    layout = xport_layout(path, name) if suffix == ".xpt" else None
     labels: dict[str, str] = {}
     notes: list[str] = []
     try:
@@ -68,6 +74,8 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                 notes.append(f"{name}: not UTF-8; read as {FALLBACK_ENCODING} (set data.datasets.{name}.encoding "
                              "in study.yaml to choose)")
             labels = {k: v for k, v in zip(meta.column_names, meta.column_labels, strict=False) if v}
+            if layout is not None:
+                check_xport_rows(path, name, layout, len(frame))
         elif suffix == ".csv":
             def read(enc: str):
                 return pd.read_csv(path, encoding=enc, keep_default_na=False, na_values=[""],
@@ -103,6 +111,95 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
     frame = _normalise(frame)
     frame, replaced = clean_control_characters(frame, name)
     return Dataset(name, frame, labels, path, (*notes, *replaced))
+
+
+RECORD = 80  # SAS transport files are 80-byte records (SAS TS-140)
+_MEMBER = (b"HEADER RECORD*******MEMBER  HEADER RECORD!!!!!!!", b"HEADER RECORD*******MEMBV8  HEADER RECORD!!!!!!!")
+_OBS = b"HEADER RECORD*******OBS"  # OBS (version 5) or OBSV8 (version 8)
+
+
+@dataclass(frozen=True)
+class XportLayout:
+    """Where a SAS transport file's observations are: `length` bytes each from offset `start` on;
+    `count`: the number of observations a version 8 header gives, or None (version 5 gives none)."""
+
+    size: int
+    start: int
+    length: int
+    count: int | None
+
+
+def xport_layout(path: Path, name: str) -> XportLayout | None:
+    """The layout of SAS transport file `path` read from its headers (SAS TS-140: the NAMESTR records give
+    each variable's position and length; the observations follow the OBS or OBSV8 header record, the
+    last padded with blanks to a whole 80-byte record). A file that is not a whole number of 80-byte
+    records was cut short (DATA006); a second dataset in the file, whose headers the reader would take
+    for observations, is DATA008. None when the headers are not ones this check knows (the reader then
+    reports the file)."""
+    import mmap
+    import struct
+
+    size = path.stat().st_size
+    if size % RECORD:
+        raise DataError(f"{path.name} is {size:,} bytes, not a whole number of {RECORD}-byte records: the file is "
+                        "incomplete (an interrupted copy?); copy it again", dataset=name, code="DATA006")
+    if size < 8 * RECORD:
+        return None
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        try:
+            namestr_len = int(m[3 * RECORD + 74:3 * RECORD + 78])
+            nvars = int(m[7 * RECORD + 48:7 * RECORD + 58])
+        except ValueError:
+            return None
+        start = 8 * RECORD
+        if start + nvars * namestr_len > size:
+            return None
+        length = 0
+        for k in range(nvars):
+            at = start + k * namestr_len
+            nlng = struct.unpack(">h", m[at + 4:at + 6])[0]
+            npos = struct.unpack(">i", m[at + 84:at + 88])[0]
+            length = max(length, npos + nlng)
+        pos = -(-(start + nvars * namestr_len) // RECORD) * RECORD
+        while pos < size and m[pos:pos + len(_OBS)] != _OBS:  # version 8: long labels come first
+            pos += RECORD
+        if pos >= size or not length:
+            return None
+        header = m[pos:pos + RECORD]
+        start = pos + RECORD
+        for member in _MEMBER:
+            at = m.find(member, start)
+            while at != -1 and (at - start) % RECORD:
+                at = m.find(member, at + 1)
+            if at != -1:
+                raise DataError(f"{path.name}: holds more than one dataset; tlf reads one dataset per file (write "
+                                "each to its own .xpt file)", dataset=name, code="DATA008")
+        count = header[48:63].strip(b" ")  # version 8: right-aligned; all zeros (version 5): not given
+        given = header.startswith(_OBS + b"V8") and count.isdigit() and int(count) > 0
+        return XportLayout(size, start, length, int(count) if given else None)
+
+
+def check_xport_rows(path: Path, name: str, layout: XportLayout, rows: int) -> None:
+    """`rows` observations read from `path` are all it holds: as many as its version 8 header gives, and
+    nothing but blank padding after them; otherwise the file was cut short (DATA007). A version 5 file cut
+    exactly where an observation ends an 80-byte record cannot be told from a whole file of fewer records
+    (records of subjects then missing from the subject-level dataset are a finding: DATA025)."""
+    def bad(message: str) -> DataError:
+        return DataError(f"{path.name}: {message}: the file is incomplete (an interrupted copy?); copy it again",
+                         dataset=name, code="DATA007")
+
+    if layout.count is not None and layout.count != rows:
+        raise bad(f"its header gives {layout.count:,} observations but {rows:,} were read")
+    end = layout.start + rows * layout.length
+    if end > layout.size:
+        raise bad(f"{rows:,} observations of {layout.length} bytes were read but only "
+                  f"{layout.size - layout.start:,} bytes follow the header")
+    with open(path, "rb") as f:
+        f.seek(end)
+        tail = f.read()
+    if tail.strip(b" "):
+        raise bad(f"{rows:,} observations of {layout.length} bytes were read and {len(tail):,} bytes that are not "
+                  "blank padding follow them (the file ends inside an observation)")
 
 
 def _keep_columns(reader, path: Path, name: str, keep) -> list[str]:
@@ -172,7 +269,8 @@ def _csv_types(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as Python str with "" for missing (SAS semantics), numbers unchanged."""
+    """Text columns as Python str with "" for missing and no trailing blanks (SAS semantics: text compares
+    without them), numbers unchanged."""
     import pandas as pd
 
     frame = frame.copy()
@@ -182,5 +280,16 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         # all values text or missing (pandas' C inference, not a Python loop over the rows)
         if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
-            frame[c] = s.astype(object).where(s.notna(), "").astype(object)
+            frame[c] = strip_trailing_blanks(s.astype(object).where(s.notna(), "").astype(object))
     return frame
+
+
+def strip_trailing_blanks(s: pd.Series) -> pd.Series:
+    """Text values without trailing blanks (leading blanks stay); only the distinct values are inspected."""
+    padded = {v: v.rstrip(" ") for v in s.unique() if isinstance(v, str) and v.endswith(" ")}
+    if not padded:
+        return s
+    s = s.copy()
+    hit = s.isin(list(padded))
+    s[hit] = s[hit].map(padded)
+    return s

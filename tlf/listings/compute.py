@@ -34,7 +34,8 @@ def compute_listing(study: Study, entry: OutputEntry, data, pops, *, provenance:
     population = pops[query.population]
     require_nonempty(population, data.subject_dataset)
     records = select_records(data.dataset(query.dataset).frame, data.subjects, population.subjects, query,
-                             subject_id=data.subject_id, subject_dataset=data.subject_dataset, error=entry.error)
+                             subject_id=data.subject_id, subject_dataset=data.subject_dataset, error=entry.error,
+                             found=data.add_finding)
     labels = {**data.dataset(data.subject_dataset).labels, **data.dataset(query.dataset).labels}
     listing = layout_listing(study, entry, records, provenance=provenance, context=context, labels=labels)
     return records[listed_variables(query, data.subject_id)], listing

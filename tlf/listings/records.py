@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from tlf.data import expr as ex
-from tlf.errors import TlfError, did_you_mean, raise_all
+from tlf.errors import Finding, TlfError, did_you_mean, raise_all
 from tlf.listings.query import RecordQuery, SortKey
 
 if TYPE_CHECKING:
@@ -23,11 +23,12 @@ ErrorFn = Callable[[tuple, str, str], Exception]  # (key in the listing's spec, 
 
 
 def select_records(frame: pd.DataFrame, subjects: pd.DataFrame, members: Collection[str], query: RecordQuery, *,
-                   subject_id: str, subject_dataset: str, error: ErrorFn) -> pd.DataFrame:
+                   subject_id: str, subject_dataset: str, error: ErrorFn,
+                   found: Callable[[Finding], None] | None = None) -> pd.DataFrame:
     """The records of `frame` (dataset `query.dataset`) the listing prints, in print order (index 0..n-1):
     those of the population's `members` meeting `query.where`, with the `subject_vars` taken from
     `subjects` (the subject-level dataset `subject_dataset`). `error(key, message, code)` locates an error
-    at a key of the listing's spec."""
+    at a key of the listing's spec; a division by zero in `where` is a finding (DATA050) passed to `found`."""
     sid = subject_id
     errors: list[TlfError] = []
     if query.subject_vars:
@@ -36,10 +37,13 @@ def select_records(frame: pd.DataFrame, subjects: pd.DataFrame, members: Collect
     raise_all(errors)
     keep = frame[sid].isin(members)
     if query.where:
+        zero = ex.ZeroDivisions()
         try:
-            keep &= ex.evaluate(ex.parse(query.where), frame)
+            keep &= ex.evaluate(ex.parse(query.where), frame, zero)
         except ex.ExprError as e:
             raise error(("where",), f"{e} in dataset {query.dataset}", "SPEC040") from None
+        if len(zero) and found:
+            found(Finding(error(("where",), zero.message(query.where, query.dataset), "DATA050")))
     records = frame.loc[keep]
     return _sort(records, query.sort).reset_index(drop=True)
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.analyses.groups import group_rows, group_values, group_var
-from tlf.data import expr as ex
 from tlf.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
@@ -42,10 +41,7 @@ def quantity(ctx: Ctx, key: str, q, col: ColumnGroup) -> pd.Series:
                             f"{did_you_mean(value, present)}", "SPEC043" if sub == "param" else "SPEC044")
         recs = recs[recs[var] == value]
     if q.where:
-        try:
-            recs = recs[ex.evaluate(ex.parse(ex.substitute_period(q.where, col.period)), recs)]
-        except ex.ExprError as e:
-            raise ctx.error((key, "where"), f"{e} (dataset {q.dataset})", "SPEC040") from None
+        recs = recs[ctx.where(q.where, recs, col, (key, "where"), q.dataset)]
     if q.var not in frame.columns:
         raise ctx.error((key, "var"), f"variable '{q.var}' not found in dataset {q.dataset}"
                         f"{did_you_mean(q.var, frame.columns)}", "SPEC041")

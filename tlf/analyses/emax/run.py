@@ -93,18 +93,13 @@ def _no_duplicates(ctx, frame: pd.DataFrame, keys: list[str], dataset: str, var:
 
 def _concentrations(ctx: Ctx, col: ColumnGroup) -> tuple[pd.DataFrame, str, str]:
     """The concentration records of the column's subjects (another dataset): frame, value and time var."""
-    from tlf.data import expr as ex
-
     a = ctx.analysis
     q = a.concentration
     sid = ctx.data.subject_id
     frame = ctx.data.dataset(q.dataset).frame
     recs = frame[frame[sid].isin(col.subjects)]
     if q.where:
-        try:
-            recs = recs[ex.evaluate(ex.parse(ex.substitute_period(q.where, col.period)), recs)]
-        except ex.ExprError as e:
-            raise ctx.error(("concentration", "where"), f"{e} (dataset {q.dataset})", "SPEC040") from None
+        recs = recs[ctx.where(q.where, recs, col, ("concentration", "where"), q.dataset)]
     cvar = _require_in(ctx, frame, q.var, ("concentration", "var"), q.dataset)
     tvar = _require_in(ctx, frame, q.time or a.time, ("concentration", "time"), q.dataset)
     return recs, cvar, tvar

@@ -27,7 +27,9 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             for j, visit in enumerate(a.visits):
                 recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
                 one_per_subject(ctx, recs, p, visit)
-                hit = ex.evaluate(criterion, recs)
+                zero = ctx.zero_divisions.setdefault((("criterion",), a.criterion, ctx.dataset_name),
+                                                     ex.ZeroDivisions())
+                hit = ex.evaluate(criterion, recs, zero)
                 n = int(recs.loc[hit, sid].nunique())
                 assessed = int(recs[sid].nunique())
                 denom = col.n if a.denominator == "N" else assessed
