@@ -41,15 +41,16 @@ def footnote_findings(entry, model) -> list[Finding]:
     figure = getattr(part, "kind", "") == "figure"
     lines = page_lines(page)
     need = lines - page_room(part)
+    tallest = need - title_lines(part) - footer_lines(part) - (0 if figure else header_row_lines(part))
     parts_text = (f"title block ({title_lines(part)} lines), "
                   + ("" if figure else f"column headers ({header_row_lines(part)}), ")
                   + f"footnotes with provenance and page number ({footer_lines(part)}) and "
-                  + ("the smallest picture" if figure else "the tallest row"))
+                  + ("the smallest picture" if figure else f"the tallest row ({tallest})"))
     height, size = fitting_page(part)
     where = "the picture" if figure else ("the last record" if part.kind == "listing" else "the last row")
     fits = f"a page {height:g} in high (this one is {page.size[1]:g} in)"
     if size is not None:
-        fits += f", or `page: {{font_size: {size:g}}}`"
+        fits += f", or `page: {{font_size: {size:g}}}`,"
     message = (f"{entry.id}.docx: the {len(part.footnotes)} footnote(s) do not fit the foot of the page: "
                f"a page holds {lines} lines at {page.font_size:g} pt, the {parts_text} need {need:.0f}; "
                f"they are printed once, after {where}, and the foot of every page says so (with the "
