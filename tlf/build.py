@@ -256,6 +256,8 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
+    from tlf.render.losses import cut_findings, footnote_findings
+
     try:
         written = {}
         if "ard" in targets:  # the ARD, or a listing's records
@@ -267,9 +269,11 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         if "docx" in formats:
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(model, written["docx"], when=when)
+            notes += footnote_findings(entry, model)  # layout losses are Findings (tlf/render/losses.py)
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
-            _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
+            cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
+            notes += cut_findings(entry, targets["xlsx"].name, cuts or ())
         for key, src in written.items():
             os.replace(src, targets[key])
     except OSError as e:

@@ -104,3 +104,77 @@ def test_significant_figures_edges_and_ard_formatting():
     assert format_stat("n", 4, 0, sig=3) == "4" and format_stat("n_blq", 2, 0) == "2"
     assert format_stat("cv", 32.75, 1) == "32.8"
     assert format_stat("mean", 1.0, -1, sig=3, shell=True) == "x.xx"
+
+
+# --- the nudge applies only near a half (issue 14) ------------------------------------------------
+
+
+def _decimal_half_up(text: str, d: int) -> Decimal:
+    return Decimal(text).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+
+
+def test_exact_values_print_exactly_at_many_decimals():
+    # the old relative nudge (1e-12 x 10000 = 1e-8) was a whole unit at 8 decimals
+    assert format_fixed(10000.0, 8) == "10000.00000000"
+    assert format_fixed(-10000.0, 8) == "-10000.00000000"
+    assert format_fixed(123456.789, 9) == "123456.789000000"
+    assert fmt_number(10000.0, 8) == "10000.00000000"
+    assert round_half_away(10000.0, 8) == 10000.0
+    assert format_sig(10000.0, 13) == "10000.00000000"
+
+
+@pytest.mark.parametrize(("x", "d", "expected"), [
+    # SAS ROUND (documented): halves away from zero, and a half within binary error counts as a half
+    (2.675, 2, "2.68"), (2.5, 0, "3"), (-2.5, 0, "-3"), (1.005, 2, "1.01"), (-1.005, 2, "-1.01"),
+    (0.285, 2, "0.29"), (1.015, 2, "1.02"), (8.345, 2, "8.35"),
+    # the SAS ROUNDZ page's ROUND column: 2.5 - 10**-i rounds to 2 for i = 10, 11 and to 3 from i = 12;
+    # 2.5 + 10**-i to 3
+    (2.5 - 1e-10, 0, "2"), (2.5 - 1e-11, 0, "2"), (2.5 - 1e-12, 0, "3"), (2.5 - 1e-13, 0, "3"),
+    (2.5 - 1e-14, 0, "3"), (2.5 + 1e-12, 0, "3"), (2.5 + 1e-16, 0, "3"),
+])
+def test_sas_round_cases(x, d, expected):
+    assert format_fixed(x, d) == expected
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12), st.integers(min_value=0, max_value=9),
+       st.integers(min_value=0, max_value=6))
+def test_values_exact_at_the_digit_never_change(k, scale, extra):
+    # a value whose shortest text has at most `d` decimals prints as that text, padded with zeros
+    text = f"{Decimal(k).scaleb(-scale):f}"
+    x = float(text)
+    if Decimal(repr(x)) != Decimal(text):  # not exactly representable as its own shortest repr
+        return
+    d = scale + extra
+    assert Decimal(format_fixed(x, d)) == Decimal(text)
+    assert format_fixed(x, d) == f"{_decimal_half_up(text, d):f}"
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13), st.integers(min_value=0, max_value=8))
+def test_one_more_decimal_rounds_as_decimal_arithmetic(k, d):
+    # d + 1 decimals (halves included): Decimal ROUND_HALF_UP on the shortest text is the reference
+    text = f"{Decimal(k).scaleb(-(d + 1)):f}"
+    x = float(text)
+    if Decimal(repr(x)) != Decimal(text):  # beyond a double's digits: the text is not the value
+        return
+    ref = _decimal_half_up(text, d)
+    got = format_fixed(x, d)
+    assert Decimal(got) == ref, (text, d, got)
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False),
+       st.integers(min_value=0, max_value=10))
+def test_only_near_halves_move(x, d):
+    # any double: the result is decimal rounding of its shortest text, except within a billionth of a
+    # rounding unit of a half, where it is the half rounded away from zero
+    from fractions import Fraction
+
+    text = repr(x)
+    exact = _decimal_half_up(text, d)
+    got = Decimal(format_fixed(x, d))
+    scaled = abs(Fraction(text)) * 10**d
+    off = abs(scaled - int(scaled) - Fraction(1, 2))
+    if got != exact:
+        assert off <= Fraction(1, 10**9), (x, d, got, exact)
+        assert abs(got) > abs(exact)  # moved away from zero, onto the half's far side
+    if off == 0:
+        assert abs(got) == abs(exact)  # an exact half is a half

@@ -6,7 +6,8 @@ the table body, one ``w:tbl`` per page planned by ``paginate``, is built directl
 
 Look: Courier New 9 pt (per PageSetup) set in the document defaults; title block centred in
 the page header; footnotes, provenance and "Page x of y" (PAGE / NUMPAGES fields) in the page
-footer; no vertical lines, a rule above and below the column headers, a rule under each
+footer (footnotes the page cannot hold print once after the last row, and the footer says so: see
+render/paginate.py); no vertical lines, a rule above and below the column headers, a rule under each
 spanner spanning only its columns, and a rule under the last body row of every page.
 """
 
@@ -15,10 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tlf.render.docx_page import clean_text, fill_footer, fill_header, set_page, set_styles, spacer
+from tlf.render.docx_page import clean_text, end_notes, fill_footer, fill_header, set_page, set_styles, spacer
 from tlf.render.docx_table import table_element, table_grid
 from tlf.render.package import save_package
-from tlf.render.paginate import paginate
+from tlf.render.paginate import end_note_pages, paginate, printed_footer
 from tlf.tables.model import Table
 
 
@@ -31,13 +32,15 @@ def render_docx(table: Table, path: Path, *, when: datetime | None = None) -> No
         return render_figure_docx(table, path, when=when)
     import docx  # heavy; only renderers need it
 
-    pages = paginate(table)
+    printed = printed_footer(table)  # footnotes the page cannot hold print after the last row
+    pages = paginate(printed)
+    after = end_note_pages(printed, pages, table.footnotes) if printed is not table else []
     doc = docx.Document()
     set_styles(doc, table)
     section = doc.sections[0]
     set_page(section, table)
     fill_header(section.header, table)
-    fill_footer(section.footer, table, len(pages))
+    fill_footer(section.footer, printed, len(pages) + max(0, len(after) - 1))
     body = doc.element.body
     sect_pr = body[-1]
     grid = table_grid(table)
@@ -45,6 +48,8 @@ def render_docx(table: Table, path: Path, *, when: datetime | None = None) -> No
         if page.index:
             sect_pr.addprevious(spacer(page_break=True))
         sect_pr.addprevious(table_element(table, page, grid))
+    for p in end_notes(after) if after else ():
+        sect_pr.addprevious(p)
     sect_pr.addprevious(spacer(page_break=False))  # a body must end with a paragraph
     props = doc.core_properties
     props.title = clean_text(" ".join(table.header_lines[:2]))

@@ -230,6 +230,25 @@ def _field(p: etree._Element, instr: str, cached: str) -> None:
     fld_char("end")
 
 
+def end_notes(pages: Sequence[Sequence[str]]) -> list[etree._Element]:
+    """Footnotes printed in the body after the last row (or picture), when the page footer cannot hold
+    them (render/paginate.py ``end_note_pages``): a blank line, then the notes of each planned page, the
+    first note of every further page breaking the page before it."""
+    out = [_paragraph("")]
+    for k, notes in enumerate(pages):
+        for i, note in enumerate(notes):
+            out.append(_paragraph(clean_text(note), page_break=bool(k) and not i))
+    return out
+
+
+def _paragraph(text: str, page_break: bool = False) -> etree._Element:
+    p = etree.Element(P, nsmap={"w": W_NS})
+    if page_break:
+        etree.SubElement(etree.SubElement(p, PPR), w_tag("pageBreakBefore"))
+    add_text(p, text)
+    return p
+
+
 def spacer(page_break: bool) -> etree._Element:
     """A 1-point paragraph between page tables (breaking the page before it) and at the end."""
     p = etree.Element(P, nsmap={"w": W_NS})

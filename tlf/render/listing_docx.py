@@ -4,13 +4,15 @@ Each page-by group is paginated on its own and gets its own section, whose page 
 block plus the group's heading ("Treatment: Placebo"); so every group starts a new page and every
 page says which group it shows. The footer (footnotes, provenance, "Page x of y") is the first
 section's, inherited by the others; page numbers run through the whole document. Key columns are
-refilled on the first record of every page by ``paginate``. A listing without records prints its
+refilled on the first record of every page by ``paginate``. Footnotes the page cannot hold (in any
+part) print once after the last record, and every page's footer says so (render/paginate.py). A listing without records prints its
 ``no_data`` text ("No data to report") across the body under the column headers.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tlf.render.docx_page import (
     TR,
     TRPR,
     clean_text,
+    end_notes,
     fill_footer,
     fill_header,
     set_page,
@@ -32,7 +35,7 @@ from tlf.render.docx_page import (
 )
 from tlf.render.docx_table import table_cell, table_element, table_grid, table_row
 from tlf.render.package import save_package
-from tlf.render.paginate import paginate
+from tlf.render.paginate import FOOTNOTES_AFTER, end_note_pages, footnotes_fit, paginate
 
 
 def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None = None) -> None:
@@ -40,8 +43,12 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     import docx
 
     parts = listing.parts()
+    moved = not all(footnotes_fit(part) for part in parts)  # then after the last record, for every part
+    if moved:
+        parts = [replace(part, footnotes=(FOOTNOTES_AFTER,)) for part in parts]
     paged = [(part, paginate(part)) for part in parts]
-    total = sum(len(pages) for _, pages in paged)
+    after = end_note_pages(parts[-1], paged[-1][1], listing.table.footnotes) if moved else []
+    total = sum(len(pages) for _, pages in paged) + max(0, len(after) - 1)
     first = parts[0]
     doc = docx.Document()
     set_styles(doc, first)
@@ -59,6 +66,9 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
             if not page.rows:
                 _no_data_row(tbl, sum(grid.twips), len(grid.twips), listing.no_data)
             sentinel.addprevious(tbl)
+        if k == len(paged) - 1:
+            for p in end_notes(after) if after else ():
+                sentinel.addprevious(p)
         end = spacer(page_break=False)
         if k < len(paged) - 1:  # this group's section ends here (the next starts on a new page)
             props = copy.deepcopy(sentinel)

@@ -19,9 +19,11 @@ from tlf.listings.model import Listing
 from tlf.render.package import save_package
 from tlf.render.xlsx_ard import write_ard
 from tlf.render.xlsx_sheet import (
+    Cut,
     OutputLayout,
     SheetStyles,
     clean_text,
+    cuts_of,
     output_column_widths,
     print_setup,
     sheet_title,
@@ -46,8 +48,9 @@ def listing_layout(listing: Listing) -> OutputLayout:
 
 
 def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame | None = None, *,
-                        when: datetime | None = None) -> None:
-    """Write ``listing`` (and, when given, its ``records``) to an XLSX file."""
+                        when: datetime | None = None) -> list[Cut]:
+    """Write ``listing`` (and, when given, its ``records``) to an XLSX file; return the cells whose text
+    was cut to Excel's limit of 32,767 characters (``Cut``)."""
     from openpyxl import Workbook
 
     table = listing.table
@@ -61,9 +64,11 @@ def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame 
     _setup(ws, listing, lay)
     for cells in _rows(listing, lay, st):
         ws.append(cells)
+    cuts = cuts_of(ws, st.cut)
     if records is not None:
-        write_ard(wb.create_sheet(DATA_SHEET), records)
+        cuts += write_ard(wb.create_sheet(DATA_SHEET), records)
     save_package(wb.save, path, when)
+    return cuts
 
 
 def _setup(ws, listing: Listing, lay: OutputLayout) -> None:

@@ -11,12 +11,17 @@ Page layout assumed (and produced by ``render_docx``), all inside the page margi
     body rows                                                 -> the budget computed here
     one blank line, footnotes, provenance, "Page x of y"      -> page footer
 
+Footnotes the page cannot hold (``footnotes_fit``) are not dropped: the page footer says where they
+are (``FOOTNOTES_AFTER``) and keeps the provenance line and "Page x of y"; the footnotes print once,
+after the last row (or the picture), on as many further pages as they need (``end_note_pages``).
+
 A line is ``LINE_FACTOR`` x font size high (Courier New sets 1.13 em, so this leaves slack
 for borders and rounding), a character of a fixed-width font is ``CHAR_EM`` em wide.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -34,6 +39,10 @@ VALUE_WRAP_PENALTY = 5  # extra lines a row with wrapped values counts when sizi
 SAMPLE_ROWS = 2000  # rows judged when sizing the stub of a big table
 HEADER_LINE_CAP = 16  # header lines longer than this may wrap rather than widen a column
 CONTINUED = " (continued)"
+FOOTNOTES_AFTER = "Footnotes: after the last row of the table (too long for the foot of the page)."
+FOOTNOTES_AFTER_FIGURE = "Footnotes: after the figure (too long for the foot of the page)."
+MIN_PICTURE = 0.5  # inches: the smallest picture height printed (picture_size)
+SMALLEST_FONT = 5.0  # points: the smallest page.font_size a spec may set
 
 
 @dataclass(frozen=True)
@@ -255,11 +264,99 @@ def _column_heading(label: str, n_label: str) -> str:
 
 
 def body_budget(table: Table) -> int:
-    """Lines available for body rows on every page (at least 1)."""
-    page = table.page
-    lines = int(page.text_height * INCH // line_height(page))
+    """Lines available for body rows on every page (at least 1), under the page footer the table is
+    printed with (``printed_footer``)."""
+    table = printed_footer(table)
+    lines = page_lines(table.page)
     lines -= title_lines(table) + header_row_lines(table) + footer_lines(table)
     return max(1, lines)
+
+
+def page_lines(page: PageSetup) -> int:
+    """Lines of the body font the text area of the page holds."""
+    return int(page.text_height * INCH // line_height(page))
+
+
+# --- footnotes the page cannot hold -------------------------------------------------------------
+
+
+def footnotes_fit(table) -> bool:
+    """True when the page holds the footnotes in its footer: with the title block, the column headers,
+    the provenance line, "Page x of y" and the tallest body row (a figure: a picture ``MIN_PICTURE``
+    high). A Table, a listing part or a Figure."""
+    return not table.footnotes or page_room(table) >= 0
+
+
+def page_room(table) -> float:
+    """Lines the page has to spare with the footnotes in its footer and the smallest body it must hold
+    (the tallest body row; a figure: a picture ``MIN_PICTURE`` high); negative when they do not fit."""
+    page = table.page
+    left = page_lines(page) - title_lines(table) - footer_lines(table)
+    if getattr(table, "kind", "") == "figure":
+        return left - (MIN_PICTURE + PICTURE_SLACK) * INCH / line_height(page)
+    left -= header_row_lines(table)
+    return left - _tallest_row(table, left)
+
+
+def _tallest_row(table: Table, room: int) -> int:
+    """Lines of the tallest body row (1 without rows); stops at the first row taller than ``room``."""
+    widths, stub = column_widths(table), has_stub(table)
+    tallest = 1
+    for r in table.rows:
+        tallest = max(tallest, _row_cost(r, widths, stub, table.page))
+        if tallest > room:
+            break
+    return tallest
+
+
+def printed_footer(table):
+    """``table`` as its pages print it: when its footnotes do not fit (``footnotes_fit``) the page footer
+    holds, instead of them, one line saying where they are (``FOOTNOTES_AFTER``)."""
+    if footnotes_fit(table):
+        return table
+    pointer = FOOTNOTES_AFTER_FIGURE if getattr(table, "kind", "") == "figure" else FOOTNOTES_AFTER
+    return replace(table, footnotes=(pointer,))
+
+
+def fitting_page(table) -> tuple[float, float | None]:
+    """For footnotes that do not fit: the paper height (inches, same margins) that would hold them, and
+    the largest font size (half points down to ``SMALLEST_FONT``; None if none) at which they fit."""
+    page = table.page
+    need = page_lines(page) - page_room(table)  # lines
+    height = math.ceil((need * line_height(page) / INCH + 2 * page.margin) * 100) / 100
+    size = page.font_size - 0.5
+    while size >= SMALLEST_FONT:
+        if footnotes_fit(replace(table, page=replace(page, font_size=size))):
+            return height, size
+        size -= 0.5
+    return height, None
+
+
+def end_note_pages(table, pages: Sequence[Page], notes: Sequence[str],
+                   picture_height: float = 0.0) -> list[list[str]]:
+    """The footnotes printed after the body when the page footer cannot hold them: the notes on the last
+    page of the body (under its last row, or a figure's picture ``picture_height`` inches high), then
+    those of each further page. ``table`` is the model as printed (``printed_footer``), ``pages`` its
+    planned pages. A page ends before the footnote that would overflow it; a footnote longer than a page
+    gets a page of its own."""
+    page = table.page
+    chars = chars_per_line(page.text_width + 2 * CELL_PAD, page)
+    further = page_lines(page) - title_lines(table) - footer_lines(table)
+    if getattr(table, "kind", "") == "figure":
+        room = page.text_height - PICTURE_SLACK - picture_height
+        left = int(room * INCH // line_height(page)) - title_lines(table) - footer_lines(table)
+    else:
+        left = body_budget(table) - (lines_used(table, pages[-1].rows) if pages else 0)
+    left -= FOOTER_GAP_LINES  # the blank line between the body and the footnotes
+    out: list[list[str]] = [[]]
+    for note in notes:
+        need = text_lines(note, chars)
+        if need > left and (out[-1] or len(out) == 1):
+            out.append([])
+            left = further
+        out[-1].append(note)
+        left -= need
+    return out
 
 
 PICTURE_SLACK = 0.15  # inches of the body never filled by a picture (paragraph spacing, rounding)
@@ -269,9 +366,10 @@ def picture_size(fig) -> tuple[float, float]:
     """Width and height (inches) at which a figure's picture fits the page body: between the title
     block and the footnotes, inside the margins; scaled down, never up, keeping its aspect ratio.
     `fig` has width, height, page, header_lines, footnotes and provenance, as a Figure has."""
+    fig = printed_footer(fig)
     page = fig.page
     room = page.text_height - (title_lines(fig) + footer_lines(fig)) * line_height(page) / INCH - PICTURE_SLACK
-    scale = min(1.0, page.text_width / fig.width, max(room, 0.5) / fig.height)
+    scale = min(1.0, page.text_width / fig.width, max(room, MIN_PICTURE) / fig.height)
     return fig.width * scale, fig.height * scale
 
 

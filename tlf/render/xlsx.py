@@ -5,6 +5,7 @@ rows, body rows (row labels indented with cell indentation, cells as the model's
 footnotes and provenance; frozen below the header and right of the row labels; printed
 landscape, fit to the page width, with the title and header rows repeated on every page.
 Sheet 2 "ARD" (when given): the results dataset as written, numbers as numbers.
+Text longer than an Excel cell holds (32,767 characters) is cut there, and the renderer returns where.
 
 Written in openpyxl's write-only (streaming) mode: everything about a sheet is planned before
 its first row is written, which keeps big tables fast and memory flat.
@@ -22,9 +23,11 @@ from tlf.render.paginate import has_stub
 from tlf.render.xlsx_ard import ARD_SHEET, write_ard
 from tlf.render.xlsx_sheet import (
     WIDTH_PAD,
+    Cut,
     OutputLayout,
     SheetStyles,
     clean_text,
+    cuts_of,
     heading,
     output_column_widths,
     print_setup,
@@ -54,8 +57,9 @@ def output_layout(table: Table) -> OutputLayout:
 
 
 def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *,
-                when: datetime | None = None) -> None:
-    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file.
+                when: datetime | None = None) -> list[Cut]:
+    """Write ``table`` (and, when given, its results dataset ``ard``) to an XLSX file; return the cells
+    whose text was cut to Excel's limit of 32,767 characters (``Cut``).
     A Figure gets its picture and a sheet of the plotted numbers (render/xlsx_figure.py)."""
     if getattr(table, "kind", "") == "figure":
         from tlf.render.xlsx_figure import render_figure_xlsx
@@ -67,21 +71,23 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *
     wb.properties.title = clean_text(" ".join(table.header_lines[:2]))
     wb.properties.identifier = clean_text(table.output_id)
     wb.properties.creator = "tlf"
-    _write_output(wb.create_sheet(sheet_title(table.output_id)), table)
+    cuts = _write_output(wb.create_sheet(sheet_title(table.output_id)), table)
     if ard is not None:
-        write_ard(wb.create_sheet(ARD_SHEET), ard)
+        cuts += write_ard(wb.create_sheet(ARD_SHEET), ard)
     save_package(wb.save, path, when)
+    return cuts
 
 
 # --- the output sheet ----------------------------------------------------------------------------
 
 
-def _write_output(ws, table: Table) -> None:
+def _write_output(ws, table: Table) -> list[Cut]:
     lay = output_layout(table)
     st = SheetStyles(ws, table)
     _setup_sheet(ws, table, lay)
     for row_cells in _output_rows(table, lay, st):
         ws.append(row_cells)
+    return cuts_of(ws, st.cut)
 
 
 def _setup_sheet(ws, table: Table, lay: OutputLayout) -> None:

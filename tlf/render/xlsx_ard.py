@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tlf.render.xlsx_sheet import WIDTH_PAD, clean_text
+from tlf.render.xlsx_sheet import WIDTH_PAD, Cut, cell_text, cuts_of
 
 if TYPE_CHECKING:
     import pandas
@@ -16,9 +16,9 @@ ARD_SHEET = "ARD"
 ARD_WIDTH_CAP = 40
 
 
-def write_ard(ws, ard: pandas.DataFrame) -> None:
-    """The results dataset as written: bold frozen header, autofilter, numbers as numbers."""
-    from openpyxl.cell import WriteOnlyCell
+def write_ard(ws, ard: pandas.DataFrame) -> list[Cut]:
+    """The results dataset as written: bold frozen header, autofilter, numbers as numbers. Returns the
+    cells whose text was cut to Excel's limit."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -30,15 +30,16 @@ def write_ard(ws, ard: pandas.DataFrame) -> None:
     if names:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(ard) + 1}"
     bold = Font(bold=True)
+    cut: list[tuple[Any, int]] = []
     header = []
     for name in names:
-        cell = WriteOnlyCell(ws, value=clean_text(name))
-        cell.data_type = "s"
+        cell = _ard_cell(ws, name, cut)
         cell.font = bold
         header.append(cell)
     ws.append(header)
     for values in zip(*columns, strict=True):
-        ws.append([_ard_cell(ws, v) for v in values])
+        ws.append([_ard_cell(ws, v, cut) for v in values])
+    return cuts_of(ws, cut)
 
 
 def _excel_values(series: pandas.Series) -> Iterable[Any]:
@@ -59,12 +60,15 @@ def _excel_values(series: pandas.Series) -> Iterable[Any]:
             yield str(value)
 
 
-def _ard_cell(ws, value: Any) -> Any:
+def _ard_cell(ws, value: Any, cut: list[tuple[Any, int]]) -> Any:
     if isinstance(value, str):
         from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(ws, value=clean_text(value))
+        text, length = cell_text(value)
+        cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
+        if length:
+            cut.append((cell, length))
         return cell
     return value
 

@@ -15,6 +15,7 @@ from tlf.tables.model import Table
 STUB_WIDTH_CAP = 60  # characters
 COLUMN_WIDTH_CAP = 30
 WIDTH_PAD = 2
+CELL_LIMIT = 32_767  # characters an Excel cell holds (openpyxl would cut longer text silently)
 PAPER_CODES = {"letter": "1", "a4": "9"}  # ECMA-376 paperSize
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -43,6 +44,31 @@ class OutputLayout:
         return f"{get_column_letter(self.first_column + 1)}{self.header_row + 1}"
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A cell whose text was cut to ``CELL_LIMIT`` characters (Excel's limit): sheet, cell ("D14") and
+    the length the text had. Renderers return them; the build reports them as findings."""
+
+    sheet: str
+    cell: str
+    length: int
+
+
+def cell_text(text: str) -> tuple[str, int]:
+    """Text an XLSX cell can hold (``clean_text``, at most ``CELL_LIMIT`` characters), and the length it
+    had when it was cut (0 when whole)."""
+    text = clean_text(text)
+    if len(text) <= CELL_LIMIT:
+        return text, 0
+    return text[:CELL_LIMIT], len(text)
+
+
+def cuts_of(ws, cells: list) -> list[Cut]:
+    """The Cuts of ``cells`` ((cell, length) pairs) once their rows are written (write-only sheets place
+    a cell when its row is appended)."""
+    return [Cut(ws.title, cell.coordinate, n) for cell, n in cells]
+
+
 def sheet_title(output_id: str) -> str:
     """A valid worksheet name from an output id (no []:*?/\\, at most 31 characters)."""
     name = _SHEET_NAME_BAD.sub("-", clean_text(output_id)).strip("'")[:31]
@@ -61,6 +87,7 @@ class SheetStyles:
         from openpyxl.styles import Alignment, Border, Font, Side
 
         self.ws = ws
+        self.cut: list[tuple[Any, int]] = []  # cells whose text was cut to CELL_LIMIT, and its length
         self._arrays: dict[tuple[int, int, int], tuple[Any, ...]] = {}
 
         rule = Side(style="thin", color="000000")
@@ -81,7 +108,10 @@ class SheetStyles:
         """A text cell: always a string (never a number or a formula), styled."""
         from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(self.ws, value=clean_text(text) if text else None)
+        value, length = cell_text(text) if text else (None, 0)
+        cell = WriteOnlyCell(self.ws, value=value)
+        if length:
+            self.cut.append((cell, length))
         if text:
             cell.data_type = "s"  # "=1+1" or "12" stay text, exactly as in the model
         cell._style = copy.copy(self._style_array(font, alignment, border))
