@@ -67,6 +67,8 @@ def notes(a, cells: Cells) -> list[str]:
         if value is None or value == value or a.type == "by_visit":
             continue
         reason = "; ".join(w for w in warning.split("; ") if "baseline 0" not in w)
+        if a.type == "ancova":
+            reason = reason.removeprefix("not estimable: ")  # the footnote begins "NE = not estimable: "
         if reason:
             where = ", ".join(x for x in (param_label(a, cells, key[2]) if key[2] else "", key[3]) if x)
             reasons.setdefault(reason, [])

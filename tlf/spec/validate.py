@@ -358,10 +358,34 @@ def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> 
         if pair[0] == pair[1]:
             errors.append(entry.error(("analyses", i, "comparisons", j), f"column '{pair[0]}' compared with itself",
                                       "SPEC034"))
+    errors += _check_interactions(entry, i, a)
     mc = getattr(a, "model_column", None)
     if mc is not None and mc not in col_ids:
         errors.append(entry.error(("analyses", i, "model_column"), f"unknown column '{mc}'"
                                   f"{did_you_mean(mc, col_ids)}; columns: {', '.join(col_ids)}", "SPEC034"))
+    return errors
+
+
+def _check_interactions(entry: OutputEntry, i: int, a) -> list[TlfError]:
+    """An ANCOVA's interactions join `treatment` and variables of its factors and covariates, each
+    name once, each interaction once."""
+    errors: list[TlfError] = []
+    known = ["treatment", *getattr(a, "factors", []), *getattr(a, "covariates", [])]
+    seen: dict[frozenset, int] = {}
+    for j, inter in enumerate(getattr(a, "interactions", None) or []):
+        for k, name in enumerate(inter):
+            if name not in known:
+                errors.append(entry.error(("analyses", i, "interactions", j, k), f"'{name}' is not `treatment` or a "
+                                          f"variable of `factors` or `covariates`{did_you_mean(name, known)}; "
+                                          f"known: {', '.join(known)}", "SPEC041"))
+        if len(set(inter)) < len(inter):
+            errors.append(entry.error(("analyses", i, "interactions", j), f"interaction {inter} names a variable "
+                                      "more than once", "SPEC041"))
+        key = frozenset(inter)
+        if key in seen:
+            errors.append(entry.error(("analyses", i, "interactions", j), f"interaction {inter} repeats "
+                                      f"interactions[{seen[key]}]", "SPEC041"))
+        seen.setdefault(key, j)
     return errors
 
 

@@ -7,8 +7,19 @@ coefficients is the Type III test (SAS PROC GLM Type III SS; R `car::Anova(type 
 `drop1(test = "F")` under `contr.sum`).
 
 Numbers come from statsmodels (OLS by QR) and scipy (t, F and normal distributions), imported
-inside the functions so that importing tlf stays fast. A design that is not of full rank is an
-error naming the term that made it so: results are never produced from a generalised inverse.
+inside the functions so that importing tlf stays fast.
+
+The main effects (intercept, factors, covariates) must have a design of full rank: a covariate
+constant in the data or a factor confounded with another is an error naming the effect. Interactions
+may make X rank-deficient (an empty cell: a combination of factor levels without data, or a covariate
+constant within a level): such a design is fitted as R lm and SAS GLM fit it, by a generalised inverse, here
+the Moore-Penrose inverse from the singular value decomposition of X, with rank(X) from
+numpy.linalg.matrix_rank and residual df n - rank. Only estimable functions l'b are reported: l is
+estimable when it lies in the row space of X, tested as R emmeans / estimability::is.estble test it,
+||N'l||^2 < 1e-8 ||l||^2 (||l||^2 taken as 1 when below 1e-8), N an orthonormal basis of the null
+space of X; equivalently l = l X+X within that tolerance (SAS's check of L = L (X'X)- X'X). A
+function that fails the test is NaN, never a number that depends on the generalised inverse chosen.
+Full-rank designs are fitted exactly as before (statsmodels QR).
 """
 
 from __future__ import annotations
@@ -37,11 +48,13 @@ class Term:
 
 @dataclass(frozen=True, eq=False)
 class LinearFit:
-    """A fitted full-rank linear model y = X b + e (arrays are read-only).
+    """A fitted linear model y = X b + e (arrays are read-only).
 
     `levels` holds each factor's levels in model order; `covariate_means` each covariate's mean over
     the observations used; `blocks` maps a term name to its columns of X (the intercept is column 0);
-    `cov_unscaled` is (X'X)^-1, so cov(b) = sigma2 * cov_unscaled."""
+    `cov_unscaled` is (X'X)^-1, so cov(b) = sigma2 * cov_unscaled (the Moore-Penrose inverse (X'X)+
+    when X is not of full rank). `rank` is rank(X); `null_basis` an orthonormal basis of the null
+    space of X as columns (None when X has full rank): only l with l'N = 0 are estimable."""
 
     response: str
     terms: tuple[Term, ...]
@@ -56,6 +69,17 @@ class LinearFit:
     df_resid: int
     rss: float
     used: pd.DataFrame
+    rank: int = -1
+    null_basis: np.ndarray | None = None
+
+    @property
+    def full_rank(self) -> bool:
+        """True when X has full column rank (every coefficient estimable)."""
+        return self.null_basis is None
+
+    def estimable(self, weights: np.ndarray) -> bool:
+        """Whether l'b is estimable (l in the row space of X; see the module doc for the tolerance)."""
+        return is_estimable(weights, self.null_basis)
 
     @property
     def sigma2(self) -> float:
@@ -73,9 +97,13 @@ class LinearFit:
         return math.sqrt(self.rss / self.n) if self.n else NAN
 
 
+ESTIMABLE_TOL = 1e-8  # R estimability::is.estble's default, used by emmeans
+
+
 @dataclass(frozen=True, kw_only=True)
 class Estimate:
-    """A linear function of the coefficients with its SE, t test against 0 and two-sided CI."""
+    """A linear function of the coefficients with its SE, t test against 0 and two-sided CI.
+    `estimable` is False (and every number NaN) when the function is not estimable."""
 
     estimate: float
     se: float
@@ -84,6 +112,7 @@ class Estimate:
     pvalue: float
     ci_low: float
     ci_high: float
+    estimable: bool = True
 
 
 # ---------------------------------------------------------------- data preparation
@@ -219,7 +248,8 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     `factors` are the classification variables (sum-to-zero coded), `covariates` the numeric ones;
     `levels` optionally fixes a factor's level order. Rows missing any model variable are dropped.
     Raises DataError when the data cannot support the model (see `prepare`, `factor_levels`,
-    `check_rank`)."""
+    `check_rank`; fewer observations than columns of X). A design made rank-deficient by an
+    interaction (an empty cell) is fitted by a generalised inverse (see the module doc)."""
     import numpy as np
     import statsmodels.api as sm
 
@@ -235,33 +265,69 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     if n < p:
         raise DataError(f"{n} observation(s) for a model with {p} parameters; the model needs at least as "
                         f"many observations as parameters", dataset=dataset, variable=response, code="STAT006")
-    check_rank(x, blocks, dataset, response)
+    check_rank(x, {t.name: blocks[t.name] for t in terms if len(t.variables) == 1}, dataset, response)
     y = used[response].to_numpy(dtype=float)
-    res = sm.OLS(y, x).fit(method="qr")
-    params = np.asarray(res.params, dtype=float)
-    cov = np.asarray(res.normalized_cov_params, dtype=float)
+    rank = int(np.linalg.matrix_rank(x))
+    null = None
+    if rank == p:
+        res = sm.OLS(y, x).fit(method="qr")
+        params = np.asarray(res.params, dtype=float)
+        cov = np.asarray(res.normalized_cov_params, dtype=float)
+    else:
+        params, cov, null = _generalised_fit(x, y, rank)
+        null.flags.writeable = False
     fitted = x @ params
     resid = y - fitted
     rss = float(resid @ resid)
-    if n > p and rss / (n - p) < 1e-30 * (fitted.mean() ** 2 + fitted.var()):
+    if n > rank and rss / (n - rank) < 1e-30 * (fitted.mean() ** 2 + fitted.var()):
         rss = 0.0  # an essentially perfect fit (R summary.lm's test): no error variance to test against
     params.flags.writeable = False
     cov.flags.writeable = False
     return LinearFit(response=response, terms=tuple(terms), factors=tuple(factors), levels=lv,
                      covariate_means={c: float(used[c].mean()) for c in covariates}, blocks=blocks,
-                     params=params, cov_unscaled=cov, n=n, n_dropped=dropped, df_resid=n - p,
-                     rss=rss, used=used)
+                     params=params, cov_unscaled=cov, n=n, n_dropped=dropped, df_resid=n - rank,
+                     rss=rss, used=used, rank=rank, null_basis=null)
+
+
+def _generalised_fit(x: np.ndarray, y: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minimum-norm least squares b = X+ y, (X'X)+ and an orthonormal basis of the null space of X,
+    all from the singular value decomposition X = U S V' keeping the `rank` largest singular values."""
+    import numpy as np
+
+    u, s, vt = np.linalg.svd(x, full_matrices=False)  # n >= p (checked): vt is p x p
+    v_r = vt[:rank].T
+    u_r = u[:, :rank]
+    s_r = s[:rank]
+    params = v_r @ ((u_r.T @ y) / s_r)
+    cov = (v_r / s_r**2) @ v_r.T
+    null = np.ascontiguousarray(vt[rank:].T)
+    return params, cov, null
+
+
+def is_estimable(weights: np.ndarray, null_basis: np.ndarray | None, tol: float = ESTIMABLE_TOL) -> bool:
+    """R estimability::is.estble: ||N'l||^2 < tol * ||l||^2 (||l||^2 below tol counts as 1); every l
+    is estimable when X has full rank (`null_basis` None)."""
+    import numpy as np
+
+    if null_basis is None:
+        return True
+    w = np.asarray(weights, dtype=float)
+    chk = null_basis.T @ w
+    ssq = float(w @ w)
+    return float(chk @ chk) < tol * (ssq if ssq >= tol else 1.0)
 
 
 def check_rank(x: np.ndarray, blocks: Mapping[str, tuple[int, ...]], dataset: str, variable: str) -> None:
-    """Raise DataError naming the first term whose columns are linearly dependent on earlier ones."""
+    """Raise DataError naming the first term of `blocks` (with the intercept, column 0) whose columns
+    are linearly dependent on the intercept and earlier ones."""
     import numpy as np
 
-    if np.linalg.matrix_rank(x) == x.shape[1]:
+    cols = [0, *(j for b in blocks.values() for j in b)]
+    if np.linalg.matrix_rank(x[:, cols]) == len(cols):
         return
     seen = [0]
-    for name, cols in blocks.items():
-        seen += list(cols)
+    for name, block in blocks.items():
+        seen += list(block)
         if np.linalg.matrix_rank(x[:, seen]) < len(seen):
             raise DataError(f"singular design: effect '{name}' is confounded with the intercept or earlier "
                             f"effects (e.g. a covariate constant in the data, or a factor level that always "
@@ -274,9 +340,13 @@ def check_rank(x: np.ndarray, blocks: Mapping[str, tuple[int, ...]], dataset: st
 
 def estimate(fit: LinearFit, weights: np.ndarray, alpha: float = 0.05, ci: str = "t") -> Estimate:
     """l'b with SE sqrt(sigma2 l'(X'X)^-1 l), t test of l'b = 0 on the residual df, and a two-sided
-    (1 - alpha) CI from the t distribution (`ci="t"`) or the normal (`ci="normal"`)."""
+    (1 - alpha) CI from the t distribution (`ci="t"`) or the normal (`ci="normal"`). A function that
+    is not estimable is all NaN with `estimable` False."""
     from scipy import stats
 
+    if not fit.estimable(weights):
+        return Estimate(estimate=NAN, se=NAN, df=float(fit.df_resid), t=NAN, pvalue=NAN, ci_low=NAN,
+                        ci_high=NAN, estimable=False)
     value = float(weights @ fit.params)
     df = fit.df_resid
     se = math.sqrt(fit.sigma2 * float(weights @ fit.cov_unscaled @ weights)) if df > 0 else NAN
@@ -314,3 +384,23 @@ def term_contrast(fit: LinearFit, name: str) -> np.ndarray:
     for i, j in enumerate(cols):
         c[i, j] = 1.0
     return c
+
+
+def estimable_contrast(fit: LinearFit, name: str) -> tuple[np.ndarray, bool]:
+    """Rows spanning the estimable functions among one term's coefficients, and whether that is all
+    of them (always so at full rank: then the rows are `term_contrast`). With N_T the term's rows of
+    the null basis, the coefficient combinations a'b_T with N_T'a = 0 are estimable; a direction
+    counts as not estimable when ||N_T'a|| >= 1e-4 ||a|| (the square root of the estimability
+    tolerance). Testing these rows is testing the term's columns out of the model (R drop1, SAS's
+    R(term | other effects))."""
+    import numpy as np
+
+    c = term_contrast(fit, name)
+    if fit.null_basis is None:
+        return c, True
+    nb = fit.null_basis[list(fit.blocks[name])]
+    _, s, vt = np.linalg.svd(nb.T, full_matrices=True)
+    bad = int((s >= math.sqrt(ESTIMABLE_TOL)).sum())
+    if bad == 0:
+        return c, True
+    return vt[bad:] @ c, False

@@ -18,6 +18,24 @@ Differences are between LS means (arm minus comparator) with SE, t test on the r
 freedom, and a two-sided CI; no multiplicity adjustment. The Type III table has one F test per
 effect (sum-to-zero coding, see tlf.stats.linear). Results are frozen dataclasses with
 `to_ard_rows()`; the caller adds output_id, analysis and decimals.
+
+Interactions: a treatment-by-factor interaction makes each arm's LS mean the average of its cells
+over the other factors' levels (weighted as above), a treatment-by-covariate interaction (a slope per
+arm) is evaluated at the covariate's mean, as emmeans does.
+
+Empty cells: a design made rank-deficient by an interaction (e.g. a treatment-by-factor interaction
+where a factor level has no data in one arm) is fitted by a generalised inverse (tlf.stats.linear;
+a singular design of the main effects alone is still an error). Each LS mean and
+difference is tested for estimability as R emmeans and SAS GLM test it: the estimable ones get their
+value, SE, CI and p-value; the others are NaN with `estimable` False and the ARD warning
+NOT_ESTIMABLE (emmeans prints "nonEst", SAS "Non-est"). The model is never refused for an empty cell.
+A Type III test in such a design: an effect whose hypothesis (its coefficients under sum-to-zero
+coding) is estimable is tested as usual; an effect contained in no other effect (e.g. the
+interaction itself) is tested on its estimable part, which is R(effect | all other effects) with the
+df reduced accordingly (R `drop1(test = "F")`; SAS Types I-IV agree for such an effect); any other
+effect (a main effect of an interaction that has an empty cell) is NaN: its Type III hypothesis is
+not estimable (car::Anova(type = 3) refuses such a model; SAS tests a hypothesis built for the
+empty-cell pattern, which is not reproduced here).
 """
 
 from __future__ import annotations
@@ -35,6 +53,7 @@ from tlf.stats.linear import (
     LinearFit,
     Term,
     design,
+    estimable_contrast,
     estimate,
     fit_linear,
     is_missing,
@@ -44,6 +63,7 @@ from tlf.stats.linear import (
 
 WEIGHTS = ("equal", "proportional", "om")
 CI_METHODS = ("t", "normal")
+NOT_ESTIMABLE = "not estimable: the model has an empty cell or an aliased effect"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,13 +85,15 @@ class Difference(Estimate):
 
 @dataclass(frozen=True)
 class EffectTest:
-    """Type III F test of one effect: F, numerator and denominator df, p-value."""
+    """Type III F test of one effect: F, numerator and denominator df, p-value; `note` says why the
+    test is NaN when the effect's hypothesis is not estimable (then df_num is 0)."""
 
     effect: str
     f: float
     df_num: int
     df_den: int
     pvalue: float
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,13 +159,15 @@ class AncovaResult:
         warn = "; ".join(self.warnings)
         rows: list[dict] = []
         for m in self.lsmeans:
+            why = warn if m.estimable else NOT_ESTIMABLE
             for name, value in (("n", m.n), ("lsmean", m.estimate), ("lsmean_se", m.se),
                                 ("lsmean_ci_low", m.ci_low), ("lsmean_ci_high", m.ci_high)):
-                rows.append(_ard(col(m.arm), self.response, "", name, value, warn))
+                rows.append(_ard(col(m.arm), self.response, "", name, value, why))
         for d in self.diffs:
+            why = warn if d.estimable else NOT_ESTIMABLE
             for name, value in (("diff", d.estimate), ("diff_se", d.se), ("diff_ci_low", d.ci_low),
                                 ("diff_ci_high", d.ci_high), ("diff_pvalue", d.pvalue)):
-                rows.append(_ard(col(d.arm), self.response, col(d.reference), name, value, warn))
+                rows.append(_ard(col(d.arm), self.response, col(d.reference), name, value, why))
         rows += _type3_rows(self.type3, self.response, warn)
         rows += _model_rows(self, warn)
         return rows
@@ -221,8 +245,10 @@ def fit_ancova(frame, response: str, treatment: str, covariates: Sequence[str] =
     "all" for every pair (later level minus earlier level); or explicit (arm, comparator) tuples.
     weights: "equal", "proportional" or "om" (see the module doc). ci: "t" (residual df) or "normal".
     dataset: named in error messages. Rows with a missing response, covariate or factor are dropped
-    and counted. Raises DataError when an arm has no data, the design is singular, or there are fewer
-    observations than parameters."""
+    and counted. Raises DataError when an arm has no data, the main effects' design is singular, or
+    there are fewer observations than parameters. A design made rank-deficient by an interaction (an
+    empty cell) is fitted: LS means and differences that are not estimable are NaN with `estimable`
+    False (see the module doc)."""
     _check_args(alpha, weights, ci)
     factors = tuple(f for f in factors if f != treatment)
     terms = _terms((treatment, *factors), covariates, interactions)
@@ -262,10 +288,22 @@ def fit_dose_response(frame, response: str, dose: str, covariates: Sequence[str]
 
 
 def type3_tests(fit: LinearFit) -> tuple[EffectTest, ...]:
-    """One Type III F test per term of the model, in model order."""
+    """One Type III F test per term of the model, in model order (for a design not of full rank see
+    the module doc: estimable hypotheses, the estimable part of an effect contained in no other, NaN
+    otherwise)."""
     out = []
     for term in fit.terms:
-        f, q, p = wald_f(fit, term_contrast(fit, term.name))
+        if fit.full_rank:
+            f, q, p = wald_f(fit, term_contrast(fit, term.name))
+            out.append(EffectTest(effect=term.name, f=f, df_num=q, df_den=fit.df_resid, pvalue=p))
+            continue
+        rows, whole = estimable_contrast(fit, term.name)
+        contained = any(set(term.variables) < set(other.variables) for other in fit.terms)
+        if rows.shape[0] == 0 or (not whole and contained):
+            out.append(EffectTest(effect=term.name, f=NAN, df_num=0, df_den=fit.df_resid, pvalue=NAN,
+                                  note=NOT_ESTIMABLE))
+            continue
+        f, q, p = wald_f(fit, rows)
         out.append(EffectTest(effect=term.name, f=f, df_num=q, df_den=fit.df_resid, pvalue=p))
     return tuple(out)
 
@@ -430,7 +468,7 @@ def _ard(column: str, variable: str, level: str, stat_name: str, stat: float, wa
 
 
 def _type3_rows(type3: Sequence[EffectTest], response: str, warn: str) -> list[dict]:
-    return [_ard("", response, e.effect, name, value, warn) for e in type3
+    return [_ard("", response, e.effect, name, value, e.note or warn) for e in type3
             for name, value in (("f", e.f), ("df_num", e.df_num), ("df_den", e.df_den), ("pvalue", e.pvalue))]
 
 

@@ -7,26 +7,33 @@ have them. What cannot be estimated is NaN in the ARD with the reason in `warnin
 
 - a column with no observations at a visit is left out of that model (its cells NE);
 - no observations in the reference column: LS means are reported, differences NE;
-- fewer than two columns with data, a singular design (e.g. a covariate constant in the data), or fewer
-  observations than parameters: every cell of that parameter and visit NE, with the model's message;
+- fewer than two columns with data, a singular design of the main effects (e.g. a covariate constant in
+  the data), or fewer observations than parameters: every cell of that parameter and visit NE, with the
+  model's message;
+- an empty cell of an `interactions` term (e.g. a factor level with no patients in one column): the
+  model is fitted, the LS means and differences that are not estimable are NE with the warning
+  "not estimable: ...", the others are reported (as SAS GLM and R emmeans); a Type III test whose
+  hypothesis is not estimable likewise;
 - a response named PCHG...: records with a baseline of 0 are left out (percent change is not defined).
 
 ARD rows (parent = parameter, level = visit): per column n, lsmean, lsmean_se, lsmean_ci_low,
 lsmean_ci_high and, for each difference of the column vs a comparator, diff, diff_se, diff_ci_low,
 diff_ci_high, diff_pvalue (named as is vs the reference, prefixed "vs_<comparator>." vs another
 column); per model (column "") model_n, df_resid, rmse (sqrt(RSS / residual df)), rmse_ml
-(sqrt(RSS / n)), t3_<effect>_f / t3_<effect>_pvalue (Type III) and, with `dose`, dose_f and
-dose_pvalue (the dose-response test).
+(sqrt(RSS / n)), t3_<effect>_f / t3_<effect>_pvalue (Type III; the treatment is named "treatment",
+an interaction "A:B") and, with `dose`, dose_f and dose_pvalue (the dose-response test).
 """
 
 from __future__ import annotations
 
 import math
 
+from tlf.analyses.ancova.spec import TREATMENT
 from tlf.analyses.bds import BASE0_NOTE, column_records, label_rows, require_var, select_bds, visit_order
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.errors import DataError, did_you_mean
 from tlf.stats.descriptive import collected_decimals
+from tlf.stats.models import NOT_ESTIMABLE
 
 NAN = float("nan")
 ARM = "_arm"
@@ -144,7 +151,8 @@ def _fit_rows(ctx: Ctx, active: list[ColumnGroup], recs, param: str, visit: str,
             margins = recs if a.weights == "om" else used
             result = fit_ancova(margins, a.response, ARM, a.covariates, a.factors, levels=arms,
                                 reference=a.reference if a.reference in arms else arms[0], pairs=fit_pairs,
-                                alpha=a.alpha, weights=a.weights, ci=a.ci, dataset=ctx.dataset_name)
+                                interactions=model_interactions(a), alpha=a.alpha, weights=a.weights, ci=a.ci,
+                                dataset=ctx.dataset_name)
         except DataError as e:
             failure = e.message
     note = "; ".join(notes)
@@ -158,7 +166,8 @@ def _fit_rows(ctx: Ctx, active: list[ColumnGroup], recs, param: str, visit: str,
             continue
         m = result.lsmean(col.id)
         for s, v in zip(ARM_STATS, (m.n, m.estimate, m.se, m.ci_low, m.ci_high), strict=True):
-            rows.append(ctx.row(col.id, s, v, dec[s], warning=note if s == "n" else _nan_note(v, result, note), **kw))
+            rows.append(ctx.row(col.id, s, v, dec[s], warning=note if s == "n" else _nan_note(v, result, note, m),
+                                **kw))
     for arm, comp in pairs:
         pre = diff_prefix(a, comp)
         if result is None or (arm, comp) not in fit_pairs:
@@ -169,14 +178,15 @@ def _fit_rows(ctx: Ctx, active: list[ColumnGroup], recs, param: str, visit: str,
             continue
         dd = result.diff(arm, comp)
         for s, v in zip(DIFF_STATS, (dd.estimate, dd.se, dd.ci_low, dd.ci_high, dd.pvalue), strict=True):
-            rows.append(ctx.row(arm, pre + s, v, dec[s], warning=_nan_note(v, result, note), **kw))
+            rows.append(ctx.row(arm, pre + s, v, dec[s], warning=_nan_note(v, result, note, dd), **kw))
     if result is not None:
         rows += [ctx.row("", "model_n", result.n, 0, **kw), ctx.row("", "df_resid", result.df_resid, 0, **kw),
                  ctx.row("", "rmse", result.rmse, dec["rmse"], **kw),
                  ctx.row("", "rmse_ml", result.rmse_ml, dec["rmse"], **kw)]
         for e in result.type3:
-            name = "treatment" if e.effect == ARM else e.effect
-            rows += [ctx.row("", f"t3_{name}_f", e.f, 2, **kw), ctx.row("", f"t3_{name}_pvalue", e.pvalue, 3, **kw)]
+            name = ":".join(TREATMENT if v == ARM else v for v in e.effect.split(":"))
+            rows += [ctx.row("", f"t3_{name}_f", e.f, 2, warning=e.note, **kw),
+                     ctx.row("", f"t3_{name}_pvalue", e.pvalue, 3, warning=e.note, **kw)]
     if a.dose:
         rows += _dose_rows(ctx, used, dec, kw, failure if result is None else "")
     return rows
@@ -192,7 +202,8 @@ def _dose_rows(ctx: Ctx, used, dec: dict[str, int], kw: dict, failure: str) -> l
         return [ctx.row("", s, NAN, d, warning=failure, **kw) for s, d in (("dose_f", 2), ("dose_pvalue",
                                                                                        dec["dose_pvalue"]))]
     try:
-        res = fit_dose_response(used, a.response, a.dose, a.covariates, a.factors, alpha=a.alpha,
+        res = fit_dose_response(used, a.response, a.dose, a.covariates, a.factors,
+                                interactions=[x for x in a.interactions if TREATMENT not in x], alpha=a.alpha,
                                 dataset=ctx.dataset_name)
     except DataError as e:
         return [ctx.row("", s, NAN, d, warning=e.message, **kw) for s, d in (("dose_f", 2), ("dose_pvalue",
@@ -207,9 +218,16 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _nan_note(value: float, result, note: str) -> str:
+def model_interactions(a) -> list[tuple[str, ...]]:
+    """The spec's interactions as fit_ancova takes them (`treatment` -> the column variable)."""
+    return [tuple(ARM if v == TREATMENT else v for v in x) for x in a.interactions]
+
+
+def _nan_note(value: float, result, note: str, est=None) -> str:
     if value == value:
         return ""
+    if est is not None and not est.estimable:
+        return _join(NOT_ESTIMABLE, note)
     return _join("; ".join(result.warnings) or "not estimable", note)
 
 

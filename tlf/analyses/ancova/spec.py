@@ -10,6 +10,8 @@ from tlf.spec.base import (
     ParamVisitsBase,
 )
 
+TREATMENT = "treatment"  # the output's columns, in `interactions`
+
 ANCOVA_ROWS = {
     # name: (default label; {ref} is the comparator column's label)
     "n": "n",
@@ -42,7 +44,9 @@ class AncovaAnalysis(ParamVisitsBase):
     the model. `dose` (a numeric variable, e.g. TRTPN) adds the dose-response test: the Type III test
     of `dose` in `response` ~ dose + factors + covariates. `rmse` picks the root mean squared error
     printed: `residual` (sqrt(RSS / residual df), SAS's Root MSE) or `ml` (sqrt(RSS / n)). One-value
-    rows (dose_pvalue, rmse) print in `model_column` (default: the last column)."""
+    rows (dose_pvalue, rmse) print in `model_column` (default: the last column). `interactions` add
+    interaction terms; an empty cell (e.g. a factor level without patients in one column) makes only
+    the LS means and differences that depend on it NE, as SAS GLM and R emmeans."""
 
     type: Literal["ancova"]
     """`ancova`."""
@@ -55,6 +59,15 @@ class AncovaAnalysis(ParamVisitsBase):
     factors: list[str] = []
     """Classification factors besides treatment, e.g. [SITEGR1], of the dataset or else of the
     subject-level dataset; default none. LS means average over their levels as `weights` says."""
+    interactions: list[Annotated[list[str], Field(min_length=2)]] = []
+    """Interaction terms added to the model, each a list of two or more names, each `treatment` (the
+    output's columns) or a variable of `factors` or `covariates`: `[[treatment, SEX]]` fits a
+    treatment-by-SEX interaction (each column's LS mean is then the average of its cells over the
+    levels of SEX, weighted by `weights`), `[[treatment, BASE]]` a slope of BASE per column (LS means
+    at the mean of BASE), `[[SEX, REGION]]` an interaction of two factors. Where a cell has no data
+    (e.g. no women in one column) the model is still fitted: the LS means and differences that
+    depend on the empty cell are NE, the others are reported, as SAS GLM and R emmeans. The
+    dose-response model (`dose`) takes the interactions that do not involve `treatment`."""
     reference: str
     """Id of the output column the differences are taken against (column minus reference), e.g. pbo;
     must be a column of the output."""
