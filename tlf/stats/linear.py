@@ -248,8 +248,9 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     `factors` are the classification variables (sum-to-zero coded), `covariates` the numeric ones;
     `levels` optionally fixes a factor's level order. Rows missing any model variable are dropped.
     Raises DataError when the data cannot support the model (see `prepare`, `factor_levels`,
-    `check_rank`; fewer observations than columns of X). A design made rank-deficient by an
-    interaction (an empty cell) is fitted by a generalised inverse (see the module doc)."""
+    fewer observations than columns of X). A rank-deficient design (an empty cell of an interaction, a
+    covariate constant in the data, a factor confounded with another) is fitted by a generalised inverse
+    (see the module doc): what it leaves estimable is reported, the rest is NE, as SAS GLM and emmeans."""
     import numpy as np
     import statsmodels.api as sm
 
@@ -265,7 +266,6 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     if n < p:
         raise DataError(f"{n} observation(s) for a model with {p} parameters; the model needs at least as "
                         f"many observations as parameters", dataset=dataset, variable=response, code="STAT006")
-    check_rank(x, {t.name: blocks[t.name] for t in terms if len(t.variables) == 1}, dataset, response)
     y = used[response].to_numpy(dtype=float)
     rank = int(np.linalg.matrix_rank(x))
     null = None
@@ -315,25 +315,6 @@ def is_estimable(weights: np.ndarray, null_basis: np.ndarray | None, tol: float 
     chk = null_basis.T @ w
     ssq = float(w @ w)
     return float(chk @ chk) < tol * (ssq if ssq >= tol else 1.0)
-
-
-def check_rank(x: np.ndarray, blocks: Mapping[str, tuple[int, ...]], dataset: str, variable: str) -> None:
-    """Raise DataError naming the first term of `blocks` (with the intercept, column 0) whose columns
-    are linearly dependent on the intercept and earlier ones."""
-    import numpy as np
-
-    cols = [0, *(j for b in blocks.values() for j in b)]
-    if np.linalg.matrix_rank(x[:, cols]) == len(cols):
-        return
-    seen = [0]
-    for name, block in blocks.items():
-        seen += list(block)
-        if np.linalg.matrix_rank(x[:, seen]) < len(seen):
-            raise DataError(f"singular design: effect '{name}' is confounded with the intercept or earlier "
-                            f"effects (e.g. a covariate constant in the data, or a factor level that always "
-                            f"occurs with one level of another factor)", dataset=dataset, variable=variable,
-                            code="STAT007")
-    raise DataError("singular design", dataset=dataset, variable=variable, code="STAT007")
 
 
 # ---------------------------------------------------------------- inference
