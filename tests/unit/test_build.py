@@ -107,8 +107,8 @@ def test_population_flag_disagreement_is_reported(tmp_path):
     adsl = ADSL_CSV.replace("S-05,Placebo,Y,Y,Y", "S-05,Placebo,Y,N,Y")
     specs = write_study(tmp_path, adsl=adsl)
     report = build(specs, tmp_path / "out", ["all"], formats=())
-    assert any("population SAF disagrees with ADSL flag SAFFL: derived but SAFFL != 'Y': S-05" in w
-               for w in report.warnings)
+    assert any("population SAF disagrees with ADSL flag SAFFL: derived but SAFFL != 'Y': S-05" in str(f)
+               for f in report.findings)
     assert main(["check", "--specs", str(specs)]) == 1
 
 

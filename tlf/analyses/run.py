@@ -13,6 +13,7 @@ from tlf.analyses.registry import part
 if TYPE_CHECKING:
     from tlf.data.datasets import StudyData
     from tlf.data.populations import Population
+    from tlf.errors import Finding
     from tlf.spec.validate import OutputEntry, Study
 
 
@@ -29,6 +30,24 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
         ctx = Ctx(study, entry, data, i, a, spec_pct)
         rows += part(a.type, "run", "RUNNERS")(ctx, columns)
     return rows
+
+
+def check_analyses(study: Study, entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[Finding]:
+    """What `tlf check` asks of an output's analyses: each family's check (tlf/analyses/<home>/run.py
+    CHECKS), which raises the error its runner would raise and returns the spec values the data never
+    take, without computing statistics. A figure that reads its dataset directly selects its plotted
+    records (cheap; nothing is drawn) and has the literals of its `where`s checked."""
+    from tlf.analyses.checks import plot_findings, run_check
+
+    if entry.spec.type == "figure" and entry.spec.plot.kind in _PLOTS:
+        _plot_rows(entry, data, columns)
+        return plot_findings(entry, data, columns)
+    spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
+    findings: list[Finding] = []
+    for i, a in enumerate(entry.spec.analyses):
+        ctx = Ctx(study, entry, data, i, a, spec_pct)
+        findings += run_check(part(a.type, "run", "CHECKS"), ctx, columns)
+    return findings
 
 
 def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:

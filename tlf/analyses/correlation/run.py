@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.analyses.groups import group_rows, group_values, group_var
 from tlf.data import expr as ex
@@ -92,4 +93,21 @@ def correlate(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """Each quantity of each column (variables, parameter and visit in the data, one record per subject) and
+    the figure's grouping variable, without computing a correlation; literals of the `where`s the data
+    never take."""
+    import pandas as pd
+
+    a = ctx.analysis
+    for col in (c for c in columns if ctx.active(c)):
+        quantity(ctx, "x", a.x, col)
+        quantity(ctx, "y", a.y, col)
+        if group_var(ctx):
+            group_values(ctx, pd.DataFrame({ctx.data.subject_id: sorted(col.subjects)}), None)
+    return [*where_findings(ctx, columns), *where_findings(ctx, columns, a.x.where, ("x", "where"), a.x.dataset),
+            *where_findings(ctx, columns, a.y.where, ("y", "where"), a.y.dataset)]
+
+
 RUNNERS = {"correlation": correlate}
+CHECKS = {"correlation": check}
