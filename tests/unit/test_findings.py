@@ -271,3 +271,35 @@ def test_strict_error_group(tmp_path):
     with pytest.raises(ErrorGroup) as e:
         build(write_study(tmp_path, outputs={"t-ae": ae}), tmp_path / "out", strict=True)
     assert [x.code for x in e.value.errors] == ["SPEC080", "SPEC080"]
+
+
+def test_every_family_has_checks():
+    """`tlf check` finds each family's checks through the registry (run.py CHECKS) like its runner."""
+    from tlf.analyses.registry import TYPES, part
+
+    assert [t for t in TYPES if part(t, "run", "CHECKS") is None] == []
+
+
+@pytest.mark.parametrize(("name", "old", "new", "code"), [
+    ("f-14-5-2.yaml", "x: ARRLT", "x: AVISIT", "DATA041"),
+    ("f-14-5-2.yaml", "x: ARRLT", "x: APERIOD", "DATA042"),
+    ("f-14-5-1.yaml", "x: NRRLT", "x: NRRLTX", "SPEC041"),
+])
+def test_check_finds_plot_data_errors(tmp_path, name, old, new, code):
+    """Figures that read their dataset: `tlf check` stops where the plot's numbers would."""
+    import shutil
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    specs = tmp_path / "specs"
+    shutil.copytree(repo / "specs", specs)
+    text = (specs / name).read_text()
+    if old not in text:
+        pytest.skip(f"{name} no longer has {old!r}")
+    (specs / name).write_text(text.replace(old, new, 1))
+    study = load_study(specs)
+    data, pops, _ = prepare(study, repo / "tlf" / "examples" / "data" / "study_a")
+    entry = study.output(name.removesuffix(".yaml"))
+    built, checked = _entry_error(study, entry, data, pops), _check_error(study, entry, data, pops)
+    assert built is not None and built.code == code, built
+    assert checked is not None and str(checked) == str(built)

@@ -17,7 +17,7 @@ from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.analyses.groups import group_rows, group_values, group_var
 from tlf.data import expr as ex
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, did_you_mean, did_you_mean_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ def quantity(ctx: Ctx, key: str, q, col: ColumnGroup) -> pd.Series:
         present = [str(v) for v in frame[var].dropna().unique()]
         if value not in present:
             raise ctx.error((key, sub), f"{sub} '{value}' not found in {q.dataset}.{var}"
-                            f"{did_you_mean(value, present)}", "SPEC043" if sub == "param" else "SPEC044")
+                            f"{did_you_mean_value(value, present)}", "SPEC043" if sub == "param" else "SPEC044")
         recs = recs[recs[var] == value]
     if q.where:
         try:

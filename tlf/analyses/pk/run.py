@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.records import default_label, flags, is_missing, located, numbers, one_per_subject, require
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, did_you_mean_value
 from tlf.stats.descriptive import describe
 from tlf.stats.values import same_value, value_text
 
@@ -122,7 +122,7 @@ def _parameter_cells(ctx, columns):
     for j, p in enumerate(a.parameters):
         if p.code not in codes:
             raise located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
-                           f"{ctx.dataset_name}{did_you_mean(p.code, codes)}", "SPEC043")
+                           f"{ctx.dataset_name}{did_you_mean_value(p.code, codes)}", "SPEC043")
     labels = {p.code: p.label or default_label(full, pvar, p.code, nvar, uvar) for p in a.parameters}
     active = [c for c in columns if ctx.active(c)]
     frames = {c.id: ctx.records(c) for c in active}

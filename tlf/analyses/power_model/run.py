@@ -16,7 +16,7 @@ import math
 
 from tlf.analyses.checks import where_findings
 from tlf.analyses.records import default_label, located, numbers, one_per_subject, require
-from tlf.errors import did_you_mean
+from tlf.errors import did_you_mean_value
 
 NAN = float("nan")
 DEFAULT_DECIMALS = {"slope": 3, "intercept": 3, "se": 4, "range": 3}
@@ -33,7 +33,7 @@ def _variables(ctx) -> tuple[str, str, str]:
     for j, p in enumerate(a.parameters):
         if p.code not in codes:
             raise located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
-                           f"{ctx.dataset_name}{did_you_mean(p.code, codes)}", "SPEC043")
+                           f"{ctx.dataset_name}{did_you_mean_value(p.code, codes)}", "SPEC043")
     return pvar, vvar, dvar
 
 
