@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tlf.errors import DataError, OutputError, TlfError, did_you_mean
+from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, raise_all
 from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
@@ -40,6 +40,7 @@ class OutputResult:
 class BuildReport:
     outputs: list[OutputResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # spec values the data never take, flags, ...
     seconds: float = 0.0
 
     @property
@@ -70,7 +71,8 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
 
 
 def prepare(study: Study, data_dir: Path | None = None):
-    """Read the data and derive the populations: (StudyData, populations, warnings)."""
+    """Read the data and derive the populations: (StudyData, populations, findings), a finding for each
+    population whose ADSL flag disagrees with its derivation."""
     from tlf.build_data import population_rules, study_data
     from tlf.data.populations import derive_populations
 
@@ -80,8 +82,94 @@ def prepare(study: Study, data_dir: Path | None = None):
                         code="DATA001")
     data = study_data(study.spec, ddir, study.error)
     pops = derive_populations(data, population_rules(study.spec), study.error)
-    warnings = [p.disagreement() for p in pops.values() if not p.agrees]
-    return data, pops, warnings
+    findings = [Finding(study.error(("populations", p.name, "flag"), p.disagreement(), "DATA011"))
+                for p in pops.values() if not p.agrees]
+    return data, pops, findings
+
+
+def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
+    """What `tlf check` asks of one output: every spec-against-data error its build would raise (raised
+    here: variables, parameters, visits, filters, one record per subject, numbers, an empty population,
+    templates), and the findings (spec values the data never take), without computing statistics or
+    rendering. Each family's checks are found through the registry (tlf/analyses/<home>/run.py CHECKS)."""
+    from tlf.analyses.checks import listing_findings
+
+    if entry.spec.type == "listing":  # selecting and laying out the records is the listing's whole build
+        from tlf.listings.compute import compute_listing
+
+        compute_listing(study, entry, data, pops, context=_context(study, entry))
+        return listing_findings(entry, data)
+    from tlf.analyses.columns import resolve_columns
+    from tlf.analyses.run import check_analyses
+    from tlf.data.populations import require_nonempty
+    from tlf.format.text import render_text
+
+    require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
+    ctx = _context(study, entry)
+    for key, texts in (("title", entry.spec.titles), ("subtitle", [getattr(entry.spec, "subtitle", "") or ""]),
+                       ("footnotes", [*entry.spec.footnotes, *study.spec.footnotes])):
+        for t in texts:
+            render_text(t, ctx, where=f"{entry.id}.{key}")
+    found: list[Finding] = []
+    columns = resolve_columns(study, entry, data, pops, findings=found)  # subjects in no column (DATA031)
+    return found + check_analyses(study, entry, data, columns)
+
+
+def check_study(study: Study, data) -> list[Finding]:
+    """Findings of study.yaml: literals of `derive:` cases and expressions, of populations' filters and of
+    derived datasets' `where` that the data never take (datasets read so far only: a dataset no output
+    reads is not read for this)."""
+    from tlf.analyses.checks import expression_findings
+
+    loaded = data.loaded
+    out: list[Finding] = []
+
+    def on(name: str, key: tuple, text: str | None) -> None:
+        if text and name in loaded:
+            out.extend(expression_findings([text], loaded[name].frame, name, key, study.error))
+
+    spec = study.spec
+    for name, ds in spec.data.datasets.items():
+        for kind in ("nca", "subjects", "pivot"):
+            rule = getattr(ds, kind, None)
+            if rule is not None and name in loaded:
+                on(rule.source, ("data", "datasets", name, kind, "where"), rule.where)
+    for name, derivations in spec.derive.items():
+        for i, d in enumerate(derivations):
+            on(name, ("derive", name, i, "expr"), d.expr)
+            for j, c in enumerate(d.cases or ()):
+                on(name, ("derive", name, i, "cases", j, "where"), c.where)
+    for name, p in spec.populations.items():
+        on(spec.data.subject_dataset, ("populations", name, "where"), p.where)
+        if p.has_records:
+            on(p.has_records.dataset, ("populations", name, "has_records", "where"), p.has_records.where)
+    return out
+
+
+def check(study: Study, entries: Sequence[OutputEntry], data, pops,
+          findings: Sequence[Finding] = ()) -> tuple[list[TlfError], list[Finding]]:
+    """`tlf check`: the errors (one per output at most, as its build would stop) and the findings of the
+    outputs, study.yaml and the data (`findings`: those `prepare` returned)."""
+    errors: list[TlfError] = []
+    found = list(findings)
+    for entry in entries:
+        try:
+            found += check_output(study, entry, data, pops)
+        except TlfError as e:
+            errors.append(e)
+    found += check_study(study, data)
+    found += [f for f in getattr(data, "findings", []) if f not in found]
+    return errors, _unique(found)
+
+
+def _unique(findings: Sequence[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        if str(f) not in seen:
+            seen.add(str(f))
+            out.append(f)
+    return out
 
 
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = "", findings=None):
@@ -164,9 +252,11 @@ def _context(study: Study, entry: OutputEntry) -> dict:
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
-          shell: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
-    recorded in the report (the others still build). `shell=True` builds shells: no data is read."""
+    recorded in the report (the others still build). `shell=True` builds shells: no data is read.
+    Before anything is computed the specs are checked against the data (`check`): the findings are in the
+    report and the manifest; `strict=True` raises them as errors, and nothing is built."""
     from tlf.clock import build_time, source_date_epoch
 
     started = time.perf_counter()
@@ -175,13 +265,16 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     study = load_study(specs_dir)
     entries = select_outputs(study, ids)
     if shell:
-        data, pops, warnings = None, {}, []
+        data, pops, findings = None, {}, []
     else:
-        data, pops, warnings = prepare(study, Path(data_dir) if data_dir else None)
+        data, pops, findings = prepare(study, Path(data_dir) if data_dir else None)
+        _errors, findings = check(study, entries, data, pops, findings)  # an output's error stops its build
+        if strict:
+            raise_all([f.error for f in findings])
     out = Path(out_dir)
     _ensure_writable(out)
     manifest = _read_manifest(out)
-    report = BuildReport(warnings=list(warnings))
+    report = BuildReport(findings=list(findings))
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),
@@ -192,8 +285,12 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             progress(f"[{k}/{len(entries)}] {entry.id} ...")
         try:
             files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell)
-            report.warnings += [f"{entry.id}: {n}" for n in notes]
+            report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
+            found = [n for n in notes if isinstance(n, Finding)]
+            report.findings = _unique([*report.findings, *found])
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
+            if strict and found:  # written (and recorded below, so that tlf owns the files), but not passed
+                res = OutputResult(entry.id, "failed", files, time.perf_counter() - t0, found[0].error)
             manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
                 study, entry, data, files, hashes, manifest["build"]["source_date_epoch"])
             _write_manifest(out, manifest, study, data, pops, hashes)
@@ -201,12 +298,14 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         report.outputs.append(res)
         if data is not None:
-            report.warnings += [n for n in (*data.notes, *map(str, data.findings)) if n not in report.warnings]
+            report.warnings += [n for n in data.notes if n not in report.warnings]
+            report.findings = _unique([*report.findings, *getattr(data, "findings", [])])
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
     manifest["build"].update(ended_at=_now(), status="complete",
                              built=[o.output_id for o in report.outputs if o.status == "built"],
-                             failed=[o.output_id for o in report.outputs if o.status == "failed"])
+                             failed=[o.output_id for o in report.outputs if o.status == "failed"],
+                             findings=[{"code": f.code, "message": str(f)} for f in report.findings])
     if manifest["build"]["built"] or (out / MANIFEST).exists():  # a build that wrote nothing leaves nothing
         _write_manifest(out, manifest, study, data, pops, hashes)
     report.seconds = time.perf_counter() - started

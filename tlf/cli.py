@@ -1,6 +1,7 @@
 """The `tlf` command. The library raises TlfError; only this module prints and exits.
 
-Exit codes: 0 ok; 1 findings (differences, population flags that disagree); 2 bad input.
+Exit codes: 0 ok; 1 findings (spec values the data never take, population flags that disagree,
+differences); 2 bad input (and findings under --strict).
 Heavy libraries are imported inside the handlers so that `tlf --help` and `tlf list` stay instant.
 """
 
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
     b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
                    "no data is read")
+    b.add_argument("--strict", action="store_true", help="findings (spec values the data never take, population "
+                   "flags that disagree, ...) are errors: exit 2 and build nothing")
 
     sh = sub.add_parser("shells", help="build shells: `tlf shells` (all) or `tlf shells ID [ID ...]` "
                         "(alias of `tlf build ... --shell`)")
@@ -42,8 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list the outputs the specs define")
     common(ls, data=False)
 
-    ck = sub.add_parser("check", help="validate specs and data without building")
+    ck = sub.add_parser("check", help="validate specs against the data without computing or building: errors "
+                        "exit 2, findings (spec values the data never take, ...) exit 1")
     common(ck)
+    ck.add_argument("--strict", action="store_true", help="findings are errors (exit 2)")
 
     ex = sub.add_parser("example", help="write the synthetic data of an example study (A or B)")
     ex.add_argument("--study", choices=("A", "B"), default="A", help="which example study (default: A)")
@@ -138,10 +143,12 @@ def _cmd_build(args) -> int:
         print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(FORMATS)}", file=sys.stderr)
         return 2
     report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
-                   force=args.force, shell=getattr(args, "shell", False),
+                   force=args.force, shell=getattr(args, "shell", False), strict=getattr(args, "strict", False),
                    progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for f in report.findings:
+        print(f"finding: {f}", file=sys.stderr)
     print(f"\n{'output':<14} {'status':<7} {'time':>6}  files")
     for o in report.outputs:
         files = ", ".join(str(f) for f in o.files) if o.files else ""
@@ -149,7 +156,8 @@ def _cmd_build(args) -> int:
         if o.error:
             print(_error_text(o.error), file=sys.stderr)
     built = sum(o.status == "built" for o in report.outputs)
-    print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}")
+    found = f"; {len(report.findings)} finding(s) (see above; `tlf check` lists them)" if report.findings else ""
+    print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}{found}")
     return 0 if report.ok else 2
 
 
@@ -173,30 +181,25 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from tlf.build import compute_output, prepare
-    from tlf.errors import TlfError
+    """Specs against the data, without computing statistics or rendering (tlf.build.check)."""
+    from tlf.build import check, prepare
     from tlf.spec.validate import load_study
 
     study = load_study(args.specs)
-    data, pops, warnings = prepare(study, args.data)
-    problems: list[TlfError] = []
-    findings: list = []  # errors.Finding
-    for entry in study.outputs:
-        try:
-            compute_output(study, entry, data, pops, findings=findings)
-        except TlfError as e:
-            problems.append(e)
-    warnings = [*warnings, *map(str, findings), *map(str, data.findings)]
+    data, pops, findings = prepare(study, args.data)
+    problems, findings = check(study, study.outputs, data, pops, findings)
+    if args.strict:
+        problems, findings = problems + [f.error for f in findings], []
     for p in problems:
         print(_error_text(p), file=sys.stderr)
-    for w in warnings:
-        print(f"finding: {w}", file=sys.stderr)
+    for f in findings:
+        print(f"finding: {f}", file=sys.stderr)
     for n in data.notes:
         print(f"note: {n}", file=sys.stderr)
     n = len(study.outputs)
-    print(f"{n} output(s) checked: {len(problems)} error(s), {len(warnings)} finding(s); populations: "
+    print(f"{n} output(s) checked: {len(problems)} error(s), {len(findings)} finding(s); populations: "
           + ", ".join(f"{k} {len(v.subjects)}" for k, v in pops.items()))
-    return 2 if problems else (1 if warnings else 0)
+    return 2 if problems else (1 if findings else 0)
 
 
 def _cmd_example(args) -> int:

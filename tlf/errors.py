@@ -130,6 +130,41 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{best}'?)"
 
 
+def meant_value(value, choices: Iterable) -> str | None:
+    """The data value a spec value the data never take was probably meant to be, or None: one that is
+    the same but for case and blanks ('White' / 'WHITE', 'Week 4' / ' Week 4'), then one that starts the
+    other, case aside ('SEVER' / 'SEVERE', 'Male' / 'M'), then one a typo away (an edit per four
+    letters: 'MODERTE' / 'MODERATE'). Text only: a number, or a value like 'Y' when the data have only
+    'N', resembles nothing (a category no record has, printed as 0, is not a slip)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    cands = sorted({c for c in choices if isinstance(c, str) and c.strip() and c != value})
+
+    def squeeze(s: str) -> str:
+        return "".join(s.split()).casefold()
+
+    word = squeeze(value)
+    same = [c for c in cands if squeeze(c) == word]
+    if same:
+        return min(same, key=lambda c: (c.strip() != c, c))
+    starts = [c for c in cands if max(len(word), len(squeeze(c))) >= 2
+              and (squeeze(c).startswith(word) or word.startswith(squeeze(c)))]
+    if starts:
+        return min(starts, key=lambda c: (abs(len(squeeze(c)) - len(word)), c))
+    typo = [c for c in cands if _osa(word, squeeze(c)) <= len(word) // 4]
+    return min(typo, key=lambda c: (_osa(word, squeeze(c)), c)) if typo else None
+
+
+def did_you_mean_value(value, choices: Iterable) -> str:
+    """' (did you mean 'WHITE'?)' for a spec value the data never take: the value it resembles
+    (`meant_value`: case and blanks first), else the closest by spelling; '' when none is close."""
+    choices = list(choices)
+    meant = meant_value(value, choices)
+    if meant is not None:
+        return f" (did you mean '{meant}'?)"
+    return did_you_mean(str(value), [str(c) for c in choices])
+
+
 def _osa(a: str, b: str) -> int:
     """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
     d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]

@@ -107,8 +107,8 @@ def test_population_flag_disagreement_is_reported(tmp_path):
     adsl = ADSL_CSV.replace("S-05,Placebo,Y,Y,Y", "S-05,Placebo,Y,N,Y")
     specs = write_study(tmp_path, adsl=adsl)
     report = build(specs, tmp_path / "out", ["all"], formats=())
-    assert any("population SAF disagrees with ADSL flag SAFFL: derived but SAFFL != 'Y': S-05" in w
-               for w in report.warnings)
+    assert any("population SAF disagrees with ADSL flag SAFFL: derived but SAFFL != 'Y': S-05" in str(f)
+               for f in report.findings)
     assert main(["check", "--specs", str(specs)]) == 1
 
 
@@ -275,7 +275,8 @@ def test_trailing_blanks_in_subject_ids_and_treatment_values_are_ignored(tmp_pat
     assert stat(ae, "any", "p", "n").stat == 2  # S-04's headache and S-05's nausea
     assert stat(ae, "pt", "p", "n", "Nausea").stat == 1
     assert stat(ard_of(out, "t-demog"), "age", "p", "n").stat == 2
-    assert not any("DATA025" in w or "DATA031" in w for w in report.warnings), report.warnings
+    found = [str(f) for f in report.findings]
+    assert not any("DATA025" in w or "DATA031" in w for w in found), found
 
 
 def test_records_of_subjects_not_in_adsl_are_a_finding(tmp_path, capsys):
@@ -284,7 +285,8 @@ def test_records_of_subjects_not_in_adsl_are_a_finding(tmp_path, capsys):
     report = build(specs, tmp_path / "out", ["all"], formats=())
     assert report.ok
     msg = "adae.USUBJID: 3 record(s) of 2 subject(s) not in adsl (S-99, S-98): no population holds them"
-    assert [w for w in report.warnings if msg in w and w.endswith("[DATA025]")], report.warnings
+    found = [str(f) for f in report.findings]
+    assert [w for w in found if msg in w and w.endswith("[DATA025]")], found
     assert main(["check", "--specs", str(specs)]) == 1
     assert msg in capsys.readouterr().err
 
@@ -339,8 +341,8 @@ def test_population_subjects_in_no_column_are_a_finding(tmp_path, capsys):
     assert report.ok
     msg = ("columns.arms: 2 subject(s) of population SAF are in no column of t-demog (S-04, S-05): "
            "TRT01A = 'PLACEBO' (did you mean 'Placebo'?) [DATA031]")
-    assert [w for w in report.warnings if w.startswith("t-demog: ") and msg in w and "study.yaml:" in w], \
-        report.warnings
+    found = [str(f) for f in report.findings]
+    assert [w for w in found if msg in w and "study.yaml:" in w], found
     assert main(["check", "--specs", str(specs)]) == 1
     assert msg in capsys.readouterr().err
 
@@ -350,7 +352,7 @@ def test_subjects_left_out_on_purpose_are_no_finding(tmp_path):
     study = STUDY_YAML + "  active:\n    - {id: a, label: Drug A, var: TRT01A, value: Drug A}\n"
     outputs = {"t-demog": DEMOG_YAML.replace("columns: arms", "columns: active"), "t-ae": AE_YAML}
     report = build(write_study(tmp_path, study=study, outputs=outputs), tmp_path / "out", ["all"], formats=())
-    assert report.ok and not [w for w in report.warnings if "DATA031" in w], report.warnings
+    assert report.ok and not [f for f in report.findings if f.code == "DATA031"], report.findings
 
 
 def test_division_by_zero_is_missing_with_a_finding(tmp_path):
@@ -368,7 +370,7 @@ populations:""")
     ard = ard_of(out, "t-demog")
     assert stat(ard, "ratio", "a", "n").stat == 2  # S-01 (weight 70.5): missing, not infinity
     assert stat(ard, "old", "a", "n").stat == 2  # S-01 (age 30) is not "> 0"
-    warnings = "\n".join(report.warnings)
+    warnings = "\n".join(map(str, report.findings))
     assert ("derive.adsl[0].expr: derive RATIO: 'AGE / (WEIGHT - 70.5)' divided by zero in 1 record(s) of adsl; "
             "the result is missing [DATA050]") in warnings
     assert ("analyses[5].where: 'AGE / (AGE - 30) > 0' divided by zero in 1 record(s) of adsl; the result is "

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tlf.analyses.context import ColumnGroup, Ctx
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, did_you_mean, did_you_mean_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,14 +47,15 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
     for i, p in enumerate(a.params):
         if p not in codes:
             raise ctx.error(key or ("param", i), f"parameter '{p}' not found in {ctx.dataset_name}.{a.param_var}"
-                            f"{did_you_mean(p, codes)}; present: {', '.join(sorted(codes))}", "SPEC043")
+                            f"{did_you_mean_value(p, codes)}; present: {', '.join(sorted(codes))}", "SPEC043")
     sel = frame[frame[a.param_var].isin(list(a.params))]
     for i, p in enumerate(a.params):
         visits = [str(v) for v in sel.loc[sel[a.param_var] == p, a.visit_var].unique()]
         for j, v in enumerate(a.visits):
             if v not in visits:
                 raise ctx.error(("visits", j), f"visit '{v}' not found for parameter {p} in "
-                                f"{ctx.dataset_name}.{a.visit_var}{did_you_mean(v, visits)}", "SPEC044")
+                                f"{ctx.dataset_name}.{a.visit_var}{did_you_mean_value(v, visits)}; present: "
+                                f"{', '.join(sorted(visits))}", "SPEC044")
         if getattr(a, "baseline_visit", None) and a.baseline_visit not in a.visits:
             raise ctx.error("baseline_visit", f"baseline visit '{a.baseline_visit}' is not among `visits`"
                             f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")

@@ -4,6 +4,9 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
 
     spec.py    MODELS   type -> the pydantic model of its YAML (a docstring on every field)
     run.py     RUNNERS  type -> run(ctx, columns) -> ARD rows (records in, numbers out)
+               CHECKS   type -> check(ctx, columns) -> findings: the spec against the data without computing
+                        (raises the error the runner would; returns the spec values the data never take;
+                        `tlf check` and the start of `tlf build`, shared helpers in tlf/analyses/checks.py)
     shell.py   SHELLS   type -> shell(output_id, analysis, columns, pct_decimals, study) -> ARD rows, no data
     layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)

@@ -13,6 +13,7 @@ from tlf.analyses.registry import part
 if TYPE_CHECKING:
     from tlf.data.datasets import StudyData
     from tlf.data.populations import Population
+    from tlf.errors import Finding
     from tlf.spec.validate import OutputEntry, Study
 
 
@@ -32,6 +33,24 @@ def compute_ard(study: Study, entry: OutputEntry, data: StudyData, pops: dict[st
     return rows
 
 
+def check_analyses(study: Study, entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[Finding]:
+    """What `tlf check` asks of an output's analyses: each family's check (tlf/analyses/<home>/run.py
+    CHECKS), which raises the error its runner would raise and returns the spec values the data never
+    take, without computing statistics. A figure that reads its dataset directly has its variables and
+    records checked (tlf/figures/data/: check_<kind>) and the literals of its `where`s."""
+    from tlf.analyses.checks import plot_findings, run_check
+
+    if entry.spec.type == "figure" and entry.spec.plot.kind in _PLOTS:
+        _plot_check(entry, data, columns)
+        return plot_findings(entry, data, columns)
+    spec_pct = entry.spec.pct_decimals if entry.spec.pct_decimals is not None else study.spec.pct_decimals
+    findings: list[Finding] = []
+    for i, a in enumerate(entry.spec.analyses):
+        ctx = Ctx(study, entry, data, i, a, spec_pct)
+        findings += run_check(part(a.type, "run", "CHECKS"), ctx, columns)
+    return findings
+
+
 def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """The plotted numbers of a figure, by plot kind."""
     from tlf.figures.data.individual import individual_rows
@@ -40,6 +59,16 @@ def _plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) 
 
     plots = {"mean_by_visit": mean_by_visit_rows, "km": km_plot_rows, "individual": individual_rows}
     return plots[entry.spec.plot.kind](entry, data, columns)
+
+
+def _plot_check(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> None:
+    """The checks of a figure that reads its dataset, by plot kind (no numbers made)."""
+    from tlf.figures.data.individual import check_individual
+    from tlf.figures.data.km import check_km
+    from tlf.figures.data.mean_by_visit import check_mean_by_visit
+
+    checks = {"mean_by_visit": check_mean_by_visit, "km": check_km, "individual": check_individual}
+    checks[entry.spec.plot.kind](entry, data, columns)
 
 
 _PLOTS = ("mean_by_visit", "km", "individual")  # plot kinds that read their dataset (the others draw the output's analyses)

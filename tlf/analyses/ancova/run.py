@@ -30,6 +30,7 @@ import math
 
 from tlf.analyses.ancova.spec import TREATMENT
 from tlf.analyses.bds import BASE0_NOTE, column_records, label_rows, require_var, select_bds, visit_order
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.errors import DataError, did_you_mean
 from tlf.stats.descriptive import collected_decimals
@@ -64,29 +65,9 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     import pandas as pd
 
     a = ctx.analysis
-    active = [c for c in columns if ctx.active(c)]
-    ids = [c.id for c in active]
-    if a.reference not in ids:
-        raise ctx.error("reference", f"reference column '{a.reference}' is not a column of this output"
-                        f"{did_you_mean(a.reference, ids)}; columns: {', '.join(ids)}", "SPEC034")
-    _check_disjoint(ctx, active)
-    selected = select_bds(ctx)
-    require_var(ctx, "response", a.response, selected)
+    active, selected, extra, pct_response = _model_inputs(ctx, columns)
     subject_level = ctx.data.subjects
     sid = ctx.data.subject_id
-    extra = []  # model variables taken from the subject-level dataset
-    for key, names in (("covariates", a.covariates), ("factors", a.factors), ("dose", [a.dose] if a.dose else [])):
-        for j, name in enumerate(names):
-            if name in selected.columns:
-                continue
-            if name in subject_level.columns:
-                extra.append(name)
-                continue
-            raise ctx.error((key, j) if key != "dose" else key, f"variable '{name}' not found in {ctx.dataset_name} or "
-                            f"{ctx.data.subject_dataset}{did_you_mean(name, selected.columns)}", "SPEC041")
-    pct_response = a.response.upper().startswith("PCHG")
-    if pct_response:
-        require_var(ctx, "base_var", a.base_var, selected)
     parts = []
     for col in active:
         recs = column_records(ctx, col, selected).copy()
@@ -102,11 +83,7 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         dec = decimals_for(a, d)
         for j, visit in enumerate(a.visits):
             recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
-            dup = recs[sid][recs[sid].duplicated()]
-            if len(dup):
-                raise DataError(f"more than one record per subject for parameter {p} at visit '{visit}' "
-                                f"(analysis '{a.id}'); add a `where` that keeps one (e.g. ANL01FL == 'Y')",
-                                dataset=ctx.dataset_name, usubjid=str(dup.iloc[0]), code="DATA040")
+            _one_per_subject(ctx, recs, p, visit)
             notes = []
             if pct_response:
                 base0 = recs[a.base_var].astype(float) == 0
@@ -115,6 +92,58 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                     recs = recs[~base0]
             rows += _fit_rows(ctx, active, recs, p, visit, visit_order(i, j), dec, notes)
     return rows
+
+
+def _model_inputs(ctx: Ctx, columns: list[ColumnGroup]):
+    """The active columns (the reference among them, no subject in two), the records of the spec's
+    parameters and visits, the model variables taken from the subject-level dataset, and whether the
+    response is a percent change; every variable checked."""
+    a = ctx.analysis
+    active = [c for c in columns if ctx.active(c)]
+    ids = [c.id for c in active]
+    if a.reference not in ids:
+        raise ctx.error("reference", f"reference column '{a.reference}' is not a column of this output"
+                        f"{did_you_mean(a.reference, ids)}; columns: {', '.join(ids)}", "SPEC034")
+    _check_disjoint(ctx, active)
+    selected = select_bds(ctx)
+    require_var(ctx, "response", a.response, selected)
+    subject_level = ctx.data.subjects
+    extra = []  # model variables taken from the subject-level dataset
+    for key, names in (("covariates", a.covariates), ("factors", a.factors), ("dose", [a.dose] if a.dose else [])):
+        for j, name in enumerate(names):
+            if name in selected.columns:
+                continue
+            if name in subject_level.columns:
+                extra.append(name)
+                continue
+            raise ctx.error((key, j) if key != "dose" else key, f"variable '{name}' not found in {ctx.dataset_name} or "
+                            f"{ctx.data.subject_dataset}{did_you_mean(name, selected.columns)}", "SPEC041")
+    pct_response = a.response.upper().startswith("PCHG")
+    if pct_response:
+        require_var(ctx, "base_var", a.base_var, selected)
+    return active, selected, extra, pct_response
+
+
+def _one_per_subject(ctx: Ctx, recs, p: str, visit: str) -> None:
+    sid = ctx.data.subject_id
+    dup = recs[sid][recs[sid].duplicated()]
+    if len(dup):
+        raise DataError(f"more than one record per subject for parameter {p} at visit '{visit}' "
+                        f"(analysis '{ctx.analysis.id}'); add a `where` that keeps one (e.g. ANL01FL == 'Y')",
+                        dataset=ctx.dataset_name, usubjid=str(dup.iloc[0]), code="DATA040")
+
+
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The model's inputs (reference column, disjoint columns, parameters, visits, variables) and one
+    record per subject at each visit, without fitting; literals of `where` the data never take."""
+    a = ctx.analysis
+    active, selected, _, _ = _model_inputs(ctx, columns)
+    per_col = [column_records(ctx, col, selected) for col in active]
+    for p in a.params:
+        for visit in a.visits:
+            for recs in per_col:
+                _one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+    return where_findings(ctx, columns)
 
 
 def _check_disjoint(ctx: Ctx, active: list[ColumnGroup]) -> None:
@@ -232,3 +261,4 @@ def _nan_note(value: float, result, note: str, est=None) -> str:
 
 
 RUNNERS = {"ancova": ancova}
+CHECKS = {"ancova": check}

@@ -17,6 +17,7 @@ from tlf.analyses.bds import (
     select_bds,
     visit_order,
 )
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.stats.descriptive import collected_decimals, describe
 from tlf.stats.tests import signed_rank_test
@@ -32,13 +33,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     column; the number of records; signed-rank tests against baseline."""
     a = ctx.analysis
     selected = select_bds(ctx)
-    used = set(a.show) | {t.quantity for t in a.tests}
-    names = {"value": require_var(ctx, "value_var", a.value_var, selected),
-             "change": require_var(ctx, "change_var", a.change_var, selected) if "change" in used else "",
-             "pchg": require_var(ctx, "pchg_var", a.pchg_var, selected) if "pchg" in used else "",
-             "pbase": a.value_var}
-    if used & {"pchg", "pbase"} or any(t.quantity == "value" for t in a.tests):
-        require_var(ctx, "base_var", a.base_var, selected)
+    names = _names(ctx, selected)
     rows = label_rows(ctx, selected)
     active = [c for c in columns if ctx.active(c)]
     per_col = {c.id: column_records(ctx, c, selected) for c in active}
@@ -65,6 +60,33 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                     for test in a.tests:
                         rows += _test_rows(ctx, col.id, p, visit, order, test, _differences(a, recs, test.quantity, names))
     return rows
+
+
+def _names(ctx: Ctx, selected: pd.DataFrame) -> dict[str, str]:
+    """The variable of each part shown or tested (each must be in the dataset)."""
+    a = ctx.analysis
+    used = set(a.show) | {t.quantity for t in a.tests}
+    names = {"value": require_var(ctx, "value_var", a.value_var, selected),
+             "change": require_var(ctx, "change_var", a.change_var, selected) if "change" in used else "",
+             "pchg": require_var(ctx, "pchg_var", a.pchg_var, selected) if "pchg" in used else "",
+             "pbase": a.value_var}
+    if used & {"pchg", "pbase"} or any(t.quantity == "value" for t in a.tests):
+        require_var(ctx, "base_var", a.base_var, selected)
+    return names
+
+
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """Parameters and visits in the data, the variables of the parts shown, one record per subject at each
+    visit; literals of `where` the data never take."""
+    a = ctx.analysis
+    selected = select_bds(ctx)
+    _names(ctx, selected)
+    for col in (c for c in columns if ctx.active(c)):
+        recs = column_records(ctx, col, selected)
+        for p in a.params:
+            for visit in a.visits:
+                one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+    return where_findings(ctx, columns)
 
 
 def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
@@ -130,3 +152,4 @@ def _describe_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, part:
 
 
 RUNNERS = {"by_visit": run}
+CHECKS = {"by_visit": check}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.stats.counts import count_levels
@@ -56,4 +57,27 @@ def _levels(spec_levels, observed: set) -> dict[str, set]:
     return out
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The variable and records of each column; `levels` values the data never take, data values no level
+    takes (without `other: true`); literals of `where` the data never take."""
+    a = ctx.analysis
+    analysed: list[Any] = []
+    everywhere: list[Any] = []
+    names = []
+    frame = ctx.data.dataset(ctx.dataset_name).frame
+    for col in columns:
+        if not ctx.active(col):
+            continue
+        var = ctx.variable(a.var, col)
+        recs = ctx.records(col)
+        analysed += list(zip(recs[ctx.data.subject_id], recs[var], strict=True))
+        if var not in names:
+            names.append(var)
+            everywhere += list(frame[var].unique())
+    what = f"{'/'.join(names) or a.var} in dataset {ctx.dataset_name}"
+    return levels_findings(a.levels, analysed, everywhere, what, lambda k, m, c: ctx.error(k, m, c)) + \
+        where_findings(ctx, columns)
+
+
 RUNNERS = {"categorical": run}
+CHECKS = {"categorical": check}

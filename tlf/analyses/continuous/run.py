@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals, describe, stat_precision
 
 
-def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+def _values(ctx: Ctx, col: ColumnGroup):
+    """The variable and the column's values: one record per subject, numbers."""
     a = ctx.analysis
     sid = ctx.data.subject_id
-    per_col = []
-    for col in columns:
-        if not ctx.active(col):
-            continue
-        var = ctx.variable(a.var, col)
-        recs = ctx.records(col)
-        dup = recs[sid][recs[sid].duplicated()]
-        if len(dup):
-            raise DataError(f"more than one record per subject for a continuous summary (analysis "
-                            f"'{a.id}'); add a `where` that selects one record per subject",
-                            dataset=ctx.dataset_name, variable=var, usubjid=str(dup.iloc[0]), code="DATA040")
-        values = recs[var]
-        if values.dtype == object:
-            raise DataError(f"is text, a continuous summary needs numbers (analysis '{a.id}')",
-                            dataset=ctx.dataset_name, variable=var, code="DATA041")
-        per_col.append((col, var, values))
+    var = ctx.variable(a.var, col)
+    recs = ctx.records(col)
+    dup = recs[sid][recs[sid].duplicated()]
+    if len(dup):
+        raise DataError(f"more than one record per subject for a continuous summary (analysis "
+                        f"'{a.id}'); add a `where` that selects one record per subject",
+                        dataset=ctx.dataset_name, variable=var, usubjid=str(dup.iloc[0]), code="DATA040")
+    values = recs[var]
+    if values.dtype == object:
+        raise DataError(f"is text, a continuous summary needs numbers (analysis '{a.id}')",
+                        dataset=ctx.dataset_name, variable=var, code="DATA041")
+    return var, values
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    a = ctx.analysis
+    per_col = [(col, *_values(ctx, col)) for col in columns if ctx.active(col)]
     if a.precision is not None:
         d = a.precision
     else:
@@ -48,4 +51,13 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows + compare_rows(ctx, "values", {col.id: values for col, _, values in per_col})
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The values of each column (variable, one record per subject, numbers); literals of `where`."""
+    for col in columns:
+        if ctx.active(col):
+            _values(ctx, col)
+    return where_findings(ctx, columns)
+
+
 RUNNERS = {"continuous": run}
+CHECKS = {"continuous": check}

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.analyses.groups import group_rows, group_values, group_var
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, did_you_mean, did_you_mean_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,7 @@ def quantity(ctx: Ctx, key: str, q, col: ColumnGroup) -> pd.Series:
         present = [str(v) for v in frame[var].dropna().unique()]
         if value not in present:
             raise ctx.error((key, sub), f"{sub} '{value}' not found in {q.dataset}.{var}"
-                            f"{did_you_mean(value, present)}", "SPEC043" if sub == "param" else "SPEC044")
+                            f"{did_you_mean_value(value, present)}", "SPEC043" if sub == "param" else "SPEC044")
         recs = recs[recs[var] == value]
     if q.where:
         recs = recs[ctx.where(q.where, recs, col, (key, "where"), q.dataset)]
@@ -88,4 +89,21 @@ def correlate(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """Each quantity of each column (variables, parameter and visit in the data, one record per subject) and
+    the figure's grouping variable, without computing a correlation; literals of the `where`s the data
+    never take."""
+    import pandas as pd
+
+    a = ctx.analysis
+    for col in (c for c in columns if ctx.active(c)):
+        quantity(ctx, "x", a.x, col)
+        quantity(ctx, "y", a.y, col)
+        if group_var(ctx):
+            group_values(ctx, pd.DataFrame({ctx.data.subject_id: sorted(col.subjects)}), None)
+    return [*where_findings(ctx, columns), *where_findings(ctx, columns, a.x.where, ("x", "where"), a.x.dataset),
+            *where_findings(ctx, columns, a.y.where, ("y", "where"), a.y.dataset)]
+
+
 RUNNERS = {"correlation": correlate}
+CHECKS = {"correlation": check}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.stats.counts import count_subjects
@@ -23,4 +24,13 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows + compare_rows(ctx, "counts", by_col)
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The records of each column (the `where` must run on the dataset); literals of `where` the data never take."""
+    for col in columns:
+        if ctx.active(col):
+            ctx.records(col)
+    return where_findings(ctx, columns)
+
+
 RUNNERS = {"count": run}
+CHECKS = {"count": check}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import FIXED
 from tlf.analyses.groups import group_rows, group_values, group_var
 from tlf.analyses.records import flags, require
@@ -240,4 +241,17 @@ def _time_text(t) -> str:
     return "" if t is None else str(t)
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The observations of each column paired as the fit pairs them (variables, numbers, concentrations
+    >= 0, one record per subject and time), without fitting; literals of the `where`s the data never take."""
+    a = ctx.analysis
+    for col in (c for c in columns if ctx.active(c)):
+        pairs(ctx, col)
+    q = a.concentration
+    return [*where_findings(ctx, columns),
+            *where_findings(ctx, columns, q.where if a.joined else None, ("concentration", "where"),
+                           q.dataset)]
+
+
 RUNNERS = {"emax": emax}
+CHECKS = {"emax": check}

@@ -15,8 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.records import default_label, flags, is_missing, located, numbers, one_per_subject, require
-from tlf.errors import DataError, did_you_mean
+from tlf.errors import DataError, did_you_mean_value
 from tlf.stats.descriptive import describe
 from tlf.stats.values import same_value, value_text
 
@@ -104,7 +105,10 @@ def _stat_rows(ctx, col_id: str, values: list[float], parent: str, level: str, v
 
 # ---------------------------------------------------------------- pk_parameters
 
-def pk_parameters(ctx, columns) -> list[dict]:
+def _parameter_cells(ctx, columns):
+    """The records of each cell (column, `by` group, parameter) after checking the variables and the
+    parameter codes: (active columns, records per column, groups, cells, parameter and value variables,
+    labels)."""
     a = ctx.analysis
     full = ctx.data.dataset(ctx.dataset_name).frame
     pvar = require(ctx, full, a.param_var, ("param_var",))
@@ -118,7 +122,7 @@ def pk_parameters(ctx, columns) -> list[dict]:
     for j, p in enumerate(a.parameters):
         if p.code not in codes:
             raise located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
-                           f"{ctx.dataset_name}{did_you_mean(p.code, codes)}", "SPEC043")
+                           f"{ctx.dataset_name}{did_you_mean_value(p.code, codes)}", "SPEC043")
     labels = {p.code: p.label or default_label(full, pvar, p.code, nvar, uvar) for p in a.parameters}
     active = [c for c in columns if ctx.active(c)]
     frames = {c.id: ctx.records(c) for c in active}
@@ -130,6 +134,12 @@ def pk_parameters(ctx, columns) -> list[dict]:
             in_group = _select(recs, sel)
             for p in a.parameters:
                 cells[(col.id, g, p.code)] = in_group[in_group[pvar].astype(str) == p.code]
+    return active, frames, groups, cells, pvar, vvar, labels
+
+
+def pk_parameters(ctx, columns) -> list[dict]:
+    a = ctx.analysis
+    active, frames, groups, cells, pvar, vvar, labels = _parameter_cells(ctx, columns)
     rows: list[dict] = []
     for col in active:
         values_all = numbers(ctx, frames[col.id], vvar, "value_var")
@@ -147,7 +157,9 @@ def pk_parameters(ctx, columns) -> list[dict]:
 
 # ---------------------------------------------------------------- pk_concentrations
 
-def pk_concentrations(ctx, columns) -> list[dict]:
+def _concentration_cells(ctx, columns):
+    """The records of each cell (column, `by` group, time point) after checking the variables:
+    (active columns, records per column, groups, time points, cells, value and BLQ variables)."""
     a = ctx.analysis
     full = ctx.data.dataset(ctx.dataset_name).frame
     var = require(ctx, full, a.var, ("var",))
@@ -162,6 +174,12 @@ def pk_concentrations(ctx, columns) -> list[dict]:
             in_group = _select(frames[col.id], sel)
             for k, t in enumerate(times):
                 cells[(col.id, g, k)] = _select(in_group, {tvar: t.value})
+    return active, frames, groups, times, cells, var, blq
+
+
+def pk_concentrations(ctx, columns) -> list[dict]:
+    a = ctx.analysis
+    active, frames, groups, times, cells, var, blq = _concentration_cells(ctx, columns)
     rows: list[dict] = []
     for col in active:
         recs = frames[col.id]
@@ -187,4 +205,47 @@ def pk_concentrations(ctx, columns) -> list[dict]:
     return rows
 
 
+def _by_findings(ctx, frames) -> list:
+    """`by` values (and a concentration summary's `time` values) the analysed records never take."""
+    a = ctx.analysis
+    full = ctx.data.dataset(ctx.dataset_name).frame
+    out = []
+    bys = [(("by", j), by) for j, by in enumerate(a.by)] + ([(("time",), a.time)] if hasattr(a, "time") else [])
+    for key, by in bys:
+        var = by.var.upper()
+        if by.values is None or var not in full.columns:
+            continue
+        data = list(full[var].dropna().unique())
+        missing = [((*key, "values", i), v) for i, v in enumerate(by.values)
+                   if not any(same_value(d, v) for d in data)]
+        out += listed_findings(missing, data, f"{var} in dataset {ctx.dataset_name}",
+                               lambda k, m, c: ctx.error(k, m, c), always=True)
+    return out
+
+
+def check_parameters(ctx, columns) -> list:
+    """Variables, parameter codes, numbers and one record per subject in each cell, without summarising;
+    `by` values and literals of `where` the data never take."""
+    active, frames, groups, cells, _, vvar, _ = _parameter_cells(ctx, columns)
+    for col in active:
+        numbers(ctx, frames[col.id], vvar, "value_var")
+        for g, (parent, _) in enumerate(groups):
+            for p in ctx.analysis.parameters:
+                one_per_subject(ctx, cells[(col.id, g, p.code)], f"{parent} {p.code}".strip(), vvar)
+    return _by_findings(ctx, frames) + where_findings(ctx, columns)
+
+
+def check_concentrations(ctx, columns) -> list:
+    """Variables, numbers and one record per subject in each cell, without summarising; `by` and `time`
+    values and literals of `where` the data never take."""
+    active, frames, groups, times, cells, var, _ = _concentration_cells(ctx, columns)
+    for col in active:
+        numbers(ctx, frames[col.id], var, "var")
+        for g, (parent, _) in enumerate(groups):
+            for k, t in enumerate(times):
+                one_per_subject(ctx, cells[(col.id, g, k)], f"{parent} {t.label}".strip(), var)
+    return _by_findings(ctx, frames) + where_findings(ctx, columns)
+
+
 RUNNERS = {"pk_parameters": pk_parameters, "pk_concentrations": pk_concentrations}
+CHECKS = {"pk_parameters": check_parameters, "pk_concentrations": check_concentrations}

@@ -14,11 +14,40 @@ from __future__ import annotations
 
 import math
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.records import default_label, located, numbers, one_per_subject, require
-from tlf.errors import did_you_mean
+from tlf.errors import did_you_mean_value
 
 NAN = float("nan")
 DEFAULT_DECIMALS = {"slope": 3, "intercept": 3, "se": 4, "range": 3}
+
+
+def _variables(ctx) -> tuple[str, str, str]:
+    """The parameter, value and dose variables, each in the dataset, and every parameter code in the data."""
+    a = ctx.analysis
+    full = ctx.data.dataset(ctx.dataset_name).frame
+    pvar = require(ctx, full, a.param_var, ("param_var",))
+    vvar = require(ctx, full, a.value_var, ("value_var",))
+    dvar = require(ctx, full, a.dose, ("dose",))
+    codes = set(full[pvar].astype(str))
+    for j, p in enumerate(a.parameters):
+        if p.code not in codes:
+            raise located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
+                           f"{ctx.dataset_name}{did_you_mean_value(p.code, codes)}", "SPEC043")
+    return pvar, vvar, dvar
+
+
+def check(ctx, columns) -> list:
+    """Variables, parameter codes, numbers and one record per subject per parameter, without fitting;
+    literals of `where` the data never take."""
+    pvar, vvar, dvar = _variables(ctx)
+    for col in (c for c in columns if ctx.active(c)):
+        recs = ctx.records(col)
+        numbers(ctx, recs, vvar, "value_var")
+        numbers(ctx, recs, dvar, "dose")
+        for p in ctx.analysis.parameters:
+            one_per_subject(ctx, recs[recs[pvar].astype(str) == p.code], p.code, vvar)
+    return where_findings(ctx, columns)
 
 
 def power_model(ctx, columns) -> list[dict]:
@@ -26,16 +55,9 @@ def power_model(ctx, columns) -> list[dict]:
 
     a = ctx.analysis
     full = ctx.data.dataset(ctx.dataset_name).frame
-    pvar = require(ctx, full, a.param_var, ("param_var",))
-    vvar = require(ctx, full, a.value_var, ("value_var",))
-    dvar = require(ctx, full, a.dose, ("dose",))
+    pvar, vvar, dvar = _variables(ctx)
     uvar = a.unit_var.upper() if a.unit_var and a.unit_var.upper() in full.columns else None
     nvar = a.name_var.upper() if a.name_var and a.name_var.upper() in full.columns else None
-    codes = set(full[pvar].astype(str))
-    for j, p in enumerate(a.parameters):
-        if p.code not in codes:
-            raise located(ctx, ("parameters", j, "code"), f"parameter '{p.code}' is not in {pvar} of dataset "
-                           f"{ctx.dataset_name}{did_you_mean(p.code, codes)}", "SPEC043")
     dec = {**DEFAULT_DECIMALS, **a.decimals}
     low, high = a.theta
     rows: list[dict] = []
@@ -82,3 +104,4 @@ def _positive(v) -> bool:
 
 
 RUNNERS = {"power_model": power_model}
+CHECKS = {"power_model": check}

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from tlf.analyses.bds import column_records, label_rows, one_per_subject, select_bds, visit_order
+from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
 
 
-def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
-    """Subjects meeting the criterion at each parameter and visit: n and proportion."""
+def _criterion(ctx: Ctx, selected):
     a = ctx.analysis
-    selected = select_bds(ctx)
     try:
         criterion = ex.parse(a.criterion)
         missing = sorted(n for n in criterion.names if n not in selected.columns)
@@ -19,6 +18,14 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             raise ex.ExprError(f"variable '{missing[0]}' not found{did_you_mean(missing[0], selected.columns)}")
     except ex.ExprError as e:
         raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", "SPEC040") from None
+    return criterion
+
+
+def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    """Subjects meeting the criterion at each parameter and visit: n and proportion."""
+    a = ctx.analysis
+    selected = select_bds(ctx)
+    criterion = _criterion(ctx, selected)
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
@@ -41,4 +48,24 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """Parameters and visits in the data, the criterion, one record per subject at each visit; literals of
+    `where` and `criterion` the data never take."""
+    a = ctx.analysis
+    selected = select_bds(ctx)
+    criterion = _criterion(ctx, selected)
+    for col in (c for c in columns if ctx.active(c)):
+        recs_all = column_records(ctx, col, selected)
+        for p in a.params:
+            for visit in a.visits:
+                recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
+                one_per_subject(ctx, recs, p, visit)
+                try:
+                    ex.evaluate(criterion, recs)
+                except ex.ExprError as e:
+                    raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", "SPEC040") from None
+    return where_findings(ctx, columns) + where_findings(ctx, columns, a.criterion, ("criterion",))
+
+
 RUNNERS = {"responders": run}
+CHECKS = {"responders": check}

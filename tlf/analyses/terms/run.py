@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
@@ -67,4 +68,17 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
     return (-total, name.lower()) if sort == "frequency" else (name.lower(),)
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The term (and SOC) variable and the records of each column; literals of `where`."""
+    a = ctx.analysis
+    for col in columns:
+        if ctx.active(col):
+            ctx.variable(a.term, col, "term")
+            if a.soc:
+                ctx.variable(a.soc, col, "soc")
+            ctx.records(col)
+    return where_findings(ctx, columns)
+
+
 RUNNERS = {"terms": run}
+CHECKS = {"terms": check}

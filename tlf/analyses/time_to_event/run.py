@@ -9,11 +9,30 @@ a quantile or a limit is not reached or not estimable).
 
 from __future__ import annotations
 
+from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals
 from tlf.stats.values import norm_value
+
+
+def _records(ctx: Ctx, col: ColumnGroup):
+    """The time and censoring variables and the column's records: one per subject, times as numbers."""
+    a = ctx.analysis
+    sid = ctx.data.subject_id
+    time_var = ctx.variable(a.time, col, "time")
+    censor_var = ctx.variable(a.censor, col, "censor")
+    recs = ctx.records(col)
+    dup = recs[sid][recs[sid].duplicated()]
+    if len(dup):
+        raise DataError(f"more than one record per subject for a time-to-event summary (analysis '{a.id}'); "
+                        "add a `where` that selects one parameter", dataset=ctx.dataset_name,
+                        variable=time_var, usubjid=str(dup.iloc[0]), code="DATA040")
+    if recs[time_var].dtype == object:
+        raise DataError(f"is text, a time to event needs numbers (analysis '{a.id}')",
+                        dataset=ctx.dataset_name, variable=time_var, code="DATA041")
+    return time_var, censor_var, recs
 
 
 def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
@@ -22,23 +41,12 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     from tlf.stats.survival import kaplan_meier
 
     a = ctx.analysis
-    sid = ctx.data.subject_id
     per_col = []
     for col in columns:
         if not ctx.active(col):
             continue
-        time_var = ctx.variable(a.time, col, "time")
-        censor_var = ctx.variable(a.censor, col, "censor")
-        recs = ctx.records(col)
-        dup = recs[sid][recs[sid].duplicated()]
-        if len(dup):
-            raise DataError(f"more than one record per subject for a time-to-event summary (analysis '{a.id}'); "
-                            "add a `where` that selects one parameter", dataset=ctx.dataset_name,
-                            variable=time_var, usubjid=str(dup.iloc[0]), code="DATA040")
+        time_var, censor_var, recs = _records(ctx, col)
         time = recs[time_var]
-        if time.dtype == object:
-            raise DataError(f"is text, a time to event needs numbers (analysis '{a.id}')",
-                            dataset=ctx.dataset_name, variable=time_var, code="DATA041")
         event = [1.0 if norm_value(v) == norm_value(a.event_value) else (float("nan") if norm_value(v) is None else 0.0)
                  for v in recs[censor_var]]
         per_col.append((col, time_var, list(time.astype(float)), event))
@@ -67,4 +75,22 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event in per_col})
 
 
+def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
+    """The records of each column (variables, one per subject, numeric times); an `event_value` the censoring
+    variable never takes (no event would be counted); literals of `where`."""
+    a = ctx.analysis
+    censors: list[str] = []
+    for col in columns:
+        if ctx.active(col):
+            _, censor_var, _ = _records(ctx, col)
+            censors += [censor_var] if censor_var not in censors else []
+    frame = ctx.data.dataset(ctx.dataset_name).frame
+    values = [v for c in censors for v in frame[c].unique()]
+    found = listed_findings([(("event_value",), a.event_value)], values,
+                            f"{'/'.join(censors)} in dataset {ctx.dataset_name}",
+                            lambda k, m, c: ctx.error(k, m, c), always=True) if censors else []
+    return found + where_findings(ctx, columns)
+
+
 RUNNERS = {"time_to_event": time_to_event}
+CHECKS = {"time_to_event": check}

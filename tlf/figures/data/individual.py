@@ -25,17 +25,43 @@ def _x_text(x: float) -> str:
     return f"{x:g}"
 
 
-def individual_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
+def _frame(entry: OutputEntry, data: StudyData):
+    """The plotted dataset, its `var` and `x` numeric."""
     import pandas as pd
 
     plot = entry.spec.plot
     frame = plot_frame(entry, data, ("var", "x"))
-    sid = data.subject_id
     for key in ("var", "x"):
         name = getattr(plot, key)
         if not pd.api.types.is_numeric_dtype(frame[name]):
             raise DataError(f"is not numeric; the {key} of an individual-profile plot must be (output '{entry.id}')",
                             dataset=plot.dataset, variable=name, code="DATA041")
+    return frame
+
+
+def check_individual(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> None:
+    """What `tlf check` asks of the plot: numeric variables, filters, one value per subject and time point
+    in each panel (the error the plot would raise), without making its rows."""
+    plot = entry.spec.plot
+    sid = data.subject_id
+    frame = _frame(entry, data)
+    for _col, panel, sub in panel_records(entry, data, frame, columns):
+        sub = sub[sub[plot.x].notna() & sub[plot.var].notna()].sort_values([sid, plot.x], kind="stable")
+        at = [_x_text(float(x)) for x in sub[plot.x]]
+        keys = list(zip(sub[sid], at, strict=True))
+        seen: set = set()
+        for subject, x in keys:
+            if (subject, x) in seen:
+                raise DataError(f"two values at {plot.x} = {x} in panel '{panel.label}' of output '{entry.id}'; "
+                                "add a panel or `where` that separates them", dataset=plot.dataset,
+                                variable=plot.x, usubjid=str(subject), code="DATA042")
+            seen.add((subject, x))
+
+
+def individual_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
+    plot = entry.spec.plot
+    frame = _frame(entry, data)
+    sid = data.subject_id
     rows: list[dict] = []
     for col, panel, sub in panel_records(entry, data, frame, columns):
         sub = sub[sub[plot.x].notna() & sub[plot.var].notna()].sort_values([sid, plot.x], kind="stable")

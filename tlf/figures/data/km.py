@@ -34,21 +34,35 @@ def risk_times(plot, t_max: float) -> list[float]:
     return out
 
 
+def _column_records(entry: OutputEntry, data: StudyData, frame, col: ColumnGroup):
+    """The column's records: one per subject."""
+    plot = entry.spec.plot
+    sid = data.subject_id
+    recs = column_records(entry, data, frame, col)
+    dup = recs[sid][recs[sid].duplicated()]
+    if len(dup):
+        raise DataError("more than one record per subject for a Kaplan-Meier plot; add a `where` that "
+                        "selects one parameter", dataset=plot.dataset, variable=plot.time,
+                        usubjid=str(dup.iloc[0]), code="DATA040")
+    return recs
+
+
+def check_km(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> None:
+    """What `tlf check` asks of the plot: its variables, filters and one record per subject (no estimate)."""
+    frame = plot_frame(entry, data, ("time", "censor"))
+    for col in columns:
+        _column_records(entry, data, frame, col)
+
+
 def km_plot_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """ARD rows of a `km` plot. Curve rows: level = the time, stats time, n_risk, n_event, n_censor,
     survival, ci_low, ci_high. Risk rows: level = the risk time, stats x, n_risk. Summary rows (parent
     and level ""): n, events, median."""
     plot = entry.spec.plot
     frame = plot_frame(entry, data, ("time", "censor"))
-    sid = data.subject_id
     per_col = []
     for col in columns:
-        recs = column_records(entry, data, frame, col)
-        dup = recs[sid][recs[sid].duplicated()]
-        if len(dup):
-            raise DataError("more than one record per subject for a Kaplan-Meier plot; add a `where` that "
-                            "selects one parameter", dataset=plot.dataset, variable=plot.time,
-                            usubjid=str(dup.iloc[0]), code="DATA040")
+        recs = _column_records(entry, data, frame, col)
         time = [float(v) for v in recs[plot.time]]
         event = [1.0 if same_value(v, plot.event_value) else 0.0 for v in recs[plot.censor]]
         per_col.append((col, time, event))

@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 ANALYSIS = "plot"
 
 
+def check_mean_by_visit(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> None:
+    """What `tlf check` asks of the plot: its variables, and its filters run on the dataset (no means)."""
+    frame = plot_frame(entry, data, ("var", "x", "x_label"))
+    for _ in panel_records(entry, data, frame, columns):
+        pass
+
+
 def mean_by_visit_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """ARD rows of a `mean_by_visit` plot: parent = panel label, level = time point label, stats n, mean,
     sd, se, ci_low, ci_high and x (the numeric position)."""
