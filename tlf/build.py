@@ -270,11 +270,12 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         data, pops, findings = prepare(study, Path(data_dir) if data_dir else None)
         _errors, findings = check(study, entries, data, pops, findings)  # an output's error stops its build
         if strict:
-            raise_all([f.error for f in findings])
+            raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)
     _ensure_writable(out)
     manifest = _read_manifest(out)
-    report = BuildReport(findings=list(findings))
+    report = BuildReport(findings=[f for f in findings if not f.note],
+                         warnings=[f"note: {f}" for f in findings if f.note])
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),

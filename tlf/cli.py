@@ -187,14 +187,16 @@ def _cmd_check(args) -> int:
 
     study = load_study(args.specs)
     data, pops, findings = prepare(study, args.data)
-    problems, findings = check(study, study.outputs, data, pops, findings)
+    problems, found = check(study, study.outputs, data, pops, findings)
+    findings = [f for f in found if not f.note]
+    notes = [*(str(f) for f in found if f.note), *data.notes]  # worth knowing, most often right: exit 0
     if args.strict:
         problems, findings = problems + [f.error for f in findings], []
     for p in problems:
         print(_error_text(p), file=sys.stderr)
     for f in findings:
         print(f"finding: {f}", file=sys.stderr)
-    for n in data.notes:
+    for n in notes:
         print(f"note: {n}", file=sys.stderr)
     n = len(study.outputs)
     print(f"{n} output(s) checked: {len(problems)} error(s), {len(findings)} finding(s); populations: "

@@ -91,9 +91,12 @@ class Finding:
     """A problem that does not stop a run but may make a number wrong or lose something printed: a spec
     value the data never take, records of subjects not in the subject-level dataset, a footnote that does
     not fit. It carries the error it would be (with its location and code): `tlf check` prints it and
-    exits 1, `tlf build` prints it in its summary, and `--strict` raises the error instead."""
+    exits 1, `tlf build` prints it in its summary, and `--strict` raises the error instead. A `note` is
+    worth knowing but most often right (a category no record has, printed as 0): printed as a note, it
+    neither changes the exit code nor fails under `--strict`."""
 
     error: TlfError
+    note: bool = False
 
     @property
     def code(self) -> str:

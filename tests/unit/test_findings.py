@@ -21,7 +21,14 @@ def findings_of(specs, ids=None):
     entries = [study.output(i) for i in ids] if ids else study.outputs
     errors, found = check(study, entries, data, pops, found)
     assert not errors, [str(e) for e in errors]
-    return found
+    return [f for f in found if not f.note]
+
+
+def notes_of(specs, ids=None):
+    study = load_study(specs)
+    data, pops, found = prepare(study)
+    entries = [study.output(i) for i in ids] if ids else study.outputs
+    return [str(f) for f in check(study, entries, data, pops, found)[1] if f.note]
 
 
 def test_meant_value_case_and_blanks_first():
@@ -76,11 +83,19 @@ def test_in_not_equal_and_functions(tmp_path, where):
     assert f.code == "SPEC080" and "analyses[2].where" in str(f)
 
 
-def test_a_category_no_record_has_is_not_a_finding(tmp_path):
-    """Deaths in a study without any, a severity nobody had: pre-specified rows that print 0."""
+def test_a_category_no_record_has_is_a_note_not_a_finding(tmp_path, capsys):
+    """Deaths in a study without any, a severity nobody had: pre-specified rows that print 0. Not a finding
+    (tlf check exits 0), but never hidden: a note names each."""
     ae = AE_YAML + ("  - {id: ls, type: count, dataset: adae, label: LT, where: \"AESEV == 'LIFE THREATENING'\"}\n"
                     "  - {id: n, type: count, dataset: adae, label: N, where: \"TRTEMFL == 'X'\"}\n")
-    assert findings_of(write_study(tmp_path, outputs={"t-ae": ae})) == []
+    specs = write_study(tmp_path, outputs={"t-ae": ae})
+    assert findings_of(specs) == []
+    notes = notes_of(specs)
+    assert any("'LIFE THREATENING' is never a value of AESEV" in n for n in notes), notes
+    assert any("'X' is never a value of TRTEMFL" in n for n in notes), notes
+    assert main(["check", "--specs", str(specs)]) == 0
+    err = capsys.readouterr().err
+    assert "note: " in err and "LIFE THREATENING" in err and "finding:" not in err
 
 
 def test_derive_populations_and_listing_where(tmp_path):

@@ -157,12 +157,12 @@ def expression_findings(texts: Sequence[str], frame: pd.DataFrame, dataset: str,
                 continue
             x, s = per_text[0]
             data = list(s.dropna().unique())
-            if meant_value(value, data) is None:
-                continue  # a category no record has (deaths in a study without any): printed as 0, not a slip
             msg = (f"{_quoted(value)} is never a value of {x.text} in dataset {dataset}, so `{x.text} {lit.op} "
                    f"...` {'selects no record' if lit.op in ('==', 'in') else 'selects every record'}"
                    f"{did_you_mean_value(value, data)}; the data have: {shown(data)}")
-            out.append(Finding(locate(key, msg, VALUE_NOT_TAKEN)))
+            # resembling a value the data take, it is most likely a slip ('White' for 'WHITE'); else a
+            # category no record has (deaths in a study without any), printed as 0: a note
+            out.append(Finding(locate(key, msg, VALUE_NOT_TAKEN), note=meant_value(value, data) is None))
     return out
 
 
@@ -208,11 +208,12 @@ def listed_findings(listed: Sequence[tuple[tuple, Any]], data_values: Iterable[A
     for key, value in listed:
         if norm_value(value) in have or norm_value(value) is None:
             continue
-        if not always and meant_value(value, plain) is None:
-            continue  # a pre-specified category no record has: printed as 0
+        # a pre-specified category no record has (printed as 0) is a note; one resembling a value the data
+        # take ('White' for 'WHITE') or that must occur (`always`) a finding
+        note = not always and meant_value(value, plain) is None
         out.append(Finding(locate(key, f"{_quoted(value)} is never a value of {what}"
                                   f"{did_you_mean_value(value, {str(v) for v in plain})}; the data have: "
-                                  f"{shown(plain)}", LEVEL_NOT_TAKEN)))
+                                  f"{shown(plain)}", LEVEL_NOT_TAKEN), note=note))
     return out
 
 
