@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.per_subject import subject_values
 from tlf.stats.counts import count_levels
 from tlf.stats.values import norm_value
 
@@ -15,7 +16,6 @@ MISSING_LABEL = "Missing"
 
 def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     a = ctx.analysis
-    sid = ctx.data.subject_id
     per_col: list[tuple[ColumnGroup, str, list[tuple[str, Any]]]] = []
     observed: set = set()
     for col in columns:
@@ -23,7 +23,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             continue
         var = ctx.variable(a.var, col)
         recs = ctx.records(col)
-        pairs = [(s, norm_value(v)) for s, v in zip(recs[sid], recs[var], strict=True)]
+        pairs = subject_values(ctx, recs, var, col)
         observed |= {v for _, v in pairs}
         per_col.append((col, var, pairs))
     levels = _levels(a.levels, observed)
@@ -70,7 +70,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
             continue
         var = ctx.variable(a.var, col)
         recs = ctx.records(col)
-        analysed += list(zip(recs[ctx.data.subject_id], recs[var], strict=True))
+        analysed += subject_values(ctx, recs, var, col)  # raises what the run would
         if var not in names:
             names.append(var)
             everywhere += list(frame[var].unique())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
@@ -21,6 +21,16 @@ class CategoricalAnalysis(AnalysisBase):
     var: str
     """Variable whose values are counted, e.g. `RACE`; `{pp}`/`{p}` become the column's period
     (`DCP{pp}RS`). A subject is counted once per level, whatever the number of records."""
+    per_subject: Literal["any", "worst", "best", "first", "last"] | None = None
+    """What a subject with several records (ADAE, ADLB) counts as: `any` under every value it has a
+    record of (a column may then add up to more than 100%), `worst` or `last` the value of its record with
+    the highest `order` (e.g. the most severe AE by AESEVN, the last by ADT), `best` or `first` the
+    lowest. Not set: a subject whose records have different values is an error [SPEC047]."""
+    order: str | list[str] | None = None
+    """Variable(s) ordering a subject's records for `per_subject` worst, best, first or last (numbers or
+    dates; a list is compared variable by variable, later ones breaking ties of earlier ones), e.g.
+    AESEVN or [AESEVN, ASTDT]. Records missing one are not chosen; top records that tie on all of them
+    but differ in `var` are an error naming the subject."""
     levels: list[Level] | None = None
     """The rows, in this order, with their labels; a value no level lists (and no `other: true` level
     takes) is not shown. Not set: one row per value present, labelled with the value, numbers first in
@@ -36,6 +46,16 @@ class CategoricalAnalysis(AnalysisBase):
     `auto` or `chisq` (Pearson chi-square of levels by columns, the Missing row left out), `fisher`
     (Fisher's exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat
     columns."""
+
+    @model_validator(mode="after")
+    def _order_goes_with_a_choice(self) -> CategoricalAnalysis:
+        chooses = self.per_subject not in (None, "any")
+        if chooses and not self.order:
+            raise ValueError(f"`per_subject: {self.per_subject}` needs `order:`, the variable(s) the records are "
+                             "ranked by (e.g. AESEVN, ADT)")
+        if self.order and not chooses:
+            raise ValueError("`order:` ranks records for `per_subject: worst, best, first or last`; set one")
+        return self
 
 
 MODELS = {"categorical": CategoricalAnalysis}

@@ -19,6 +19,9 @@ class CountAnalysis(AnalysisBase):
     """`count`."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentage (0-4); not set: the output's `pct_decimals`, else the study's."""
+    per_subject: Literal["any"] = "any"
+    """What a subject with several records counts as: `any`, counted once when it has at least one of the
+    records meeting `where` (the only choice: n is subjects, `events` adds the records)."""
     events: bool = False
     """true: also print the number of records meeting `where` among the column's subjects (e.g. AE
     events), as "n (%) [events]"; a count of 0 prints "0" alone."""

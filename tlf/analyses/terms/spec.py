@@ -54,6 +54,9 @@ class TermsAnalysis(AnalysisBase):
     """Order of the `soc` groups, e.g. `alphabetical` with terms by `frequency`. Not set: as `sort`."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
+    per_subject: Literal["any"] = "any"
+    """What a subject with several records counts as: `any`, counted once when it has at least one of the
+    records of a term (the only choice: n is subjects, `events` adds the records)."""
     events: bool = False
     """true: also print the number of records (events) per term and group, as "n (%) [events]"; a
     count of 0 prints "0" alone."""
