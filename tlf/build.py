@@ -234,13 +234,17 @@ def analysis_datasets(study: Study, entry: OutputEntry) -> list[str]:
 
 
 def pvalue_formats(spec) -> dict[str, dict]:
-    """fmt_pvalue options per stat column of an output spec (column id -> low/high/flag)."""
+    """fmt_pvalue options per stat column of an output spec (column id -> low/high/flag), and how its
+    sparse chi-squares are marked (format_ard: the start of their `warning`, the mark)."""
+    from tlf.stats.compare import SPARSE_NOTE
+
     out = {}
     for sc in getattr(spec, "stat_columns", ()):
         f = sc.format
         out[sc.id] = {"low": (f.low.at, f.low.text) if f.low else None,
                       "high": (f.high.at, f.high.text) if f.high else None,
                       "flag": (f.flag.below, f.flag.text) if f.flag else None,
+                      "sparse": (SPARSE_NOTE, sc.sparse_mark) if sc.sparse != "none" else None,
                       **({"missing": f.missing} if f.missing is not None else {})}
     return out
 
@@ -343,7 +347,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     findings: list = []  # errors.Finding: str() prints it
     ard, model = compute_output(study, entry, data, pops, provenance=provenance, findings=findings)
-    notes = [*findings, *_fit_notes(entry, model)]
+    notes = [*findings, *_fit_notes(entry, model), *getattr(model, "notes", ())]
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
     for fmt in formats:

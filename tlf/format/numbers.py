@@ -56,12 +56,13 @@ def fmt_count_pct(n_text: str, pct_text: str, n: float | None = None, *, shell: 
 
 def fmt_pvalue(p: float, *, decimals: int = 3, shell: bool = False, missing: str = "NE",
                low: tuple[float, str] | None = None, high: tuple[float, str] | None = None,
-               flag: tuple[float, str] | None = None) -> str:
+               flag: tuple[float, str] | None = None, mark: str = "") -> str:
     """p-value with 3 decimals; "<0.001" below 10^-decimals and ">0.999" above 1 - 10^-decimals.
 
     low / high: (cutoff, text) replacing those defaults, e.g. high=(0.99, ">.99") prints ">.99" for
     any p > 0.99. flag: (cutoff, text) appends text to p-values below the cutoff, e.g. (0.15, "*")
-    prints "0.097*"; the comparison is on the unrounded p."""
+    prints "0.097*"; the comparison is on the unrounded p. mark: appended to any printed p-value after
+    the flag (a sparse chi-square's "^": "0.043^")."""
     if shell:
         return "x." + "x" * decimals
     if p is None or not math.isfinite(p):
@@ -76,7 +77,7 @@ def fmt_pvalue(p: float, *, decimals: int = 3, shell: bool = False, missing: str
         text = format_fixed(p, decimals)
     if flag and p < flag[0]:
         text += flag[1]
-    return text
+    return text + mark
 
 
 def mask(decimals: int, whole: int = 2) -> str:
@@ -127,19 +128,23 @@ def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, mi
 def format_ard(ard, *, missing: str = "NE", shell: bool = False, pvalue_formats: dict | None = None,
                fixed_warning: str | None = None):
     """The ARD with `stat_fmt` filled for every row (returns a new frame). `pvalue_formats` maps an ARD
-    column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values.
-    `fixed_warning`: the `warning` of a value the spec fixes (e.g. an Emax model's E0: 0), known without
-    data: a shell prints it as the output does."""
+    column (a stat column id) to the keyword arguments of fmt_pvalue (low, high, flag) for its p-values,
+    and `sparse`: (start, mark), the mark of the p-values whose `warning` starts so (a sparse chi-square,
+    tlf.stats.compare.SPARSE_NOTE). `fixed_warning`: the `warning` of a value the spec fixes (e.g. an
+    Emax model's E0: 0), known without data: a shell prints it as the output does."""
     out = ard.copy()
     sigs = out["sig"] if "sig" in out.columns else [0] * len(out)
+    warns = out["warning"] if "warning" in out.columns else [""] * len(out)
     known = (out["warning"].eq(fixed_warning) if fixed_warning is not None and "warning" in out.columns
              else [False] * len(out))
-    fmts = pvalue_formats or {}
+    fmts = {c: dict(f) for c, f in (pvalue_formats or {}).items()}
+    marks = {c: f.pop("sparse", None) or ("", "") for c, f in fmts.items()}
     out["stat_fmt"] = [
-        fmt_pvalue(v, decimals=int(d), shell=shell, **{"missing": missing, **fmts[c]})
+        fmt_pvalue(v, decimals=int(d), shell=shell, **{"missing": missing, **fmts[c]},
+                   mark=marks[c][1] if marks[c][0] and w.startswith(marks[c][0]) else "")
         if s == "pvalue" and c in fmts else format_stat(s, v, int(d), sig=int(g), missing=missing,
                                                           shell=shell and not k)
-        for s, v, d, c, g, k in zip(out["stat_name"], out["stat"], out["decimals"], out["column"], sigs, known,
-                                    strict=True)
+        for s, v, d, c, g, k, w in zip(out["stat_name"], out["stat"], out["decimals"], out["column"], sigs, known,
+                                       warns, strict=True)
     ]
     return out

@@ -262,6 +262,33 @@ class StatColumn(Strict):
     """Relative width of the column, as a treatment column's `width`; not set: automatic."""
     format: PValueFormat = PValueFormat()
     """How the p-values print (decimals, cut-offs, flag, missing text)."""
+    sparse: Literal["flag", "fisher", "none"] = "flag"
+    """What a chi-square p-value does when its table is sparse: more than 20% of the cells have expected
+    counts below 5, the rule of SAS PROC FREQ's warning "Chi-Square may not be a valid test" (Cochran; R's
+    chisq.test warns when any cell does). `flag`: printed with `sparse_mark` (e.g. "0.043^") and a footnote
+    "^ Chi-square test; more than 20% of expected cell counts are below 5: the p-value may be inaccurate.";
+    `fisher`: Fisher's exact test printed instead, marked, with a footnote saying so (as many SAPs ask);
+    `none`: printed as any other. With `flag` and `fisher` the build warns, naming the output and the rows.
+    Other tests are not affected."""
+    sparse_mark: str = "^"
+    """Mark after a p-value of a sparse chi-square (or the Fisher's test that replaced it), and at the start
+    of its footnote; not empty."""
+    exact: bool | Literal["auto"] = False
+    """Wilcoxon rank-sum p-values: `false`, the normal approximation with continuity correction (SAS PROC
+    NPAR1WAY's default); `true`, the exact test: the permutation distribution of the rank sum given the
+    (mid)ranks (SAS `EXACT WILCOXON`; R `wilcox.test(exact = TRUE)` without ties, `coin::wilcox_test(distribution
+    = "exact")` with them; not computed, with a note, when too large to count: two samples of more than about
+    250 values each); `auto`, R `wilcox.test`'s default: exact when both samples have fewer than 50 values and
+    no value ties, else the approximation. Other tests are not affected."""
+
+    @model_validator(mode="after")
+    def _marks_differ(self):
+        if not self.sparse_mark.strip():
+            raise ValueError("sparse_mark must not be empty: it tells the flagged p-values apart")
+        if self.format.flag is not None and self.format.flag.text == self.sparse_mark and self.sparse != "none":
+            raise ValueError(f"sparse_mark '{self.sparse_mark}' is also the mark of format.flag: the two could not "
+                             "be told apart; choose another")
+        return self
 
 
 class TableOutput(Strict):

@@ -215,6 +215,7 @@ page_by:
     "StatColumn": Example("""\
 stat_columns:
   - {id: p, label: "p-value", over: [pbo, low, high], format: {decimals: 4}}
+  - {id: p2, label: "p-value vs Placebo", over: [pbo, high], sparse: fisher, exact: auto}
 """, ("stat_columns",)),
     "PValueFormat": Example("format: {decimals: 3, low: {at: 0.001, text: \"<.001\"}, flag: {below: 0.05}}\n",
                             ("format",)),

@@ -2,7 +2,8 @@
 
 - `anova_oneway`: one-way ANOVA F test (PROC GLM / R `oneway.test(var.equal = TRUE)`).
 - `chisq_test`: Pearson chi-square without continuity correction (PROC FREQ CHISQ), with a note
-  when expected counts fall below 5.
+  when expected counts fall below 5 (as R's chisq.test warns when any does); `ChiSquareTest.sparse`
+  is SAS's rule: more than 20% of the cells have expected counts below 5 (Cochran).
 - `fisher_test`: Fisher's exact test; 2 x 2 by scipy, r x c by exact enumeration of the tables with
   the observed margins. Two-sided p = total probability of the tables no more probable than the
   observed one (relative tolerance 1e-7, as R `fisher.test`).
@@ -11,7 +12,9 @@
   the ranks (each rank + or - with probability 1/2), above that S sqrt((n - 1)/(nV - S^2)) as t
   with n - 1 df. Two-sided p = Pr(|S| >= |s|).
 - `rank_sum_test`: Wilcoxon rank-sum as PROC NPAR1WAY: normal approximation with a 0.5 continuity
-  correction (default), or the exact permutation distribution of the rank sum given the ranks.
+  correction (default), or the exact permutation distribution of the rank sum given the (mid)ranks
+  (SAS EXACT WILCOXON, R coin::wilcox_test(distribution = "exact")), or "auto" as R wilcox.test's
+  default: exact when both samples have fewer than 50 values and no ties.
 - `correlation`: Pearson or Spearman coefficient with n, p (t with n - 2 df, as PROC CORR) and,
   for Pearson, the Fisher-z CI.
 
@@ -22,6 +25,7 @@ returns NaN with a note, never raises for the data's sake.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -35,6 +39,9 @@ if TYPE_CHECKING:
 
 NAN = float("nan")
 EXACT_SIGNED_RANK_MAX_N = 20
+SPARSE_SHARE = 0.2  # SAS PROC FREQ: chi-square "may not be a valid test" above 20% of cells expected < 5
+EXACT_RANK_SUM_AUTO_N = 50  # R wilcox.test: exact when both samples have fewer values (and no ties)
+EXACT_RANK_SUM_MAX_WORK = 50_000_000  # cells of the exact rank-sum count table (up to ~8 s and 400 MB)
 FISHER_MAX_WORK = 1_000_000
 
 
@@ -67,6 +74,12 @@ class ChiSquareTest(_Numbers):
     n_low_expected: int
     n_cells: int
     notes: tuple[str, ...] = ()
+
+    @property
+    def sparse(self) -> bool:
+        """SAS PROC FREQ's rule (Cochran): more than 20% of the cells have expected counts below 5, where
+        SAS warns "Chi-Square may not be a valid test". (R's chisq.test warns when any cell does.)"""
+        return self.n_cells > 0 and self.n_low_expected > SPARSE_SHARE * self.n_cells
 
 
 @dataclass(frozen=True)
@@ -354,15 +367,23 @@ def rank_sum_test(x, y, *, method: str = "asymptotic", correction: bool = True) 
     """Wilcoxon rank-sum (Mann-Whitney) test of two independent samples, as SAS PROC NPAR1WAY.
 
     method "asymptotic": z = (W - E(W) -+ 0.5) / sd(W) with the tie-corrected variance (`correction`
-    toggles the 0.5); "exact": Pr(|W - E| >= |w - E|) over all splits of the pooled (mid)ranks.
-    Two-sided p in both cases."""
+    toggles the 0.5); "exact": Pr(|W - E| >= |w - E|) over all splits of the pooled (mid)ranks (SAS
+    EXACT WILCOXON; with ties, R coin's exact conditional test); "auto": R wilcox.test's default rule,
+    exact when both samples have fewer than 50 values and no value ties, else asymptotic (the result's
+    `method` says which). Two-sided p in all cases. An exact test too large to count (more than
+    EXACT_RANK_SUM_MAX_WORK cells: two samples of more than about 250 values each; a few seconds below)
+    gives NaN with a note."""
     import numpy as np
     from scipy import stats
 
-    if method not in ("asymptotic", "exact"):
-        raise TlfError(f"method must be asymptotic or exact, got {method!r}", code="STAT009")
+    if method not in ("asymptotic", "exact", "auto"):
+        raise TlfError(f"method must be asymptotic, exact or auto, got {method!r}", code="STAT009")
     a, b = _clean(x), _clean(y)
     n1, n2 = int(a.size), int(b.size)
+    if method == "auto":
+        pooled = np.concatenate([a, b])
+        small = n1 < EXACT_RANK_SUM_AUTO_N and n2 < EXACT_RANK_SUM_AUTO_N
+        method = "exact" if small and np.unique(pooled).size == pooled.size else "asymptotic"
     if n1 == 0 or n2 == 0:
         return RankSumTest(NAN, NAN, NAN, NAN, n1, n2, method, ("not estimable: a sample has no values",))
     ranks = stats.rankdata(np.concatenate([a, b]))
@@ -376,21 +397,38 @@ def rank_sum_test(x, y, *, method: str = "asymptotic", correction: bool = True) 
     notes: tuple[str, ...] = () if var > 0 else ("not estimable: all values tie",)
     if method == "exact":
         p = _rank_sum_exact_p(ranks, n1, w) if var > 0 else NAN
+        if p != p and var > 0:
+            notes = (f"exact test not computed: {big_n} values are too many to count every split",)
     else:
         p = float(2 * stats.norm.sf(abs(z))) if z == z else NAN
     return RankSumTest(w, w - n1 * (n1 + 1) / 2, z, p, n1, n2, method, notes)
 
 
 def _rank_sum_exact_p(ranks: np.ndarray, n1: int, w: float) -> float:
-    """Pr(|W - E| >= |w - E|), W the sum of n1 of the pooled (mid)ranks drawn without replacement."""
+    """Pr(|W - E| >= |w - E|), W the sum of n1 of the pooled (mid)ranks drawn without replacement
+    (the same for the other sample's sum, which is counted when it is the smaller); NaN when the count
+    table would exceed EXACT_RANK_SUM_MAX_WORK cells."""
     import numpy as np
 
+    if 2 * n1 > ranks.size:  # |W - E| is the same for either sample: count the smaller
+        w = float(ranks.sum()) - w
+        n1 = ranks.size - n1
     scores = np.rint(2 * ranks).astype(int)
     total = int(np.sort(scores)[::-1][:n1].sum())
-    ways = np.zeros((n1 + 1, total + 1))
+    if (n1 + 1) * (total + 1) > EXACT_RANK_SUM_MAX_WORK:
+        return NAN
+    ways = np.zeros((n1 + 1, total + 1))  # ways[k, s]: subsets of k of the scores seen so far summing to s
     ways[0, 0] = 1.0
-    for sc in scores:
-        ways[1:, sc:] = ways[1:, sc:] + ways[:-1, : total + 1 - sc].copy()
+    ordered = sorted(scores.tolist())
+    big_n = len(ordered)
+    cum = [0, *itertools.accumulate(ordered)]
+    for i, sc in enumerate(ordered):
+        # k from high to low reads row k - 1 before this score is added to it; rows below
+        # n1 - (scores left) can no longer reach n1. Row k - 1 is non-zero only from the sum of the
+        # k - 1 smallest scores to the sum of the k - 1 largest seen so far (scores taken in order).
+        for k in range(min(i + 1, n1), max(0, n1 - (big_n - i)), -1):
+            lo, hi = cum[k - 1], cum[i] - cum[i - k + 1]
+            ways[k, lo + sc:hi + sc + 1] += ways[k - 1, lo:hi + 1]
     dist = ways[n1] / ways[n1].sum()
     mean2 = n1 * scores.sum() / scores.size
     observed = abs(2 * w - mean2)

@@ -36,6 +36,7 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
     periods = {c.id: c.period for c in cols}
     col_labels = {c.id: c.label for c in cols}
     auto: list[str] = []
+    sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
         by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
@@ -46,10 +47,11 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)
-            rows += with_stat_cells(block, a.id, spec.stat_columns, cells)
+            rows += with_stat_cells(block, a.id, spec.stat_columns, cells, sparse)
         notes = part(a.type, "layout", "NOTES")
         if notes:
             auto += [n for n in notes(a, cells) if n not in auto]
+    auto += [n for n in sparse_footnotes(spec.stat_columns, sparse) if n not in auto]
     ctx = dict(context or {})
     titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
     foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes] + auto + \
@@ -63,25 +65,70 @@ def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provena
         provenance=provenance,
         page=page_setup(page),
         keep_together=getattr(spec, "keep_together", True),
+        notes=sparse_warnings(spec.stat_columns, sparse),
     )
 
 
-def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells) -> list[Row]:
+def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells,
+                    sparse: list | None = None) -> list[Row]:
     """The analysis's rows with one more cell per stat column: a p-value computed for a level goes
-    on the row whose key is that level; one computed for the whole analysis on its first row."""
+    on the row whose key is that level; one computed for the whole analysis on its first row.
+    `sparse` collects (stat column, row label) of the printed p-values of sparse chi-squares."""
     if not stat_columns:
         return rows
     from dataclasses import replace
+
+    from tlf.stats.compare import SPARSE_NOTE
 
     out = []
     for i, row in enumerate(rows):
         extra = []
         for sc in stat_columns:
-            text = ""
+            text, key = "", None
             if row.key is not None:
-                text = cells.fmt.get((analysis, sc.id, row.key[0], row.key[1], "pvalue"), "")
+                key = (analysis, sc.id, row.key[0], row.key[1], "pvalue")
+                text = cells.fmt.get(key, "")
             if i == 0 and not text:
-                text = cells.fmt.get((analysis, sc.id, "", "", "pvalue"), "")
+                key = (analysis, sc.id, "", "", "pvalue")
+                text = cells.fmt.get(key, "")
             extra.append(text)
+            if (text and sparse is not None and sc.sparse != "none" and cells.val.get(key) == cells.val.get(key)
+                    and cells.warn.get(key, "").startswith(SPARSE_NOTE)):
+                sparse.append((sc, row.label))
         out.append(replace(row, cells=(*row.cells, *extra)))
     return out
+
+
+def sparse_footnotes(stat_columns, sparse: list[tuple]) -> list[str]:
+    """The footnote of each stat column with a p-value of a sparse chi-square: flagged, or Fisher's
+    exact test instead (its `sparse`)."""
+    out = []
+    for sc in stat_columns:
+        if not any(s is sc for s, _ in sparse):
+            continue
+        if sc.sparse == "fisher":
+            out.append(f"{sc.sparse_mark} Fisher's exact test: more than 20% of the expected cell counts of the "
+                       "chi-square test are below 5.")
+        else:
+            out.append(f"{sc.sparse_mark} Chi-square test; more than 20% of expected cell counts are below 5: the "
+                       "p-value may be inaccurate.")
+    return out
+
+
+def sparse_warnings(stat_columns, sparse: list[tuple], most: int = 10) -> tuple[str, ...]:
+    """One build warning per stat column with p-values of sparse chi-squares, naming its rows (the first
+    `most` of them)."""
+    out = []
+    for sc in stat_columns:
+        labels = [label for s, label in sparse if s is sc]
+        if not labels:
+            continue
+        named = ", ".join(f"'{label}'" for label in labels[:most])
+        more = f" and {len(labels) - most} more (the ARD's warning column lists them)" if len(labels) > most else ""
+        what = ("Fisher's exact test printed instead" if sc.sparse == "fisher"
+                else f"printed with '{sc.sparse_mark}' and a footnote")
+        several = len(labels) > 1
+        out.append(f"stat column '{sc.id}': the chi-square{'s' if several else ''} of row{'s' if several else ''} "
+                   f"{named}{more} ha{'ve' if several else 's'} more than 20% of expected cell counts below 5 "
+                   f"(sparse: {sc.sparse}): {what}")
+    return tuple(out)

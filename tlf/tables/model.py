@@ -105,6 +105,8 @@ class Table:
     repeat_keys: for listings, the number of leading body columns that are key columns
                  (printed on a subject's first row on each page); 0 for tables.
     page_by: for listings, optional per-row page-by labels are carried as group labels.
+    notes: what the build prints as warnings about this output (e.g. the rows whose chi-square p-value
+           rests on a sparse table); never rendered.
     """
 
     output_id: str
@@ -122,6 +124,7 @@ class Table:
     kind: str = "table"  # "table" | "listing"
     repeat_keys: int = 0  # listings: leading key columns refilled on a page's first record
     keep_together: bool = True  # a group that fits on a page is not broken (False: pages are filled)
+    notes: tuple[str, ...] = ()  # build warnings about the output, not printed
 
     def __post_init__(self) -> None:
         ncol = len(self.columns)
