@@ -263,4 +263,4 @@ def test_build_reports_layout_losses_as_findings(tmp_path: Path) -> None:
     text = str(findings[0])
     assert "t-demog.docx" in text and "20 footnote(s) do not fit" in text and "font_size:" in text
     assert "in high" in text and "t-demog.yaml" in text
-    assert any("FIT001" in w for w in report.warnings)
+    assert [f.code for f in report.findings] == ["FIT001"]
