@@ -174,7 +174,8 @@ def _unique(findings: Sequence[Finding]) -> list[Finding]:
 
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = "", findings=None):
     """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
-    With data=None: the shell (mock ARD). Findings of the output (subjects in no column) go to `findings`."""
+    With data=None: the shell (mock ARD). Findings of the output (subjects in no column) go to `findings`.
+    The ARD's `displayed` is what the layout printed or drew."""
     from tlf.analyses.columns import resolve_columns
     from tlf.analyses.context import FIXED
     from tlf.analyses.run import compute_ard
@@ -193,12 +194,23 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
 
         ard = format_ard(make_ard(mock_ard_rows(study, entry)), shell=True, pvalue_formats=pformats,
                          fixed_warning=FIXED)
-        return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry), shell=True)
+        return _laid_out(layout, study, entry, ard, provenance, shell=True)
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
     columns = resolve_columns(study, entry, data, pops, findings)
     ard = format_ard(make_ard(compute_ard(study, entry, data, pops, columns)),
                      missing=study.spec.not_estimable, pvalue_formats=pformats)
-    return ard, layout(study, entry, ard, provenance=provenance, context=_context(study, entry))
+    return _laid_out(layout, study, entry, ard, provenance)
+
+
+def _laid_out(layout, study: Study, entry: OutputEntry, ard, provenance: str, shell: bool = False):
+    """(ARD with `displayed` set, model): the layout reads the ARD through Cells, which records every
+    statistic it prints or draws; those rows are the displayed ones, the others computed only."""
+    from tlf.ard.schema import mark_displayed
+    from tlf.tables.cells import Cells
+
+    cells = Cells(ard)
+    model = layout(study, entry, cells, provenance=provenance, context=_context(study, entry), shell=shell)
+    return mark_displayed(ard, cells.shown), model
 
 
 def _table_layout():

@@ -39,7 +39,7 @@ def test_qc_ard_from_another_language_with_fewer_columns(built, tmp_path):
     qc.to_csv(tmp_path / "qc.csv", index=False)
     r = compare(read_source(built / "t-demog.ard.csv"), read_source(tmp_path / "qc.csv"))
     assert r.equal, r.verdict
-    assert set(r.not_compared) == {"variable", "decimals", "sig", "stat_fmt", "order", "warning"}
+    assert set(r.not_compared) == {"variable", "decimals", "sig", "stat_fmt", "displayed", "order", "warning"}
     assert [v.name for v in r.value_variables] == ["stat"]
 
 

@@ -13,6 +13,8 @@ Columns (documented in README, read by `tlf compare` and written next to every o
     decimals   decimals the value is printed with (-1: not fixed, see sig)
     sig        significant figures the value is printed with (0: fixed decimals)
     stat_fmt   the printed text of this one statistic
+    displayed  whether the output prints (or, a figure, draws) it: set by the build from the
+               statistics the layout read into what it shows (tlf/tables/cells.py, Cells.shown)
     order      row order of the level within its analysis
     warning    why a statistic is missing, or ""
 
@@ -27,9 +29,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ARD_COLUMNS = ("output_id", "analysis", "column", "variable", "parent", "level", "stat_name", "stat",
-               "decimals", "sig", "stat_fmt", "order", "warning")
+               "decimals", "sig", "stat_fmt", "displayed", "order", "warning")
 ARD_KEY = ("output_id", "analysis", "column", "parent", "level", "stat_name")
-_DTYPES = {"stat": "float64", "decimals": "int64", "sig": "int64", "order": "int64"}
+_DTYPES = {"stat": "float64", "decimals": "int64", "sig": "int64", "displayed": "bool", "order": "int64"}
+_FILL = {"stat": float("nan"), "decimals": -1, "sig": 0, "displayed": False, "order": 0}
+TRUE_TEXT = frozenset({"true", "t", "1", "1.0", "y", "yes"})  # `displayed` read back from text (CSV, SAS)
+FALSE_TEXT = frozenset({"false", "f", "0", "0.0", "n", "no", ""})
 
 
 def make_ard(rows: list[dict]) -> pd.DataFrame:
@@ -38,13 +43,41 @@ def make_ard(rows: list[dict]) -> pd.DataFrame:
 
     frame = pd.DataFrame(rows, columns=list(ARD_COLUMNS))
     for c in ARD_COLUMNS:
-        if c in _DTYPES:
-            fill = -1 if c == "decimals" else (0 if c in ("order", "sig") else float("nan"))
-            frame[c] = frame[c].fillna(fill).astype(_DTYPES[c])
+        if c == "displayed":
+            frame[c] = [as_bool(v) for v in frame[c]]
+            frame[c] = frame[c].astype("bool")
+        elif c in _DTYPES:
+            frame[c] = frame[c].fillna(_FILL[c]).astype(_DTYPES[c])
         else:
             frame[c] = [("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in frame[c]]
     check_ard(frame)
     return frame
+
+
+def as_bool(v) -> bool:
+    """A `displayed` value as a bool: True/False, 1/0, "true"/"false", "Y"/"N" (any case); missing is False."""
+    if v is None or (isinstance(v, float) and v != v):
+        return False
+    if isinstance(v, (bool, int, float)) or type(v).__name__.startswith(("bool", "int", "float")):
+        return bool(v)
+    text = str(v).strip().lower()
+    if text in TRUE_TEXT:
+        return True
+    if text in FALSE_TEXT:
+        return False
+    from tlf.errors import TlfError
+
+    raise TlfError(f"results dataset: `displayed` must be true or false, got {v!r}", code="ARD004")
+
+
+def mark_displayed(frame: pd.DataFrame, shown) -> pd.DataFrame:
+    """The ARD with `displayed` True on exactly the rows whose (analysis, column, parent, level,
+    stat_name) is in `shown` (what the layout printed or drew) and False elsewhere; a new frame."""
+    shown = set(shown)
+    out = frame.copy()
+    out["displayed"] = [k in shown for k in zip(out["analysis"], out["column"], out["parent"], out["level"],
+                                                 out["stat_name"], strict=True)]
+    return out
 
 
 def check_ard(frame: pd.DataFrame) -> None:

@@ -17,9 +17,8 @@ from tlf.figures.model import Figure
 from tlf.figures.style import arm_style, column_styles, png_bytes, rc_params
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tlf.spec.validate import OutputEntry, Study
+    from tlf.tables.cells import Cells
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class KmCurve:
     at_risk: tuple[str, ...]
 
 
-def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+def layout_km(study: Study, entry: OutputEntry, cells: Cells, *, provenance: str = "",
               context: dict | None = None, shell: bool = False) -> Figure:
     from tlf.figures.data.km import risk_times, time_key
     from tlf.format.numbers import fmt_count
@@ -48,7 +47,7 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
     cols = study.columns_for(entry)
     styles = column_styles(study.spec.columns, cols)  # a column's colour is the same in every figure
     position = {cid: i for i, cid in enumerate(styles)}
-    rows = ard[ard["analysis"] == "plot"]
+    rows = cells.ard[cells.ard["analysis"] == "plot"]
     value: dict[tuple, float] = {}
     order: dict[tuple, int] = {}
     for c, p, lv, s, v, o in zip(rows["column"], rows["parent"], rows["level"], rows["stat_name"], rows["stat"],
@@ -70,6 +69,8 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
                 y, lo, hi = 1 - s_t, 1 - step["ci_high"], 1 - step["ci_low"]
             else:
                 y, lo, hi = s_t, step["ci_low"], step["ci_high"]
+            drawn = ("time", "survival", *(("ci_low", "ci_high") if plot.ci else ()))  # the rest: data sheet only
+            cells.show(*(("plot", c.id, "curve", lv, name) for name in drawn))
             times.append(step["time"])
             surv.append(y)
             low.append(lo)
@@ -80,6 +81,7 @@ def layout_km(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance
                               int(step["n_censor"]), y, lo, hi))
         risk = tuple(fmt_count(value[(c.id, "risk", time_key(x), "n_risk")]) if (c.id, "risk", time_key(x), "n_risk")
                      in value and not shell else ("xx" if shell else "") for x in at)
+        cells.show(*(("plot", c.id, "risk", time_key(x), "n_risk") for x in at))  # the numbers at risk printed
         curves.append(KmCurve(c.label, styles[c.id].color, arm_style(position[c.id])["linestyle"], tuple(times),
                               tuple(surv), tuple(low), tuple(high), tuple(cens), risk))
     png = draw_km(curves, at, x_title=plot.x_title, y_title=plot.y_title, x_max=plot.x_max, failure=failure,

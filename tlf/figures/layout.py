@@ -13,33 +13,33 @@ from tlf.figures.plots import Series, draw_mean_by_visit
 from tlf.figures.style import column_styles
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tlf.spec.validate import OutputEntry, Study
+    from tlf.tables.cells import Cells
 
 SHELL_TICKS = ((1.0, "Visit 1"), (2.0, "Visit 2"), (3.0, "Visit 3"))
 
 
-def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+def layout_figure(study: Study, entry: OutputEntry, cells: Cells, *, provenance: str = "",
                   context: dict | None = None, shell: bool = False) -> Figure:
-
+    """The Figure of one output from its (formatted) ARD, read through `cells`, which records the numbers
+    drawn (and printed in the picture): the build marks them `displayed`."""
     spec = entry.spec
     plot = spec.plot
     if plot.kind == "individual":
         from tlf.figures.layout_pk import layout_individual
 
-        return layout_individual(study, entry, ard, provenance=provenance, context=context, shell=shell)
+        return layout_individual(study, entry, cells, provenance=provenance, context=context, shell=shell)
     if plot.kind == "km":
         from tlf.figures.km import layout_km
 
-        return layout_km(study, entry, ard, provenance=provenance, context=context, shell=shell)
+        return layout_km(study, entry, cells, provenance=provenance, context=context, shell=shell)
     if plot.kind != "mean_by_visit":  # plots of the output's analyses
         from tlf.figures.layout_analyses import layout_analyses_figure
 
-        return layout_analyses_figure(study, entry, ard, provenance=provenance, context=context, shell=shell)
+        return layout_analyses_figure(study, entry, cells, provenance=provenance, context=context, shell=shell)
     cols = study.columns_for(entry)
     index = {c: i for i, c in enumerate(column_styles(study.spec.columns, cols))}  # same colour in every figure
-    stats = ard[ard["analysis"] == "plot"]
+    stats = cells.ard[cells.ard["analysis"] == "plot"]
     value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
                                                      stats["stat_name"], stats["stat"], strict=True)}
     points = sorted({(value[(c, p, lv, "x")], lv) for (c, p, lv, s) in value if s == "x"})
@@ -57,6 +57,7 @@ def layout_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, proven
                 continue
             xs, ys, los, his = [], [], [], []
             for x, lv in pts:
+                cells.show(*(("plot", c.id, panel.label, lv, s) for s in ("x", "mean", err_lo, err_hi) if s))
                 y = value[(c.id, panel.label, lv, "mean")]
                 if y != y:
                     continue

@@ -19,17 +19,14 @@ from tlf.figures.style import column_styles
 from tlf.tables.cells import Cells
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tlf.spec.validate import OutputEntry, Study
 
-def layout_analyses_figure(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+def layout_analyses_figure(study: Study, entry: OutputEntry, cells: Cells, *, provenance: str = "",
                            context: dict | None = None, shell: bool = False) -> Figure:
     spec = entry.spec
     plot = spec.plot
     cols = study.columns_for(entry)
     styles = column_styles(study.spec.columns, cols)
-    cells = Cells(ard)
     by_id = {a.id: a for a in spec.analyses}
     analyses = [by_id[i] for i in (plot.panels or list(by_id))]
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

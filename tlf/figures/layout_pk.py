@@ -11,19 +11,18 @@ from tlf.figures.plots_pk import Profile, draw_individual
 from tlf.figures.style import column_styles
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tlf.spec.validate import OutputEntry, Study
+    from tlf.tables.cells import Cells
 
 
-def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+def layout_individual(study: Study, entry: OutputEntry, cells: Cells, *, provenance: str = "",
                       context: dict | None = None, shell: bool = False) -> Figure:
 
     spec = entry.spec
     plot = spec.plot
     cols = study.columns_for(entry)
-    stats = ard[ard["analysis"] == "plot"]
-    points: dict[tuple[str, str, str], list[tuple[int, float, float]]] = {}
+    stats = cells.ard[cells.ard["analysis"] == "plot"]
+    points: dict[tuple[str, str, str], list[tuple[int, float, float, str]]] = {}
     value = {(c, p, lv, s): v for c, p, lv, s, v in zip(stats["column"], stats["parent"], stats["level"],
                                                      stats["stat_name"], stats["stat"], strict=True)}
     order = {(c, p, lv): o for c, p, lv, o in zip(stats["column"], stats["parent"], stats["level"], stats["order"],
@@ -32,7 +31,7 @@ def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, pr
         if s != "x":
             continue
         subject = lv.rsplit(" @ ", 1)[0]
-        points.setdefault((c, p, subject), []).append((order[(c, p, lv)], x, value[(c, p, lv, "y")]))
+        points.setdefault((c, p, subject), []).append((order[(c, p, lv)], x, value[(c, p, lv, "y")], lv))
     grid, data_rows = [], []
     for panel in plot.panels:
         row = []
@@ -42,8 +41,9 @@ def layout_individual(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, pr
                 if cid != c.id or p != panel.label:
                     continue
                 pts.sort()
-                profiles.append(Profile(subject, tuple(x for _, x, _ in pts), tuple(y for _, _, y in pts)))
-                data_rows += [(panel.label, c.label, subject, x, y) for _, x, y in pts]
+                profiles.append(Profile(subject, tuple(x for _, x, _, _ in pts), tuple(y for _, _, y, _ in pts)))
+                cells.show(*(("plot", cid, p, lv, s) for *_, lv in pts for s in ("x", "y")))
+                data_rows += [(panel.label, c.label, subject, x, y) for _, x, y, _ in pts]
             row.append(profiles)
         grid.append(row)
     styles = column_styles(study.spec.columns, cols)  # each treatment's colour in every figure of the study

@@ -14,7 +14,15 @@ def legend_labels(panels) -> tuple[str, ...]:
 
 
 def val(cells: Cells, *key) -> float:
+    """The unrounded value at `key` (NaN when none), read to decide or to list, not drawn: not recorded
+    as displayed (a CI that places a '*', a point's group, a count on the data sheet)."""
     v = cells.val.get(tuple(key))
+    return NAN if v is None else float(v)
+
+
+def plotted(cells: Cells, *key) -> float:
+    """The unrounded value at `key` (NaN when none) that the figure draws: recorded as displayed."""
+    v = cells.plotted(tuple(key))
     return NAN if v is None else float(v)
 
 
@@ -65,8 +73,8 @@ class Groups:
 
 def points(cells: Cells, a, c, parent: str):
     keys = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == parent and s == "x")
-    return keys, tuple(val(cells, a.id, c.id, parent, k, "x") for k in keys), \
-        tuple(val(cells, a.id, c.id, parent, k, "y") for k in keys)
+    return keys, tuple(plotted(cells, a.id, c.id, parent, k, "x") for k in keys), \
+        tuple(plotted(cells, a.id, c.id, parent, k, "y") for k in keys)
 
 
 def series_of(groups, a, c, cols, styles, cells, parent: str):

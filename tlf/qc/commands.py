@@ -39,6 +39,10 @@ def add_compare(sub) -> None:
     p.add_argument("--ignore-case", action="store_true", help="text: ignore upper/lower case")
     p.add_argument("--ignore-whitespace", action="store_true",
                    help="text: ignore leading/trailing blanks and the length of runs of blanks")
+    p.add_argument("--displayed-only", action="store_true",
+                   help="ARDs: compare only the statistics the production output displays (its `displayed` "
+                   "rows); QC rows of statistics production computes but does not display are left out, not "
+                   "extra")
     p.add_argument("--max-diffs", type=int, default=DEFAULT_MAX_DIFFS, metavar="N",
                    help="differing values listed per variable")
     p.add_argument("--docx", type=Path, metavar="FILE", help="also write the report as DOCX")
@@ -59,7 +63,8 @@ def run_compare(args) -> int:
         if not keys:
             raise CompareError("--id needs at least one variable name", code="QC001")
     opts = CompareOptions(keys=keys, method=args.method, criterion=args.criterion, ignore_case=args.ignore_case,
-                          ignore_whitespace=args.ignore_whitespace, max_diffs=args.max_diffs)
+                          ignore_whitespace=args.ignore_whitespace, max_diffs=args.max_diffs,
+                          displayed_only=args.displayed_only)
     if args.all:
         if args.docx or args.xlsx:
             raise CompareError("--docx/--xlsx write one comparison's report; with --all use --reports DIR",

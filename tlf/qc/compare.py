@@ -76,6 +76,7 @@ class CompareOptions:
     ignore_case: bool = False
     ignore_whitespace: bool = False
     max_diffs: int = DEFAULT_MAX_DIFFS  # differing values listed per variable
+    displayed_only: bool = False  # ARDs: only the statistics production displays (see displayed_only)
 
     def __post_init__(self) -> None:
         import math
@@ -95,8 +96,8 @@ class CompareOptions:
         from tlf.qc.numbers import fmt_number
 
         text = "exact" if self.method == "exact" else f"{self.method} {fmt_number(self.criterion)}"
-        extra = [w for w, on in (("ignore case", self.ignore_case), ("ignore whitespace",
-                                                                     self.ignore_whitespace)) if on]
+        extra = [w for w, on in (("ignore case", self.ignore_case), ("ignore whitespace", self.ignore_whitespace),
+                                 ("displayed statistics only", self.displayed_only)) if on]
         return text + (f" ({', '.join(extra)})" if extra else "")
 
 
@@ -232,6 +233,9 @@ def compare(base: Source, comp: Source, options: CompareOptions | None = None) -
         raise CompareError(f"cannot compare a {base.kind} ({base.name}) with a {comp.kind} ({comp.name}); "
                            "compare an ARD with an ARD, an XLSX output with an XLSX output, a listing's "
                            "records with a data set, or two data sets", code="QC002")
+    scope = ""
+    if opts.displayed_only:
+        base, comp, scope = displayed_only(base, comp)
     b, c = base.frame, comp.frame
     note = ""
     if opts.keys is not None:
@@ -242,6 +246,7 @@ def compare(base: Source, comp: Source, options: CompareOptions | None = None) -
         note = base.key_note or f"ID variables ({base.kind} key): {', '.join(keys)}"
     else:
         keys, note = infer_keys(b, c)
+    note += scope
     match = match_rows(b, c, keys, base.name, comp.name)
 
     base_cols = [str(x) for x in b.columns]
@@ -273,6 +278,36 @@ def compare(base: Source, comp: Source, options: CompareOptions | None = None) -
         only_compare_keys=_keys_at(c, keys, match.only_compare[:opts.max_diffs]),
         differences=tuple(diffs),
     )
+
+
+def displayed_only(base: Source, comp: Source) -> tuple[Source, Source, str]:
+    """(base, comp, note) for `--displayed-only`: of two ARDs, BASE's rows whose `displayed` is true,
+    and COMPARE's rows but those whose key is a BASE statistic not displayed (computed, not printed:
+    a QC program that writes it anyway is not told it is extra). Other kinds are returned as they are
+    (a rendered output, a listing's records or a data set hold only what is shown)."""
+    import pandas as pd
+
+    from tlf.ard.schema import ARD_KEY
+
+    if base.kind != "ard":
+        return base, comp, ""
+    if "displayed" not in base.frame.columns:
+        from tlf.errors import DataError
+
+        raise DataError("has no column `displayed` (which statistics the output prints): it was written by a "
+                        "tlf before 'displayed' was recorded; rebuild the output, or compare without "
+                        "--displayed-only", dataset=base.name, code="QC027")
+    shown = base.frame["displayed"].to_numpy(dtype=bool)
+    keys = list(ARD_KEY)
+    hidden = pd.MultiIndex.from_frame(base.frame.loc[~shown, keys].astype(str))
+    drop = pd.MultiIndex.from_frame(comp.frame[keys].astype(str)).isin(hidden)
+    note = (f"; BASE rows: the {int(shown.sum())} displayed of {len(shown)}"
+            + (f"; COMPARE rows left out: {int(drop.sum())} (statistics BASE computes but does not display)"
+               if drop.any() else ""))
+    from dataclasses import replace
+
+    return (replace(base, frame=base.frame[shown].reset_index(drop=True)),
+            replace(comp, frame=comp.frame[~drop].reset_index(drop=True)), note)
 
 
 def _compare_variable(name: str, base: Source, comp: Source, match: Matching, opts: CompareOptions, role: str):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tlf.ard.schema import ARD_COLUMNS, ARD_KEY
-from tlf.errors import DataError
+from tlf.errors import DataError, TlfError
 from tlf.qc.compare import Source
 from tlf.stats.values import value_text
 
@@ -86,6 +86,8 @@ def ard_source(frame: pd.DataFrame, name: str, path: str = "") -> Source:
         s = frame[c]
         if c in ARD_NUMERIC:
             out[c] = _numbers(s, name, c)
+        elif c == "displayed":
+            out[c] = _booleans(s, name, c)
         elif c in ARD_COLUMNS:
             text = s.astype(object).where(s.notna(), "")
             out[c] = pd.Series([value_text(v) for v in text.to_numpy()], dtype=object, index=s.index)
@@ -95,6 +97,19 @@ def ard_source(frame: pd.DataFrame, name: str, path: str = "") -> Source:
     return Source(name, result, "ard", path, ARD_KEY, None, ARD_OPTIONAL)
 
 
+
+
+def _booleans(s: pd.Series, dataset: str, variable: str) -> pd.Series:
+    """`displayed` as bool, from True/False, 1/0, "true"/"false" or "Y"/"N" in any case (missing: False)."""
+    import pandas as pd
+
+    from tlf.ard.schema import as_bool
+
+    try:
+        return pd.Series([as_bool(v) for v in s.to_numpy(dtype=object)], dtype=bool, index=s.index)
+    except TlfError as e:
+        raise DataError(str(e).removeprefix("results dataset: "), dataset=dataset, variable=variable,
+                        code="QC023") from None
 
 
 def _numbers(s: pd.Series, dataset: str, variable: str) -> pd.Series:

@@ -1,4 +1,12 @@
-"""Lookup of a formatted ARD by key: what the table layouts read (never the raw numbers' text)."""
+"""Lookup of a formatted ARD by key: what the table and figure layouts read (never the raw numbers' text).
+
+Cells also records what the output shows: every statistic a layout reads into a printed cell, header
+or note (`text`, `n_pct`, `template`, `fill`, `big_n`) or draws in a figure (`plotted`, `show`) goes
+into `shown`, and the build sets the ARD's `displayed` from it (tlf/ard/schema.py, mark_displayed).
+So `displayed` is what the layout used, never a second list. Reads that only decide something
+(`fmt`, `val`, `warn` directly: is n 0, is p below alpha, does a CI exclude 0, why a cell is NE)
+record nothing: a statistic used only for a flag, an empty-cell text or a footnote is not displayed.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +33,9 @@ class Cells:
     value, warning and `variable` text, and each analysis' (parent, level) order."""
 
     def __init__(self, ard: pd.DataFrame) -> None:
+        self.ard = ard  # the formatted ARD itself: figures walk its rows for structure (keys, order)
+        self.shown: set[tuple] = set()  # keys of the statistics the output prints or draws
+        self._big_n: dict[str, tuple] = {}  # column -> key of its big N
         self.fmt: dict[tuple, str] = {}
         self.val: dict[tuple, float] = {}
         self.warn: dict[tuple, str] = {}
@@ -44,20 +55,56 @@ class Cells:
                 self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
             self.at.setdefault((a, c, p, lv), {})[s] = f
             self.columns.setdefault(a, set()).add(c)
+            if a == "_N" and s == "N":
+                self._big_n[c] = key
+
+    # --- reads that print or draw (recorded in `shown`) ---------------------------------------------
+
+    def text(self, key: tuple, default: str = "") -> str:
+        """The printed text of the statistic at `key` (analysis, column, parent, level, stat_name),
+        recorded as displayed; `default` when there is none."""
+        text = self.fmt.get(key)
+        if text is None:
+            return default
+        self.shown.add(key)
+        return text
+
+    def plotted(self, key: tuple) -> float | None:
+        """The unrounded value at `key` that a figure draws (a coordinate, an error bar), recorded as
+        displayed; None when there is none."""
+        v = self.val.get(key)
+        if v is not None:
+            self.shown.add(key)
+        return v
+
+    def show(self, *keys: tuple) -> None:
+        """Record statistics a layout printed or drew from values it read otherwise (those in the ARD)."""
+        self.shown.update(k for k in keys if k in self.fmt)
+
+    def big_n(self, c: str, default: str) -> str:
+        """Column `c`'s big N as printed in its header, recorded as displayed; `default` without one."""
+        key = self._big_n.get(c)
+        return default if key is None else self.text(key, default)
 
     def has(self, a: str, c: str) -> bool:
         return c in self.columns.get(a, ())
 
     def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
         """"n (%)", with " [events]" when the analysis counts events too."""
-        n = self.fmt.get((a, c, parent, level, "n"))
+        key = (a, c, parent, level)
+        n = self.text((*key, "n"), None)
         if n is None:
             return ""
-        p = self.fmt.get((a, c, parent, level, "p"), "")
-        n_value = self.val.get((a, c, parent, level, "n"))
+        p = self.fmt.get((*key, "p"), "")
+        n_value = self.val.get((*key, "n"))
         text = fmt_count_pct(n, p, n_value, shell=shell)
-        events = self.fmt.get((a, c, parent, level, "events"))
-        return f"{text} [{events}]" if events is not None and (shell or n_value != 0) else text
+        if text != n:  # the percent is printed (not for a zero count)
+            self.shown.add((*key, "p"))
+        events = self.fmt.get((*key, "events"))
+        if events is not None and (shell or n_value != 0):
+            self.shown.add((*key, "events"))
+            return f"{text} [{events}]"
+        return text
 
     def template(self, a: str, c: str, template: str, parent: str = "", level: str = "", prefix: str = "") -> str:
         """`template` with every "{stat}" replaced by the text of stat `prefix + stat` at the key;
@@ -69,18 +116,23 @@ class Cells:
         for name, text in stats.items():
             if prefix and not name.startswith(prefix):
                 continue
-            out = out.replace("{" + name.removeprefix(prefix) + "}", text)
+            field = "{" + name.removeprefix(prefix) + "}"
+            if field in template:
+                self.shown.add((a, c, parent, level, name))
+                out = out.replace(field, text)
         return out
 
     def fill(self, a: str, c: str, template: str, parent: str = "", level: str = "") -> str:
         """`template` with every "{stat}" replaced by that statistic's text at the key; "" when any of
         them is missing there (a row prints whole or not at all)."""
         out = template
-        for stat in FIELD.findall(template):
-            text = self.fmt.get((a, c, parent, level, stat))
+        keys = [(a, c, parent, level, stat) for stat in FIELD.findall(template)]
+        for key in keys:
+            text = self.fmt.get(key)
             if text is None:
                 return ""
-            out = out.replace("{" + stat + "}", text)
+            out = out.replace("{" + key[4] + "}", text)
+        self.shown.update(keys)
         return out
 
 

@@ -12,22 +12,20 @@ from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from tlf.spec.validate import OutputEntry, Study
 
 
-def layout_table(study: Study, entry: OutputEntry, ard: pd.DataFrame, *, provenance: str = "",
+def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: str = "",
                  context: dict | None = None, shell: bool = False) -> Table:
-    """The formatted Table of one output from its (formatted) ARD."""
+    """The formatted Table of one output from its (formatted) ARD, read through `cells` (which records
+    the statistics the table prints: the build marks them `displayed`)."""
     from tlf.format.text import render_text
 
     spec = entry.spec
     cols = study.columns_for(entry)
-    cells = Cells(ard)
-    big_n = {c: f for (a, c, _p, _lv, s), f in cells.fmt.items() if a == "_N" and s == "N"}
+    big_n = {c.id: cells.big_n(c.id, "xx" if shell else "0") for c in cols}  # every column's header prints it
     columns = tuple(
-        Column(id=c.id, label=c.label, n_label=f"(N={big_n.get(c.id, 'xx' if shell else '0')})",
+        Column(id=c.id, label=c.label, n_label=f"(N={big_n[c.id]})",
                spanner=c.spanner, width=c.width)
         for c in cols
     ) + tuple(Column(id=sc.id, label=sc.label, spanner=sc.spanner, width=sc.width) for sc in spec.stat_columns)
@@ -87,10 +85,10 @@ def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells,
             text, key = "", None
             if row.key is not None:
                 key = (analysis, sc.id, row.key[0], row.key[1], "pvalue")
-                text = cells.fmt.get(key, "")
+                text = cells.text(key)
             if i == 0 and not text:
                 key = (analysis, sc.id, "", "", "pvalue")
-                text = cells.fmt.get(key, "")
+                text = cells.text(key)
             extra.append(text)
             if (text and sparse is not None and sc.sparse != "none" and cells.val.get(key) == cells.val.get(key)
                     and cells.warn.get(key, "").startswith(SPARSE_NOTE)):

@@ -7,7 +7,7 @@ import textwrap
 
 from tlf.analyses.bds_layout import param_label
 from tlf.figures import draw as plots
-from tlf.figures.panels import NAN, active, legend_labels, val
+from tlf.figures.panels import NAN, active, legend_labels, plotted, val
 
 
 def lsmean_bars(spec, analyses, titles, cols, styles, cells, groups=None):
@@ -23,8 +23,9 @@ def lsmean_bars(spec, analyses, titles, cols, styles, cells, groups=None):
                 continue
             ys, los, his, marks = [], [], [], []
             for p in a.params:
-                m = val(cells, a.id, c.id, p, visit, "lsmean")
-                se = val(cells, a.id, c.id, p, visit, "lsmean_se")
+                m = plotted(cells, a.id, c.id, p, visit, "lsmean")  # the bar
+                se = plotted(cells, a.id, c.id, p, visit, "lsmean_se")  # its error bar
+                # the CI of the difference only places the '*'; n and diff are on the data sheet only
                 lo, hi = val(cells, a.id, c.id, p, visit, "diff_ci_low"), val(cells, a.id, c.id, p, visit, "diff_ci_high")
                 star = "*" if c.id != a.reference and lo == lo and hi == hi and (lo > 0 or hi < 0) else ""
                 ys.append(m)

@@ -53,7 +53,7 @@ def ancova_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str
             for r in a.rows:
                 if r in _MODEL_ROWS:
                     stat = rmse_stat if r == "rmse" else _MODEL_ROWS[r]
-                    text = cells.fmt.get((a.id, "", p, visit, stat), "")
+                    text = cells.text((a.id, "", p, visit, stat))
                     vals = tuple(text if c == model_col else "" for c in cols)
                     rows.append(Row(a.labels.get(r, ANCOVA_ROWS[r]), vals, indent=vind, group=group))
                     continue

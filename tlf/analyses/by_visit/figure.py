@@ -7,7 +7,7 @@ import math
 
 from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX
 from tlf.figures import draw as plots
-from tlf.figures.panels import NAN, active, legend_labels, val
+from tlf.figures.panels import NAN, active, legend_labels, plotted, val
 
 ERROR_NOTES = {"se": "Points are means; error bars show +/- 1 standard error (SE).",
                "sd": "Points are means; error bars show +/- 1 standard deviation (SD)."}
@@ -25,7 +25,7 @@ def mean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
     drawn: set[str] = set()  # columns with at least one mean in some panel
     for a, title in zip(analyses, titles, strict=True):
         p = a.params[0]
-        xs = [val(cells, a.id, "", p, v, "x") for v in a.visits]
+        xs = [plotted(cells, a.id, "", p, v, "x") for v in a.visits]
         xs = [x if x == x else float(j) for j, x in enumerate(xs)]
         xs_all += xs
         series = []
@@ -39,8 +39,8 @@ def mean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
                     pts.append((v, x, n, reference, NAN, NAN, NAN))  # no change at baseline, by definition
                     continue
                 n = val(cells, a.id, c.id, p, v, prefix + "n")
-                mean = val(cells, a.id, c.id, p, v, prefix + "mean")
-                err = val(cells, a.id, c.id, p, v, prefix + plot.error) if plot.error != "none" else NAN
+                mean = plotted(cells, a.id, c.id, p, v, prefix + "mean")
+                err = plotted(cells, a.id, c.id, p, v, prefix + plot.error) if plot.error != "none" else NAN
                 lo, hi = (mean - err, mean + err) if err == err else (NAN, NAN)
                 pts.append((v, x, n, mean, err, lo, hi))
                 if mean == mean:

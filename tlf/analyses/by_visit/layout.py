@@ -59,7 +59,7 @@ def _empty_text(a, cells: Cells, col: str, param: str, visit: str) -> str | None
 
 def _flagged(cells: Cells, key: tuple, test) -> str:
     """A p-value's text with the test's flag when the unrounded p is below alpha."""
-    text = cells.fmt.get(key, "")
+    text = cells.text(key)
     value = cells.val.get(key)
     if text and value is not None and value == value and value < test.alpha:
         text += test.flag

@@ -24,10 +24,10 @@ def scatter(spec, analyses, titles, cols, styles, cells, groups=None):
         key_col = "" if a.pool else (cols[0].id if cols else "")
         lines = []
         for m in a.methods:
-            r = cells.fmt.get((a.id, key_col, "", m, "r"), "")
-            pv = cells.fmt.get((a.id, key_col, "", m, "pvalue"), "")
+            r = cells.text((a.id, key_col, "", m, "r"))
+            pv = cells.text((a.id, key_col, "", m, "pvalue"))
             lines.append(f"{METHOD_LABELS[m]} = {r} (p {'= ' if not pv.startswith(('<', '>')) else ''}{pv})")
-        n = cells.fmt.get((a.id, key_col, "", a.methods[0], "n"), "") if a.methods else ""
+        n = cells.text((a.id, key_col, "", a.methods[0], "n")) if a.methods else ""
         lines.append(f"n = {n}")
         panels.append(plots.Panel(title, tuple(s for s, _, _ in series), x_label=plot.x_label or a.x.label or a.x.var,
                                   y_label=plot.y_label or a.y.label or a.y.var, note="\n".join(lines)))

@@ -20,7 +20,7 @@ def correlation_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
             key_col = "" if a.pool else c
             if a.pool and c != cols[0]:
                 return ""
-            return cells.fmt.get((a.id, key_col, "", method, stat), "")
+            return cells.text((a.id, key_col, "", method, stat))
 
         for label, stat in ((METHOD_LABELS[method], "r"), ("p-value", "pvalue"), ("n", "n")):
             rows.append(Row(label, tuple(cell(c, stat) for c in cols), indent=indent + 1, group=a.id))

@@ -4,7 +4,7 @@ fitted curve and the estimates in the panel's note."""
 from __future__ import annotations
 
 from tlf.figures import draw as plots
-from tlf.figures.panels import active, legend_of, series_of, val
+from tlf.figures.panels import active, legend_of, plotted, series_of
 
 CURVE_LABEL = "Fitted Emax model"
 
@@ -31,21 +31,24 @@ def emax_scatter(spec, analyses, titles, cols, styles, cells, groups=None):
                          for k, x, y in zip(keys, s.x, s.y, strict=True)]
             grid = sorted(lv for (aa, cc, p, lv, s) in cells.fmt if aa == a.id and cc == c.id and p == "curve"
                           and s == "x")
-            cx = tuple(val(cells, a.id, c.id, "curve", k, "x") for k in grid)
-            cy = tuple(val(cells, a.id, c.id, "curve", k, "y") for k in grid)
+            cx = tuple(plotted(cells, a.id, c.id, "curve", k, "x") for k in grid)
+            cy = tuple(plotted(cells, a.id, c.id, "curve", k, "y") for k in grid)
             if cx:
                 drew_curve = True
                 curves.append((cx, cy, styles[c.id].color if len(cols) > 1 else "#000000"))
                 rows += [(title, c.label, *(("",) if groups else ()), "fitted", k, x, y)
                          for k, x, y in zip(grid, cx, cy, strict=True)]
             for k in a.estimated:
-                est = cells.fmt.get((a.id, c.id, "", level, k), "")
+                est = cells.text((a.id, c.id, "", level, k))
                 lo = cells.fmt.get((a.id, c.id, "", level, f"{k}_ci_low"), "")
                 hi = cells.fmt.get((a.id, c.id, "", level, f"{k}_ci_high"), "")
-                lines.append(f"{PARAM_NAMES[k]} = {est} ({lo}, {hi})" if est and est != "NE" and lo else
-                             f"{PARAM_NAMES[k]} = {est or 'NE'}")
-            nobs = cells.fmt.get((a.id, c.id, "", level, "nobs"), "")
-            n = cells.fmt.get((a.id, c.id, "", level, "n"), "")
+                if est and est != "NE" and lo:
+                    cells.show((a.id, c.id, "", level, f"{k}_ci_low"), (a.id, c.id, "", level, f"{k}_ci_high"))
+                    lines.append(f"{PARAM_NAMES[k]} = {est} ({lo}, {hi})")
+                else:
+                    lines.append(f"{PARAM_NAMES[k]} = {est or 'NE'}")
+            nobs = cells.text((a.id, c.id, "", level, "nobs"))
+            n = cells.text((a.id, c.id, "", level, "n"))
             lines.append(f"n = {n} subjects, {nobs} observations")
         all_series.append(series)
         extra = {"curves": tuple(curves), "log_x": plot.log_x}

@@ -88,7 +88,7 @@ def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
     blank = ("",) * len(stats)
     rows: list[Row] = []
     for c in cols:
-        n = big_n.get(c.id, "xx" if shell else "0")
+        n = big_n[c.id]
         rows.append(Row(f"{c.label} (N={n})", blank, kind="group", group=c.id))
         for a in spec.analyses:
             if a.periods is not None and c.period not in a.periods:
@@ -107,7 +107,7 @@ def stat_column_layout(spec, cols, cells, big_n: dict[str, str], shell: bool):
                 shown = _shown(a, order)
                 n_val = cells.val.get((a.id, c.id, parent, level, "n"))
                 vals = tuple("" if (shown is not None and s not in shown) or (n_val == 0 and s not in COUNT_ROWS)
-                             else cells.fmt.get((a.id, c.id, parent, level, s), "") for s in stats)
+                             else cells.text((a.id, c.id, parent, level, s)) for s in stats)
                 rows.append(Row(level, vals, indent=indent + (1 if parent else 0), group=c.id))
     return columns, rows
 

@@ -22,7 +22,7 @@ def responders_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
             rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
             if a.show_assessed:
                 vals = tuple(a.na_text if inactive(a, c, periods) else
-                             cells.fmt.get((a.id, c, p, visit, "n_assessed"), "") for c in cols)
+                             cells.text((a.id, c, p, visit, "n_assessed")) for c in cols)
                 rows.append(Row("Patients assessed", vals, indent=pind + 1, group=f"{a.id}:{p}"))
     return rows
 
