@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.context import Ctx
 from tlf.errors import DataError, did_you_mean, did_you_mean_value
 
 if TYPE_CHECKING:
@@ -61,19 +61,6 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
                             f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")
         del i
     return sel[sel[a.visit_var].isin(list(a.visits))]
-
-
-def column_records(ctx: Ctx, col: ColumnGroup, selected: pd.DataFrame) -> pd.DataFrame:
-    """`selected` records of the column's subjects (and period), filtered by the analysis' `where`."""
-    name = ctx.dataset_name
-    sid = ctx.data.subject_id
-    recs = selected[selected[sid].isin(col.subjects)]
-    pvar = ctx.data.period_var(name)
-    if pvar and col.period is not None and name != ctx.data.subject_dataset:
-        recs = recs[recs[pvar] == col.period]
-    if ctx.analysis.where:
-        recs = recs[ctx.where(ctx.analysis.where, recs, col)]
-    return recs
 
 
 def one_per_subject(ctx: Ctx, recs: pd.DataFrame, param: str, visit: str) -> None:

@@ -62,10 +62,11 @@ class Ctx:
         periods = self.analysis.periods
         return periods is None or col.period in periods
 
-    def records(self, col: ColumnGroup) -> pd.DataFrame:
-        """The analysis dataset's records of this column's subjects (and period), filtered by `where`."""
+    def records(self, col: ColumnGroup, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The analysis dataset's records (or those of `frame`, a selection of them) of this column's
+        subjects (and period), filtered by `where`."""
         name = self.dataset_name
-        frame = self.data.dataset(name).frame
+        frame = self.data.dataset(name).frame if frame is None else frame
         sid = self.data.subject_id
         recs = frame[frame[sid].isin(col.subjects)]
         pvar = self.data.period_var(name)

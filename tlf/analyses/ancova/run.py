@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 
 from tlf.analyses.ancova.spec import TREATMENT
-from tlf.analyses.bds import BASE0_NOTE, column_records, label_rows, require_var, select_bds, visit_order
+from tlf.analyses.bds import BASE0_NOTE, label_rows, require_var, select_bds, visit_order
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.errors import DataError, did_you_mean
@@ -70,7 +70,7 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     parts = []
     for col in active:
-        recs = column_records(ctx, col, selected).copy()
+        recs = ctx.records(col, selected).copy()
         recs[ARM] = col.id
         parts.append(recs)
     recs_all = pd.concat(parts, ignore_index=True) if parts else selected.iloc[0:0]
@@ -138,7 +138,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     record per subject at each visit, without fitting; literals of `where` the data never take."""
     a = ctx.analysis
     active, selected, _, _ = _model_inputs(ctx, columns)
-    per_col = [column_records(ctx, col, selected) for col in active]
+    per_col = [ctx.records(col, selected) for col in active]
     for p in a.params:
         for visit in a.visits:
             for recs in per_col:

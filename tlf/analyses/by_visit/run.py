@@ -10,7 +10,6 @@ from tlf.analyses.bds import (
     BASE0_NOTE,
     PART_PREFIX,
     PBASE0_NOTE,
-    column_records,
     label_rows,
     one_per_subject,
     require_var,
@@ -36,7 +35,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     names = _names(ctx, selected)
     rows = label_rows(ctx, selected)
     active = [c for c in columns if ctx.active(c)]
-    per_col = {c.id: column_records(ctx, c, selected) for c in active}
+    per_col = {c.id: ctx.records(c, selected) for c in active}
     precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
         d = a.precision if a.precision is not None else collected_decimals(
@@ -82,7 +81,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     selected = select_bds(ctx)
     _names(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
-        recs = column_records(ctx, col, selected)
+        recs = ctx.records(col, selected)
         for p in a.params:
             for visit in a.visits:
                 one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)

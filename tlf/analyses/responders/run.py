@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tlf.analyses.bds import column_records, label_rows, one_per_subject, select_bds, visit_order
+from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_order
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.data import expr as ex
@@ -29,7 +29,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
-        recs_all = column_records(ctx, col, selected)
+        recs_all = ctx.records(col, selected)
         for i, p in enumerate(a.params):
             for j, visit in enumerate(a.visits):
                 recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
@@ -55,7 +55,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     selected = select_bds(ctx)
     criterion = _criterion(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
-        recs_all = column_records(ctx, col, selected)
+        recs_all = ctx.records(col, selected)
         for p in a.params:
             for visit in a.visits:
                 recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
