@@ -372,16 +372,17 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
+    from tlf.data.csv_text import csv_safe_frame
     from tlf.render.losses import cut_findings, footnote_findings
 
     try:
         written = {}
         if "ard" in targets:  # the ARD, or a listing's records
             written["ard"] = tmp / targets["ard"].name
-            ard.to_csv(written["ard"], index=False)
+            csv_safe_frame(ard).to_csv(written["ard"], index=False)
         for d in nca:
             written[f"nca:{d}"] = tmp / targets[f"nca:{d}"].name
-            _nca_rows(study, entry, data, pops, d).to_csv(written[f"nca:{d}"], index=False)
+            csv_safe_frame(_nca_rows(study, entry, data, pops, d)).to_csv(written[f"nca:{d}"], index=False)
         if "docx" in formats:
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(model, written["docx"], when=when)

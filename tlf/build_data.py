@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None) -> StudyData:
     """The study's datasets as study.yaml declares them, read from `data_dir` when first used."""
     return StudyData(dataset_sources(spec), data_dir, subject_id=spec.data.subject_id,
-                     subject_dataset=spec.data.subject_dataset, error=error)
+                     subject_dataset=spec.data.subject_dataset, error=error,
+                     missing_values=None if spec.data.missing_values is None else tuple(spec.data.missing_values))
 
 
 def dataset_sources(spec: StudySpec) -> dict[str, DatasetSource]:

@@ -35,6 +35,17 @@ def flags(series) -> list[bool]:
     return [(not is_missing(v)) and (str(v).strip().upper() in _TRUE or v is True or v == 1) for v in series]
 
 
+def first_text(values: pd.Series) -> int | None:
+    """Position of the first value that is neither missing (None, NaN, blank) nor a number, or None: what
+    an "is text, ... needs numbers" error names, with the subject of its record."""
+    import pandas as pd
+
+    text = values.astype(object)
+    blank = values.isna() | (text.astype(str).str.strip() == "")
+    bad = pd.to_numeric(text.where(~blank), errors="coerce").isna() & ~blank
+    return int(bad.to_numpy().argmax()) if bad.any() else None
+
+
 def numbers(ctx, frame: pd.DataFrame, var: str, key: str):
     import pandas as pd
 
@@ -44,7 +55,7 @@ def numbers(ctx, frame: pd.DataFrame, var: str, key: str):
         bad = num.isna() & values.notna() & (values.astype(str).str.strip() != "")
         if bad.any():
             sid = ctx.data.subject_id
-            raise DataError(f"is text (e.g. '{values[bad].iloc[0]}'), a summary needs numbers (analysis "
+            raise DataError(f"is text (first: '{values[bad].iloc[0]}'), a summary needs numbers (analysis "
                             f"'{ctx.analysis.id}', key {key})", dataset=ctx.dataset_name, variable=var,
                             usubjid=str(frame[sid][bad].iloc[0]), code="DATA041")
         return num

@@ -105,7 +105,10 @@ def read_ard(path) -> pd.DataFrame:
             frame = pd.read_parquet(path)
         else:
             text_cols = {c: str for c in ARD_COLUMNS if c not in _DTYPES}
+            from tlf.data.csv_text import csv_restore_frame
+
             frame = pd.read_csv(path, dtype=text_cols, keep_default_na=False, na_values={"stat": [""]})
+            frame = csv_restore_frame(frame)  # '=1+1 (quoted against formulas when written) reads as =1+1
     except (OSError, ValueError) as e:
         raise DataError(f"cannot read results dataset {path}: {e}", code="ARD003") from None
     return make_ard(frame.to_dict("records"))

@@ -29,6 +29,7 @@ class StudyData:
     subject_id: str = "USUBJID"
     subject_dataset: str = "adsl"
     error: ErrorFn | None = None
+    missing_values: tuple[str, ...] | None = None  # CSV values read as missing (tlf.data.read.read_dataset)
     findings: list[Finding] = field(default_factory=list)
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
@@ -42,7 +43,7 @@ class StudyData:
                 path = Path(source.file)
                 path = path if path.is_absolute() else self.data_dir / path
                 keep = _keep_list(source.keep, self.subject_id, source.period_var)
-                ds = read_dataset(path, name, source.encoding, keep)
+                ds = read_dataset(path, name, source.encoding, keep, self.missing_values)
             else:
                 ds = self._derived(name, source)
             if source.derive:  # first: a derived variable may be the subject id

@@ -44,11 +44,15 @@ class Dataset:
 
 
 def read_dataset(path: Path, name: str | None = None, encoding: str | None = None,
-                 keep: list[str] | tuple[str, ...] | None = None) -> Dataset:
+                 keep: list[str] | tuple[str, ...] | None = None,
+                 missing_values: list[str] | tuple[str, ...] | None = None) -> Dataset:
     """Read one dataset file by its extension. Raises DataError naming the file on failure.
 
     keep: read only these variables (case-insensitive), as SAS's KEEP= does; a large file is read
-    several times faster when a study needs a few of its variables. A name the file lacks is an error."""
+    several times faster when a study needs a few of its variables. A name the file lacks is an error.
+
+    missing_values (CSV only; see csv_missing): None, R's `NA` is missing in a column whose other values
+    are all numbers and stays text elsewhere; a list, these values are missing in every column."""
     import pandas as pd
 
     name = name or path.stem.lower()
@@ -78,8 +82,8 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                 check_xport_rows(path, name, layout, len(frame))
         elif suffix == ".csv":
             def read(enc: str):
-                return pd.read_csv(path, encoding=enc, keep_default_na=False, na_values=[""],
-                                   dtype_backend="numpy_nullable")
+                return pd.read_csv(path, encoding=enc, keep_default_na=False,
+                                   na_values=["", *(missing_values or ())], dtype_backend="numpy_nullable")
 
             try:
                 frame = read(encoding or "utf-8")
@@ -89,7 +93,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                 frame = read("cp1252")
                 notes.append(f"{name}: not UTF-8; read as {FALLBACK_ENCODING} (set data.datasets.{name}.encoding "
                              "in study.yaml to choose)")
-            frame = _csv_types(frame)
+            frame = _csv_types(frame, NA_IN_NUMBERS if missing_values is None else ())
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
@@ -254,8 +258,17 @@ def clean_control_characters(frame: pd.DataFrame, name: str,
     return out, notes
 
 
-def _csv_types(frame: pd.DataFrame) -> pd.DataFrame:
-    """CSV columns: numbers as float64 (NaN missing), text as str with "" for missing."""
+# CSV missing values (csv_missing): an empty field is missing in every column. R writes a missing value as
+# NA; with no `data.missing_values` in study.yaml, NA is missing in a column whose other values are all
+# numbers (the column is then numeric) and stays text in any other column ("NA": North America, Namibia).
+# With `data.missing_values` set, exactly the values listed (and the empty field) are missing, in every
+# column, text or numeric.
+NA_IN_NUMBERS = ("NA",)
+
+
+def _csv_types(frame: pd.DataFrame, na_in_numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """CSV columns: numbers as float64 (NaN missing), text as str with "" for missing. A text column whose
+    values are all numbers but for `na_in_numbers` (R's NA) is numeric, with those values missing."""
     import pandas as pd
 
     out = {}
@@ -263,8 +276,17 @@ def _csv_types(frame: pd.DataFrame) -> pd.DataFrame:
         s = frame[c]
         if pd.api.types.is_numeric_dtype(s):
             out[c] = s.astype("float64")
-        else:
-            out[c] = s.astype("object").where(s.notna(), "").astype(str)
+            continue
+        text = s.astype("object").where(s.notna(), "").astype(str)
+        if na_in_numbers:
+            gone = text.isin(na_in_numbers)
+            if gone.any():
+                present = ~gone & (text != "")
+                num = pd.to_numeric(text.where(present), errors="coerce")
+                if present.any() and num[present].notna().all():
+                    out[c] = num.astype("float64")
+                    continue
+        out[c] = text
     return pd.DataFrame(out)
 
 

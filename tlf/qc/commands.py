@@ -146,7 +146,9 @@ def show_ard(ard, args) -> int:
         _write_ard(ard, args.out)
         print(f"{len(ard)} row(s) of {args.id} written to {args.out}", file=sys.stderr)
     elif args.csv:
-        ard.to_csv(sys.stdout, index=False)
+        from tlf.data.csv_text import csv_safe_frame
+
+        csv_safe_frame(ard).to_csv(sys.stdout, index=False)
     else:
         from tlf.qc.numbers import fmt_value
         from tlf.qc.report import text_table
@@ -167,7 +169,9 @@ def show_records(records, id_vars, args) -> int:
         print(f"{len(records)} record(s) of listing {args.id} written to {args.out}", file=sys.stderr)
         return 0
     if args.csv:
-        records.to_csv(sys.stdout, index=False)
+        from tlf.data.csv_text import csv_safe_frame
+
+        csv_safe_frame(records).to_csv(sys.stdout, index=False)
         return 0
     import pandas as pd
 
@@ -194,8 +198,10 @@ def _write_ard(ard, path: Path) -> None:
     try:
         if suffix == ".parquet":
             ard.to_parquet(path, index=False)
-        else:
-            ard.to_csv(path, index=False)
+        else:  # text that would start a formula gets a leading ' (tlf/data/csv_text.py)
+            from tlf.data.csv_text import csv_safe_frame
+
+            csv_safe_frame(ard).to_csv(path, index=False)
     except ImportError as e:
         raise OutputError(f"cannot write Parquet: {e} (pip install pyarrow)", code="QC042") from None
     except OSError as e:

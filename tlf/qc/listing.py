@@ -59,14 +59,17 @@ def listing_source(path: Path | str, name: str | None = None, id_vars: tuple[str
     name = name or path.name
     if not path.is_file():
         raise DataError(f"file not found: {path}", dataset=name, code="QC020")
+    from tlf.data.csv_text import csv_restore_frame
+
     ds = read_dataset(path, name)
+    frame = csv_restore_frame(ds.frame)  # text quoted against formulas ('=1+1) as it was (tlf/data/csv_text.py)
     oid = listing_output_id(path)
     keys = tuple(id_vars) if id_vars is not None else manifest_id_vars(path.parent, oid)
     note = ""
     if keys:
         note = (f"ID variables (listing {oid}: subject id, page-by, key columns and sort keys of its spec): "
                 f"{', '.join(keys)}")
-    return Source(name, dates_as_text(ds.frame), "listing", str(path), keys or (), None, key_note=note)
+    return Source(name, dates_as_text(frame), "listing", str(path), keys or (), None, key_note=note)
 
 
 def as_listing_pair(base: Source, comp: Source) -> tuple[Source, Source]:

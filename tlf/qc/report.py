@@ -19,6 +19,7 @@ from pathlib import Path
 from tlf.qc.compare import CompareResult
 from tlf.qc.numbers import fmt_e, fmt_value
 from tlf.render.package import save_package
+from tlf.render.xlsx_sheet import keep_text
 
 CELL_CAP = 40  # characters of a value shown in the terminal
 
@@ -206,31 +207,36 @@ def write_report_xlsx(result: CompareResult, path: Path | str) -> Path:
     ws = wb.active
     ws.title = "Summary"
     bold = Font(bold=True)
-    ws.append([report_title(result)])
+    def put(sheet, values) -> None:  # text stays text: "=HYPERLINK(...)" of a QC file is never a formula
+        values = list(values)
+        sheet.append(values)
+        keep_text(sheet, sheet.max_row, values)
+
+    put(ws, [report_title(result)])
     ws["A1"].font = Font(bold=True, size=12)
     for s in report_sections(result):
         ws.append([])
-        ws.append([s.title])
+        put(ws, [s.title])
         ws.cell(ws.max_row, 1).font = bold
         for line in s.lines:
-            ws.append([line])
+            put(ws, [line])
         if s.headers:
-            ws.append(list(s.headers))
+            put(ws, s.headers)
             for c in ws[ws.max_row]:
                 c.font = bold
             for row in s.rows:
-                ws.append(list(row))
+                put(ws, row)
     ws.column_dimensions["A"].width = 40
     for col in "BCDEFGHIJ":
         ws.column_dimensions[col].width = 18
     dws = wb.create_sheet("Differences")
     keys = list(result.keys or ("Obs",))
-    dws.append(["Variable", *keys, "BASE", "COMPARE", "Abs diff", "Rel diff"])
+    put(dws, ["Variable", *keys, "BASE", "COMPARE", "Abs diff", "Rel diff"])
     for c in dws[1]:
         c.font = bold
     for d in result.differences:
-        dws.append([d.variable, *(_excel(x) for x in d.key), _excel(d.base), _excel(d.compare), d.abs_diff,
-                    d.rel_diff])
+        put(dws, [d.variable, *(_excel(x) for x in d.key), _excel(d.base), _excel(d.compare), d.abs_diff,
+                  d.rel_diff])
     dws.freeze_panes = "A2"
     path = Path(path)
     save_package(wb.save, path)
@@ -238,8 +244,8 @@ def write_report_xlsx(result: CompareResult, path: Path | str) -> Path:
 
 
 def _excel(v):
-    """A value an XLSX cell holds as is (text stays text: no formula from '=...')."""
+    """A value an XLSX cell holds as is: numbers as numbers, anything else as its text (which `put` keeps
+    as text: no formula from '=...')."""
     if v is None or isinstance(v, (int, float)):
         return v
-    text = str(v)
-    return "'" + text if text.startswith("=") else text
+    return str(v)

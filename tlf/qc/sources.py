@@ -54,9 +54,14 @@ def read_source(path: Path | str, name: str | None = None) -> Source:
         if named_ard or set(ARD_REQUIRED) <= {str(c).lower() for c in frame.columns}:
             return ard_source(frame, name, str(path))
     if suffix in (".csv", ".parquet", ".xpt", ".sas7bdat"):
+        from dataclasses import replace
+
+        from tlf.data.csv_text import csv_restore_frame
         from tlf.data.read import read_dataset
 
         ds = read_dataset(path, name)
+        if suffix == ".csv":  # text tlf quoted so that no spreadsheet takes it for a formula, as it was
+            ds = replace(ds, frame=csv_restore_frame(ds.frame))
         if suffix in (".xpt", ".sas7bdat") and set(ARD_REQUIRED) <= {c.lower() for c in ds.frame.columns}:
             return ard_source(ds.frame, name, str(path))  # an ARD written by a SAS QC program
         labels = ds.labels if suffix in (".xpt", ".sas7bdat") else None
@@ -136,7 +141,10 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        from tlf.data.csv_text import csv_restore_frame
+
+        # text tlf quoted so that no spreadsheet takes it for a formula ('=1+1) reads as it was (=1+1)
+        return csv_restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
     except ImportError as e:
         raise DataError(f"cannot read {path.name}: {e} (Parquet needs pyarrow: pip install pyarrow)",
                         dataset=name, code="QC024") from None

@@ -155,6 +155,8 @@ def write_tracker(result: TrackerResult, path: Path | str) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from tlf.render.xlsx_sheet import keep_text
+
     path = Path(path)
     history = _old_history(path)
     wb = Workbook()
@@ -171,7 +173,8 @@ def write_tracker(result: TrackerResult, path: Path | str) -> Path:
         for c in sheet[1]:
             c.font = bold
         for row in rows:
-            sheet.append([_text(v) for v in row])
+            sheet.append(list(row))
+            keep_text(sheet, sheet.max_row, row)  # "=HYPERLINK(...)" in a file name stays text, never a formula
             status = sheet.cell(sheet.max_row, TRACKER_COLUMNS.index("Result") + 1)
             if status.value in fills:
                 status.fill = fills[status.value]
@@ -206,12 +209,6 @@ def _old_history(path: Path) -> list[tuple]:
     rows = list(wb[HISTORY_SHEET].iter_rows(values_only=True))
     wb.close()
     return [tuple(r[:len(TRACKER_COLUMNS)]) for r in rows[1:] if any(v is not None for v in r)]
-
-
-def _text(v):
-    if isinstance(v, str) and v.startswith("="):
-        return "'" + v
-    return v
 
 
 def _titles(prod: Path) -> dict[str, str]:

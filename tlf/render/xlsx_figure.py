@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tlf.figures.model import Figure
 from tlf.render.package import save_package
 from tlf.render.xlsx_ard import ARD_SHEET, write_ard
-from tlf.render.xlsx_sheet import Cut, cell_text, clean_text, sheet_title
+from tlf.render.xlsx_sheet import Cut, cell_text, clean_text, keep_text, sheet_title
 
 if TYPE_CHECKING:
     import pandas
@@ -44,6 +44,7 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
     row = 1
     for line in fig.header_lines:
         cell = ws.cell(row=row, column=1, value=text(ws, row, 1, line))
+        keep_text(ws, row, [line])
         cell.font = font
         cell.alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=12)
@@ -57,13 +58,16 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
     for line in (*fig.footnotes, fig.provenance):
         if line:
             ws.cell(row=row, column=1, value=text(ws, row, 1, line)).font = font
+            keep_text(ws, row, [line])
             row += 1
     for col in "ABCDEFGHIJKL":
         ws.column_dimensions[col].width = 12
     data = wb.create_sheet("Data")
     data.append(list(fig.data_columns))
+    keep_text(data, 1, fig.data_columns)
     for i, r in enumerate(fig.data_rows, start=2):
         data.append([text(data, i, j, v) if isinstance(v, str) else v for j, v in enumerate(r, start=1)])
+        keep_text(data, i, r)
     data.freeze_panes = "A2"
     if ard is not None:
         cuts += write_ard(wb.create_sheet(ARD_SHEET), ard)

@@ -63,6 +63,17 @@ def cell_text(text: str) -> tuple[str, int]:
     return text[:CELL_LIMIT], len(text)
 
 
+def keep_text(ws, row: int, values) -> None:
+    """The cells of `row` (1-based) of an ordinary (not write-only) sheet, holding `values` from column A,
+    keep text that openpyxl would take for a formula ("=1+1", "=HYPERLINK(...)") as text: a string cell,
+    quote-prefixed as Excel marks a typed '=... . Numbers and other cells are not touched (nor created)."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            cell = ws.cell(row=row, column=column)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def cuts_of(ws, cells: list) -> list[Cut]:
     """The Cuts of ``cells`` ((cell, length) pairs) once their rows are written (write-only sheets place
     a cell when its row is appended)."""

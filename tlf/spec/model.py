@@ -83,6 +83,12 @@ class DataSpec(Strict):
     populations are selected on it, and analyses without a `dataset` read it."""
     datasets: dict[str, DatasetSpec]
     """The datasets by the name outputs use for them (e.g. `adsl`, `adae`)."""
+    missing_values: list[str] | None = None
+    """Values of `.csv` files read as missing, in every column (text or numeric), e.g. `[NA, "."]`; an
+    empty field is always missing. Not set: R's `NA` is missing in a column whose other values are all
+    numbers (which is then numeric) and stays text in any other column (`NA` may be a country or region
+    code). `[]`: only empty fields are missing. `.xpt`, `.sas7bdat` and `.parquet` files record their
+    missing values themselves."""
 
 
 class HasRecords(Strict):

@@ -128,7 +128,8 @@ def is_missing(v: Any) -> bool:
 
 
 def prepare(frame: pd.DataFrame, response: str, factors: Sequence[str], covariates: Sequence[str],
-            levels: Mapping[str, Sequence] | None = None, dataset: str = "") -> tuple[pd.DataFrame, int]:
+            levels: Mapping[str, Sequence] | None = None, dataset: str = "",
+            subject_id: str = "USUBJID") -> tuple[pd.DataFrame, int]:
     """The model's columns with incomplete rows dropped, numeric columns as float; and the count dropped.
 
     Raises DataError for an absent variable, a non-numeric response or covariate, or a factor value
@@ -148,8 +149,13 @@ def prepare(frame: pd.DataFrame, response: str, factors: Sequence[str], covariat
         try:
             data[name] = pd.to_numeric(col, errors="raise").astype(float)
         except (TypeError, ValueError):
-            raise DataError("is text; the model needs numbers here", dataset=dataset, variable=name,
-                            code="STAT002") from None
+            blank = col.isna() | (col.astype(str).str.strip() == "")
+            bad = pd.to_numeric(col.where(~blank), errors="coerce").isna() & ~blank
+            at = int(bad.to_numpy().argmax())
+            who = str(frame[subject_id].iloc[at]) if subject_id in frame.columns else ""
+            record = "" if who else f" in record {at + 1}"
+            raise DataError(f"is text (first: '{col.iloc[at]}'{record}); the model needs numbers here",
+                            dataset=dataset, variable=name, usubjid=who, code="STAT002") from None
     for name in factors:
         data[name] = frame[name].map(lambda v: None if is_missing(v) else v).astype(object)
     complete = data.notna().all(axis=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.records import first_text
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals, describe, stat_precision
 
@@ -22,8 +23,10 @@ def _values(ctx: Ctx, col: ColumnGroup):
                         dataset=ctx.dataset_name, variable=var, usubjid=str(dup.iloc[0]), code="DATA040")
     values = recs[var]
     if values.dtype == object:
-        raise DataError(f"is text, a continuous summary needs numbers (analysis '{a.id}')",
-                        dataset=ctx.dataset_name, variable=var, code="DATA041")
+        at = first_text(values) or 0
+        raise DataError(f"is text (first: '{values.iloc[at]}'), a continuous summary needs numbers (analysis "
+                        f"'{a.id}')", dataset=ctx.dataset_name, variable=var, usubjid=str(recs[sid].iloc[at]),
+                        code="DATA041")
     return var, values
 
 

@@ -61,7 +61,7 @@ def _numbers(ctx, frame: pd.DataFrame, var: str, dataset: str, key: str):
     num = pd.to_numeric(values.where(~blank), errors="coerce")
     bad = num.isna() & ~blank
     if bad.any():
-        raise DataError(f"is text (e.g. '{values[bad].iloc[0]}'), an Emax model needs numbers (analysis "
+        raise DataError(f"is text (first: '{values[bad].iloc[0]}'), an Emax model needs numbers (analysis "
                         f"'{ctx.analysis.id}', key {key})", dataset=dataset, variable=var,
                         usubjid=str(frame[ctx.data.subject_id][bad].iloc[0]), code="DATA041")
     return num.astype(float)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.records import first_text
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals
 from tlf.stats.values import norm_value
@@ -30,8 +31,10 @@ def _records(ctx: Ctx, col: ColumnGroup):
                         "add a `where` that selects one parameter", dataset=ctx.dataset_name,
                         variable=time_var, usubjid=str(dup.iloc[0]), code="DATA040")
     if recs[time_var].dtype == object:
-        raise DataError(f"is text, a time to event needs numbers (analysis '{a.id}')",
-                        dataset=ctx.dataset_name, variable=time_var, code="DATA041")
+        at = first_text(recs[time_var]) or 0
+        raise DataError(f"is text (first: '{recs[time_var].iloc[at]}'), a time to event needs numbers (analysis "
+                        f"'{a.id}')", dataset=ctx.dataset_name, variable=time_var, usubjid=str(recs[sid].iloc[at]),
+                        code="DATA041")
     return time_var, censor_var, recs
 
 

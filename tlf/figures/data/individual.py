@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.records import first_text
 from tlf.errors import DataError
 from tlf.figures.data.records import panel_records, plot_frame
 
@@ -34,8 +35,11 @@ def _frame(entry: OutputEntry, data: StudyData):
     for key in ("var", "x"):
         name = getattr(plot, key)
         if not pd.api.types.is_numeric_dtype(frame[name]):
-            raise DataError(f"is not numeric; the {key} of an individual-profile plot must be (output '{entry.id}')",
-                            dataset=plot.dataset, variable=name, code="DATA041")
+            at = first_text(frame[name]) or 0
+            sid = data.subject_id
+            raise DataError(f"is text (first: '{frame[name].iloc[at]}'); the {key} of an individual-profile plot "
+                            f"needs numbers (output '{entry.id}')", dataset=plot.dataset, variable=name,
+                            usubjid=str(frame[sid].iloc[at]) if sid in frame.columns else "", code="DATA041")
     return frame
 
 
