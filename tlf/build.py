@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, raise_all
+from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, internal_error, raise_all
 from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
@@ -147,16 +147,29 @@ def check_study(study: Study, data) -> list[Finding]:
 
 
 def check(study: Study, entries: Sequence[OutputEntry], data, pops,
-          findings: Sequence[Finding] = ()) -> tuple[list[TlfError], list[Finding]]:
+          findings: Sequence[Finding] = (), *, crash_folder: Path | str | None = None
+          ) -> tuple[list[TlfError], list[Finding]]:
     """`tlf check`: the errors (one per output at most, as its build would stop) and the findings of the
-    outputs, study.yaml and the data (`findings`: those `prepare` returned)."""
+    outputs, study.yaml and the data (`findings`: those `prepare` returned). An unexpected exception (a bug
+    in tlf) is that output's InternalError; with `crash_folder` its traceback goes to a log file there."""
     errors: list[TlfError] = []
     found = list(findings)
+    log = None
     for entry in entries:
         try:
             found += check_output(study, entry, data, pops)
         except TlfError as e:
             errors.append(e)
+        except Exception as e:  # a bug in tlf: this output's error, the others are checked
+            if crash_folder is None:  # the build: its own run of the output logs the traceback
+                from tlf.errors import InternalError
+
+                errors.append(InternalError(f"internal error in tlf while checking {entry.id}: "
+                                            f"{type(e).__name__}: {e}", output_id=entry.id))
+                continue
+            err = internal_error(e, f"checking {entry.id}", crash_folder, output_id=entry.id, log=log)
+            log = err.log or log
+            errors.append(err)
     found += check_study(study, data)
     found += [f for f in getattr(data, "findings", []) if f not in found]
     return errors, _unique(found)
@@ -296,6 +309,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),
                          "stamped": when.isoformat(), "source_date_epoch": source_date_epoch()}
+    crash_log = None  # one log file per build holds the tracebacks of outputs that hit a bug in tlf
     for k, entry in enumerate(entries, 1):
         t0 = time.perf_counter()
         if progress:
@@ -313,6 +327,10 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
+        except Exception as e:  # a bug in tlf: this output fails (traceback to a log file), the others build
+            err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
+            crash_log = err.log or crash_log
+            res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
         report.outputs.append(res)
         if data is not None:
             report.warnings += [n for n in data.notes if n not in report.warnings]
@@ -455,16 +473,11 @@ def _ensure_writable(out: Path) -> None:
 
 
 def _guard_overwrite(path: Path, manifest: dict, force: bool) -> None:
-    if force or not path.exists():
-        return
-    known = {name: h for o in manifest["outputs"].values() for name, h in o.get("files", {}).items()}
-    if path.name not in known:
-        raise OutputError(f"'{path}' exists and was not written by tlf (not in {MANIFEST}); move it away or "
-                          "use --force to overwrite", code="OUT003")
-    if known[path.name] != sha256_file(path):
-        raise OutputError(f"'{path}' was changed since tlf wrote it; move it away or use --force to overwrite",
-                          code="OUT004")
+    """A file tlf did not write (or that changed since) is not overwritten: tlf.qc.verify.guard_overwrite,
+    the rule of every command that writes."""
+    from tlf.qc.verify import guard_overwrite
 
+    guard_overwrite(path, force, manifest)
 
 
 def _read_manifest(out: Path) -> dict:
@@ -484,6 +497,8 @@ def _read_manifest(out: Path) -> dict:
 #  "inputs": {dataset: {file, sha256}}, "populations": {name: n}, "started_at", "ended_at",
 #  "build": {started_at, ended_at, status, requested, formats, built, failed,
 #            stamped (the time in the outputs: SOURCE_DATE_EPOCH or the start), source_date_epoch (or null)},
+#  "written": {name: sha256} (files other commands wrote here: `tlf compare --xlsx`, `tlf ard --out`; only
+#             when there are any),
 #  "outputs": {id: {title, number, type, spec, spec_sha256, study_spec_sha256, inputs: {dataset: {file, sha256}},
 #                   files: {name: sha256}, built_at, source_date_epoch (or null),
 #                   id_vars (listings: the ID variables of <id>.data.csv)}}}

@@ -1,7 +1,8 @@
 """The `tlf` command. The library raises TlfError; only this module prints and exits.
 
 Exit codes: 0 ok; 1 findings (spec values the data never take, population flags that disagree,
-differences); 2 bad input (and findings under --strict).
+differences); 2 bad input (and findings under --strict); 3 internal error (a bug in tlf: one line names
+what failed and the log file holding the traceback; the terminal never shows a traceback); 130 interrupted.
 Heavy libraries are imported inside the handlers so that `tlf --help` and `tlf list` stay instant.
 """
 
@@ -110,6 +111,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tlf: interrupted; outputs already built are intact, none is half-written", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug in tlf: exit 3, one line on the terminal, the traceback in a log file
+        from tlf.errors import internal_error
+
+        err = internal_error(e, f"running `tlf {args.command}`", _log_folder(args))
+        print(_error_text(err), file=sys.stderr)
+        return err.exit_code
+
+
+def _log_folder(args) -> Path:
+    """Where the log of a crash goes: the command's output folder (the folder of an output file), else
+    the current folder."""
+    out = getattr(args, "out", None)
+    if isinstance(out, Path):
+        if out.is_dir():
+            return out
+        if out.suffix and out.parent.is_dir():
+            return out.parent
+    return Path(".")
 
 
 def _terminate_as_interrupt() -> None:
@@ -158,7 +177,14 @@ def _cmd_build(args) -> int:
     built = sum(o.status == "built" for o in report.outputs)
     found = f"; {len(report.findings)} finding(s) (see above; `tlf check` lists them)" if report.findings else ""
     print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}{found}")
-    return 0 if report.ok else 2
+    return 0 if report.ok else _failure_code([o.error for o in report.outputs if o.error])
+
+
+def _failure_code(errors) -> int:
+    """3 when any error is a bug in tlf (CI must tell a crash from bad input), else 2."""
+    from tlf.errors import InternalError
+
+    return 3 if any(isinstance(e, InternalError) for e in errors) else 2
 
 
 def _cmd_shells(args) -> int:
@@ -187,7 +213,7 @@ def _cmd_check(args) -> int:
 
     study = load_study(args.specs)
     data, pops, findings = prepare(study, args.data)
-    problems, found = check(study, study.outputs, data, pops, findings)
+    problems, found = check(study, study.outputs, data, pops, findings, crash_folder=Path("."))
     findings = [f for f in found if not f.note]
     notes = [*(str(f) for f in found if f.note), *data.notes]  # worth knowing, most often right: exit 0
     if args.strict:
@@ -201,7 +227,7 @@ def _cmd_check(args) -> int:
     n = len(study.outputs)
     print(f"{n} output(s) checked: {len(problems)} error(s), {len(findings)} finding(s); populations: "
           + ", ".join(f"{k} {len(v.subjects)}" for k, v in pops.items()))
-    return 2 if problems else (1 if findings else 0)
+    return _failure_code(problems) if problems else (1 if findings else 0)
 
 
 def _cmd_example(args) -> int:

@@ -86,6 +86,66 @@ class OutputError(TlfError):
     code = "OUT000"
 
 
+class InternalError(TlfError):
+    """A bug in tlf, not a problem of the input: an exception tlf did not expect. Exit code 3; the message
+    says so, names what failed (an output, a command) and the log file that holds the traceback."""
+
+    exit_code = 3
+    code = "TLF999"
+
+    def __init__(self, message: str, *, output_id: str = "", log: object = None) -> None:
+        super().__init__(message)
+        self.output_id = output_id
+        self.log = log
+
+
+def internal_error(exc: BaseException, what: str, folder: object = ".", *, output_id: str = "",
+                   log: object = None) -> InternalError:
+    """The InternalError of an unexpected exception `exc` raised while doing `what` ("building t-14-1-1"):
+    its traceback is appended to `log`, or to a new tlf-error-<UTC time>.log in `folder` (the current
+    folder when `folder` cannot be written). The message names the log, never prints the traceback."""
+    path = write_crash_log(exc, what, folder, log)
+    where = f"; the traceback is in {path}" if path else "; the traceback could not be written to a log file"
+    return InternalError(f"internal error in tlf (a bug, not a problem of your specs or data) while {what}: "
+                         f"{type(exc).__name__}: {_one_line(exc)}{where}; please report it",
+                         output_id=output_id, log=path)
+
+
+def crash_log_path(folder: object = ".") -> object:
+    """Where a crash's traceback goes: <folder>/tlf-error-<UTC time>.log."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    return Path(str(folder)) / f"tlf-error-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.log"
+
+
+def write_crash_log(exc: BaseException, what: str, folder: object = ".", log: object = None) -> object:
+    """Append `exc`'s traceback to `log` (or a new crash log in `folder`, else in the current folder);
+    the path written, or None when no file could be written."""
+    import platform
+    import sys
+    import traceback
+    from pathlib import Path
+
+    text = (f"tlf internal error while {what}\npython {platform.python_version()} on {platform.platform()}\n"
+            f"argv: {sys.argv}\n\n" + "".join(traceback.format_exception(exc)) + "\n")
+    candidates = [Path(str(log))] if log else [crash_log_path(folder), crash_log_path(".")]
+    for path in candidates:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 @dataclass(frozen=True)
 class Finding:
     """A problem that does not stop a run but may make a number wrong or lose something printed: a spec

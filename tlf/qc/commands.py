@@ -2,7 +2,7 @@
 
 Registered through tlf.cli.COMMAND_MODULES. Nothing heavy is imported here at module level: pandas
 and friends load inside the handlers. Handlers return the exit code (0 equal/ok, 1 differences or
-findings); input problems raise TlfError, which the CLI prints and turns into exit code 2.
+findings); input problems raise TlfError, which the CLI prints and turns into exit code 2 (a bug: 3).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def add_compare(sub) -> None:
         description="Compare BASE (production) with COMPARE (QC): two ARDs (.csv/.parquet with the ARD columns), "
         "two rendered outputs (.xlsx), or two data sets (.xpt, .sas7bdat, .csv, .parquet). With --all, BASE and "
         "COMPARE are folders (a tlf output folder and a QC folder) compared output by output. "
-        "Exit status: 0 no differences, 1 differences, 2 usage or input error.",
+        "Exit status: 0 no differences, 1 differences, 2 usage or input error, 3 internal error (a bug in tlf).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("base", type=Path, metavar="BASE", help="production file (or folder with --all)")
     p.add_argument("compare", type=Path, metavar="COMPARE", help="QC file (or folder with --all)")
@@ -51,6 +51,7 @@ def add_compare(sub) -> None:
                    help=f"with --all: the XLSX validation tracker (default: QC_DIR/{TRACKER_NAME})")
     p.add_argument("--reports", type=Path, metavar="DIR",
                    help="with --all: write <id>.compare.txt and <id>.compare.xlsx per output to DIR")
+    p.add_argument("--force", action="store_true", help="overwrite report files tlf did not write")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result line")
 
 
@@ -81,7 +82,7 @@ def run_compare(args) -> int:
     print(f"Result: {result.verdict}" if args.quiet else report_text(result), end="\n" if args.quiet else "")
     for path, write in ((args.docx, write_report_docx), (args.xlsx, write_report_xlsx)):
         if path:
-            _write(write, result, path)
+            _write(write, result, path, args.force)
             print(f"report written: {path}", file=sys.stderr)
     return 0 if result.equal else 1
 
@@ -92,7 +93,7 @@ def _compare_all(args, opts) -> int:
     tracker = args.tracker or args.compare / TRACKER_NAME
     result = compare_all(args.base, args.compare, opts, exclude=(tracker,))
     if args.reports:
-        _write_reports(result, args.reports)
+        _write_reports(result, args.reports, args.force)
     for e in result.entries:
         print(verdict_line(e))
     write_tracker(result, tracker)
@@ -101,25 +102,36 @@ def _compare_all(args, opts) -> int:
     return 0 if result.ok else 1
 
 
-def _write_reports(result, folder: Path) -> None:
+def _write_reports(result, folder: Path, force: bool = False) -> None:
     from tlf.errors import OutputError
     from tlf.qc.report import report_text, write_report_xlsx
+    from tlf.qc.verify import guard_overwrite, record_written
 
+    done = [e for e in result.entries if e.comparison is not None]
+    for e in done:  # refuse before anything is written
+        for suffix in (".compare.txt", ".compare.xlsx"):
+            guard_overwrite(folder / f"{e.output_id}{suffix}", force)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for e in result.entries:
-            if e.comparison is not None:
-                (folder / f"{e.output_id}.compare.txt").write_text(report_text(e.comparison), encoding="utf-8")
-                write_report_xlsx(e.comparison, folder / f"{e.output_id}.compare.xlsx")
+        for e in done:
+            (folder / f"{e.output_id}.compare.txt").write_text(report_text(e.comparison), encoding="utf-8")
+            write_report_xlsx(e.comparison, folder / f"{e.output_id}.compare.xlsx")
+            record_written(folder / f"{e.output_id}.compare.txt")
+            record_written(folder / f"{e.output_id}.compare.xlsx")
     except OSError as err:
         raise OutputError(f"cannot write reports to '{folder}': {err.strerror or err}", code="QC041") from None
 
 
-def _write(write, result, path: Path) -> None:
+def _write(write, result, path: Path, force: bool = False) -> None:
+    """Write a report to `path`: a file there that tlf did not write is not overwritten without --force
+    (tlf.qc.verify.guard_overwrite, as `tlf build` does); the file is recorded as tlf's."""
     from tlf.errors import OutputError
+    from tlf.qc.verify import guard_overwrite, record_written
 
+    guard_overwrite(path, force)
     try:
         write(result, path)
+        record_written(path)
     except OSError as e:
         raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="QC041") from None
 
@@ -138,12 +150,13 @@ def add_ard(sub) -> None:
     p.add_argument("--data", type=Path, default=None, help="data folder (overrides data.dir in study.yaml)")
     p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (.csv or .parquet)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of aligned text")
+    p.add_argument("--force", action="store_true", help="overwrite an --out file tlf did not write")
 
 
 def show_ard(ard, args) -> int:
     """Write the ARD to --out, print it as CSV (--csv), or print it as aligned text."""
     if args.out:
-        _write_ard(ard, args.out)
+        _write_ard(ard, args.out, getattr(args, "force", False))
         print(f"{len(ard)} row(s) of {args.id} written to {args.out}", file=sys.stderr)
     elif args.csv:
         from tlf.data.csv_text import csv_safe_frame
@@ -165,7 +178,7 @@ def show_records(records, id_vars, args) -> int:
     """`tlf ard` of a listing: its records (what `tlf build` writes to <id>.data.csv), not statistics;
     written to --out, printed as CSV (--csv), or printed as aligned text with the ID variables."""
     if args.out:
-        _write_ard(records, args.out)
+        _write_ard(records, args.out, getattr(args, "force", False))
         print(f"{len(records)} record(s) of listing {args.id} written to {args.out}", file=sys.stderr)
         return 0
     if args.csv:
@@ -189,12 +202,14 @@ def show_records(records, id_vars, args) -> int:
     return 0
 
 
-def _write_ard(ard, path: Path) -> None:
+def _write_ard(ard, path: Path, force: bool = False) -> None:
     from tlf.errors import OutputError
+    from tlf.qc.verify import guard_overwrite, record_written
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise OutputError(f"--out must end in .csv or .parquet, got '{path.name}'", code="QC042")
+    guard_overwrite(path, force)
     try:
         if suffix == ".parquet":
             ard.to_parquet(path, index=False)
@@ -202,6 +217,7 @@ def _write_ard(ard, path: Path) -> None:
             from tlf.data.csv_text import csv_safe_frame
 
             csv_safe_frame(ard).to_csv(path, index=False)
+        record_written(path)
     except ImportError as e:
         raise OutputError(f"cannot write Parquet: {e} (pip install pyarrow)", code="QC042") from None
     except OSError as e:

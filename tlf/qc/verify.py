@@ -106,6 +106,7 @@ def verify_build(out_dir: Path | str, manifest_path: Path | str | None = None) -
             elif actual != expected:
                 note(f"{what} changed", path, oid)
     findings = tuple(Finding(kind, path, tuple(ids)) for (kind, path), ids in found.items())
+    listed |= set(owned_files({"written": manifest.get("written")}))  # compare reports, ARDs, ... tlf wrote
     unlisted = tuple(sorted(p.name for p in out.iterdir() if p.is_file() and p.name != MANIFEST
                             and not p.name.startswith(".") and p.name not in listed and p.name not in REVIEW_FILES))
     return VerifyResult(str(manifest_file), len(outputs), len(hashes), findings, unlisted,
@@ -123,6 +124,72 @@ def _read(path: Path) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
         raise VerifyError(f"{path} is not a tlf build manifest (no 'outputs')")
     return data
+
+
+# --- which files are tlf's: the one rule of every command that writes (build, compare, ard) -------------
+
+
+def owned_files(manifest: dict) -> dict[str, str]:
+    """File name -> SHA-256 of every file a manifest says tlf wrote in its folder: the files of the
+    outputs built there, and the files other commands wrote there (`written`: `tlf compare --xlsx`,
+    `tlf ard --out`, ...)."""
+    files: dict[str, str] = {}
+    for rec in (manifest.get("outputs") or {}).values():
+        if isinstance(rec, dict) and isinstance(rec.get("files"), dict):
+            files.update(rec["files"])
+    written = manifest.get("written")
+    if isinstance(written, dict):
+        files.update({k: v for k, v in written.items() if isinstance(v, str)})
+    return files
+
+
+def guard_overwrite(path: Path, force: bool = False, manifest: dict | None = None) -> None:
+    """Refuse to overwrite `path` unless tlf wrote it and it is unchanged since: the manifest.json of
+    its folder (or `manifest`, a build's manifest in memory) lists it with its hash. OutputError
+    OUT003 (a file tlf did not write) or OUT004 (changed since); `force` allows both."""
+    from tlf.errors import OutputError
+
+    path = Path(path)
+    if force or not path.exists():
+        return
+    known = owned_files(manifest if manifest is not None else _folder_manifest(path.parent) or {})
+    if path.name not in known:
+        raise OutputError(f"'{path}' exists and was not written by tlf (not in {MANIFEST}); move it away or "
+                          "use --force to overwrite", code="OUT003")
+    if not path.is_file() or known[path.name] != sha256_file(path):
+        raise OutputError(f"'{path}' was changed since tlf wrote it; move it away or use --force to overwrite",
+                          code="OUT004")
+
+
+def record_written(path: Path) -> None:
+    """Record in the manifest.json of `path`'s folder (made if there is none) that tlf wrote `path`, with
+    its hash, so that the next run may overwrite it (guard_overwrite). A manifest.json that is not tlf's
+    is left alone (the file then counts as the user's: --force overwrites it)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    target = path.parent / MANIFEST
+    manifest = {"outputs": {}} if not target.exists() else _folder_manifest(path.parent)
+    if manifest is None:
+        return
+    manifest.setdefault("written", {})[path.name] = sha256_file(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, indent=2, sort_keys=True)
+        os.replace(tmp, target)
+    except OSError:  # the file is written; only the record of it is not
+        pass
+
+
+def _folder_manifest(folder: Path) -> dict | None:
+    """The tlf manifest in `folder`, or None (none, unreadable, or not tlf's)."""
+    try:
+        m = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return m if isinstance(m, dict) and isinstance(m.get("outputs"), dict) else None
 
 
 def sha256_file(path: Path) -> str:

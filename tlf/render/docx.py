@@ -16,7 +16,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tlf.render.docx_page import clean_text, end_notes, fill_footer, fill_header, set_page, set_styles, spacer
+from tlf.render.docx_page import (
+    end_notes,
+    fill_footer,
+    fill_header,
+    property_text,
+    set_page,
+    set_styles,
+    spacer,
+)
 from tlf.render.docx_table import table_element, table_grid
 from tlf.render.package import save_package
 from tlf.render.paginate import end_note_pages, paginate, printed_footer
@@ -52,7 +60,7 @@ def render_docx(table: Table, path: Path, *, when: datetime | None = None) -> No
         sect_pr.addprevious(p)
     sect_pr.addprevious(spacer(page_break=False))  # a body must end with a paragraph
     props = doc.core_properties
-    props.title = clean_text(" ".join(table.header_lines[:2]))
-    props.identifier = clean_text(table.output_id)
+    props.title = property_text(" ".join(table.header_lines[:2]))
+    props.identifier = property_text(table.output_id)
     props.author = "tlf"
     save_package(doc.save, path, when)

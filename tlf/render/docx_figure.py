@@ -9,7 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from tlf.figures.model import Figure
-from tlf.render.docx_page import clean_text, end_notes, fill_footer, fill_header, set_page, set_styles
+from tlf.render.docx_page import (
+    end_notes,
+    fill_footer,
+    fill_header,
+    property_text,
+    set_page,
+    set_styles,
+)
 from tlf.render.package import save_package
 from tlf.render.paginate import end_note_pages, picture_size, printed_footer
 
@@ -34,7 +41,7 @@ def render_figure_docx(fig: Figure, path: Path, *, when: datetime | None = None)
     for p in end_notes(after) if after else ():
         doc.element.body[-1].addprevious(p)
     props = doc.core_properties
-    props.title = clean_text(" ".join(fig.header_lines[:2]))
-    props.identifier = clean_text(fig.output_id)
+    props.title = property_text(" ".join(fig.header_lines[:2]))
+    props.identifier = property_text(fig.output_id)
     props.author = "tlf"
     save_package(doc.save, path, when)

@@ -40,6 +40,15 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+PROPERTY_LIMIT = 255  # characters python-docx (and Word) allow in a core document property
+
+
+def property_text(text: str) -> str:
+    """Text for a DOCX core property (title, identifier): clean_text, cut to its first 255 characters
+    (a longer title is printed whole on the page; only the file's properties hold the start of it)."""
+    return clean_text(text)[:PROPERTY_LIMIT]
+
+
 def set_styles(doc, table: Table) -> None:
     """Font and size in the document defaults and Normal; no spacing, single line spacing."""
     page = table.page

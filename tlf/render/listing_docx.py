@@ -24,10 +24,10 @@ from tlf.render.docx_page import (
     TC,
     TR,
     TRPR,
-    clean_text,
     end_notes,
     fill_footer,
     fill_header,
+    property_text,
     set_page,
     set_styles,
     spacer,
@@ -80,8 +80,8 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
         fill_header(section.header, part)
     fill_footer(doc.sections[0].footer, first, total)
     props = doc.core_properties
-    props.title = clean_text(" ".join(first.header_lines[:2]))
-    props.identifier = clean_text(listing.output_id)
+    props.title = property_text(" ".join(first.header_lines[:2]))
+    props.identifier = property_text(listing.output_id)
     props.author = "tlf"
     save_package(doc.save, path, when)
 

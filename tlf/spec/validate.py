@@ -285,12 +285,21 @@ def cross_check(study: Study) -> list[TlfError]:
     for set_name, cols in spec.columns.items():
         errors += _check_columns(study, cols, lambda k, m, c, s=set_name: study.error(("columns", s, *k), m, c))
     seen: dict[str, OutputEntry] = {}
+    folded: dict[str, OutputEntry] = {}
     for entry in study.outputs:
         o = entry.spec
         if o.id in seen:
             errors.append(entry.error(("id",), f"output id '{o.id}' is also used by {seen[o.id].source.path.name}",
                                       "SPEC021"))
+        elif o.id.casefold() in folded:
+            other = folded[o.id.casefold()]
+            errors.append(entry.error(("id",), f"output id '{o.id}' differs only in case from '{other.spec.id}' "
+                                      f"({other.source.path.name}): on Windows and macOS both would be one file",
+                                      "SPEC023"))
         seen[o.id] = entry
+        folded.setdefault(o.id.casefold(), entry)
+        if (clash := reserved_id(o.id)):
+            errors.append(entry.error(("id",), f"output id '{o.id}' {clash}; choose another id", "SPEC024"))
         if o.population not in pops:
             errors.append(entry.error(("population",), f"unknown population '{o.population}'"
                                       f"{did_you_mean(o.population, pops)}; defined: {', '.join(pops)}", "SPEC031"))
@@ -345,6 +354,22 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_plot(entry)
         errors += _check_stat_columns(entry, col_ids)
     return errors
+
+
+RESERVED_IDS = ("bundle", "index", "manifest")  # the stems of files tlf writes next to the outputs
+
+
+def reserved_id(output_id: str) -> str:
+    """Why an output id would collide with a file tlf writes itself, or '': '<id>.shell.*' are the
+    shells of output <id>; bundle.docx, index.html and manifest.json are the bundle, review index and
+    build manifest (case aside: one file on Windows and macOS)."""
+    low = output_id.casefold()
+    if low.endswith(".shell"):
+        return f"ends in '.shell': its files would be the shell of output '{output_id[:-6]}'"
+    if low in RESERVED_IDS:
+        return (f"is the name of a file tlf writes in the output folder ({', '.join(RESERVED_IDS)} "
+                "are reserved)")
+    return ""
 
 
 def _check_ancova_columns(entry: OutputEntry, i: int, a, col_ids: list[str]) -> list[TlfError]:
