@@ -90,6 +90,7 @@ COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands")
 
 
 def main(argv: list[str] | None = None) -> int:
+    _line_buffered()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:
@@ -129,6 +130,16 @@ def _log_folder(args) -> Path:
         if out.suffix and out.parent.is_dir():
             return out.parent
     return Path(".")
+
+
+def _line_buffered() -> None:
+    """Every line printed reaches a log file or pipe as it is written (a redirected stdout is otherwise
+    block-buffered: a long build's lines would appear only at its end). Progress lines also flush."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(line_buffering=True)
+        except (AttributeError, ValueError, OSError):  # not a text file (replaced, e.g. by a test)
+            pass
 
 
 def _terminate_as_interrupt() -> None:

@@ -22,6 +22,7 @@ for borders and rounding), a character of a fixed-width font is ``CHAR_EM`` em w
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -80,7 +81,63 @@ def column_widths(table: Table) -> tuple[float, ...]:
     weighs 1.0, so columns left at None share equally what the explicit weights leave. The
     stub then gives room to the auto columns where that makes the table shorter, above all
     where values would otherwise wrap (see ``_widen_auto_columns``).
+
+    Measured once per table (``_measure``): sizing the stub judges up to ``SAMPLE_ROWS`` rows at
+    every candidate width, far too slow to repeat per page or per row.
     """
+    return _measure(table).widths
+
+
+# --- measuring a table once -----------------------------------------------------------------------
+
+
+class _Measured:
+    """A table's column widths and, computed on first use, the lines of each of its body rows."""
+
+    def __init__(self, table: Table) -> None:
+        self.rows = table.rows
+        self.widths = _column_widths(table)
+        self.stub = has_stub(table)
+        self.page = table.page
+        self._costs: list[int] | None = None
+
+    def cost(self, row: Row) -> int:
+        """Lines a body row (of this table or made from one, e.g. a "(continued)" label) takes."""
+        return _row_cost(row, self.widths, self.stub, self.page)
+
+    @property
+    def costs(self) -> list[int]:
+        """Lines of each body row, in order."""
+        if self._costs is None:
+            self._costs = [self.cost(r) for r in self.rows]
+        return self._costs
+
+
+_MEASURED: list[tuple[tuple, _Measured]] = []  # most recently used first
+_MEASURED_KEEP = 4
+_MEASURED_LOCK = threading.Lock()
+
+
+def _measure(table: Table) -> _Measured:
+    """The measurements of ``table``, shared by every table with the same rows and columns (the very
+    same tuples: ``dataclasses.replace`` keeps them, e.g. ``printed_footer``) and the same page, stub
+    and kind: what column widths and row lines depend on. Rows and columns are compared by identity
+    (comparing their contents would cost as much as measuring); the few entries kept hold them, so an
+    identity is never reused while it is a key."""
+    key = (table.rows, table.columns, table.stub_header, table.stub_width, table.page, table.kind)
+    with _MEASURED_LOCK:
+        for n, (k, m) in enumerate(_MEASURED):
+            if k[0] is key[0] and k[1] is key[1] and k[2:] == key[2:]:
+                _MEASURED.insert(0, _MEASURED.pop(n))
+                return m
+    m = _Measured(table)
+    with _MEASURED_LOCK:
+        _MEASURED.insert(0, (key, m))
+        del _MEASURED[_MEASURED_KEEP:]
+    return m
+
+
+def _column_widths(table: Table) -> tuple[float, ...]:
     weights = [c.width if c.width and c.width > 0 else 1.0 for c in table.columns]
     stub = has_stub(table)
     if stub:
@@ -300,10 +357,9 @@ def page_room(table) -> float:
 
 def _tallest_row(table: Table, room: int) -> int:
     """Lines of the tallest body row (1 without rows); stops at the first row taller than ``room``."""
-    widths, stub = column_widths(table), has_stub(table)
     tallest = 1
-    for r in table.rows:
-        tallest = max(tallest, _row_cost(r, widths, stub, table.page))
+    for cost in _measure(table).costs:
+        tallest = max(tallest, cost)
         if tallest > room:
             break
     return tallest
@@ -376,15 +432,15 @@ def picture_size(fig) -> tuple[float, float]:
 def row_lines(table: Table, row: Row) -> int:
     """Lines one body row takes: its tallest cell once wrapped to the column widths.
 
-    Works out the table's column widths on every call; use ``lines_used`` for many rows.
+    The table's column widths are measured once (``_measure``) and shared by later calls.
     """
     return lines_used(table, (row,))
 
 
 def lines_used(table: Table, rows: Sequence[Row]) -> int:
     """Lines a run of body rows of ``table`` takes (e.g. the rows of one page)."""
-    widths, stub = column_widths(table), has_stub(table)
-    return sum(_row_cost(r, widths, stub, table.page) for r in rows)
+    measured = _measure(table)
+    return sum(measured.cost(r) for r in rows)
 
 
 def _row_cost(row: Row, widths: Sequence[float], stub: bool, page: PageSetup) -> int:
@@ -417,8 +473,9 @@ def paginate(table: Table) -> list[Page]:
     """
     budget = body_budget(table)
     rows = table.rows
-    widths, stub = column_widths(table), has_stub(table)
-    cost = [_row_cost(r, widths, stub, table.page) for r in rows]
+    measured = _measure(table)
+    cost = measured.costs
+    parent = _parents(rows)
     pages: list[list[Row]] = [[]]
     used = 0
 
@@ -444,14 +501,14 @@ def paginate(table: Table) -> list[Page]:
                     continue
                 own = label_at is not None and label_at < i
                 if len(pages) > 1:  # the enclosing group labels (e.g. the parameter above a visit)
-                    for j in _enclosing(rows, label_at if own else i):
+                    for j in _enclosing(rows, parent, label_at if own else i):
                         cont = continued_row(rows[j])
                         pages[-1].append(cont)
-                        used += row_lines(table, cont)
+                        used += measured.cost(cont)
                 if own:
                     cont = continued_row(rows[label_at])
                     pages[-1].append(cont)
-                    used += row_lines(table, cont)
+                    used += measured.cost(cont)
             pages[-1].append(rows[i])
             used += cost[i]
     pages = [_strip_trailing_blanks(p) for p in pages]
@@ -461,18 +518,34 @@ def paginate(table: Table) -> list[Page]:
     return [Page(tuple(p), i, count) for i, p in enumerate(pages)]
 
 
-def _enclosing(rows: Sequence[Row], i: int) -> list[int]:
+def _parents(rows: Sequence[Row]) -> list[int]:
+    """For each row i, the nearest group label row above it less indented than it (-1: none), in one
+    pass: a stack of label rows, each less indented than the one above it, holds every candidate (a
+    label hides the labels above it that are not less indented than itself)."""
+    out: list[int] = []
+    stack: list[int] = []
+    for i, row in enumerate(rows):
+        k = len(stack) - 1
+        while k >= 0 and rows[stack[k]].indent >= row.indent:
+            k -= 1
+        out.append(stack[k] if k >= 0 else -1)
+        if row.kind == "group":
+            while stack and rows[stack[-1]].indent >= row.indent:
+                stack.pop()
+            stack.append(i)
+    return out
+
+
+def _enclosing(rows: Sequence[Row], parent: Sequence[int], i: int) -> list[int]:
     """Indices of the group label rows that enclose row i (each less indented than the one below it,
-    nearest last), outermost first: the labels a page that starts at row i repeats as "(continued)"."""
+    nearest last), outermost first: the labels a page that starts at row i repeats as "(continued)".
+    ``parent`` is ``_parents(rows)``."""
     out: list[int] = []
     indent = rows[i].indent
-    for j in range(i - 1, -1, -1):
-        if indent <= 0:
-            break
-        r = rows[j]
-        if r.kind == "group" and r.indent < indent:
-            out.append(j)
-            indent = r.indent
+    while indent > 0 and parent[i] >= 0:
+        i = parent[i]
+        out.append(i)
+        indent = rows[i].indent
     return out[::-1]
 
 
