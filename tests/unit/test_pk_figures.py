@@ -114,4 +114,4 @@ def test_individual_plot_errors_are_located(tmp_path):
     assert "f-ind.yaml:" in str(err) and "plot.x" in str(err) and "did you mean 'ARRLT'" in str(err), str(err)
     specs = pk_study(tmp_path / "b", outputs={"f-ind": INDIVIDUAL.replace("x: ARRLT", "x: ATPT")})
     err = build(specs, tmp_path / "b" / "out", ["all"]).outputs[0].error
-    assert "adpc.ATPT" in str(err) and "not numeric" in str(err), str(err)
+    assert "adpc.ATPT (USUBJID S-01): is text (first: 'Pre-dose')" in str(err), str(err)
