@@ -94,6 +94,7 @@ def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
     rendering. Each family's checks are found through the registry (tlf/analyses/<home>/run.py CHECKS)."""
     from tlf.analyses.checks import listing_findings
 
+    check_templates(study, entry)
     if entry.spec.type == "listing":  # selecting and laying out the records is the listing's whole build
         from tlf.listings.compute import compute_listing
 
@@ -102,17 +103,34 @@ def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
     from tlf.analyses.columns import resolve_columns
     from tlf.analyses.run import check_analyses
     from tlf.data.populations import require_nonempty
-    from tlf.format.text import render_text
 
     require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
-    ctx = _context(study, entry)
-    for key, texts in (("title", entry.spec.titles), ("subtitle", [getattr(entry.spec, "subtitle", "") or ""]),
-                       ("footnotes", [*entry.spec.footnotes, *study.spec.footnotes])):
-        for t in texts:
-            render_text(t, ctx, where=f"{entry.id}.{key}")
     found: list[Finding] = []
     columns = resolve_columns(study, entry, data, pops, findings=found)  # subjects in no column (DATA031)
     return found + check_analyses(study, entry, data, columns)
+
+
+def check_templates(study: Study, entry: OutputEntry) -> None:
+    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes, printed
+    under every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
+    output's spec, at its key."""
+    from tlf.errors import SpecError
+    from tlf.format.text import render_text
+
+    ctx = _context(study, entry)
+    spec = entry.spec
+    title = getattr(spec, "title", None)
+    texts = [(entry, ("title",) if isinstance(title, str) else ("title", i), t) for i, t in enumerate(spec.titles)]
+    if getattr(spec, "subtitle", ""):
+        texts.append((entry, ("subtitle",), spec.subtitle))
+    texts += [(entry, ("footnotes", i), t) for i, t in enumerate(spec.footnotes)]
+    texts += [(study, ("footnotes", i), t) for i, t in enumerate(study.spec.footnotes)]
+    for owner, key, text in texts:
+        try:
+            render_text(text, ctx)
+        except SpecError as e:
+            which = f" (filled for output {entry.id})" if owner is study else ""
+            raise owner.error(key, e.message + which, e.code) from None
 
 
 def check_study(study: Study, data) -> list[Finding]:
@@ -302,9 +320,10 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)
     _ensure_writable(out)
-    manifest = _read_manifest(out)
+    manifest_warnings: list[str] = []
+    manifest = _read_manifest(out, manifest_warnings)
     report = BuildReport(findings=[f for f in findings if not f.note],
-                         warnings=[f"note: {f}" for f in findings if f.note])
+                         warnings=[*manifest_warnings, *(f"note: {f}" for f in findings if f.note)])
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),
@@ -367,6 +386,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
                shell: bool = False) -> tuple[Path, ...]:
     from tlf.clock import run_time_text
 
+    check_templates(study, entry)  # a bad title or footnote is located in its file (study.yaml or the spec)
     listing = entry.spec.type == "listing"
     run_time = run_time_text(when)
     datasets = analysis_datasets(study, entry)
@@ -480,15 +500,22 @@ def _guard_overwrite(path: Path, manifest: dict, force: bool) -> None:
     guard_overwrite(path, force, manifest)
 
 
-def _read_manifest(out: Path) -> dict:
+def _read_manifest(out: Path, warnings: list[str] | None = None) -> dict:
+    """The manifest.json of `out`, or a new one. One that cannot be read (edited by hand: not JSON, or not
+    tlf's layout) is replaced, with a warning in `warnings` naming it: the files it listed are then not known
+    to be tlf's, and are overwritten only with --force."""
     p = out / MANIFEST
-    if p.is_file():
+    if p.exists():
         try:
             m = json.loads(p.read_text(encoding="utf-8"))
             if isinstance(m, dict) and isinstance(m.get("outputs"), dict):
                 return m
-        except (OSError, ValueError):
-            pass
+            problem = "not a manifest tlf wrote ('outputs' is not a mapping of output ids)"
+        except (OSError, ValueError) as e:
+            problem = f"not valid JSON ({e})" if isinstance(e, ValueError) else f"unreadable ({e.strerror or e})"
+        if warnings is not None:
+            warnings.append(f"{p}: {problem}; a new manifest is written, and the files the old one listed "
+                            "are not known to be tlf's (use --force to overwrite them)")
     return {"outputs": {}}
 
 

@@ -31,7 +31,8 @@ def as_timestamps(values: pd.Series, *, datetime: bool = False) -> pd.Series:
         unit = "s" if datetime else "D"
         return pd.to_datetime(values.astype("float64"), unit=unit, origin=pd.Timestamp(SAS_EPOCH), errors="coerce")
     text_like = values.map(lambda v: isinstance(v, str))
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    # microseconds: the ns of pandas' default end in 2262, before 9999-12-31, the common "ongoing" date
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     objects = values[~text_like & values.notna()]
     if len(objects):
         out[objects.index] = pd.to_datetime(objects, errors="coerce")

@@ -137,9 +137,13 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | N
         v = sub(node.operand)
         if isinstance(node.op, ast.Not):
             return ~_as_bool(v)
+        _numbers_only(("-" if isinstance(node.op, ast.USub) else "+") + " (sign)", [v], text)
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp):
         a, b = _days(sub(node.left)), _days(sub(node.right))
+        symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}[type(node.op)]
+        if not (symbol == "+" and _kind(a) == "text" and _kind(b) == "text"):  # text + text joins them
+            _numbers_only(symbol, [a, b], text)
         if isinstance(node.op, ast.Div):
             return _divide(a, b, frame, zero)
         ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}
@@ -148,6 +152,8 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | N
         args = [sub(a) for a in node.args]
         if len(args) != 1:
             raise ExprError(f"{node.func.id}() takes one argument ({text!r})")
+        if node.func.id == "abs":
+            _numbers_only("abs()", args, text)
         return _call(node.func.id, args[0])
     if isinstance(node, ast.Compare):
         left = sub(node.left)
@@ -241,6 +247,7 @@ def _call(name: str, v: Any) -> Any:
 def _compare(op: ast.cmpop, a: Any, b: Any, text: str) -> Any:
     import pandas as pd
 
+    a, b = _dates_with_iso_text(a, b, text)
     _check_types(a, b, text)
     if isinstance(op, ast.In | ast.NotIn):
         if not isinstance(b, list):
@@ -254,24 +261,86 @@ def _compare(op: ast.cmpop, a: Any, b: Any, text: str) -> Any:
     return fn(a, b)
 
 
+def _kind(v: Any) -> str | None:
+    """'number', 'text', 'date' (a column of dates: datetime64, or Python dates as SAS files give) or
+    None (unknown: a boolean, a mixed list, an empty column)."""
+    import pandas as pd
+
+    if isinstance(v, pd.Series):
+        if pd.api.types.is_bool_dtype(v):
+            return None
+        if pd.api.types.is_numeric_dtype(v):
+            return "number"
+        if pd.api.types.is_datetime64_any_dtype(v) or _is_date_objects(v):
+            return "date"
+        return "text" if v.dtype == object or pd.api.types.is_string_dtype(v) else None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return "number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list) and v:
+        kinds = {_kind(x) for x in v}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def _is_date_objects(v: pd.Series) -> bool:
+    """A column of Python dates or datetimes (SAS dates read with their format), missing aside."""
+    import datetime as dt
+
+    if v.dtype != object:
+        return False
+    present = v[v.notna()]
+    return bool(len(present)) and all(isinstance(x, dt.date) for x in present)
+
+
+def _numbers_only(op: str, values: list, text: str) -> None:
+    """A located message when arithmetic (`op`: '+', 'abs()', '-' ...) is given text: it names the
+    expression, the variable and its type."""
+    import pandas as pd
+
+    for v in values:
+        if _kind(v) != "text":
+            continue
+        what = f"variable {v.name}" if isinstance(v, pd.Series) else f"the text {v!r}"
+        raise ExprError(f"{op} needs numbers (or dates), but {what} is text in {text!r}; "
+                        "compare text with == or in, or use a numeric variable")
+
+
+def _dates_with_iso_text(a: Any, b: Any, text: str) -> tuple[Any, Any]:
+    """A date variable compared with ISO 8601 text ('2018-01-01', or a list of them) compares as dates,
+    as SAS users write it; other text compared with a date is an error saying how to write it."""
+    import pandas as pd
+
+    def iso(v: Any, var: pd.Series) -> Any:
+        if isinstance(v, list):
+            return [iso(x, var) for x in v]
+        import re
+
+        if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?", v.strip()):
+            raise ExprError(f"compares date variable {var.name} with {v!r} in {text!r}; write a date as "
+                            f"ISO 8601 text, e.g. {var.name} >= '2018-01-31'")
+        try:
+            return pd.Timestamp(v.strip())
+        except ValueError:
+            raise ExprError(f"{v!r} is not a valid date in {text!r} (compared with date variable "
+                            f"{var.name})") from None
+
+    from tlf.data.dates import as_timestamps
+
+    if _kind(a) == "date" and isinstance(a, pd.Series) and _kind(b) == "text" and not isinstance(b, pd.Series):
+        return as_timestamps(a), iso(b, a)
+    if _kind(b) == "date" and isinstance(b, pd.Series) and _kind(a) == "text" and not isinstance(a, pd.Series):
+        return iso(a, b), as_timestamps(b)
+    return a, b
+
+
 def _check_types(a: Any, b: Any, text: str) -> None:
     import pandas as pd
 
-    def kind(v: Any) -> str | None:
-        if isinstance(v, pd.Series):
-            return "number" if pd.api.types.is_numeric_dtype(v) else ("text" if v.dtype == object or
-                                                                     pd.api.types.is_string_dtype(v) else None)
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, int | float):
-            return "number"
-        if isinstance(v, str):
-            return "text"
-        if isinstance(v, list) and v:
-            kinds = {kind(x) for x in v}
-            return kinds.pop() if len(kinds) == 1 else None
-        return None
-
+    kind = _kind
     ka, kb = kind(a), kind(b)
     if ka and kb and ka != kb:
         name = a.name if isinstance(a, pd.Series) else (b.name if isinstance(b, pd.Series) else "")

@@ -106,6 +106,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                         "set data.datasets.<name>.encoding in study.yaml", dataset=name, code="DATA003") from None
     except Exception as e:  # a reader's own error: report it against the file
         raise DataError(f"cannot read {path}: {e}", dataset=name, code="DATA004") from None
+    _unique_names(frame.columns, path, name)
     frame.columns = [str(c).upper() for c in frame.columns]
     if keep and suffix not in (".xpt", ".sas7bdat"):
         wanted = [k.upper() for k in keep]
@@ -204,6 +205,19 @@ def check_xport_rows(path: Path, name: str, layout: XportLayout, rows: int) -> N
     if tail.strip(b" "):
         raise bad(f"{rows:,} observations of {layout.length} bytes were read and {len(tail):,} bytes that are not "
                   "blank padding follow them (the file ends inside an observation)")
+
+
+def _unique_names(columns, path: Path, name: str) -> None:
+    """Variable names are case-blind (as in SAS): a file with both `age` and `AGE` is a DataError naming
+    the file and the columns (tlf reads every name in upper case, so one would hide the other)."""
+    by_upper: dict[str, list[str]] = {}
+    for c in columns:
+        by_upper.setdefault(str(c).upper(), []).append(str(c))
+    clash = [names for names in by_upper.values() if len(names) > 1]
+    if clash:
+        shown = "; ".join(" and ".join(repr(n) for n in names) for names in clash)
+        raise DataError(f"{path.name} has columns whose names differ only in case: {shown}; variable names "
+                        "are read in upper case, so rename or drop one of each", dataset=name, code="DATA009")
 
 
 def _keep_columns(reader, path: Path, name: str, keep) -> list[str]:

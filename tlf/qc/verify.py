@@ -123,7 +123,47 @@ def _read(path: Path) -> dict:
         raise VerifyError(f"cannot read {path}: {e}") from None
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
         raise VerifyError(f"{path} is not a tlf build manifest (no 'outputs')")
+    bad = _manifest_shape(data)
+    if bad:
+        raise VerifyError(f"{path}: {bad} (edited by hand?); build again to write a new manifest")
     return data
+
+
+def _manifest_shape(m: dict) -> str:
+    """What in a manifest is not of the type tlf writes ('outputs.t-demog.files is a list, expected a
+    mapping'), or '' when every key verify reads has its type."""
+    def kind(v) -> str:
+        return {dict: "a mapping", list: "a list", str: "text", type(None): "null"}.get(type(v), "a number")
+
+    def inputs(v, where: str) -> str:
+        if not isinstance(v, dict):
+            return f"{where} is {kind(v)}, expected a mapping"
+        for name, info in v.items():
+            if not isinstance(info, dict):
+                return f"{where}.{name} is {kind(info)}, expected a mapping"
+        return ""
+
+    checks = []
+    if m.get("inputs") is not None:
+        checks.append(inputs(m["inputs"], "inputs"))
+    if m.get("study_spec") is not None and not isinstance(m["study_spec"], dict):
+        checks.append(f"study_spec is {kind(m['study_spec'])}, expected a mapping")
+    for oid, rec in m["outputs"].items():
+        if not isinstance(rec, dict):
+            checks.append(f"outputs.{oid} is {kind(rec)}, expected a mapping")
+            continue
+        files = rec.get("files", {})
+        if not isinstance(files, dict):
+            checks.append(f"outputs.{oid}.files is {kind(files)}, expected a mapping of file names to hashes")
+        elif not all(isinstance(h, str) for h in files.values()):
+            name, h = next((n, h) for n, h in files.items() if not isinstance(h, str))
+            checks.append(f"outputs.{oid}.files.{name} is {kind(h)}, expected a hash (text)")
+        if rec.get("inputs"):
+            checks.append(inputs(rec["inputs"], f"outputs.{oid}.inputs"))
+        for key in ("spec", "spec_sha256", "study_spec_sha256"):
+            if rec.get(key) is not None and not isinstance(rec[key], str):
+                checks.append(f"outputs.{oid}.{key} is {kind(rec[key])}, expected text")
+    return next((c for c in checks if c), "")
 
 
 # --- which files are tlf's: the one rule of every command that writes (build, compare, ard) -------------

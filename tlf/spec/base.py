@@ -65,7 +65,8 @@ def known_names(names, allowed, what: str = "statistic", *, listed: bool = False
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True,
+                              allow_inf_nan=False)  # numbers in specs are finite: .inf and .nan are errors
 
 
 # Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.

@@ -43,7 +43,20 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
         raise SpecError("file not found", location=Location(name), code="SPEC001") from None
     except UnicodeDecodeError as e:
         raise SpecError(f"not UTF-8 text ({e.reason})", location=Location(name), code="SPEC002") from None
-    loader = yaml.SafeLoader(text)
+    except IsADirectoryError:
+        raise SpecError("is a folder, not a spec file: rename it (every *.yaml in the spec folder is a spec)",
+                        location=Location(name), code="SPEC008") from None
+    except OSError as e:  # a symlink loop, a broken link, no permission
+        raise SpecError(f"cannot read the spec file: {e.strerror or e}", location=Location(name),
+                        code="SPEC008") from None
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as e:  # a NUL byte or another control character YAML does not allow
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        raise SpecError(f"character #x{ord(e.character) if isinstance(e.character, str) else e.character:04x} "
+                        "is not allowed in YAML (a NUL byte or control character): remove it",
+                        location=Location(name, line, column), code="SPEC003") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:

@@ -20,6 +20,7 @@ from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
 from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
 from tlf.spec.model import (
+    OUTPUT_TYPES,
     ColumnSpec,
     Output,
     OutputSpecTypes,
@@ -77,7 +78,7 @@ class Study:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere; a symlink loop cannot be resolved
         return str(path)
 
 
@@ -102,6 +103,10 @@ def load_study(specs_dir: Path | str = "specs") -> Study:
         except SpecError as e:
             errors.append(e)
             continue
+        if src.data == {}:  # an empty file (or only comments)
+            errors.append(SpecError(f"the file is empty: an output spec needs at least 'id' and 'type' (one of: "
+                                    f"{', '.join(OUTPUT_TYPES)})", location=src.locate(()), code="SPEC011"))
+            continue
         spec = _validate(Output, src, errors)
         if spec is not None:
             entries.append(OutputEntry(spec, src))
@@ -123,19 +128,47 @@ def _validate(model: Any, src: Located, errors: list[TlfError]) -> Any:
     try:
         return adapter.validate_python(src.data)
     except ValidationError as e:
-        for err in e.errors(include_url=False):
-            errors.append(_spec_error(model, src, err))
+        errors.extend(_merge_alternatives([_spec_error(model, src, err) for err in e.errors(include_url=False)]))
         return None
+
+
+def _merge_alternatives(errors: list[SpecError]) -> list[SpecError]:
+    """One error per key for a value that fits none of the types a key takes (`title`: a string or a list
+    of strings): 'expected a string or a list, got a mapping {'a': 1}'."""
+    out: list[SpecError] = []
+    merged: dict[tuple, SpecError] = {}
+    for e in errors:
+        got = e.message.partition(", got ")
+        if e.code != "SPEC013" or not e.message.startswith("expected ") or not got[1]:
+            out.append(e)
+            continue
+        k = (str(e.location), e.key, got[2])
+        if k not in merged:
+            merged[k] = e
+            out.append(e)
+            continue
+        first = merged[k]
+        expected = first.message.partition(", got ")[0]
+        more = got[0].removeprefix("expected ")
+        if more not in expected:
+            better = SpecError(f"{expected} or {more}, got {got[2]}", location=first.location, key=first.key,
+                               code=first.code)
+            out[out.index(first)] = better
+            merged[k] = better
+    return out
 
 
 _TYPE_WORDS = {"string_type": "a string", "int_type": "an integer", "int_parsing": "an integer",
                "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
                "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a mapping",
-               "model_type": "a mapping", "model_attributes_type": "a mapping"}
+               "model_type": "a mapping", "model_attributes_type": "a mapping",
+               "finite_number": "a finite number (not .inf or .nan)"}
 
 
 def _spec_error(model: Any, src: Located, err: dict) -> SpecError:
-    key = _data_path(src.data, err["loc"])
+    # the key a missing or unknown key names is absent from the data; a union member's name ('str',
+    # 'list[str]') that pydantic adds to a value's loc is not a key
+    key = _data_path(src.data, err["loc"], absent_key=err["type"] in ("missing", "extra_forbidden"))
     typ = err["type"]
     if typ == "extra_forbidden":
         bad = key[-1]
@@ -152,12 +185,13 @@ def _spec_error(model: Any, src: Located, err: dict) -> SpecError:
         tag = ctx.get("tag", "")
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
         if typ == "union_tag_not_found":
+            expected = expected or _union_tags(model, err["loc"])
             return SpecError(f"missing required key 'type' (one of: {', '.join(expected)})",
                              location=src.locate(key), key=dotted(key), code="SPEC011")
         return SpecError(f"unknown type '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}",
                          location=src.locate((*key, "type")), key=dotted((*key, "type")), code="SPEC012")
     value = _get(src.data, key)
-    got = f", got {type(value).__name__} {value!r}" if value is not None or typ != "missing" else ""
+    got = f", got {_described(value)}" if value is not None or typ != "missing" else ""
     if typ in _TYPE_WORDS:
         msg = f"expected {_TYPE_WORDS[typ]}{got}"
     elif typ == "literal_error":
@@ -171,7 +205,36 @@ def _spec_error(model: Any, src: Located, err: dict) -> SpecError:
     return SpecError(msg, location=src.locate(key), key=dotted(key), code="SPEC013")
 
 
-def _data_path(data: Any, loc: tuple) -> tuple:
+_KINDS = {dict: "a mapping", list: "a list", type(None): "an empty value"}
+
+
+def _described(value: Any) -> str:
+    """What a spec value is: 'a mapping {'a': 1}', 'a list [1]', "str 'deep'", 'float inf'."""
+    kind = _KINDS.get(type(value), type(value).__name__)
+    text = repr(value)
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return kind if value is None else f"{kind} {text}"
+
+
+def _union_tags(model: Any, loc: tuple) -> list[str]:
+    """The `type` tags of the union at `loc` of `model` (what a missing `type` could be)."""
+    tp = model
+    for seg in loc:
+        tp = _step(tp, seg)
+        if tp is None:
+            return []
+    tp = _unwrap(tp)
+    if get_origin(tp) is list:
+        tp = _unwrap(get_args(tp)[0])
+    tags: list[str] = []
+    for m in get_args(tp) if get_origin(tp) in (typing.Union, types.UnionType) else (tp,):
+        m = _unwrap(m)
+        if isinstance(m, type) and issubclass(m, BaseModel) and "type" in m.model_fields:
+            tags += [str(t) for t in get_args(m.model_fields["type"].annotation)]
+    return tags
+
+
+def _data_path(data: Any, loc: tuple, *, absent_key: bool = True) -> tuple:
     """Keep the parts of a pydantic loc that are real keys of the YAML (drop union/tag segments).
     A final key absent from the data (a missing or extra key) is kept."""
     out: list = []
@@ -189,7 +252,7 @@ def _data_path(data: Any, loc: tuple) -> tuple:
             last_consumed = True
         elif not isinstance(node, dict | list):
             break
-    if loc and not last_consumed and isinstance(node, dict) and isinstance(loc[-1], str):
+    if absent_key and loc and not last_consumed and isinstance(node, dict) and isinstance(loc[-1], str):
         out.append(loc[-1])
     return tuple(out)
 

@@ -60,7 +60,10 @@ def describe(values) -> Descriptive:
         lx = np.log(x)
         geomean = float(np.exp(lx.mean()))
         if n > 1:
-            geocv = 100.0 * math.sqrt(math.expm1(float(lx.std(ddof=1)) ** 2))
+            try:
+                geocv = 100.0 * math.sqrt(math.expm1(float(lx.std(ddof=1)) ** 2))
+            except OverflowError:  # values over many orders of magnitude (a 1e26 among weights)
+                geocv = math.inf
     return Descriptive(
         n=n, mean=mean, sd=sd, se=se,
         median=float(np.median(x)),

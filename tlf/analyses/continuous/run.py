@@ -27,7 +27,17 @@ def _values(ctx: Ctx, col: ColumnGroup):
         raise DataError(f"is text (first: '{values.iloc[at]}'), a continuous summary needs numbers (analysis "
                         f"'{a.id}')", dataset=ctx.dataset_name, variable=var, usubjid=str(recs[sid].iloc[at]),
                         code="DATA041")
+    huge = values[values.abs() >= TOO_LARGE]
+    if len(huge):
+        at = huge.index[0]
+        raise DataError(f"value {huge.iloc[0]:g} is too large to summarise (analysis '{a.id}'): a summary prints "
+                        f"numbers below {TOO_LARGE:.0e} (a number holds 15 significant digits); correct the value "
+                        "or leave it out with a `where`", dataset=ctx.dataset_name, variable=var,
+                        usubjid=str(recs.at[at, sid]), code="DATA046")
     return var, values
+
+
+TOO_LARGE = 1e15  # beyond this a double's digits printed with decimals are noise (1e26 printed 33333333333333335000000000.00)
 
 
 def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
