@@ -109,7 +109,8 @@ def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
     for key, texts in (("title", entry.spec.titles), ("subtitle", [getattr(entry.spec, "subtitle", "") or ""]),
                        ("footnotes", [*entry.spec.footnotes, *study.spec.footnotes])):
         for t in texts:
-            render_text(t, ctx, where=f"{entry.id}.{key}")
+            source = study.source if key == "footnotes" and t in study.spec.footnotes else entry.source
+            render_text(t, ctx, where=f"{entry.id}.{key}", location=source.locate((key,)))
     found: list[Finding] = []
     columns = resolve_columns(study, entry, data, pops, findings=found)  # subjects in no column (DATA031)
     return found + check_analyses(study, entry, data, columns)
