@@ -80,7 +80,7 @@ class Ctx:
         try:
             name = ex.substitute_period(template, col.period)
         except ex.ExprError as e:
-            raise self.error(key, str(e), "SPEC042") from None
+            raise self.error(key, str(e), e.code or "SPEC042") from None
         frame = self.data.dataset(self.dataset_name).frame
         if name not in frame.columns:
             raise self.error(key, f"variable '{name}' not found in dataset {self.dataset_name}"
@@ -99,7 +99,7 @@ class Ctx:
             zero = self.zero_divisions.setdefault((key, expr.text, dataset), ex.ZeroDivisions())
             return ex.evaluate(expr, frame, zero)
         except ex.ExprError as e:
-            raise self.error(key, f"{e} (dataset {dataset})", "SPEC040") from None
+            raise self.error(key, f"{e} (dataset {dataset})", e.code or "SPEC040") from None
 
     def report_findings(self) -> None:
         """Divisions by zero in this analysis' expressions as findings on the study's data (DATA050)."""

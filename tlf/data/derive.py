@@ -56,7 +56,7 @@ def apply_derivations(frame: pd.DataFrame, derivations: Sequence[Derivation], da
                 try:
                     hit = ex.evaluate(ex.parse(case.where), out, zero) & ~done
                 except ex.ExprError as e:
-                    raise error((*key, "cases", j, "where"), f"{e} (dataset {dataset})", "SPEC040") from None
+                    raise error((*key, "cases", j, "where"), f"{e} (dataset {dataset})", e.code or "SPEC040") from None
                 divided_by_zero((*key, "cases", j, "where"), d.name, case.where, zero)
                 result[hit] = _sas_text(case.value)
                 done |= hit
@@ -64,7 +64,7 @@ def apply_derivations(frame: pd.DataFrame, derivations: Sequence[Derivation], da
                 result[~done] = _sas_text(d.otherwise)
             out[d.name.upper()] = result
         except ex.ExprError as e:
-            raise error((*key, "expr"), f"{e} (dataset {dataset})", "SPEC040") from None
+            raise error((*key, "expr"), f"{e} (dataset {dataset})", e.code or "SPEC040") from None
     return out
 
 

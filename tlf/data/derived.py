@@ -26,7 +26,7 @@ def filter_where(frame: pd.DataFrame, where: str, err: ErrorFn, dataset: str,
     try:
         keep = ex.evaluate(ex.parse(where), frame, zero)
     except ex.ExprError as e:
-        raise err(("where",), f"{e} (dataset {dataset})", "SPEC040") from None
+        raise err(("where",), f"{e} (dataset {dataset})", e.code or "SPEC040") from None
     if len(zero) and found:
         found(Finding(err(("where",), zero.message(where, dataset), "DATA050")))
     return frame[keep]

@@ -13,6 +13,10 @@ Nothing is ever passed to eval(), so a spec cannot run code.
 As in SAS, a division by zero gives a missing value (never infinity, which comparisons would count and
 statistics use); a caller that passes a ZeroDivisions learns which records it happened in, to report them.
 Text literals compare without trailing blanks, as SAS compares text ('Placebo ' equals 'Placebo').
+
+Limits (each an ExprError with its own code, see docs/errors.md): an expression is at most
+MAX_EXPR_CHARS characters and MAX_EXPR_DEPTH levels deep, a whole number has at most MAX_INT_DIGITS
+digits, and text is never multiplied (`text(X) * 1000000000` would build a gigabyte string per record).
 """
 
 from __future__ import annotations
@@ -26,9 +30,27 @@ if TYPE_CHECKING:
 
 FUNCTIONS = ("missing", "present", "upper", "lower", "strip", "abs", "text")
 
+MAX_EXPR_CHARS = 10_000
+"""Longest expression, in characters (SPEC094). The longest filter of the example studies is under 200;
+a longer text is a generated or pasted mistake, and parsing it costs memory and time in proportion."""
+
+MAX_EXPR_DEPTH = 50
+"""Deepest expression tree (SPEC095): `((a + b) * c)` is 3 levels. Python's parser and this evaluator
+recurse per level; thousands of nested `not` or `+` would exhaust the stack instead of failing cleanly."""
+
+MAX_INT_DIGITS = 30
+"""Most digits of a whole number, written or computed (SPEC096). Clinical values have far fewer; Python
+integers have no bound, so `99999...` multiplied by itself grows without end (and Python refuses to print
+one of over 4,300 digits)."""
+
 
 class ExprError(ValueError):
-    """A bad expression; `.message` says why. The caller adds the spec location."""
+    """A bad expression; `.message` says why. The caller adds the spec location. `code` is set for an
+    expression over a limit (SPEC094-SPEC097); else the caller's code applies."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -78,10 +100,21 @@ def substitute_period(text: str, period: int | None) -> str:
 
 def parse(text: str) -> Expr:
     """Parse and check an expression; raises ExprError with a precise message."""
+    if len(text) > MAX_EXPR_CHARS:
+        raise ExprError(f"expression of {len(text):,} characters ({text[:40]!r}...) is longer than the limit "
+                        f"of {MAX_EXPR_CHARS:,} characters", code="SPEC094")
+    _check_digits(text)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         raise ExprError(f"cannot parse expression {text!r}: {e.msg} at column {e.offset}") from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"expression {_short(text)} is nested deeper than the limit of {MAX_EXPR_DEPTH} levels",
+                        code="SPEC095") from None
+    depth = _depth(tree)
+    if depth > MAX_EXPR_DEPTH:
+        raise ExprError(f"expression {_short(text)} is nested {depth} levels deep, more than the limit of "
+                        f"{MAX_EXPR_DEPTH}", code="SPEC095")
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise ExprError(f"{type(node).__name__} is not allowed in an expression ({text!r}); "
@@ -89,7 +122,36 @@ def parse(text: str) -> Expr:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
                 raise ExprError(f"unknown function in {text!r}; allowed: {', '.join(FUNCTIONS)}")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
+                isinstance(x, ast.Constant) and isinstance(x.value, str) for x in (node.left, node.right)):
+            raise ExprError(f"text cannot be multiplied ({_short(text)})", code="SPEC097")
     return Expr(text, tree)
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
+
+
+def _check_digits(text: str) -> None:
+    """A run of digits longer than MAX_INT_DIGITS outside quotes is refused before Python parses it."""
+    import re
+
+    for m in re.finditer(r"'[^']*'|\"[^\"]*\"|(\d[\d_]*)", text):
+        digits = m.group(1)
+        if digits and len(digits.replace("_", "")) > MAX_INT_DIGITS:
+            raise ExprError(f"number of {len(digits.replace('_', '')):,} digits in {_short(text)} has more than "
+                            f"the limit of {MAX_INT_DIGITS} digits", code="SPEC096")
+
+
+def _depth(tree: ast.AST) -> int:
+    """Levels of the tree, counted without recursion (operators and contexts do not count)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(node)
+                     if not isinstance(c, ast.expr_context | ast.operator | ast.boolop | ast.unaryop | ast.cmpop))
+    return deepest
 
 
 def evaluate(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None) -> pd.Series:
@@ -146,8 +208,22 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | N
             _numbers_only(symbol, [a, b], text)
         if isinstance(node.op, ast.Div):
             return _divide(a, b, frame, zero)
+        if isinstance(node.op, ast.Mult) and (_is_text(a) or _is_text(b)):
+            raise ExprError(f"text cannot be multiplied ({_short(text)})", code="SPEC097")
+        too_big = ExprError(f"{_short(text)} computes a number of more than the limit of {MAX_INT_DIGITS} digits",
+                            code="SPEC096")
+        if type(a) is int and type(b) is int:  # whole numbers written in the expression: Python's arithmetic
+            import operator
+
+            out = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}[type(node.op)](a, b)
+            if abs(out) >= 10 ** MAX_INT_DIGITS:
+                raise too_big
         ops = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}
-        return ops[type(node.op)](a, b)
+        try:
+            return ops[type(node.op)](a, b)
+        except OverflowError:  # a whole number beyond numpy's 64 bits (19 digits)
+            raise ExprError(f"{_short(text)} computes a whole number beyond the 64 bits of a number column",
+                            code="SPEC096") from None
     if isinstance(node, ast.Call):
         args = [sub(a) for a in node.args]
         if len(args) != 1:
@@ -207,6 +283,21 @@ def _days(v: Any) -> Any:
     from tlf.data.dates import SAS_EPOCH, as_timestamps
 
     return (as_timestamps(v) - pd.Timestamp(SAS_EPOCH)) / pd.Timedelta(days=1)
+
+
+def _is_text(v: Any) -> bool:
+    """Text, or a column holding text: what must never be multiplied (a repetition, not arithmetic)."""
+    import pandas as pd
+
+    if isinstance(v, str):
+        return True
+    if isinstance(v, pd.Series):
+        if pd.api.types.is_string_dtype(v.dtype) and v.dtype != object:
+            return True
+        return v.dtype == object and bool(v.map(lambda x: isinstance(x, str)).any())
+    if isinstance(v, list):
+        return any(isinstance(x, str) for x in v)
+    return False
 
 
 def _as_bool(v: Any) -> Any:

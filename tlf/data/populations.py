@@ -112,7 +112,7 @@ def _where(text: str, frame, err, key: tuple, dataset: str, data: StudyData):
     try:
         mask = ex.evaluate(ex.parse(text), frame, zero)
     except ex.ExprError as e:
-        raise err(key, f"{e} in dataset {dataset}", "SPEC040") from None
+        raise err(key, f"{e} in dataset {dataset}", e.code or "SPEC040") from None
     if len(zero):
         data.add_finding(Finding(err(key, zero.message(text, dataset), "DATA050")))
     return mask

@@ -22,15 +22,18 @@ def assemble_figure(study: Study, entry: OutputEntry, png: bytes, *, context: di
 
     spec = entry.spec
     ctx = dict(context or {})
-    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes]
+    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes",
+                    location=entry.source.locate(("footnotes",))) for f in spec.footnotes]
     foot += [n for n in notes if n not in foot]
-    foot += [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in study.spec.footnotes]
+    foot += [render_text(f, ctx, where=f"{entry.id}.footnotes", location=study.source.locate(("footnotes",))) for f in study.spec.footnotes]
     return Figure(
         output_id=spec.id, number=spec.number,
-        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles),
+        titles=tuple(render_text(t, ctx, where=f"{entry.id}.title",
+                    location=entry.source.locate(("title",))) for t in spec.titles),
         png=png, width=spec.width, height=spec.height,
         population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
+        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle",
+                    location=entry.source.locate(("subtitle",))),
         footnotes=tuple(foot), provenance=provenance, page=page_setup(spec.page or study.spec.page),
         data_columns=tuple(data_columns), data_rows=tuple(tuple(r) for r in data_rows), legend=tuple(legend),
     )

@@ -55,12 +55,17 @@ def layout_listing(study: Study, entry: OutputEntry, records: pd.DataFrame | Non
     else:
         rows, groups = _rows(cells, headings, n_keys)
     ctx = dict(context or {})
-    titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
-    notes = tuple(render_text(f, ctx, where=f"{entry.id}.footnotes") for f in (*spec.footnotes, *study.spec.footnotes))
+    titles = tuple(render_text(t, ctx, where=f"{entry.id}.title",
+                    location=entry.source.locate(("title",))) for t in spec.titles)
+    notes = tuple([render_text(f, ctx, where=f"{entry.id}.footnotes", location=entry.source.locate(("footnotes",)))
+                   for f in spec.footnotes] +
+                  [render_text(f, ctx, where=f"{entry.id}.footnotes", location=study.source.locate(("footnotes",)))
+                   for f in study.spec.footnotes])
     table = Table(
         output_id=spec.id, number=spec.number, titles=titles, columns=columns, rows=tuple(rows),
         population=study.spec.populations[spec.population].label,
-        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"), stub_header="", stub_width=0.0,
+        subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle",
+                    location=entry.source.locate(("subtitle",))), stub_header="", stub_width=0.0,
         footnotes=notes, provenance=provenance, page=setup, kind="listing", repeat_keys=n_keys,
     )
     return Listing(table, tuple(groups) if spec.page_by is not None else (), no_data=spec.no_data_text)

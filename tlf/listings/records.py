@@ -41,7 +41,7 @@ def select_records(frame: pd.DataFrame, subjects: pd.DataFrame, members: Collect
         try:
             keep &= ex.evaluate(ex.parse(query.where), frame, zero)
         except ex.ExprError as e:
-            raise error(("where",), f"{e} in dataset {query.dataset}", "SPEC040") from None
+            raise error(("where",), f"{e} in dataset {query.dataset}", e.code or "SPEC040") from None
         if len(zero) and found:
             found(Finding(error(("where",), zero.message(query.where, query.dataset), "DATA050")))
     records = frame.loc[keep]

@@ -2,6 +2,12 @@
 
 Only YAML's safe types are accepted: a `!!python/object` (or any other) tag is a SpecError, never
 code run. A key given twice in one mapping is an error too (YAML would silently keep the last).
+
+Limits, each a SpecError with its own code (docs/errors.md): a spec file is at most MAX_SPEC_BYTES,
+uses at most MAX_YAML_ALIASES aliases (`*name`), expands to at most MAX_YAML_NODES values, nests at
+most MAX_YAML_DEPTH levels, and a whole number has at most MAX_INT_DIGITS digits. They stop a "billion
+laughs" alias bomb, a file of a million `[`, and a number Python cannot print, before they exhaust
+memory or the stack.
 """
 
 from __future__ import annotations
@@ -12,6 +18,26 @@ from typing import Any
 from tlf.errors import Location, SpecError
 
 Key = tuple[Any, ...]
+
+MAX_SPEC_BYTES = 1_000_000
+"""Largest spec file, in bytes (SPEC090). The largest spec of the example studies is under 10 kB; a
+megabyte is a table with thousands of analyses, and every larger file is a mistake (data saved as YAML)."""
+
+MAX_YAML_ALIASES = 1_000
+"""Most alias references (`*name`) in one file (SPEC091). A spec reuses a block a few times; a
+"billion laughs" bomb references anchors that reference anchors."""
+
+MAX_YAML_NODES = 100_000
+"""Most values (mappings, lists, scalars) in one file once its aliases are expanded (SPEC092): nine
+levels of ten aliases would otherwise expand to a billion values. A 1 MB spec without aliases has fewer."""
+
+MAX_YAML_DEPTH = 50
+"""Deepest nesting of mappings and lists (SPEC093). Specs nest a few levels; a file of thousands of `[`
+(or an alias inside its own anchor) would exhaust the stack."""
+
+MAX_INT_DIGITS = 30
+"""Most digits of a whole number in a spec (SPEC096), as in expressions (tlf/data/expr.py). No count,
+width or value of a spec needs more; Python refuses to read one of over 4,300 digits."""
 
 
 class Located:
@@ -38,6 +64,10 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
 
     name = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"spec file of {size:,} bytes is larger than the limit of {MAX_SPEC_BYTES:,} bytes",
+                            location=Location(name), code="SPEC090")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError("file not found", location=Location(name), code="SPEC001") from None
@@ -49,8 +79,11 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     except OSError as e:  # a symlink loop, a broken link, no permission
         raise SpecError(f"cannot read the spec file: {e.strerror or e}", location=Location(name),
                         code="SPEC008") from None
+    if len(text.encode("utf-8")) > MAX_SPEC_BYTES:  # grew since stat, or not a regular file
+        raise SpecError(f"spec file is larger than the limit of {MAX_SPEC_BYTES:,} bytes",
+                        location=Location(name), code="SPEC090")
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _loader(text, name)
     except yaml.reader.ReaderError as e:  # a NUL byte or another control character YAML does not allow
         line = text.count("\n", 0, e.position) + 1
         column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
@@ -65,22 +98,70 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
         raise SpecError(f"YAML syntax error: {e.problem or e.context}", location=loc, code="SPEC003") from None
     except yaml.YAMLError as e:
         raise SpecError(f"YAML error: {e}", location=Location(name), code="SPEC003") from None
+    except RecursionError:  # a guard: MAX_YAML_DEPTH stops nesting long before the stack ends
+        raise SpecError(f"nested deeper than the limit of {MAX_YAML_DEPTH} levels", location=Location(name),
+                        code="SPEC093") from None
     finally:
         loader.dispose()
     where: dict[Key, Location] = {}
     if node is None:
         return Located(path, {}, {(): Location(name, 1, 1)})
-    data = _build(node, (), name, where, loader)
+    data = _build(node, (), name, where, loader, [0])
     return Located(path, data, where)
+
+
+def _loader(text: str, name: str) -> Any:
+    """yaml.SafeLoader that counts aliases and nesting while it composes the document (before anything is
+    expanded) and refuses beyond MAX_YAML_ALIASES and MAX_YAML_DEPTH, naming the line and key."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        aliases = 0
+        path: list[Any] = []
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            step = (index.value if isinstance(index, yaml.ScalarNode) else
+                    index if isinstance(index, int) else "?")
+            if parent is not None:
+                self.path.append(step)
+            try:
+                event = self.peek_event()
+                mark = event.start_mark
+                if isinstance(event, yaml.AliasEvent):
+                    self.aliases += 1
+                    if self.aliases > MAX_YAML_ALIASES:
+                        raise SpecError(f"more than the limit of {MAX_YAML_ALIASES:,} YAML aliases (*{event.anchor})",
+                                        location=Location(name, mark.line + 1, mark.column + 1),
+                                        key=_dotted(tuple(self.path)), code="SPEC091")
+                elif len(self.path) >= MAX_YAML_DEPTH:
+                    raise SpecError(f"nested deeper than the limit of {MAX_YAML_DEPTH} levels",
+                                    location=Location(name, mark.line + 1, mark.column + 1),
+                                    key=_dotted(tuple(self.path)), code="SPEC093")
+                return super().compose_node(parent, index)
+            finally:
+                if parent is not None:
+                    self.path.pop()
+
+    loader = Loader(text)
+    loader.path = []
+    return loader
 
 
 def _loc(name: str, node: Any) -> Location:
     return Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _build(node: Any, key: Key, name: str, where: dict[Key, Location], loader: Any) -> Any:
+def _build(node: Any, key: Key, name: str, where: dict[Key, Location], loader: Any, count: list[int]) -> Any:
+    """Plain values of `node`; `count` holds the number of values built so far (aliases expanded)."""
     import yaml
 
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES:
+        raise SpecError(f"more than the limit of {MAX_YAML_NODES:,} values once YAML aliases are expanded",
+                        location=_loc(name, node), key=_dotted(key), code="SPEC092")
+    if len(key) > MAX_YAML_DEPTH:  # an alias can nest deeper than the text (or inside its own anchor)
+        raise SpecError(f"nested deeper than the limit of {MAX_YAML_DEPTH} levels once YAML aliases are expanded",
+                        location=_loc(name, node), key=_dotted(key[:MAX_YAML_DEPTH]), code="SPEC093")
     where.setdefault(key, _loc(name, node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -88,17 +169,17 @@ def _build(node: Any, key: Key, name: str, where: dict[Key, Location], loader: A
             if knode.tag == "tag:yaml.org,2002:merge":
                 raise SpecError("YAML merge keys ('<<') are not supported", location=_loc(name, knode),
                                 code="SPEC004")
-            k = _scalar(knode, name, loader)
+            k = _scalar(knode, name, loader, key)
             if k in out:
                 raise SpecError(f"key '{k}' given twice in one mapping", location=_loc(name, knode),
                                 key=_dotted((*key, k)), code="SPEC005")
             where[(*key, k)] = _loc(name, knode)
-            out[k] = _build(vnode, (*key, k), name, where, loader)
+            out[k] = _build(vnode, (*key, k), name, where, loader, count)
         return out
     if isinstance(node, yaml.SequenceNode):
         _check_tag(node, "tag:yaml.org,2002:seq", name)
-        return [_build(v, (*key, i), name, where, loader) for i, v in enumerate(node.value)]
-    return _scalar(node, name, loader)
+        return [_build(v, (*key, i), name, where, loader, count) for i, v in enumerate(node.value)]
+    return _scalar(node, name, loader, key)
 
 
 _SAFE_SCALAR_TAGS = {
@@ -113,7 +194,7 @@ def _check_tag(node: Any, expected: str, name: str) -> None:
                         location=_loc(name, node), code="SPEC006")
 
 
-def _scalar(node: Any, name: str, loader: Any) -> Any:
+def _scalar(node: Any, name: str, loader: Any, key: Key = ()) -> Any:
     import yaml
 
     if not isinstance(node, yaml.ScalarNode):
@@ -121,6 +202,11 @@ def _scalar(node: Any, name: str, loader: Any) -> Any:
     if node.tag not in _SAFE_SCALAR_TAGS:
         raise SpecError(f"YAML tag '{node.tag}' is not allowed (only plain YAML values are)",
                         location=_loc(name, node), code="SPEC006")
+    if node.tag == "tag:yaml.org,2002:int":
+        digits = sum(c.isdigit() for c in node.value)
+        if digits > MAX_INT_DIGITS:
+            raise SpecError(f"a number of {digits:,} digits is more than the limit of {MAX_INT_DIGITS} digits",
+                            location=_loc(name, node), key=_dotted(key), code="SPEC096")
     value = loader.construct_object(node, deep=True)
     if node.tag == "tag:yaml.org,2002:timestamp":
         value = node.value  # keep dates as the text the user typed

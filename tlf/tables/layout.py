@@ -51,14 +51,17 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
             auto += [n for n in notes(a, cells) if n not in auto]
     auto += [n for n in sparse_footnotes(spec.stat_columns, sparse) if n not in auto]
     ctx = dict(context or {})
-    titles = tuple(render_text(t, ctx, where=f"{entry.id}.title") for t in spec.titles)
-    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in spec.footnotes] + auto + \
-        [render_text(f, ctx, where=f"{entry.id}.footnotes") for f in study.spec.footnotes]
+    titles = tuple(render_text(t, ctx, where=f"{entry.id}.title",
+                    location=entry.source.locate(("title",))) for t in spec.titles)
+    foot = [render_text(f, ctx, where=f"{entry.id}.footnotes",
+                    location=entry.source.locate(("footnotes",))) for f in spec.footnotes] + auto + \
+        [render_text(f, ctx, where=f"{entry.id}.footnotes", location=study.source.locate(("footnotes",))) for f in study.spec.footnotes]
     page = spec.page or study.spec.page
     pop = study.spec.populations[spec.population].label
     return Table(
         output_id=spec.id, number=spec.number, titles=titles, columns=columns, rows=tuple(rows),
-        population=pop, subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle"),
+        population=pop, subtitle=render_text(spec.subtitle, ctx, where=f"{entry.id}.subtitle",
+                    location=entry.source.locate(("subtitle",))),
         stub_header=spec.stub_header, stub_width=spec.stub_width, footnotes=tuple(foot),
         provenance=provenance,
         page=page_setup(page),

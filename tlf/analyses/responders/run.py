@@ -17,7 +17,7 @@ def _criterion(ctx: Ctx, selected):
         if missing:
             raise ex.ExprError(f"variable '{missing[0]}' not found{did_you_mean(missing[0], selected.columns)}")
     except ex.ExprError as e:
-        raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", "SPEC040") from None
+        raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", e.code or "SPEC040") from None
     return criterion
 
 
@@ -63,7 +63,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
                 try:
                     ex.evaluate(criterion, recs)
                 except ex.ExprError as e:
-                    raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", "SPEC040") from None
+                    raise ctx.error("criterion", f"{e} (dataset {ctx.dataset_name})", e.code or "SPEC040") from None
     return where_findings(ctx, columns) + where_findings(ctx, columns, a.criterion, ("criterion",))
 
 

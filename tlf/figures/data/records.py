@@ -40,7 +40,7 @@ def _filter(entry: OutputEntry, text: str | None, recs: pd.DataFrame, key: tuple
     try:
         return recs[ex.evaluate(ex.parse(text), recs)]
     except ex.ExprError as e:
-        raise entry.error(("plot", *key), f"{e} (dataset {entry.spec.plot.dataset})", "SPEC040") from None
+        raise entry.error(("plot", *key), f"{e} (dataset {entry.spec.plot.dataset})", e.code or "SPEC040") from None
 
 
 def column_records(entry: OutputEntry, data: StudyData, frame: pd.DataFrame, col: ColumnGroup) -> pd.DataFrame:
