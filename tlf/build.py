@@ -1,8 +1,9 @@
 """The orchestrator: spec -> data and populations -> ARD -> table model -> files.
 
-Every file is written into a private temporary folder inside the output folder and moved into
-place (os.replace) only when the whole output succeeded, so a failed or interrupted build leaves
-no partial file where outputs go. A file in the output folder that tlf did not write (not in
+Every file is written into a private temporary folder inside the output folder and published with
+the output's manifest entry, all or nothing (tlf/qc/publish.py: a journal the next build replays), only
+when the whole output succeeded, so a failed, interrupted or killed build leaves no partial file and no
+mix of an output's old and new files where outputs go. One build at a time writes to a folder (a lock). A file in the output folder that tlf did not write (not in
 manifest.json, or changed since) is never overwritten without --force.
 """
 
@@ -304,7 +305,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
     report and the manifest; `strict=True` raises them as errors, and nothing is built."""
-    from tlf.clock import build_time, source_date_epoch
+    from tlf.clock import build_time
 
     started = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -320,6 +321,33 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)
     _ensure_writable(out)
+    from tlf.qc.publish import BuildLock
+
+    with BuildLock(out, "tlf shells" if shell else "tlf build") as lock:  # one build at a time per folder (OUT006)
+        notes = [*lock.notes, *_recover(out)]
+        report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
+                        when, started, started_at)
+    report.warnings[:0] = notes
+    return report
+
+
+def _recover(out: Path) -> list[str]:
+    """Replay the publication journal of a killed build and remove its temporary files (tlf/qc/publish.py)."""
+    from tlf.qc.publish import clean_stale, recover
+
+    try:
+        note = recover(out)
+        clean_stale(out)
+    except OSError as e:
+        raise OutputError(f"cannot replay the publication journal in '{out}': {e.strerror or e}",
+                          code="OUT007") from None
+    return [note] if note else []
+
+
+def _build(study, entries, data, pops, findings, out: Path, ids, formats, force: bool, shell: bool, strict: bool,
+           progress, when: datetime, started: float, started_at: datetime) -> BuildReport:
+    from tlf.clock import source_date_epoch
+
     manifest_warnings: list[str] = []
     manifest = _read_manifest(out, manifest_warnings)
     report = BuildReport(findings=[f for f in findings if not f.note],
@@ -333,20 +361,29 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         t0 = time.perf_counter()
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} ...")
+        key = f"{entry.id}.shell" if shell else entry.id
+
+        def record_of(files: dict[str, str], entry=entry) -> dict:
+            return _output_record(study, entry, data, files, hashes, manifest["build"]["source_date_epoch"])
+
+        def write_manifest(key: str, record: dict) -> None:
+            manifest["outputs"][key] = record
+            _write_manifest(out, manifest, study, data, pops, hashes)
+
         try:
-            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell)
+            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
+                                      publish=(key, record_of, write_manifest))
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
             report.findings = _unique([*report.findings, *found])
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
             if strict and found:  # written (and recorded below, so that tlf owns the files), but not passed
                 res = OutputResult(entry.id, "failed", files, time.perf_counter() - t0, found[0].error)
-            manifest["outputs"][f"{entry.id}.shell" if shell else entry.id] = _output_record(
-                study, entry, data, files, hashes, manifest["build"]["source_date_epoch"])
-            _write_manifest(out, manifest, study, data, pops, hashes)
         except TlfError as e:
+            _resync(out, manifest, key)
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         except Exception as e:  # a bug in tlf: this output fails (traceback to a log file), the others build
+            _resync(out, manifest, key)
             err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
             crash_log = err.log or crash_log
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
@@ -367,6 +404,16 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     return report
 
 
+def _resync(out: Path, manifest: dict, key: str) -> None:
+    """After a failed output: its manifest entry as on disk (old if its publication was rolled back or is
+    still pending, new if it was completed)."""
+    on_disk = _read_manifest(out)["outputs"].get(key)
+    if on_disk is None:
+        manifest["outputs"].pop(key, None)
+    else:
+        manifest["outputs"][key] = on_disk
+
+
 def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, started_at: datetime) -> None:
     """Record the build in output/index.html (tlf/review/index.py) once anything was built there."""
     from tlf.review.index import INDEX, OutputStatus, record_build
@@ -383,7 +430,9 @@ def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, sta
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
-               shell: bool = False) -> tuple[Path, ...]:
+               shell: bool = False, publish=None) -> tuple[Path, ...]:
+    """Write the files of one output into a temporary folder, then publish them with its manifest entry
+    (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
     from tlf.clock import run_time_text
 
     check_templates(study, entry)  # a bad title or footnote is located in its file (study.yaml or the spec)
@@ -409,7 +458,11 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         targets[f"nca:{d}"] = out / (f"{stem}.adpp.csv" if len(nca) == 1 else f"{stem}.{d}.adpp.csv")
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
-    tmp = Path(tempfile.mkdtemp(prefix=".tlf-tmp-", dir=out))
+    from tlf.qc.publish import TMP_PREFIX
+    from tlf.qc.publish import publish as publish_files
+
+    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
+    keep_tmp = False
     from tlf.data.csv_text import csv_safe_frame
     from tlf.render.losses import cut_findings, footnote_findings
 
@@ -429,12 +482,16 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
             notes += cut_findings(entry, targets["xlsx"].name, cuts or ())
-        for key, src in written.items():
-            os.replace(src, targets[key])
+        key, record_of, write_manifest = publish or (stem, lambda files: {"files": files}, lambda k, r: None)
+        keep_tmp = True  # from here on the journal may name it: the publication removes it, or the next build
+        publish_files(out, tmp, key, {src: targets[k] for k, src in written.items()}, record_of, write_manifest)
     except OSError as e:
         raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        from tlf.qc.publish import JOURNAL
+
+        if not keep_tmp or not (out / JOURNAL).exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     return tuple(targets[k] for k in written), notes
 
 
@@ -557,7 +614,7 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
         "inputs": _inputs(data, hashes),
-        "files": {f.name: sha256_file(f) for f in files}, "built_at": _now(), "source_date_epoch": epoch,
+        "files": dict(files), "built_at": _now(), "source_date_epoch": epoch,
     }
     if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
         from tlf.listings.compute import record_id_vars
@@ -593,7 +650,6 @@ def _write_manifest(out: Path, manifest: dict, study: Study, data, pops, hashes:
     manifest["started_at"] = build.get("started_at")
     manifest["ended_at"] = build.get("ended_at")
     manifest["updated_at"] = _now()
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, sort_keys=True)
-    os.replace(tmp, out / MANIFEST)
+    from tlf.qc.publish import write_json_atomic
+
+    write_json_atomic(out / MANIFEST, manifest)  # fsynced, atomic replace

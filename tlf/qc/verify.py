@@ -11,14 +11,13 @@ same specs and data, every output file has the hash the first build recorded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from tlf.errors import TlfError
+from tlf.qc.publish import MANIFEST, sha256_file
 
-MANIFEST = "manifest.json"
 # Written next to the outputs by the review stage (tlf/review: index, bundles); not outputs, not in the manifest.
 REVIEW_FILES = frozenset({"index.html", "index.json", "bundle.docx", "bundle.shell.docx"})
 
@@ -61,6 +60,7 @@ def verify_build(out_dir: Path | str, manifest_path: Path | str | None = None) -
     """Check every hash in `out_dir`/manifest.json (or in `manifest_path`, another build's manifest)
     against the files in `out_dir` as they are now."""
     out = Path(out_dir)
+    _replay(out)
     manifest_file = Path(manifest_path) if manifest_path else out / MANIFEST
     if manifest_path and not manifest_file.is_file():
         raise VerifyError(f"manifest '{manifest_file}' not found (--manifest names another build's manifest.json)")
@@ -111,6 +111,21 @@ def verify_build(out_dir: Path | str, manifest_path: Path | str | None = None) -
                             and not p.name.startswith(".") and p.name not in listed and p.name not in REVIEW_FILES))
     return VerifyResult(str(manifest_file), len(outputs), len(hashes), findings, unlisted,
                         manifest.get("started_at"), manifest.get("ended_at"))
+
+
+def _replay(out: Path) -> None:
+    """A build killed while publishing an output left a journal: replay it first (tlf/qc/publish.py), so that
+    tlf's own half-published files are not reported as changed. Best effort: with another build running
+    (it holds the lock) or a read-only folder, the folder is verified as it is."""
+    from tlf.qc.publish import JOURNAL, BuildLock, recover
+
+    if not (out / JOURNAL).exists():
+        return
+    try:
+        with BuildLock(out, "tlf verify"):
+            recover(out)
+    except (TlfError, OSError):
+        pass
 
 
 def _read(path: Path) -> dict:
@@ -230,12 +245,3 @@ def _folder_manifest(folder: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return m if isinstance(m, dict) and isinstance(m.get("outputs"), dict) else None
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read in 1 MiB chunks (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
