@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tlf.build_check import check, check_templates, output_context, unique_findings
 from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, internal_error, raise_all
 from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
@@ -88,122 +89,6 @@ def prepare(study: Study, data_dir: Path | None = None):
     return data, pops, findings
 
 
-def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
-    """What `tlf check` asks of one output: every spec-against-data error its build would raise (raised
-    here: variables, parameters, visits, filters, one record per subject, numbers, an empty population,
-    templates), and the findings (spec values the data never take), without computing statistics or
-    rendering. Each family's checks are found through the registry (tlf/analyses/<home>/run.py CHECKS)."""
-    from tlf.analyses.checks import listing_findings
-
-    check_templates(study, entry)
-    if entry.spec.type == "listing":  # selecting and laying out the records is the listing's whole build
-        from tlf.listings.compute import compute_listing
-
-        compute_listing(study, entry, data, pops, context=_context(study, entry))
-        return listing_findings(entry, data)
-    from tlf.analyses.columns import resolve_columns
-    from tlf.analyses.run import check_analyses
-    from tlf.data.populations import require_nonempty
-
-    require_nonempty(pops[entry.spec.population], study.spec.data.subject_dataset)
-    found: list[Finding] = []
-    columns = resolve_columns(study, entry, data, pops, findings=found)  # subjects in no column (DATA031)
-    return found + check_analyses(study, entry, data, columns)
-
-
-def check_templates(study: Study, entry: OutputEntry) -> None:
-    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes, printed
-    under every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
-    output's spec, at its key."""
-    from tlf.errors import SpecError
-    from tlf.format.text import render_text
-
-    ctx = _context(study, entry)
-    spec = entry.spec
-    title = getattr(spec, "title", None)
-    texts = [(entry, ("title",) if isinstance(title, str) else ("title", i), t) for i, t in enumerate(spec.titles)]
-    if getattr(spec, "subtitle", ""):
-        texts.append((entry, ("subtitle",), spec.subtitle))
-    texts += [(entry, ("footnotes", i), t) for i, t in enumerate(spec.footnotes)]
-    texts += [(study, ("footnotes", i), t) for i, t in enumerate(study.spec.footnotes)]
-    for owner, key, text in texts:
-        try:
-            render_text(text, ctx)
-        except SpecError as e:
-            which = f" (filled for output {entry.id})" if owner is study else ""
-            raise owner.error(key, e.message + which, e.code) from None
-
-
-def check_study(study: Study, data) -> list[Finding]:
-    """Findings of study.yaml: literals of `derive:` cases and expressions, of populations' filters and of
-    derived datasets' `where` that the data never take (datasets read so far only: a dataset no output
-    reads is not read for this)."""
-    from tlf.analyses.checks import expression_findings
-
-    loaded = data.loaded
-    out: list[Finding] = []
-
-    def on(name: str, key: tuple, text: str | None) -> None:
-        if text and name in loaded:
-            out.extend(expression_findings([text], loaded[name].frame, name, key, study.error))
-
-    spec = study.spec
-    for name, ds in spec.data.datasets.items():
-        for kind in ("nca", "subjects", "pivot"):
-            rule = getattr(ds, kind, None)
-            if rule is not None and name in loaded:
-                on(rule.source, ("data", "datasets", name, kind, "where"), rule.where)
-    for name, derivations in spec.derive.items():
-        for i, d in enumerate(derivations):
-            on(name, ("derive", name, i, "expr"), d.expr)
-            for j, c in enumerate(d.cases or ()):
-                on(name, ("derive", name, i, "cases", j, "where"), c.where)
-    for name, p in spec.populations.items():
-        on(spec.data.subject_dataset, ("populations", name, "where"), p.where)
-        if p.has_records:
-            on(p.has_records.dataset, ("populations", name, "has_records", "where"), p.has_records.where)
-    return out
-
-
-def check(study: Study, entries: Sequence[OutputEntry], data, pops,
-          findings: Sequence[Finding] = (), *, crash_folder: Path | str | None = None
-          ) -> tuple[list[TlfError], list[Finding]]:
-    """`tlf check`: the errors (one per output at most, as its build would stop) and the findings of the
-    outputs, study.yaml and the data (`findings`: those `prepare` returned). An unexpected exception (a bug
-    in tlf) is that output's InternalError; with `crash_folder` its traceback goes to a log file there."""
-    errors: list[TlfError] = []
-    found = list(findings)
-    log = None
-    for entry in entries:
-        try:
-            found += check_output(study, entry, data, pops)
-        except TlfError as e:
-            errors.append(e)
-        except Exception as e:  # a bug in tlf: this output's error, the others are checked
-            if crash_folder is None:  # the build: its own run of the output logs the traceback
-                from tlf.errors import InternalError
-
-                errors.append(InternalError(f"internal error in tlf while checking {entry.id}: "
-                                            f"{type(e).__name__}: {e}", output_id=entry.id))
-                continue
-            err = internal_error(e, f"checking {entry.id}", crash_folder, output_id=entry.id, log=log)
-            log = err.log or log
-            errors.append(err)
-    found += check_study(study, data)
-    found += [f for f in getattr(data, "findings", []) if f not in found]
-    return errors, _unique(found)
-
-
-def _unique(findings: Sequence[Finding]) -> list[Finding]:
-    seen: set[str] = set()
-    out = []
-    for f in findings:
-        if str(f) not in seen:
-            seen.add(str(f))
-            out.append(f)
-    return out
-
-
 def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: str = "", findings=None):
     """One output's formatted ARD and its model (a Table, or a Figure for `type: figure`), no files.
     With data=None: the shell (mock ARD). Findings of the output (subjects in no column) go to `findings`.
@@ -218,7 +103,7 @@ def compute_output(study: Study, entry: OutputEntry, data, pops, *, provenance: 
     if entry.spec.type == "listing":  # records and a Listing (no ARD); data=None: the shell
         from tlf.listings.compute import compute_listing
 
-        return compute_listing(study, entry, data, pops, provenance=provenance, context=_context(study, entry))
+        return compute_listing(study, entry, data, pops, provenance=provenance, context=output_context(study, entry))
     layout = _LAYOUTS[entry.spec.type]()
     pformats = pvalue_formats(entry.spec)
     if data is None:
@@ -241,7 +126,7 @@ def _laid_out(layout, study: Study, entry: OutputEntry, ard, provenance: str, sh
     from tlf.tables.cells import Cells
 
     cells = Cells(ard)
-    model = layout(study, entry, cells, provenance=provenance, context=_context(study, entry), shell=shell)
+    model = layout(study, entry, cells, provenance=provenance, context=output_context(study, entry), shell=shell)
     return mark_displayed(ard, cells.shown), model
 
 
@@ -291,11 +176,6 @@ def pvalue_formats(spec) -> dict[str, dict]:
                       "sparse": (SPARSE_NOTE, sc.sparse_mark) if sc.sparse != "none" else None,
                       **({"missing": f.missing} if f.missing is not None else {})}
     return out
-
-
-def _context(study: Study, entry: OutputEntry) -> dict:
-    return {"study": study.spec.study.model_dump(), "cutoff": study.spec.study.cutoff,
-            "population": study.spec.populations[entry.spec.population].label, "output_id": entry.id}
 
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
@@ -375,7 +255,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
                                       publish=(key, record_of, write_manifest))
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
-            report.findings = _unique([*report.findings, *found])
+            report.findings = unique_findings([*report.findings, *found])
             res = OutputResult(entry.id, "built", files, time.perf_counter() - t0)
             if strict and found:  # written (and recorded below, so that tlf owns the files), but not passed
                 res = OutputResult(entry.id, "failed", files, time.perf_counter() - t0, found[0].error)
@@ -390,7 +270,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
         report.outputs.append(res)
         if data is not None:
             report.warnings += [n for n in data.notes if n not in report.warnings]
-            report.findings = _unique([*report.findings, *getattr(data, "findings", [])])
+            report.findings = unique_findings([*report.findings, *getattr(data, "findings", [])])
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
     manifest["build"].update(ended_at=_now(), status="complete",

@@ -135,14 +135,16 @@ def test_every_command_turns_a_crash_into_exit_3(command, mini, tmp_path, monkey
 
 def test_check_names_the_output_a_bug_hit(mini, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    real = build_mod.check_output
+    import tlf.build_check as check_mod
+
+    real = check_mod.check_output
 
     def planted(study, entry, *a, **k):
         if entry.id == "t-ae":
             raise RuntimeError("planted bug")
         return real(study, entry, *a, **k)
 
-    monkeypatch.setattr(build_mod, "check_output", planted)
+    monkeypatch.setattr(check_mod, "check_output", planted)
     assert main(["check", "--specs", str(mini)]) == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err and "checking t-ae" in err

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from tests.conftest import ADSL_CSV, AE_YAML, DEMOG_YAML, STUDY_YAML, write_study
-from tlf.build import build, check, check_output, prepare
+from tlf.build import build, prepare
+from tlf.build_check import check, check_output
 from tlf.cli import main
 from tlf.errors import DataError, ErrorGroup, Finding, SpecError, TlfError, did_you_mean_value, meant_value
 from tlf.spec.validate import load_study
