@@ -11,16 +11,14 @@ from lxml import etree
 
 from tests.office import needs_office, pdf_text, to_pdf
 from tlf.render.paginate import (
-    CELL_PAD,
     FOOTER_GAP_LINES,
     PAGE_NUMBER_LINES,
-    chars_per_line,
     header_row_lines,
     page_lines,
     paginate,
-    text_lines,
     title_lines,
 )
+from tlf.render.text_metrics import CELL_PAD, chars_per_line, text_lines
 from tlf.tables.model import Column, Row, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -150,7 +148,8 @@ def test_listing_and_figure_footnotes_too_long(tmp_path: Path) -> None:
 def test_fitting_page_is_right() -> None:
     from dataclasses import replace
 
-    from tlf.render.paginate import fitting_page, footnotes_fit, line_height, page_room
+    from tlf.render.paginate import fitting_page, footnotes_fit, page_room
+    from tlf.render.text_metrics import line_height
 
     table = _table()
     height, size = fitting_page(table)

@@ -10,14 +10,13 @@ from tlf.render.paginate import (
     CONTINUED,
     Page,
     body_budget,
-    chars_per_line,
     column_widths,
     header_row_lines,
     lines_used,
     paginate,
     row_lines,
-    text_lines,
 )
+from tlf.render.text_metrics import chars_per_line, text_lines
 from tlf.tables.model import Column, PageSetup, Row, Table
 
 NCOL = 4

@@ -34,7 +34,8 @@ from tlf.render.docx_page import (
     clean_text,
     w_tag,
 )
-from tlf.render.paginate import CELL_PAD, INDENT_STEP, Page, char_width, column_widths, has_stub
+from tlf.render.paginate import Page, column_widths, has_stub
+from tlf.render.text_metrics import CELL_PAD, INDENT_STEP, char_width
 from tlf.tables.model import Column, Row, Table
 
 TWIPS = 1440  # per inch

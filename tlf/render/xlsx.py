@@ -164,6 +164,6 @@ def _lines(text: str) -> int:
 
 
 def _wrapped(text: str, chars: int) -> int:
-    from tlf.render.paginate import text_lines
+    from tlf.render.text_metrics import text_lines
 
     return text_lines(text, max(1, chars)) if text else 1
