@@ -196,7 +196,8 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
         data, pops, findings = None, {}, []
     else:
         data, pops, findings = prepare(study, Path(data_dir) if data_dir else None)
-        _errors, findings = check(study, entries, data, pops, findings)  # an output's error stops its build
+        # an output's error stops its own build below; a listing's records are selected once, there
+        _errors, findings = check(study, entries, data, pops, findings, records=False)
         if strict:
             raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)

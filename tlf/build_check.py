@@ -16,18 +16,20 @@ def output_context(study: Study, entry: OutputEntry) -> dict:
             "population": study.spec.populations[entry.spec.population].label, "output_id": entry.id}
 
 
-def check_output(study: Study, entry: OutputEntry, data, pops) -> list[Finding]:
+def check_output(study: Study, entry: OutputEntry, data, pops, *, records: bool = True) -> list[Finding]:
     """What `tlf check` asks of one output: every spec-against-data error its build would raise (raised
     here: variables, parameters, visits, filters, one record per subject, numbers, an empty population,
     templates), and the findings (spec values the data never take), without computing statistics or
-    rendering. Each family's checks are found through the registry (tlf/analyses/<home>/run.py CHECKS)."""
+    rendering. Each family's checks are found through the registry (tlf/analyses/<home>/run.py CHECKS).
+    `records=False` leaves out selecting a listing's records (its whole build): a build does that anyway."""
     from tlf.analyses.checks import listing_findings
 
     check_templates(study, entry)
     if entry.spec.type == "listing":  # selecting and laying out the records is the listing's whole build
-        from tlf.listings.compute import compute_listing
+        if records:
+            from tlf.listings.compute import compute_listing
 
-        compute_listing(study, entry, data, pops, context=output_context(study, entry))
+            compute_listing(study, entry, data, pops, context=output_context(study, entry))
         return listing_findings(entry, data)
     from tlf.analyses.columns import resolve_columns
     from tlf.analyses.run import check_analyses
@@ -94,7 +96,7 @@ def check_study(study: Study, data) -> list[Finding]:
 
 
 def check(study: Study, entries: Sequence[OutputEntry], data, pops,
-          findings: Sequence[Finding] = (), *, crash_folder: Path | str | None = None
+          findings: Sequence[Finding] = (), *, crash_folder: Path | str | None = None, records: bool = True
           ) -> tuple[list[TlfError], list[Finding]]:
     """`tlf check`: the errors (one per output at most, as its build would stop) and the findings of the
     outputs, study.yaml and the data (`findings`: those `prepare` returned). An unexpected exception (a bug
@@ -104,7 +106,7 @@ def check(study: Study, entries: Sequence[OutputEntry], data, pops,
     log = None
     for entry in entries:
         try:
-            found += check_output(study, entry, data, pops)
+            found += check_output(study, entry, data, pops, records=records)
         except TlfError as e:
             errors.append(e)
         except Exception as e:  # a bug in tlf: this output's error, the others are checked

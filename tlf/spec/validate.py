@@ -216,14 +216,21 @@ def _described(value: Any) -> str:
     return kind if value is None else f"{kind} {text}"
 
 
-def _union_tags(model: Any, loc: tuple) -> list[str]:
-    """The `type` tags of the union at `loc` of `model` (what a missing `type` could be)."""
+def _model_at(model: Any, loc: tuple) -> Any:
+    """The (unwrapped) type found at `loc` of `model`, walking unions by discriminator tag; None if none."""
     tp = model
     for seg in loc:
         tp = _step(tp, seg)
         if tp is None:
-            return []
-    tp = _unwrap(tp)
+            return None
+    return _unwrap(tp)
+
+
+def _union_tags(model: Any, loc: tuple) -> list[str]:
+    """The `type` tags of the union at `loc` of `model` (what a missing `type` could be)."""
+    tp = _model_at(model, loc)
+    if tp is None:
+        return []
     if get_origin(tp) is list:
         tp = _unwrap(get_args(tp)[0])
     tags: list[str] = []
@@ -268,12 +275,9 @@ def _get(data: Any, key: tuple) -> Any:
 
 def _allowed_keys(model: Any, loc: tuple) -> list[str]:
     """The field names of the model found at `loc` (walking unions by discriminator tag)."""
-    tp = model
-    for seg in loc:
-        tp = _step(tp, seg)
-        if tp is None:
-            return []
-    tp = _unwrap(tp)
+    tp = _model_at(model, loc)
+    if tp is None:
+        return []
     if get_origin(tp) in (typing.Union, types.UnionType):  # an optional model: `X | None`
         models = [m for m in get_args(tp) if isinstance(m, type) and issubclass(m, BaseModel)]
         tp = models[0] if len(models) == 1 else tp

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 
 from tlf.analyses.ancova.spec import TREATMENT
-from tlf.analyses.bds import BASE0_NOTE, label_rows, require_var, select_bds, visit_order
+from tlf.analyses.bds import BASE0_NOTE, label_rows, one_per_subject, require_var, select_bds, visit_order
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.errors import DataError, did_you_mean
@@ -83,7 +83,7 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         dec = decimals_for(a, d)
         for j, visit in enumerate(a.visits):
             recs = recs_all[(recs_all[a.param_var] == p) & (recs_all[a.visit_var] == visit)]
-            _one_per_subject(ctx, recs, p, visit)
+            one_per_subject(ctx, recs, p, visit)
             notes = []
             if pct_response:
                 base0 = recs[a.base_var].astype(float) == 0
@@ -124,15 +124,6 @@ def _model_inputs(ctx: Ctx, columns: list[ColumnGroup]):
     return active, selected, extra, pct_response
 
 
-def _one_per_subject(ctx: Ctx, recs, p: str, visit: str) -> None:
-    sid = ctx.data.subject_id
-    dup = recs[sid][recs[sid].duplicated()]
-    if len(dup):
-        raise DataError(f"more than one record per subject for parameter {p} at visit '{visit}' "
-                        f"(analysis '{ctx.analysis.id}'); add a `where` that keeps one (e.g. ANL01FL == 'Y')",
-                        dataset=ctx.dataset_name, usubjid=str(dup.iloc[0]), code="DATA040")
-
-
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The model's inputs (reference column, disjoint columns, parameters, visits, variables) and one
     record per subject at each visit, without fitting; literals of `where` the data never take."""
@@ -142,7 +133,7 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     for p in a.params:
         for visit in a.visits:
             for recs in per_col:
-                _one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+                one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
     return where_findings(ctx, columns)
 
 
