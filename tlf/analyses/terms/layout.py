@@ -11,10 +11,10 @@ def terms_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str]
     heading, indent = labelled(a, len(cols))
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
-        nested = bool(parent) and parent != level
+        nested = bool(parent)  # a group's row is ("", group), its terms' (group, term): tlf/analyses/terms/run.py
         vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
                      for c in cols)
-        group = f"{a.id}:{parent}" if parent else a.id
+        group = f"{a.id}:{parent or level}" if a.soc else a.id
         rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group, key=(parent, level)))
     return rows
 

@@ -53,15 +53,24 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             c = counts[col.id].get(key)
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
-            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            parent, level = ard_key(key)
+            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=parent, level=level, order=order)
             if a.events:
-                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
-                                    level=key[1] or key[0], order=order))
+                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=parent,
+                                    level=level, order=order))
     if ctx.entry.spec.stat_columns:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
-            rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
+            parent, level = ard_key(key)
+            rows += compare_rows(ctx, "counts", data, parent=parent, level=level)
     return rows
+
+
+def ard_key(key: tuple[str, str]) -> tuple[str, str]:
+    """The ARD (parent, level) of a counted (group, term) key: a group's own row (group, "") is ("", group),
+    a term's row (group, term), so a term named as its group (a CM class "UNCODED" holding a medication
+    "UNCODED") is a row of its own."""
+    return ("", key[0]) if not key[1] else key
 
 
 def _sort_key(sort: str, total: int, name: str) -> tuple:

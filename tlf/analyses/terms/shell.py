@@ -12,7 +12,7 @@ def placeholder_levels(a) -> list[tuple[str, str]]:
     levels = []
     for s in range(1, 3):
         soc = f"<System organ class {s}>"
-        levels += [(soc, soc)] + [(soc, f"<Preferred term {s}.{t}>") for t in range(1, 3)]
+        levels += [("", soc)] + [(soc, f"<Preferred term {s}.{t}>") for t in range(1, 3)]
     return levels
 
 
