@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.terms.grade import check_grades, grade_ard
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 from tlf.stats.values import text_value
 
@@ -58,6 +59,8 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             if a.events:
                 rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=parent,
                                     level=level, order=order))
+    if a.by_grade:
+        rows += grade_ard(ctx, active, [(k, ard_key(k)) for k in ordered], a.soc, a.term)
     if ctx.entry.spec.stat_columns:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
@@ -86,6 +89,8 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
             if a.soc:
                 ctx.variable(a.soc, col, "soc")
             ctx.records(col)
+    if a.by_grade:
+        check_grades(ctx, columns)
     return where_findings(ctx, columns)
 
 
