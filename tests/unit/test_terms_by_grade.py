@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REPO, SHARED, write_study
-from tlf.build import build, compute_output, prepare
+from tlf.build import compute_output, prepare
 from tlf.errors import TlfError
 from tlf.spec.validate import load_study
 
@@ -223,7 +223,7 @@ def test_pilot_adae_by_maximum_severity_against_pandas(tmp_path):
     ae["rank"] = ae.AESEV.map({"MILD": 0, "MODERATE": 1, "SEVERE": 2})
     arms = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
     expected = {}
-    for keys, frame in (("overall", ae.assign(k1="", k2="")), ("soc", ae.assign(k1="", k2=ae.AEBODSYS)),
+    for _keys, frame in (("overall", ae.assign(k1="", k2="")), ("soc", ae.assign(k1="", k2=ae.AEBODSYS)),
                         ("pt", ae.assign(k1=ae.AEBODSYS, k2=ae.AEDECOD))):
         worst = frame.groupby(["TRT01A", "k1", "k2", "USUBJID"])["rank"].max().reset_index()
         for (arm, k1, k2), w in worst.groupby(["TRT01A", "k1", "k2"]):

@@ -10,7 +10,8 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
     shell.py   SHELLS   type -> shell(output_id, analysis, columns, pct_decimals, study) -> ARD rows, no data
     layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
-               STATS_AS_COLUMNS  type -> the table with statistics as columns (optional; PK summaries)
+               STAT_LINES  type -> the lines of an analysis in a table with statistics as columns (optional;
+                        continuous, by_visit, PK summaries: tlf/tables/stats_as_columns.py)
     figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
                         families a figure of kind Family.plot draws)
 
@@ -53,6 +54,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("emax", "emax", plot="scatter"),
 )
 TYPES = tuple(f.type for f in FAMILIES)
+# the types a table with `stats_as_columns` may hold: their layout.py has STAT_LINES
+STATS_AS_COLUMNS_TYPES = ("continuous", "by_visit", "pk_parameters", "pk_concentrations")
 _BY_TYPE = {f.type: f for f in FAMILIES}
 
 

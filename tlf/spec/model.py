@@ -329,8 +329,12 @@ class TableOutput(Strict):
     page: PageSpec | None = None
     """Page geometry and font of this output; not set: the study's `page`."""
     stats_as_columns: list[str] | None = None
-    """PK tables: these statistics as the columns and the treatment columns as row groups (pk_parameters
-    and pk_concentrations analyses only); not set: treatment columns as columns."""
+    """These statistics as the columns and the treatment columns as row groups, e.g. `[n, mean, sd, median,
+    min, max]` (vital signs, weight, PK tables): under each treatment "<label> (N=xx)", each analysis's
+    lines (a `continuous` one line, a `by_visit` one per parameter and visit, with a line per `show` part
+    when it shows several). From: n, mean, sd, se, median, q1, q3, min, max, cv, geomean, geocv, n_blq.
+    Only `continuous`, `by_visit`, `pk_parameters` and `pk_concentrations` analyses. Not set: treatment
+    columns as columns."""
     stat_columns: list[StatColumn] = []
     """Columns of p-values beside the treatment columns, one per test."""
     keep_together: bool = True

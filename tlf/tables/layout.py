@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
+from tlf.tables.stats_as_columns import stat_column_layout
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -36,9 +37,8 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
-    if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
-        by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
-        columns, rows = by_columns(spec, cols, cells, big_n, shell)
+    if stats_as_columns:  # statistics as columns, treatment columns as row groups (vital signs, PK)
+        columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
     width = len(columns)
     for a in spec.analyses:
         if not stats_as_columns:

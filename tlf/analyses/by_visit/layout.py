@@ -7,6 +7,7 @@ from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX, TEST_ON, ne_once, 
 from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables.cells import Cells, inactive
 from tlf.tables.model import Row, group_row, labelled
+from tlf.tables.stats_as_columns import StatLine
 
 
 def by_visit_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
@@ -66,5 +67,31 @@ def _flagged(cells: Cells, key: tuple, test) -> str:
     return text
 
 
+def by_visit_stat_lines(a, cells: Cells, col: str) -> list[StatLine]:
+    """`stats_as_columns`: per parameter (a heading when there are several) each visit the column has, one
+    line per `show` part (under the visit as a heading when it shows several: Value, Change from baseline)."""
+    lines: list[StatLine] = []
+    indent = 0
+    if a.label:
+        lines.append(StatLine(a.label, indent))
+        indent += 1
+    for p in a.params:
+        pind = indent
+        if len(a.params) > 1:
+            lines.append(StatLine(param_label(a, cells, p), pind))
+            pind += 1
+        for visit in a.visits:
+            parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+            if not any((a.id, col, p, visit, PART_PREFIX[x] + "n") in cells.val for x in parts):
+                continue
+            if len(parts) == 1:
+                lines.append(StatLine(visit, pind, (p, visit), PART_PREFIX[parts[0]]))
+                continue
+            lines.append(StatLine(visit, pind))
+            lines += [StatLine(a.labels.get(x, PART_LABELS[x]), pind + 1, (p, visit), PART_PREFIX[x]) for x in parts]
+    return lines
+
+
 ROWS = {"by_visit": by_visit_rows}
+STAT_LINES = {"by_visit": by_visit_stat_lines}
 NOTES = {"by_visit": notes}
