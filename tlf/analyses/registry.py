@@ -12,6 +12,8 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
                STAT_LINES  type -> the lines of an analysis in a table with statistics as columns (optional;
                         continuous, by_visit, PK summaries: tlf/tables/stats_as_columns.py)
+               WIDE     type -> (columns, rows) of a table whose treatment columns each span several
+                        columns (optional; by_visit `side_by_side`)
     figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
                         families a figure of kind Family.plot draws)
 

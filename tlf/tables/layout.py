@@ -37,11 +37,14 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
+    wide = next((a for a in spec.analyses if getattr(a, "side_by_side", None)), None)
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (vital signs, PK)
         columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
+    elif wide is not None:  # each treatment's columns are parts (value, change) by statistic (validated)
+        columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
     width = len(columns)
     for a in spec.analyses:
-        if not stats_as_columns:
+        if not stats_as_columns and wide is None:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)

@@ -92,6 +92,53 @@ def by_visit_stat_lines(a, cells: Cells, col: str) -> list[StatLine]:
     return lines
 
 
+def side_by_side_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: bool):
+    """(columns, rows) of a table of `side_by_side` by_visit analyses (CDISC pilot Table 14-6.01): under
+    each treatment spanner "<label> (N=xx)" a column per part and statistic row, one row per visit.
+
+                       ------Placebo (N=86)------
+                                        Change from
+                                        baseline
+        Week            n   Mean (SD)   Mean (SD)
+        Baseline       86   ...
+        Week 2         84   ...         ...
+    """
+    from tlf.tables.model import Column
+
+    first = next(a for a in spec.analyses if a.side_by_side)
+    spots = [(part, r) for part, names in first.side_by_side.items() for r in names]
+    columns = tuple(Column(id=f"{c.id}:{part}:{r}", spanner=f"{c.label} (N={big_n[c.id]})", width=_width(r),
+                           label=DISPLAY_ROWS[r][0] if part == "value" else
+                           f"{first.labels.get(part, PART_LABELS[part])}\n{DISPLAY_ROWS[r][0]}")
+                    for c in cols for part, r in spots)
+    periods = {c.id: c.period for c in cols}
+    rows: list[Row] = []
+    for a in spec.analyses:
+        if a.blank_before and rows:
+            rows.append(Row("", ("",) * len(columns), kind="blank"))
+        heading, indent = labelled(a, len(columns))
+        rows += heading
+        for p in a.params:
+            pind = indent
+            if len(a.params) > 1:
+                rows.append(group_row(param_label(a, cells, p), len(columns), pind, f"{a.id}:{p}"))
+                pind += 1
+            for visit in a.visits:
+                vals = tuple(a.na_text if inactive(a, c.id, periods) else
+                             "" if part != "value" and visit == a.baseline_visit else
+                             ne_once(cells.template(a.id, c.id, DISPLAY_ROWS[r][1], p, visit, PART_PREFIX[part]))
+                             for c in cols for part, r in spots)
+                rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
+    return columns, rows
+
+
+def _width(row: str) -> float:
+    """Relative width of a side-by-side column: a count narrow, a pair ("Mean (SD)") wide."""
+    template = DISPLAY_ROWS[row][1]
+    return 0.5 if row == "n" else 1.8 if template.count("{") > 1 else 1.0
+
+
 ROWS = {"by_visit": by_visit_rows}
+WIDE = {"by_visit": side_by_side_layout}
 STAT_LINES = {"by_visit": by_visit_stat_lines}
 NOTES = {"by_visit": notes}
