@@ -43,10 +43,14 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     elif wide is not None:  # each treatment's columns are parts (value, change) by statistic (validated)
         columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
     width = len(columns)
+    section = None
     for a in spec.analyses:
         if not stats_as_columns and wide is None:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
+            if a.section and a.section != section:  # ungrouped: kept on a page with the row after it
+                rows.append(Row(a.section, ("",) * width, kind="group", span=True))
+            section = a.section
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)
             rows += with_stat_cells(block, a.id, spec.stat_columns, cells, sparse)
         notes = part(a.type, "layout", "NOTES")
