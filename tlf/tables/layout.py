@@ -37,10 +37,10 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
-    wide = next((a for a in spec.analyses if getattr(a, "side_by_side", None)), None)
+    wide = next((a for a in spec.analyses if getattr(a, "wide", False)), None)  # its family's WIDE makes the table
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (vital signs, PK)
         columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
-    elif wide is not None:  # each treatment's columns are parts (value, change) by statistic (validated)
+    elif wide is not None:  # each treatment spans columns: parts by statistic, or levels (validated)
         columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
     width = len(columns)
     section = None

@@ -105,7 +105,7 @@ def side_by_side_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: 
     """
     from tlf.tables.model import Column
 
-    first = next(a for a in spec.analyses if a.side_by_side)
+    first = next(a for a in spec.analyses if a.wide)
     spots = [(part, r) for part, names in first.side_by_side.items() for r in names]
     columns = tuple(Column(id=f"{c.id}:{part}:{r}", spanner=f"{c.label} (N={big_n[c.id]})", width=_width(r),
                            label=DISPLAY_ROWS[r][0] if part == "value" else

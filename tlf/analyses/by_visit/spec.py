@@ -134,6 +134,11 @@ class ByVisitAnalysis(ParamVisitsBase):
             raise ValueError("two tests on the same quantity; list each `quantity` once")
         return v
 
+    @property
+    def wide(self) -> bool:
+        """Whether the table's columns are this analysis's parts under each treatment (tables/layout.py)."""
+        return bool(self.side_by_side)
+
 
 def check_side_by_side(entry) -> list:
     """A table with a `side_by_side` by_visit holds only by_visit analyses with the same `side_by_side`
