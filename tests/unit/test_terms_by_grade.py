@@ -156,6 +156,18 @@ def test_any_on_the_term_row_and_numeric_grades(tmp_path):
     assert b[("Headache", "Grade 2-3")] == ("2 (66.7)", "0")
 
 
+def test_grades_as_numbers_or_text():
+    from tlf.analyses.terms.grade import rank_of
+    from tlf.analyses.terms.spec import ByGrade
+
+    numbers = ByGrade(variable="ATOXGR", levels=[1, 2, 3]).ranks()
+    texts = ByGrade(variable="ATOXGR", levels=["1", "2", "3"]).ranks()
+    for ranks in (numbers, texts):
+        assert [rank_of(v, ranks) for v in (1, "2", "03", 3)] == [0, 1, 2, 2]
+        assert rank_of("4", ranks) is None and rank_of("GRADE 1", ranks) is None
+    assert rank_of("MILD", ByGrade(variable="AESEV", levels=["MILD"]).ranks()) == 0
+
+
 def test_a_grade_no_level_lists_is_an_error(tmp_path):
     with pytest.raises(TlfError) as e:
         _table(tmp_path, adae=ADAE.replace("S-03,Nausea,Gastro,MILD", "S-03,Nausea,Gastro,LIFE THREATENING"))

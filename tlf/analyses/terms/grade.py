@@ -16,7 +16,7 @@ from typing import Any
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.errors import DataError
 from tlf.stats.grades import MISSING, OVERALL, count_grades, worst_ranks
-from tlf.stats.values import norm_value, text_value
+from tlf.stats.values import norm_value, text_value, value_text
 
 SHOWN = 3
 
@@ -24,6 +24,21 @@ SHOWN = 3
 def grade_stat(k: int | None, what: str) -> str:
     """The ARD stat_name of grade row k (0-based) of `by_grade`: "grade1_n", "grade1_p" ...; k None: missing."""
     return f"missing_{what}" if k is None else f"grade{k + 1}_{what}"
+
+
+def rank_of(v: Any, ranks: dict) -> int | None:
+    """The rank of a (normalised, non-missing) grade: as it is, or as a number ("3" for a level 3), or as
+    text (3.0 for a level "3")."""
+    if v in ranks:
+        return ranks[v]
+    if isinstance(v, str):
+        try:
+            v = norm_value(float(v))
+        except ValueError:
+            return None
+        if v in ranks:
+            return ranks[v]
+    return ranks.get(value_text(v))
 
 
 def record_ranks(ctx: Ctx, recs, var: str) -> list[int]:
@@ -42,8 +57,8 @@ def record_ranks(ctx: Ctx, recs, var: str) -> list[int]:
         if v is None:
             lacking.append(str(s))
             out.append(worst if g.missing == "worst" else MISSING)
-        elif v in ranks:
-            out.append(ranks[v])
+        elif (r := rank_of(v, ranks)) is not None:
+            out.append(r)
         else:
             unknown.setdefault(v, []).append(str(s))
             out.append(MISSING)
