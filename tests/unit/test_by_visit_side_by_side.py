@@ -123,7 +123,7 @@ population: SAF
 columns: arms
 analyses:
   - {id: alt, type: by_visit, dataset: adlb, param: ALT, label: "ALT (U/L)", visits: [Baseline, Week 2],
-     baseline_visit: Baseline, side_by_side: {value: [n, mean], change: [mean]}}
+     baseline_visit: Baseline, side_by_side: {value: [n, mean], change: [mean]}, section: CHEMISTRY}
 """
 
 
@@ -139,11 +139,13 @@ def test_mini_table_and_shell(tmp_path):
     _, table = compute_output(st, st.output("t-lb"), data, pops)
     # one subject per arm: the values themselves, mean with one decimal more than collected
     assert [(r.label, r.cells) for r in table.rows] == [
+        ("CHEMISTRY", ("",) * 6),
         ("ALT (U/L)", ("",) * 6),
         ("Baseline", ("1", "20.0", "", "1", "30.0", "")),
         ("Week 2", ("1", "25.0", "5.0", "1", "28.0", "-2.0"))]
+    assert table.rows[0].span and not table.rows[1].span
     _, shell = compute_output(st, st.output("t-lb"), None, {})
-    assert shell.rows[2].cells[:3] == ("xx", "xx.x", "xx.x")
+    assert shell.rows[3].cells[:3] == ("xx", "xx.x", "xx.x")
 
 
 @pytest.mark.parametrize(("change", "needle"), [

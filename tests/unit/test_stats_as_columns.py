@@ -178,3 +178,9 @@ def test_shell_and_spec_error(tmp_path):
     with pytest.raises(TlfError) as e:
         load_study(specs)
     assert "stats_as_columns holds continuous, by_visit" in str(e.value) + "".join(map(str, getattr(e.value, "errors", [])))
+
+
+def test_the_types_that_may_be_shown_so_have_their_lines():
+    from tlf.analyses.registry import STATS_AS_COLUMNS_TYPES, TYPES, part
+
+    assert {t for t in TYPES if part(t, "layout", "STAT_LINES")} == set(STATS_AS_COLUMNS_TYPES)

@@ -177,7 +177,7 @@ class AnalysisBase(Strict):
     """Heading of the section this analysis opens, e.g. `CHEMISTRY`: a row spanning the table (label and
     treatment columns) before the analysis's rows, printed when it differs from the previous analysis's
     `section` (so analyses in a row with the same one share one heading). No effect in a table with
-    `stats_as_columns` or a `side_by_side` by_visit, or in a figure."""
+    `stats_as_columns` or in a figure."""
 
 
 class ParamVisitsBase(AnalysisBase):

@@ -113,9 +113,13 @@ def side_by_side_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: 
                     for c in cols for part, r in spots)
     periods = {c.id: c.period for c in cols}
     rows: list[Row] = []
+    section = None
     for a in spec.analyses:
         if a.blank_before and rows:
             rows.append(Row("", ("",) * len(columns), kind="blank"))
+        if a.section and a.section != section:
+            rows.append(Row(a.section, ("",) * len(columns), kind="group", span=True))
+        section = a.section
         heading, indent = labelled(a, len(columns))
         rows += heading
         for p in a.params:
