@@ -184,3 +184,29 @@ def test_the_types_that_may_be_shown_so_have_their_lines():
     from tlf.analyses.registry import STATS_AS_COLUMNS_TYPES, TYPES, part
 
     assert {t for t in TYPES if part(t, "layout", "STAT_LINES")} == set(STATS_AS_COLUMNS_TYPES)
+
+
+def test_analysis_groups_then_treatments(tmp_path):
+    """`stats_as_columns_groups: analysis` (SAP template 21): the analysis, then each treatment with its
+    visits; a continuous analysis prints one line per treatment. Same numbers as the treatment-first table."""
+    spec = VS.replace("stats_as_columns: [n, mean, sd, min, max]\n", "stats_as_columns: [n, mean, sd, min, max]\n"
+                      "stats_as_columns_groups: analysis\n").replace(
+        "show: [value, change]}", "show: [value], label: Systolic BP (mmHg)}\n"
+        "  - {id: age, type: continuous, var: AGE, label: Age (years)}")
+    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-vs": spec})
+    (specs / "data" / "advs.csv").write_text(ADVS)
+    st = load_study(specs)
+    data, pops, _ = prepare(st)
+    _, table = compute_output(st, st.output("t-vs"), data, pops)
+    rows = [(r.label, r.indent) for r in table.rows]
+    assert rows == [("Systolic BP (mmHg)", 0), ("Drug A (N=3)", 1), ("Baseline", 2), ("Week 2", 2),
+                    ("Placebo (N=2)", 1), ("Baseline", 2), ("Week 2", 2),
+                    ("Age (years)", 0), ("Drug A (N=3)", 1), ("Placebo (N=2)", 1)]
+    adsl = pd.read_csv(pd.io.common.StringIO(ADSL))
+    for at, arm in ((8, "Drug A"), (9, "Placebo")):
+        x = adsl[adsl.TRT01A == arm].AGE
+        cells = table.rows[at].cells
+        assert int(cells[0]) == len(x) and _close(cells[1], x.mean()) and _close(cells[2], x.std(ddof=1))
+    vs = pd.read_csv(pd.io.common.StringIO(ADVS))
+    x = vs[(vs.AVISIT == "Week 2") & vs.USUBJID.isin(["S-04", "S-05"])].AVAL
+    assert int(table.rows[6].cells[0]) == 2 and _close(table.rows[6].cells[1], x.mean())

@@ -335,6 +335,10 @@ class TableOutput(Strict):
     when it shows several). From: n, mean, sd, se, median, q1, q3, min, max, cv, geomean, geocv, n_blq.
     Only `continuous`, `by_visit`, `pk_parameters` and `pk_concentrations` analyses. Not set: treatment
     columns as columns."""
+    stats_as_columns_groups: Literal["treatment", "analysis"] = "treatment"
+    """With `stats_as_columns`, the outer row groups: `treatment` (each treatment, every analysis under it)
+    or `analysis` (each analysis, every treatment under it: the CDISC pilot SAP's vital-sign template 21,
+    measure, then treatment, then visit; a `continuous` analysis then prints a line per treatment)."""
     stat_columns: list[StatColumn] = []
     """Columns of p-values beside the treatment columns, one per test."""
     keep_together: bool = True
