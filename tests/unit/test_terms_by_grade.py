@@ -256,3 +256,18 @@ def test_pilot_adae_by_maximum_severity_against_pandas(tmp_path):
         assert r.stat == pytest.approx(expected.get((arms[r.column], r.parent, r.level, "grade3_n"), 0) /
                                        big_n[arms[r.column]], abs=1e-12)
     assert "Missing" not in [r.label for r in table.rows]
+
+
+def test_stat_column_pvalue_on_the_term_row(tmp_path):
+    from scipy import stats
+
+    ae = AE.replace("columns: arms\n", "columns: arms\nstat_columns:\n  - {id: pf, label: p, over: [a, p], test: fisher, "
+                    "format: {decimals: 4}}\n")
+    _, table = _table(tmp_path, ae=ae)
+    rows = [r for r in table.rows if r.label == "Headache"]
+    assert len(rows) == 1 and rows[0].kind == "group"
+    # Headache: Drug A 2 of 3 subjects, Placebo 1 of 2
+    p = stats.fisher_exact([[2, 1], [1, 1]]).pvalue
+    assert p > 0.9999 and rows[0].cells[-1] == ">0.9999"
+    grade_rows = table.rows[table.rows.index(rows[0]) + 1:table.rows.index(rows[0]) + 7]
+    assert all(r.cells[-1] == "" for r in grade_rows)
