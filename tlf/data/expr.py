@@ -421,8 +421,8 @@ def _dates_with_iso_text(a: Any, b: Any, text: str) -> tuple[Any, Any]:
 
     from tlf.data.dates import as_timestamps
 
-    if _kind(a) == "date" and isinstance(a, pd.Series) and _kind(b) == "text" and not isinstance(b, pd.Series):
-        return as_timestamps(a), iso(b, a)
+    if _kind(a) == "date" and isinstance(a, pd.Series) and (_kind(b) == "text" or isinstance(b, list)):
+        return as_timestamps(a), iso(b, a)  # a list: every item ISO text, or an error naming the item
     if _kind(b) == "date" and isinstance(b, pd.Series) and _kind(a) == "text" and not isinstance(a, pd.Series):
         return iso(a, b), as_timestamps(b)
     return a, b
@@ -433,6 +433,11 @@ def _check_types(a: Any, b: Any, text: str) -> None:
 
     kind = _kind
     ka, kb = kind(a), kind(b)
+    if isinstance(a, pd.Series) and ka and isinstance(b, list):  # `AGE in (65, '70')`: '70' would never match
+        for x in b:
+            if kind(x) and kind(x) != ka:
+                raise ExprError(f"compares {ka} variable {a.name} with the {kind(x)} {x!r} in {text!r}; every value "
+                                f"of the list must be {'a ' if ka != 'text' else ''}{ka}")
     if ka and kb and ka != kb:
         name = a.name if isinstance(a, pd.Series) else (b.name if isinstance(b, pd.Series) else "")
         raise ExprError(f"compares {ka} with {kb}" + (f" (variable {name} is {ka if isinstance(a, pd.Series) else kb})"
