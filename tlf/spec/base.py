@@ -64,6 +64,14 @@ def known_names(names, allowed, what: str = "statistic", *, listed: bool = False
     return names
 
 
+def known_decimals(decimals):
+    """The keys of a continuous summary's `decimals:` when each is a statistic printed with decimals; `n`
+    (always a whole number) is an error rather than a key that would do nothing."""
+    if "n" in (decimals or {}):
+        raise ValueError("n always prints as a whole number: leave `n` out of decimals")
+    return known_names(decimals, tuple(s for s in CONTINUOUS_STATS if s != "n"))
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True,
                               allow_inf_nan=False)  # numbers in specs are finite: .inf and .nan are errors
@@ -153,13 +161,13 @@ class AnalysisBase(Strict):
     dataset: str | None = None
     """Name (in `data.datasets`) of the dataset whose records the analysis reads, e.g. `adae`. Only the
     records of each column's subjects are read (and of the column's period when the dataset has a
-    `period_var`). Not set: the subject-level dataset (`data.subject_dataset`, usually adsl). Not used by
+    `period_var`). Not set: the subject-level dataset (`data.subject_dataset`, usually adsl). An error in
     `correlation`, whose `x` and `y` name their own."""
     where: str | None = None
     """Filter on the dataset's records before the analysis (the where: language), e.g. `"TRTEMFL == 'Y'"`;
     `{pp}` and `{p}` become the column's period (`"EOP{pp}STT == 'COMPLETED'"` reads EOP01STT in a
     period-1 column). For `count` it is the condition whose subjects are counted. Not set: every record.
-    Not used by `correlation` (its `x` and `y` have their own `where`)."""
+    An error in `correlation` (its `x` and `y` have their own `where`)."""
     indent: Annotated[int, Field(ge=0, le=4)] = 0
     """Indentation level (0-4) of the analysis's first row; the rows under a header row go one level deeper.
     Each level indents the row label by 0.15 inch, e.g. `1` to nest reasons under a "Discontinued" row."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
@@ -57,6 +57,14 @@ class CorrelationAnalysis(AnalysisBase):
     false (default): one per column."""
     decimals: Annotated[int, Field(ge=0, le=6)] = 2
     """Decimals of r and rho; default 2 (p-values print with 3, n as an integer)."""
+
+    @model_validator(mode="after")
+    def _own_records(self):
+        for key in ("dataset", "where"):  # a filter here would be ignored: each quantity reads its own records
+            if getattr(self, key) is not None:
+                raise ValueError(f"a correlation reads its records through `x` and `y`: move `{key}` into "
+                                 f"`x.{key}` and/or `y.{key}` (an analysis-level `{key}` would filter nothing)")
+        return self
 
 
 MODELS = {"correlation": CorrelationAnalysis}
