@@ -36,7 +36,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 one_per_subject(ctx, recs, p, visit)
                 zero = ctx.zero_divisions.setdefault((("criterion",), a.criterion, ctx.dataset_name),
                                                      ex.ZeroDivisions())
-                hit = ex.evaluate(criterion, recs, zero)
+                hit = ex.evaluate_definite(criterion, recs, zero)  # missing never responds
                 n = int(recs.loc[hit, sid].nunique())
                 assessed = int(recs[sid].nunique())
                 denom = col.n if a.denominator == "N" else assessed
