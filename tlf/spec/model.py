@@ -261,7 +261,23 @@ class StatColumn(Strict):
     """Ids of the treatment columns compared (two or more)."""
     test: TestName = "auto"
     """Test run across those columns: `auto` picks by the analysis (ANOVA for continuous, chi-square for
-    counts, log-rank for time to event); `none` leaves the column blank. An analysis's own `test` wins."""
+    counts, log-rank for time to event); `cmh` the Cochran-Mantel-Haenszel test of a count analysis
+    (stratified by `strata`); `none` leaves the column blank. An analysis's own `test` wins."""
+    strata: str | None = None
+    """Variable whose values stratify the test, e.g. `SITEGR1`: `test: cmh` (the CMH statistic chosen by
+    `cmh`) or a log-rank test (`logrank`, or `auto` on a time to event: the stratified log-rank test, as
+    SAS LIFETEST STRATA / TEST or R `survdiff(... + strata(...))`). Read from the subject-level dataset
+    (ADSL) when it holds the variable, else from the analysis's records (one value per subject). Subjects
+    with a missing value are left out of the test, as SAS does, with a note in the ARD. Not set: one
+    stratum."""
+    cmh: Literal["general", "row_mean", "correlation"] = "general"
+    """Which CMH statistic `test: cmh` prints (SAS PROC FREQ CMH): `general` association (any response,
+    (r-1)(c-1) df), `row_mean` scores differ (an ordinal response, r-1 df), nonzero `correlation` (ordinal
+    response and ordered columns, 1 df)."""
+    scores: Literal["table", "modridit"] = "table"
+    """Scores of `cmh: row_mean` and `correlation`: `table` (the response's numeric values, else the
+    levels' order 1, 2, ...; the treatment columns in `over` order), or `modridit` (SAS SCORES=MODRIDIT,
+    per stratum; row mean scores with modified ridit scores is van Elteren's test)."""
     spanner: str = ""
     """Header spanning adjacent columns that share it; empty: none."""
     width: float | None = None

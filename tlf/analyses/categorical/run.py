@@ -32,12 +32,22 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         levels[MISSING_LABEL] = {None}
     rows = []
     by_col: dict[str, dict[str, int]] = {}
+    members: dict[str, dict[str, list]] = {}
     for col, var, pairs in per_col:
         counts = count_levels(pairs, levels, col.n)
         for order, (label, c) in enumerate(counts.items()):
             rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
-    return rows + compare_rows(ctx, "counts", by_col)
+        members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
+                           for label, vals in levels.items() if label != MISSING_LABEL}
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels))
+
+
+def _scores(levels: dict[str, set]) -> list | None:
+    """The levels' table scores for a CMH test: each level's one numeric value; None (1, 2, ...) otherwise."""
+    vals = [next(iter(v)) if len(v) == 1 else None for label, v in levels.items() if label != MISSING_LABEL]
+    ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals)
+    return [float(v) for v in vals] if ok else None
 
 
 def _levels(spec_levels, observed: set) -> dict[str, set]:

@@ -12,6 +12,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     rows = []
     sid = ctx.data.subject_id
     by_col: dict[str, tuple[int, int]] = {}
+    members: dict[str, tuple[list, list]] = {}
     for col in columns:
         if not ctx.active(col):
             continue
@@ -21,7 +22,8 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         if ctx.analysis.events:
             rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
         by_col[col.id] = (c.n, col.n)
-    return rows + compare_rows(ctx, "counts", by_col)
+        members[col.id] = (list(recs[sid].unique()), sorted(col.subjects, key=str))
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members)
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:

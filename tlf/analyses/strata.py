@@ -1,0 +1,42 @@
+"""The stratum of each subject for a stat column's `strata:` (a stratified CMH or log-rank test): read
+from the subject-level dataset when it holds the variable, else from the analysis's dataset (one value
+per subject there). A variable in neither is a located spec error (SPEC105); a subject with two values
+in the analysis records is one too (SPEC106). A missing value is None: the test leaves the subject out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tlf.errors import did_you_mean
+from tlf.stats.values import norm_value
+
+
+def subject_strata(ctx, k: int, var: str, subjects) -> dict[Any, Any]:
+    """{subject: stratum value or None} of `subjects` for stat column k's `strata` variable `var`."""
+    sid = ctx.data.subject_id
+    names = [ctx.data.subject_dataset]
+    if ctx.dataset_name not in names:
+        names.append(ctx.dataset_name)
+    for name in names:
+        frame = ctx.data.dataset(name).frame
+        if var not in frame.columns:
+            continue
+        recs = frame.loc[frame[sid].isin(set(subjects)), [sid, var]]
+        seen: dict[Any, Any] = {}
+        for s, v in zip(recs[sid], recs[var], strict=True):
+            v = norm_value(v)
+            if s in seen and seen[s] is not None and v is not None and seen[s] != v:
+                raise ctx.entry.error(("stat_columns", k, "strata"), f"subject {s} has records with different "
+                                      f"values of {var} in dataset {name} ('{seen[s]}', '{v}'): a stratum is one "
+                                      "value per subject", "SPEC106")
+            if seen.get(s) is None:
+                seen[s] = v
+        return {s: seen.get(s) for s in subjects}
+    cols = ctx.data.dataset(ctx.data.subject_dataset).frame.columns
+    raise ctx.entry.error(("stat_columns", k, "strata"), f"variable '{var}' not found in dataset "
+                          f"{' or '.join(names)}{did_you_mean(var, cols)}", "SPEC105")
+
+
+def missing_note(var: str, strata: dict) -> tuple[str, ...]:
+    n = sum(v is None for v in strata.values())
+    return (f"{n} subject(s) with a missing {var} left out of the stratified test",) if n else ()
