@@ -43,7 +43,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("continuous", "continuous", compares="values"),
     Family("terms", "terms", compares="counts"),
     Family("by_visit", "by_visit", plot="by_visit"),
-    Family("responders", "responders"),
+    Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
     Family("correlation", "correlation", plot="scatter"),
     Family("time_to_event", "time_to_event", compares="times"),
