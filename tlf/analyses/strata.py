@@ -13,6 +13,12 @@ from tlf.stats.values import norm_value
 
 def subject_strata(ctx, k: int, var: str, subjects) -> dict[Any, Any]:
     """{subject: stratum value or None} of `subjects` for stat column k's `strata` variable `var`."""
+    return subject_values_of(ctx, ("stat_columns", k, "strata"), var, subjects)
+
+
+def subject_values_of(ctx, key: tuple, var: str, subjects) -> dict[Any, Any]:
+    """{subject: value or None} of `subjects` for variable `var` named at spec key `key` (a stratum, a
+    covariate): one value per subject, from the subject-level dataset, else the analysis's dataset."""
     sid = ctx.data.subject_id
     names = [ctx.data.subject_dataset]
     if ctx.dataset_name not in names:
@@ -26,14 +32,14 @@ def subject_strata(ctx, k: int, var: str, subjects) -> dict[Any, Any]:
         for s, v in zip(recs[sid], recs[var], strict=True):
             v = norm_value(v)
             if s in seen and seen[s] is not None and v is not None and seen[s] != v:
-                raise ctx.entry.error(("stat_columns", k, "strata"), f"subject {s} has records with different "
-                                      f"values of {var} in dataset {name} ('{seen[s]}', '{v}'): a stratum is one "
+                raise ctx.entry.error(key, f"subject {s} has records with different "
+                                      f"values of {var} in dataset {name} ('{seen[s]}', '{v}'): it must be one "
                                       "value per subject", "SPEC106")
             if seen.get(s) is None:
                 seen[s] = v
         return {s: seen.get(s) for s in subjects}
     cols = ctx.data.dataset(ctx.data.subject_dataset).frame.columns
-    raise ctx.entry.error(("stat_columns", k, "strata"), f"variable '{var}' not found in dataset "
+    raise ctx.entry.error(key, f"variable '{var}' not found in dataset "
                           f"{' or '.join(names)}{did_you_mean(var, cols)}", "SPEC105")
 
 

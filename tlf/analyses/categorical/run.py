@@ -34,13 +34,17 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     by_col: dict[str, dict[str, int]] = {}
     members: dict[str, dict[str, list]] = {}
     for col, var, pairs in per_col:
-        counts = count_levels(pairs, levels, col.n)
+        assessed = len({s for s, v in pairs if v is not None})
+        denom = assessed if a.denominator == "n" else col.n
+        counts = count_levels(pairs, levels, denom)
+        if a.n_row:
+            rows.append(ctx.row(col.id, "n", assessed, 0, variable=var, level=a.n_row, order=-1))
         for order, (label, c) in enumerate(counts.items()):
-            rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
+            rows += n_p(ctx, col.id, c.n, denom, variable=var, level=label, order=order)
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
         members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
                            for label, vals in levels.items() if label != MISSING_LABEL}
-    return rows + compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels))
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels), level=a.n_row or "")
 
 
 def _scores(levels: dict[str, set]) -> list | None:

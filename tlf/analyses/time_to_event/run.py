@@ -75,6 +75,10 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             value = stats[name]
             warn = "" if value == value else (km.reason(name) or note or "not estimable")
             rows.append(ctx.row(col.id, name, value, dec[name], variable=time_var, warning=warn))
+    if a.hazard_ratio is not None:
+        from tlf.analyses.time_to_event.hazard import hazard_rows
+
+        rows += hazard_rows(ctx, {col.id: (times, event, ids) for col, _, times, event, ids in per_col})
     return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event, _ in per_col},
                                subjects={col.id: ids for col, _, _, _, ids in per_col})
 
