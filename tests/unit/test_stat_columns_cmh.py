@@ -165,3 +165,48 @@ def test_cmh_on_a_continuous_analysis_is_an_error(tmp_path):
     with pytest.raises(TlfError) as e:
         load_study(_specs(tmp_path, {"t-cmh": spec}))
     assert "[SPEC036]" in str(e.value)
+
+
+@pytest.mark.parametrize("old, new, key, code", [
+    ("strata: SITEGR1,", "strata: SITEGRX,", "stat_columns[0].strata", "SPEC105"),
+])
+def test_tlf_check_finds_a_missing_strata_variable(tmp_path, old, new, key, code):
+    from tlf.build_check import check_output
+
+    specs = _specs(tmp_path, {"t-cmh": TABLE.replace(old, new)})
+    study = load_study(specs)
+    data, pops, _ = prepare(study)
+    with pytest.raises(TlfError) as e:
+        check_output(study, study.output("t-cmh"), data, pops)
+    assert f"{key}: " in str(e.value) and f"[{code}]" in str(e.value)
+
+
+@pytest.mark.parametrize("hr, key, code", [
+    ("{reference: x}", "analyses[0].hazard_ratio.reference", "SPEC109"),
+    ("{reference: p, covariates: [AGEX]}", "analyses[0].hazard_ratio.covariates[0]", "SPEC105"),
+])
+def test_hazard_ratio_spec_errors(tmp_path, hr, key, code):
+    from tlf.build_check import check_output
+
+    spec = TTE.replace("censor: CNSR}", f"censor: CNSR, hazard_ratio: {hr}}}")
+    specs = _specs(tmp_path, {"t-tte": spec})
+    study = load_study(specs)
+    data, pops, _ = prepare(study)
+    for run in (lambda: check_output(study, study.output("t-tte"), data, pops), lambda: _compute(specs, "t-tte")):
+        with pytest.raises(TlfError) as e:
+            run()
+        assert f"{key}: " in str(e.value) and f"[{code}]" in str(e.value)
+
+
+def test_hazard_ratio_rows(tmp_path):
+    from tlf.stats.cox import hazard_ratios
+
+    spec = TTE.replace("censor: CNSR}", "censor: CNSR, hazard_ratio: {reference: p, covariates: [AGE]}}")
+    ard, table = _compute(_specs(tmp_path, {"t-tte": spec}), "t-tte")
+    recs = _ADEFF[_ADEFF.AVISIT == "Week 4"].merge(_ADSL[["USUBJID", "TRT01A", "AGE"]], on="USUBJID")
+    ref = hazard_ratios(recs.AVAL, 1 - recs.CNSR, recs.TRT01A, "Placebo", covariates=[recs.AGE.tolist()])["Drug A"]
+    hr = ard[(ard.column == "a") & (ard.stat_name == "hr")].stat.iloc[0]
+    assert hr == pytest.approx(ref.hr, rel=1e-12)
+    rows = {r.label: r.cells for r in table.rows}
+    assert rows["Hazard ratio vs Placebo (95% CI)"][1] == "" and rows["Hazard ratio vs Placebo (95% CI)"][2] == ""
+    assert rows["Hazard ratio vs Placebo (95% CI)"][0].startswith(f"{ref.hr:.2f} (")

@@ -46,3 +46,24 @@ def subject_values_of(ctx, key: tuple, var: str, subjects) -> dict[Any, Any]:
 def missing_note(var: str, strata: dict) -> tuple[str, ...]:
     n = sum(v is None for v in strata.values())
     return (f"{n} subject(s) with a missing {var} left out of the stratified test",) if n else ()
+
+
+def check_variables(ctx, columns) -> None:
+    """For `tlf check`: every `strata` of the output's stat columns, and the `hazard_ratio` strata,
+    covariates and reference of a time_to_event analysis, name a variable of ADSL or of the analysis's
+    dataset (SPEC105) and an active column (SPEC109)."""
+    names = {ctx.data.subject_dataset, ctx.dataset_name}
+    have = set().union(*(set(ctx.data.dataset(n).frame.columns) for n in names))
+    keys = [(("stat_columns", k, "strata"), sc.strata) for k, sc in enumerate(ctx.entry.spec.stat_columns) if sc.strata]
+    hr = getattr(ctx.analysis, "hazard_ratio", None)
+    if hr is not None:
+        keys += [(("analyses", ctx.index, "hazard_ratio", part, j), v) for part in ("strata", "covariates")
+                 for j, v in enumerate(getattr(hr, part))]
+        ids = [c.id for c in columns if ctx.active(c)]
+        if hr.reference not in ids:
+            raise ctx.error(("hazard_ratio", "reference"), f"'{hr.reference}' is not an active treatment column of "
+                            f"this analysis{did_you_mean(hr.reference, ids)}", "SPEC109")
+    for key, var in keys:
+        if var not in have:
+            raise ctx.entry.error(key, f"variable '{var}' not found in dataset {' or '.join(sorted(names))}"
+                                  f"{did_you_mean(var, have)}", "SPEC105")

@@ -8,6 +8,7 @@ from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.per_subject import subject_values
+from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_levels
 from tlf.stats.values import norm_value
 
@@ -74,6 +75,7 @@ def _levels(spec_levels, observed: set) -> dict[str, set]:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The variable and records of each column; `levels` values the data never take, data values no level
     takes (without `other: true`); literals of `where` the data never take."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     analysed: list[Any] = []
     everywhere: list[Any] = []

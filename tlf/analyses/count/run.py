@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_subjects
 
 
@@ -28,6 +29,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The records of each column (the `where` must run on the dataset); literals of `where` the data never take."""
+    check_variables(ctx, columns)
     for col in columns:
         if ctx.active(col):
             ctx.records(col)

@@ -6,6 +6,7 @@ from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_orde
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.strata import check_variables
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
 
@@ -59,6 +60,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """Parameters and visits in the data, the criterion, one record per subject at each visit; literals of
     `where` and `criterion` the data never take."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     selected = select_bds(ctx)
     criterion = _criterion(ctx, selected)

@@ -40,12 +40,13 @@ def hazard_rows(ctx, per_col: dict[str, tuple[list, list, list]]) -> list[dict]:
         ids += list(sids)
     strata = None
     if hr.strata:
-        values = [subject_values_of(ctx, ("hazard_ratio", "strata", j), v, ids) for j, v in enumerate(hr.strata)]
+        key = ("analyses", ctx.index, "hazard_ratio", "strata")
+        values = [subject_values_of(ctx, (*key, j), v, ids) for j, v in enumerate(hr.strata)]
         strata = [None if any(val[s] is None for val in values) else "|".join(str(val[s]) for val in values)
                   for s in ids]
     covs = []
     for j, v in enumerate(hr.covariates):
-        val = subject_values_of(ctx, ("hazard_ratio", "covariates", j), v, ids)
+        val = subject_values_of(ctx, ("analyses", ctx.index, "hazard_ratio", "covariates", j), v, ids)
         covs.append([val[s] for s in ids])
     res = hazard_ratios(t, e, g, hr.reference, covariates=covs, strata=strata, ties=hr.ties, alpha=hr.alpha)
     rows = []

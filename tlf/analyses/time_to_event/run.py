@@ -13,6 +13,7 @@ from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.records import first_text
+from tlf.analyses.strata import check_variables
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals
 from tlf.stats.values import norm_value
@@ -86,6 +87,7 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The records of each column (variables, one per subject, numeric times); an `event_value` the censoring
     variable never takes (no event would be counted); literals of `where`."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     censors: list[str] = []
     for col in columns:
