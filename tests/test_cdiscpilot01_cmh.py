@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -143,3 +144,47 @@ def test_hazard_ratios_equal_r_coxph(tmp_path):
     from scipy.stats import chi2
 
     assert float(slr.stat.iloc[0]) == pytest.approx(chi2.sf(ref[("logrank|SITEGR1", "", "chisq")], 2), rel=1e-9)
+
+
+FOREST = """\
+id: f-forest
+type: figure
+number: "Figure X"
+title: "Time to First Dermatologic Event: Hazard Ratios by Subgroup"
+population: SAF
+columns: actual
+plot: {kind: forest}
+analyses:
+  - {id: all, label: "All subjects", type: time_to_event, dataset: adtte, where: "PARAMCD == 'TTDE'",
+     hazard_ratio: {reference: pbo}}
+  - {id: f, label: "Female", type: time_to_event, dataset: adtte, where: "PARAMCD == 'TTDE' and SEX == 'F'",
+     hazard_ratio: {reference: pbo}}
+  - {id: m, label: "Male", type: time_to_event, dataset: adtte, where: "PARAMCD == 'TTDE' and SEX == 'M'",
+     hazard_ratio: {reference: pbo}}
+"""
+
+
+def test_forest_plot_of_subgroup_hazard_ratios(tmp_path):
+    import pyreadstat
+
+    from tlf.stats.cox import hazard_ratios
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "study.yaml").write_text((SPECS / "study.yaml").read_text())
+    (specs / "f-forest.yaml").write_text(FOREST)
+    for shell in (False, True):
+        report = build(specs, tmp_path / f"out{shell}", ["f-forest"], data_dir=DATA, shell=shell)
+        assert report.ok, [str(o.error) for o in report.outputs if o.error]
+    ard = read_ard(tmp_path / "outFalse" / "f-forest.ard.csv")
+    tte = pyreadstat.read_xport(str(DATA / "adtte.xpt"))[0]
+    tte = tte[tte.PARAMCD == "TTDE"]
+    with open(COX_REF) as f:
+        ref = {(r["model"], r["term"], r["stat"]): float(r["value"]) for r in csv.DictReader(f) if r["data"] == "pilot"}
+    for analysis, sel in (("all", tte), ("f", tte[tte.SEX == "F"]), ("m", tte[tte.SEX == "M"])):
+        hrs = hazard_ratios(sel.AVAL, 1 - sel.CNSR, sel.TRTA, "Placebo")  # checked against R in test_stats_cox
+        for col, arm in (("low", "Xanomeline Low Dose"), ("high", "Xanomeline High Dose")):
+            got = ard[(ard.analysis == analysis) & (ard.column == col) & (ard.stat_name == "hr")].stat.iloc[0]
+            assert float(got) == pytest.approx(hrs[arm].hr, rel=1e-12)
+            if analysis == "all":  # the whole set: R coxph's own numbers
+                assert float(got) == pytest.approx(math.exp(ref[("breslow:TRTA", f"TRTA{arm}", "coef")]), rel=1e-7)

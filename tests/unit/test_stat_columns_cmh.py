@@ -210,3 +210,20 @@ def test_hazard_ratio_rows(tmp_path):
     rows = {r.label: r.cells for r in table.rows}
     assert rows["Hazard ratio vs Placebo (95% CI)"][1] == "" and rows["Hazard ratio vs Placebo (95% CI)"][2] == ""
     assert rows["Hazard ratio vs Placebo (95% CI)"][0].startswith(f"{ref.hr:.2f} (")
+
+
+def test_forest_needs_hazard_ratios(tmp_path):
+    fig = """\
+id: f-forest
+type: figure
+number: Figure 1
+title: Forest
+population: SAF
+columns: arms
+plot: {kind: forest}
+analyses:
+  - {id: tte, type: time_to_event, dataset: adeff, where: "AVISIT == 'Week 4'", time: AVAL, censor: CNSR}
+"""
+    with pytest.raises(TlfError) as e:
+        load_study(_specs(tmp_path, {"f-forest": fig}))
+    assert "a forest plot draws hazard ratios: analysis 'tte' has no `hazard_ratio`" in str(e.value)

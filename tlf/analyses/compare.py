@@ -29,7 +29,7 @@ def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", leve
     subject ids in place of counts ({category: [ids]}, ([ids with], [ids]); "times": [ids] in the order of
     the times); `scores`: the categories' table scores (None: 1, 2, ...)."""
     rows = []
-    for k, sc in enumerate(ctx.entry.spec.stat_columns):
+    for k, sc in enumerate(getattr(ctx.entry.spec, "stat_columns", ())):
         test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
         if test == "none":
             continue

@@ -46,7 +46,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
     Family("correlation", "correlation", plot="scatter"),
-    Family("time_to_event", "time_to_event", compares="times"),
+    Family("time_to_event", "time_to_event", compares="times", plot="forest"),
     Family("pk_parameters", "pk"),
     Family("pk_concentrations", "pk"),
     Family("power_model", "power_model"),

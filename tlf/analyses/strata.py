@@ -54,7 +54,7 @@ def check_variables(ctx, columns) -> None:
     dataset (SPEC105) and an active column (SPEC109)."""
     names = {ctx.data.subject_dataset, ctx.dataset_name}
     have = set().union(*(set(ctx.data.dataset(n).frame.columns) for n in names))
-    keys = [(("stat_columns", k, "strata"), sc.strata) for k, sc in enumerate(ctx.entry.spec.stat_columns) if sc.strata]
+    keys = [(("stat_columns", k, "strata"), sc.strata) for k, sc in enumerate(getattr(ctx.entry.spec, "stat_columns", ())) if sc.strata]
     hr = getattr(ctx.analysis, "hazard_ratio", None)
     if hr is not None:
         keys += [(("analyses", ctx.index, "hazard_ratio", part, j), v) for part in ("strata", "covariates")

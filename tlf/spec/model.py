@@ -444,11 +444,13 @@ class AnalysesPlot(Strict):
     bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
     '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
     the subjects' x and y, coloured by column, with the correlations printed; or emax analyses: the
-    observations with the fitted curve and the estimates; `group` colours the points by a variable)."""
+    observations with the fitted curve and the estimates; `group` colours the points by a variable),
+    `forest` (time_to_event analyses with `hazard_ratio`: one row per analysis, e.g. per subgroup, with
+    the hazard ratio and CI of each column vs the reference on a log scale)."""
 
-    kind: Literal["by_visit", "lsmean_bars", "scatter"]
-    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses) or `scatter` (correlation and emax
-    analyses)."""
+    kind: Literal["by_visit", "lsmean_bars", "scatter", "forest"]
+    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses), `scatter` (correlation and emax
+    analyses) or `forest` (time_to_event analyses with a `hazard_ratio`)."""
     panels: list[str] | None = None
     """Ids of the analyses drawn, one panel each, in this order; not set: every analysis."""
     panel_titles: dict[str, str] = {}
@@ -488,8 +490,8 @@ class AnalysesPlot(Strict):
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
 
 Plot = Annotated[MeanByVisitPlot | AnalysesPlot | KaplanMeierPlot | IndividualPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "km", "individual")
-ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "forest", "km", "individual")
+ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter", "forest")
 
 
 class FigureOutput(Strict):
@@ -530,6 +532,15 @@ class FigureOutput(Strict):
     @property
     def titles(self) -> tuple[str, ...]:
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
+
+    @model_validator(mode="after")
+    def _forest_needs_hazard_ratios(self):
+        if self.plot.kind == "forest":
+            drawn = self.plot.panels or [a.id for a in self.analyses]
+            bare = [a.id for a in self.analyses if a.id in drawn and getattr(a, "hazard_ratio", None) is None]
+            if bare:
+                raise ValueError(f"a forest plot draws hazard ratios: analysis '{bare[0]}' has no `hazard_ratio`")
+        return self
 
 
 # Other output types live in their own modules, built on the models above.
