@@ -139,3 +139,19 @@ def test_not_estimable_and_bad_input():
     assert r.pvalue != r.pvalue and "2 groups" in r.notes[-1]
     missing = logrank_stratified([1, 2, 3, 4, 5, 6], [1, 1, 0, 1, 1, 0], list("ababab"), ["s", None, "s", "s", "t", "t"])
     assert "1 subject(s)" in missing.notes[0]
+
+
+def test_no_events_in_a_group_is_not_estimable_but_a_large_coefficient_on_a_small_scale_is():
+    t = [float(x) for x in range(1, 21)]
+    e = [1] * 20
+    g = ["a"] * 10 + ["b"] * 10
+    e_none_b = [1] * 10 + [0] * 10  # group b never has an event: the hazard ratio is 0
+    r = hazard_ratios(t, e_none_b, g, "a")["b"]
+    assert r.hr != r.hr and "monotone" in r.notes[-1]
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 0.1, 200)  # a covariate in small units: a coefficient of 20 is a hazard ratio of 7 per 0.1
+    tt = rng.exponential(np.exp(-20 * x))
+    fit = cox_ph(tt, np.ones(200), x)
+    assert fit.coef[0] == pytest.approx(20, abs=5) and not fit.notes
+    mixed = ["a", "b"] * 10  # events of both groups interleaved: a finite hazard ratio
+    assert hazard_ratios(t, e, mixed, "a")["b"].hr == pytest.approx(1, abs=0.5)

@@ -12,7 +12,8 @@ w_i = exp(x_i'b):
 Standard errors from the inverse of the observed information at the maximum; Wald CI exp(b +/- z se)
 and p-value 2 (1 - Phi(|b / se|)) as SAS PHREG and R summary.coxph print them. Converged when the
 log likelihood changes by less than 1e-12 (relative); a coefficient running off to infinity (monotone
-likelihood: e.g. no events in a group) is reported not estimable (NaN with a note), never a number.
+likelihood: e.g. no events in a group; seen as |b| > 10 with an SE larger than |b|, or an information
+matrix that vanished) is reported not estimable (NaN with a note), never a number.
 
 Stratified log-rank (SAS LIFETEST STRATA / TEST, R survdiff(... + strata(s))): per stratum and event
 time, observed minus expected events per group and the hypergeometric covariance
@@ -30,7 +31,7 @@ import numpy as np
 
 NAN = float("nan")
 TIES = ("breslow", "efron")
-MONOTONE = 15.0  # |coefficient| beyond which the likelihood is taken as monotone (HR > 3e6)
+MONOTONE = 10.0  # |coefficient| beyond which, with an SE larger still, the likelihood is taken as monotone
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,10 @@ def cox_ph(time, event, x, *, strata: Sequence | None = None, ties: str = "bresl
             break
     else:
         notes = (*notes, f"did not converge in {max_iter} iterations")
-    if np.max(np.abs(beta)) > MONOTONE or (it > 1 and np.linalg.matrix_rank(info) < p):
+    se_try = np.sqrt(np.abs(np.diag(np.linalg.pinv(info))))
+    runaway = (np.abs(beta) > MONOTONE) & ~(se_try < np.abs(beta))  # a huge coefficient not even 1 SE from 0
+    if runaway.any() or (it > 1 and np.linalg.matrix_rank(info) < p):
+        notes = tuple(n for n in notes if not n.startswith("did not converge"))
         return CoxFit(**{**none.__dict__, "loglik0": ll0, "iterations": it,
                          "notes": (*notes, "not estimable: monotone likelihood (the hazard ratio runs to 0 or "
                                    "infinity, e.g. no events in a group)")})
