@@ -102,7 +102,7 @@ def _mock_pvalues(spec, a, levels: list[tuple[str, str]]) -> list[dict]:
     if kind is None:
         return []
     rows = []
-    for sc in spec.stat_columns:
+    for sc in getattr(spec, "stat_columns", ()):
         if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
             continue
         for parent, level in levels:

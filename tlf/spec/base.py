@@ -78,9 +78,10 @@ class Strict(BaseModel):
 
 
 # Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
-TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
-TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
-TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
+TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none")
+TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none"]
+TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "cmh": "counts",
+              "logrank": "times"}
 AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
 
 def resolve_test(test: str | None, kind: str) -> str:

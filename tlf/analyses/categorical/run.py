@@ -8,6 +8,7 @@ from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.per_subject import subject_values
+from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_levels
 from tlf.stats.values import norm_value
 
@@ -32,12 +33,26 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         levels[MISSING_LABEL] = {None}
     rows = []
     by_col: dict[str, dict[str, int]] = {}
+    members: dict[str, dict[str, list]] = {}
     for col, var, pairs in per_col:
-        counts = count_levels(pairs, levels, col.n)
+        assessed = len({s for s, v in pairs if v is not None})
+        denom = assessed if a.denominator == "n" else col.n
+        counts = count_levels(pairs, levels, denom)
+        if a.n_row:
+            rows.append(ctx.row(col.id, "n", assessed, 0, variable=var, level=a.n_row, order=-1))
         for order, (label, c) in enumerate(counts.items()):
-            rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
+            rows += n_p(ctx, col.id, c.n, denom, variable=var, level=label, order=order)
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
-    return rows + compare_rows(ctx, "counts", by_col)
+        members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
+                           for label, vals in levels.items() if label != MISSING_LABEL}
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels), level=a.n_row or "")
+
+
+def _scores(levels: dict[str, set]) -> list | None:
+    """The levels' table scores for a CMH test: each level's one numeric value; None (1, 2, ...) otherwise."""
+    vals = [next(iter(v)) if len(v) == 1 else None for label, v in levels.items() if label != MISSING_LABEL]
+    ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals)
+    return [float(v) for v in vals] if ok else None
 
 
 def _levels(spec_levels, observed: set) -> dict[str, set]:
@@ -60,6 +75,7 @@ def _levels(spec_levels, observed: set) -> dict[str, set]:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The variable and records of each column; `levels` values the data never take, data values no level
     takes (without `other: true`); literals of `where` the data never take."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     analysed: list[Any] = []
     everywhere: list[Any] = []

@@ -41,10 +41,16 @@ class CategoricalAnalysis(AnalysisBase):
     left out of stat-column tests."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
+    n_row: str | None = None
+    """Label of a first row giving the number of subjects with a non-missing value (e.g. `N` at a visit);
+    the output's stat-column p-values then print on this row instead of the label's. Not set: no such row."""
+    denominator: Literal["N", "n"] = "N"
+    """Denominator of the percentages: `N`, the column's N (subjects of the population); `n`, the subjects
+    with a non-missing value (the `n_row` count), e.g. for the subjects assessed at a visit."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of levels by columns, the Missing row left out), `fisher`
-    (Fisher's exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat
+    (Fisher's exact), `cmh` (Cochran-Mantel-Haenszel, the stat column's `strata`), `none` (cells left blank). Not set: the stat column's test. No effect without stat
     columns."""
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_subjects
 
 
@@ -12,6 +13,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     rows = []
     sid = ctx.data.subject_id
     by_col: dict[str, tuple[int, int]] = {}
+    members: dict[str, tuple[list, list]] = {}
     for col in columns:
         if not ctx.active(col):
             continue
@@ -21,11 +23,13 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         if ctx.analysis.events:
             rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
         by_col[col.id] = (c.n, col.n)
-    return rows + compare_rows(ctx, "counts", by_col)
+        members[col.id] = (list(recs[sid].unique()), sorted(col.subjects, key=str))
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members)
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The records of each column (the `where` must run on the dataset); literals of `where` the data never take."""
+    check_variables(ctx, columns)
     for col in columns:
         if ctx.active(col):
             ctx.records(col)

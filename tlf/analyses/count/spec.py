@@ -28,7 +28,7 @@ class CountAnalysis(AnalysisBase):
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of subjects with / without the condition), `fisher` (Fisher's
-    exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat columns."""
+    exact), `cmh` (Cochran-Mantel-Haenszel, the stat column's `strata`), `none` (cells left blank). Not set: the stat column's test. No effect without stat columns."""
 
 
 MODELS = {"count": CountAnalysis}
