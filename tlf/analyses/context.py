@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tlf.data import expr as ex
+from tlf.data.select import select_records
 from tlf.errors import Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Ctx:
 
     def records(self, col: ColumnGroup, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The analysis dataset's records (or those of `frame`, a selection of them) of this column's
-        subjects (and period), filtered by `where`."""
+        subjects (and period), filtered by `where`, then one per subject (and `per` group) by `select`."""
         name = self.dataset_name
         frame = self.data.dataset(name).frame if frame is None else frame
         sid = self.data.subject_id
@@ -74,6 +75,9 @@ class Ctx:
             recs = recs[recs[pvar] == col.period]
         if self.analysis.where:
             recs = recs[self.where(self.analysis.where, recs, col)]
+        rule = getattr(self.analysis, "select", None)
+        if rule is not None:
+            recs = select_records(recs, rule, sid, lambda k, m, c: self.error(("select", *k), m, c), name)
         return recs
 
     def variable(self, template: str, col: ColumnGroup, key: str = "var") -> str:
