@@ -262,5 +262,11 @@ class ParamVisitsBase(AnalysisBase):
         return v
 
 
+# What a subject count's percentage divides by (`denominator:` of categorical, count, terms, shift).
+Denominator = Literal["N", "assessed", "records", "group"]
+# How a subject count prints: "n (%)" or with its denominator, "n/m (%)".
+CountDisplay = Literal["n (%)", "n/m (%)"]
+
+
 BY_VISIT_PARTS = ("value", "change", "pchg", "pbase")
 Part = Literal["value", "change", "pchg", "pbase"]

@@ -11,7 +11,7 @@ def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
     heading, indent = labelled(a, len(cols))
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
-        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
+        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)")
                      for c in cols)
         rows.append(Row(level, vals, indent=indent, group=a.id))
     return rows
