@@ -234,3 +234,36 @@ def test_pilot_maximum_post_baseline_alt_against_pandas(tmp_path):
         assert got[(col, "sd")] == pytest.approx(vals.std(), rel=1e-9)
         assert got[(col, "median")] == pytest.approx(vals.median())
         assert got[(col, "max")] == vals.max() and got[(col, "min")] == vals.min()
+
+
+def test_a_correlation_refuses_select(tmp_path):
+    from tlf.spec.validate import load_study
+
+    out = """\
+id: t-cor
+type: table
+number: Table 9
+title: r
+population: SAF
+columns: arms
+analyses:
+  - {id: c, type: correlation, x: {dataset: adsl, var: AGE}, y: {dataset: adsl, var: WEIGHT},
+     select: {record: max, by: AGE}}
+"""
+    specs = write_study(tmp_path, outputs={"t-cor": out})
+    with pytest.raises(SpecError, match="does not apply to a correlation"):
+        load_study(specs)
+
+
+@pytest.mark.parametrize("as_datetime64", [False, True])
+def test_dates_rank_by_time_and_a_missing_date_is_missing(as_datetime64):
+    import datetime as dt
+
+    f = pd.DataFrame({"USUBJID": ["a", "a", "a", "b"], "ID": ["A0", "A1", "A2", "B0"],
+                      "ADT": [dt.date(2020, 1, 5), dt.date(2019, 12, 31), None, None]})
+    if as_datetime64:
+        f["ADT"] = pd.to_datetime(f["ADT"])
+    ids = {rec: list(select_records(f, rule(record=rec, by="ADT"), "USUBJID", err, "d")["ID"])
+           for rec in ("first", "last", "max", "min")}
+    # a: 2019-12-31 (A1) is first, 2020-01-05 (A0) last; A2 and b's only record have no date -> never chosen
+    assert ids == {"first": ["A1"], "last": ["A0"], "max": ["A0"], "min": ["A1"]}

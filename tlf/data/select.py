@@ -57,6 +57,20 @@ def _missing(values: pd.Series) -> pd.Series:
     return values.isna() | text.map(lambda x: isinstance(x, str) and not x.strip())
 
 
+def _dates_as_datetimes(values: pd.Series, miss: pd.Series) -> pd.Series:
+    """A text column holding only dates or date-times (as a SAS date read into Python objects) as datetime64."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if values.dtype != object:
+        return values
+    present = values[~miss]
+    if len(present) and all(isinstance(v, (dt.date, dt.datetime)) for v in present):
+        return pd.to_datetime(values.where(~miss))
+    return values
+
+
 def _rank(values: pd.Series, order: list | None, *, text_ok: bool, err: ErrorFn, key: tuple, dataset: str,
           sid: pd.Series) -> pd.Series:
     """A float rank per value (NaN where missing): the position in `order`, the number, or (text allowed
@@ -74,6 +88,10 @@ def _rank(values: pd.Series, order: list | None, *, text_ok: bool, err: ErrorFn,
                             "of the record selection: list every level so that no value is ranked by guess",
                             dataset=dataset, variable=str(values.name), usubjid=str(sid.iloc[i]), code="DATA060")
         return keys.map(lambda k: ranks.get(k, float("nan"))).astype(float).where(~miss)
+    values = _dates_as_datetimes(values, miss)
+    if pd.api.types.is_datetime64_any_dtype(values):  # dates rank by time; NaT is missing
+        ns = values.to_numpy().astype("datetime64[ns]").astype("int64").astype(float)
+        return pd.Series(ns, index=values.index).where(~miss & values.notna())
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype(float)
     nums = pd.to_numeric(values.where(~miss), errors="coerce")
