@@ -121,7 +121,7 @@ def notes(a, cells: Cells) -> list[str]:
         out.append("Missing: no category recorded.")
     if a.test == "fisher":
         out.append("p-value: Fisher's exact test of the post-baseline category by treatment group, within each "
-                   "baseline category (Missing left out).")
+                   "baseline category (missing categories left out).")
     return out
 
 

@@ -191,8 +191,8 @@ def _label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
 
 def fisher_rows(ctx: Ctx, active: list[ColumnGroup], data: dict, labels: dict,
                 cats: tuple[list[str], list[str]]) -> list[dict]:
-    """Per block and baseline category: Fisher's exact test of the post-baseline category (Missing left
-    out) by treatment column."""
+    """Per block and baseline category (not Missing): Fisher's exact test of the post-baseline category
+    (Missing left out) by treatment column."""
     from tlf.stats.compare import compare_counts
 
     a = ctx.analysis
@@ -202,6 +202,8 @@ def fisher_rows(ctx: Ctx, active: list[ColumnGroup], data: dict, labels: dict,
     for bi, (p, v) in enumerate(blocks(a)):
         key = block_key(p, v)
         for ri, base in enumerate(base_cats):
+            if base == MISSING:  # no test of subjects without a baseline category
+                continue
             table = []
             for col in active:
                 pairs = data[(col.id, key)]
