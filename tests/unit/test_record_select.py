@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from tests.conftest import SHARED, write_study
+from tests.conftest import SHARED, STUDY_YAML, write_study
 from tlf.ard.schema import read_ard
 from tlf.build import build
 from tlf.data.select import select_records
@@ -126,11 +126,12 @@ S-05,ALT,0,5,1
 """
 
 
-def _study(tmp_path, analysis: str, derived: str = "") -> object:
-    from tests.conftest import STUDY_YAML
+STUDY_YAML_WITH_ADLB = STUDY_YAML.replace("    adae: {file: adae.csv}\n",
+                                          "    adae: {file: adae.csv}\n    adlb: {file: adlb.csv}\n")
 
-    study = STUDY_YAML.replace("    adae: {file: adae.csv}\n", "    adae: {file: adae.csv}\n    adlb: {file: adlb.csv}\n"
-                               + derived)
+
+def _study(tmp_path, analysis: str, derived: str = "") -> object:
+    study = STUDY_YAML_WITH_ADLB.replace("    adlb: {file: adlb.csv}\n", "    adlb: {file: adlb.csv}\n" + derived)
     out = f"""\
 id: t-max
 type: table
@@ -267,3 +268,25 @@ def test_dates_rank_by_time_and_a_missing_date_is_missing(as_datetime64):
            for rec in ("first", "last", "max", "min")}
     # a: 2019-12-31 (A1) is first, 2020-01-05 (A0) last; A2 and b's only record have no date -> never chosen
     assert ids == {"first": ["A1"], "last": ["A0"], "max": ["A0"], "min": ["A1"]}
+
+
+def test_a_selection_across_visits_of_a_by_visit_summary_is_refused(tmp_path):
+    """Without AVISIT in `per`, one record per subject would be kept across the visits shown."""
+    from tlf.spec.validate import load_study
+
+    study = STUDY_YAML_WITH_ADLB
+    out = """\
+id: t-v
+type: table
+number: Table 9
+title: v
+population: SAF
+columns: arms
+analyses:
+  - {id: v, type: by_visit, dataset: adlb, param: ALT, visits: ['0', '1'], visit_var: AVISITN,
+     select: {record: max, by: AVAL, per: [PARAMCD]}}
+"""
+    specs = write_study(tmp_path, study=study, outputs={"t-v": out})
+    (specs / "data" / "adlb.csv").write_text(ADLB)
+    with pytest.raises(SpecError, match="must list AVISITN"):
+        load_study(specs)

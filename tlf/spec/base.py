@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # Names Windows reserves for devices: a file "con.docx" cannot be created there.
@@ -260,6 +260,27 @@ class ParamVisitsBase(AnalysisBase):
         if len(set(v)) != len(v):
             raise ValueError("a visit is listed twice")
         return v
+
+    @model_validator(mode="after")
+    def _select_per_parameter_and_visit(self) -> ParamVisitsBase:
+        """A record selection across several parameters or visits would keep one record among all of them."""
+        check_select_per(self.select, self.param_var, len(self.params), self.visit_var, len(self.visits))
+        return self
+
+
+def check_select_per(select: RecordSelect | None, param_var: str, n_params: int, visit_var: str,
+                     n_visits: int) -> None:
+    """`select.per` must name the parameter (visit) variable when an analysis shows several parameters
+    (visits): else one record per subject is kept across all of them. Raises ValueError."""
+    if select is None:
+        return
+    per = {p.upper() for p in select.per}
+    if n_params > 1 and param_var.upper() not in per:
+        raise ValueError(f"`select.per` must list {param_var} when `param` lists several parameters (else one "
+                         "record is kept across all of them)")
+    if n_visits > 1 and visit_var.upper() not in per:
+        raise ValueError(f"`select.per` must list {visit_var} when `visits` lists several visits (else one record "
+                         "is kept across all of them)")
 
 
 # What a subject count's percentage divides by (`denominator:` of categorical, count, terms, shift).

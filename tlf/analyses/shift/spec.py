@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tlf.spec.base import AnalysisBase, CountDisplay, Denominator, Level
+from tlf.spec.base import AnalysisBase, CountDisplay, Denominator, Level, check_select_per
 
 MISSING = "Missing"
 TOTAL = "Total"
@@ -97,16 +97,7 @@ class ShiftAnalysis(AnalysisBase):
         if self.transpose and self.test != "none":
             raise ValueError("`test:` prints one p-value per baseline category, a row of the untransposed layout: "
                              "leave `transpose` out to print it")
-        s = self.select
-        if s is None:
-            return self
-        per = {p.upper() for p in s.per}
-        if len(self.params) > 1 and self.param_var.upper() not in per:
-            raise ValueError(f"`select.per` must list {self.param_var} when `param` lists several parameters "
-                             "(else one record is kept across all of them)")
-        if self.visits and len(self.visits) > 1 and self.visit_var.upper() not in per:
-            raise ValueError(f"`select.per` must list {self.visit_var} when `visits` lists several visits "
-                             "(else one record is kept across all of them)")
+        check_select_per(self.select, self.param_var, len(self.params), self.visit_var, len(self.visits or ()))
         return self
 
 
