@@ -409,7 +409,7 @@ def _source_name(study, name: str) -> str:
     src = derived_sources(study.spec.data.datasets[name])
     if src is None:
         return name.upper()
-    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot"}[src[0]]
+    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot", "select": "selection"}[src[0]]
     return f"{name.upper()} ({kind} of {src[1].upper()})"
 
 

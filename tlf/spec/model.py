@@ -20,7 +20,7 @@ from tlf.spec.base import (
     Strict,
     TestName,
 )
-from tlf.spec.derived import NcaSpec, PivotSpec, SubjectsSpec
+from tlf.spec.derived import NcaSpec, PivotSpec, SelectSpec, SubjectsSpec
 
 # ---------------------------------------------------------------- study level
 
@@ -39,18 +39,23 @@ class StudyInfo(Strict):
 
 class DatasetSpec(Strict):
     """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters),
-    `subjects` (one record per subject) or `pivot` (long to wide); see tlf/spec/derived.py. `keep` reads only the variables
+    `subjects` (one record per subject), `pivot` (long to wide) or `select` (one record per subject and group
+    by a record selection); see tlf/spec/derived.py. `keep` reads only the variables
     listed (SAS KEEP=): a large file the study needs few variables of is read several times faster."""
 
     file: str | None = None
     """File to read, relative to `data.dir` (or absolute): `.xpt` (SAS transport), `.sas7bdat`, `.csv` or
-    `.parquet`. Variable names are read in upper case. Give exactly one of `file`, `nca`, `subjects`, `pivot`."""
+    `.parquet`. Variable names are read in upper case. Give exactly one of `file`, `nca`, `subjects`, `pivot`,
+    `select`."""
     nca: NcaSpec | None = None
     """Compute this dataset (PK parameters, ADPP-like) by non-compartmental analysis of a concentration dataset."""
     subjects: SubjectsSpec | None = None
     """Compute this dataset as one record per subject of another dataset (a subject-level dataset when there is no ADSL)."""
     pivot: PivotSpec | None = None
     """Compute this dataset by turning another from long to wide (one column per parameter)."""
+    select: SelectSpec | None = None
+    """Compute this dataset as the records of another that a record selection keeps, e.g. `{from: adlb, where:
+    "AVISITN > 0", record: max, by: AVAL, then: ADT, per: [PARAMCD]}`."""
     period_var: str | None = None
     """Variable holding the period of each record (e.g. APERIOD): a treatment column with a `period` then
     takes only the records of that period. Not set: the dataset is not split by period."""
@@ -63,9 +68,9 @@ class DatasetSpec(Strict):
 
     @model_validator(mode="after")
     def _one_source(self) -> DatasetSpec:
-        given = [k for k in ("file", "nca", "subjects", "pivot") if getattr(self, k) is not None]
+        given = [k for k in ("file", "nca", "subjects", "pivot", "select") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a dataset needs exactly one of 'file', 'nca', 'subjects' or 'pivot'"
+            raise ValueError("a dataset needs exactly one of 'file', 'nca', 'subjects', 'pivot' or 'select'"
                              + (f" (got {' and '.join(given)})" if given else ""))
         return self
 

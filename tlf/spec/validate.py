@@ -16,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tlf.analyses.pk.spec import check_pk_output
 from tlf.analyses.registry import plot_types
+from tlf.analyses.shift.spec import check_shift_output
 from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
 from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
@@ -385,6 +386,7 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
         errors += check_pk_output(entry)
+        errors += check_shift_output(entry)
         plot = getattr(o, "plot", None)
         if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:
             errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"

@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
+    CountDisplay,
+    Denominator,
     Level,
     TestName,
 )
@@ -44,9 +46,15 @@ class CategoricalAnalysis(AnalysisBase):
     n_row: str | None = None
     """Label of a first row giving the number of subjects with a non-missing value (e.g. `N` at a visit);
     the output's stat-column p-values then print on this row instead of the label's. Not set: no such row."""
-    denominator: Literal["N", "n"] = "N"
-    """Denominator of the percentages: `N`, the column's N (subjects of the population); `n`, the subjects
-    with a non-missing value (the `n_row` count), e.g. for the subjects assessed at a visit."""
+    denominator: Denominator = "N"
+    """What the percentages divide by: `N` the column's big N; `assessed` the column's subjects with a
+    non-missing value of `var` in the analysis records (after `where` and `select`; e.g. "% of subjects
+    assessed" in a lab abnormality table, or the `n_row` count at a visit: the Missing row then prints its
+    count without a percentage); `records` the column's subjects with any analysis record (missing values
+    too). `group` is for analyses with row groups (terms, shift): an error here. Not `N`: the ARD carries
+    each cell's denominator as statistic `denom`."""
+    display: CountDisplay = "n (%)"
+    """How a cell prints: `n (%)`, or `n/m (%)` with its denominator m (e.g. "3/45 (6.7)")."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of levels by columns, the Missing row left out), `fisher`
@@ -61,6 +69,9 @@ class CategoricalAnalysis(AnalysisBase):
                              "ranked by (e.g. AESEVN, ADT)")
         if self.order and not chooses:
             raise ValueError("`order:` ranks records for `per_subject: worst, best, first or last`; set one")
+        if self.denominator == "group":
+            raise ValueError("`denominator: group` needs an enclosing row group (terms, shift); a categorical "
+                             "has none: use N, assessed or records")
         return self
 
 

@@ -59,11 +59,14 @@ class CorrelationAnalysis(AnalysisBase):
     """Decimals of r and rho; default 2 (p-values print with 3, n as an integer)."""
 
     @model_validator(mode="after")
-    def _own_records(self):
+    def _own_records(self) -> CorrelationAnalysis:
         for key in ("dataset", "where"):  # a filter here would be ignored: each quantity reads its own records
             if getattr(self, key) is not None:
                 raise ValueError(f"a correlation reads its records through `x` and `y`: move `{key}` into "
                                  f"`x.{key}` and/or `y.{key}` (an analysis-level `{key}` would filter nothing)")
+        if self.select is not None:
+            raise ValueError("`select:` does not apply to a correlation (`x` and `y` read their own records, one "
+                             "per subject: select them with their `where`, or from a derived `select:` dataset)")
         return self
 
 
