@@ -1,0 +1,123 @@
+"""Reading the datasets a reporting event names, and writing what `tlf ars run` makes: the reporting event
+with `results` filled, the ARD (one row per result) as CSV, and the findings (operations not mapped).
+
+Files are written only where tlf may: a file of the same name that tlf did not write (not in the folder's
+manifest.json) is refused with OUT003, one changed since with OUT004, unless `force`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tlf.errors import DataError, OutputError
+
+if TYPE_CHECKING:
+    from tlf.ars.run import Run
+    from tlf.ars.where import Tables
+
+READ_ORDER = (".xpt", ".sas7bdat", ".parquet", ".csv")
+
+
+def dataset_names(event: Any) -> list[str]:
+    """Every dataset the event reads: the analyses', and those its where clauses and groupings name."""
+    names: set[str] = set()
+
+    def walk(clause) -> None:
+        if clause is None:
+            return
+        if clause.condition is not None:
+            names.add(clause.condition.dataset.upper())
+        if clause.compoundExpression is not None:
+            for c in clause.compoundExpression.whereClauses:
+                walk(c)
+
+    used_sets = {a.analysisSetId for a in event.analyses}
+    used_subsets = {a.dataSubsetId for a in event.analyses}
+    for a in event.analyses:
+        if a.dataset:
+            names.add(a.dataset.upper())
+    for s in event.analysisSets:
+        if s.id in used_sets:
+            walk(s)
+    for s in event.dataSubsets:
+        if s.id in used_subsets:
+            walk(s)
+    for g in event.analysisGroupings:
+        for grp in g.groups:
+            walk(grp)
+    return sorted(names)
+
+
+def load_tables(event: Any, dirs: list[Path]) -> Tables:
+    """Read each dataset from the first folder holding it (`adsl.xpt`, ...) by tlf's data readers."""
+    from tlf.ars.where import Tables
+    from tlf.data.read import read_dataset
+
+    frames = {}
+    for name in dataset_names(event):
+        path = next((d / f"{name.lower()}{ext}" for d in dirs for ext in READ_ORDER
+                     if (d / f"{name.lower()}{ext}").is_file()), None)
+        if path is None:
+            raise DataError(f"no file {name.lower()}.xpt (or .sas7bdat, .parquet, .csv) in "
+                            f"{', '.join(map(str, dirs))}", dataset=name, code="ARS010")
+        frames[name] = read_dataset(path, name.lower()).frame
+    return Tables(frames)
+
+
+def filled_event(raw: dict, run: Run) -> dict:
+    """The reporting event as read, with each analysis' `results` replaced by tlf's."""
+    out = copy.deepcopy(raw)
+    for a in out.get("analyses", []):
+        if isinstance(a, dict) and a.get("id") in run.results:
+            a["results"] = [r.as_ars() for r in run.results[a["id"]]]
+    return out
+
+
+def ard_frame(run: Run):
+    """One row per result: analysis, method, operation, what tlf computed (kind), the groups (grouping,
+    group id or value per level), the value, rawValue, formattedValue and a note."""
+    import pandas as pd
+
+    depth = max((len(r.groups) for rs in run.results.values() for r in rs), default=0)
+    rows = []
+    for rs in run.results.values():
+        for r in rs:
+            row = {"analysis_id": r.analysis_id, "method_id": r.method_id, "operation_id": r.operation_id,
+                   "stat_name": r.kind}
+            for i in range(depth):
+                g = r.groups[i] if i < len(r.groups) else ("", None, None)
+                row[f"grouping{i + 1}"] = g[0]
+                row[f"group{i + 1}_id"] = g[1] or ""
+                row[f"group{i + 1}_value"] = g[2] or ""
+            row.update(stat=r.value, raw_value=r.as_ars()["rawValue"], formatted_value=r.formatted, note=r.note)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def findings_text(run: Run) -> str:
+    lines = [str(u) for u in run.unmapped]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False) -> list[Path]:
+    """Write <stem>.json (the event with results), <stem>.ard.csv and <stem>.findings.txt to `out`."""
+    from tlf.data.csv_text import csv_safe_frame
+    from tlf.qc.verify import guard_overwrite, record_written
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{stem}.json", out / f"{stem}.ard.csv", out / f"{stem}.findings.txt"]
+    for p in paths:  # every refusal before anything is written
+        guard_overwrite(p, force)
+    texts = [json.dumps(filled_event(raw, run), indent=2, ensure_ascii=False) + "\n",
+             csv_safe_frame(ard_frame(run)).to_csv(index=False, lineterminator="\n"),
+             findings_text(run)]
+    for p, text in zip(paths, texts, strict=True):
+        try:
+            p.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise OutputError(f"cannot write '{p}': {e.strerror or e}", code="ARS030") from None
+        record_written(p)
+    return paths
