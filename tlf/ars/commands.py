@@ -1,0 +1,46 @@
+"""`tlf ars run`: the CLI command of the ARS runner. Registered through tlf.cli.COMMAND_MODULES; imports
+nothing heavy at module level (pandas, pydantic load in the handler)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def add_ars(sub) -> None:
+    p = sub.add_parser("ars", help="CDISC Analysis Results Standard: run a ReportingEvent (`tlf ars run`)",
+                       description="Run a CDISC ARS v1.0 ReportingEvent on ADaM data with tlf's statistics.")
+    ars = p.add_subparsers(dest="ars_command", metavar="ARS_COMMAND", required=True)
+    r = ars.add_parser(
+        "run", help="compute every analysis of a reporting event and write it back with its results",
+        description="Read an ARS v1.0 ReportingEvent (JSON or YAML), read the datasets it names from --data, "
+        "compute every analysis and write to --out: EVENT.json (the reporting event with `results` filled: "
+        "rawValue, formattedValue), EVENT.ard.csv (one row per result) and EVENT.findings.txt (operations tlf "
+        "cannot map, with the reason; also printed). Exit 0 when every operation was computed, 1 when some "
+        "could not be mapped, 2 for bad input.")
+    r.add_argument("event", type=Path, metavar="REPORTING_EVENT", help="the reporting event (.json, .yaml)")
+    r.add_argument("--data", type=Path, action="append", required=True, metavar="DIR",
+                   help="folder of the datasets (adsl.xpt, ...); repeat to search several, first wins")
+    r.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the results to")
+    r.add_argument("--force", action="store_true", help="overwrite files in --out that tlf did not write")
+
+
+def run_ars(args) -> int:
+    from tlf.ars.model import read_event
+    from tlf.ars.run import run_event
+    from tlf.ars.write import load_tables, write_run
+
+    event, raw = read_event(args.event)
+    tables = load_tables(event, list(args.data))
+    run = run_event(event, tables)
+    paths = write_run(raw, run, args.out, args.event.stem, force=args.force)
+    n = sum(len(r) for r in run.results.values())
+    for u in run.unmapped:
+        print(f"{args.event}: {u}", file=sys.stderr)
+    print(f"{len(event.analyses)} analyses, {n} results written to {paths[0]} and {paths[1].name}"
+          + (f"; {len(run.unmapped)} operation(s) not mapped (listed in {paths[2].name})" if run.unmapped else ""),
+          file=sys.stderr)
+    return 1 if run.unmapped else 0
+
+
+COMMANDS = {"ars": (add_ars, run_ars)}
