@@ -1,0 +1,214 @@
+"""tlf/ars on a small reporting event written here: located model errors, where clauses, the formatting by
+resultPattern, percentages over a referenced denominator, unmapped operations, and the CLI's files.
+Expected values are counted by hand from the few records below."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+ADSL = """USUBJID,TRT01A,SAFFL,SEX,AGE
+S1,A,Y,F,30
+S2,A,Y,M,41
+S3,A,Y,F,52
+S4,B,Y,F,45
+S5,B,Y,M,38
+S6,B,N,M,60
+"""
+ADAE = """USUBJID,TRT01A,AEDECOD,AESEV,TRTEMFL
+S1,A,HEADACHE,MILD,Y
+S1,A,HEADACHE,SEVERE,Y
+S2,A,NAUSEA,MILD,Y
+S4,B,HEADACHE,MILD,Y
+S5,B,RASH,MILD,N
+S6,B,RASH,MILD,Y
+"""
+
+
+def cond(ds, var, comp, *values):
+    return {"condition": {"dataset": ds, "variable": var, "comparator": comp, "value": list(values)}}
+
+
+TRT = {"id": "G_TRT", "name": "Treatment", "groupingVariable": "TRT01A", "dataDriven": False,
+       "groups": [{"id": "G_TRT_A", "name": "A", **cond("ADSL", "TRT01A", "EQ", "A")},
+                  {"id": "G_TRT_B", "name": "B", **cond("ADSL", "TRT01A", "EQ", "B")}]}
+EVENT = {
+    "id": "RE", "name": "Small event",
+    "analysisSets": [{"id": "SAF", "name": "Safety", **cond("ADSL", "SAFFL", "EQ", "Y")}],
+    "dataSubsets": [{"id": "TEAE", "name": "TEAE", **cond("ADAE", "TRTEMFL", "EQ", "Y")},
+                    {"id": "NOT_MILD_OR_NAUSEA", "name": "x", "compoundExpression": {"logicalOperator": "OR",
+                     "whereClauses": [{"compoundExpression": {"logicalOperator": "NOT",
+                                                              "whereClauses": [cond("ADAE", "AESEV", "EQ", "MILD")]}},
+                                      cond("ADAE", "AEDECOD", "IN", "NAUSEA")]}}],
+    "analysisGroupings": [TRT, {"id": "G_PT", "name": "PT", "groupingVariable": "AEDECOD", "dataDriven": True}],
+    "methods": [
+        {"id": "M_N", "name": "Count", "operations": [{"id": "M_N_1", "name": "Count of subjects",
+                                                        "resultPattern": "(N=XX)"}]},
+        {"id": "M_CAT", "name": "Categorical", "operations": [
+            {"id": "M_CAT_n", "name": "Count of subjects", "resultPattern": "XX"},
+            {"id": "M_CAT_pct", "name": "Percent of subjects", "resultPattern": "( XX.X)",
+             "referencedOperationRelationships": [
+                 {"id": "NUM", "referencedOperationRole": {"controlledTerm": "NUMERATOR"}, "operationId": "M_CAT_n"},
+                 {"id": "DEN", "referencedOperationRole": {"controlledTerm": "DENOMINATOR"}, "operationId": "M_N_1"}]}]},
+        {"id": "M_CONT", "name": "Continuous", "operations": [
+            {"id": "M_CONT_mean", "name": "Mean", "resultPattern": "XX.X"},
+            {"id": "M_CONT_sd", "name": "Standard deviation", "resultPattern": "(XX.XX)"},
+            {"id": "M_CONT_gm", "name": "Geometric mean", "resultPattern": "XX.X"}]},
+    ],
+    "analyses": [
+        {"id": "A_N", "methodId": "M_N", "dataset": "ADSL", "variable": "USUBJID", "analysisSetId": "SAF",
+         "orderedGroupings": [{"order": 1, "groupingId": "G_TRT", "resultsByGroup": True}]},
+        {"id": "A_PT", "methodId": "M_CAT", "dataset": "ADAE", "variable": "USUBJID", "analysisSetId": "SAF",
+         "dataSubsetId": "TEAE",
+         "orderedGroupings": [{"order": 1, "groupingId": "G_TRT", "resultsByGroup": True},
+                              {"order": 2, "groupingId": "G_PT", "resultsByGroup": True}],
+         "referencedAnalysisOperations": [{"referencedOperationRelationshipId": "NUM", "analysisId": "A_PT"},
+                                          {"referencedOperationRelationshipId": "DEN", "analysisId": "A_N"}]},
+        {"id": "A_AGE", "methodId": "M_CONT", "dataset": "ADSL", "variable": "AGE", "analysisSetId": "SAF",
+         "orderedGroupings": [{"order": 1, "groupingId": "G_TRT", "resultsByGroup": True}]},
+    ],
+    "outputs": [{"id": "O1", "name": "kept as it is"}],
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "adsl.csv").write_text(ADSL)
+    (tmp_path / "adae.csv").write_text(ADAE)
+    (tmp_path / "event.json").write_text(json.dumps(EVENT))
+    return tmp_path
+
+
+def _run(folder, event=EVENT):
+    from tlf.ars.model import validate_event
+    from tlf.ars.run import run_event
+    from tlf.ars.write import load_tables
+
+    e = validate_event(copy.deepcopy(event))
+    return run_event(e, load_tables(e, [folder]))
+
+
+def _by(run, analysis):
+    return {(r.operation_id, tuple(g[1] or g[2] for g in r.groups)): r for r in run.results[analysis]}
+
+
+def test_counts_percentages_and_means_by_hand(folder):
+    run = _run(folder)
+    n = _by(run, "A_N")
+    assert {k: (r.value, r.formatted) for k, r in n.items()} == {
+        ("M_N_1", ("G_TRT_A",)): (3, "(N=3)"), ("M_N_1", ("G_TRT_B",)): (2, "(N=2)")}  # S6 is not SAFFL
+    pt = _by(run, "A_PT")
+    # TEAE records of the safety set: S1 HEADACHE x2, S2 NAUSEA, S4 HEADACHE (S5 not TEAE, S6 not SAF)
+    assert {k: r.value for k, r in pt.items() if k[0] == "M_CAT_n"} == {
+        ("M_CAT_n", ("G_TRT_A", "HEADACHE")): 1, ("M_CAT_n", ("G_TRT_A", "NAUSEA")): 1,
+        ("M_CAT_n", ("G_TRT_B", "HEADACHE")): 1, ("M_CAT_n", ("G_TRT_B", "NAUSEA")): 0}
+    pct = {k[1]: (r.value, r.formatted) for k, r in pt.items() if k[0] == "M_CAT_pct"}
+    assert pct[("G_TRT_A", "HEADACHE")] == (pytest.approx(100 / 3), "( 33.3)")
+    assert pct[("G_TRT_B", "HEADACHE")] == (50.0, "( 50.0)")
+    assert pct[("G_TRT_B", "NAUSEA")] == (0.0, "(  0.0)")
+    age = _by(run, "A_AGE")
+    assert age[("M_CONT_mean", ("G_TRT_A",))].value == pytest.approx(41.0)
+    assert age[("M_CONT_mean", ("G_TRT_B",))].formatted == "41.5"  # (45 + 38) / 2, half away from zero
+    assert age[("M_CONT_sd", ("G_TRT_A",))].formatted == "(11.00)"  # 30, 41, 52: SD 11
+    assert age[("M_CONT_sd", ("G_TRT_B",))].value == pytest.approx(4.949747468, rel=1e-9)  # 7 / sqrt(2)
+
+
+def test_unmapped_operation_is_listed_never_guessed(folder):
+    run = _run(folder)
+    assert [(u.analysis_id, u.operation_id) for u in run.unmapped] == [("A_AGE", "M_CONT_gm")]
+    assert "Geometric mean" in run.unmapped[0].reason and "[ARS020]" in str(run.unmapped[0])
+    assert not any(r.operation_id == "M_CONT_gm" for r in run.results["A_AGE"])
+
+
+def test_where_compound_not_or_and_other_dataset(folder):
+    from tlf.ars.model import models
+    from tlf.ars.where import Tables
+    from tlf.data.read import read_dataset
+
+    tables = Tables({n: read_dataset(folder / f"{n}.csv", n).frame for n in ("adsl", "adae")})
+    clause = models()["WhereClause"].model_validate(EVENT["dataSubsets"][1])
+    # NOT MILD (S1 SEVERE) OR NAUSEA (S2): records 2 and 3
+    assert tables.mask(clause, "ADAE", "k").tolist() == [False, True, True, False, False, False]
+    # a condition on ADSL applied to ADAE records: the records of subjects with SEX F (S1, S3, S4)
+    sex = models()["WhereClause"].model_validate(cond("ADSL", "SEX", "EQ", "F"))
+    assert tables.mask(sex, "ADAE", "k").tolist() == [True, True, False, True, False, False]
+    ge = models()["WhereClause"].model_validate(cond("ADSL", "AGE", "GE", "45"))
+    assert tables.mask(ge, "ADSL", "k").tolist() == [False, False, True, True, False, True]
+
+
+@pytest.mark.parametrize(("value", "pattern", "decimals", "text"), [
+    (75.2093, "XX.X", None, "75.2"), (0.27, "XX.X", None, " 0.3"), (-3.3012, "XX.X", None, "- 3.3"),
+    (-12.0, "XX.X", None, "-12.0"), (136.81, "XX.X", None, "136.8"), (8.59017, "(XX.XX)", None, "( 8.59)"),
+    (1.1628, "( XX.X)", None, "(  1.2)"), (100.0, "( XX.X)", None, "(100.0)"), (86, "(N=XX)", None, "(N=86)"),
+    (9, "XXX", None, "9"), (0.25, "XX.X", None, " 0.3"), (2.675, "X.XX", None, "2.68"),
+    (0.59343, "X.XXXX", None, "0.5934"), (36.11, "XX", 2, "36.11"), (-0.05, "XX.X", None, "- 0.1"),
+    (float("nan"), "XX.X", None, "NE"), (None, "XX", None, "NE"),
+])
+def test_format_by_result_pattern(value, pattern, decimals, text):
+    from tlf.ars.ops import format_value
+
+    assert format_value(value, pattern, decimals=decimals) == text
+
+
+def test_model_errors_are_located(folder):
+    from tlf.ars.model import read_event, validate_event
+    from tlf.errors import ErrorGroup, SpecError
+
+    bad = copy.deepcopy(EVENT)
+    bad["analyses"][1]["orderedGroupings"][0]["groupingId"] = "G_TR"
+    bad["dataSubsets"][1]["compoundExpression"]["whereClauses"][1]["condition"]["comparator"] = "EQUALS"
+    with pytest.raises(SpecError) as e:
+        validate_event(bad, "event.json")
+    assert str(e.value) == ("event.json: dataSubsets[1].compoundExpression.whereClauses[1].condition.comparator: "
+                            "Input should be 'EQ', 'NE', 'GT', 'GE', 'LT', 'LE', 'IN' or 'NOTIN' [ARS001]")
+    bad["dataSubsets"][1]["compoundExpression"]["whereClauses"][1]["condition"]["comparator"] = "IN"
+    bad["methods"].append(copy.deepcopy(bad["methods"][0]))
+    with pytest.raises(ErrorGroup) as e:
+        validate_event(bad, "event.json")
+    assert [str(x) for x in e.value.errors] == [
+        "event.json: methods[3].id: id 'M_N' is defined twice [ARS003]",
+        "event.json: analyses[1].orderedGroupings[0].groupingId: no analysis grouping has id 'G_TR' "
+        "(did you mean 'G_TRT'?) [ARS002]"]
+    (folder / "broken.json").write_text('{"id": "RE",\n "analyses": [}')
+    with pytest.raises(SpecError, match=r"broken.json:2:\d+: JSON syntax error.*\[ARS004\]"):
+        read_event(folder / "broken.json")
+
+
+def test_cli_writes_results_refuses_foreign_files_and_reads_yaml(folder, capsys):
+    import yaml
+
+    from tlf.cli import main
+
+    out = folder / "out"
+    args = ["ars", "run", str(folder / "event.json"), "--data", str(folder), "--out", str(out)]
+    assert main(args) == 1  # the geometric mean is not mapped
+    err = capsys.readouterr().err
+    assert "A_AGE, operation M_CONT_gm" in err and "1 operation(s) not mapped" in err
+    written = json.loads((out / "event.json").read_text())
+    assert written["outputs"] == EVENT["outputs"]
+    res = {(r["operationId"], r["resultGroups"][0]["groupId"]): (r["rawValue"], r["formattedValue"])
+           for r in written["analyses"][0]["results"]}
+    assert res == {("M_N_1", "G_TRT_A"): ("3", "(N=3)"), ("M_N_1", "G_TRT_B"): ("2", "(N=2)")}
+    assert "M_CONT_gm" in (out / "event.findings.txt").read_text()
+    ard = (out / "event.ard.csv").read_text().splitlines()
+    assert ard[0].startswith("analysis_id,method_id,operation_id,stat_name,grouping1,group1_id,group1_value")
+    assert len(ard) == 1 + 2 + 8 + 4
+    assert main(args) == 1  # its own files: overwritten
+    (out / "event.ard.csv").unlink()
+    (out / "event.ard.csv").write_text("someone else's\n")
+    assert main(args) == 2  # tlf wrote a file of that name, since changed
+    assert "[OUT004]" in capsys.readouterr().err
+    assert (out / "event.ard.csv").read_text() == "someone else's\n"
+    assert main([*args, "--force"]) == 1
+    other = folder / "other"
+    other.mkdir()
+    (other / "event.json").write_text("a file tlf did not write\n")
+    assert main([*args[:-1], str(other)]) == 2
+    assert "[OUT003]" in capsys.readouterr().err
+    assert sorted(p.name for p in other.iterdir()) == ["event.json"]  # nothing written
+    (folder / "event.yaml").write_text(yaml.safe_dump(EVENT))
+    assert main(["ars", "run", str(folder / "event.yaml"), "--data", str(folder), "--out", str(folder / "y")]) == 1
+    assert json.loads((folder / "y" / "event.json").read_text())["analyses"][0]["results"] == \
+        written["analyses"][0]["results"]
