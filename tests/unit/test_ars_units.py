@@ -118,7 +118,7 @@ def test_counts_percentages_and_means_by_hand(folder):
 def test_unmapped_operation_is_listed_never_guessed(folder):
     run = _run(folder)
     assert [(u.analysis_id, u.operation_id) for u in run.unmapped] == [("A_AGE", "M_CONT_gm")]
-    assert "Geometric mean" in run.unmapped[0].reason and "[ARS020]" in str(run.unmapped[0])
+    assert "Geometric mean" in run.unmapped[0].reason and "[ARS016]" in str(run.unmapped[0])
     assert not any(r.operation_id == "M_CONT_gm" for r in run.results["A_AGE"])
 
 

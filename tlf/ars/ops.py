@@ -1,7 +1,7 @@
 """ARS methods' operations -> tlf statistics, and a result's formattedValue from its resultPattern.
 
 An operation is recognised by its name (else its label), case aside; a p-value by its method's name.
-What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reason (ARS020).
+What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reason (ARS016).
 
 | operation name (or label)                   | tlf statistic                                          |
 |---------------------------------------------|--------------------------------------------------------|

@@ -59,7 +59,7 @@ class Unmapped:
     key: str = ""
 
     def __str__(self) -> str:
-        return f"{self.key}: analysis {self.analysis_id}, operation {self.operation_id}: {self.reason} [ARS020]"
+        return f"{self.key}: analysis {self.analysis_id}, operation {self.operation_id}: {self.reason} [ARS016]"
 
 
 @dataclass

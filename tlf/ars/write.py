@@ -118,6 +118,6 @@ def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False)
         try:
             p.write_text(text, encoding="utf-8")
         except OSError as e:
-            raise OutputError(f"cannot write '{p}': {e.strerror or e}", code="ARS030") from None
+            raise OutputError(f"cannot write '{p}': {e.strerror or e}", code="ARS017") from None
         record_written(p)
     return paths
