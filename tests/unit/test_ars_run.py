@@ -117,6 +117,7 @@ def test_every_published_result_matches_or_differs_for_a_shown_reason(ran):
                                       f"published {d['published']}, tlf {d['tlf']}" for d in unexplained)
     assert total == 3735
     assert not run.unmapped, [str(u) for u in run.unmapped]
+    assert not run.slips, run.slips
     reasons: dict[str, int] = {}
     for d in diffs:
         reasons[_reason(d)] = reasons.get(_reason(d), 0) + 1

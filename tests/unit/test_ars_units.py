@@ -212,3 +212,22 @@ def test_cli_writes_results_refuses_foreign_files_and_reads_yaml(folder, capsys)
     assert main(["ars", "run", str(folder / "event.yaml"), "--data", str(folder), "--out", str(folder / "y")]) == 1
     assert json.loads((folder / "y" / "event.json").read_text())["analyses"][0]["results"] == \
         written["analyses"][0]["results"]
+
+
+def test_value_the_data_never_take_is_a_finding(folder, capsys):
+    """'headache' selects no record (the data say HEADACHE): a finding naming the value, never a silent 0;
+    a value resembling nothing the data have (a race no subject has) is no finding."""
+    from tlf.cli import main
+
+    event = copy.deepcopy(EVENT)
+    event["dataSubsets"][0] = {"id": "TEAE", "name": "x", "compoundExpression": {"logicalOperator": "AND",
+                               "whereClauses": [cond("ADAE", "TRTEMFL", "EQ", "Y"),
+                                                cond("ADAE", "AEDECOD", "IN", "headache", "DIZZINESS")]}}
+    event["methods"][2]["operations"].pop()  # no unmapped operation: the finding alone sets the exit code
+    (folder / "slip.json").write_text(json.dumps(event))
+    run = _run(folder, event)
+    assert run.slips == ["dataSubsets[TEAE].compoundExpression.whereClauses[1].condition: ADAE.AEDECOD never "
+                         "takes 'headache' (did you mean 'HEADACHE'?): the condition selects no record [ARS018]"]
+    assert main(["ars", "run", str(folder / "slip.json"), "--data", str(folder), "--out", str(folder / "o")]) == 1
+    assert "never takes 'headache'" in capsys.readouterr().err
+    assert "[ARS018]" in (folder / "o" / "slip.findings.txt").read_text()

@@ -16,8 +16,8 @@ def add_ars(sub) -> None:
         description="Read an ARS v1.0 ReportingEvent (JSON or YAML), read the datasets it names from --data, "
         "compute every analysis and write to --out: EVENT.json (the reporting event with `results` filled: "
         "rawValue, formattedValue), EVENT.ard.csv (one row per result) and EVENT.findings.txt (operations tlf "
-        "cannot map, with the reason; also printed). Exit 0 when every operation was computed, 1 when some "
-        "could not be mapped, 2 for bad input.")
+        "cannot map, with the reason, and where-clause values the data never take but resemble; also printed). "
+        "Exit 0 when every operation was computed, 1 for findings, 2 for bad input.")
     r.add_argument("event", type=Path, metavar="REPORTING_EVENT", help="the reporting event (.json, .yaml)")
     r.add_argument("--data", type=Path, action="append", required=True, metavar="DIR",
                    help="folder of the datasets (adsl.xpt, ...); repeat to search several, first wins")
@@ -37,10 +37,13 @@ def run_ars(args) -> int:
     n = sum(len(r) for r in run.results.values())
     for u in run.unmapped:
         print(f"{args.event}: {u}", file=sys.stderr)
+    for slip in run.slips:
+        print(f"{args.event}: {slip}", file=sys.stderr)
     print(f"{len(event.analyses)} analyses, {n} results written to {paths[0]} and {paths[1].name}"
-          + (f"; {len(run.unmapped)} operation(s) not mapped (listed in {paths[2].name})" if run.unmapped else ""),
-          file=sys.stderr)
-    return 1 if run.unmapped else 0
+          + (f"; {len(run.unmapped)} operation(s) not mapped" if run.unmapped else "")
+          + (f"; {len(run.slips)} value(s) the data never take" if run.slips else "")
+          + (f" (listed in {paths[2].name})" if run.unmapped or run.slips else ""), file=sys.stderr)
+    return 1 if run.unmapped or run.slips else 0
 
 
 COMMANDS = {"ars": (add_ars, run_ars)}

@@ -66,6 +66,7 @@ class Unmapped:
 class Run:
     results: dict[str, list[Result]] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
+    slips: list[str] = field(default_factory=list)  # where-clause values the data never take (ARS018)
 
 
 def run_event(event: Any, tables: Tables) -> Run:
@@ -101,6 +102,7 @@ def run_event(event: Any, tables: Tables) -> Run:
             out.results[job.a.id].extend(job.percent(op, out.results))
         except _NotMapped as e:
             out.unmapped.append(Unmapped(job.a.id, op.id, str(e), job.key))
+    out.slips = list(dict.fromkeys(tables.slips))
     for res in out.results.values():
         order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
         res.sort(key=lambda r: order.get(r.operation_id, 0))  # stable: cells in grouping order within

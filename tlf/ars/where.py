@@ -25,6 +25,7 @@ class Tables:
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         self.frames = {k.upper(): v for k, v in frames.items()}
         self._cache: dict[tuple, Any] = {}
+        self.slips: list[str] = []  # where-clause values the data never take but resemble one they do
 
     def frame(self, name: str, key: str = "") -> pd.DataFrame:
         name = name.upper()
@@ -62,7 +63,7 @@ class Tables:
             return self._cache[ident]
         other = cond.dataset.upper()
         if other == name:
-            out = compare(self.frame(name, key), cond, key)
+            out = compare(self.frame(name, key), cond, key, self.slips)
         else:
             target = self.frame(name, key)
             source = self.frame(other, key)
@@ -70,14 +71,16 @@ class Tables:
                 if SUBJECT not in f.columns:
                     raise DataError(f"a condition on {other} applied to {name} records needs {SUBJECT} in both "
                                     f"(at {key})", dataset=ds, variable=SUBJECT, code="ARS011")
-            subjects = set(source.loc[compare(source, cond, key), SUBJECT])
+            subjects = set(source.loc[compare(source, cond, key, self.slips), SUBJECT])
             out = np.asarray(target[SUBJECT].isin(subjects), dtype=bool)
         self._cache[ident] = out
         return out
 
 
-def compare(frame: pd.DataFrame, cond: Any, key: str) -> np.ndarray:
-    """The rows of `frame` meeting one condition on its own variable."""
+def compare(frame: pd.DataFrame, cond: Any, key: str, slips: list[str] | None = None) -> np.ndarray:
+    """The rows of `frame` meeting one condition on its own variable. A text value the variable never
+    takes but one of its values resembles ('Baseline' where the data say '    Baseline') is added to
+    `slips` (ARS018): it would select nothing and print zeros."""
     import numpy as np
     import pandas as pd
 
@@ -99,6 +102,14 @@ def compare(frame: pd.DataFrame, cond: Any, key: str) -> np.ndarray:
         if cond.comparator in ("GT", "GE", "LT", "LE"):
             raise DataError(f"{key}: comparator {cond.comparator} on text variable {var}",
                             dataset=cond.dataset.upper(), variable=var, code="ARS013")
+        if slips is not None:
+            from tlf.errors import meant_value
+
+            taken = set(x.unique())
+            for v in values:
+                if v not in taken and (meant := meant_value(v, taken)) is not None:
+                    slips.append(f"{key}: {cond.dataset.upper()}.{var} never takes '{v}' (did you mean "
+                                 f"'{meant}'?): the condition selects no record [ARS018]")
     op = cond.comparator
     if op == "EQ":
         m = x == values[0]

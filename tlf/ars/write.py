@@ -98,7 +98,7 @@ def ard_frame(run: Run):
 
 
 def findings_text(run: Run) -> str:
-    lines = [str(u) for u in run.unmapped]
+    lines = [str(u) for u in run.unmapped] + run.slips
     return "\n".join(lines) + ("\n" if lines else "")
 
 
