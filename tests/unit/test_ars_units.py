@@ -231,3 +231,49 @@ def test_value_the_data_never_take_is_a_finding(folder, capsys):
     assert main(["ars", "run", str(folder / "slip.json"), "--data", str(folder), "--out", str(folder / "o")]) == 1
     assert "never takes 'headache'" in capsys.readouterr().err
     assert "[ARS018]" in (folder / "o" / "slip.findings.txt").read_text()
+
+
+LOPA = {"contentsList": {"listItems": [{"name": "Summary", "level": 1, "order": 1, "outputId": "O1", "sublist": {
+    "listItems": [{"name": "Subjects", "level": 2, "order": 1, "analysisId": "A_N"},
+                  {"name": "Age", "level": 2, "order": 3, "analysisId": "A_AGE"},
+                  {"name": "Adverse events", "level": 2, "order": 2, "analysisId": "A_PT"}]}}]}}
+DISPLAY = {"id": "O1", "name": "Summary", "displays": [{"order": 1, "display": {"id": "D1", "displaySections": [
+    {"sectionType": "Title", "orderedSubSections": [{"order": 1, "subSection": {"id": "t1", "text": "Table 1"}},
+                                                   {"order": 2, "subSectionId": "G_T"}]},
+    {"sectionType": "Footer", "orderedSubSections": [{"order": 1, "subSection": {"id": "f1", "text": "Note."}}]},
+    {"sectionType": "Rowlabel Header", "orderedSubSections": [{"order": 1, "subSection": {"id": "r", "text": "Item"}}]},
+]}}]}
+
+
+def test_output_rendered_from_lists_of_contents_and_display_sections(folder):
+    """The table of an output: its analyses in the list's order, columns the treatment groups with the
+    count analysis' (N=x), titles/footnotes from the display sections (a global one resolved), cells the
+    results' formattedValue; written as DOCX and XLSX by tlf's renderers."""
+    import docx
+    import openpyxl
+
+    from tlf.cli import main
+
+    event = copy.deepcopy(EVENT)
+    event["methods"][2]["operations"].pop()
+    event.update(mainListOfContents=LOPA, outputs=[DISPLAY],
+                 globalDisplaySections=[{"sectionType": "Title", "subSections": [{"id": "G_T", "text": "Safety"}]}])
+    (folder / "lopa.json").write_text(json.dumps(event))
+    assert main(["ars", "run", str(folder / "lopa.json"), "--data", str(folder), "--out", str(folder / "o")]) == 0
+    doc = docx.Document(str(folder / "o" / "O1.docx"))
+    header = " ".join(c.text for t in doc.sections[0].header.tables for r in t.rows for c in r.cells)
+    header += " ".join(p.text for p in doc.sections[0].header.paragraphs)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "Table 1" in header and "Safety" in header
+    assert cells[:9] == ["Item", "A\n(N=3)", "B\n(N=2)", "Adverse events", "", "", "HEADACHE", "1 ( 33.3)", "1 ( 50.0)"]
+    wb = openpyxl.load_workbook(folder / "o" / "O1.xlsx")
+    assert wb.sheetnames == ["O1", "ARD"]
+    rows = [[c for c in r if c is not None] for r in wb["O1"].iter_rows(values_only=True)]
+    flat = [" | ".join(str(c) for c in r) for r in rows if r]
+    assert flat[:2] == ["Table 1", "Safety"] and "Item | A\n(N=3) | B\n(N=2)" in flat
+    body = [f for f in flat if f.split(" | ")[0].strip() in ("HEADACHE", "NAUSEA", "Mean", "SD")]
+    assert body == ["HEADACHE | 1 ( 33.3) | 1 ( 50.0)", "NAUSEA | 1 ( 33.3) | 0 (  0.0)",
+                    "Mean | 41.0 | 41.5", "SD | (11.00) | ( 4.95)"]
+    assert any(f == "Note." for f in flat)
+    ard = list(wb["ARD"].iter_rows(values_only=True))
+    assert {r[0] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE"}

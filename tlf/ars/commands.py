@@ -15,13 +15,16 @@ def add_ars(sub) -> None:
         "run", help="compute every analysis of a reporting event and write it back with its results",
         description="Read an ARS v1.0 ReportingEvent (JSON or YAML), read the datasets it names from --data, "
         "compute every analysis and write to --out: EVENT.json (the reporting event with `results` filled: "
-        "rawValue, formattedValue), EVENT.ard.csv (one row per result) and EVENT.findings.txt (operations tlf "
+        "rawValue, formattedValue), EVENT.ard.csv (one row per result), each output of the main list of contents "
+        "as a table (OUTPUT_ID.docx, .xlsx) and EVENT.findings.txt (operations tlf "
         "cannot map, with the reason, and where-clause values the data never take but resemble; also printed). "
         "Exit 0 when every operation was computed, 1 for findings, 2 for bad input.")
     r.add_argument("event", type=Path, metavar="REPORTING_EVENT", help="the reporting event (.json, .yaml)")
     r.add_argument("--data", type=Path, action="append", required=True, metavar="DIR",
                    help="folder of the datasets (adsl.xpt, ...); repeat to search several, first wins")
     r.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the results to")
+    r.add_argument("--format", default="docx,xlsx", help="comma-separated formats of the outputs' tables: docx, "
+                   "xlsx, or none (default: docx,xlsx)")
     r.add_argument("--force", action="store_true", help="overwrite files in --out that tlf did not write")
 
 
@@ -29,17 +32,26 @@ def run_ars(args) -> int:
     from tlf.ars.model import read_event
     from tlf.ars.run import run_event
     from tlf.ars.write import load_tables, write_run
+    from tlf.errors import OutputError
 
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip() and f.strip().lower() != "none")
+    if bad := [f for f in formats if f not in ("docx", "xlsx")]:
+        raise OutputError(f"--format: unknown format(s) {', '.join(bad)} (docx, xlsx or none)", code="ARS017")
     event, raw = read_event(args.event)
-    tables = load_tables(event, list(args.data))
-    run = run_event(event, tables)
-    paths = write_run(raw, run, args.out, args.event.stem, force=args.force)
+    run = run_event(event, load_tables(event, list(args.data)))
+    tables = []
+    if formats:
+        from tlf.ars.display import output_tables
+
+        tables = output_tables(event, raw, run)
+    paths = write_run(raw, run, args.out, args.event.stem, force=args.force, tables=tables, formats=formats)
     n = sum(len(r) for r in run.results.values())
     for u in run.unmapped:
         print(f"{args.event}: {u}", file=sys.stderr)
     for slip in run.slips:
         print(f"{args.event}: {slip}", file=sys.stderr)
     print(f"{len(event.analyses)} analyses, {n} results written to {paths[0]} and {paths[1].name}"
+          + (f"; {len(tables)} output(s) as {', '.join(formats)}" if tables else "")
           + (f"; {len(run.unmapped)} operation(s) not mapped" if run.unmapped else "")
           + (f"; {len(run.slips)} value(s) the data never take" if run.slips else "")
           + (f" (listed in {paths[2].name})" if run.unmapped or run.slips else ""), file=sys.stderr)

@@ -102,17 +102,27 @@ def findings_text(run: Run) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False) -> list[Path]:
-    """Write <stem>.json (the event with results), <stem>.ard.csv and <stem>.findings.txt to `out`."""
+def file_stem(output_id: str) -> str:
+    """An output id as a file name: letters, digits, '.', '-' and '_' kept, anything else '_'."""
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in output_id) or "output"
+
+
+def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False, tables: list | None = None,
+              formats: tuple[str, ...] = ()) -> list[Path]:
+    """Write <stem>.json (the event with results), <stem>.ard.csv and <stem>.findings.txt to `out`, and
+    each output's table ((Table, analysis ids) of display.output_tables) as <output id>.docx / .xlsx for
+    `formats` (the XLSX with the results of its analyses on a second sheet)."""
     from tlf.data.csv_text import csv_safe_frame
     from tlf.qc.verify import guard_overwrite, record_written
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{stem}.json", out / f"{stem}.ard.csv", out / f"{stem}.findings.txt"]
-    for p in paths:  # every refusal before anything is written
+    rendered = [(t, ids, fmt, out / f"{file_stem(t.output_id)}.{fmt}") for t, ids in tables or () for fmt in formats]
+    for p in [*paths, *(r[-1] for r in rendered)]:  # every refusal before anything is written
         guard_overwrite(p, force)
+    ard = ard_frame(run)
     texts = [json.dumps(filled_event(raw, run), indent=2, ensure_ascii=False) + "\n",
-             csv_safe_frame(ard_frame(run)).to_csv(index=False, lineterminator="\n"),
+             csv_safe_frame(ard).to_csv(index=False, lineterminator="\n"),
              findings_text(run)]
     for p, text in zip(paths, texts, strict=True):
         try:
@@ -120,4 +130,15 @@ def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False)
         except OSError as e:
             raise OutputError(f"cannot write '{p}': {e.strerror or e}", code="ARS017") from None
         record_written(p)
+    for table, ids, fmt, p in rendered:
+        if fmt == "docx":
+            from tlf.render.docx import render_docx
+
+            render_docx(table, p)
+        else:
+            from tlf.render.xlsx import render_xlsx
+
+            render_xlsx(table, p, ard[ard["analysis_id"].isin(ids)].reset_index(drop=True) if len(ard) else None)
+        record_written(p)
+        paths.append(p)
     return paths
