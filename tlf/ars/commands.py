@@ -28,7 +28,20 @@ def add_ars(sub) -> None:
     r.add_argument("--force", action="store_true", help="overwrite files in --out that tlf did not write")
 
 
+    x = ars.add_parser(
+        "export", help="write a tlf spec folder's analyses as an ARS ReportingEvent",
+        description="Write the analyses of a tlf spec folder that ARS can state as tlf computes them (tables' "
+        "continuous and categorical summaries of the subject-level dataset, by column) as an ARS v1.0 "
+        "ReportingEvent (JSON); each analysis left out is printed with the reason. `tlf ars run` on the file "
+        "reproduces the build's numbers of the exported analyses.")
+    x.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
+    x.add_argument("--out", type=Path, required=True, metavar="FILE", help="the reporting event to write (.json)")
+    x.add_argument("--force", action="store_true", help="overwrite a file tlf did not write")
+
+
 def run_ars(args) -> int:
+    if args.ars_command == "export":
+        return export_ars(args)
     from tlf.ars.model import read_event
     from tlf.ars.run import run_event
     from tlf.ars.write import load_tables, write_run
@@ -56,6 +69,32 @@ def run_ars(args) -> int:
           + (f"; {len(run.slips)} value(s) the data never take" if run.slips else "")
           + (f" (listed in {paths[2].name})" if run.unmapped or run.slips else ""), file=sys.stderr)
     return 1 if run.unmapped or run.slips else 0
+
+
+def export_ars(args) -> int:
+    import json
+
+    from tlf.ars.export import export_event
+    from tlf.errors import OutputError
+    from tlf.qc.verify import guard_overwrite, record_written
+    from tlf.spec.validate import load_study
+
+    if args.out.suffix.lower() != ".json":
+        raise OutputError(f"--out must end in .json, got '{args.out.name}'", code="ARS017")
+    event, findings = export_event(load_study(args.specs))
+    guard_overwrite(args.out, args.force)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.write_text(json.dumps(event, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise OutputError(f"cannot write '{args.out}': {e.strerror or e}", code="ARS017") from None
+    record_written(args.out)
+    for f in findings:
+        print(f"note: {f}", file=sys.stderr)
+    print(f"{len(event['analyses'])} analyses of {len(event['outputs'])} output(s) written to {args.out}"
+          + (f"; {len(findings)} analysis(es) or output(s) not exported (listed above)" if findings else ""),
+          file=sys.stderr)
+    return 0
 
 
 COMMANDS = {"ars": (add_ars, run_ars)}

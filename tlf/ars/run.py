@@ -193,8 +193,9 @@ class _Analysis:
                 continue
             d = self._describe_cell(groups, m)
             value = getattr(d, kind) if kind != "n" else float(d.n)
-            # min and max print as the value was collected (37.5 as "37.5" where others have 2 decimals)
-            decimals = collected_decimals([value]) if kind in ("min", "max") else None
+            # min and max under a whole-number pattern ("XX") print as the value was collected (37.5)
+            decimals = (collected_decimals([value]) if kind in ("min", "max") and "." not in (op.resultPattern or "")
+                        else None)
             out.append(self._result(op, kind, groups, value, decimals))
         return out
 
