@@ -193,8 +193,12 @@ def test_cli_writes_results_refuses_foreign_files_and_reads_yaml(folder, capsys)
     assert res == {("M_N_1", "G_TRT_A"): ("3", "(N=3)"), ("M_N_1", "G_TRT_B"): ("2", "(N=2)")}
     assert "M_CONT_gm" in (out / "event.findings.txt").read_text()
     ard = (out / "event.ard.csv").read_text().splitlines()
-    assert ard[0].startswith("analysis_id,method_id,operation_id,stat_name,grouping1,group1_id,group1_value")
+    assert ard[0] == ("output_id,analysis,column,variable,parent,level,stat_name,stat,decimals,sig,stat_fmt,displayed,"
+                      "order,warning,method_id,operation_id,groupings,raw_value,formatted_value")
     assert len(ard) == 1 + 2 + 8 + 4
+    assert "RE,A_PT,G_TRT_A,USUBJID,,HEADACHE,pct,33.333333333333336,-1,0,( 33.3),True,4," in "\n".join(ard)
+    assert main(["compare", str(out / "event.ard.csv"), str(out / "event.ard.csv")]) == 0  # tlf's ARD: QC reads it
+    capsys.readouterr()
     assert main(args) == 1  # its own files: overwritten
     (out / "event.ard.csv").unlink()
     (out / "event.ard.csv").write_text("someone else's\n")
@@ -276,4 +280,4 @@ def test_output_rendered_from_lists_of_contents_and_display_sections(folder):
                     "Mean | 41.0 | 41.5", "SD | (11.00) | ( 4.95)"]
     assert any(f == "Note." for f in flat)
     ard = list(wb["ARD"].iter_rows(values_only=True))
-    assert {r[0] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE"}
+    assert {r[1] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE"}

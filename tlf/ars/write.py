@@ -76,25 +76,38 @@ def filled_event(raw: dict, run: Run) -> dict:
     return out
 
 
-def ard_frame(run: Run):
-    """One row per result: analysis, method, operation, what tlf computed (kind), the groups (grouping,
-    group id or value per level), the value, rawValue, formattedValue and a note."""
+def ard_frame(run: Run, event_id: str = "", variables: dict[str, str] | None = None):
+    """tlf's results dataset (tlf/ard/schema.py: `tlf compare` reads it) of the run, one row per result:
+    output_id the event's id, analysis the analysis id, column the group of its first grouping, parent the
+    groups between, level the group of its last grouping (a group's id, or its value when data-driven),
+    stat_name the tlf statistic (the operation id when a method has two of a kind), stat the value,
+    stat_fmt the formattedValue, warning a note; then the ARS columns method_id, operation_id,
+    groupings (their ids, " / "), raw_value and formatted_value."""
     import pandas as pd
 
-    depth = max((len(r.groups) for rs in run.results.values() for r in rs), default=0)
-    rows = []
+    from tlf.ard.schema import make_ard
+
+    variables = variables or {}
+    rows, extra = [], []
     for rs in run.results.values():
+        kinds: dict[str, set[str]] = {}
         for r in rs:
-            row = {"analysis_id": r.analysis_id, "method_id": r.method_id, "operation_id": r.operation_id,
-                   "stat_name": r.kind}
-            for i in range(depth):
-                g = r.groups[i] if i < len(r.groups) else ("", None, None)
-                row[f"grouping{i + 1}"] = g[0]
-                row[f"group{i + 1}_id"] = g[1] or ""
-                row[f"group{i + 1}_value"] = g[2] or ""
-            row.update(stat=r.value, raw_value=r.as_ars()["rawValue"], formatted_value=r.formatted, note=r.note)
-            rows.append(row)
-    return pd.DataFrame(rows)
+            kinds.setdefault(r.kind, set()).add(r.operation_id)
+        for order, r in enumerate(rs):
+            names = [i or v or "" for _g, i, v in r.groups]
+            column = names[0] if names else ""
+            level = names[-1] if len(names) > 1 else ""
+            rows.append({"output_id": event_id, "analysis": r.analysis_id, "column": column,
+                         "variable": variables.get(r.analysis_id, ""), "parent": " / ".join(names[1:-1]),
+                         "level": level, "stat_name": r.kind if len(kinds[r.kind]) == 1 else r.operation_id,
+                         "stat": r.value if r.value is not None else float("nan"), "decimals": -1, "sig": 0,
+                         "stat_fmt": r.formatted, "displayed": True, "order": order, "warning": r.note})
+            extra.append({"method_id": r.method_id, "operation_id": r.operation_id,
+                          "groupings": " / ".join(g for g, _i, _v in r.groups),
+                          "raw_value": r.as_ars()["rawValue"], "formatted_value": r.formatted})
+    if not rows:
+        return make_ard([])
+    return pd.concat([make_ard(rows), pd.DataFrame(extra)], axis=1)
 
 
 def findings_text(run: Run) -> str:
@@ -120,7 +133,8 @@ def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False,
     rendered = [(t, ids, fmt, out / f"{file_stem(t.output_id)}.{fmt}") for t, ids in tables or () for fmt in formats]
     for p in [*paths, *(r[-1] for r in rendered)]:  # every refusal before anything is written
         guard_overwrite(p, force)
-    ard = ard_frame(run)
+    ard = ard_frame(run, str(raw.get("id", "")),
+                    {a.get("id"): str(a.get("variable") or "") for a in raw.get("analyses", []) if isinstance(a, dict)})
     texts = [json.dumps(filled_event(raw, run), indent=2, ensure_ascii=False) + "\n",
              csv_safe_frame(ard).to_csv(index=False, lineterminator="\n"),
              findings_text(run)]
@@ -138,7 +152,7 @@ def write_run(raw: dict, run: Run, out: Path, stem: str, *, force: bool = False,
         else:
             from tlf.render.xlsx import render_xlsx
 
-            render_xlsx(table, p, ard[ard["analysis_id"].isin(ids)].reset_index(drop=True) if len(ard) else None)
+            render_xlsx(table, p, ard[ard["analysis"].isin(ids)].reset_index(drop=True) if len(ard) else None)
         record_written(p)
         paths.append(p)
     return paths
