@@ -260,7 +260,18 @@ def test_output_rendered_from_lists_of_contents_and_display_sections(folder):
 
     event = copy.deepcopy(EVENT)
     event["methods"][2]["operations"].pop()
-    event.update(mainListOfContents=LOPA, outputs=[DISPLAY],
+    # terms by severity: nested under their term's row, as preferred terms under their SOC
+    event["analysisGroupings"].append({"id": "G_SEV", "name": "Severity", "groupingVariable": "AESEV",
+                                       "dataDriven": True})
+    sev = copy.deepcopy(event["analyses"][1])
+    sev["id"] = "A_SEV"
+    sev["orderedGroupings"].append({"order": 3, "groupingId": "G_SEV", "resultsByGroup": True})
+    sev["referencedAnalysisOperations"][0]["analysisId"] = "A_SEV"
+    event["analyses"].append(sev)
+    lopa = copy.deepcopy(LOPA)
+    lopa["contentsList"]["listItems"][0]["sublist"]["listItems"].append(
+        {"name": "By severity", "level": 2, "order": 4, "analysisId": "A_SEV"})
+    event.update(mainListOfContents=lopa, outputs=[DISPLAY],
                  globalDisplaySections=[{"sectionType": "Title", "subSections": [{"id": "G_T", "text": "Safety"}]}])
     (folder / "lopa.json").write_text(json.dumps(event))
     assert main(["ars", "run", str(folder / "lopa.json"), "--data", str(folder), "--out", str(folder / "o")]) == 0
@@ -270,14 +281,18 @@ def test_output_rendered_from_lists_of_contents_and_display_sections(folder):
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Table 1" in header and "Safety" in header
     assert cells[:9] == ["Item", "A\n(N=3)", "B\n(N=2)", "Adverse events", "", "", "HEADACHE", "1 ( 33.3)", "1 ( 50.0)"]
+    assert cells[9:12] == ["MILD", "1 ( 33.3)", "1 ( 50.0)"]
     wb = openpyxl.load_workbook(folder / "o" / "O1.xlsx")
     assert wb.sheetnames == ["O1", "ARD"]
     rows = [[c for c in r if c is not None] for r in wb["O1"].iter_rows(values_only=True)]
     flat = [" | ".join(str(c) for c in r) for r in rows if r]
     assert flat[:2] == ["Table 1", "Safety"] and "Item | A\n(N=3) | B\n(N=2)" in flat
-    body = [f for f in flat if f.split(" | ")[0].strip() in ("HEADACHE", "NAUSEA", "Mean", "SD")]
-    assert body == ["HEADACHE | 1 ( 33.3) | 1 ( 50.0)", "NAUSEA | 1 ( 33.3) | 0 (  0.0)",
+    body = [f for f in flat if f.split(" | ")[0].strip() in ("HEADACHE", "NAUSEA", "MILD", "SEVERE", "Mean", "SD")]
+    # S1 has HEADACHE twice (MILD and SEVERE), S4 once (MILD); S2 NAUSEA (MILD)
+    assert body == ["HEADACHE | 1 ( 33.3) | 1 ( 50.0)", "MILD | 1 ( 33.3) | 1 ( 50.0)", "SEVERE | 1 ( 33.3) | 0 (  0.0)",
+                    "NAUSEA | 1 ( 33.3) | 0 (  0.0)", "MILD | 1 ( 33.3) | 0 (  0.0)",
                     "Mean | 41.0 | 41.5", "SD | (11.00) | ( 4.95)"]
+    assert not any(f.startswith("By severity") for f in flat)  # no block of its own
     assert any(f == "Note." for f in flat)
     ard = list(wb["ARD"].iter_rows(values_only=True))
-    assert {r[1] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE"}
+    assert {r[1] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE", "A_SEV"}

@@ -10,6 +10,7 @@ sub-sections resolved). Text is the results' formattedValue: nothing is formatte
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tlf.ars.run import Result, Run
@@ -91,37 +92,60 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks) -> Any:
     columns += [Column(f"p{i}", label) for i, label in enumerate(p_cols)]
     width = len(columns)
     rows: list[Row] = []
+    keys: list[tuple | None] = []  # the row key of each one-line summary row (its groups but the column's)
     for name, items in blocks:
         items = [(aid, label) for aid, label in items if aid in analyses and aid != n_analysis]
         if not items:
             continue
-        rows.append(group_row(name, width, 0, name))
         pvalues: dict[tuple, dict[int, str]] = {}
         for aid, _label in items:
             if kinds[aid] & tests:
                 for r in run.results.get(aid, []):
                     pvalues.setdefault(_extra(r, col), {})[p_cols.index(_p_label(analyses[aid].name))] = r.formatted
         several = sum(1 for aid, _l in items if not kinds[aid] & tests) > 1
+        block: list[tuple[Row, tuple | None]] = []
         for aid, label in items:
             if kinds[aid] & tests:
                 continue
-            rows += _rows(run.results.get(aid, []), col, col_groups, groupings, label if several else "",
-                          name, width, len(col_groups), pvalues)
-        if pvalues.get(()) and rows and rows[-1].kind != "group":  # a comparison of the whole block
-            first = next(i for i in range(len(rows) - 1, -1, -1) if rows[i].kind == "group")
-            target = first + 1
+            block += _rows(run.results.get(aid, []), col, col_groups, groupings, label if several else "",
+                           name, width, len(col_groups), pvalues)
+        if _nests(block, keys):  # preferred terms under their SOC rows, not a block of their own
+            for row, key in block:
+                if key is None:
+                    continue
+                parent = keys.index(key[:-1])
+                at = max(i for i, k in enumerate(keys) if k and k[:len(key) - 1] == key[:-1])
+                rows.insert(at + 1, replace(row, indent=rows[parent].indent + 1, group=rows[parent].group))
+                keys.insert(at + 1, key)
+            continue
+        start = len(rows)
+        rows.append(group_row(name, width, 0, name))
+        keys.append(None)
+        for row, key in block:
+            rows.append(row)
+            keys.append(key)
+        if pvalues.get(()) and len(rows) > start + 1:  # a comparison of the whole block: on its first row
+            target = start + 1
             cells = list(rows[target].cells)
             for i, text in pvalues[()].items():
                 cells[len(col_groups) + i] = text
-            rows[target] = Row(rows[target].label, tuple(cells), rows[target].indent, rows[target].kind,
-                               rows[target].group)
+            rows[target] = replace(rows[target], cells=tuple(cells))
         rows.append(Row("", ("",) * width, kind="blank", group=name))
+        keys.append(None)
     sections = _sections(raw, display)
     titles = [t for t in sections.get("Title", []) if t]
     return Table(output_id=out.get("id", ""), number=titles[0] if titles else out.get("name", ""),
                  titles=tuple(titles[1:]), columns=tuple(columns), rows=tuple(rows[:-1] if rows else rows),
                  stub_header=" ".join(sections.get("Rowlabel Header", [])),
                  footnotes=tuple(t for t in sections.get("Footer", []) if t))
+
+
+def _nests(block: list, keys: list) -> bool:
+    """Whether every data row of a block is one level below a one-line row already in the table (the
+    SOC/PT summary under the SOC summary)."""
+    data = [(row, key) for row, key in block if row.kind == "data"]
+    present = {k for k in keys if k}
+    return bool(data) and all(key is not None and len(key) > 1 and key[:-1] in present for _row, key in data)
 
 
 def _p_label(name: str) -> str:
@@ -138,7 +162,7 @@ def _rows(results: list[Result], col, col_groups, groupings, label: str, block: 
           pvalues: dict) -> list:
     """The rows of one summary analysis: per row key (its other groups, nested as group rows), one row of
     the operations' formatted values joined ("14 ( 16.3)") when the method has a percentage, else a row
-    per operation labelled by the operation."""
+    per operation labelled by the operation. Each row with its key (one-line rows) or None."""
     from tlf.tables.model import Row, group_row
 
     names = {grp.id: grp.name for g in groupings.values() for grp in g.groups}
@@ -158,14 +182,14 @@ def _rows(results: list[Result], col, col_groups, groupings, label: str, block: 
         if joined and all(not k for k in cells):
             pass
         else:
-            rows.append(group_row(label, width, 1, block))
+            rows.append((group_row(label, width, 1, block), None))
             base = 2
     previous: tuple = ()
     for key, by_op in cells.items():
         shown = [names.get(v, v) for _g, v in key]
         for depth in range(max(len(shown) - (1 if joined else 0), 0)):
             if tuple(key[:depth + 1]) != tuple(previous[:depth + 1]):
-                rows.append(group_row(shown[depth], width, base + depth, block))
+                rows.append((group_row(shown[depth], width, base + depth, block), None))
         previous = key
         indent = base + max(len(shown) - (1 if joined else 0), 0)
         p = pvalues.get(key, {})
@@ -173,13 +197,14 @@ def _rows(results: list[Result], col, col_groups, groupings, label: str, block: 
             text = [" ".join(by_op[o].get(g.id, "") for o in ops) for g in col_groups]
             row_label = shown[-1] if shown else (label or "n (%)")
             extra = [p.get(i, "") for i in range(width - ncol)]
-            rows.append(Row(row_label, tuple(text + extra), indent=indent if shown else base, group=block))
+            rows.append((Row(row_label, tuple(text + extra), indent=indent if shown else base, group=block),
+                         key if key else None))
         else:
             for n, o in enumerate(ops):
                 extra = [p.get(i, "") if n == 0 else "" for i in range(width - ncol)]
-                rows.append(Row(_OP_LABELS.get(op_label[o], op_label[o]),
-                                tuple([by_op[o].get(g.id, "") for g in col_groups] + extra), indent=indent,
-                                group=block))
+                rows.append((Row(_OP_LABELS.get(op_label[o], op_label[o]),
+                                 tuple([by_op[o].get(g.id, "") for g in col_groups] + extra), indent=indent,
+                                 group=block), None))
     return rows
 
 
