@@ -136,6 +136,7 @@ class _Analysis:
         self.factors = [groupings[g.groupingId] for g in ordered if not g.resultsByGroup]
         self._cells: list | None = None
         self._describe: dict = {}
+        self._totals: dict[str, list[int]] = {}
 
     # ---- cells
     def cells(self) -> list[tuple[tuple[GroupKey, ...], np.ndarray]]:
@@ -151,10 +152,14 @@ class _Analysis:
                                                                   f".groups[{grp.id}]")) for grp in g.groups]
                         for g in fixed]
         driven_vars = [self._variable(g) for g in driven]
+        rows_of: dict[tuple, np.ndarray] = {}  # a data-driven combination -> its rows (positions)
         if driven:
-            sub = self.frame.loc[self.base, driven_vars].astype(str)
-            sub = sub[(sub != "").all(axis=1) & (sub != "nan").all(axis=1)]
-            tuples = sorted(set(sub.itertuples(index=False, name=None)))
+            sub = self.frame[driven_vars].astype(str).reset_index(drop=True)
+            sub = sub[self.base & (sub != "").all(axis=1).to_numpy() & (sub != "nan").all(axis=1).to_numpy()]
+            rows_of = {k if isinstance(k, tuple) else (k,): v
+                       for k, v in sub.groupby(driven_vars, sort=False).indices.items()}
+            rows_of = {k: sub.index.to_numpy()[v] for k, v in rows_of.items()}
+            tuples = sorted(rows_of)
         else:
             tuples = [()]
         cells = []
@@ -163,10 +168,14 @@ class _Analysis:
             for _k, m in combo:
                 m0 &= m
             for values in tuples:
-                m = m0.copy()
                 keys = {k[0]: k for k, _m in combo}
-                for g, var, v in zip(driven, driven_vars, values, strict=True):
-                    m &= np.asarray(self.frame[var].astype(str) == v)
+                if driven:
+                    m = np.zeros(len(self.frame), dtype=bool)
+                    m[rows_of[values]] = True
+                    m &= m0
+                else:
+                    m = m0.copy()
+                for g, v in zip(driven, values, strict=True):
                     keys[g.id] = (g.id, None, v)
                 cells.append((tuple(keys.get(g.id, (g.id, None, None)) for g in self.order), m))
         self._cells = cells
@@ -255,6 +264,11 @@ class _Analysis:
     def _population(self, factor) -> list[int]:
         """Subjects of each group of `factor` in the analysis set and the data subset's subject-level
         conditions: the row totals of a test of subjects with and without a record."""
+        if factor.id not in self._totals:
+            self._totals[factor.id] = self._count_population(factor)
+        return self._totals[factor.id]
+
+    def _count_population(self, factor) -> list[int]:
         if self.ds == SUBJECT_LEVEL:
             raise _NotMapped("a one-factor contingency test on the subject-level dataset has no event to count")
         adsl = self.tables.frame(SUBJECT_LEVEL, self.key)
