@@ -230,7 +230,7 @@ def test_value_the_data_never_take_is_a_finding(folder, capsys):
     event["methods"][2]["operations"].pop()  # no unmapped operation: the finding alone sets the exit code
     (folder / "slip.json").write_text(json.dumps(event))
     run = _run(folder, event)
-    assert run.slips == ["dataSubsets[TEAE].compoundExpression.whereClauses[1].condition: ADAE.AEDECOD never "
+    assert run.slips == ["dataSubsets[0].compoundExpression.whereClauses[1].condition: ADAE.AEDECOD never "
                          "takes 'headache' (did you mean 'HEADACHE'?): the condition selects no record [ARS018]"]
     assert main(["ars", "run", str(folder / "slip.json"), "--data", str(folder), "--out", str(folder / "o")]) == 1
     assert "never takes 'headache'" in capsys.readouterr().err
@@ -296,3 +296,16 @@ def test_output_rendered_from_lists_of_contents_and_display_sections(folder):
     assert any(f == "Note." for f in flat)
     ard = list(wb["ARD"].iter_rows(values_only=True))
     assert {r[1] for r in ard[1:]} == {"A_N", "A_PT", "A_AGE", "A_SEV"}
+
+
+def test_data_errors_name_the_event_key_and_the_dataset(folder):
+    from tlf.errors import DataError
+
+    event = copy.deepcopy(EVENT)
+    event["dataSubsets"][0]["condition"]["variable"] = "TRTEMF"
+    with pytest.raises(DataError, match=r"ADAE.*TRTEMF.*dataSubsets\[0\]\.condition.*did you mean 'TRTEMFL'.*ARS012"):
+        _run(folder, event)
+    event = copy.deepcopy(EVENT)
+    event["analyses"][2]["dataset"] = "ADVS"
+    with pytest.raises(DataError, match=r"no file advs\.xpt.*\[ARS010\]"):
+        _run(folder, event)

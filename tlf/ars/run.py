@@ -75,6 +75,10 @@ def run_event(event: Any, tables: Tables) -> Run:
     groupings = {g.id: g for g in event.analysisGroupings}
     sets = {s.id: s for s in event.analysisSets}
     subsets = {s.id: s for s in event.dataSubsets}
+    paths = {id(x): f"analysisSets[{i}]" for i, x in enumerate(event.analysisSets)}  # JSON paths of errors
+    paths |= {id(x): f"dataSubsets[{i}]" for i, x in enumerate(event.dataSubsets)}
+    paths |= {id(grp): f"analysisGroupings[{i}].groups[{j}]" for i, g in enumerate(event.analysisGroupings)
+              for j, grp in enumerate(g.groups)}
     out = Run()
     pending = []
     for i, a in enumerate(event.analyses):
@@ -87,7 +91,8 @@ def run_event(event: Any, tables: Tables) -> Run:
                 out.unmapped.append(Unmapped(a.id, op.id, reason, key))
             else:
                 ops.append((op, kind))
-        job = _Analysis(a, key, method, tables, groupings, sets.get(a.analysisSetId), subsets.get(a.dataSubsetId))
+        job = _Analysis(a, key, method, tables, groupings, sets.get(a.analysisSetId), subsets.get(a.dataSubsetId),
+                        paths)
         res = out.results.setdefault(a.id, [])
         for op, kind in ops:
             if kind == "pct":
@@ -103,8 +108,8 @@ def run_event(event: Any, tables: Tables) -> Run:
         except _NotMapped as e:
             out.unmapped.append(Unmapped(job.a.id, op.id, str(e), job.key))
     out.slips = list(dict.fromkeys(tables.slips))
+    order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
     for res in out.results.values():
-        order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
         res.sort(key=lambda r: order.get(r.operation_id, 0))  # stable: cells in grouping order within
     return out
 
@@ -116,9 +121,10 @@ class _NotMapped(Exception):
 class _Analysis:
     """One analysis: its records, its cells, its factors."""
 
-    def __init__(self, a, key, method, tables: Tables, groupings, aset, subset) -> None:
+    def __init__(self, a, key, method, tables: Tables, groupings, aset, subset, paths: dict[int, str]) -> None:
         import numpy as np
 
+        self.paths = paths  # id() of a where clause of the event -> its JSON path
         self.a, self.key, self.method, self.tables = a, key, method, tables
         self.aset, self.subset = aset, subset
         if not a.dataset:
@@ -127,9 +133,9 @@ class _Analysis:
         self.frame = tables.frame(self.ds, f"{key}.dataset")
         self.base = np.ones(len(self.frame), dtype=bool)
         if aset is not None:
-            self.base &= tables.mask(aset, self.ds, f"analysisSets[{aset.id}]")
+            self.base &= tables.mask(aset, self.ds, self._path(aset))
         if subset is not None:
-            self.base &= tables.mask(subset, self.ds, f"dataSubsets[{subset.id}]")
+            self.base &= tables.mask(subset, self.ds, self._path(subset))
         ordered = sorted(a.orderedGroupings, key=lambda g: g.order)
         self.order = [groupings[g.groupingId] for g in ordered]
         self.by = [groupings[g.groupingId] for g in ordered if g.resultsByGroup]
@@ -148,9 +154,8 @@ class _Analysis:
             return self._cells
         fixed = [g for g in self.by if not g.dataDriven]
         driven = [g for g in self.by if g.dataDriven]
-        fixed_groups = [[((g.id, grp.id, None), self.tables.mask(grp, self.ds, f"analysisGroupings[{g.id}]"
-                                                                  f".groups[{grp.id}]")) for grp in g.groups]
-                        for g in fixed]
+        fixed_groups = [[((g.id, grp.id, None), self.tables.mask(grp, self.ds, self._path(grp)))
+                         for grp in g.groups] for g in fixed]
         driven_vars = [self._variable(g) for g in driven]
         rows_of: dict[tuple, np.ndarray] = {}  # a data-driven combination -> its rows (positions)
         if driven:
@@ -180,6 +185,9 @@ class _Analysis:
                 cells.append((tuple(keys.get(g.id, (g.id, None, None)) for g in self.order), m))
         self._cells = cells
         return cells
+
+    def _path(self, x) -> str:
+        return self.paths.get(id(x), getattr(x, "id", ""))
 
     def _variable(self, g) -> str:
         var = (g.groupingVariable or "").upper()
@@ -236,7 +244,7 @@ class _Analysis:
         if any(f.dataDriven for f in self.factors) or not self.factors:
             raise _NotMapped("a test needs one or two factor groupings (resultsByGroup: false) with groups "
                              "defined in the event; data-driven factors are not mapped")
-        levels = [[self.tables.mask(grp, self.ds, f"analysisGroupings[{f.id}].groups[{grp.id}]") for grp in f.groups]
+        levels = [[self.tables.mask(grp, self.ds, self._path(grp)) for grp in f.groups]
                   for f in self.factors]
         subj = self.frame[SUBJECT]
         if kind == "anova":
@@ -276,12 +284,12 @@ class _Analysis:
 
         base = np.ones(len(adsl), dtype=bool)
         if self.aset is not None:
-            base &= self.tables.mask(self.aset, SUBJECT_LEVEL, f"analysisSets[{self.aset.id}]")
+            base &= self.tables.mask(self.aset, SUBJECT_LEVEL, self._path(self.aset))
         if self.subset is not None:
             base &= self._subject_part(self.subset, adsl)
         out = []
         for grp in factor.groups:
-            m = base & self.tables.mask(grp, SUBJECT_LEVEL, f"analysisGroupings[{factor.id}].groups[{grp.id}]")
+            m = base & self.tables.mask(grp, SUBJECT_LEVEL, self._path(grp))
             out.append(int(adsl.loc[m, SUBJECT].nunique()))
         return out
 
@@ -292,14 +300,14 @@ class _Analysis:
 
         if clause.condition is not None:
             if clause.condition.dataset.upper() == SUBJECT_LEVEL:
-                return self.tables.mask(clause, SUBJECT_LEVEL, f"dataSubsets[{self.subset.id}]")
+                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
             return np.ones(len(adsl), dtype=bool)
         expr = clause.compoundExpression
         if expr is None:
             return np.ones(len(adsl), dtype=bool)
         if expr.logicalOperator != "AND":
             if _datasets(clause) == {SUBJECT_LEVEL}:
-                return self.tables.mask(clause, SUBJECT_LEVEL, f"dataSubsets[{self.subset.id}]")
+                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
             raise _NotMapped(f"data subset {self.subset.id} joins record-level conditions by "
                              f"{expr.logicalOperator}: the subjects a test compares are not defined")
         out = np.ones(len(adsl), dtype=bool)
