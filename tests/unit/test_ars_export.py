@@ -74,3 +74,34 @@ def test_export_then_run_reproduces_the_build(tmp_path, capsys):
     # 4 columns: N; 7 continuous analyses x 6 statistics; categorical levels 3 + 2 + 2 + 3 (n and %); and
     # every result the run wrote is one of them
     assert checked == 4 + 4 * 7 * 6 + 4 * 10 * 2 == len(ars)
+
+
+def test_export_with_a_builds_results_round_trips(tmp_path, capsys):
+    """`tlf build` Table 14-2.01, export with the build's results, run the export: every result the run
+    computes equals the build's result in the export, raw (to 1e-12) and formatted (exactly)."""
+    from tlf.cli import main
+
+    build = tmp_path / "build"
+    assert main(["build", "t-14-2-01", "--specs", str(SPECS), "--data", str(PILOT), "--out", str(build),
+                 "--format", "xlsx"]) == 0
+    out = tmp_path / "pilot.json"
+    assert main(["ars", "export", "--specs", str(SPECS), "--results", str(build), "--out", str(out)]) == 0
+    capsys.readouterr()
+    exported = json.loads(out.read_text())
+    assert main(["ars", "run", str(out), "--data", str(PILOT), "--out", str(tmp_path / "run"), "--format", "none"]) == 0
+    ran = json.loads((tmp_path / "run" / "pilot.json").read_text())
+
+    def results(event):
+        return {(a["id"], r["operationId"], json.dumps(r["resultGroups"], sort_keys=True)): r
+                for a in event["analyses"] if a["id"].startswith("An_t-14-2-01_") for r in a.get("results", [])}
+
+    built, computed = results(exported), results(ran)
+    assert len(built) == len(computed) == 252
+    assert built.keys() == computed.keys()
+    for k, r in built.items():
+        assert float(computed[k]["rawValue"]) == pytest.approx(float(r["rawValue"]), rel=1e-12, abs=1e-12), k
+        assert computed[k]["formattedValue"] == r["formattedValue"], k
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["ars", "export", "--specs", str(SPECS), "--results", str(empty), "--out", str(tmp_path / "e.json")]) == 0
+    assert "t-14-2-01: no results dataset (t-14-2-01.ard.csv)" in capsys.readouterr().err  # said, not guessed

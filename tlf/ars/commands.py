@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 def add_ars(sub) -> None:
-    p = sub.add_parser("ars", help="CDISC Analysis Results Standard: run a ReportingEvent (`tlf ars run`)",
+    p = sub.add_parser("ars", help="CDISC Analysis Results Standard: run a ReportingEvent (`tlf ars run`), write "
+                       "one from specs (`tlf ars export`)",
                        description="Run a CDISC ARS v1.0 ReportingEvent on ADaM data with tlf's statistics.")
     ars = p.add_subparsers(dest="ars_command", metavar="ARS_COMMAND", required=True)
     r = ars.add_parser(
@@ -35,6 +36,8 @@ def add_ars(sub) -> None:
         "ReportingEvent (JSON); each analysis left out is printed with the reason. `tlf ars run` on the file "
         "reproduces the build's numbers of the exported analyses.")
     x.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
+    x.add_argument("--results", type=Path, metavar="DIR", help="a build's output folder: each exported analysis "
+                   "gets its results from the output's results dataset (<id>.ard.csv)")
     x.add_argument("--out", type=Path, required=True, metavar="FILE", help="the reporting event to write (.json)")
     x.add_argument("--force", action="store_true", help="overwrite a file tlf did not write")
 
@@ -81,7 +84,14 @@ def export_ars(args) -> int:
 
     if args.out.suffix.lower() != ".json":
         raise OutputError(f"--out must end in .json, got '{args.out.name}'", code="ARS017")
-    event, findings = export_event(load_study(args.specs))
+    study = load_study(args.specs)
+    ards = None
+    if args.results is not None:
+        from tlf.ard.schema import read_ard
+
+        ards = {o.id: read_ard(args.results / f"{o.id}.ard.csv") for o in study.outputs
+                if (args.results / f"{o.id}.ard.csv").is_file()}
+    event, findings = export_event(study, ards)
     guard_overwrite(args.out, args.force)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:

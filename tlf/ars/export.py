@@ -34,8 +34,9 @@ def _pattern(decimals: int) -> str:
     return "XX" if decimals <= 0 else "XX." + "X" * decimals
 
 
-def export_event(study: Any) -> tuple[dict, list[str]]:
-    """(the reporting event, findings: what was left out and why) of a loaded spec folder."""
+def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, list[str]]:
+    """(the reporting event, findings: what was left out and why) of a loaded spec folder; with `ards`
+    (output id -> the results dataset a build wrote), each exported analysis gets its `results` from it."""
     spec = study.spec
     adsl = spec.data.subject_dataset.upper()
     derived = {(ds.upper(), d.name.upper()) for ds, ds_derivs in spec.derive.items() for d in ds_derivs}
@@ -44,6 +45,7 @@ def export_event(study: Any) -> tuple[dict, list[str]]:
                              "analyses": [], "outputs": [],
                              "mainListOfContents": {"name": "List of analyses", "contentsList": {"listItems": []}}}
     findings: list[str] = []
+    plan: dict[str, tuple[str, str, list]] = {}  # ARS analysis id -> (output id, tlf analysis id, columns)
     methods: dict[str, dict] = {}
     sets: set[str] = set()
 
@@ -134,6 +136,9 @@ def export_event(study: Any) -> tuple[dict, list[str]]:
             items.append({"name": a.label or a.id, "level": 2, "order": len(items) + 1, "analysisId": aid})
         if len(items) > 1:
             event["analyses"] += analyses
+            for x in analyses:
+                plan[x["id"]] = (entry.id, "_N" if x["id"] == n_id else x["id"].removeprefix(f"An_{entry.id}_"),
+                                 [(f"{col_id}_{c.id}", c.id) for c in cols])
             event["analysisGroupings"].insert(len(event["analysisGroupings"]) - len(level_groupings), col_grouping)
             event["outputs"].append({"id": entry.id, "name": out.title if isinstance(out.title, str) else entry.id,
                                      "version": 1, "displays": [{"order": 1, "display": {
@@ -145,7 +150,55 @@ def export_event(study: Any) -> tuple[dict, list[str]]:
             event["mainListOfContents"]["contentsList"]["listItems"].append(
                 {"name": entry.id, "level": 1, "order": len(event["outputs"]), "outputId": entry.id,
                  "sublist": {"listItems": items}})
+    if ards is not None:
+        findings += _fill_results(event, plan, ards)
     return event, findings
+
+
+def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
+    """Each exported analysis' results from its output's results dataset: rawValue the unrounded `stat`
+    (a proportion as a percent), formattedValue by the operation's pattern (tlf's rounding)."""
+    import math
+
+    from tlf.ars.ops import format_value, raw_text
+
+    ops = {m["id"]: m["operations"] for m in event["methods"]}
+    groups = {g["id"]: g for g in event["analysisGroupings"]}
+    missing = []
+    for a in event["analyses"]:
+        output_id, tlf_id, cols = plan[a["id"]]
+        ard = ards.get(output_id)
+        if ard is None:
+            missing.append(output_id)
+            continue
+        rows = ard[ard["analysis"] == tlf_id]
+        stat = {(r.column, r.level, r.stat_name): r.stat for r in rows.itertuples()}
+        levels = groups.get(a["orderedGroupings"][-1]["groupingId"]) if len(a["orderedGroupings"]) > 1 else None
+        results = []
+        for op in ops[a["methodId"]]:
+            name = {"Count of subjects": "n", "Percent of subjects": "p"}.get(op["name"], op["label"].lower())
+            for gid, column in cols:
+                if levels is None:
+                    cells = [([], "", "N" if tlf_id == "_N" else name)]
+                elif levels.get("dataDriven"):
+                    cells = [([{"groupingId": levels["id"], "groupValue": lv}], lv, name)
+                             for lv in dict.fromkeys(r.level for r in rows.itertuples() if r.level)]
+                else:
+                    cells = [([{"groupingId": levels["id"], "groupId": g["id"]}], g["name"], name)
+                             for g in levels["groups"]]
+                for extra, level, stat_name in cells:
+                    value = stat.get((column, level, stat_name))
+                    if value is None:
+                        continue
+                    value = float(value) * (100.0 if stat_name == "p" else 1.0)
+                    value = value if math.isfinite(value) else None
+                    first = {"groupingId": a["orderedGroupings"][0]["groupingId"], "groupId": gid}
+                    results.append({"operationId": op["id"], "resultGroups": [first, *extra],
+                                    "rawValue": raw_text(value),
+                                    "formattedValue": format_value(value, op.get("resultPattern"))})
+        a["results"] = results
+    return [f"{o}: no results dataset ({o}.ard.csv) in the build folder: its analyses have no results"
+            for o in dict.fromkeys(missing)]
 
 
 def _titles(out, pop) -> list[str]:
