@@ -309,3 +309,19 @@ def test_data_errors_name_the_event_key_and_the_dataset(folder):
     event["analyses"][2]["dataset"] = "ADVS"
     with pytest.raises(DataError, match=r"no file advs\.xpt.*\[ARS010\]"):
         _run(folder, event)
+
+
+def test_yaml_event_errors_have_lines(folder):
+    import yaml
+
+    from tlf.ars.model import read_event
+    from tlf.errors import SpecError
+
+    bad = copy.deepcopy(EVENT)
+    bad["analyses"][2]["methodId"] = "M_CONTT"
+    (folder / "bad.yaml").write_text(yaml.safe_dump(bad, sort_keys=False))
+    line = next(i for i, t in enumerate((folder / "bad.yaml").read_text().splitlines(), 1) if "M_CONTT" in t)
+    with pytest.raises(SpecError) as e:
+        read_event(folder / "bad.yaml")
+    assert str(e.value).startswith(f"{folder / 'bad.yaml'}:{line}:")
+    assert str(e.value).endswith("analyses[2].methodId: no method has id 'M_CONTT' (did you mean 'M_CONT'?) [ARS002]")

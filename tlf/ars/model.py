@@ -172,21 +172,31 @@ def json_path(loc: tuple) -> str:
     return out
 
 
+def key_tuple(path: str) -> tuple:
+    """'analyses[3].methodId' -> ('analyses', 3, 'methodId'), the inverse of json_path."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path))
+
+
 def read_event(path: Path) -> tuple[Any, dict]:
     """(the validated ReportingEvent, the raw document) of a JSON or YAML file."""
-    raw = read_document(path)
-    return validate_event(raw, str(path)), raw
+    raw, locate = read_document(path)
+    return validate_event(raw, str(path), locate), raw
 
 
-def read_document(path: Path) -> dict:
-    """The reporting event as plain values: JSON by `json`, YAML by tlf's safe, limited loader."""
+def read_document(path: Path) -> tuple[dict, Any]:
+    """The reporting event as plain values (JSON by `json`, YAML by tlf's safe, limited loader) and a
+    function from a key path to its Location (a YAML key's line and column; a JSON file's name)."""
     import json
 
     path = Path(path)
+    locate = None
     if path.suffix.lower() in (".yaml", ".yml"):
         from tlf.spec.load import load_yaml
 
-        raw = load_yaml(path).data
+        located = load_yaml(path)
+        raw, locate = located.data, located.locate
     else:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -201,14 +211,17 @@ def read_document(path: Path) -> dict:
     if not isinstance(raw, dict):
         raise SpecError(f"a reporting event is a JSON object, got {type(raw).__name__}",
                         location=Location(str(path)), code="ARS001")
-    return raw
+    return raw, locate
 
 
-def validate_event(raw: dict, name: str = "<reporting event>") -> Any:
-    """Validate the structure (ARS001) and the id references (ARS002, ARS003); all errors at once."""
+def validate_event(raw: dict, name: str = "<reporting event>", locate: Any = None) -> Any:
+    """Validate the structure (ARS001) and the id references (ARS002, ARS003); all errors at once.
+    `locate`: key path (tuple) -> Location, for files that know their lines (YAML)."""
     from pydantic import ValidationError
 
-    where = Location(name)
+    def where(loc: tuple = ()) -> Location:
+        return locate(loc) if locate is not None else Location(name)
+
     try:
         event = models()["ReportingEvent"].model_validate(raw)
     except ValidationError as e:
@@ -216,14 +229,14 @@ def validate_event(raw: dict, name: str = "<reporting event>") -> Any:
         for err in e.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("function-after",)))
             msg = err["msg"].removeprefix("Value error, ")
-            errors.append(SpecError(msg, location=where, key=json_path(loc), code="ARS001"))
+            errors.append(SpecError(msg, location=where(loc), key=json_path(loc), code="ARS001"))
         raise_all(errors)
         raise
     raise_all(check_references(event, where))
     return event
 
 
-def check_references(event: Any, where: Location) -> list[SpecError]:
+def check_references(event: Any, where: Any) -> list[SpecError]:
     """Every id an analysis, grouping or operation names exists, and no id is defined twice."""
     errors: list[SpecError] = []
 
@@ -231,8 +244,8 @@ def check_references(event: Any, where: Location) -> list[SpecError]:
         seen: dict[str, Any] = {}
         for i, item in enumerate(items):
             if item.id in seen:
-                errors.append(SpecError(f"id '{item.id}' is defined twice", location=where, key=f"{key}[{i}].id",
-                                        code="ARS003"))
+                errors.append(SpecError(f"id '{item.id}' is defined twice", location=where((key, i, "id")),
+                                        key=f"{key}[{i}].id", code="ARS003"))
             seen[item.id] = item
         return seen
 
@@ -246,8 +259,8 @@ def check_references(event: Any, where: Location) -> list[SpecError]:
 
     def ref(value, known, key: str, what: str) -> None:
         if value is not None and value not in known:
-            errors.append(SpecError(f"no {what} has id '{value}'{did_you_mean(value, known)}", location=where,
-                                    key=key, code="ARS002"))
+            errors.append(SpecError(f"no {what} has id '{value}'{did_you_mean(value, known)}",
+                                    location=where(key_tuple(key)), key=key, code="ARS002"))
 
     for i, a in enumerate(event.analyses):
         k = f"analyses[{i}]"
