@@ -325,3 +325,14 @@ def test_yaml_event_errors_have_lines(folder):
         read_event(folder / "bad.yaml")
     assert str(e.value).startswith(f"{folder / 'bad.yaml'}:{line}:")
     assert str(e.value).endswith("analyses[2].methodId: no method has id 'M_CONTT' (did you mean 'M_CONT'?) [ARS002]")
+
+
+def test_an_event_count_labelled_n_is_not_taken_for_a_count_of_values(folder):
+    """'Number of events' labelled 'n' is not guessed to be the non-missing count: it is listed."""
+    event = copy.deepcopy(EVENT)
+    event["methods"][2]["operations"][2] = {"id": "M_CONT_ev", "name": "Number of events", "label": "n"}
+    run = _run(folder, event)
+    assert [(u.operation_id, "Number of events" in u.reason) for u in run.unmapped] == [("M_CONT_ev", True)]
+    event["methods"][2]["operations"][2] = {"id": "M_CONT_q1", "name": "Lower quartile", "label": "Q1"}
+    # 30, 41, 52: n p = 0.75 is not whole, so PCTLDEF=5 takes the first value
+    assert _by(_run(folder, event), "A_AGE")[("M_CONT_q1", ("G_TRT_A",))].value == 30.0

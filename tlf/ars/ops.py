@@ -1,6 +1,7 @@
 """ARS methods' operations -> tlf statistics, and a result's formattedValue from its resultPattern.
 
-An operation is recognised by its name (else its label), case aside; a p-value by its method's name.
+An operation is recognised by its name (else its label, but "n" alone, which does not say what it
+counts), case aside; a p-value by its method's name.
 What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reason (ARS016).
 
 | operation name (or label)                   | tlf statistic                                          |
@@ -24,7 +25,7 @@ import re
 from tlf.format.rounding import format_fixed
 
 OPERATIONS = {
-    "count of subjects": "subjects", "number of subjects": "subjects", "subjects": "subjects",
+    "count of subjects": "subjects", "number of subjects": "subjects",
     "count of non-missing values": "n", "n": "n",
     "mean": "mean", "standard deviation": "sd", "sd": "sd", "median": "median",
     "first quartile": "q1", "q1": "q1", "third quartile": "q3", "q3": "q3",
@@ -32,6 +33,8 @@ OPERATIONS = {
     "percent of subjects": "pct", "percentage of subjects": "pct", "percent": "pct", "%": "pct",
     "p-value": "pvalue", "p value": "pvalue",
 }
+# a label that alone does not say what is counted ("n" of subjects, of events, of values): the name decides
+AMBIGUOUS_LABELS = {"n"}
 DESCRIPTIVE = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 # a p-value operation's test, by words of its method's name (first match)
 TESTS = (("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
@@ -41,9 +44,10 @@ TESTS = (("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"),
 def classify(method, operation) -> tuple[str | None, str]:
     """(kind, "") of an operation, or (None, the reason it cannot be mapped)."""
     kind = None
-    for text in (operation.name, operation.label):
-        if text and text.strip().lower() in OPERATIONS:
-            kind = OPERATIONS[text.strip().lower()]
+    for text, by_label in ((operation.name, False), (operation.label, True)):
+        word = (text or "").strip().lower()
+        if word in OPERATIONS and not (by_label and word in AMBIGUOUS_LABELS):
+            kind = OPERATIONS[word]
             break
     if kind is None:
         return None, (f"operation '{operation.name}' (label '{operation.label or ''}') is not one tlf maps: "
