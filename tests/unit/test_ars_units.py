@@ -336,3 +336,22 @@ def test_an_event_count_labelled_n_is_not_taken_for_a_count_of_values(folder):
     event["methods"][2]["operations"][2] = {"id": "M_CONT_q1", "name": "Lower quartile", "label": "Q1"}
     # 30, 41, 52: n p = 0.75 is not whole, so PCTLDEF=5 takes the first value
     assert _by(_run(folder, event), "A_AGE")[("M_CONT_q1", ("G_TRT_A",))].value == 30.0
+
+
+def test_output_by_a_data_driven_column_grouping(folder):
+    """Columns from a data-driven grouping take the values the results have."""
+    from tlf.ars.display import output_tables
+    from tlf.ars.model import validate_event
+
+    event = copy.deepcopy(EVENT)
+    event["methods"][2]["operations"].pop()
+    event["analysisGroupings"].append({"id": "G_ARM", "name": "Arm", "groupingVariable": "TRT01A", "dataDriven": True})
+    event["analyses"][2]["orderedGroupings"][0]["groupingId"] = "G_ARM"
+    event["mainListOfContents"] = {"contentsList": {"listItems": [{"name": "x", "level": 1, "order": 1, "outputId": "O1",
+                                   "sublist": {"listItems": [{"name": "Age", "level": 2, "order": 1,
+                                                              "analysisId": "A_AGE"}]}}]}}
+    run = _run(folder, event)
+    ((table, ids),) = output_tables(validate_event(event), event, run)
+    assert [c.label for c in table.columns] == ["A", "B"] and ids == ["A_AGE"]
+    assert [(r.label, r.cells) for r in table.rows if r.kind == "data"] == [("Mean", ("41.0", "41.5")),
+                                                                           ("SD", ("(11.00)", "( 4.95)"))]

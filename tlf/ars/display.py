@@ -79,9 +79,16 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks) -> Any:
     col = next((g.groupingId for aid in summaries for g in sorted(analyses[aid].orderedGroupings,
                                                                   key=lambda g: g.order) if g.resultsByGroup), None)
     col_groups = list(groupings[col].groups) if col else []
+    if col and groupings[col].dataDriven:  # columns by the values the results have
+        from types import SimpleNamespace
+
+        values = dict.fromkeys(v for aid in summaries for r in run.results.get(aid, []) for g, _i, v in r.groups
+                               if g == col and v is not None)
+        col_groups = [SimpleNamespace(id=v, name=v) for v in values]
     n_analysis = next((aid for aid in summaries if kinds[aid] == {"subjects"} and not analyses[aid].dataSubsetId
                        and [g.groupingId for g in analyses[aid].orderedGroupings] == [col]), None)
-    n_text = {r.groups[0][1]: r.formatted for r in run.results.get(n_analysis, [])} if n_analysis else {}
+    n_text = ({r.groups[0][1] or r.groups[0][2]: r.formatted for r in run.results.get(n_analysis, [])}
+              if n_analysis else {})
     p_cols: list[str] = []
     for aid in ids:
         if kinds[aid] & tests:
@@ -170,7 +177,7 @@ def _rows(results: list[Result], col, col_groups, groupings, label: str, block: 
     ops: list[str] = []
     op_label: dict[str, str] = {}
     for r in results:
-        colgroup = next((i for g, i, _v in r.groups if g == col), None)
+        colgroup = next((i or v for g, i, v in r.groups if g == col), None)
         cells.setdefault(_extra(r, col), {}).setdefault(r.operation_id, {})[colgroup] = r.formatted
         if r.operation_id not in ops:
             ops.append(r.operation_id)
@@ -178,12 +185,9 @@ def _rows(results: list[Result], col, col_groups, groupings, label: str, block: 
     joined = any(r.kind == "pct" for r in results)
     rows: list = []
     base = 1
-    if label:
-        if joined and all(not k for k in cells):
-            pass
-        else:
-            rows.append((group_row(label, width, 1, block), None))
-            base = 2
+    if label and not (joined and all(not k for k in cells)):  # a one-line analysis carries its label itself
+        rows.append((group_row(label, width, 1, block), None))
+        base = 2
     previous: tuple = ()
     for key, by_op in cells.items():
         shown = [names.get(v, v) for _g, v in key]
