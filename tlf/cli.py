@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each defines COMMANDS = {name: (add_parser(subparsers), run(args) -> int)}
 # and imports nothing heavy at module level.
-COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands")
+COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands", "tlf.ars.commands")
 
 
 def main(argv: list[str] | None = None) -> int:
