@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tlf.analyses.estimates import is_estimate
 from tlf.spec.base import resolve_test
 from tlf.stats.compare import compare_counts, compare_times, compare_values, compare_with_without
 
@@ -18,6 +19,8 @@ def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", leve
     row's `variable` is the test that gave the p-value (fisher where it replaced a sparse chi-square)."""
     rows = []
     for sc in ctx.entry.spec.stat_columns:
+        if is_estimate(sc):  # an estimate column: tlf/analyses/estimates.py
+            continue
         test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
         if test == "none":
             continue

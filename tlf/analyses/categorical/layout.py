@@ -13,7 +13,7 @@ def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
     for parent, level in levels_in_order(cells, a.id):
         vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
                      for c in cols)
-        rows.append(Row(level, vals, indent=indent, group=a.id))
+        rows.append(Row(level, vals, indent=indent, group=a.id, key=(parent, level)))
     return rows
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.analyses.per_subject import subject_values
 from tlf.stats.counts import count_levels
 from tlf.stats.values import norm_value
@@ -32,12 +33,17 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         levels[MISSING_LABEL] = {None}
     rows = []
     by_col: dict[str, dict[str, int]] = {}
+    big_n = {col.id: col.n for col, _, _ in per_col}
     for col, var, pairs in per_col:
         counts = count_levels(pairs, levels, col.n)
         for order, (label, c) in enumerate(counts.items()):
             rows += n_p(ctx, col.id, c.n, col.n, variable=var, level=label, order=order)
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
-    return rows + compare_rows(ctx, "counts", by_col)
+    rows += compare_rows(ctx, "counts", by_col)
+    for label in levels if by_col else ():  # an estimate column: one estimate per level (not Missing)
+        if label != MISSING_LABEL:
+            rows += estimate_rows(ctx, {c: (n[label], big_n[c]) for c, n in by_col.items()}, level=label)
+    return rows
 
 
 def _levels(spec_levels, observed: set) -> dict[str, set]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.stats.counts import count_subjects
 
 
@@ -21,7 +22,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         if ctx.analysis.events:
             rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
         by_col[col.id] = (c.n, col.n)
-    return rows + compare_rows(ctx, "counts", by_col)
+    return rows + compare_rows(ctx, "counts", by_col) + estimate_rows(ctx, by_col)
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:

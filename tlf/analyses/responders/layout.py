@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tlf.analyses.bds_layout import notes, param_label
+from tlf.analyses.estimates import ci_text
 from tlf.tables.cells import Cells, inactive
 from tlf.tables.model import Row, group_row, labelled
 
@@ -19,7 +20,10 @@ def responders_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
             pind += 1
         for visit in a.visits:
             vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, p, visit, shell) for c in cols)
-            rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
+            rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}", key=(p, visit)))
+            if a.ci:
+                vals = tuple(a.na_text if inactive(a, c, periods) else ci_text(cells, a.id, c, p, visit) for c in cols)
+                rows.append(Row(f"{100 * a.conf_level:g}% CI", vals, indent=pind + 1, group=f"{a.id}:{p}"))
             if a.show_assessed:
                 vals = tuple(a.na_text if inactive(a, c, periods) else
                              cells.text((a.id, c, p, visit, "n_assessed")) for c in cols)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_order
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
 
@@ -28,6 +29,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     criterion = _criterion(ctx, selected)
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
+    counted: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}  # (param, visit) -> column -> (n, denom)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for i, p in enumerate(a.params):
@@ -45,6 +47,12 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 kw = {"variable": a.criterion, "parent": p, "level": visit, "order": visit_order(i, j)}
                 rows += [ctx.row(col.id, "n", n, 0, **kw), ctx.row(col.id, "p", prop, ctx.pct_decimals, warning=warn, **kw),
                          ctx.row(col.id, "n_assessed", assessed, 0, **kw)]
+                if a.ci:
+                    rows += proportion_ci_rows(ctx, col.id, n, denom, a.ci, a.conf_level, parent=p, level=visit,
+                                               order=kw["order"])
+                counted.setdefault((p, visit), {})[col.id] = (n, denom)
+    for (p, visit), data in counted.items():
+        rows += estimate_rows(ctx, data, parent=p, level=visit)
     return rows
 
 

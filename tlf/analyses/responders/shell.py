@@ -11,7 +11,8 @@ def shell(output_id: str, a, cols, pct: int, study) -> list[dict]:
     for c in cols:
         for i, p in enumerate(a.params):
             for j, v in enumerate(a.visits):
-                for name, dec in (("n", 0), ("p", pct), ("n_assessed", 0)):
+                for name, dec in (("n", 0), ("p", pct), ("n_assessed", 0)) + ((("ci_lower", pct), ("ci_upper", pct))
+                                                                              if a.ci else ()):
                     rows.append(shell_row(output_id, a.id, c.id, name, dec, parent=p, level=v, order=i * 1000 + j))
     return rows
 

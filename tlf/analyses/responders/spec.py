@@ -30,6 +30,13 @@ class RespondersAnalysis(ParamVisitsBase):
     """true: a "Patients assessed" row under each visit gives the number of subjects with a record there."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
+    ci: Literal["clopper-pearson", "wilson", "wald"] | None = None
+    """A "95% CI" row under each visit's n (%): the confidence interval of the responder proportion (of
+    the same denominator), in percent: `clopper-pearson` (exact; R binom.test, SAS BINOMIAL(CL=EXACT)),
+    `wilson` (score, no continuity correction; R prop.test(correct = FALSE)) or `wald` (truncated to
+    0-100). Not set: no CI row."""
+    conf_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    """Confidence level of the `ci` row (its label says it: "95% CI")."""
 
 
 MODELS = {"responders": RespondersAnalysis}
@@ -46,4 +53,5 @@ visits: [Day 15, Day 29, Day 57, Day 85, Follow-up Week 4, Follow-up Week 12]
 criterion: "CHG <= -4"
 denominator: N
 show_assessed: true
+ci: clopper-pearson
 """}
