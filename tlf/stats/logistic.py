@@ -100,7 +100,8 @@ def logistic_regression(x, y, names, *, max_iter: int = 50, tol: float = 1e-10) 
     dev_old = math.inf
     converged = False
     it = 0
-    for it in range(1, max_iter + 1):
+    while it < max_iter:
+        it += 1
         eta = x @ b
         p = 1 / (1 + np.exp(-eta))
         w = p * (1 - p)
