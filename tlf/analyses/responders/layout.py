@@ -28,7 +28,30 @@ def responders_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
                 vals = tuple(a.na_text if inactive(a, c, periods) else
                              cells.text((a.id, c, p, visit, "n_assessed")) for c in cols)
                 rows.append(Row("Patients assessed", vals, indent=pind + 1, group=f"{a.id}:{p}"))
+            if a.model:
+                rows += _model_rows(a, cells, cols, p, visit, pind + 1, (col_labels or {}).get(a.model.reference,
+                                                                                             a.model.reference))
     return rows
+
+
+def _model_rows(a, cells: Cells, cols, p: str, visit: str, indent: int, ref_label: str) -> list[Row]:
+    """"Odds ratio vs <reference> (95% CI)" and "p-value" of the logistic model, in the model's columns."""
+    ors, ps = [], []
+    for c in cols:
+        key = (a.id, c, p, visit)
+        est = cells.text((*key, "or"), None)
+        if est is None:
+            ors.append("")
+            ps.append("")
+        elif cells.val.get((*key, "or")) != cells.val.get((*key, "or")) and cells.warn.get((*key, "or")) != "shell":
+            ors.append(est)
+            ps.append(cells.text((*key, "or_pvalue")))
+        else:
+            ors.append(f"{est} ({cells.text((*key, 'or_lower'))}, {cells.text((*key, 'or_upper'))})")
+            ps.append(cells.text((*key, "or_pvalue")))
+    level = f"{100 * a.model.conf_level:g}% CI"
+    return [Row(f"Odds ratio vs {ref_label} ({level})", tuple(ors), indent=indent, group=f"{a.id}:{p}"),
+            Row("p-value", tuple(ps), indent=indent, group=f"{a.id}:{p}")]
 
 
 ROWS = {"responders": responders_rows}

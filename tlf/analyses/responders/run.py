@@ -6,6 +6,7 @@ from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_orde
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
 from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
+from tlf.analyses.responders.model import check_covariates, model_columns, model_rows
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
 
@@ -30,6 +31,10 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
     counted: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}  # (param, visit) -> column -> (n, denom)
+    fitted: dict[tuple[str, str], dict] = {}  # (param, visit) -> column -> its records with _hit (the model's)
+    cols = model_columns(ctx, columns) if a.model else []
+    if a.model:
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for i, p in enumerate(a.params):
@@ -51,8 +56,13 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                     rows += proportion_ci_rows(ctx, col.id, n, denom, a.ci, a.conf_level, parent=p, level=visit,
                                                order=kw["order"])
                 counted.setdefault((p, visit), {})[col.id] = (n, denom)
+                if any(c.id == col.id for c in cols):
+                    fitted.setdefault((p, visit), {})[col.id] = recs.assign(_hit=hit.to_numpy(dtype=bool))
     for (p, visit), data in counted.items():
         rows += estimate_rows(ctx, data, parent=p, level=visit)
+    for i, p in enumerate(a.params if cols else ()):
+        for j, visit in enumerate(a.visits):
+            rows += model_rows(ctx, cols, fitted.get((p, visit), {}), parent=p, level=visit, order=visit_order(i, j))
     return rows
 
 
@@ -62,6 +72,9 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     a = ctx.analysis
     selected = select_bds(ctx)
     criterion = _criterion(ctx, selected)
+    if a.model:
+        model_columns(ctx, columns)
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for p in a.params:
