@@ -143,3 +143,20 @@ def test_ci_on_a_pvalue_column_is_an_error(tmp_path):
         load_study(specs)
     text = str(e.value) + " ".join(str(x) for x in getattr(e.value, "errors", []))
     assert "SPEC101" in text and "stat_columns[3].ci" in text
+
+
+def test_count_ci_row_is_wilson_closed_form(tmp_path):
+    spec = AE.replace('where: "TRTEMFL == \'Y\'"}', 'where: "TRTEMFL == \'Y\'", ci: wilson}', 1)
+    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, adae=ADAE, outputs={"t-ae": spec})
+    ard, table = _compute(specs, "t-ae")
+    labels = [r.label for r in table.rows]
+    assert labels[:2] == ["Any TEAE", "95% CI"]
+    for col, (x, n) in (("a", (4, 4)), ("p", (2, 4))):
+        p, z2 = x / n, Z95 ** 2
+        centre, half = p + z2 / (2 * n), Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+        lo, hi = (centre - half) / (1 + z2 / n), (centre + half) / (1 + z2 / n)
+        got = _est(ard, "any", col)
+        assert (got["ci_lower"][0], got["ci_upper"][0]) == pytest.approx((100 * lo, 100 * hi), abs=1e-9)
+    assert table.rows[1].cells[1] == "(15.0, 85.0)"  # 2/4: Wilson 0.1500 to 0.8500
+    _, shell = _compute(specs, "t-ae", shell=True)
+    assert shell.rows[1].cells[0] == "(xx.x, xx.x)"

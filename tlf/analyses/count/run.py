@@ -5,7 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
-from tlf.analyses.estimates import estimate_rows
+from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
 from tlf.stats.counts import count_subjects
 
 
@@ -22,6 +22,8 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         if ctx.analysis.events:
             rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
         by_col[col.id] = (c.n, col.n)
+        if ctx.analysis.ci:
+            rows += proportion_ci_rows(ctx, col.id, c.n, col.n, ctx.analysis.ci, ctx.analysis.conf_level)
     return rows + compare_rows(ctx, "counts", by_col) + estimate_rows(ctx, by_col)
 
 

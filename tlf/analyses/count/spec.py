@@ -25,6 +25,12 @@ class CountAnalysis(AnalysisBase):
     events: bool = False
     """true: also print the number of records meeting `where` among the column's subjects (e.g. AE
     events), as "n (%) [events]"; a count of 0 prints "0" alone."""
+    ci: Literal["clopper-pearson", "wilson", "wald"] | None = None
+    """A "95% CI" row under the count: the confidence interval of the percentage of the column's N,
+    `clopper-pearson` (exact), `wilson` (score, no continuity correction) or `wald` (truncated to 0-100),
+    as `responders`' `ci`. Not set: no CI row."""
+    conf_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    """Confidence level of the `ci` row."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of subjects with / without the condition), `fisher` (Fisher's
