@@ -194,3 +194,19 @@ def test_swapping_groups_mirrors_the_interval():
         a = risk_difference(12, 86, 3, 84, method)
         b = risk_difference(3, 84, 12, 86, method)
         assert (a.lower, a.upper) == pytest.approx((-b.upper, -b.lower), abs=1e-9)
+
+
+@pytest.mark.parametrize("n1,n2", [(1, 1), (3, 5), (7, 4), (12, 12)])
+def test_every_table_of_small_groups_gives_an_ordered_interval(n1, n2):
+    """Enumeration: every x1, x2 gives -1 <= lower <= estimate <= upper <= 1, no exception, and
+    exchanging the groups mirrors the interval (each method)."""
+    for x1 in range(n1 + 1):
+        for x2 in range(n2 + 1):
+            for method in ("wald", "newcombe", "mn"):
+                r = risk_difference(x1, n1, x2, n2, method)
+                assert -1 <= r.lower <= r.estimate + 1e-12 and r.estimate - 1e-12 <= r.upper <= 1, (x1, x2, method)
+                m = risk_difference(x2, n2, x1, n1, method)
+                assert (r.lower, r.upper) == pytest.approx((-m.upper, -m.lower), abs=1e-9), (x1, x2, method)
+            for method in ("clopper-pearson", "wilson", "wald"):
+                p = proportion_ci(x1, n1, method)
+                assert 0 <= p.lower <= p.estimate <= p.upper <= 1
