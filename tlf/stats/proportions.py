@@ -31,6 +31,7 @@ NE when a cell is 0 (no correction is applied: a Haldane 0.5 would change the es
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -180,8 +181,10 @@ def mn_score(x1: int, n1: int, x2: int, n2: int, delta: float) -> float:
     return (d - delta) / math.sqrt(var)
 
 
+@functools.lru_cache(maxsize=4096)
 def mn_limits(x1: int, n1: int, x2: int, n2: int, z: float) -> tuple[float, float]:
-    """The Miettinen-Nurminen limits: Z(lower) = z, Z(upper) = -z (Z falls as delta rises)."""
+    """The Miettinen-Nurminen limits: Z(lower) = z, Z(upper) = -z (Z falls as delta rises). Cached: an
+    adverse-event table repeats the same few tables (1 of 86 vs 0 of 84) many times."""
     from scipy.optimize import brentq
 
     d = x1 / n1 - x2 / n2
