@@ -73,11 +73,10 @@ def estimate_text(cells, analysis: str, column: str, keys: list[tuple[str, str]]
         est = cells.text((*base, "estimate"), None)
         if est is None:
             continue
-        lo, hi = cells.text((*base, "estimate_lower")), cells.text((*base, "estimate_upper"))
         value = cells.val.get((*base, "estimate"))
-        if value != value and cells.warn.get((*base, "estimate")) != "shell":  # NaN: not estimable
+        if value != value and cells.warn.get((*base, "estimate")) != "shell":  # NaN: not estimable, NE alone
             return est
-        return f"{est} ({lo}, {hi})"
+        return f"{est} ({cells.text((*base, 'estimate_lower'))}, {cells.text((*base, 'estimate_upper'))})"
     return ""
 
 
