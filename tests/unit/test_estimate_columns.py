@@ -160,3 +160,20 @@ def test_count_ci_row_is_wilson_closed_form(tmp_path):
     assert table.rows[1].cells[1] == "(15.0, 85.0)"  # 2/4: Wilson 0.1500 to 0.8500
     _, shell = _compute(specs, "t-ae", shell=True)
     assert shell.rows[1].cells[0] == "(xx.x, xx.x)"
+
+
+def test_build_writes_the_estimates_displayed(specs, tmp_path):
+    from openpyxl import load_workbook
+
+    from tlf.ard.schema import read_ard
+    from tlf.build import build
+
+    report = build(specs, tmp_path / "out", ["t-ae"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = read_ard(tmp_path / "out" / "t-ae.ard.csv")
+    est = ard[(ard.column == "rd") & (ard.analysis == "any")]
+    assert set(est.stat_name) == {"estimate", "estimate_lower", "estimate_upper"} and est.displayed.all()
+    ne = ard[(ard.column == "or") & (ard.analysis == "any")].set_index("stat_name")
+    assert ne.loc["estimate", "displayed"] and not ne.loc["estimate_lower", "displayed"]  # "NE" alone
+    ws = load_workbook(tmp_path / "out" / "t-ae.xlsx")["t-ae"]
+    assert "50.0 (1.0, 99.0)" in [str(c.value) for row in ws.iter_rows() for c in row]
