@@ -7,7 +7,7 @@ One proportion x/n (`proportion_ci`):
     clopper-pearson  the exact interval from beta quantiles (R binom.test, SAS BINOMIAL(CL=EXACT))
     wilson           the score interval without continuity correction (R prop.test(correct = FALSE),
                      SAS BINOMIAL(CL=WILSON))
-    wald             p +- z sqrt(p (1 - p) / n), truncated to [0, 1] (as SAS truncates it)
+    wald             p +- z sqrt(p (1 - p) / n), truncated to [0, 1] (a limit outside is no proportion)
 
 Risk difference p1 - p2 (`risk_difference`), group 1 the treatment, group 2 the reference:
     wald      d +- z sqrt(p1 q1 / n1 + p2 q2 / n2), truncated to [-1, 1]
