@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tlf.analyses.estimates import is_estimate
 from tlf.spec.base import resolve_test
 from tlf.stats.compare import (
     NAN,
@@ -30,6 +31,8 @@ def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", leve
     the times); `scores`: the categories' table scores (None: 1, 2, ...)."""
     rows = []
     for k, sc in enumerate(getattr(ctx.entry.spec, "stat_columns", ())):
+        if is_estimate(sc):  # an estimate column: tlf/analyses/estimates.py
+            continue
         test = resolve_test(getattr(ctx.analysis, "test", None) or sc.test, kind)
         if test == "none":
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.estimates import is_estimate, shell_levels
 from tlf.analyses.registry import compares, part
 from tlf.spec.base import resolve_test
 
@@ -75,7 +76,9 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     rows: list[dict] = [shell_row(spec.id, "_N", c.id, "N", 0, sig=0) for c in cols]
     for a in spec.analyses:
         active = [c for c in cols if a.periods is None or c.period in a.periods]
-        rows += part(a.type, "shell", "SHELLS")(spec.id, a, active, pct_default, study)
+        own = part(a.type, "shell", "SHELLS")(spec.id, a, active, pct_default, study)
+        rows += own + [shell_row(spec.id, a.id, c, s, d, parent=p, level=lv)
+                       for c, p, lv, s, d in shell_levels(spec, a, own)]
         rows += _mock_groups(study, entry, a, active)
         levels = part(a.type, "shell", "PVALUE_LEVELS", lambda a: [("", "")])(a)
         rows += _mock_pvalues(spec, a, levels)
@@ -106,6 +109,8 @@ def _mock_pvalues(spec, a, levels: list[tuple[str, str]]) -> list[dict]:
         return []
     rows = []
     for sc in getattr(spec, "stat_columns", ()):
+        if is_estimate(sc):
+            continue
         if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
             continue
         for parent, level in levels:

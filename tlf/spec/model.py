@@ -288,7 +288,9 @@ class StatColumn(Strict):
     width: float | None = None
     """Relative width of the column, as a treatment column's `width`; not set: automatic."""
     format: PValueFormat = PValueFormat()
-    """How the p-values print (decimals, cut-offs, flag, missing text)."""
+    """How the p-values print (decimals, cut-offs, flag, missing text); of an estimate column only
+    `decimals` counts, the decimals of the estimate and its limits (not set: 1 for a risk difference in
+    percentage points, 2 for a ratio)."""
     sparse: Literal["flag", "fisher", "none"] = "flag"
     """What a chi-square p-value does when its table is sparse: more than 20% of the cells have expected
     counts below 5, the rule of SAS PROC FREQ's warning "Chi-Square may not be a valid test" (Cochran; R's
@@ -300,6 +302,19 @@ class StatColumn(Strict):
     sparse_mark: str = "^"
     """Mark after a p-value of a sparse chi-square (or the Fisher's test that replaced it), and at the start
     of its footnote; not empty."""
+    stat: Literal["pvalue", "risk_difference", "relative_risk", "odds_ratio"] = "pvalue"
+    """What the column prints: `pvalue` (the `test` across `over`), or an estimate with its CI comparing
+    exactly two columns of `over`, the treatment first and the reference second, on each row of subjects
+    counted (`count`, `categorical` levels, `terms` SOC and term rows, `responders` visits): `risk_difference`
+    (in percentage points, as FDA's Standard Safety Tables print it), `relative_risk` or `odds_ratio`,
+    printed "est (lower, upper)" (tlf/analyses/estimates.py). Other analysis types leave it blank."""
+    ci: Literal["wald", "newcombe", "mn", "woolf"] | None = None
+    """CI method of an estimate column: risk difference `newcombe` (Newcombe's hybrid score interval,
+    the default; SAS RISKDIFF(CL=NEWCOMBE)), `mn` (Miettinen-Nurminen score; CL=MN) or `wald`; relative
+    risk `wald` (on the log scale, the only one); odds ratio `woolf` (Wald on the log scale, the only one).
+    Not set: the statistic's default. Not allowed with `stat: pvalue`."""
+    conf_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    """Confidence level of an estimate column's CI."""
     exact: bool | Literal["auto"] = False
     """Wilcoxon rank-sum p-values: `false`, the normal approximation with continuity correction (SAS PROC
     NPAR1WAY's default); `true`, the exact test: the permutation distribution of the rank sum given the

@@ -27,6 +27,7 @@ from tlf.spec.model import (
     OutputSpecTypes,
     StudySpec,
 )
+from tlf.spec.stat_columns import check_estimate_columns
 
 STUDY_FILE = "study.yaml"
 
@@ -421,7 +422,7 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_ancova_columns(entry, i, a, col_ids)
         if o.type == "figure" and o.plot.kind in _PLOT_TYPES:
             errors += _check_plot(entry)
-        errors += _check_stat_columns(entry, col_ids)
+        errors += _check_stat_columns(entry, col_ids) + check_estimate_columns(entry)
     return errors
 
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 FIELD = re.compile(r"\{(\w+)\}")
+# the statistics of a stat column (a p-value; an estimate with its limits, tlf/analyses/estimates.py)
+ROW_STATS = frozenset(("pvalue", "estimate", "estimate_lower", "estimate_upper"))
 
 
 def inactive(a, col: str, periods: dict) -> bool:
@@ -51,7 +53,7 @@ class Cells:
             self.val[key] = v
             self.warn[key] = w
             self.var[key] = var
-            if s != "pvalue":  # a stat column's p-value belongs to a row, it does not make one
+            if s not in ROW_STATS:  # a stat column's p-value or estimate belongs to a row, it does not make one
                 self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
             self.at.setdefault((a, c, p, lv), {})[s] = f
             self.columns.setdefault(a, set()).add(c)

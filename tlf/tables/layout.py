@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.estimates import estimate_text, is_estimate
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
@@ -89,6 +90,10 @@ def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells,
         extra = []
         for sc in stat_columns:
             text, key = "", None
+            if is_estimate(sc):  # "est (lower, upper)" on the row's own key (the first row: the analysis's)
+                extra.append(estimate_text(cells, analysis, sc.id, ([row.key] if row.key is not None else [])
+                                           + ([("", "")] if i == 0 else [])))
+                continue
             if row.key is not None:
                 key = (analysis, sc.id, row.key[0], row.key[1], "pvalue")
                 text = cells.text(key)

@@ -15,8 +15,7 @@ def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
         vals = tuple(a.na_text if inactive(a, c, periods) else
                      cells.text((a.id, c, parent, level, "n")) if n_row else
                      cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)") for c in cols)
-        key = ("", level) if n_row else None
-        rows.append(Row(level, vals, indent=indent, group=a.id, key=key))
+        rows.append(Row(level, vals, indent=indent, group=a.id, key=(parent, level)))
     return rows
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import levels_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.analyses.per_subject import subject_values
 from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_levels
@@ -35,6 +36,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     by_col: dict[str, dict[str, int]] = {}
     members: dict[str, dict[str, list]] = {}
     carry = a.denominator != "N"
+    denoms = {col.id: denom for col, _, _, denom in per_col}
     for col, var, pairs, denom in per_col:
         counts = count_levels(pairs, levels, col.n)
         if a.n_row:
@@ -49,7 +51,11 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
         members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
                            for label, vals in levels.items() if label != MISSING_LABEL}
-    return rows + compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels), level=a.n_row or "")
+    rows += compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels), level=a.n_row or "")
+    for label in levels if by_col else ():  # an estimate column: one estimate per level (not Missing)
+        if label != MISSING_LABEL:
+            rows += estimate_rows(ctx, {c: (n[label], denoms[c]) for c, n in by_col.items()}, level=label)
+    return rows
 
 
 def _scores(levels: dict[str, set]) -> list | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
 from tlf.analyses.strata import check_variables
 from tlf.stats.counts import count_subjects
 
@@ -14,6 +15,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     by_col: dict[str, tuple[int, int]] = {}
     members: dict[str, tuple[list, list]] = {}
+    shown: dict[str, tuple[int, int]] = {}
     for col in columns:
         if not ctx.active(col):
             continue
@@ -26,7 +28,10 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             rows.append(ctx.row(col.id, "events", len(recs), 0, variable=ctx.analysis.where or ""))
         by_col[col.id] = (c.n, col.n)
         members[col.id] = (list(recs[sid].unique()), sorted(col.subjects, key=str))
-    return rows + compare_rows(ctx, "counts", by_col, subjects=members)
+        shown[col.id] = (c.n, denom)  # estimates and CIs of the percentage printed
+        if ctx.analysis.ci:
+            rows += proportion_ci_rows(ctx, col.id, c.n, denom, ctx.analysis.ci, ctx.analysis.conf_level)
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members) + estimate_rows(ctx, shown)
 
 
 def _denominator(ctx: Ctx, col: ColumnGroup) -> int:

@@ -38,6 +38,12 @@ class CountAnalysis(AnalysisBase):
     language), e.g. `"PARAMCD == 'ALT' and AVISITN > 0"`. Not set: any record of the dataset."""
     display: CountDisplay = "n (%)"
     """How a cell prints: `n (%)`, or `n/m (%)` with its denominator m (e.g. "3/45 (6.7)")."""
+    ci: Literal["clopper-pearson", "wilson", "wald"] | None = None
+    """A "95% CI" row under the count: the confidence interval of the percentage printed (of its
+    denominator), `clopper-pearson` (exact), `wilson` (score, no continuity correction) or `wald`
+    (truncated to 0-100), as `responders`' `ci`. Not set: no CI row."""
+    conf_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    """Confidence level of the `ci` row."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of subjects with / without the condition), `fisher` (Fisher's

@@ -6,6 +6,8 @@ from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_orde
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
+from tlf.analyses.responders.model import check_covariates, model_columns, model_rows
 from tlf.analyses.strata import check_variables
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
@@ -31,6 +33,10 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
     tested: dict[tuple, tuple[dict, dict]] = {}  # (param, visit) -> stat-column data, subjects per column
+    fitted: dict[tuple[str, str], dict] = {}  # (param, visit) -> column -> its records with _hit (the model's)
+    cols = model_columns(ctx, columns) if a.model else []
+    if a.model:
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for i, p in enumerate(a.params):
@@ -52,8 +58,17 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 kw = {"variable": a.criterion, "parent": p, "level": visit, "order": visit_order(i, j)}
                 rows += [ctx.row(col.id, "n", n, 0, **kw), ctx.row(col.id, "p", prop, ctx.pct_decimals, warning=warn, **kw),
                          ctx.row(col.id, "n_assessed", assessed, 0, **kw)]
+                if a.ci:
+                    rows += proportion_ci_rows(ctx, col.id, n, denom, a.ci, a.conf_level, parent=p, level=visit,
+                                               order=kw["order"])
+                if any(c.id == col.id for c in cols):
+                    fitted.setdefault((p, visit), {})[col.id] = recs.assign(_hit=hit.to_numpy(dtype=bool))
     for (p, visit), (data, members) in tested.items():
         rows += compare_rows(ctx, "counts", data, parent=p, level=visit, subjects=members)
+        rows += estimate_rows(ctx, data, parent=p, level=visit)
+    for i, p in enumerate(a.params if cols else ()):
+        for j, visit in enumerate(a.visits):
+            rows += model_rows(ctx, cols, fitted.get((p, visit), {}), parent=p, level=visit, order=visit_order(i, j))
     return rows
 
 
@@ -64,6 +79,9 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     a = ctx.analysis
     selected = select_bds(ctx)
     criterion = _criterion(ctx, selected)
+    if a.model:
+        model_columns(ctx, columns)
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for p in a.params:

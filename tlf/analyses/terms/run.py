@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 from tlf.stats.values import text_value
 
@@ -68,6 +69,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
             rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
+            rows += estimate_rows(ctx, data, parent=key[0], level=key[1] or key[0])
     return rows
 
 
