@@ -26,7 +26,8 @@ from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
 MANIFEST = "manifest.json"
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "xlsx")  # the default
+KNOWN_FORMATS = ("docx", "xlsx", "rtf")  # what --format takes
 
 
 @dataclass(frozen=True)
@@ -359,6 +360,11 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(model, written["docx"], when=when)
             notes += footnote_findings(entry, model)  # layout losses are Findings (tlf/render/losses.py)
+        if "rtf" in formats:  # the DOCX's page plan (render/rtf.py)
+            written["rtf"] = tmp / targets["rtf"].name
+            _renderer("rtf", listing)(model, written["rtf"], when=when)
+            if "docx" not in formats:
+                notes += footnote_findings(entry, model)
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
@@ -416,7 +422,9 @@ def _renderer(fmt: str, listing: bool):
     module, name = {("docx", False): ("tlf.render.docx", "render_docx"),
                     ("xlsx", False): ("tlf.render.xlsx", "render_xlsx"),
                     ("docx", True): ("tlf.render.listing_docx", "render_listing_docx"),
-                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx")}[(fmt, listing)]
+                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx"),
+                    ("rtf", False): ("tlf.render.rtf", "render_rtf"),
+                    ("rtf", True): ("tlf.render.rtf", "render_listing_rtf")}[(fmt, listing)]
     return getattr(importlib.import_module(module), name)
 
 
