@@ -108,3 +108,37 @@ def test_a_pdf_tlf_did_not_write_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="OUT032|not written by tlf"):
         make_pdf_package(load_study(specs), out)
     assert (out / "bundle.pdf").read_bytes() == b"%PDF-1.4 mine"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@needs_office
+def test_docx_bundle_has_heading_levels_bookmarks_and_linked_contents(packaged: Path, tmp_path: Path) -> None:
+    import docx
+
+    from tests.office import to_pdf
+    from tlf.review.bundle import planned_pages
+
+    body = docx.Document(str(packaged / "bundle.docx")).element.body
+    levels = [(int(p.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val")), "".join(t.text for t in p.iter(f"{W}t")))
+              for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}outlineLvl") is not None]
+    assert [(lvl, text.split(":")[0]) for lvl, text in levels] == [
+        (0, "14.1"), (1, "Table 14.1.1"), (0, "14.3"), (1, "Table 14.3.1"), (1, "Table 14.3.2")]
+    marks = {b.get(f"{W}name"): b for b in body.iter(f"{W}bookmarkStart")}
+    links = [(h.get(f"{W}anchor"), "".join(t.text for t in h.iter(f"{W}t"))) for h in body.iter(f"{W}hyperlink")]
+    assert [text for _, text in links] == ["Table 14.1.1", "Table 14.3.1", "Table 14.3.2"]
+    for anchor, text in links:  # each contents number links to the bookmark on its output's heading
+        heading = marks[anchor].getparent()
+        assert "".join(t.text for t in heading.iter(f"{W}t")).startswith(text + ":")
+        nxt = heading.getnext()
+        while nxt is not None and nxt.tag == f"{W}p" and nxt.find(f"{W}pPr/{W}outlineLvl") is not None:
+            nxt = nxt.getnext()
+        assert nxt.tag == f"{W}tbl"  # the output's first page table follows its heading
+    # LibreOffice turns the heading levels into the PDF's bookmarks, and the pages stay as planned
+    pdf = to_pdf(packaged / "bundle.docx", tmp_path)
+    reader = pypdf.PdfReader(pdf)
+    assert [(d, t.split(":")[0]) for d, t, _ in _outline(reader)] == [
+        (0, "14.1"), (1, "Table 14.1.1"), (0, "14.3"), (1, "Table 14.3.1"), (1, "Table 14.3.2")]
+    planned = 1 + sum(planned_pages(packaged / f"{i}.docx") for i in ("t-demog", "t-ae", "t-ae2"))
+    assert len(reader.pages) == planned + 1  # the title page, the contents (one page), the outputs

@@ -97,7 +97,8 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
             from tlf.render.listing_docx import render_listing_docx
 
             render_listing_docx(Listing(toc), toc_path, when=when)
-            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when)
+            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when,
+                     entries=entries)
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(f"cannot write the bundle '{path}': {e.strerror or e}", code="OUT011") from None
@@ -248,18 +249,33 @@ def _title_page(study: Study, page: PageSetup, n: int, shell: bool, run_time: st
 
 
 def _compose(study: Study, page: PageSetup, docs: list[Path], target: Path, shell: bool, run_time: str,
-             version: str, when: datetime | None = None, count: int | None = None) -> None:
-    """The title page (saying ``count`` outputs; default: the documents after the contents) and ``docs``."""
+             version: str, when: datetime | None = None, count: int | None = None,
+             entries: list[BundleEntry] | None = None) -> None:
+    """The title page (saying ``count`` outputs; default: the documents after the contents) and ``docs``: the
+    contents, then the outputs of ``entries`` (when given: each with its headings and bookmark, the contents
+    linked to them, tlf/review/bundle_nav.py)."""
     import docx
 
     from tlf.render.package import save_package
+    from tlf.review.bundle_nav import add_headings, bookmark_name, heading, link_contents, section_of
 
     master = _title_page(study, page, len(docs) - 1 if count is None else count, shell, run_time, version)
     _end_section_in_last_paragraph(master)
     composer = _keep_sections_composer()(master)
-    for path in docs:
+    names = [bookmark_name(k, e.output_id) for k, e in enumerate(entries or ())]
+    sections: set[str] = set()
+    for k, path in enumerate(docs):
         part = docx.Document(str(path))
         _bake_fonts(part)
+        if entries and k == 0:
+            link_contents(part, {e.number: n for e, n in zip(entries, names, strict=True)})
+        elif entries:
+            e = entries[k - 1]
+            title = e.title.split("\n")[0]
+            heads = [] if section_of(e.number) in sections else [heading(1, section_of(e.number))]
+            sections.add(section_of(e.number))
+            heads.append(heading(2, f"{e.number}: {title}" if title else e.number, names[k - 1], k))
+            add_headings(part, heads)
         _end_section_in_last_paragraph(part)
         composer.append(part)
     body = master.element.body

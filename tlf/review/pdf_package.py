@@ -15,7 +15,6 @@ on in the package, counted from the converted PDFs. pypdf assembles the pages, a
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,12 +23,12 @@ from typing import TYPE_CHECKING
 
 from tlf.errors import OutputError
 from tlf.review.bundle import BundleEntry, bundle_entries, write_front
+from tlf.review.bundle_nav import section_of
 
 if TYPE_CHECKING:
     from tlf.spec.validate import Study
 
 PACKAGE_SUBJECT = "tlf PDF package"  # the document's subject: a file tlf wrote, overwritten without --force
-SECTION_PARTS = 2  # "Table 14.2.3" -> section "14.2"; "Listing 16.2.7.1" -> "16.2"
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,6 @@ class PdfPackage:
 
 def package_name(shell: bool = False) -> str:
     return "bundle.shell.pdf" if shell else "bundle.pdf"
-
-
-def section_of(number: str) -> str:
-    """The section of an output number: its first ``SECTION_PARTS`` numbers ("Table 14.2.3" -> "14.2")."""
-    nums = re.findall(r"\d+", number)
-    return ".".join(nums[:SECTION_PARTS]) if nums else number
 
 
 def make_pdf_package(study: Study, out_dir: Path, *, shell: bool = False, path: Path | None = None,
