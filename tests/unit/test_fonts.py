@@ -80,14 +80,16 @@ def test_planned_pages_are_libreoffice_pages(tmp_path: Path, font: str) -> None:
     study.write_text(study.read_text().replace("font: Courier New", f"font: {font}"))
     ids = ["t-14-2-1", "l-16-2-5-1", "t-14-5-1"]
     out = tmp_path / "out"
-    report = build(specs, out, ids, data_dir=REPO / "tlf" / "examples" / "data" / "study_a", formats=("docx",))
+    report = build(specs, out, ids, data_dir=REPO / "tlf" / "examples" / "data" / "study_a",
+                   formats=("docx", "rtf"))
     assert report.ok
     for oid in ids:
-        pdf = to_pdf(out / f"{oid}.docx", tmp_path)
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         planned = planned_pages(out / f"{oid}.docx")
         assert planned > 1
-        assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == planned, (font, oid)
+        for fmt in ("docx", "rtf"):  # the RTF is written on the same plan
+            pdf = to_pdf(out / f"{oid}.{fmt}", tmp_path / fmt)
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == planned, (font, oid, fmt)
 
 
 def _narrow() -> Table:
