@@ -146,4 +146,5 @@ def test_build_writes_rtf(mini: Path, tmp_path: Path) -> None:
     assert [f.name for f in files] == ["t-ae.rtf", "t-demog.rtf"]
     assert all(f.read_bytes().startswith(b"{\\rtf1") for f in files)
     assert not list((tmp_path / "out").glob("*.docx"))
+    assert 'href="t-demog.rtf"' in (tmp_path / "out" / "index.html").read_text()  # the review index links it
     assert main(["build", "all", "--specs", str(mini), "--out", str(tmp_path / "o2"), "--format", "rtf,pdfx"]) == 2
