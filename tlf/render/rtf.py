@@ -157,12 +157,15 @@ def _row(table: Table, cells: Sequence[tuple[int, str, tuple[str, ...]]], header
     return head + "".join(defs) + "\n" + "".join(body) + r"\row" + "\n"
 
 
-def cell(text: str, align: str, left: int = 0, hanging: int = 0, underline: bool = False) -> str:
-    """The paragraph of one cell: alignment (l, c, r), a hanging indent (twips) and, for a spanner, a
-    rule under its text, then the text as it is (spaces kept: aligned text can be passed ready-made)."""
+def cell(text: str, align: str, left: int = 0, hanging: int = 0, underline: bool = False, right: int = 0) -> str:
+    """The paragraph of one cell: alignment (l, c, r), a hanging indent and a right indent (twips) and, for a
+    spanner, a rule under its text, then the text as it is (spaces kept: aligned text can be passed
+    ready-made, or placed by a right indent as the DOCX's decimal columns are)."""
     props = rf"\q{align}"
     if left:
         props += rf"\li{left}\fi-{hanging}"
+    if right:
+        props += rf"\ri{right}"
     if underline:
         props += r"\brdrb\brdrs\brdrw15\brdrcf1\brsp20"
     return props + " " + escape(text)

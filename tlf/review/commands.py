@@ -44,6 +44,7 @@ def run_bundle(args: argparse.Namespace) -> int:
     if args.pdf:
         from tlf.review.pdf_package import make_pdf_package
 
+        print(f"converting {len(bundle.entries)} outputs to PDF with LibreOffice ...", file=sys.stderr, flush=True)
         package = make_pdf_package(study, args.out, shell=args.shell, run_time=run_time_text(when), version=version,
                                    force=args.force, when=when)
         print(f"{len(package.entries)} outputs in {len(package.sections)} sections, {package.pages} pages "
