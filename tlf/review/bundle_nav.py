@@ -1,7 +1,7 @@
 """Navigation in the DOCX bundle: heading levels, bookmarks and a linked contents.
 
 Before each output the bundle gets 1-point heading paragraphs (render/docx_page.py's spacer height, so
-the pages the renderers planned still hold): one at outline level 1 for a new section ("14.2", from the
+the pages the renderers planned still hold; their text white, as the page's title block prints it): one at outline level 1 for a new section ("14.2", from the
 output number, ``section_of``), one at level 2 holding a bookmark and the output's
 number and title. Word's navigation pane and LibreOffice's PDF export (bookmarks) read the levels; each
 output number in the contents table links to its bookmark.
@@ -17,6 +17,7 @@ from tlf.render.docx_page import PPR, RPR, W_NS, W_VAL, P, add_text, clean_text,
 
 BOOKMARK_LIMIT = 40  # characters Word allows in a bookmark name
 HEADING_SIZE = "2"  # half points: the 1-point spacer the renderers use between pages
+HEADING_COLOR = "FFFFFF"  # the heading's text is for navigation only: the page's title block prints it
 SECTION_PARTS = 2  # "Table 14.2.3" -> section "14.2"; "Listing 16.2.7.1" -> "16.2"
 
 
@@ -52,6 +53,7 @@ def heading(level: int, text: str, bookmark: str = "", bookmark_id: int = 0) -> 
     add_text(p, clean_text(text))
     for r in p.iterfind(w_tag("r")):
         rpr = etree.SubElement(r, RPR)
+        etree.SubElement(rpr, w_tag("color")).set(W_VAL, HEADING_COLOR)  # the title block prints it
         etree.SubElement(rpr, w_tag("sz")).set(W_VAL, HEADING_SIZE)
         etree.SubElement(rpr, w_tag("szCs")).set(W_VAL, HEADING_SIZE)
         r.insert(0, rpr)
