@@ -92,7 +92,8 @@ def _match(font: str) -> tuple[str, str] | None:
     if fc is None:
         return None
     try:
-        run = subprocess.run([fc, "--format=%{file}\n%{family[0]}", f"{font}:style=Regular"], capture_output=True,
+        name = "".join("\\" + ch if ch in "\\-:," else ch for ch in font)  # fontconfig pattern syntax
+        run = subprocess.run([fc, "--format=%{file}\n%{family[0]}", f"{name}:style=Regular"], capture_output=True,
                              text=True, timeout=FC_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired):
         return None
