@@ -21,7 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tlf.build_check import check, check_templates, output_context, unique_findings
-from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, internal_error, raise_all
+from tlf.errors import (
+    DataError,
+    Finding,
+    OutputError,
+    TlfError,
+    did_you_mean,
+    internal_error,
+    machine_error,
+    raise_all,
+)
 from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
@@ -270,8 +279,10 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         except Exception as e:  # a bug in tlf: this output fails (traceback to a log file), the others build
             _resync(out, manifest, key)
-            err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
-            crash_log = err.log or crash_log
+            err = machine_error(e, f"building {entry.id}")  # a full disk is not a bug: exit 2
+            if err is None:
+                err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
+                crash_log = err.log or crash_log
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
         report.outputs.append(res)
         if data is not None:
@@ -410,7 +421,7 @@ def _source_name(study, name: str) -> str:
     src = derived_sources(study.spec.data.datasets[name])
     if src is None:
         return name.upper()
-    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot"}[src[0]]
+    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot", "select": "selection"}[src[0]]
     return f"{name.upper()} ({kind} of {src[1].upper()})"
 
 

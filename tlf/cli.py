@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # Modules that add subcommands: each defines COMMANDS = {name: (add_parser(subparsers), run(args) -> int)}
 # and imports nothing heavy at module level.
-COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands")
+COMMAND_MODULES: tuple[str, ...] = ("tlf.qc.commands", "tlf.review.commands", "tlf.ars.commands")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         print("tlf: interrupted; outputs already built are intact, none is half-written", file=sys.stderr)
         return 130
     except Exception as e:  # a bug in tlf: exit 3, one line on the terminal, the traceback in a log file
-        from tlf.errors import internal_error
+        from tlf.errors import internal_error, machine_error
 
-        err = internal_error(e, f"running `tlf {args.command}`", _log_folder(args))
+        what = f"running `tlf {args.command}`"
+        err = machine_error(e, what) or internal_error(e, what, _log_folder(args))
         print(_error_text(err), file=sys.stderr)
         return err.exit_code
 

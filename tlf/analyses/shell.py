@@ -46,6 +46,9 @@ def count_rows(output_id: str, a, active, pct: int, levels: list[tuple[str, str]
         for order, (parent, level) in enumerate(levels):
             rows.append(shell_row(output_id, a.id, c.id, "n", 0, level=level, parent=parent, order=order, sig=0))
             rows.append(shell_row(output_id, a.id, c.id, "p", pct, level=level, parent=parent, order=order, sig=0))
+            if getattr(a, "denominator", "N") != "N":
+                rows.append(shell_row(output_id, a.id, c.id, "denom", 0, level=level, parent=parent, order=order,
+                                      sig=0))
             if getattr(a, "events", False):
                 rows.append(shell_row(output_id, a.id, c.id, "events", 0, level=level, parent=parent, order=order,
                                       sig=0))
@@ -102,7 +105,7 @@ def _mock_pvalues(spec, a, levels: list[tuple[str, str]]) -> list[dict]:
     if kind is None:
         return []
     rows = []
-    for sc in spec.stat_columns:
+    for sc in getattr(spec, "stat_columns", ()):
         if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
             continue
         for parent, level in levels:

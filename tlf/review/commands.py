@@ -24,9 +24,8 @@ def add_bundle(sub) -> None:
 
 def run_bundle(args: argparse.Namespace) -> int:
     from tlf.clock import build_time, run_time_text
-    from tlf.errors import TlfError
+    from tlf.qc.publish import folder_lock
     from tlf.review.bundle import make_bundle
-    from tlf.review.index import write_index
     from tlf.spec.validate import load_study
 
     study = load_study(args.specs)
@@ -36,24 +35,33 @@ def run_bundle(args: argparse.Namespace) -> int:
         office_program()
     version = _version()
     when = build_time()  # SOURCE_DATE_EPOCH when set
-    bundle = make_bundle(study, args.out, shell=args.shell, run_time=run_time_text(when), version=version,
-                         force=args.force, when=when)
-    for e in bundle.entries:
-        print(f"{e.number:<20} page {e.start:>4}  ({e.pages} page{'s' if e.pages != 1 else ''})  {e.docx.name}")
-    print(f"{len(bundle.entries)} outputs, {bundle.pages} pages -> {bundle.path}")
-    if args.pdf:
-        from tlf.review.pdf_package import make_pdf_package
+    with folder_lock(args.out, "tlf bundle"):  # never beside a running build (OUT006)
+        bundle = make_bundle(study, args.out, shell=args.shell, run_time=run_time_text(when), version=version,
+                             force=args.force, when=when)
+        _index(args.out, study, version)
+        for e in bundle.entries:
+            print(f"{e.number:<20} page {e.start:>4}  ({e.pages} page{'s' if e.pages != 1 else ''})  {e.docx.name}")
+        print(f"{len(bundle.entries)} outputs, {bundle.pages} pages -> {bundle.path}")
+        if args.pdf:
+            from tlf.review.pdf_package import make_pdf_package
 
-        print(f"converting {len(bundle.entries)} outputs to PDF with LibreOffice ...", file=sys.stderr, flush=True)
-        package = make_pdf_package(study, args.out, shell=args.shell, run_time=run_time_text(when), version=version,
-                                   force=args.force, when=when)
-        print(f"{len(package.entries)} outputs in {len(package.sections)} sections, {package.pages} pages "
-              f"-> {package.path}")
+            print(f"converting {len(bundle.entries)} outputs to PDF with LibreOffice ...", file=sys.stderr,
+                  flush=True)
+            package = make_pdf_package(study, args.out, shell=args.shell, run_time=run_time_text(when),
+                                       version=version, force=args.force, when=when)
+            print(f"{len(package.entries)} outputs in {len(package.sections)} sections, {package.pages} pages "
+                  f"-> {package.path}")
+    return 0
+
+
+def _index(out: Path, study, version: str) -> None:
+    from tlf.errors import TlfError
+    from tlf.review.index import write_index
+
     try:
-        write_index(args.out, study, version=version)
+        write_index(out, study, version=version)
     except TlfError as e:
         print(f"warning: {e}", file=sys.stderr)
-    return 0
 
 
 def _version() -> str:

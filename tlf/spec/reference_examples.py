@@ -93,6 +93,12 @@ overrides:
     "PivotSpec": Example(
         "pivot: {from: adpp_lin, id: [USUBJID, SUBJECT], names: PPTESTCD, values: PPSTRESN, label: PPTEST}\n",
         ("pivot",)),
+    "SelectSpec": Example(
+        'select: {from: adlb, where: "AVISITN > 0", record: max, by: AVAL, then: ADT, per: [PARAMCD]}\n',
+        ("select",)),
+    "RecordSelect": Example("""\
+select: {record: worst, by: ANRIND, order: [NORMAL, LOW, HIGH], then: ADT, per: [PARAMCD]}
+""", ("select",)),
     "Derivation": Example("""\
 derive:
   adsl:

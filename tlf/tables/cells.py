@@ -89,12 +89,16 @@ class Cells:
     def has(self, a: str, c: str) -> bool:
         return c in self.columns.get(a, ())
 
-    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
-        """"n (%)", with " [events]" when the analysis counts events too."""
+    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False,
+              denom: bool = False) -> str:
+        """"n (%)", with " [events]" when the analysis counts events too; `denom`: "n/m (%)" with the
+        denominator m (statistic `denom`) where the ARD carries one."""
         key = (a, c, parent, level)
         n = self.text((*key, "n"), None)
         if n is None:
             return ""
+        if denom and (*key, "denom") in self.fmt:
+            n = f"{n}/{self.text((*key, 'denom'))}"
         p = self.fmt.get((*key, "p"), "")
         n_value = self.val.get((*key, "n"))
         text = fmt_count_pct(n, p, n_value, shell=shell)

@@ -36,12 +36,15 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
+    whole = part(spec.analyses[0].type, "layout", "TABLE") if spec.analyses else None
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
         by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
         columns, rows = by_columns(spec, cols, cells, big_n, shell)
+    elif whole:  # a family with columns of its own (shift: categories under each treatment; validated alone)
+        columns, rows = whole(spec, cols, cells, big_n, shell)
     width = len(columns)
     for a in spec.analyses:
-        if not stats_as_columns:
+        if not stats_as_columns and not whole:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)

@@ -7,7 +7,7 @@ from tlf.tables.model import Row
 
 
 def count_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
-    vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, shell=shell) for c in cols)
+    vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, shell=shell, denom=a.display == "n/m (%)") for c in cols)
     return [Row(a.label, vals, indent=a.indent, group=a.id)]
 
 

@@ -19,7 +19,7 @@ def responders_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
             pind += 1
         for visit in a.visits:
             vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, p, visit, shell) for c in cols)
-            rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
+            rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}", key=(p, visit)))
             if a.show_assessed:
                 vals = tuple(a.na_text if inactive(a, c, periods) else
                              cells.text((a.id, c, p, visit, "n_assessed")) for c in cols)

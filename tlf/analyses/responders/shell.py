@@ -16,4 +16,10 @@ def shell(output_id: str, a, cols, pct: int, study) -> list[dict]:
     return rows
 
 
+def pvalue_levels(a) -> list[tuple[str, str]]:
+    """A stat column prints one p-value per parameter and visit."""
+    return [(p, v) for p in a.params for v in a.visits]
+
+
 SHELLS = {"responders": shell}
+PVALUE_LEVELS = {"responders": pvalue_levels}

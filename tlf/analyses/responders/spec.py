@@ -20,8 +20,9 @@ class RespondersAnalysis(ParamVisitsBase):
     """`responders`."""
     criterion: str
     """Condition a subject's record at the visit must meet to count as a responder (the where: language on
-    the variables of `dataset`), e.g. `"CHG <= -4"`; a comparison with a missing value is false, so a
-    missing CHG does not meet that one."""
+    the variables of `dataset`), e.g. `"CHG <= -4"`. A record whose criterion depends on a missing value
+    does not meet it (three-valued logic, as SQL): with CHG missing neither `CHG <= -4` nor `not (CHG > -4)`
+    is met, while `CHG <= -4 or AVALC == 'Y'` is met when AVALC is 'Y'."""
     denominator: Literal["N", "assessed"] = "N"
     """Denominator of the percentage: `N` (the column's N; a subject without a record at the visit counts
     as a non-responder) or `assessed` (the subjects with a record at the visit, whether or not the
