@@ -14,6 +14,8 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
                         continuous, by_visit, PK summaries: tlf/tables/stats_as_columns.py)
                WIDE     type -> (columns, rows) of a table whose treatment columns each span several
                         columns (optional; by_visit `side_by_side`)
+               TABLE    type -> (spec, columns, cells, big N, shell) -> (table columns, rows): a family
+                        laying out its whole table with columns of its own (optional; shift)
     figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
                         families a figure of kind Family.plot draws)
 
@@ -46,14 +48,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("continuous", "continuous", compares="values"),
     Family("terms", "terms", compares="counts"),
     Family("by_visit", "by_visit", plot="by_visit"),
-    Family("responders", "responders"),
+    Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
     Family("correlation", "correlation", plot="scatter"),
-    Family("time_to_event", "time_to_event", compares="times"),
+    Family("time_to_event", "time_to_event", compares="times", plot="forest"),
     Family("pk_parameters", "pk"),
     Family("pk_concentrations", "pk"),
     Family("power_model", "power_model"),
     Family("emax", "emax", plot="scatter"),
+    Family("shift", "shift"),
 )
 TYPES = tuple(f.type for f in FAMILIES)
 # the types a table with `stats_as_columns` may hold: their layout.py has STAT_LINES

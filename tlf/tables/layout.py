@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.estimates import estimate_text, is_estimate
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
@@ -38,14 +39,17 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
     wide = next((a for a in spec.analyses if getattr(a, "wide", False)), None)  # its family's WIDE makes the table
+    whole = part(spec.analyses[0].type, "layout", "TABLE") if spec.analyses else None
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (vital signs, PK)
         columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
     elif wide is not None:  # each treatment spans columns: parts by statistic, or levels (validated)
         columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
+    elif whole:  # a family with columns of its own (shift: categories under each treatment; validated alone)
+        columns, rows = whole(spec, cols, cells, big_n, shell)
     width = len(columns)
     section = None
     for a in spec.analyses:
-        if not stats_as_columns and wide is None:
+        if not stats_as_columns and wide is None and not whole:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
             if a.section and a.section != section:  # ungrouped: kept on a page with the row after it
@@ -93,6 +97,10 @@ def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells,
         extra = []
         for sc in stat_columns:
             text, key = "", None
+            if is_estimate(sc):  # "est (lower, upper)" on the row's own key (the first row: the analysis's)
+                extra.append(estimate_text(cells, analysis, sc.id, ([row.key] if row.key is not None else [])
+                                           + ([("", "")] if i == 0 else [])))
+                continue
             if row.key is not None:
                 key = (analysis, sc.id, row.key[0], row.key[1], "pvalue")
                 text = cells.text(key)

@@ -11,9 +11,11 @@ def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
     heading, indent = labelled(a, len(cols))
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
-        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
-                     for c in cols)
-        rows.append(Row(level, vals, indent=indent, group=a.id))
+        n_row = bool(a.n_row) and level == a.n_row and not parent  # a count alone, and the p-values go on it
+        vals = tuple(a.na_text if inactive(a, c, periods) else
+                     cells.text((a.id, c, parent, level, "n")) if n_row else
+                     cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)") for c in cols)
+        rows.append(Row(level, vals, indent=indent, group=a.id, key=(parent, level)))
     return rows
 
 
@@ -43,8 +45,9 @@ def levels_as_columns_layout(spec, cols, cells: Cells, big_n: dict[str, str], sh
         if a.section and a.section != section:
             rows.append(Row(a.section, ("",) * len(columns), kind="group", span=True))
         section = a.section
-        vals = tuple(a.na_text if inactive(a, c.id, periods) else cells.n_pct(a.id, c.id, "", lv, shell) or
-                     ("" if shell else "0") for c in cols for lv in labels)
+        vals = tuple(a.na_text if inactive(a, c.id, periods) else
+                     cells.n_pct(a.id, c.id, "", lv, shell, a.display == "n/m (%)") or ("" if shell else "0")
+                     for c in cols for lv in labels)
         rows.append(Row(a.label or a.var, vals, indent=a.indent, group=a.id))
     return columns, rows
 

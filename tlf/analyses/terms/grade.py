@@ -11,6 +11,7 @@ its own n and p (subjects with any record).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
@@ -78,9 +79,10 @@ def record_ranks(ctx: Ctx, recs, var: str) -> list[int]:
 
 
 def grade_ard(ctx: Ctx, active: list[ColumnGroup], keys: list[tuple[tuple[str, str], tuple[str, str]]],
-              soc: str | None, term: str) -> list[dict]:
+              soc: str | None, term: str, denom_of: Callable[[str, tuple[str, str]], int]) -> list[dict]:
     """The ARD rows of the grade rows: `keys` are the printed (group, term) keys with their ARD (parent,
-    level), in order; `soc`/`term` the spec's variable templates."""
+    level), in order; `soc`/`term` the spec's variable templates; `denom_of(column, key)` the denominator
+    of the term's any-grade percentage, which its grade rows share (the overall block: the column's)."""
     a = ctx.analysis
     g = a.by_grade
     sid = ctx.data.subject_id
@@ -109,9 +111,11 @@ def grade_ard(ctx: Ctx, active: list[ColumnGroup], keys: list[tuple[tuple[str, s
         worst = worst_by_col[col.id]
         for key, (parent, level), order in blocks:
             subjects = worst.get(key, {})
+            denom = denom_of(col.id, key) if key != OVERALL else denom_of(col.id, ("", ""))
             if key == OVERALL:
-                out += n_p(ctx, col.id, len(subjects), col.n, variable="", parent="", level="", order=order)
-            counts = count_grades(subjects, table, col.n)
+                out += n_p(ctx, col.id, len(subjects), denom, variable="", parent="", level="", order=order,
+                           carry=a.denominator != "N")
+            counts = count_grades(subjects, table, denom)
             named = [(k, label, counts[label].n) for k, (label, _) in enumerate(rows_spec)]
             if missing_row:
                 named.append((None, g.missing_label, sum(1 for r in subjects.values() if r == MISSING)))
@@ -119,9 +123,9 @@ def grade_ard(ctx: Ctx, active: list[ColumnGroup], keys: list[tuple[tuple[str, s
                 what = f"{variables[col.id]}: {label}"
                 out += [ctx.row(col.id, grade_stat(k, "n"), n, 0, variable=what, parent=parent, level=level,
                                 order=order),
-                        ctx.row(col.id, grade_stat(k, "p"), n / col.n if col.n else float("nan"), ctx.pct_decimals,
+                        ctx.row(col.id, grade_stat(k, "p"), n / denom if denom else float("nan"), ctx.pct_decimals,
                                 variable=what, parent=parent, level=level, order=order,
-                                warning="" if col.n else "column has no subjects")]
+                                warning="" if denom else "no subject in the denominator")]
     return out
 
 

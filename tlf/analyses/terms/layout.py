@@ -15,8 +15,8 @@ def terms_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str]
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
         nested = bool(parent)  # a group's row is ("", group), its terms' (group, term): tlf/analyses/terms/run.py
-        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
-                     for c in cols)
+        vals = tuple(a.na_text if inactive(a, c, periods)
+                     else cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)") for c in cols)
         group = f"{a.id}:{parent or level}" if a.soc else a.id
         rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group, key=(parent, level)))
     return rows
@@ -42,12 +42,16 @@ def terms_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str]
 # on a page where it fits.
 
 
-def grade_cell(cells: Cells, a_id: str, c: str, parent: str, level: str, stat: str, shell: bool) -> str:
-    """"n (%)" of one grade row's statistics (stat "grade1", "missing" ...), "" when there are none."""
+def grade_cell(cells: Cells, a_id: str, c: str, parent: str, level: str, stat: str, shell: bool,
+               denom: bool = False) -> str:
+    """"n (%)" of one grade row's statistics (stat "grade1", "missing" ...), "" when there are none; `denom`:
+    "n/m (%)" with the term's denominator m (statistic `denom`, shared by its grade rows)."""
     key = (a_id, c, parent, level)
     n = cells.text((*key, f"{stat}_n"), None)
     if n is None:
         return ""
+    if denom and (*key, "denom") in cells.fmt:
+        n = f"{n}/{cells.text((*key, 'denom'))}"
     p = cells.fmt.get((*key, f"{stat}_p"), "")
     text = fmt_count_pct(n, p, cells.val.get((*key, f"{stat}_n")), shell=shell)
     if text != n:
@@ -64,11 +68,12 @@ def grade_terms_rows(a, cells: Cells, cols, periods, shell) -> list[Row]:
     if any((a.id, c, p, lv, "missing_n") in cells.fmt for c in cols for p, lv in levels):
         grades.append(("missing", g.missing_label))
     blank = ("",) * len(cols)
+    slash = a.display == "n/m (%)"
 
     def values(parent: str, level: str, stat: str | None) -> tuple[str, ...]:
         return tuple(a.na_text if inactive(a, c, periods)
-                     else cells.n_pct(a.id, c, parent, level, shell) if stat is None
-                     else grade_cell(cells, a.id, c, parent, level, stat, shell) for c in cols)
+                     else cells.n_pct(a.id, c, parent, level, shell, slash) if stat is None
+                     else grade_cell(cells, a.id, c, parent, level, stat, shell, slash) for c in cols)
 
     for parent, level in levels:
         overall = not parent and not level

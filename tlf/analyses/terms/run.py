@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.analyses.terms.grade import check_grades, grade_ard
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 from tlf.stats.values import text_value
@@ -17,6 +18,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     counts: dict[str, dict[tuple[str, str], Any]] = {}
     events: dict[str, dict[tuple[str, str], int]] = {}
+    denoms: dict[str, int] = {}
     term_var = soc_var = None
     for col in columns:
         if not ctx.active(col):
@@ -27,6 +29,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         socs = recs[soc_var] if soc_var else [""] * len(recs)
         records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
         counts[col.id] = count_terms(records, col.n)
+        denoms[col.id] = _denominator(a.denominator, col.n, records)
         if a.events:
             events[col.id] = count_term_records(records)
     active = [c for c in columns if c.id in counts]
@@ -48,6 +51,12 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             ordered += sorted([k for k in terms if k[0] == p], key=lambda k: _sort_key(a.sort, totals[k], k[1]))
     else:
         ordered = sorted(terms, key=lambda k: _sort_key(a.sort, totals[k], k[1]))
+    def denom_of(col: str, key: tuple[str, str]) -> int:
+        if a.denominator == "group" and key[0] and key[1]:  # a term's row: of its SOC's subjects
+            soc_count = counts[col].get((key[0], ""))
+            return soc_count.n if soc_count else 0
+        return denoms[col]
+
     rows = []
     for col in active:
         for order, key in enumerate(ordered):
@@ -55,17 +64,19 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
             parent, level = ard_key(key)
-            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=parent, level=level, order=order)
+            rows += n_p(ctx, col.id, n, denom_of(col.id, key), variable=var, parent=parent, level=level, order=order,
+                        carry=a.denominator != "N", empty=EMPTY[a.denominator])
             if a.events:
                 rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=parent,
                                     level=level, order=order))
     if a.by_grade:
-        rows += grade_ard(ctx, active, [(k, ard_key(k)) for k in ordered], a.soc, a.term)
+        rows += grade_ard(ctx, active, [(k, ard_key(k)) for k in ordered], a.soc, a.term, denom_of)
     if ctx.entry.spec.stat_columns:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
             parent, level = ard_key(key)
             rows += compare_rows(ctx, "counts", data, parent=parent, level=level)
+            rows += estimate_rows(ctx, data, parent=parent, level=level)
     return rows
 
 
@@ -74,6 +85,20 @@ def ard_key(key: tuple[str, str]) -> tuple[str, str]:
     a term's row (group, term), so a term named as its group (a CM class "UNCODED" holding a medication
     "UNCODED") is a row of its own."""
     return ("", key[0]) if not key[1] else key
+
+
+EMPTY = {"N": "column has no subjects", "assessed": "no subject assessed", "records": "no subject with a record",
+         "group": "no subject in the group"}
+
+
+def _denominator(how: str, n: int, records: list[tuple]) -> int:
+    """The column's denominator: N (also of `group` rows without a group), or its subjects with a record
+    (`records`) or with a non-missing term (`assessed`)."""
+    if how == "records":
+        return len({s for s, _, _ in records})
+    if how == "assessed":
+        return len({s for s, _, t in records if t.strip()})
+    return n
 
 
 def _sort_key(sort: str, total: int, name: str) -> tuple:
