@@ -271,3 +271,16 @@ def test_stat_column_pvalue_on_the_term_row(tmp_path):
     assert p > 0.9999 and rows[0].cells[-1] == ">0.9999"
     grade_rows = table.rows[table.rows.index(rows[0]) + 1:table.rows.index(rows[0]) + 7]
     assert all(r.cells[-1] == "" for r in grade_rows)
+
+
+def test_grade_rows_share_the_terms_denominator(tmp_path):
+    """`denominator: group`: a term's grade rows divide by its SOC's subjects, as its any-grade row does."""
+    ae = AE.replace("    sort: alphabetical\n", "    sort: alphabetical\n    denominator: group\n    display: n/m (%)\n")
+    _, table = _table(tmp_path, ae=ae)
+    b = _blocks(table)
+    # Nervous, Drug A: S-01, S-02 -> m = 2; Headache S-01 SEVERE, S-02 MODERATE; Placebo: S-04, S-05 -> m = 2
+    assert b[("Headache", "Any severity")] == ("2/2 (100)", "1/2 (50.0)")
+    assert b[("Headache", "SEVERE")] == ("1/2 (50.0)", "0/2")
+    assert b[("Headache", "MILD")] == ("0/2", "1/2 (50.0)")
+    # a SOC's own rows (and the overall block) divide by the column's N: Drug A 3, Placebo 2
+    assert b[("Nervous", "SEVERE")] == ("1/3 (33.3)", "0/2")
