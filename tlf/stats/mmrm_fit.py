@@ -242,38 +242,37 @@ def optimise(prob: Problem, struct: Structure, start_variance: float, max_newton
 
 
 def newton(prob: Problem, struct: Structure, theta: np.ndarray, max_iter: int, done: int = 0) -> Optimum:
-    """Newton steps in theta with step halving, until the Newton decrement is below DECREMENT_TOL."""
+    """Newton steps in theta with step halving, as long as they lower the objective and the Newton
+    decrement is above rounding level (1e-20); converged when it ends below DECREMENT_TOL with H positive
+    definite."""
     st = evaluate(prob, struct.sigma(theta))
+    q = struct.n_theta
     if st is None:
-        q = struct.n_theta
         return Optimum(theta, None, np.full(q, np.nan), np.full((q, q), np.nan), False,
                        "the covariance matrix is not positive definite at the optimiser's solution", done)
-    for it in range(max_iter + 1):
+    it = 0
+    while True:
         d = struct.d_sigma(theta)
-        d2 = struct.d2_sigma(theta)
         grad = theta_gradient(prob, st, d)
-        hess = hessian(prob, st, d, d2)
-        try:
-            step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
-            step = np.full_like(grad, np.nan)
-        decrement = float(grad @ step)
+        hess = hessian(prob, st, d, struct.d2_sigma(theta))
         pd = _positive_definite(hess)
-        if pd and 0 <= decrement < DECREMENT_TOL:
-            return Optimum(theta, st, grad, hess, True, "", done + it)
-        if it == max_iter or not np.all(np.isfinite(step)) or not pd:
+        step = np.linalg.solve(hess, grad) if pd else np.full_like(grad, np.nan)
+        decrement = float(grad @ step) if pd else math.nan
+        if not pd or decrement < 1e-20 or it >= max_iter:
             break
-        scale = 1.0
-        for _ in range(30):
+        moved = False
+        for scale in 0.5 ** np.arange(30):
             cand = theta - scale * step
             new = evaluate(prob, struct.sigma(cand))
-            if new is not None and new.objective <= st.objective + 1e-10 * abs(st.objective):
+            if new is not None and new.objective <= st.objective:
+                moved = new.objective < st.objective or scale == 1.0
                 theta, st = cand, new
                 break
-            scale /= 2
-        else:
+        it += 1
+        if not moved:
             break
-    pd = _positive_definite(hess)
+    if pd and decrement < DECREMENT_TOL:
+        return Optimum(theta, st, grad, hess, True, "", done + it)
     why = ("the Hessian of the likelihood is not positive definite at the solution (no proper optimum: "
            "e.g. a variance or correlation at the boundary)" if not pd else
            f"the optimiser did not converge (Newton decrement {decrement:.3g})")

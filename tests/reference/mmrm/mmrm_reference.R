@@ -21,7 +21,7 @@ site <- if (model == "pilot") "SITEGR1" else "SITE"
 d[[site]] <- factor(d[[site]])
 options(contrasts = c("contr.sum", "contr.poly"))
 f <- as.formula(paste("CHG ~ TRT * AVISIT +", site, "+ BASE * AVISIT"))
-ctl <- glsControl(maxIter = 500, msMaxIter = 500, tolerance = 1e-10, msTol = 1e-12, returnObject = FALSE)
+ctl_us <- glsControl(maxIter = 500, msMaxIter = 500, tolerance = 1e-10, msTol = 1e-14, opt = "optim", optimMethod = "BFGS")
 out <- NULL
 collect <- function(emm, name) {
   s <- as.data.frame(summary(emm))
@@ -49,7 +49,14 @@ for (cv in covs) {
       toep = corARMA(form = ~ VI | USUBJID, p = nlevels(d$AVISIT) - 1, q = 0))
     w <- if (cv %in% c("us", "csh", "ar1h")) varIdent(form = ~ 1 | AVISIT) else NULL
     # the call holds the objects themselves (emmeans re-evaluates it to recover the data)
+    # us: optim's BFGS reaches the optimum; the others: nlminb, restarted from its own solution once
+    ctl <- if (cv == "us") ctl_us else glsControl(maxIter = 500, msMaxIter = 500)
     fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = "REML", control = .(ctl))))
+    if (cv != "us") {
+      cs <- fit$modelStruct$corStruct
+      w <- if (is.null(w)) NULL else fit$modelStruct$varStruct
+      fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = "REML", control = .(ctl))))
+    }
     emm <- emmeans(fit, ~ TRT | AVISIT, mode = "satterthwaite", data = d)
   }
   out <- rbind(out, collect(emm, cv))

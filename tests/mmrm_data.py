@@ -1,0 +1,35 @@
+"""Data of the MMRM checks (tests/unit/test_stats_mmrm*.py): the seeded simulation saved in
+tests/reference/mmrm/sim_data.csv and the CDISC pilot's ADAS-Cog observed cases, in the layout the R
+programs of tests/reference/mmrm read (USUBJID, TRT, TRTN, AVISIT, VI, CHG, BASE and the site factor)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+REF = REPO / "tests" / "reference" / "mmrm"
+ADQSADAS = REPO.parent / "shared" / "data" / "cdiscpilot01" / "adqsadas.xpt"
+PILOT_ARMS = ("Placebo", "Xanomeline Low Dose", "Xanomeline High Dose")
+PILOT_VISITS = ("Week 8", "Week 16", "Week 24")
+
+
+def sim_data() -> pd.DataFrame:
+    """60 subjects in 3 arms (pbo, low, high), 4 visits W1-W4, dropout and intermittent missing visits,
+    a 2-level SITE and a baseline BASE (seeded simulation, numpy default_rng(1))."""
+    return pd.read_csv(REF / "sim_data.csv")
+
+
+def pilot_data() -> pd.DataFrame:
+    """ADAS-Cog(11) total (ACTOT), efficacy population, observed cases (DTYPE blank, ANL01FL Y) at weeks
+    8, 16 and 24: the records of the SAP's MMRM (section 10.1.1)."""
+    import pyreadstat
+
+    df, _ = pyreadstat.read_xport(str(ADQSADAS))
+    keep = ((df.PARAMCD == "ACTOT") & (df.EFFFL == "Y") & (df.DTYPE == "") & (df.ANL01FL == "Y")
+            & df.AVISIT.isin(PILOT_VISITS))
+    d = df.loc[keep, ["USUBJID", "TRTP", "TRTPN", "AVISIT", "AVISITN", "SITEGR1", "BASE", "CHG"]].copy()
+    d = d.rename(columns={"TRTP": "TRT", "TRTPN": "TRTN"})
+    d["VI"] = d.AVISIT.map({v: i + 1 for i, v in enumerate(PILOT_VISITS)})
+    return d.reset_index(drop=True)
