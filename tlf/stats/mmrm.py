@@ -181,8 +181,8 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
                 covariance=covariance, method=method, df_method=df, weights=weights, alpha=alpha,
                 n_subjects=int(scode.max()) + 1, n_obs=n, n_dropped=dropped, n_params=x.shape[1])
     struct = structure(covariance, len(vis))
-    rank = int(np.linalg.matrix_rank(x))
-    if rank < x.shape[1]:
+    xtx, xty = x.T @ x, x.T @ y
+    if _rank(xtx) < x.shape[1]:
         return _empty(base, vis, arms, comparisons, counts, struct,
                       "the fixed effects are not of full rank (e.g. an arm without data at a visit, or a "
                       "covariate constant at a visit)")
@@ -191,8 +191,7 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
     from tlf.stats.mmrm_fit import build_problem, hessian, optimise
 
     prob = build_problem(x, y, scode, vindex, len(vis), reml=method == "reml")
-    ols = np.linalg.lstsq(x, y, rcond=None)[0]
-    s2 = float(((y - x @ ols) ** 2).sum()) / max(n - x.shape[1], 1)
+    s2 = (float(y @ y) - float(xty @ np.linalg.solve(xtx, xty))) / (n - x.shape[1])  # OLS residual variance
     if not s2 > 0:
         return _empty(base, vis, arms, comparisons, counts, struct, "no residual variation")
     opt = optimise(prob, struct, s2)
@@ -224,6 +223,18 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
                       theta=tuple(float(t) for t in opt.theta), theta_names=struct.theta_names(),
                       sigma=tuple(tuple(float(s) for s in r) for r in sigma), objective=opt.state.objective,
                       iterations=opt.iterations)
+
+
+def _rank(xtx) -> int:
+    """rank(X) from X'X scaled to unit diagonal: its eigenvalues above 1e-12 of the largest (singular
+    values of the column-scaled X above 1e-6 of the largest)."""
+    import numpy as np
+
+    dg = np.sqrt(np.diag(xtx))
+    if not np.all(dg > 0):
+        return int((dg > 0).sum()) - 1
+    ev = np.linalg.eigvalsh(xtx / np.outer(dg, dg))
+    return int((ev > 1e-12 * ev[-1]).sum())
 
 
 def _estimate(inf, l, alpha: float) -> dict[str, float]:

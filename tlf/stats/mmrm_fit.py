@@ -81,8 +81,10 @@ def build_problem(x: np.ndarray, y: np.ndarray, subject: np.ndarray, visit: np.n
         ye = np.zeros((len(firsts), t))
         xe[:, list(vis), :] = x[rows]
         ye[:, list(vis)] = y[rows]
-        patterns.append(Pattern(vis, len(firsts), np.einsum("iap,ibq->abpq", xe, xe, optimize=True),
-                                np.einsum("iap,ib->abp", xe, ye, optimize=True), np.einsum("ia,ib->ab", ye, ye)))
+        flat = xe.reshape(len(firsts), t * p)
+        xx = np.ascontiguousarray((flat.T @ flat).reshape(t, p, t, p).transpose(0, 2, 1, 3))
+        xy = np.ascontiguousarray(np.einsum("iap,ib->abp", xe, ye))
+        patterns.append(Pattern(vis, len(firsts), xx, xy, np.ascontiguousarray(ye.T @ ye)))
     return Problem(t, p, len(y), patterns, reml)
 
 
@@ -109,6 +111,7 @@ def evaluate(prob: Problem, sigma: np.ndarray) -> State | None:
     a = np.zeros((prob.p, prob.p))
     xvy = np.zeros(prob.p)
     yvy = 0.0
+    tt, p = t * t, prob.p
     for g in prob.patterns:
         idx = list(g.visits)
         sub = sigma[np.ix_(idx, idx)]
@@ -121,9 +124,10 @@ def evaluate(prob: Problem, sigma: np.ndarray) -> State | None:
         w = np.zeros((t, t))
         w[np.ix_(idx, idx)] = 0.5 * (inv + inv.T)
         w_all.append(w)
-        a += np.einsum("ab,abpq->pq", w, g.xx, optimize=True)
-        xvy += np.einsum("ab,abp->p", w, g.xy, optimize=True)
-        yvy += float((w * g.yy).sum())
+        wf = w.reshape(tt)
+        a += (wf @ g.xx.reshape(tt, p * p)).reshape(p, p)
+        xvy += wf @ g.xy.reshape(tt, p)
+        yvy += float(wf @ g.yy.reshape(tt))
     a = 0.5 * (a + a.T)
     try:
         chol_a = np.linalg.cholesky(a)
@@ -146,12 +150,14 @@ def _pieces(prob: Problem, st: State) -> None:
     if st.s:
         return
     b = st.beta
+    t, p = prob.t, prob.p
+    cf = st.c.reshape(p * p)
     for g in prob.patterns:
-        xb = np.einsum("abp,p->ab", g.xy, b)  # sum_i (X_i b)[a] y_i[b] ... as [a, b]: x-side a, y-side b
-        xxb = np.einsum("abpq,q->abp", g.xx, b)
-        st.s.append(g.yy - xb - xb.T + np.einsum("abp,p->ab", xxb, b))
+        xb = (g.xy.reshape(t * t, p) @ b).reshape(t, t)  # sum_i (X_i b)[a] y_i[b]
+        xxb = (g.xx.reshape(t * t * p, p) @ b).reshape(t, t, p)
+        st.s.append(g.yy - xb - xb.T + (xxb.reshape(t * t, p) @ b).reshape(t, t))
         st.u.append(g.xy - xxb)
-        st.k.append(np.einsum("abpq,pq->ab", g.xx, st.c, optimize=True) if prob.reml else np.zeros_like(g.yy))
+        st.k.append((g.xx.reshape(t * t, p * p) @ cf).reshape(t, t) if prob.reml else np.zeros_like(g.yy))
 
 
 def sigma_gradient(prob: Problem, st: State) -> np.ndarray:
@@ -170,11 +176,12 @@ def theta_gradient(prob: Problem, st: State, d: np.ndarray) -> np.ndarray:
 
 def q_matrices(prob: Problem, st: State, d: np.ndarray) -> np.ndarray:
     """Q_k = X'V^-1 V_k V^-1 X, shape (n_theta, p, p) (Kenward-Roger's P_k is -Q_k)."""
-    out = np.zeros((d.shape[0], prob.p, prob.p))
+    q, t, p = d.shape[0], prob.t, prob.p
+    out = np.zeros((q, p * p))
     for g, w in zip(prob.patterns, st.w, strict=True):
-        m = np.einsum("ab,kbc,cd->kad", w, d, w, optimize=True)
-        out += np.einsum("kab,abpq->kpq", m, g.xx, optimize=True)
-    return out
+        m = w @ d @ w  # (q, T, T)
+        out += m.reshape(q, t * t) @ g.xx.reshape(t * t, p * p)
+    return out.reshape(q, p, p)
 
 
 def hessian(prob: Problem, st: State, d: np.ndarray, d2: np.ndarray | None, expected: bool = False) -> np.ndarray:
