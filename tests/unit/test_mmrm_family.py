@@ -217,3 +217,44 @@ def test_pilot_table_14_3_11_equals_r(tmp_path):
         assert _stat(ard, "mmrm", col, s + "_df", row.AVISIT) == pytest.approx(row.df_kr, rel=1e-4)
     assert (ard[ard.stat_name == "covariance"].variable == "us").all()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+FIGURE = """\
+id: t-mmrm
+type: figure
+number: Figure 1
+title: MMRM
+population: SAF
+columns: arms
+plot: {kind: lsmean_by_visit, tick_labels: {W1: "1"}}
+analyses:
+  - id: us
+    type: mmrm
+    dataset: adbds
+    param: SCORE
+    visits: [W1, W2, W3, W4]
+    show_visits: [W1, W2, W4]
+    covariates: [BASE]
+    factors: [SITE]
+    covariates_by_visit: [BASE]
+    covariance: toep
+    alpha: 0.1
+    reference: pbo
+"""
+
+
+def test_figure_draws_the_lsmeans_and_cis_by_visit(tmp_path):
+    ard, figure = _compute(_write(tmp_path, FIGURE))
+    gls = pd.read_csv(REF / "sim_gls.csv")
+    gls = gls[(gls.covariance == "toep") & (gls.kind == "lsmean")]
+    from scipy import stats
+
+    drawn = {(r[1], r[2]): r for r in figure.data_rows}
+    assert {v for _, v in drawn} == {"W1", "W2", "W4"}
+    for row in gls[gls.AVISIT != "W3"].itertuples():
+        label = ARMS[row.TRT]
+        _, _, _, _, n, m, se, lo, hi = drawn[(label, row.AVISIT)]
+        assert m == pytest.approx(row.estimate, rel=1e-6)
+        q = stats.t.ppf(0.95, _stat(ard, "us", row.TRT, "lsmean_df", row.AVISIT))
+        assert lo == pytest.approx(m - q * se, rel=1e-9) and hi == pytest.approx(m + q * se, rel=1e-9)
+    assert any("Toeplitz covariance" in n and "90% confidence intervals" in n for n in figure.footnotes)

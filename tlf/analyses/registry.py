@@ -45,7 +45,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("by_visit", "by_visit", plot="by_visit"),
     Family("responders", "responders"),
     Family("ancova", "ancova", plot="lsmean_bars"),
-    Family("mmrm", "mmrm"),
+    Family("mmrm", "mmrm", plot="lsmean_by_visit"),
     Family("correlation", "correlation", plot="scatter"),
     Family("time_to_event", "time_to_event", compares="times"),
     Family("pk_parameters", "pk"),
