@@ -33,3 +33,24 @@ def pilot_data() -> pd.DataFrame:
     d = d.rename(columns={"TRTP": "TRT", "TRTPN": "TRTN"})
     d["VI"] = d.AVISIT.map({v: i + 1 for i, v in enumerate(PILOT_VISITS)})
     return d.reset_index(drop=True)
+
+
+STUDY_A = REPO / "tlf" / "examples" / "data" / "study_a"
+STUDY_A_ARMS = ("Placebo", "Iberdomide 0.3 mg QOD", "Iberdomide 0.3 mg QD", "Iberdomide 0.6/0.3 mg ALTN",
+                "Iberdomide 0.6 mg QD")
+STUDY_A_VISITS = ("Day 15", "Day 29", "Day 57", "Day 85")
+
+
+def study_a_data() -> pd.DataFrame:
+    """Study A (bundled synthetic data): CLASI percent change from baseline (as CHG), ITT, dose-escalation
+    period (APERIOD 1), ANL01FL Y, days 15-85, treatment TRT01A: the records of specs/t-14-2-7.yaml."""
+    import pyreadstat
+
+    e, _ = pyreadstat.read_xport(str(STUDY_A / "adeff.xpt"))
+    s, _ = pyreadstat.read_xport(str(STUDY_A / "adsl.xpt"), usecols=["USUBJID", "TRT01A", "ITTFL"])
+    d = e[(e.PARAMCD == "CLASI") & (e.APERIOD == 1) & (e.ANL01FL == "Y") & e.AVISIT.isin(STUDY_A_VISITS)]
+    d = d.merge(s[s.ITTFL == "Y"], on="USUBJID")
+    d = d[d.PCHG.notna() & d.BASE.notna()]
+    d = d.assign(TRT=d.TRT01A, TRTN=d.TRT01A.map({a: i for i, a in enumerate(STUDY_A_ARMS)}), CHG=d.PCHG,
+                 VI=d.AVISIT.map({v: i + 1 for i, v in enumerate(STUDY_A_VISITS)}))
+    return d[["USUBJID", "TRT", "TRTN", "AVISIT", "VI", "BASE", "CHG"]].reset_index(drop=True)

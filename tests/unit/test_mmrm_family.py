@@ -258,3 +258,36 @@ def test_figure_draws_the_lsmeans_and_cis_by_visit(tmp_path):
         q = stats.t.ppf(0.95, _stat(ard, "us", row.TRT, "lsmean_df", row.AVISIT))
         assert lo == pytest.approx(m - q * se, rel=1e-9) and hi == pytest.approx(m + q * se, rel=1e-9)
     assert any("Toeplitz covariance" in n and "90% confidence intervals" in n for n in figure.footnotes)
+
+
+def test_study_a_clasi_percent_change_mmrm_equals_r(tmp_path):
+    """specs/t-14-2-7.yaml (study A, bundled data) against the R references made on the same records
+    (tests/mmrm_data.study_a_data): estimates of gls + emmeans, Kenward-Roger SEs and df of the exact R."""
+    from tests.conftest import REPO
+    from tests.mmrm_data import study_a_data
+    from tlf.ard.schema import read_ard
+    from tlf.build import build
+
+    report = build(REPO / "specs", tmp_path, ["t-14-2-7"])
+    assert report.ok, [str(o.error) for o in report.outputs]
+    ard = read_ard(tmp_path / "t-14-2-7.ard.csv")
+    ids = {"Placebo": "pbo", "Iberdomide 0.3 mg QOD": "qod03", "Iberdomide 0.3 mg QD": "qd03",
+           "Iberdomide 0.6/0.3 mg ALTN": "alt0603", "Iberdomide 0.6 mg QD": "qd06"}
+    exact = pd.read_csv(REF / "studya_exact.csv")
+    gls = pd.read_csv(REF / "studya_gls.csv")
+    d = study_a_data()
+    assert (ard[ard.stat_name == "covariance"].variable == "us").all()
+    # monotone dropout, every subject at day 15: day 15's inference is that visit's regression alone (closed
+    # form), df = 40 subjects - 6 coefficients (5 arms, BASE)
+    assert set(d[d.AVISIT == "Day 15"].USUBJID) == set(d.USUBJID) and d.USUBJID.nunique() == 40
+    assert _stat(ard, "clasi", "qd06", "diff_df", "Day 15") == pytest.approx(34.0, rel=1e-9)
+    for row in exact.itertuples():
+        s = "lsmean" if row.kind == "lsmean" else "diff"
+        col = ids[row.TRT]
+        g = gls[(gls.kind == row.kind) & (gls.AVISIT == row.AVISIT) & (gls.TRT == row.TRT)].iloc[0]
+        assert _stat(ard, "clasi", col, s, row.AVISIT) == pytest.approx(g.estimate, rel=1e-5)  # gls stops short
+        assert _stat(ard, "clasi", col, s, row.AVISIT) == pytest.approx(row.estimate, rel=1e-6)
+        assert _stat(ard, "clasi", col, s + "_se", row.AVISIT) == pytest.approx(row.se_kr, rel=1e-6)
+        assert _stat(ard, "clasi", col, s + "_df", row.AVISIT) == pytest.approx(row.df_kr, rel=1e-4)
+        if s == "lsmean":
+            assert _stat(ard, "clasi", col, "n", row.AVISIT) == ((d.AVISIT == row.AVISIT) & (d.TRT == row.TRT)).sum()

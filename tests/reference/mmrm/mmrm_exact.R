@@ -16,10 +16,10 @@ d <- read.csv(args[1], stringsAsFactors = FALSE)
 model <- args[3]
 d$TRT <- factor(d$TRT, levels = unique(d$TRT[order(d$TRTN)]))
 d$AVISIT <- factor(d$AVISIT, levels = unique(d$AVISIT[order(d$VI)]))
-site <- if (model == "pilot") "SITEGR1" else "SITE"
-d[[site]] <- factor(d[[site]])
+site <- switch(model, pilot = "SITEGR1", sim = "SITE", none = NULL)
+if (!is.null(site)) d[[site]] <- factor(d[[site]])
 options(contrasts = c("contr.sum", "contr.poly"))
-f <- as.formula(paste("CHG ~ TRT * AVISIT +", site, "+ BASE * AVISIT"))
+f <- as.formula(paste("CHG ~ TRT * AVISIT +", if (is.null(site)) "" else paste(site, "+"), "BASE * AVISIT"))
 fit <- eval(bquote(gls(.(f), data = d, correlation = corSymm(form = ~ VI | USUBJID),
                        weights = varIdent(form = ~ 1 | AVISIT), method = "REML")))
 X <- model.matrix(f, d)
@@ -53,8 +53,17 @@ m2ll <- function(th) {
   beta <- solve(p$a, p$b)
   p$ld + as.numeric(determinant(p$a)$modulus) + p$c - sum(p$b * beta) + (length(y) - ncol(X)) * log(2 * pi)
 }
-for (k in 1:4) th <- th - solve(hessian(m2ll, th), grad(m2ll, th))
-H <- hessian(m2ll, th)
+# numDeriv's default Richardson steps (d = 0.1 relative) are the most precise; where they leave the
+# positive definite region (small data), smaller ones (1e-2) are used
+newton <- function(th, ma) {
+  for (k in 1:4) th <- th - solve(hessian(m2ll, th, method.args = ma), grad(m2ll, th, method.args = ma))
+  th
+}
+ma <- list(d = 0.1, eps = 1e-4, r = 4)
+th1 <- tryCatch(newton(th, ma), error = function(e) NULL)
+if (is.null(th1)) { ma <- list(d = 1e-2, eps = 1e-4, r = 4); th1 <- newton(th, ma) }
+th <- th1
+H <- hessian(m2ll, th, method.args = ma)
 W <- 2 * solve(H)
 p <- pieces(th)
 Phi <- solve(p$a)
@@ -71,7 +80,7 @@ for (v in levels(d$AVISIT)) {
 }
 phi_of <- function(th) { q <- pieces(th); solve(q$a) }
 vfun <- function(th) { ph <- phi_of(th); rowSums((D %*% ph) * D) }
-G <- jacobian(vfun, th)
+G <- jacobian(vfun, th, method.args = ma)
 v <- rowSums((D %*% Phi) * D)
 df_satt <- 2 * v^2 / rowSums((G %*% W) * G)
 # Kenward-Roger with dense matrices

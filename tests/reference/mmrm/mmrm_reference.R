@@ -4,6 +4,7 @@
 #   DATA.csv columns: USUBJID, TRT, TRTN (treatment order; the first is the reference), AVISIT, VI (visit index 1..T), CHG, and the covariates/factors of MODEL.
 #   MODEL "pilot": CHG ~ TRT * AVISIT + SITEGR1 + BASE * AVISIT   (the CDISC pilot SAP's MMRM)
 #   MODEL "sim":   CHG ~ TRT * AVISIT + SITE + BASE * AVISIT
+#   MODEL "none":  CHG ~ TRT * AVISIT + BASE * AVISIT            (study A's CLASI percent change)
 #   COVARIANCE: us cs ar1 toep csh ar1h (nlme::gls, REML) and kr (lme4::lmer random intercept,
 #   Kenward-Roger by pbkrtest = compound symmetry with a positive within-subject correlation).
 # Writes one row per LS mean (TRT at AVISIT) and per difference TRT - first level at AVISIT:
@@ -17,10 +18,10 @@ model <- args[3]
 covs <- if (length(args) > 3) args[4:length(args)] else c("us")
 d$TRT <- factor(d$TRT, levels = unique(d$TRT[order(d$TRTN)]))
 d$AVISIT <- factor(d$AVISIT, levels = unique(d$AVISIT[order(d$VI)]))
-site <- if (model == "pilot") "SITEGR1" else "SITE"
-d[[site]] <- factor(d[[site]])
+site <- switch(model, pilot = "SITEGR1", sim = "SITE", none = NULL)
+if (!is.null(site)) d[[site]] <- factor(d[[site]])
 options(contrasts = c("contr.sum", "contr.poly"))
-f <- as.formula(paste("CHG ~ TRT * AVISIT +", site, "+ BASE * AVISIT"))
+f <- as.formula(paste("CHG ~ TRT * AVISIT +", if (is.null(site)) "" else paste(site, "+"), "BASE * AVISIT"))
 ctl_us <- glsControl(maxIter = 500, msMaxIter = 500, tolerance = 1e-10, msTol = 1e-14, opt = "optim", optimMethod = "BFGS")
 out <- NULL
 collect <- function(emm, name) {
@@ -37,7 +38,8 @@ collect <- function(emm, name) {
 for (cv in covs) {
   if (cv == "kr") {
     suppressPackageStartupMessages({library(lme4); library(pbkrtest)})
-    fr <- as.formula(paste("CHG ~ TRT * AVISIT +", site, "+ BASE * AVISIT + (1 | USUBJID)"))
+    fr <- as.formula(paste("CHG ~ TRT * AVISIT +", if (is.null(site)) "" else paste(site, "+"),
+                           "BASE * AVISIT + (1 | USUBJID)"))
     fit <- lmer(fr, data = d, REML = TRUE, control = lmerControl(optimizer = "bobyqa",
                 optCtrl = list(rhobeg = 2e-4, rhoend = 2e-12, maxfun = 1e5)))
     emm <- emmeans(fit, ~ TRT | AVISIT, lmer.df = "kenward-roger", data = d)
