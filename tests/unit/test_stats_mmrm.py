@@ -165,14 +165,28 @@ def test_ml_variances_are_the_reml_ones_scaled_on_balanced_data():
     assert ml.lsmean("V2", "act").estimate == pytest.approx(reml.lsmean("V2", "act").estimate, rel=1e-9)
 
 
-def test_not_full_rank_is_not_estimable_with_a_reason():
+def test_an_empty_cell_leaves_only_its_estimates_not_estimable():
+    """No `high` patient at W4: the model is fitted on its non-aliased columns; the LS means of the observed
+    cells equal nlme::gls of the same model in cell-means form (full rank; mmrm_cells.R) to 1e-6; the empty
+    cell's LS mean and its difference are NaN, not estimable."""
     d = sim_data()
     d = d[~((d.TRT == "high") & (d.AVISIT == "W4"))]
     res = fit_mmrm(d, "CHG", subject="USUBJID", visit="AVISIT", treatment="TRT", covariates=["BASE"],
-                   levels=list(SIM_ARMS))
-    assert not res.converged and "full rank" in res.reason
-    assert all(math.isnan(m.estimate) for m in res.lsmeans)
-    assert res.lsmean("W4", "high").n == 0 and res.lsmean("W4", "pbo").n > 0
+                   factors=["SITE"], covariates_by_visit=["BASE"], levels=list(SIM_ARMS))
+    assert res.converged
+    ref = pd.read_csv(REF / "simcell_gls.csv")
+    assert len(ref) == 11
+    for row in ref.itertuples():
+        m = res.lsmean(row.AVISIT, row.TRT)
+        assert m.estimable
+        assert m.estimate == pytest.approx(row.estimate, rel=1e-6)
+    sat = fit_mmrm(d, "CHG", subject="USUBJID", visit="AVISIT", treatment="TRT", covariates=["BASE"],
+                   factors=["SITE"], covariates_by_visit=["BASE"], levels=list(SIM_ARMS), df="satterthwaite")
+    for row in ref.itertuples():
+        assert sat.lsmean(row.AVISIT, row.TRT).se == pytest.approx(row.se, rel=1e-6)
+    gone = res.lsmean("W4", "high")
+    assert not gone.estimable and math.isnan(gone.estimate) and gone.n == 0
+    assert not res.diff("W4", "high").estimable and res.diff("W4", "low").estimable
 
 
 def test_no_proper_optimum_is_not_estimable_with_a_reason():

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tlf.errors import DataError, TlfError
-from tlf.stats.linear import Estimate, Term, design, factor_levels, is_missing, prepare
+from tlf.stats.linear import Estimate, Term, design, factor_levels, is_estimable, is_missing, prepare
 from tlf.stats.mmrm_cov import STRUCTURES, structure
 from tlf.stats.mmrm_df import DF_METHODS, inference
 from tlf.stats.models import WEIGHTS, lsmean_grid_weights
@@ -126,7 +126,9 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
     missing response, covariate or factor are dropped and counted. Raises DataError for data the model
     cannot take (two rows of a subject at a visit, a subject in two arms, a level without data, text
     where numbers are needed) and TlfError for arguments out of range; a design that is not of full
-    rank or a fit that does not converge gives a result with `reason` and NaN estimates."""
+    rank is fitted on its non-aliased columns (as R lm): LS means and differences that are not estimable
+    (an arm without data at a visit) are NaN with `estimable` False, the others are reported. A fit
+    that does not converge gives a result with `reason` and NaN estimates."""
     import numpy as np
     import pandas as pd
 
@@ -181,17 +183,18 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
                 covariance=covariance, method=method, df_method=df, weights=weights, alpha=alpha,
                 n_subjects=int(scode.max()) + 1, n_obs=n, n_dropped=dropped, n_params=x.shape[1])
     struct = structure(covariance, len(vis))
-    xtx, xty = x.T @ x, x.T @ y
-    if _rank(xtx) < x.shape[1]:
-        return _empty(base, vis, arms, comparisons, counts, struct,
-                      "the fixed effects are not of full rank (e.g. an arm without data at a visit, or a "
-                      "covariate constant at a visit)")
-    if n - x.shape[1] < 1:
+    keep, null = _aliasing(x.T @ x)
+    if keep is None:
+        return _empty(base, vis, arms, comparisons, counts, struct, "the fixed effects' design is numerically "
+                      "singular")
+    xr = x[:, keep]
+    if n - len(keep) < 1:
         return _empty(base, vis, arms, comparisons, counts, struct, "no residual degrees of freedom")
     from tlf.stats.mmrm_fit import build_problem, hessian, optimise
 
-    prob = build_problem(x, y, scode, vindex, len(vis), reml=method == "reml")
-    s2 = (float(y @ y) - float(xty @ np.linalg.solve(xtx, xty))) / (n - x.shape[1])  # OLS residual variance
+    prob = build_problem(xr, y, scode, vindex, len(vis), reml=method == "reml")
+    xtx, xty = xr.T @ xr, xr.T @ y
+    s2 = (float(y @ y) - float(xty @ np.linalg.solve(xtx, xty))) / (n - len(keep))  # OLS residual variance
     if not s2 > 0:
         return _empty(base, vis, arms, comparisons, counts, struct, "no residual variation")
     opt = optimise(prob, struct, s2)
@@ -214,9 +217,10 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
                 g[c] = [mean] * m
             xg, _ = design(terms, g, lv, m)
             rows[(v, a)] = np.asarray(wts) @ xg
-    lsm = tuple(MmrmLsMean(visit=v, arm=a, n=counts[(v, a)], **_estimate(inf, rows[(v, a)], alpha))
+    lsm = tuple(MmrmLsMean(visit=v, arm=a, n=counts[(v, a)], **_estimate(inf, rows[(v, a)], keep, null, alpha))
                 for v in vis for a in arms)
-    diffs = tuple(MmrmDiff(visit=v, arm=a, reference=b, **_estimate(inf, rows[(v, a)] - rows[(v, b)], alpha))
+    diffs = tuple(MmrmDiff(visit=v, arm=a, reference=b,
+                           **_estimate(inf, rows[(v, a)] - rows[(v, b)], keep, null, alpha))
                   for v in vis for a, b in comparisons)
     sigma = struct.sigma(opt.theta)
     return MmrmResult(**base, converged=True, reason="", lsmeans=lsm, diffs=diffs,
@@ -225,21 +229,51 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
                       iterations=opt.iterations)
 
 
-def _rank(xtx) -> int:
-    """rank(X) from X'X scaled to unit diagonal: its eigenvalues above 1e-12 of the largest (singular
-    values of the column-scaled X above 1e-6 of the largest)."""
+def _aliasing(xtx):
+    """The columns of X kept (each not a linear combination of the earlier ones, as R lm keeps them) and an
+    orthonormal basis of the null space of X (None at full rank); (None, None) when the two disagree.
+    Computed on X'X scaled to unit diagonal: a column is aliased when 1 - R^2 on the earlier kept
+    columns is below 1e-9, a null direction has an eigenvalue below 1e-10 of the largest."""
     import numpy as np
 
-    dg = np.sqrt(np.diag(xtx))
-    if not np.all(dg > 0):
-        return int((dg > 0).sum()) - 1
-    ev = np.linalg.eigvalsh(xtx / np.outer(dg, dg))
-    return int((ev > 1e-12 * ev[-1]).sum())
+    p = xtx.shape[0]
+    dg = np.sqrt(np.clip(np.diag(xtx), 0.0, None))
+    safe = np.where(dg > 0, dg, 1.0)
+    sc = xtx / np.outer(safe, safe)
+    keep: list[int] = []
+    for j in range(p):
+        if dg[j] == 0:
+            continue
+        if keep:
+            skk = sc[np.ix_(keep, keep)]
+            sj = sc[keep, j]
+            resid = sc[j, j] - float(sj @ np.linalg.solve(skk, sj))
+        else:
+            resid = sc[j, j]
+        if resid > 1e-9:
+            keep.append(j)
+    if len(keep) == p:
+        return keep, None
+    ev, vec = np.linalg.eigh(sc)
+    small = ev < 1e-10 * ev[-1]
+    if p - int(small.sum()) != len(keep):
+        return None, None
+    null = np.linalg.qr(vec[:, small] / safe[:, None])[0]
+    return keep, null
 
 
-def _estimate(inf, l, alpha: float) -> dict[str, float]:
+NOT_ESTIMABLE = ("not estimable: the model has an empty cell (no patients of the column at the visit) or an "
+                 "aliased effect")
+
+
+def _estimate(inf, l, keep, null, alpha: float) -> dict[str, float]:
+    """l'b with SE, df, t test and CI; NaN (estimable False) when l is not estimable (see _aliasing:
+    the estimable functions are those of the kept columns, the aliased coefficients taken as 0)."""
     from scipy import stats
 
+    if not is_estimable(l, null):
+        return dict(estimate=NAN, se=NAN, df=NAN, t=NAN, pvalue=NAN, ci_low=NAN, ci_high=NAN, estimable=False)
+    l = l[keep]
     value = float(l @ inf.beta)
     se = inf.se(l)
     df = inf.df(l)

@@ -271,12 +271,14 @@ def newton(prob: Problem, struct: Structure, theta: np.ndarray, max_iter: int, d
         for scale in 0.5 ** np.arange(30):
             cand = theta - scale * step
             new = evaluate(prob, struct.sigma(cand))
-            if new is not None and new.objective <= st.objective:
-                moved = new.objective < st.objective or scale == 1.0
+            # near the optimum (decrement below 1e-6) the objective changes less than its rounding: the full
+            # Newton step is taken on the quadratic model alone
+            if new is not None and (new.objective <= st.objective or (scale == 1.0 and decrement < 1e-6)):
+                moved = True
                 theta, st = cand, new
                 break
         it += 1
-        if not moved:
+        if not moved or float(np.max(np.abs(step) / np.maximum(np.abs(theta), 1e-300))) < 1e-15:
             break
     if pd and decrement < DECREMENT_TOL:
         return Optimum(theta, st, grad, hess, True, "", done + it)

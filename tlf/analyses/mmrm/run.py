@@ -7,9 +7,10 @@ analysis dataset does not have them. What cannot be estimated is NaN in the ARD 
 converge:
 
 - a column without observations is left out of the model (its cells NE); fewer than two columns with data,
-  a visit without data, a design not of full rank (e.g. a column without data at one visit) or a fit that
-  does not reach a proper optimum: every cell of the parameter NE with the reason, unless a `fallback`
-  structure fits (a footnote then names the structure used and why);
+  a visit without data or a fit that does not reach a proper optimum: every cell of the parameter NE with
+  the reason, unless a `fallback` structure fits (a footnote then names the structure used and why);
+- a column without observations at one visit (an empty cell of treatment x visit): the model is fitted on
+  its non-aliased columns, that column's LS mean and differences at that visit are NE, the rest reported;
 - no observations in the reference column: differences vs it NE;
 - a response named PCHG...: records with a baseline of 0 are left out (percent change is not defined).
 
@@ -185,7 +186,7 @@ def _fit_rows(ctx: Ctx, active: list[ColumnGroup], recs, i: int, param: str, dec
                 continue
             m = result.lsmean(visit, col.id)
             for s, v in zip(ARM_STATS[1:], (m.estimate, m.se, m.ci_low, m.ci_high), strict=True):
-                rows.append(ctx.row(col.id, s, v, dec[s], warning=_nan_note(v, note), **kw))
+                rows.append(ctx.row(col.id, s, v, dec[s], warning=_nan_note(v, note, m), **kw))
             rows.append(ctx.row(col.id, "lsmean_df", m.df, 1, **kw))
         for arm, comp in pairs:
             pre = diff_prefix(a, comp)
@@ -196,13 +197,17 @@ def _fit_rows(ctx: Ctx, active: list[ColumnGroup], recs, i: int, param: str, dec
                 continue
             dd = result.diff(visit, arm, comp)
             for s, v in zip(DIFF_STATS, (dd.estimate, dd.se, dd.ci_low, dd.ci_high, dd.pvalue), strict=True):
-                rows.append(ctx.row(arm, pre + s, v, dec[s], warning=_nan_note(v, note), **kw))
+                rows.append(ctx.row(arm, pre + s, v, dec[s], warning=_nan_note(v, note, dd), **kw))
             rows.append(ctx.row(arm, pre + "diff_df", dd.df, 1, **kw))
     return rows
 
 
-def _nan_note(value: float, note: str) -> str:
-    return (note or "not estimable") if value != value else ""
+def _nan_note(value: float, note: str, est) -> str:
+    from tlf.stats.mmrm import NOT_ESTIMABLE
+
+    if value == value:
+        return ""
+    return _join(NOT_ESTIMABLE if not est.estimable else "not estimable", note)
 
 
 def _join(*parts: str) -> str:
