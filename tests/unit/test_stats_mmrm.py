@@ -229,3 +229,29 @@ def test_pilot_visits_and_arms():
     d = pilot_data()
     assert res.lsmean("Week 24", "Placebo").n == int(((d.AVISIT == "Week 24") & (d.TRT == "Placebo")).sum())
     assert res.n_subjects == d.USUBJID.nunique() and res.n_obs == len(d)
+
+
+def test_ml_and_proportional_weights_equal_gls_emmeans():
+    """`method: ml` against gls(method = "ML"): estimates to 1e-6, SEs after undoing nlme's scaling of an ML
+    fit's covariance of b by N / (N - p) (SAS reports (X'V^-1 X)^-1 at the ML estimate, as tlf); proportional
+    LS-mean weights (the site levels' frequency among the observations) against emmeans(weights =
+    "proportional") on a `cs` fit (no varIdent, whose variance weights emmeans would count as case weights)."""
+    d = sim_data()
+    kw = dict(subject="USUBJID", visit="AVISIT", treatment="TRT", covariates=["BASE"], factors=["SITE"],
+              covariates_by_visit=["BASE"], levels=list(SIM_ARMS))
+    ref = pd.read_csv(REF / "sim_gls.csv")
+    ml = fit_mmrm(d, "CHG", method="ml", df="residual", **kw)
+    scale = math.sqrt((ml.n_obs - ml.n_params) / ml.n_obs)
+    for row in ref[ref.covariance == "us_ml"].itertuples():
+        ours = _ours(ml, row)
+        assert ours.estimate == pytest.approx(row.estimate, rel=1e-6, abs=1e-9)
+        assert ours.se == pytest.approx(row.se * scale, rel=1e-6)
+        assert ours.df == ml.n_obs - ml.n_params
+    prop = fit_mmrm(d, "CHG", covariance="cs", weights="proportional", df="satterthwaite", **kw)
+    equal = fit("sim", "cs", "satterthwaite")
+    rows = ref[ref.covariance == "cs_prop"]
+    for row in rows.itertuples():
+        ours = _ours(prop, row)
+        assert ours.estimate == pytest.approx(row.estimate, rel=1e-6, abs=1e-9)
+        assert ours.se == pytest.approx(row.se, rel=1e-6)
+    assert abs(prop.lsmean("W4", "pbo").estimate - equal.lsmean("W4", "pbo").estimate) > 1e-3  # weights matter

@@ -5,7 +5,9 @@
 #   MODEL "pilot": CHG ~ TRT * AVISIT + SITEGR1 + BASE * AVISIT   (the CDISC pilot SAP's MMRM)
 #   MODEL "sim":   CHG ~ TRT * AVISIT + SITE + BASE * AVISIT
 #   MODEL "none":  CHG ~ TRT * AVISIT + BASE * AVISIT            (study A's CLASI percent change)
-#   COVARIANCE: us cs ar1 toep csh ar1h (nlme::gls, REML) and kr (lme4::lmer random intercept,
+#   COVARIANCE: us cs ar1 toep csh ar1h (nlme::gls, REML), us_ml (method ML), cs_prop (LS means with
+#   proportional weights of the site levels, their frequency among the observations: with no varIdent, whose
+#   variance weights emmeans would count as case weights), and kr (lme4::lmer random intercept,
 #   Kenward-Roger by pbkrtest = compound symmetry with a positive within-subject correlation).
 # Writes one row per LS mean (TRT at AVISIT) and per difference TRT - first level at AVISIT:
 #   covariance, kind (lsmean/diff), AVISIT, TRT, estimate, se, df
@@ -44,22 +46,26 @@ for (cv in covs) {
                 optCtrl = list(rhobeg = 2e-4, rhoend = 2e-12, maxfun = 1e5)))
     emm <- emmeans(fit, ~ TRT | AVISIT, lmer.df = "kenward-roger", data = d)
   } else {
-    cs <- switch(cv,
+    base_cv <- sub("_(ml|prop)$", "", cv)  # us_ml: method ML; cs_prop: LS means with proportional weights
+    meth <- if (grepl("_ml$", cv)) "ML" else "REML"
+    wts <- if (grepl("_prop$", cv)) "proportional" else "equal"
+    cs <- switch(base_cv,
       us = corSymm(form = ~ VI | USUBJID), csh = corCompSymm(form = ~ VI | USUBJID),
       cs = corCompSymm(form = ~ VI | USUBJID), ar1 = corAR1(form = ~ VI | USUBJID),
       ar1h = corAR1(form = ~ VI | USUBJID),
       toep = corARMA(form = ~ VI | USUBJID, p = nlevels(d$AVISIT) - 1, q = 0))
-    w <- if (cv %in% c("us", "csh", "ar1h")) varIdent(form = ~ 1 | AVISIT) else NULL
+    w <- if (base_cv %in% c("us", "csh", "ar1h")) varIdent(form = ~ 1 | AVISIT) else NULL
     # the call holds the objects themselves (emmeans re-evaluates it to recover the data)
     # us: optim's BFGS reaches the optimum; the others: nlminb, restarted from its own solution once
-    ctl <- if (cv == "us") ctl_us else glsControl(maxIter = 500, msMaxIter = 500)
-    fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = "REML", control = .(ctl))))
-    if (cv != "us") {
+    ctl <- if (base_cv == "us") ctl_us else glsControl(maxIter = 500, msMaxIter = 500)
+    fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = .(meth), control = .(ctl))))
+    if (base_cv != "us") {
       cs <- fit$modelStruct$corStruct
       w <- if (is.null(w)) NULL else fit$modelStruct$varStruct
-      fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = "REML", control = .(ctl))))
+      fit <- eval(bquote(gls(.(f), data = d, correlation = .(cs), weights = .(w), method = .(meth), control = .(ctl))))
     }
-    emm <- emmeans(fit, ~ TRT | AVISIT, mode = "satterthwaite", data = d)
+    emm <- emmeans(fit, ~ TRT | AVISIT, mode = if (meth == "ML") "df.error" else "satterthwaite", data = d,
+                   weights = wts)
   }
   out <- rbind(out, collect(emm, cv))
 }
