@@ -220,6 +220,14 @@ def test_errors_are_located():
     with pytest.raises(DataError) as e:
         fit_mmrm(d, "CHG", reference="placebo", **kw)
     assert e.value.code == "STAT043"
+    with pytest.raises(DataError) as e:
+        fit_mmrm(d, "CHG", pairs=[("high", "placebo")], **kw)
+    assert e.value.code == "STAT043" and "placebo" in str(e.value)
+    text = d.astype({"CHG": object})
+    text.loc[text.index[3], "CHG"] = "n/a"
+    with pytest.raises(DataError) as e:
+        fit_mmrm(text, "CHG", **kw)
+    assert e.value.code == "STAT002" and e.value.variable == "CHG"
 
 
 def test_pilot_visits_and_arms():
@@ -255,3 +263,28 @@ def test_ml_and_proportional_weights_equal_gls_emmeans():
         assert ours.estimate == pytest.approx(row.estimate, rel=1e-6, abs=1e-9)
         assert ours.se == pytest.approx(row.se, rel=1e-6)
     assert abs(prop.lsmean("W4", "pbo").estimate - equal.lsmean("W4", "pbo").estimate) > 1e-3  # weights matter
+
+
+def test_om_weights_use_every_record_with_the_independent_variables():
+    """SAS LSMEANS /OM: the site levels weighted by their frequency among all records given with treatment,
+    factors and covariates present, the response missing or not. An LS mean is affine in the weight of
+    site A, so the /OM value follows from the equal (w = 1/2) and proportional (w = share among the
+    observations) ones."""
+    d = sim_data()
+    extra = d[d.AVISIT == "W1"].head(30).assign(AVISIT="W4", CHG=float("nan"), SITE="A")
+    extra = extra[~extra.USUBJID.isin(d[d.AVISIT == "W4"].USUBJID)]
+    frame = pd.concat([d, extra], ignore_index=True)
+    kw = dict(subject="USUBJID", visit="AVISIT", treatment="TRT", covariates=["BASE"], factors=["SITE"],
+              covariates_by_visit=["BASE"], levels=list(SIM_ARMS), covariance="cs")
+    eq = fit_mmrm(frame, "CHG", weights="equal", **kw)
+    prop = fit_mmrm(frame, "CHG", weights="proportional", **kw)
+    om = fit_mmrm(frame, "CHG", weights="om", **kw)
+    w_prop = (d.SITE == "A").mean()
+    w_om = (frame.SITE == "A").mean()
+    assert len(extra) > 0 and abs(w_om - w_prop) > 0.01
+    for v in ("W1", "W4"):
+        for arm in SIM_ARMS:
+            e, p = eq.lsmean(v, arm).estimate, prop.lsmean(v, arm).estimate
+            slope = (p - e) / (w_prop - 0.5)
+            assert om.lsmean(v, arm).estimate == pytest.approx(e + slope * (w_om - 0.5), rel=1e-9)
+    assert om.n_obs == len(d) and om.n_dropped == len(extra)

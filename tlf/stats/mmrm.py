@@ -168,6 +168,12 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
         raise DataError(f"reference {str(ref)!r} is not a treatment level ({', '.join(repr(str(a)) for a in arms)})",
                         dataset=dataset, variable=treatment, code="STAT043")
     comparisons = list(pairs) if pairs is not None else [(a, ref) for a in arms if a != ref]
+    for pair in comparisons:
+        for a in pair:
+            if not any(a == x for x in arms):
+                raise DataError(f"arm {str(a)!r} of a comparison is not a treatment level with data "
+                                f"({', '.join(repr(str(x)) for x in arms)})", dataset=dataset, variable=treatment,
+                                code="STAT043")
     terms = [Term(v, (v,)) for v in (treatment, visit, *factors, *covariates)]
     terms.append(Term(f"{treatment}:{visit}", (treatment, visit)))
     terms += [Term(f"{f}:{visit}", (f, visit)) for f in factors_by_visit if f not in (treatment, visit)]
