@@ -217,6 +217,13 @@ def test_pilot_table_14_3_11_equals_r(tmp_path):
         assert _stat(ard, "mmrm", col, s + "_se", row.AVISIT) == pytest.approx(row.se_kr, rel=1e-6)
         assert _stat(ard, "mmrm", col, s + "_df", row.AVISIT) == pytest.approx(row.df_kr, rel=1e-4)
     assert (ard[ard.stat_name == "covariance"].variable == "us").all()
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "t-14-3-11.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    row = exact[(exact.kind == "lsmean") & (exact.AVISIT == "Week 24") & (exact.TRT == "Placebo")].iloc[0]
+    assert f"{row.estimate:.1f} ({row.se_kr:.2f})" in xml  # LS Means (SE), 1 and 2 decimals (precision 0)
+    assert "p-value (vs Xanomeline Low Dose)" in xml and "Diff of LS Means (SE)" in xml
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
