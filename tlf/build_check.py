@@ -79,7 +79,7 @@ def check_study(study: Study, data) -> list[Finding]:
 
     spec = study.spec
     for name, ds in spec.data.datasets.items():
-        for kind in ("nca", "subjects", "pivot"):
+        for kind in ("nca", "subjects", "pivot", "select"):
             rule = getattr(ds, kind, None)
             if rule is not None and name in loaded:
                 on(rule.source, ("data", "datasets", name, kind, "where"), rule.where)
