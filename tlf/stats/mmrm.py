@@ -208,7 +208,11 @@ def fit_mmrm(frame, response: str, *, subject: str, visit: str, treatment: str,
         return _empty(base, vis, arms, comparisons, counts, struct, opt.reason, opt)
     d, d2 = struct.d_sigma(opt.theta), struct.d2_sigma(opt.theta)
     info = opt.hessian if information == "observed" else hessian(prob, opt.state, d, d2, expected=True)
-    inf = inference(prob, opt.state, d, d2, info, df)
+    try:
+        inf = inference(prob, opt.state, d, d2, info, df)
+    except np.linalg.LinAlgError:
+        return _empty(base, vis, arms, comparisons, counts, struct, "the information matrix of the covariance "
+                      "parameters is singular", opt)
     margins = _margin_rows(frame, used, treatment, factors, covariates, weights)
     grid = _Margins((treatment, *factors), {k: lv[k] for k in (treatment, *factors)}, margins)
     combos, wts = lsmean_grid_weights(grid, treatment, weights, margins, dataset)

@@ -117,10 +117,10 @@ def evaluate(prob: Problem, sigma: np.ndarray) -> State | None:
         sub = sigma[np.ix_(idx, idx)]
         try:
             chol = np.linalg.cholesky(sub)
+            inv = np.linalg.inv(sub)
         except np.linalg.LinAlgError:
             return None
         logdet += 2.0 * g.n * float(np.log(np.diag(chol)).sum())
-        inv = np.linalg.inv(sub)
         w = np.zeros((t, t))
         w[np.ix_(idx, idx)] = 0.5 * (inv + inv.T)
         w_all.append(w)
@@ -131,9 +131,9 @@ def evaluate(prob: Problem, sigma: np.ndarray) -> State | None:
     a = 0.5 * (a + a.T)
     try:
         chol_a = np.linalg.cholesky(a)
+        c = np.linalg.inv(a)
     except np.linalg.LinAlgError:
         return None
-    c = np.linalg.inv(a)
     c = 0.5 * (c + c.T)
     beta = c @ xvy
     rvr = yvy - float(xvy @ beta)
