@@ -50,6 +50,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("by_visit", "by_visit", plot="by_visit"),
     Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
+    Family("mmrm", "mmrm", plot="lsmean_by_visit"),
     Family("correlation", "correlation", plot="scatter"),
     Family("time_to_event", "time_to_event", compares="times", plot="forest"),
     Family("pk_parameters", "pk"),
