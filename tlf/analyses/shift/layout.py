@@ -84,8 +84,10 @@ def _rows(a, cells: Cells, cols, cats, heads, key, indent, shell) -> list[Row]:
     rows = []
     for base in [*base_categories(cells, a), *([TOTAL] if a.total_row else [])]:
         vals = [_cell(a, cells, c, q, base, key, shell) for c in cols for q in heads]
-        if a.test != "none":
+        if a.test == "fisher":
             vals.append(cells.text((a.id, "pvalue", key, base, "pvalue")) if base != TOTAL else "")
+        elif a.test == "cmh":  # one per block, on its first row
+            vals.append("" if rows else cells.text((a.id, "pvalue", key, "", "pvalue")))
         rows.append(Row(base, tuple(vals), indent=indent, group=f"{a.id}:{key}", key=(key, base)))
     return rows
 
@@ -93,9 +95,10 @@ def _rows(a, cells: Cells, cols, cats, heads, key, indent, shell) -> list[Row]:
 def _transposed(a, cells: Cells, cols, cats, heads, key, indent, shell) -> list[Row]:
     """An "n" row (the subjects of each baseline category), then the post-baseline categories as rows."""
     n = [a.na_text if _off(a, c) else cells.text((a.id, f"{c.id}|{TOTAL}", key, b, "n")) for c in cols for b in heads]
-    rows = [Row("n", tuple(n), indent=indent, group=f"{a.id}:{key}")]
+    test = [cells.text((a.id, "pvalue", key, "", "pvalue"))] if a.test == "cmh" else []
+    rows = [Row("n", tuple(n + test), indent=indent, group=f"{a.id}:{key}")]
     for q in post_categories(cells, a.id):
-        vals = [_cell(a, cells, c, q, b, key, shell) for c in cols for b in heads]
+        vals = [_cell(a, cells, c, q, b, key, shell) for c in cols for b in heads] + [""] * len(test)
         rows.append(Row(q, tuple(vals), indent=indent, group=f"{a.id}:{key}", key=(key, q)))
     return rows
 
@@ -122,6 +125,9 @@ def notes(a, cells: Cells) -> list[str]:
     if a.test == "fisher":
         out.append("p-value: Fisher's exact test of the post-baseline category by treatment group, within each "
                    "baseline category (missing categories left out).")
+    if a.test == "cmh":
+        out.append("p-value: Cochran-Mantel-Haenszel test of general association of the post-baseline category "
+                   "with treatment, controlling for the baseline category (missing categories left out).")
     return out
 
 

@@ -8,9 +8,8 @@ baseline category label ("Total" the Total row); statistics `n`, `p`, `denom`. P
 parent "_post") its position, so that the layout knows the columns (shells too). `test: fisher`: a
 `pvalue` per block and baseline category in column "pvalue".
 
-Hook for a CMH test (stratified by the baseline category; the engine is not in this build): TESTS maps a
-`test:` name to a function (table by treatment column -> ARD rows); a `cmh` entry goes there, with
-"cmh" added to `test:` in spec.py.
+`test: cmh`: one `pvalue` per block (level ""), the CMH general association stratified by the baseline
+category. TESTS maps a `test:` name to its function (table by treatment column -> ARD rows).
 """
 
 from __future__ import annotations
@@ -205,7 +204,7 @@ def fisher_rows(ctx: Ctx, active: list[ColumnGroup], data: dict, labels: dict,
             if base == MISSING:  # no test of subjects without a baseline category
                 continue
             table = []
-            for col in active:
+            for col in distinct_columns(active):
                 pairs = data[(col.id, key)]
                 table.append([sum(1 for _, b, q in pairs if _label(labels, b) == base and q is not None
                                   and _label(labels, q) == q_label) for q_label in post])
@@ -219,7 +218,42 @@ def fisher_rows(ctx: Ctx, active: list[ColumnGroup], data: dict, labels: dict,
     return rows
 
 
-TESTS = {"fisher": fisher_rows}  # a "cmh" test (stratified by baseline category) plugs in here
+def cmh_rows(ctx: Ctx, active: list[ColumnGroup], data: dict, labels: dict,
+             cats: tuple[list[str], list[str]]) -> list[dict]:
+    """Per block: the CMH general association of post-baseline category by treatment column, stratified by
+    the baseline category (Missing categories left out; columns sharing subjects with an earlier one, such
+    as a Total, left out), on the block's first row (level "")."""
+    from tlf.stats.cmh import cmh
+
+    a = ctx.analysis
+    base_cats, post_cats = cats
+    post = [c for c in post_cats if c != MISSING]
+    groups = distinct_columns(active)
+    rows = []
+    for bi, (p, v) in enumerate(blocks(a)):
+        key = block_key(p, v)
+        tables = [[[sum(1 for _, b, q in data[(col.id, key)] if b is not None and q is not None
+                        and _label(labels, b) == base and _label(labels, q) == q_label) for q_label in post]
+                   for col in groups] for base in base_cats if base != MISSING]
+        res = cmh(tables).general if tables and post else None
+        p_value = res.pvalue if res else float("nan")
+        note = "; ".join(res.notes) if res else "no subject with a baseline and a post-baseline category"
+        rows.append(ctx.row("pvalue", "pvalue", p_value, 3, variable="cmh", parent=key, level="",
+                            order=bi * 1000, warning=note))
+    return rows
+
+
+def distinct_columns(active: list[ColumnGroup]) -> list[ColumnGroup]:
+    """The columns, in order, that share no subject with an earlier one (a Total column is left out)."""
+    kept, seen = [], set()
+    for col in active:
+        if not seen & set(col.subjects):
+            kept.append(col)
+            seen |= set(col.subjects)
+    return kept
+
+
+TESTS = {"fisher": fisher_rows, "cmh": cmh_rows}
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:

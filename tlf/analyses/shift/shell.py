@@ -25,9 +25,11 @@ def shell(output_id: str, a, cols, pct_default: int, study) -> list[dict]:
                     for name, dec in (("n", 0), ("p", pct), ("denom", 0)):
                         rows.append(shell_row(output_id, a.id, f"{c.id}|{q}", name, dec, parent=key, level=base,
                                               order=bi * 1000 + ri))
-            if a.test != "none" and base != TOTAL:
+            if a.test == "fisher" and base != TOTAL:
                 rows.append(shell_row(output_id, a.id, "pvalue", "pvalue", 3, parent=key, level=base,
                                       order=bi * 1000 + ri))
+        if a.test == "cmh":  # one per block
+            rows.append(shell_row(output_id, a.id, "pvalue", "pvalue", 3, parent=key, level="", order=bi * 1000))
     return rows
 
 

@@ -71,10 +71,14 @@ class ShiftAnalysis(AnalysisBase):
     post-baseline category. The ARD carries each cell's denominator as statistic `denom`."""
     display: CountDisplay = "n (%)"
     """How a cell prints: `n (%)`, or `n/m (%)` with its denominator m."""
-    test: Literal["none", "fisher"] = "none"
-    """`fisher`: per baseline category, Fisher's exact test of the post-baseline category by treatment
-    column (the Missing category left out), in a "p-value" column at the right. (A CMH test stratified by
-    the baseline category is not available yet.)"""
+    test: Literal["none", "fisher", "cmh"] = "none"
+    """A "p-value" column at the right. `fisher`: per baseline category, Fisher's exact test of the
+    post-baseline category by treatment column. `cmh`: per block (parameter, visit), the Cochran-Mantel-
+    Haenszel test of general association of the post-baseline category with the treatment column,
+    stratified by the baseline category (SAS PROC FREQ `TABLES base*trt*post / CMH`, the pilot SAP's "CMH
+    test for general association, controlling for status at baseline"), on the block's first row (the
+    `n` row when transposed). Both leave the Missing categories out, and take the treatment columns that
+    share no subjects with an earlier one (a Total column is left out)."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
 
@@ -94,9 +98,9 @@ class ShiftAnalysis(AnalysisBase):
     @model_validator(mode="after")
     def _one_record_per_block(self) -> ShiftAnalysis:
         """A selection that would mix parameters (or visits) is refused: it keeps one record across them."""
-        if self.transpose and self.test != "none":
-            raise ValueError("`test:` prints one p-value per baseline category, a row of the untransposed layout: "
-                             "leave `transpose` out to print it")
+        if self.transpose and self.test == "fisher":
+            raise ValueError("`test: fisher` prints one p-value per baseline category, a row of the untransposed "
+                             "layout: leave `transpose` out to print it (or use `test: cmh`, one per block)")
         check_select_per(self.select, self.param_var, len(self.params), self.visit_var, len(self.visits or ()))
         return self
 
