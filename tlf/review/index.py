@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tlf.errors import OutputError
+from tlf.render.package import chmod_ordinary
 
 if TYPE_CHECKING:
     from tlf.spec.validate import Study
@@ -188,6 +189,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        chmod_ordinary(tmp)
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
