@@ -336,6 +336,10 @@ class TableOutput(Strict):
     keep_together: bool = True
     """Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
     fills every page and continues a group on the next under its label "(continued)" (long AE tables)."""
+    align: Literal["decimal", "center", "left"] = "decimal"
+    """How the numbers of the body cells are placed in their columns: `decimal` lines up each column's
+    decimal points, units and parentheses (`4.3 ( 5.9)` over `17.6 (12.9)`) as one block centred in the
+    column, text cells ("NE") centred; `center` centres every cell; `left` starts every cell at the left."""
 
     @field_validator("stats_as_columns")
     @classmethod

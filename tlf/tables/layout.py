@@ -5,6 +5,7 @@ Reads only the spec and the ARD, so a mock ARD (no data) gives the shell through
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from tlf.analyses.registry import part
@@ -39,6 +40,7 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
         by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
         columns, rows = by_columns(spec, cols, cells, big_n, shell)
+    columns = tuple(dataclasses.replace(c, align=getattr(spec, "align", "decimal")) for c in columns)
     width = len(columns)
     for a in spec.analyses:
         if not stats_as_columns:
