@@ -130,6 +130,28 @@ def _laid_out(layout, study: Study, entry: OutputEntry, ard, provenance: str, sh
     return mark_displayed(ard, cells.shown), model
 
 
+def with_page_marks(model, study: Study, entry: OutputEntry, final: bool = False):
+    """The model with study.yaml's running header (templates filled in) and watermark (none when `final`)
+    on its page (PageSetup): every renderer prints them."""
+    from dataclasses import replace
+
+    from tlf.format.text import render_text
+
+    spec = study.spec
+    head = spec.running_header
+    marks = {"watermark": "" if final else spec.watermark}
+    if head is not None:
+        ctx = output_context(study, entry)
+        marks["running_header"] = tuple(
+            render_text(getattr(head, side), ctx, where=f"study.running_header.{side}",
+                        location=study.source.locate(("running_header", side))) for side in ("left", "center", "right"))
+    if not marks["watermark"] and "running_header" not in marks:
+        return model
+    inner = model.table if hasattr(model, "table") else model  # a Listing holds its Table
+    inner = replace(inner, page=replace(inner.page, **marks))
+    return replace(model, table=inner) if hasattr(model, "table") else inner
+
+
 def _table_layout():
     from tlf.tables.layout import layout_table
 
@@ -180,11 +202,13 @@ def pvalue_formats(spec) -> dict[str, dict]:
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
-          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None,
+          final: bool = False) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
-    report and the manifest; `strict=True` raises them as errors, and nothing is built."""
+    report and the manifest; `strict=True` raises them as errors, and nothing is built. `final=True` leaves
+    out study.yaml's `watermark` (the final run)."""
     from tlf.clock import build_time
 
     started = time.perf_counter()
@@ -207,7 +231,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     with BuildLock(out, "tlf shells" if shell else "tlf build") as lock:  # one build at a time per folder (OUT006)
         notes = [*lock.notes, *_recover(out)]
         report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
-                        when, started, started_at)
+                        when, started, started_at, final)
     report.warnings[:0] = notes
     return report
 
@@ -226,7 +250,7 @@ def _recover(out: Path) -> list[str]:
 
 
 def _build(study, entries, data, pops, findings, out: Path, ids, formats, force: bool, shell: bool, strict: bool,
-           progress, when: datetime, started: float, started_at: datetime) -> BuildReport:
+           progress, when: datetime, started: float, started_at: datetime, final: bool = False) -> BuildReport:
     from tlf.clock import source_date_epoch
 
     manifest_warnings: list[str] = []
@@ -253,7 +277,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
 
         try:
             files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
-                                      publish=(key, record_of, write_manifest))
+                                      publish=(key, record_of, write_manifest), final=final)
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
             report.findings = unique_findings([*report.findings, *found])
@@ -311,7 +335,7 @@ def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, sta
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
-               shell: bool = False, publish=None) -> tuple[Path, ...]:
+               shell: bool = False, publish=None, final: bool = False) -> tuple[Path, ...]:
     """Write the files of one output into a temporary folder, then publish them with its manifest entry
     (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
     from tlf.clock import run_time_text
@@ -327,6 +351,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     findings: list = []  # errors.Finding: str() prints it
     ard, model = compute_output(study, entry, data, pops, provenance=provenance, findings=findings)
+    model = with_page_marks(model, study, entry, final)
     notes = [*findings, *_fit_notes(entry, model), *getattr(model, "notes", ())]
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}

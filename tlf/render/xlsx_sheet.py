@@ -206,6 +206,17 @@ def print_setup(ws, table: Table, lay: OutputLayout) -> None:
     ws.page_margins.top = ws.page_margins.bottom = page.margin
     ws.print_title_rows = f"1:{lay.header_row}"
     ws.oddFooter.right.text = "Page &P of &N"
+    marks = page.running_header or ("", "", "")
+    center = "\n".join(t for t in (_header_text(marks[1]), _header_text(page.watermark)) if t)
+    for part, text in ((ws.oddHeader.left, _header_text(marks[0])), (ws.oddHeader.center, center),
+                       (ws.oddHeader.right, _header_text(marks[2]))):
+        if text:
+            part.text = text
+
+
+def _header_text(text: str) -> str:
+    """Text for a print header: "&" doubled (a single one starts an Excel header code), one line."""
+    return clean_text(text).replace("\n", " ").replace("&", "&&")
 
 
 def output_column_widths(table: Table) -> list[float]:

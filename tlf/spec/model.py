@@ -35,6 +35,21 @@ class StudyInfo(Strict):
     cutoff: str = ""
     """Data cut-off date as text, printed as "Data cut-off: ..." in the review bundle and the build log
     (`{{ cutoff }}` in titles and footnotes); empty: not printed. Quote a date (`"2019-06-30"`)."""
+    sponsor: str = ""
+    """Sponsor's name (`{{ study.sponsor }}`; the centre of the default running header)."""
+
+
+class RunningHeader(Strict):
+    """One line at the top of every page of every output, above the title block: a left, a centred and
+    a right-aligned text, each a template (`{{ study.id }}`, `{{ study.sponsor }}`, `{{ cutoff }}`,
+    `{{ output_id }}`); an empty text prints nothing there."""
+
+    left: str = "Protocol: {{ study.id }}"
+    """Text at the left margin."""
+    center: str = "{{ study.sponsor }}"
+    """Text centred on the page."""
+    right: str = "{% if cutoff %}Data cut-off: {{ cutoff }}{% endif %}"
+    """Text at the right margin."""
 
 
 class DatasetSpec(Strict):
@@ -200,6 +215,12 @@ class StudySpec(Strict):
     not_estimable: str = "NE"
     """Text printed for a statistic that cannot be estimated (and for a p-value not computed, unless a
     stat column's `format.missing` says otherwise)."""
+    running_header: RunningHeader | None = None
+    """A line above the title block of every page: protocol, sponsor and data cut-off by default
+    (`running_header: {}`); not set: none."""
+    watermark: str = ""
+    """A mark printed large and light across every page of every DOCX output (and in the XLSX page
+    header), e.g. "DRAFT"; `tlf build --final` leaves it out. Empty: none."""
 
 
 # ---------------------------------------------------------------- analyses
