@@ -519,7 +519,7 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
         "title": " ".join(entry.spec.titles), "number": entry.spec.number, "type": entry.spec.type,
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
-        "inputs": _inputs(data, hashes),
+        "inputs": _inputs(data, hashes), "datasets": _read_from(study, entry),
         "files": dict(files), "built_at": _now(), "source_date_epoch": epoch,
     }
     if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
@@ -527,6 +527,22 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
 
         record["id_vars"] = record_id_vars(entry, data.subject_id)
     return record
+
+
+def _read_from(study: Study, entry: OutputEntry) -> list[str]:
+    """The data sets an output reads, those its population is selected on, and those its derived ones
+    (NCA parameters) are computed from: what makes it stale when changed (the review index)."""
+    from tlf.spec.derived import nca_origin
+
+    names = analysis_datasets(study, entry)
+    pops, seen = study.spec.populations, set()
+    name = entry.spec.population
+    while name in pops and name not in seen:
+        seen.add(name)
+        if pops[name].has_records is not None:
+            names.append(pops[name].has_records.dataset)
+        name = pops[name].within
+    return sorted({*names, *(o for d in names if (o := nca_origin(study.spec.data.datasets, d)))})
 
 
 def _inputs(data, hashes: _Hashes) -> dict:
