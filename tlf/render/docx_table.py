@@ -187,7 +187,7 @@ def _aligned_cell(tr: etree._Element, width: int, text: str, at: int, char: floa
     """A numeric cell of a "decimal" column: left-aligned at the block's indent plus its leading padding;
     each later run of padding is character spacing after the character before it."""
     lead, pieces = runs(text)
-    tc = copy.copy(_cell_template(width, None, 1, rules, False, False, (at + round(lead * char), 0), None))
+    tc = copy.copy(_cell_template(width, None, 1, rules, False, False, (at + round(lead * char), 0)))
     tr.append(tc)
     p = tc[-1]
     for piece, pad in pieces:
@@ -229,11 +229,10 @@ def table_cell(
     underline: bool = False,
     bottom: bool = False,
     indent: tuple[int, int] | None = None,
-    right_indent: int | None = None,
 ) -> None:
     """Append one w:tc (a copy of its cached empty template) and its text."""
     # copying an lxml element copies its whole subtree
-    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent, right_indent))
+    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent))
     tr.append(tc)
     if text:
         add_text(tc[-1], clean_text(text))
@@ -248,7 +247,6 @@ def _cell_template(
     underline: bool,
     bottom: bool,
     indent: tuple[int, int] | None,
-    right_indent: int | None,
 ) -> etree._Element:
     """An empty w:tc: width, optional gridSpan, top/bottom rules, vertical alignment, paragraph
     properties. Cached (a table has few distinct cell formats) and only ever copied."""
@@ -265,15 +263,13 @@ def _cell_template(
     if bottom:
         _sub(tc_pr, "vAlign", val="bottom")
     p = etree.SubElement(tc, P)
-    if underline or indent or right_indent or (jc and jc != "left"):
+    if underline or indent or (jc and jc != "left"):
         ppr = etree.SubElement(p, PPR)
         if underline:  # a paragraph rule stops at the cell margins: gaps between spanners
             pbdr = etree.SubElement(ppr, w_tag("pBdr"))
             _sub(pbdr, "bottom", val="single", sz=RULE_SIZE, space="1", color="000000")
         if indent:
             _sub(ppr, "ind", left=str(indent[0]), hanging=str(indent[1]))
-        elif right_indent:
-            _sub(ppr, "ind", right=str(right_indent))
         if jc and jc != "left":
             _sub(ppr, "jc", val=jc)
     return tc
