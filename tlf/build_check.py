@@ -42,8 +42,8 @@ def check_output(study: Study, entry: OutputEntry, data, pops, *, records: bool 
 
 
 def check_templates(study: Study, entry: OutputEntry) -> None:
-    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes, printed
-    under every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
+    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes and running
+    header, printed on every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
     output's spec, at its key."""
     from tlf.errors import SpecError
     from tlf.format.text import render_text
@@ -56,6 +56,9 @@ def check_templates(study: Study, entry: OutputEntry) -> None:
         texts.append((entry, ("subtitle",), spec.subtitle))
     texts += [(entry, ("footnotes", i), t) for i, t in enumerate(spec.footnotes)]
     texts += [(study, ("footnotes", i), t) for i, t in enumerate(study.spec.footnotes)]
+    head = study.spec.running_header
+    if head is not None:
+        texts += [(study, ("running_header", side), getattr(head, side)) for side in ("left", "center", "right")]
     for owner, key, text in texts:
         try:
             render_text(text, ctx)

@@ -76,7 +76,7 @@ def test_without_the_keys_nothing_changes(tmp_path):
     assert hdr.findall(f".//{V}shape") == [] and hdr.find(f"{W}p/{W}pPr/{W}tabs") is None
 
 
-def test_own_texts_and_a_bad_template(tmp_path):
+def test_own_texts_and_a_bad_template(tmp_path, capsys):
     study = MARKED.replace("running_header: {}", 'running_header: {left: "{{ output_id }}", center: "", '
                                                  'right: "Confidential"}')
     specs = write_study(tmp_path, study=study)
@@ -91,6 +91,10 @@ def test_own_texts_and_a_bad_template(tmp_path):
     assert not report.ok
     err = report.outputs[0].error
     assert isinstance(err, SpecError) and "running_header" in str(err)
+    capsys.readouterr()
+    assert main(["check", "--specs", str(bad)]) == 2  # tlf check finds it too, located in study.yaml
+    msg = capsys.readouterr().err
+    assert "study.yaml" in msg and "running_header" in msg and "nope" in msg, msg
 
 
 def _long(marks: dict) -> Table:
