@@ -239,3 +239,20 @@ def test_xlsx_numbers_are_numbers_and_columns_line_up(tmp_path):
         assert len(units) == 1, (j, units)  # the first numbers' units: one character position
     assert ws.cell(first + 1, 2).value == 86 and ws.cell(first + 3, 2).value == 76.0
     assert _shown(ws.cell(first + 3, 2)).endswith("76.0")
+
+
+def test_align_from_the_table_or_the_study(tmp_path):
+    from tests.conftest import DEMOG_YAML, STUDY_YAML, write_study
+    from tlf.build import compute_output, prepare
+    from tlf.spec.validate import load_study
+
+    def aligns(study_yaml: str, demog: str, root: Path) -> set[str]:
+        specs = write_study(root, study=study_yaml, outputs={"t-demog": demog})
+        study = load_study(specs)
+        data, pops, _ = prepare(study)
+        _, table = compute_output(study, study.output("t-demog"), data, pops)
+        return {c.align for c in table.columns}
+
+    assert aligns(STUDY_YAML, DEMOG_YAML, tmp_path / "a") == {"decimal"}  # the default
+    assert aligns(STUDY_YAML + "align: left\n", DEMOG_YAML, tmp_path / "b") == {"left"}
+    assert aligns(STUDY_YAML + "align: left\n", DEMOG_YAML + "align: center\n", tmp_path / "c") == {"center"}

@@ -40,7 +40,8 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
         by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
         columns, rows = by_columns(spec, cols, cells, big_n, shell)
-    columns = tuple(dataclasses.replace(c, align=getattr(spec, "align", "decimal")) for c in columns)
+    align = getattr(spec, "align", None) or study.spec.align
+    columns = tuple(dataclasses.replace(c, align=align) for c in columns)
     width = len(columns)
     for a in spec.analyses:
         if not stats_as_columns:
