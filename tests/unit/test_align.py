@@ -32,20 +32,22 @@ def test_parentheses_and_later_points_line_up_within_a_pattern():
     assert _show(["2 (2.3) [2]", "12 (14.0) [26]"]) == ["_2 (_2.3) [_2]", "12 (14.0) [26]"]
     # a number without decimals keeps its bracket; the padding goes after it
     assert _show(["86 (100)", "3 (3.5)", "0"]) == ["86 (100)", "_3 (__3.5)", "_0"]
-    assert _show(["86 (100) [4]", "3 (3.5) [12]"]) == ["86 (100)__ [_4]", "_3 (__3.5) [12]"]
+    assert _show(["86 (100) [4]", "3 (3.5) [12]"]) == ["86 (100) [4]", "_3 (3.5) [12]"]  # other decimals inside
+    # numbers before the last with other decimals: only the first numbers align
+    assert _show(["38.0, 52.8", "30, 52", "41.0", "3"]) == ["38.0, 52.8", "30, 52", "41.0", "_3"]
 
 
 def test_signs_brackets_and_text_cells():
     assert _show(["<0.001", "0.035", ">0.999"]) == ["<0.001", "_0.035", ">0.999"]
     assert _show(["-1.25 (-3.40, 5.61)", "0.50 (-0.10, 1.10)"]) == ["-1.25 (-3.40, 5.61)", "_0.50 (-0.10, 1.10)"]
     assert _show(["NE", "", "-", "12.5", "1e5", "a\nb"]) == ["NE", "", "-", "12.5", "1e5", "a\nb"]
-    assert _show(["xx (xx.x)", "x.xx (x.xxx)"]) == ["xx___ (xx.x)", "_x.xx (_x.xxx)"]  # shells align too
+    assert _show(["xx (xx.x)", "x (x.x)"]) == ["xx (xx.x)", "_x (_x.x)"]  # shells align too
 
 
 def test_groups_keep_their_own_inner_widths():
-    texts, groups = ["75.2 (8.59)", "86 (100)", "53 (61.6)"], ["age", "sex", "sex"]
-    assert _show(texts, groups) == ["75.2 (8.59)", "86 (100)", "53 (_61.6)"]
-    assert _show(texts) == ["75.2 (__8.59)", "86__ (100)", "53__ (_61.6)"]
+    texts, groups = ["4.3 (5.9)", "17.6 (12.9)", "2.0 (1.5)"], ["a", "b", "b"]
+    assert _show(texts, groups) == ["_4.3 (5.9)", "17.6 (12.9)", "_2.0 (_1.5)"]
+    assert _show(texts) == ["_4.3 (_5.9)", "17.6 (12.9)", "_2.0 (_1.5)"]
 
 
 def test_runs_and_unpad_give_the_text_back():

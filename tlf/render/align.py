@@ -5,9 +5,10 @@ and 26 with the separators "", " (", ") [" and "]". Within a column every cell's
 to one layout (its sign and integer part right-aligned, its decimal point and decimals after), so that
 the decimal points (or units) of the first numbers share one position; cells with the same separators
 ("n (%)" and "Mean (SD)" rows alike) also share the positions of their later numbers, so their
-parentheses and decimal points line up too: " 4.3 ( 5.9)" over "17.6 (12.9)". A number with fewer
-decimals than the others at its place keeps its closing brackets next to it ("(100)" under "(14.0)") and
-the padding goes after them. Text cells (no number, several lines: "NE", "-") are left as they are.
+parentheses and decimal points line up too: " 4.3 ( 5.9)" over "17.6 (12.9)". Cells whose
+numbers before the last have other decimals ("30, 52" under "38.0, 52.8") align only their first number.
+A number with fewer decimals than the others at its place keeps its closing brackets next to it
+("(100)" under "(14.0)"). Text cells (no number, several lines: "NE", "-") are left as they are.
 
 The padding is ``PAD`` (a no-break space, as wide as any character of the font, never a line break),
 so an aligned text measures as it prints (render/text_metrics.py) and ``unpad`` gives the text back.
@@ -36,9 +37,11 @@ class _Cell:
     fracs: tuple[str, ...]  # "." and decimals of each number ("" for none)
 
     @property
-    def pattern(self) -> tuple[str, ...]:
-        """The separators between numbers: cells sharing them align all their numbers."""
-        return self.seps[1:-1]
+    def pattern(self) -> tuple:
+        """Cells sharing it align all their numbers: the separators between the numbers, and the decimals
+        of every number but the last ("38.0, 52.8" and "30, 52" do not push each other apart; "(100)"
+        and "(61.6)" align their units)."""
+        return self.seps[1:-1], tuple(len(f) for f in self.fracs[:-1])
 
 
 def parse(text: str) -> _Cell | None:
