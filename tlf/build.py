@@ -20,13 +20,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tlf.build_check import check, check_templates, output_context, unique_findings
-from tlf.errors import DataError, Finding, OutputError, TlfError, did_you_mean, internal_error, raise_all
+from tlf.build_check import check, check_templates, output_context, unique_findings, with_page_marks
+from tlf.errors import (
+    DataError,
+    Finding,
+    OutputError,
+    TlfError,
+    did_you_mean,
+    internal_error,
+    machine_error,
+    raise_all,
+)
 from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
 MANIFEST = "manifest.json"
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "xlsx")  # the default
+KNOWN_FORMATS = ("docx", "xlsx", "rtf")  # what --format takes
 
 
 @dataclass(frozen=True)
@@ -128,28 +138,6 @@ def _laid_out(layout, study: Study, entry: OutputEntry, ard, provenance: str, sh
     cells = Cells(ard)
     model = layout(study, entry, cells, provenance=provenance, context=output_context(study, entry), shell=shell)
     return mark_displayed(ard, cells.shown), model
-
-
-def with_page_marks(model, study: Study, entry: OutputEntry, final: bool = False):
-    """The model with study.yaml's running header (templates filled in) and watermark (none when `final`)
-    on its page (PageSetup): every renderer prints them."""
-    from dataclasses import replace
-
-    from tlf.format.text import render_text
-
-    spec = study.spec
-    head = spec.running_header
-    marks = {"watermark": "" if final else spec.watermark}
-    if head is not None:
-        ctx = output_context(study, entry)
-        marks["running_header"] = tuple(
-            render_text(getattr(head, side), ctx, where=f"study.running_header.{side}",
-                        location=study.source.locate(("running_header", side))) for side in ("left", "center", "right"))
-    if not marks["watermark"] and "running_header" not in marks:
-        return model
-    inner = model.table if hasattr(model, "table") else model  # a Listing holds its Table
-    inner = replace(inner, page=replace(inner.page, **marks))
-    return replace(model, table=inner) if hasattr(model, "table") else inner
 
 
 def _table_layout():
@@ -257,6 +245,10 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
     manifest = _read_manifest(out, manifest_warnings)
     report = BuildReport(findings=[f for f in findings if not f.note],
                          warnings=[*manifest_warnings, *(f"note: {f}" for f in findings if f.note)])
+    from tlf.render.losses import font_notes
+
+    if {"docx", "rtf"} & set(formats):  # a page font not installed: planned with another's metrics (FIT003)
+        report.warnings += font_notes((getattr(e.spec, "page", None) or study.spec.page).font for e in entries)
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),
@@ -289,8 +281,10 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, e)
         except Exception as e:  # a bug in tlf: this output fails (traceback to a log file), the others build
             _resync(out, manifest, key)
-            err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
-            crash_log = err.log or crash_log
+            err = machine_error(e, f"building {entry.id}")  # a full disk is not a bug: exit 2
+            if err is None:
+                err = internal_error(e, f"building {entry.id}", out, output_id=entry.id, log=crash_log)
+                crash_log = err.log or crash_log
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
         report.outputs.append(res)
         if data is not None:
@@ -370,7 +364,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
     keep_tmp = False
     from tlf.data.csv_text import csv_safe_frame
-    from tlf.render.losses import cut_findings, footnote_findings
+    from tlf.render.losses import cut_findings, footnote_findings, word_break_notes
 
     try:
         written = {}
@@ -384,6 +378,13 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(model, written["docx"], when=when)
             notes += footnote_findings(entry, model)  # layout losses are Findings (tlf/render/losses.py)
+        if "rtf" in formats:  # the DOCX's page plan (render/rtf.py)
+            written["rtf"] = tmp / targets["rtf"].name
+            _renderer("rtf", listing)(model, written["rtf"], when=when)
+            if "docx" not in formats:
+                notes += footnote_findings(entry, model)
+        if "docx" in formats or "rtf" in formats:
+            notes += word_break_notes(model)  # headers and cells that break inside a word (FIT004)
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
@@ -423,7 +424,7 @@ def _source_name(study, name: str) -> str:
     src = derived_sources(study.spec.data.datasets[name])
     if src is None:
         return name.upper()
-    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot"}[src[0]]
+    kind = {"nca": "NCA", "subjects": "subjects", "pivot": "pivot", "select": "selection"}[src[0]]
     return f"{name.upper()} ({kind} of {src[1].upper()})"
 
 
@@ -441,7 +442,9 @@ def _renderer(fmt: str, listing: bool):
     module, name = {("docx", False): ("tlf.render.docx", "render_docx"),
                     ("xlsx", False): ("tlf.render.xlsx", "render_xlsx"),
                     ("docx", True): ("tlf.render.listing_docx", "render_listing_docx"),
-                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx")}[(fmt, listing)]
+                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx"),
+                    ("rtf", False): ("tlf.render.rtf", "render_rtf"),
+                    ("rtf", True): ("tlf.render.rtf", "render_listing_rtf")}[(fmt, listing)]
     return getattr(importlib.import_module(module), name)
 
 

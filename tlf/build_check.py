@@ -16,6 +16,28 @@ def output_context(study: Study, entry: OutputEntry) -> dict:
             "population": study.spec.populations[entry.spec.population].label, "output_id": entry.id}
 
 
+def with_page_marks(model, study: Study, entry: OutputEntry, final: bool = False):
+    """The model with study.yaml's running header (templates filled in) and watermark (none when `final`)
+    on its page (PageSetup): every renderer prints them."""
+    from dataclasses import replace
+
+    from tlf.format.text import render_text
+
+    spec = study.spec
+    head = spec.running_header
+    marks = {"watermark": "" if final else spec.watermark}
+    if head is not None:
+        ctx = output_context(study, entry)
+        marks["running_header"] = tuple(
+            render_text(getattr(head, side), ctx, where=f"study.running_header.{side}",
+                        location=study.source.locate(("running_header", side))) for side in ("left", "center", "right"))
+    if not marks["watermark"] and "running_header" not in marks:
+        return model
+    inner = model.table if hasattr(model, "table") else model  # a Listing holds its Table
+    inner = replace(inner, page=replace(inner.page, **marks))
+    return replace(model, table=inner) if hasattr(model, "table") else inner
+
+
 def check_output(study: Study, entry: OutputEntry, data, pops, *, records: bool = True) -> list[Finding]:
     """What `tlf check` asks of one output: every spec-against-data error its build would raise (raised
     here: variables, parameters, visits, filters, one record per subject, numbers, an empty population,
@@ -82,7 +104,7 @@ def check_study(study: Study, data) -> list[Finding]:
 
     spec = study.spec
     for name, ds in spec.data.datasets.items():
-        for kind in ("nca", "subjects", "pivot"):
+        for kind in ("nca", "subjects", "pivot", "select"):
             rule = getattr(ds, kind, None)
             if rule is not None and name in loaded:
                 on(rule.source, ("data", "datasets", name, kind, "where"), rule.where)

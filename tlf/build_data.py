@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tlf.data.datasets import StudyData
 from tlf.data.populations import PopulationRule
-from tlf.data.sources import Case, DatasetSource, Derivation, DerivedFrom, ErrorFn, Pivot, Subjects
+from tlf.data.sources import Case, DatasetSource, Derivation, DerivedFrom, ErrorFn, Pivot, Select, Subjects
 
 if TYPE_CHECKING:
     from tlf.spec.model import DatasetSpec, StudySpec
@@ -58,6 +58,12 @@ def _derived_from(ds: DatasetSpec) -> DerivedFrom | None:
     if ds.pivot is not None:
         p = ds.pivot
         return DerivedFrom("pivot", p.source, p.where, Pivot(tuple(p.id), p.names, p.values, p.label))
+    if ds.select is not None:
+        s = ds.select
+        then = (s.then,) if isinstance(s.then, str) else tuple(s.then or ())
+        return DerivedFrom("select", s.source, s.where, Select(s.record, s.by, then, tuple(s.per),
+                                                              None if s.order is None else tuple(s.order),
+                                                              s.worst_is, s.missing))
     return None
 
 

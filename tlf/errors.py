@@ -9,6 +9,7 @@ subject) and a stable code, and prints like a compiler's message:
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -84,6 +85,23 @@ class OutputError(TlfError):
     """A problem writing outputs (permissions, a file the user made that would be overwritten)."""
 
     code = "OUT000"
+
+
+# Errors of the machine, not of tlf: a full disk, a quota, a read-only or failing file system, a file
+# or folder tlf may not write, no file handles left. They fail what was being written (exit 2), never
+# as "a bug in tlf".
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
+                            errno.EMFILE, errno.ENFILE})
+
+
+def machine_error(exc: BaseException, what: str) -> OutputError | None:
+    """The OutputError (OUT015) of an OSError the machine caused while doing `what` ("building t-14-1-1"),
+    naming the file and the reason; None for any other exception."""
+    if not isinstance(exc, OSError) or exc.errno not in MACHINE_ERRNOS:
+        return None
+    where = f" {exc.filename}" if exc.filename else ""
+    return OutputError(f"cannot write{where} while {what}: {exc.strerror or exc}; free space or fix the "
+                       "permissions and run again (files already published are intact)", code="OUT015")
 
 
 class InternalError(TlfError):

@@ -54,6 +54,25 @@ def test_sas_date_compared_with_iso_text_compares_as_dates(tmp_path):
         where("TRTSDT >= '01JAN2018'")
 
 
+def test_a_list_mixing_dates_and_other_values_is_an_error_not_false(tmp_path):
+    frame = _sas_dates(tmp_path)
+    with pytest.raises(ex.ExprError, match=r"date variable TRTSDT with 5 in .*ISO 8601"):
+        ex.evaluate(ex.parse("TRTSDT in ('2018-01-01', 5)"), frame)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("AGE in (65, '70')", "compares number variable AGE with the text '70'"),
+    ("SEX in ('M', 1)", "compares text variable SEX with the number 1"),
+])
+def test_a_list_value_of_another_type_than_its_variable_is_an_error(text, says):
+    import pandas as pd
+
+    frame = pd.DataFrame({"AGE": [65, 70], "SEX": ["M", "F"]})
+    with pytest.raises(ex.ExprError, match=says):  # it would never match: the filter would drop its records
+        ex.evaluate(ex.parse(text), frame)
+    assert ex.evaluate(ex.parse("AGE in (65, 70.0)"), frame).tolist() == [True, True]
+
+
 @pytest.mark.parametrize("text, op", [("AGE + SEX > 3", "+"), ("abs(SEX) > 1", "abs()"), ("-SEX > 1", "- (sign)")])
 def test_arithmetic_on_text_is_a_located_spec_error(tmp_path, text, op):
     specs = write_study(tmp_path, outputs=_with_analysis(f'  - {{id: x, type: count, label: X, where: "{text}"}}'))
@@ -97,8 +116,16 @@ def test_geometric_cv_of_values_over_many_magnitudes_does_not_overflow():
 def test_csv_with_columns_differing_only_in_case_names_file_and_columns(tmp_path):
     adsl = ADSL_CSV.replace("WEIGHT,RACE", "WEIGHT,age")
     specs = write_study(tmp_path, adsl=adsl)
-    with pytest.raises(DataError, match=r"adsl\.csv has columns whose names differ only in case: 'AGE' and 'age'"
+    with pytest.raises(DataError, match=r"adsl\.csv has columns whose names repeat or differ only in case: 'AGE' and 'age'"
                        r".*\[DATA009\]"):
+        build(specs, tmp_path / "out", ["t-demog"])
+
+
+def test_csv_with_a_column_name_written_twice_is_an_error_not_age_dot_1(tmp_path):
+    adsl = ADSL_CSV.replace("WEIGHT,RACE", "WEIGHT,AGE")  # pandas would quietly call the second one AGE.1
+    specs = write_study(tmp_path, adsl=adsl)
+    with pytest.raises(DataError, match=r"adsl\.csv has columns whose names repeat or differ only in case: 'AGE' and "
+                       r"'AGE'.*\[DATA009\]"):
         build(specs, tmp_path / "out", ["t-demog"])
 
 

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from tlf.data import expr as ex
 from tlf.data.expr import ExprError, evaluate, parse, substitute_period
 
 FRAME = pd.DataFrame({"AGE": [30.0, 65.0, float("nan")], "SEX": ["F", "M", ""], "X": ["A", "B", "C"]})
@@ -92,3 +93,40 @@ def test_text_literals_compare_without_trailing_blanks():
     assert ev("X == 'A  '") == [True, False, False]
     assert ev("X in ('A ', 'C')") == [True, False, True]
     assert ev("X == ' A'") == [False, False, False]  # leading blanks count, as in SAS
+
+
+# --- three-valued conditions (a responder criterion): a missing value never meets one ----------------
+
+def _kleene_truth(cond, row):
+    """Independent Kleene evaluation by enumeration: the condition is met when it is true for every value
+    the missing variables could take (checked over a grid of stand-ins), i.e. it does not depend on them."""
+    import itertools
+
+    stand_ins = {"CHG": [-100.0, -4.0, -3.9, 0.0, 100.0], "AVALC": ["Y", "N", "Z"]}
+    missing = [k for k, v in row.items() if v is None]
+    outcomes = {cond(**{**row, **dict(zip(missing, combo, strict=True))})
+                for combo in itertools.product(*(stand_ins[k] for k in missing))}
+    return outcomes == {True}
+
+
+@pytest.mark.parametrize("text, cond", [
+    ("CHG <= -4", lambda CHG, AVALC: CHG <= -4),
+    ("not (CHG > -4)", lambda CHG, AVALC: not (CHG > -4)),
+    ("CHG <= -4 or AVALC == 'Y'", lambda CHG, AVALC: CHG <= -4 or AVALC == "Y"),
+    ("CHG <= -4 and AVALC == 'Y'", lambda CHG, AVALC: CHG <= -4 and AVALC == "Y"),
+    ("not (CHG > -4 and AVALC != 'Y')", lambda CHG, AVALC: not (CHG > -4 and AVALC != "Y")),
+    ("not (CHG > -4 or AVALC == 'N')", lambda CHG, AVALC: not (CHG > -4 or AVALC == "N")),
+    ("CHG / 2 <= -2", lambda CHG, AVALC: CHG / 2 <= -2),
+])
+def test_evaluate_definite_is_kleene_logic(text, cond):
+    import pandas as pd
+
+    rows = [{"CHG": c, "AVALC": a} for c in (-10.0, -4.0, 2.0, None) for a in ("Y", "N", None)]
+    frame = pd.DataFrame({"CHG": [r["CHG"] if r["CHG"] is not None else float("nan") for r in rows],
+                          "AVALC": [r["AVALC"] if r["AVALC"] is not None else "" for r in rows]})
+    got = ex.evaluate_definite(ex.parse(text), frame).tolist()
+    assert got == [_kleene_truth(cond, r) for r in rows]
+    missing_chg = [i for i, r in enumerate(rows) if r["CHG"] is None]
+    if text == "not (CHG > -4)":  # the case that made a missing change a responder
+        assert not any(got[i] for i in missing_chg)
+        assert all(ex.evaluate(ex.parse(text), frame)[i] for i in missing_chg)  # two-valued: true

@@ -485,3 +485,31 @@ def test_listing_numbers_to_significant_figures():
         ListingColumn(label="x", var="X", format="number", sig=3, decimals=2)
     with pytest.raises(ValidationError, match="only used with format 'number'"):
         ListingColumn(label="x", var="X", sig=3)
+
+
+def test_sig_null_prints_by_the_decimals_the_values_were_collected_with(tmp_path):
+    """`sig: null` follows the continuous-summary convention (mean d+1, SD d+2, min/max d, d the most
+    decimals a concentration has), never fixed decimals that would print 0.1 as "0"."""
+    conc = CONC.replace("    var: AVAL\n", "    var: AVAL\n    sig: null\n")
+    specs = pk_study(tmp_path, outputs={"t-conc": conc})
+    assert build(specs, tmp_path / "out", ["t-conc"]).ok
+    ard = read_ard(tmp_path / "out" / "t-conc.ard.csv")
+    d = max(-Decimal(repr(c)).normalize().as_tuple().exponent for p in PROFILES.values() for c in p if c is not None)
+    assert d == 5  # 0.15625
+
+    def fixed(x, k):
+        return str(Decimal(repr(x)).quantize(Decimal(1).scaleb(-k), rounding=ROUND_HALF_UP))
+
+    late = [PROFILES[s][6] for s in ("S-01", "S-02", "S-03")]
+    assert cell(ard, "conc", "a", "min", "24 h").stat_fmt == fixed(min(late), d) == "0.10000"
+    assert cell(ard, "conc", "a", "max", "24 h").stat_fmt == fixed(max(late), d)
+    assert cell(ard, "conc", "a", "mean", "24 h").stat_fmt == fixed(statistics.fmean(late), d + 1)
+    assert cell(ard, "conc", "a", "sd", "24 h").stat_fmt == fixed(statistics.stdev(late), d + 2)
+    assert cell(ard, "conc", "a", "n", "24 h").stat_fmt == "3"
+
+
+def test_decimals_of_n_is_an_error_not_a_key_that_does_nothing(tmp_path):
+    conc = CONC.replace("    var: AVAL\n", "    var: AVAL\n    decimals: {n: 2}\n")
+    specs = pk_study(tmp_path, outputs={"t-conc": conc})
+    with pytest.raises(SpecError, match=r"analyses\[0\]\.decimals: n always prints as a whole number"):
+        load_study(specs)

@@ -232,3 +232,46 @@ def test_an_unreadable_lock_of_a_build_starting_now_is_respected(tmp_path, mini)
     old = time.time() - 60
     os.utime(out / LOCK, (old, old))
     assert build(mini, out, ["all"]).ok  # an old unreadable lock is stale
+
+
+def test_a_full_disk_while_the_manifest_is_written_is_exit_2_and_the_next_build_recovers(built, monkeypatch,
+                                                                                            capsys):
+    import errno
+
+    import tlf.qc.publish as publish_module
+
+    specs, out, before = built
+    real = json.dump
+
+    def full_disk(obj, f, *a, **k):  # the manifest (with its `build` record) no longer fits on the disk
+        if isinstance(obj, dict) and "build" in obj and "outputs" in obj:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(obj, f, *a, **k)
+
+    retitle(specs, "Demographics, second run")
+    monkeypatch.setattr(publish_module.json, "dump", full_disk)
+    assert main(["build", "all", "--specs", str(specs), "--out", str(out)]) == 2  # the machine's, not a bug
+    err = capsys.readouterr().err
+    assert f"cannot write {out / 'manifest.json'}" in err and "No space left on device" in err and "[OUT015]" in err
+    assert "internal error" not in err and not list(out.glob("tlf-error-*.log"))
+    monkeypatch.setattr(publish_module.json, "dump", real)
+    assert main(["build", "all", "--specs", str(specs), "--out", str(out)]) == 0  # disk freed: no --force needed
+    res = verify_build(out)
+    assert res.ok and leftovers(out) == []
+    assert hashes(out) != before
+
+
+@pytest.mark.parametrize("command", ["bundle", "ard", "compare"])
+def test_commands_writing_into_a_build_folder_wait_for_no_build(command, built, capsys):
+    specs, out, before = built
+    args = {"bundle": ["bundle", "--specs", str(specs), "--out", str(out)],
+            "ard": ["ard", "t-demog", "--specs", str(specs), "--out", str(out / "qc.ard.csv")],
+            "compare": ["compare", str(out / "t-demog.ard.csv"), str(out / "t-demog.ard.csv"),
+                        "--xlsx", str(out / "t-demog.compare.xlsx")]}[command]
+    with BuildLock(out):  # a build is writing this folder
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert f"process {os.getpid()} on" in err and "[OUT006]" in err
+    assert sorted(p.name for p in out.iterdir() if p.suffix in (".docx", ".xlsx", ".csv")) == FILES  # nothing new
+    assert main(args) == 0  # no build running: written
+    assert verify_build(out).ok

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tlf.data import expr as ex
+from tlf.data.select import select_records
 from tlf.errors import Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
@@ -64,16 +65,26 @@ class Ctx:
 
     def records(self, col: ColumnGroup, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The analysis dataset's records (or those of `frame`, a selection of them) of this column's
-        subjects (and period), filtered by `where`."""
+        subjects (and period), filtered by `where`, then one per subject (and `per` group) by `select`."""
+        sid = self.data.subject_id
+        name = self.dataset_name
+        recs = self.column_records(col, frame)
+        if self.analysis.where:
+            recs = recs[self.where(self.analysis.where, recs, col)]
+        rule = getattr(self.analysis, "select", None)
+        if rule is not None:
+            recs = select_records(recs, rule, sid, lambda k, m, c: self.error(("select", *k), m, c), name)
+        return recs
+
+    def column_records(self, col: ColumnGroup, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The analysis dataset's records (or those of `frame`) of this column's subjects (and period),
+        before `where` and `select`."""
         name = self.dataset_name
         frame = self.data.dataset(name).frame if frame is None else frame
-        sid = self.data.subject_id
-        recs = frame[frame[sid].isin(col.subjects)]
+        recs = frame[frame[self.data.subject_id].isin(col.subjects)]
         pvar = self.data.period_var(name)
         if pvar and col.period is not None and name != self.data.subject_dataset:
             recs = recs[recs[pvar] == col.period]
-        if self.analysis.where:
-            recs = recs[self.where(self.analysis.where, recs, col)]
         return recs
 
     def variable(self, template: str, col: ColumnGroup, key: str = "var") -> str:
@@ -121,9 +132,13 @@ def row_dict(entry, analysis: str, column: str, variable: str, parent: str, leve
             "order": order, "warning": warning}
 
 
-def n_p(ctx: Ctx, col: str, n: int, denom: int, **kw) -> list[dict]:
+def n_p(ctx: Ctx, col: str, n: int, denom: int, *, carry: bool = False, empty: str = "column has no subjects",
+        **kw) -> list[dict]:
+    """n and its proportion of `denom`; `carry`: the denominator too, as statistic `denom` (a denominator
+    other than the column's N); `empty`: the warning of a proportion of a zero denominator."""
     p = n / denom if denom else float("nan")
-    warn = "" if denom else "column has no subjects"
-    return [ctx.row(col, "n", n, 0, **kw), ctx.row(col, "p", p, ctx.pct_decimals, warning=warn, **kw)]
+    warn = "" if denom else empty
+    rows = [ctx.row(col, "n", n, 0, **kw), ctx.row(col, "p", p, ctx.pct_decimals, warning=warn, **kw)]
+    return rows + ([ctx.row(col, "denom", denom, 0, **kw)] if carry else [])
 
 

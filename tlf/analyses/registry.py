@@ -11,6 +11,8 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
     layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
                STATS_AS_COLUMNS  type -> the table with statistics as columns (optional; PK summaries)
+               TABLE    type -> (spec, columns, cells, big N, shell) -> (table columns, rows): a family
+                        laying out its whole table with columns of its own (optional; shift)
     figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
                         families a figure of kind Family.plot draws)
 
@@ -43,14 +45,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("continuous", "continuous", compares="values"),
     Family("terms", "terms", compares="counts"),
     Family("by_visit", "by_visit", plot="by_visit"),
-    Family("responders", "responders"),
+    Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
     Family("correlation", "correlation", plot="scatter"),
-    Family("time_to_event", "time_to_event", compares="times"),
+    Family("time_to_event", "time_to_event", compares="times", plot="forest"),
     Family("pk_parameters", "pk"),
     Family("pk_concentrations", "pk"),
     Family("power_model", "power_model"),
     Family("emax", "emax", plot="scatter"),
+    Family("shift", "shift"),
 )
 TYPES = tuple(f.type for f in FAMILIES)
 _BY_TYPE = {f.type: f for f in FAMILIES}

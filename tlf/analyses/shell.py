@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.analyses.estimates import is_estimate, shell_levels
 from tlf.analyses.registry import compares, part
 from tlf.spec.base import resolve_test
 
@@ -46,6 +47,9 @@ def count_rows(output_id: str, a, active, pct: int, levels: list[tuple[str, str]
         for order, (parent, level) in enumerate(levels):
             rows.append(shell_row(output_id, a.id, c.id, "n", 0, level=level, parent=parent, order=order, sig=0))
             rows.append(shell_row(output_id, a.id, c.id, "p", pct, level=level, parent=parent, order=order, sig=0))
+            if getattr(a, "denominator", "N") != "N":
+                rows.append(shell_row(output_id, a.id, c.id, "denom", 0, level=level, parent=parent, order=order,
+                                      sig=0))
             if getattr(a, "events", False):
                 rows.append(shell_row(output_id, a.id, c.id, "events", 0, level=level, parent=parent, order=order,
                                       sig=0))
@@ -72,7 +76,9 @@ def mock_ard_rows(study: Study, entry: OutputEntry) -> list[dict]:
     rows: list[dict] = [shell_row(spec.id, "_N", c.id, "N", 0, sig=0) for c in cols]
     for a in spec.analyses:
         active = [c for c in cols if a.periods is None or c.period in a.periods]
-        rows += part(a.type, "shell", "SHELLS")(spec.id, a, active, pct_default, study)
+        own = part(a.type, "shell", "SHELLS")(spec.id, a, active, pct_default, study)
+        rows += own + [shell_row(spec.id, a.id, c, s, d, parent=p, level=lv)
+                       for c, p, lv, s, d in shell_levels(spec, a, own)]
         rows += _mock_groups(study, entry, a, active)
         levels = part(a.type, "shell", "PVALUE_LEVELS", lambda a: [("", "")])(a)
         rows += _mock_pvalues(spec, a, levels)
@@ -102,7 +108,9 @@ def _mock_pvalues(spec, a, levels: list[tuple[str, str]]) -> list[dict]:
     if kind is None:
         return []
     rows = []
-    for sc in spec.stat_columns:
+    for sc in getattr(spec, "stat_columns", ()):
+        if is_estimate(sc):
+            continue
         if resolve_test(getattr(a, "test", None) or sc.test, kind) == "none":
             continue
         for parent, level in levels:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.data.read import Dataset, read_dataset
-from tlf.data.sources import DatasetSource, ErrorFn, Pivot, Subjects
+from tlf.data.sources import DatasetSource, ErrorFn, Pivot, Select, Subjects
 from tlf.errors import DataError, Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ class StudyData:
         from dataclasses import replace
 
         from tlf.data.derived import filter_where, pivot_dataset, subjects_dataset
+        from tlf.data.select import select_records
 
         derived = source.derived
         kind, rule = derived.kind, derived.rule
@@ -111,6 +112,9 @@ class StudyData:
             return subjects_dataset(src, rule, name, self.subject_id, err)
         if isinstance(rule, Pivot):
             return pivot_dataset(src, rule, name, err)
+        if isinstance(rule, Select):
+            return Dataset(name, select_records(src.frame, rule, self.subject_id, err, src.name), dict(src.labels),
+                           None, ())
         return rule(src, name=name, subject_id=self.subject_id, error=err)
 
     @property

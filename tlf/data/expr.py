@@ -166,6 +166,53 @@ def evaluate(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None)
     return result.fillna(False).astype(bool)
 
 
+def evaluate_definite(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None) -> pd.Series:
+    """True where the condition holds whatever its missing values are (Kleene's three-valued logic, as
+    SQL): a comparison with a missing value (or a blank text, or a division by zero) is unknown, `not`
+    of unknown is unknown, `a and b` is known when both are or either is false, `a or b` when both are or
+    either is true; unknown counts as not met. For conditions a missing value must never meet: with a
+    missing CHG, `not (CHG > -4)` is not met (`evaluate` would say true)."""
+    import pandas as pd
+
+    value, known = _three_valued(expr.tree.body, frame, expr.text, zero)
+    return pd.Series(value & known, index=frame.index).astype(bool)
+
+
+def _three_valued(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | None):
+    """(value, known) boolean arrays of a condition over `frame`'s rows (evaluate_definite)."""
+    import numpy as np
+    import pandas as pd
+
+    def array(v: Any):
+        if isinstance(v, pd.Series):
+            return v.fillna(False).astype(bool).to_numpy()
+        return np.full(len(frame), bool(v))
+
+    if isinstance(node, ast.BoolOp):
+        parts = [_three_valued(v, frame, text, zero) for v in node.values]
+        value, known = parts[0]
+        for v2, k2 in parts[1:]:
+            if isinstance(node.op, ast.And):
+                known = (known & k2) | (known & ~value) | (k2 & ~v2)
+                value = value & v2
+            else:
+                known = (known & k2) | (known & value) | (k2 & v2)
+                value = value | v2
+        return value, known
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        value, known = _three_valued(node.operand, frame, text, zero)
+        return ~value, known
+    value = array(_as_bool(_eval(node, frame, text, zero)))
+    known = np.ones(len(frame), dtype=bool)
+    operands = [node.left, *node.comparators] if isinstance(node, ast.Compare) else [node] if isinstance(
+        node, ast.Name) else []  # present(X) and missing(X) are always known
+    for operand in operands:
+        v = _eval(operand, frame, text)
+        if isinstance(v, pd.Series):
+            known &= ~array(_call("missing", v))
+    return value, known
+
+
 def evaluate_value(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None):
     """The value of an expression over `frame`'s rows (a Series, or a scalar for a constant)."""
     return _eval(expr.tree.body, frame, expr.text, zero)
@@ -421,8 +468,8 @@ def _dates_with_iso_text(a: Any, b: Any, text: str) -> tuple[Any, Any]:
 
     from tlf.data.dates import as_timestamps
 
-    if _kind(a) == "date" and isinstance(a, pd.Series) and _kind(b) == "text" and not isinstance(b, pd.Series):
-        return as_timestamps(a), iso(b, a)
+    if _kind(a) == "date" and isinstance(a, pd.Series) and (_kind(b) == "text" or isinstance(b, list)):
+        return as_timestamps(a), iso(b, a)  # a list: every item ISO text, or an error naming the item
     if _kind(b) == "date" and isinstance(b, pd.Series) and _kind(a) == "text" and not isinstance(a, pd.Series):
         return iso(a, b), as_timestamps(b)
     return a, b
@@ -433,6 +480,11 @@ def _check_types(a: Any, b: Any, text: str) -> None:
 
     kind = _kind
     ka, kb = kind(a), kind(b)
+    if isinstance(a, pd.Series) and ka and isinstance(b, list):  # `AGE in (65, '70')`: '70' would never match
+        for x in b:
+            if kind(x) and kind(x) != ka:
+                raise ExprError(f"compares {ka} variable {a.name} with the {kind(x)} {x!r} in {text!r}; every value "
+                                f"of the list must be {'a ' if ka != 'text' else ''}{ka}")
     if ka and kb and ka != kb:
         name = a.name if isinstance(a, pd.Series) else (b.name if isinstance(b, pd.Series) else "")
         raise ExprError(f"compares {ka} with {kb}" + (f" (variable {name} is {ka if isinstance(a, pd.Series) else kb})"

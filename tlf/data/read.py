@@ -94,6 +94,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                 notes.append(f"{name}: not UTF-8; read as {FALLBACK_ENCODING} (set data.datasets.{name}.encoding "
                              "in study.yaml to choose)")
             frame = _csv_types(frame, NA_IN_NUMBERS if missing_values is None else ())
+            _unique_names(_csv_header(path, encoding), path, name)  # pandas renames a repeated AGE to AGE.1
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
@@ -207,17 +208,26 @@ def check_xport_rows(path: Path, name: str, layout: XportLayout, rows: int) -> N
                   "blank padding follow them (the file ends inside an observation)")
 
 
+def _csv_header(path: Path, encoding: str | None) -> list[str]:
+    """The column names of a CSV file as written (pandas renames a repeated name: `AGE`, `AGE.1`)."""
+    import csv
+
+    with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as f:
+        return next(csv.reader(f), [])
+
+
 def _unique_names(columns, path: Path, name: str) -> None:
-    """Variable names are case-blind (as in SAS): a file with both `age` and `AGE` is a DataError naming
-    the file and the columns (tlf reads every name in upper case, so one would hide the other)."""
+    """Variable names are case-blind (as in SAS): a file with both `age` and `AGE`, or `AGE` twice, is a
+    DataError naming the file and the columns (tlf reads every name in upper case, so one would hide the
+    other)."""
     by_upper: dict[str, list[str]] = {}
     for c in columns:
         by_upper.setdefault(str(c).upper(), []).append(str(c))
     clash = [names for names in by_upper.values() if len(names) > 1]
     if clash:
         shown = "; ".join(" and ".join(repr(n) for n in names) for names in clash)
-        raise DataError(f"{path.name} has columns whose names differ only in case: {shown}; variable names "
-                        "are read in upper case, so rename or drop one of each", dataset=name, code="DATA009")
+        raise DataError(f"{path.name} has columns whose names repeat or differ only in case: {shown}; variable "
+                        "names are read in upper case, so rename or drop one of each", dataset=name, code="DATA009")
 
 
 def _keep_columns(reader, path: Path, name: str, keep) -> list[str]:

@@ -58,14 +58,27 @@ class Pivot:
 
 
 @dataclass(frozen=True)
+class Select:
+    """One record per subject and `per` group, chosen by `record` by `by` (see tlf.data.select)."""
+
+    record: str
+    by: str
+    then: tuple[str, ...] = ()
+    per: tuple[str, ...] = ()
+    order: tuple[Scalar, ...] | None = None
+    worst_is: str = "high"
+    missing: str = "drop"
+
+
+@dataclass(frozen=True)
 class DerivedFrom:
     """A dataset made from dataset `source` (its records meeting `where`): by `rule` (Subjects, Pivot), or
     computed by a later stage (a Compute the orchestrator hands in). `kind` is its study.yaml key."""
 
-    kind: str  # "subjects" | "pivot" | "nca"
+    kind: str  # "subjects" | "pivot" | "select" | "nca"
     source: str
     where: str | None
-    rule: Subjects | Pivot | Compute
+    rule: Subjects | Pivot | Select | Compute
 
 
 @dataclass(frozen=True)

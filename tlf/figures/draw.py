@@ -280,3 +280,50 @@ def _axes_text(ax, panel: Panel, *, first_col: bool = True, last_row: bool = Tru
     if panel.y_label and first_col:
         ax.set_ylabel(panel.y_label)
     ax.tick_params(length=2.5, pad=2)
+
+
+def draw_forest(panel: Panel, *, width: float, height: float, ref_line: float = 1.0) -> bytes:
+    """A forest plot: one row per tick (subgroup, top to bottom), one point per series (column) with a
+    horizontal CI lo..hi (the series' x are the row positions, y the estimates), on a log x axis with a
+    dashed line at `ref_line` (1: no difference in hazard); the estimate and CI as text at the right."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    with _rc():
+        fig = _figure(width, height)
+        ax = fig.subplots()
+        k = max(1, len(panel.series))
+        step = 0.6 / k
+        values = []
+        for i, s in enumerate(panel.series):
+            shift = (i - (k - 1) / 2) * step
+            for pos, y, lo, hi, text in zip(s.x, s.y, s.lo, s.hi, s.marks or ("",) * len(s.x), strict=True):
+                if not (_finite(y) and y > 0):
+                    continue
+                at = -(pos + shift)
+                if _finite(lo) and _finite(hi) and lo > 0:
+                    ax.plot([lo, hi], [at, at], color=s.style.color, linewidth=1.0, zorder=2)
+                    values += [lo, hi]
+                ax.plot([y], [at], color=s.style.color, marker=s.style.marker, markersize=4.5, linestyle="none",
+                        zorder=3)
+                values.append(y)
+                if text:
+                    ax.annotate(text, (1.01, at), xycoords=("axes fraction", "data"), va="center", ha="left",
+                                fontsize=FONT - 0.5, color=s.style.color, annotation_clip=False)
+        ax.set_xscale("log")
+        lo_x, hi_x = (min(values), max(values)) if values else (0.5, 2.0)
+        lo_x, hi_x = min(lo_x, ref_line) / 1.25, max(hi_x, ref_line) * 1.25
+        ax.set_xlim(lo_x, hi_x)
+        ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if lo_x <= t <= hi_x]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticklabels([f"{t:g}" for t in ticks])
+        ax.axvline(ref_line, color="#777777", linewidth=0.6, linestyle=(0, (4, 3)), zorder=0)
+        ax.set_yticks([-p for p in panel.x_ticks])
+        ax.set_yticklabels(list(panel.x_tick_labels))
+        ax.set_ylim(-(len(panel.x_ticks) - 0.5), 0.5)
+        ax.set_title(panel.title, loc="left")
+        if panel.x_label:
+            ax.set_xlabel(panel.x_label)
+        ax.tick_params(length=2.5, pad=2)
+        _legend(fig, panel.series, "points")
+        return _png(fig)

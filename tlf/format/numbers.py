@@ -95,7 +95,7 @@ def fmt_sig(x: float, sig: int, *, missing: str = "NE", shell: bool = False) -> 
     return format_sig(x, sig)
 
 
-COUNT_STATS = ("n", "N", "n_blq")
+COUNT_STATS = ("n", "N", "n_blq", "denom")
 FLAG_STATS = {"within_range": ("Yes", "No"), "converged": ("Yes", "No")}  # a 1/0 statistic printed as words
 
 

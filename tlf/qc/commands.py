@@ -96,18 +96,29 @@ def _compare_all(args, opts) -> int:
         _write_reports(result, args.reports, args.force)
     for e in result.entries:
         print(verdict_line(e))
-    write_tracker(result, tracker)
+    from tlf.qc.publish import folder_lock
+
+    with folder_lock(tracker.parent, "tlf compare --all"):
+        write_tracker(result, tracker)
     n = len(result.entries)
     print(f"{result.count('PASS')} of {n} output(s) pass ({opts.describe}); tracker: {tracker}")
     return 0 if result.ok else 1
 
 
 def _write_reports(result, folder: Path, force: bool = False) -> None:
+
+    from tlf.qc.publish import folder_lock
+
+    done = [e for e in result.entries if e.comparison is not None]
+    with folder_lock(folder, "tlf compare --reports"):
+        _write_reports_locked(done, folder, force)
+
+
+def _write_reports_locked(done: list, folder: Path, force: bool) -> None:
     from tlf.errors import OutputError
     from tlf.qc.report import report_text, write_report_xlsx
     from tlf.qc.verify import guard_overwrite, record_written
 
-    done = [e for e in result.entries if e.comparison is not None]
     for e in done:  # refuse before anything is written
         for suffix in (".compare.txt", ".compare.xlsx"):
             guard_overwrite(folder / f"{e.output_id}{suffix}", force)
@@ -126,14 +137,16 @@ def _write(write, result, path: Path, force: bool = False) -> None:
     """Write a report to `path`: a file there that tlf did not write is not overwritten without --force
     (tlf.qc.verify.guard_overwrite, as `tlf build` does); the file is recorded as tlf's."""
     from tlf.errors import OutputError
+    from tlf.qc.publish import folder_lock
     from tlf.qc.verify import guard_overwrite, record_written
 
-    guard_overwrite(path, force)
-    try:
-        write(result, path)
-        record_written(path)
-    except OSError as e:
-        raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="QC041") from None
+    with folder_lock(path.parent, "tlf compare"):
+        guard_overwrite(path, force)
+        try:
+            write(result, path)
+            record_written(path)
+        except OSError as e:
+            raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="QC041") from None
 
 
 # --- tlf ard ----------------------------------------------------------------------------------------------
@@ -204,11 +217,20 @@ def show_records(records, id_vars, args) -> int:
 
 def _write_ard(ard, path: Path, force: bool = False) -> None:
     from tlf.errors import OutputError
-    from tlf.qc.verify import guard_overwrite, record_written
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise OutputError(f"--out must end in .csv or .parquet, got '{path.name}'", code="QC042")
+    from tlf.qc.publish import folder_lock
+
+    with folder_lock(path.parent, "tlf ard --out"):
+        _write_ard_locked(ard, path, suffix, force)
+
+
+def _write_ard_locked(ard, path: Path, suffix: str, force: bool) -> None:
+    from tlf.errors import OutputError
+    from tlf.qc.verify import guard_overwrite, record_written
+
     guard_overwrite(path, force)
     try:
         if suffix == ".parquet":

@@ -89,9 +89,11 @@ def write_json_atomic(path: Path, content: dict) -> None:
             os.fsync(f.fileno())
         chmod_ordinary(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and not e.filename:  # name the file a full disk stopped
+            raise OSError(e.errno, e.strerror, str(path)) from e
         raise
     fsync_dir(path.parent)
 
@@ -255,6 +257,18 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):  # exists (another user's), or cannot tell: assume alive
         return True
     return True
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, command: str):
+    """`with folder_lock(folder, "tlf compare"):` the BuildLock of an existing `folder` for a command that
+    writes into it and records its files in its manifest (compare, ard, bundle), so that it never writes
+    beside a running build (OUT006); a folder yet to be made needs none."""
+    if not Path(folder).is_dir():
+        yield None
+        return
+    with BuildLock(folder, command) as lock:
+        yield lock
 
 
 class BuildLock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # Names Windows reserves for devices: a file "con.docx" cannot be created there.
@@ -64,15 +64,24 @@ def known_names(names, allowed, what: str = "statistic", *, listed: bool = False
     return names
 
 
+def known_decimals(decimals):
+    """The keys of a continuous summary's `decimals:` when each is a statistic printed with decimals; `n`
+    (always a whole number) is an error rather than a key that would do nothing."""
+    if "n" in (decimals or {}):
+        raise ValueError("n always prints as a whole number: leave `n` out of decimals")
+    return known_names(decimals, tuple(s for s in CONTINUOUS_STATS if s != "n"))
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, use_attribute_docstrings=True,
                               allow_inf_nan=False)  # numbers in specs are finite: .inf and .nan are errors
 
 
 # Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
-TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none")
-TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "logrank", "none"]
-TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "logrank": "times"}
+TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none")
+TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none"]
+TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "cmh": "counts",
+              "logrank": "times"}
 AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
 
 def resolve_test(test: str | None, kind: str) -> str:
@@ -138,6 +147,40 @@ class Level(Strict):
     `value`/`values` are ignored); e.g. `{other: true, label: Other}` last."""
 
 
+class RecordSelect(Strict):
+    """One record per subject (and per the `per` variables), chosen by `record` among the records left by
+    `where`: e.g. `{record: max, by: AVAL, then: ADT, per: [PARAMCD]}`, the maximum post-baseline value
+    per subject and parameter (with `where: "AVISITN > 0"`). Ties on `by` go to the lowest `then` value
+    (the earliest date; for `last` the highest), then to the first record in dataset order (for `last` the
+    last). A missing `by` is never chosen while the group has a record with a value."""
+
+    record: Literal["worst", "best", "first", "last", "min", "max"]
+    """Which record: `max`/`min` the highest/lowest `by`; `worst`/`best` the highest/lowest `by` (the
+    other way round with `worst_is: low`; a text `by` ranked by `order`); `last`/`first` the highest/lowest
+    `by` (a date, a visit number; text such as an ISO 8601 date sorts as text)."""
+    by: str
+    """Variable ranking the records, e.g. `AVAL`, `ADT`, `AVISITN`, or a text category with `order`
+    (e.g. `ANRIND`)."""
+    then: str | list[str] | None = None
+    """Variable(s) breaking ties on `by`, compared in turn, e.g. `ADT`: the lowest value wins (the earliest
+    date), for `record: last` the highest; a missing value loses. Records still tied: the first in the
+    dataset's order (for `last` the last). Not set: dataset order only."""
+    per: list[str] = []
+    """Variables (besides the subject) each selecting its own record, e.g. `[PARAMCD]` for one record per
+    subject and parameter, `[PARAMCD, AVISIT]` per parameter and visit. Empty: one record per subject."""
+    order: list[str | int | float] | None = None
+    """Levels of `by` from best to worst (ranked by position), e.g. `[NORMAL, LOW, HIGH]` for ANRIND: a
+    text `by` needs it for `worst`, `best`, `min` and `max`. A value present in the data and not listed is
+    an error [DATA060], never ranked by guess. Not set: `by` is ranked by its numbers."""
+    worst_is: Literal["high", "low"] = "high"
+    """For `record: worst`/`best`: whether the worst is the highest rank of `by` (`high`, the default: the
+    highest value, or the last level of `order`) or the lowest (`low`, e.g. the lowest haemoglobin)."""
+    missing: Literal["drop", "keep"] = "drop"
+    """A subject (and `per` group) whose records all miss `by`: `drop` leaves it without a record (it is
+    not counted in what follows); `keep` keeps one of its records, chosen by `then` and dataset order (e.g.
+    to count it under a "Missing" category)."""
+
+
 class AnalysisBase(Strict):
     """What every analysis has: an id, a label, the records it reads and where it prints."""
 
@@ -153,13 +196,13 @@ class AnalysisBase(Strict):
     dataset: str | None = None
     """Name (in `data.datasets`) of the dataset whose records the analysis reads, e.g. `adae`. Only the
     records of each column's subjects are read (and of the column's period when the dataset has a
-    `period_var`). Not set: the subject-level dataset (`data.subject_dataset`, usually adsl). Not used by
+    `period_var`). Not set: the subject-level dataset (`data.subject_dataset`, usually adsl). An error in
     `correlation`, whose `x` and `y` name their own."""
     where: str | None = None
     """Filter on the dataset's records before the analysis (the where: language), e.g. `"TRTEMFL == 'Y'"`;
     `{pp}` and `{p}` become the column's period (`"EOP{pp}STT == 'COMPLETED'"` reads EOP01STT in a
     period-1 column). For `count` it is the condition whose subjects are counted. Not set: every record.
-    Not used by `correlation` (its `x` and `y` have their own `where`)."""
+    An error in `correlation` (its `x` and `y` have their own `where`)."""
     indent: Annotated[int, Field(ge=0, le=4)] = 0
     """Indentation level (0-4) of the analysis's first row; the rows under a header row go one level deeper.
     Each level indents the row label by 0.15 inch, e.g. `1` to nest reasons under a "Discontinued" row."""
@@ -173,6 +216,10 @@ class AnalysisBase(Strict):
     blank_before: bool = False
     """true: an empty row before the analysis's rows (none when it is the table's first row), to separate
     blocks. No effect in a table with `stats_as_columns` or in a figure."""
+    select: RecordSelect | None = None
+    """One record per subject (and per `per` group) among the records left by `where`, e.g. the maximum
+    post-baseline ALT: `where: "PARAMCD == 'ALT' and AVISITN > 0"` with `select: {record: max, by: AVAL,
+    then: ADT}`. Not set: every record. Not used by `correlation`."""
 
 
 class ParamVisitsBase(AnalysisBase):
@@ -222,6 +269,33 @@ class ParamVisitsBase(AnalysisBase):
         if len(set(v)) != len(v):
             raise ValueError("a visit is listed twice")
         return v
+
+    @model_validator(mode="after")
+    def _select_per_parameter_and_visit(self) -> ParamVisitsBase:
+        """A record selection across several parameters or visits would keep one record among all of them."""
+        check_select_per(self.select, self.param_var, len(self.params), self.visit_var, len(self.visits))
+        return self
+
+
+def check_select_per(select: RecordSelect | None, param_var: str, n_params: int, visit_var: str,
+                     n_visits: int) -> None:
+    """`select.per` must name the parameter (visit) variable when an analysis shows several parameters
+    (visits): else one record per subject is kept across all of them. Raises ValueError."""
+    if select is None:
+        return
+    per = {p.upper() for p in select.per}
+    if n_params > 1 and param_var.upper() not in per:
+        raise ValueError(f"`select.per` must list {param_var} when `param` lists several parameters (else one "
+                         "record is kept across all of them)")
+    if n_visits > 1 and visit_var.upper() not in per:
+        raise ValueError(f"`select.per` must list {visit_var} when `visits` lists several visits (else one record "
+                         "is kept across all of them)")
+
+
+# What a subject count's percentage divides by (`denominator:` of categorical, count, terms, shift).
+Denominator = Literal["N", "assessed", "records", "group"]
+# How a subject count prints: "n (%)" or with its denominator, "n/m (%)".
+CountDisplay = Literal["n (%)", "n/m (%)"]
 
 
 BY_VISIT_PARTS = ("value", "change", "pchg", "pbase")

@@ -24,6 +24,8 @@
           subjects: {from: pc, keep: [WT]}
         adppw:                              # long to wide: one record per subject and day, a column per parameter
           pivot: {from: adpp, id: [USUBJID, AVISITN], names: PPTESTCD, values: PPSTRESN, label: PPTEST}
+        adlbmax:                            # each subject's maximum post-baseline value per parameter
+          select: {from: adlb, where: "AVISITN > 0", record: max, by: AVAL, then: ADT, per: [PARAMCD]}
 
 The NCA dataset has the subject id, the profile and `keep` variables, and one row per parameter:
 PPTESTCD, PPTEST, PPSTRESN, PPSTRESU, PPSTAT, PPREASND and the reliability flags (see tlf.stats.pk).
@@ -37,7 +39,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from tlf.spec.base import Strict
+from tlf.spec.base import RecordSelect, Strict
 
 VarName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
 Scalar = str | int | float
@@ -192,9 +194,19 @@ class PivotSpec(Strict):
     """Variable whose text labels the new columns, e.g. PPTEST; not set: no labels."""
 
 
+class SelectSpec(RecordSelect):
+    """The records of dataset `from` (meeting `where`) that a record selection keeps: one per subject and
+    `per` group, e.g. each subject's maximum post-baseline value per parameter, all variables kept."""
+
+    source: str = Field(alias="from")
+    """The dataset the records are selected from (in `data.datasets`), e.g. `adlb`."""
+    where: str | None = None
+    """Filter on its records before the selection (the where: language), e.g. `"AVISITN > 0"`."""
+
+
 def derived_sources(ds) -> tuple[str, str] | None:
     """(kind, source dataset) of a derived DatasetSpec, or None for a file."""
-    for kind in ("nca", "subjects", "pivot"):
+    for kind in ("nca", "subjects", "pivot", "select"):
         spec = getattr(ds, kind, None)
         if spec is not None:
             return kind, spec.source

@@ -20,7 +20,7 @@ from tlf.spec.base import (
     Strict,
     TestName,
 )
-from tlf.spec.derived import NcaSpec, PivotSpec, SubjectsSpec
+from tlf.spec.derived import NcaSpec, PivotSpec, SelectSpec, SubjectsSpec
 
 # ---------------------------------------------------------------- study level
 
@@ -54,18 +54,23 @@ class RunningHeader(Strict):
 
 class DatasetSpec(Strict):
     """A dataset: read from `file`, or computed from another dataset by `nca` (PK parameters),
-    `subjects` (one record per subject) or `pivot` (long to wide); see tlf/spec/derived.py. `keep` reads only the variables
+    `subjects` (one record per subject), `pivot` (long to wide) or `select` (one record per subject and group
+    by a record selection); see tlf/spec/derived.py. `keep` reads only the variables
     listed (SAS KEEP=): a large file the study needs few variables of is read several times faster."""
 
     file: str | None = None
     """File to read, relative to `data.dir` (or absolute): `.xpt` (SAS transport), `.sas7bdat`, `.csv` or
-    `.parquet`. Variable names are read in upper case. Give exactly one of `file`, `nca`, `subjects`, `pivot`."""
+    `.parquet`. Variable names are read in upper case. Give exactly one of `file`, `nca`, `subjects`, `pivot`,
+    `select`."""
     nca: NcaSpec | None = None
     """Compute this dataset (PK parameters, ADPP-like) by non-compartmental analysis of a concentration dataset."""
     subjects: SubjectsSpec | None = None
     """Compute this dataset as one record per subject of another dataset (a subject-level dataset when there is no ADSL)."""
     pivot: PivotSpec | None = None
     """Compute this dataset by turning another from long to wide (one column per parameter)."""
+    select: SelectSpec | None = None
+    """Compute this dataset as the records of another that a record selection keeps, e.g. `{from: adlb, where:
+    "AVISITN > 0", record: max, by: AVAL, then: ADT, per: [PARAMCD]}`."""
     period_var: str | None = None
     """Variable holding the period of each record (e.g. APERIOD): a treatment column with a `period` then
     takes only the records of that period. Not set: the dataset is not split by period."""
@@ -78,9 +83,9 @@ class DatasetSpec(Strict):
 
     @model_validator(mode="after")
     def _one_source(self) -> DatasetSpec:
-        given = [k for k in ("file", "nca", "subjects", "pivot") if getattr(self, k) is not None]
+        given = [k for k in ("file", "nca", "subjects", "pivot", "select") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a dataset needs exactly one of 'file', 'nca', 'subjects' or 'pivot'"
+            raise ValueError("a dataset needs exactly one of 'file', 'nca', 'subjects', 'pivot' or 'select'"
                              + (f" (got {' and '.join(given)})" if given else ""))
         return self
 
@@ -285,13 +290,31 @@ class StatColumn(Strict):
     """Ids of the treatment columns compared (two or more)."""
     test: TestName = "auto"
     """Test run across those columns: `auto` picks by the analysis (ANOVA for continuous, chi-square for
-    counts, log-rank for time to event); `none` leaves the column blank. An analysis's own `test` wins."""
+    counts, log-rank for time to event); `cmh` the Cochran-Mantel-Haenszel test of a count analysis
+    (stratified by `strata`); `none` leaves the column blank. An analysis's own `test` wins."""
+    strata: str | None = None
+    """Variable whose values stratify the test, e.g. `SITEGR1`: `test: cmh` (the CMH statistic chosen by
+    `cmh`) or a log-rank test (`logrank`, or `auto` on a time to event: the stratified log-rank test, as
+    SAS LIFETEST STRATA / TEST or R `survdiff(... + strata(...))`). Read from the subject-level dataset
+    (ADSL) when it holds the variable, else from the analysis's records (one value per subject). Subjects
+    with a missing value are left out of the test, as SAS does, with a note in the ARD. Not set: one
+    stratum."""
+    cmh: Literal["general", "row_mean", "correlation"] = "general"
+    """Which CMH statistic `test: cmh` prints (SAS PROC FREQ CMH): `general` association (any response,
+    (r-1)(c-1) df), `row_mean` scores differ (an ordinal response, r-1 df), nonzero `correlation` (ordinal
+    response and ordered columns, 1 df)."""
+    scores: Literal["table", "modridit"] = "table"
+    """Scores of `cmh: row_mean` and `correlation`: `table` (the response's numeric values, else the
+    levels' order 1, 2, ...; the treatment columns in `over` order), or `modridit` (SAS SCORES=MODRIDIT,
+    per stratum; row mean scores with modified ridit scores is van Elteren's test)."""
     spanner: str = ""
     """Header spanning adjacent columns that share it; empty: none."""
     width: float | None = None
     """Relative width of the column, as a treatment column's `width`; not set: automatic."""
     format: PValueFormat = PValueFormat()
-    """How the p-values print (decimals, cut-offs, flag, missing text)."""
+    """How the p-values print (decimals, cut-offs, flag, missing text); of an estimate column only
+    `decimals` counts, the decimals of the estimate and its limits (not set: 1 for a risk difference in
+    percentage points, 2 for a ratio)."""
     sparse: Literal["flag", "fisher", "none"] = "flag"
     """What a chi-square p-value does when its table is sparse: more than 20% of the cells have expected
     counts below 5, the rule of SAS PROC FREQ's warning "Chi-Square may not be a valid test" (Cochran; R's
@@ -303,6 +326,19 @@ class StatColumn(Strict):
     sparse_mark: str = "^"
     """Mark after a p-value of a sparse chi-square (or the Fisher's test that replaced it), and at the start
     of its footnote; not empty."""
+    stat: Literal["pvalue", "risk_difference", "relative_risk", "odds_ratio"] = "pvalue"
+    """What the column prints: `pvalue` (the `test` across `over`), or an estimate with its CI comparing
+    exactly two columns of `over`, the treatment first and the reference second, on each row of subjects
+    counted (`count`, `categorical` levels, `terms` SOC and term rows, `responders` visits): `risk_difference`
+    (in percentage points, as FDA's Standard Safety Tables print it), `relative_risk` or `odds_ratio`,
+    printed "est (lower, upper)" (tlf/analyses/estimates.py). Other analysis types leave it blank."""
+    ci: Literal["wald", "newcombe", "mn", "woolf"] | None = None
+    """CI method of an estimate column: risk difference `newcombe` (Newcombe's hybrid score interval,
+    the default; SAS RISKDIFF(CL=NEWCOMBE)), `mn` (Miettinen-Nurminen score; CL=MN) or `wald`; relative
+    risk `wald` (on the log scale, the only one); odds ratio `woolf` (Wald on the log scale, the only one).
+    Not set: the statistic's default. Not allowed with `stat: pvalue`."""
+    conf_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    """Confidence level of an estimate column's CI."""
     exact: bool | Literal["auto"] = False
     """Wilcoxon rank-sum p-values: `false`, the normal approximation with continuity correction (SAS PROC
     NPAR1WAY's default); `true`, the exact test: the permutation distribution of the rank sum given the
@@ -457,11 +493,13 @@ class AnalysesPlot(Strict):
     bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
     '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
     the subjects' x and y, coloured by column, with the correlations printed; or emax analyses: the
-    observations with the fitted curve and the estimates; `group` colours the points by a variable)."""
+    observations with the fitted curve and the estimates; `group` colours the points by a variable),
+    `forest` (time_to_event analyses with `hazard_ratio`: one row per analysis, e.g. per subgroup, with
+    the hazard ratio and CI of each column vs the reference on a log scale)."""
 
-    kind: Literal["by_visit", "lsmean_bars", "scatter"]
-    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses) or `scatter` (correlation and emax
-    analyses)."""
+    kind: Literal["by_visit", "lsmean_bars", "scatter", "forest"]
+    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses), `scatter` (correlation and emax
+    analyses) or `forest` (time_to_event analyses with a `hazard_ratio`)."""
     panels: list[str] | None = None
     """Ids of the analyses drawn, one panel each, in this order; not set: every analysis."""
     panel_titles: dict[str, str] = {}
@@ -501,8 +539,8 @@ class AnalysesPlot(Strict):
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
 
 Plot = Annotated[MeanByVisitPlot | AnalysesPlot | KaplanMeierPlot | IndividualPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "km", "individual")
-ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter")
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "forest", "km", "individual")
+ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter", "forest")
 
 
 class FigureOutput(Strict):
@@ -543,6 +581,15 @@ class FigureOutput(Strict):
     @property
     def titles(self) -> tuple[str, ...]:
         return (self.title,) if isinstance(self.title, str) else tuple(self.title)
+
+    @model_validator(mode="after")
+    def _forest_needs_hazard_ratios(self):
+        if self.plot.kind == "forest":
+            drawn = self.plot.panels or [a.id for a in self.analyses]
+            bare = [a.id for a in self.analyses if a.id in drawn and getattr(a, "hazard_ratio", None) is None]
+            if bare:
+                raise ValueError(f"a forest plot draws hazard ratios: analysis '{bare[0]}' has no `hazard_ratio`")
+        return self
 
 
 # Other output types live in their own modules, built on the models above.

@@ -93,6 +93,12 @@ overrides:
     "PivotSpec": Example(
         "pivot: {from: adpp_lin, id: [USUBJID, SUBJECT], names: PPTESTCD, values: PPSTRESN, label: PPTEST}\n",
         ("pivot",)),
+    "SelectSpec": Example(
+        'select: {from: adlb, where: "AVISITN > 0", record: max, by: AVAL, then: ADT, per: [PARAMCD]}\n',
+        ("select",)),
+    "RecordSelect": Example("""\
+select: {record: worst, by: ANRIND, order: [NORMAL, LOW, HIGH], then: ADT, per: [PARAMCD]}
+""", ("select",)),
     "Derivation": Example("""\
 derive:
   adsl:
@@ -216,6 +222,7 @@ page_by:
 stat_columns:
   - {id: p, label: "p-value", over: [pbo, low, high], format: {decimals: 4}}
   - {id: p2, label: "p-value vs Placebo", over: [pbo, high], sparse: fisher, exact: auto}
+  - {id: rd, label: "Risk difference (95% CI)", over: [high, pbo], stat: risk_difference, ci: newcombe}
 """, ("stat_columns",)),
     "PValueFormat": Example("format: {decimals: 3, low: {at: 0.001, text: \"<.001\"}, flag: {below: 0.05}}\n",
                             ("format",)),

@@ -16,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tlf.analyses.pk.spec import check_pk_output
 from tlf.analyses.registry import plot_types
+from tlf.analyses.shift.spec import check_shift_output
 from tlf.errors import SpecError, TlfError, did_you_mean, raise_all
 from tlf.spec.derived import check_derived
 from tlf.spec.load import Located, dotted, load_yaml
@@ -26,6 +27,7 @@ from tlf.spec.model import (
     OutputSpecTypes,
     StudySpec,
 )
+from tlf.spec.stat_columns import check_estimate_columns
 
 STUDY_FILE = "study.yaml"
 
@@ -385,6 +387,7 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
         errors += check_pk_output(entry)
+        errors += check_shift_output(entry)
         plot = getattr(o, "plot", None)
         if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:
             errors.append(entry.error(("plot", "dataset"), f"unknown dataset '{plot.dataset}'"
@@ -419,7 +422,7 @@ def cross_check(study: Study) -> list[TlfError]:
             errors += _check_ancova_columns(entry, i, a, col_ids)
         if o.type == "figure" and o.plot.kind in _PLOT_TYPES:
             errors += _check_plot(entry)
-        errors += _check_stat_columns(entry, col_ids)
+        errors += _check_stat_columns(entry, col_ids) + check_estimate_columns(entry)
     return errors
 
 
@@ -541,11 +544,29 @@ def _check_stat_columns(entry: OutputEntry, col_ids: list[str]) -> list[TlfError
             continue
         for k, sc in enumerate(stat_cols):
             try:
-                resolve_test(own or sc.test, kind)
+                test = resolve_test(own or sc.test, kind)
             except ValueError as e:
                 key = ("analyses", i, "test") if own else ("stat_columns", k, "test")
                 errors.append(entry.error(key, f"{e} (analysis '{a.id}' is {a.type})", "SPEC036"))
+                continue
+            errors += _check_strata(entry, k, sc, a, test)
     return errors
+
+
+STRATIFIED = ("categorical", "count", "responders", "time_to_event")  # analyses that can run a stratified test
+
+
+def _check_strata(entry: OutputEntry, k: int, sc, a, test: str) -> list[TlfError]:
+    """`strata` goes with a CMH or log-rank test of an analysis that counts subjects or times them."""
+    if test in ("cmh", "logrank") and (test == "cmh" or sc.strata) and a.type not in STRATIFIED:
+        return [entry.error(("stat_columns", k, "strata" if sc.strata else "test"), f"a stratified test ({test}"
+                            f"{' with strata' if sc.strata else ''}) is not available for analysis '{a.id}' "
+                            f"({a.type}); it is for {', '.join(STRATIFIED)}", "SPEC108")]
+    if sc.strata and test not in ("cmh", "logrank", "none"):
+        return [entry.error(("stat_columns", k, "strata"), f"`strata` stratifies a `cmh` or `logrank` test, but "
+                            f"analysis '{a.id}' ({a.type}) runs {test} in this column: set `test: cmh` (or the "
+                            "analysis's own `test: none`)", "SPEC107")]
+    return []
 
 
 def _check_columns(study: Study, cols: list[ColumnSpec], err: Any) -> list[TlfError]:

@@ -8,7 +8,9 @@ output's stat columns.
                                                                      exact, or R's auto rule: `exact`)
     chisq     a count table: one row per column, one cell per category  tests.chisq_test (Pearson)
     fisher    the same table                                          tests.fisher_test (2 x 2 and r x c)
-    logrank   (time, event) pairs per column                          survival.logrank_test
+    cmh       the same table per stratum                              cmh.cmh (general, row_mean, correlation)
+    logrank   (time, event) pairs per column (and strata)             survival.logrank_test (stratified:
+                                                                     cox.logrank_stratified)
 
 `auto` picks the test by the kind of data: values -> anova, counts -> chisq, times -> logrank.
 
@@ -108,3 +110,35 @@ def compare_times(times: Sequence, events: Sequence, test: str = "logrank") -> C
     return Comparison(test, r.pvalue, r.notes)
 
 
+
+
+CMH_NAMES = {"general": "general association", "row_mean": "row mean scores differ",
+             "correlation": "nonzero correlation"}
+
+
+def compare_cmh(tables, statistic: str = "general", scores: str = "table", col_scores=None,
+                notes: Sequence[str] = ()) -> Comparison:
+    """The CMH `statistic` (general, row_mean, correlation) of K tables (strata) of counts, one row per
+    compared column and one cell per category; the note gives Q and its df (as SAS prints them)."""
+    from tlf.stats.cmh import cmh
+
+    r = cmh(tables, scores=scores, col_scores=col_scores).get(statistic)
+    said = f"CMH {CMH_NAMES[statistic]}" + (", modified ridit scores" if scores == "modridit" else "")
+    if r.pvalue == r.pvalue:
+        said += f": Q = {r.statistic:.4f}, df = {r.df}"
+    return Comparison("cmh", r.pvalue, (said, *notes, *r.notes))
+
+
+def compare_times_stratified(times: Sequence, events: Sequence, strata: Sequence, test: str = "logrank",
+                             notes: Sequence[str] = ()) -> Comparison:
+    """Stratified log-rank test across columns; strata[i] gives the stratum of each subject of column i."""
+    from tlf.stats.cox import logrank_stratified
+
+    t, e, g, s = [], [], [], []
+    for i, (ts, es, ss) in enumerate(zip(times, events, strata, strict=True)):
+        t += list(ts)
+        e += list(es)
+        s += list(ss)
+        g += [i] * len(ts)
+    r = logrank_stratified(t, e, g, s)
+    return Comparison(test, r.pvalue, (*notes, *r.notes))

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 FIELD = re.compile(r"\{(\w+)\}")
+# the statistics of a stat column (a p-value; an estimate with its limits, tlf/analyses/estimates.py)
+ROW_STATS = frozenset(("pvalue", "estimate", "estimate_lower", "estimate_upper"))
 
 
 def inactive(a, col: str, periods: dict) -> bool:
@@ -51,7 +53,7 @@ class Cells:
             self.val[key] = v
             self.warn[key] = w
             self.var[key] = var
-            if s != "pvalue":  # a stat column's p-value belongs to a row, it does not make one
+            if s not in ROW_STATS:  # a stat column's p-value or estimate belongs to a row, it does not make one
                 self.levels.setdefault(a, {}).setdefault((p, lv), int(o))
             self.at.setdefault((a, c, p, lv), {})[s] = f
             self.columns.setdefault(a, set()).add(c)
@@ -89,12 +91,16 @@ class Cells:
     def has(self, a: str, c: str) -> bool:
         return c in self.columns.get(a, ())
 
-    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False) -> str:
-        """"n (%)", with " [events]" when the analysis counts events too."""
+    def n_pct(self, a: str, c: str, parent: str = "", level: str = "", shell: bool = False,
+              denom: bool = False) -> str:
+        """"n (%)", with " [events]" when the analysis counts events too; `denom`: "n/m (%)" with the
+        denominator m (statistic `denom`) where the ARD carries one."""
         key = (a, c, parent, level)
         n = self.text((*key, "n"), None)
         if n is None:
             return ""
+        if denom and (*key, "denom") in self.fmt:
+            n = f"{n}/{self.text((*key, 'denom'))}"
         p = self.fmt.get((*key, "p"), "")
         n_value = self.val.get((*key, "n"))
         text = fmt_count_pct(n, p, n_value, shell=shell)

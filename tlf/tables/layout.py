@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from tlf.analyses.estimates import estimate_text, is_estimate
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
@@ -37,14 +38,17 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
+    whole = part(spec.analyses[0].type, "layout", "TABLE") if spec.analyses else None
     if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
         by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
         columns, rows = by_columns(spec, cols, cells, big_n, shell)
+    elif whole:  # a family with columns of its own (shift: categories under each treatment; validated alone)
+        columns, rows = whole(spec, cols, cells, big_n, shell)
     align = getattr(spec, "align", None) or study.spec.align
     columns = tuple(dataclasses.replace(c, align=align) for c in columns)
     width = len(columns)
     for a in spec.analyses:
-        if not stats_as_columns:
+        if not stats_as_columns and not whole:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)
@@ -89,6 +93,10 @@ def with_stat_cells(rows: list[Row], analysis: str, stat_columns, cells: Cells,
         extra = []
         for sc in stat_columns:
             text, key = "", None
+            if is_estimate(sc):  # "est (lower, upper)" on the row's own key (the first row: the analysis's)
+                extra.append(estimate_text(cells, analysis, sc.id, ([row.key] if row.key is not None else [])
+                                           + ([("", "")] if i == 0 else [])))
+                continue
             if row.key is not None:
                 key = (analysis, sc.id, row.key[0], row.key[1], "pvalue")
                 text = cells.text(key)

@@ -98,8 +98,8 @@ class AncovaAnalysis(ParamVisitsBase):
     """Rows under each parameter and visit, in order: `n`, `lsmean_se`, `lsmean_ci`, `lsmean_and_ci`,
     `diff_se`, `diff_ci`, `diff_and_ci`, `diff_pvalue`, `dose_pvalue`, `rmse`. The diff rows print
     together, at the place of the first, as one block per comparator."""
-    labels: dict[str, str] = {}
-    """Row label by row name, replacing the default, e.g. {diff_pvalue: "p-value (vs {ref})"}; `{ref}`
+    labels: dict[AncovaRow, str] = {}
+    """Row label by row name (one of `rows`' names), replacing the default, e.g. {diff_pvalue: "p-value (vs {ref})"}; `{ref}`
     becomes the comparator column's label, and "95%" the CI level from `alpha`."""
     precision: Annotated[int, Field(ge=0, le=6)] | None = None
     """Decimals the response is collected with, which the printed decimals build on: LS means and

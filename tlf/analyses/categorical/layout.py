@@ -11,9 +11,11 @@ def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str
     heading, indent = labelled(a, len(cols))
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
-        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
-                     for c in cols)
-        rows.append(Row(level, vals, indent=indent, group=a.id))
+        n_row = bool(a.n_row) and level == a.n_row and not parent  # a count alone, and the p-values go on it
+        vals = tuple(a.na_text if inactive(a, c, periods) else
+                     cells.text((a.id, c, parent, level, "n")) if n_row else
+                     cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)") for c in cols)
+        rows.append(Row(level, vals, indent=indent, group=a.id, key=(parent, level)))
     return rows
 
 

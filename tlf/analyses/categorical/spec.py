@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
+    CountDisplay,
+    Denominator,
     Level,
     TestName,
 )
@@ -41,10 +43,22 @@ class CategoricalAnalysis(AnalysisBase):
     left out of stat-column tests."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
+    n_row: str | None = None
+    """Label of a first row giving the number of subjects with a non-missing value (e.g. `N` at a visit);
+    the output's stat-column p-values then print on this row instead of the label's. Not set: no such row."""
+    denominator: Denominator = "N"
+    """What the percentages divide by: `N` the column's big N; `assessed` the column's subjects with a
+    non-missing value of `var` in the analysis records (after `where` and `select`; e.g. "% of subjects
+    assessed" in a lab abnormality table, or the `n_row` count at a visit: the Missing row then prints its
+    count without a percentage); `records` the column's subjects with any analysis record (missing values
+    too). `group` is for analyses with row groups (terms, shift): an error here. Not `N`: the ARD carries
+    each cell's denominator as statistic `denom`."""
+    display: CountDisplay = "n (%)"
+    """How a cell prints: `n (%)`, or `n/m (%)` with its denominator m (e.g. "3/45 (6.7)")."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `chisq` (Pearson chi-square of levels by columns, the Missing row left out), `fisher`
-    (Fisher's exact), `none` (cells left blank). Not set: the stat column's test. No effect without stat
+    (Fisher's exact), `cmh` (Cochran-Mantel-Haenszel, the stat column's `strata`), `none` (cells left blank). Not set: the stat column's test. No effect without stat
     columns."""
 
     @model_validator(mode="after")
@@ -55,6 +69,9 @@ class CategoricalAnalysis(AnalysisBase):
                              "ranked by (e.g. AESEVN, ADT)")
         if self.order and not chooses:
             raise ValueError("`order:` ranks records for `per_subject: worst, best, first or last`; set one")
+        if self.denominator == "group":
+            raise ValueError("`denominator: group` needs an enclosing row group (terms, shift); a categorical "
+                             "has none: use N, assessed or records")
         return self
 
 

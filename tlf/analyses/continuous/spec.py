@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from tlf.spec.base import (
-    CONTINUOUS_STATS,
     DISPLAY_ROWS,
     AnalysisBase,
     TestName,
+    known_decimals,
     known_names,
 )
 
@@ -33,9 +33,9 @@ class ContinuousAnalysis(AnalysisBase):
     SE d+2, min and max d, CV% 1. Not set: the most decimals any value of the analysed columns has (at most
     6); shells then print d = 0."""
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
-    """Decimals of single statistics, overriding `precision` and `sig`, e.g. `{mean: 1, sd: 2}` (keys: `n`,
-    `mean`, `sd`, `se`, `median`, `q1`, `q3`, `min`, `max`, `cv`, `geomean`, `geocv`; n always prints as
-    a whole number)."""
+    """Decimals of single statistics, overriding `precision` and `sig`, e.g. `{mean: 1, sd: 2}` (keys: `mean`,
+    `sd`, `se`, `median`, `q1`, `q3`, `min`, `max`, `cv`, `geomean`, `geocv`; n always prints as a whole
+    number, so `n` is an error)."""
     sig: Annotated[int, Field(ge=1, le=8)] | None = None
     """Print every statistic with this many significant figures instead of by `precision`, e.g. `3` (PK
     summaries); n stays whole, CV% and geometric CV% keep 1 decimal, and `decimals` still wins. Not set:
@@ -53,7 +53,7 @@ class ContinuousAnalysis(AnalysisBase):
     @field_validator("decimals")
     @classmethod
     def _known_stats(cls, v: dict[str, int]) -> dict[str, int]:
-        return known_names(v, CONTINUOUS_STATS)
+        return known_decimals(v)
 
 
 MODELS = {"continuous": ContinuousAnalysis}

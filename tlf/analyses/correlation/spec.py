@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
@@ -57,6 +57,17 @@ class CorrelationAnalysis(AnalysisBase):
     false (default): one per column."""
     decimals: Annotated[int, Field(ge=0, le=6)] = 2
     """Decimals of r and rho; default 2 (p-values print with 3, n as an integer)."""
+
+    @model_validator(mode="after")
+    def _own_records(self) -> CorrelationAnalysis:
+        for key in ("dataset", "where"):  # a filter here would be ignored: each quantity reads its own records
+            if getattr(self, key) is not None:
+                raise ValueError(f"a correlation reads its records through `x` and `y`: move `{key}` into "
+                                 f"`x.{key}` and/or `y.{key}` (an analysis-level `{key}` would filter nothing)")
+        if self.select is not None:
+            raise ValueError("`select:` does not apply to a correlation (`x` and `y` read their own records, one "
+                             "per subject: select them with their `where`, or from a derived `select:` dataset)")
+        return self
 
 
 MODELS = {"correlation": CorrelationAnalysis}

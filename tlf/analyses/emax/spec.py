@@ -129,6 +129,12 @@ class EmaxAnalysis(AnalysisBase):
         if other and not self.time:
             raise ValueError("pairing responses with concentrations of another dataset needs `time` "
                              "(the variable both share, e.g. nominal hours after the dose)")
+        if not other:  # the response record's own variable: nothing to filter or match, so these would do nothing
+            for key in ("where", "time"):
+                if getattr(self.concentration, key) is not None:
+                    raise ValueError(f"`concentration.{key}` applies only to concentrations of another dataset; "
+                                     f"here each response record's own `{self.concentration.var}` is its "
+                                     f"concentration (select records with the analysis' `where`)")
         return self
 
     @property

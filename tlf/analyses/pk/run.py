@@ -82,7 +82,8 @@ def _select(frame: pd.DataFrame, sel: dict[str, Any]) -> pd.DataFrame:
 
 
 def _stat_rows(ctx, col_id: str, values: list[float], parent: str, level: str, variable: str, order: int,
-               n_blq: int | None = None) -> list[dict]:
+               n_blq: int | None = None, d: int = 0) -> list[dict]:
+    """The statistics of one cell; `d`: the decimals the values were collected with (used with `sig: null`)."""
     from tlf.stats.descriptive import stat_precision
 
     a = ctx.analysis
@@ -91,7 +92,7 @@ def _stat_rows(ctx, col_id: str, values: list[float], parent: str, level: str, v
         stats["n_blq"] = float(n_blq)
     rows = []
     for name, value in stats.items():
-        dec, sig = stat_precision(name, 0, a.decimals, a.sig)
+        dec, sig = stat_precision(name, d, a.decimals, a.sig)
         warn = ""
         if name not in ("n", "n_blq"):
             if stats["n"] == 0:
@@ -104,6 +105,15 @@ def _stat_rows(ctx, col_id: str, values: list[float], parent: str, level: str, v
 
 
 # ---------------------------------------------------------------- pk_parameters
+
+def _collected(ctx, frames: list[pd.DataFrame], var: str, key: str) -> int:
+    """Decimals the values of `var` in `frames` were collected with (the analysis's `sig: null` prints by
+    them, as a continuous summary does: mean d+1, SD d+2, min and max d)."""
+    from tlf.stats.descriptive import collected_decimals
+
+    values = [float(v) for f in frames for v in numbers(ctx, f, var, key).tolist() if not is_missing(v)]
+    return collected_decimals(values)
+
 
 def _parameter_cells(ctx, columns):
     """The records of each cell (column, `by` group, parameter) after checking the variables and the
@@ -140,6 +150,9 @@ def _parameter_cells(ctx, columns):
 def pk_parameters(ctx, columns) -> list[dict]:
     a = ctx.analysis
     active, frames, groups, cells, pvar, vvar, labels = _parameter_cells(ctx, columns)
+    d = {p.code: _collected(ctx, [cells[(c.id, g, p.code)] for c in active for g in range(len(groups))], vvar,
+                         "value_var")
+         for p in a.parameters} if a.sig is None else {}
     rows: list[dict] = []
     for col in active:
         values_all = numbers(ctx, frames[col.id], vvar, "value_var")
@@ -151,7 +164,7 @@ def pk_parameters(ctx, columns) -> list[dict]:
                 cell = cells[(col.id, g, p.code)]
                 one_per_subject(ctx, cell, f"{parent} {p.code}".strip(), vvar)
                 vals = [float(v) for v in values_all.loc[cell.index] if not is_missing(v)]
-                rows += _stat_rows(ctx, col.id, vals, parent, labels[p.code], p.code, order)
+                rows += _stat_rows(ctx, col.id, vals, parent, labels[p.code], p.code, order, d=d.get(p.code, 0))
     return rows
 
 
@@ -180,6 +193,7 @@ def _concentration_cells(ctx, columns):
 def pk_concentrations(ctx, columns) -> list[dict]:
     a = ctx.analysis
     active, frames, groups, times, cells, var, blq = _concentration_cells(ctx, columns)
+    d = _collected(ctx, list(frames.values()), var, "var") if a.sig is None else 0
     rows: list[dict] = []
     for col in active:
         recs = frames[col.id]
@@ -200,7 +214,7 @@ def pk_concentrations(ctx, columns) -> list[dict]:
                             vals.append(0.0)
                     elif not is_missing(v):
                         vals.append(float(v))
-                rows += _stat_rows(ctx, col.id, vals, parent, t.label, var, order, n_blq=n_blq)
+                rows += _stat_rows(ctx, col.id, vals, parent, t.label, var, order, n_blq=n_blq, d=d)
                 order += 1
     return rows
 

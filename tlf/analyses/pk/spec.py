@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from tlf.spec.base import CONTINUOUS_STATS, DISPLAY_ROWS, AnalysisBase, Strict, known_names
+from tlf.spec.base import CONTINUOUS_STATS, DISPLAY_ROWS, AnalysisBase, Strict, known_decimals, known_names
 
 PK_DISPLAY_ROWS = {
     **DISPLAY_ROWS,
@@ -48,7 +48,7 @@ def _check_rows(v: list[str] | None, allowed: dict) -> list[str] | None:
 
 
 def _check_decimals(v: dict[str, int]) -> dict[str, int]:
-    return known_names(v, CONTINUOUS_STATS)
+    return known_decimals(v)
 
 
 def check_stat_columns(v: list[str] | None) -> list[str] | None:
@@ -117,10 +117,12 @@ class _PkSummary(AnalysisBase):
     a parameter (or time point) is an error. Default: no groups."""
     sig: Annotated[int, Field(ge=1, le=8)] | None = 3
     """Significant figures of every statistic but n and n BLQ (integers) and CV% and geometric CV% (1
-    decimal); default 3. null: fixed decimals instead (mean, median, quartiles and geometric mean 1;
-    SD and SE 2; min and max 0)."""
+    decimal); default 3. null: decimals by the precision the values were collected with, d (the most
+    decimals a value of the parameter, or of the concentrations, has): mean, median, quartiles and geometric
+    mean d+1, SD and SE d+2, min and max d, as a continuous summary prints."""
     decimals: dict[str, Annotated[int, Field(ge=0, le=8)]] = {}
-    """Decimals by statistic (n, mean, sd, se, median, q1, q3, min, max, cv, geomean, geocv), overriding
+    """Decimals by statistic (mean, sd, se, median, q1, q3, min, max, cv, geomean, geocv; n and n BLQ are
+    whole numbers, so `n` is an error), overriding
     `sig` for that statistic in every row of the analysis, e.g. {min: 2, max: 2}."""
 
     @field_validator("decimals")

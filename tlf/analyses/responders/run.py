@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from tlf.analyses.bds import label_rows, one_per_subject, select_bds, visit_order
 from tlf.analyses.checks import where_findings
+from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.estimates import estimate_rows, proportion_ci_rows
+from tlf.analyses.responders.model import check_covariates, model_columns, model_rows
+from tlf.analyses.strata import check_variables
 from tlf.data import expr as ex
 from tlf.errors import did_you_mean
 
@@ -28,6 +32,11 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     criterion = _criterion(ctx, selected)
     sid = ctx.data.subject_id
     rows = label_rows(ctx, selected)
+    tested: dict[tuple, tuple[dict, dict]] = {}  # (param, visit) -> stat-column data, subjects per column
+    fitted: dict[tuple[str, str], dict] = {}  # (param, visit) -> column -> its records with _hit (the model's)
+    cols = model_columns(ctx, columns) if a.model else []
+    if a.model:
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for i, p in enumerate(a.params):
@@ -36,24 +45,43 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 one_per_subject(ctx, recs, p, visit)
                 zero = ctx.zero_divisions.setdefault((("criterion",), a.criterion, ctx.dataset_name),
                                                      ex.ZeroDivisions())
-                hit = ex.evaluate(criterion, recs, zero)
+                hit = ex.evaluate_definite(criterion, recs, zero)  # missing never responds
                 n = int(recs.loc[hit, sid].nunique())
                 assessed = int(recs[sid].nunique())
                 denom = col.n if a.denominator == "N" else assessed
+                data, members = tested.setdefault((p, visit), ({}, {}))
+                data[col.id] = (n, denom)
+                members[col.id] = (list(recs.loc[hit, sid].unique()),
+                                   sorted(col.subjects, key=str) if a.denominator == "N" else list(recs[sid].unique()))
                 prop = n / denom if denom else float("nan")
                 warn = "" if denom else ("column has no subjects" if a.denominator == "N" else "no patients assessed")
                 kw = {"variable": a.criterion, "parent": p, "level": visit, "order": visit_order(i, j)}
                 rows += [ctx.row(col.id, "n", n, 0, **kw), ctx.row(col.id, "p", prop, ctx.pct_decimals, warning=warn, **kw),
                          ctx.row(col.id, "n_assessed", assessed, 0, **kw)]
+                if a.ci:
+                    rows += proportion_ci_rows(ctx, col.id, n, denom, a.ci, a.conf_level, parent=p, level=visit,
+                                               order=kw["order"])
+                if any(c.id == col.id for c in cols):
+                    fitted.setdefault((p, visit), {})[col.id] = recs.assign(_hit=hit.to_numpy(dtype=bool))
+    for (p, visit), (data, members) in tested.items():
+        rows += compare_rows(ctx, "counts", data, parent=p, level=visit, subjects=members)
+        rows += estimate_rows(ctx, data, parent=p, level=visit)
+    for i, p in enumerate(a.params if cols else ()):
+        for j, visit in enumerate(a.visits):
+            rows += model_rows(ctx, cols, fitted.get((p, visit), {}), parent=p, level=visit, order=visit_order(i, j))
     return rows
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """Parameters and visits in the data, the criterion, one record per subject at each visit; literals of
     `where` and `criterion` the data never take."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     selected = select_bds(ctx)
     criterion = _criterion(ctx, selected)
+    if a.model:
+        model_columns(ctx, columns)
+        check_covariates(ctx, selected)
     for col in (c for c in columns if ctx.active(c)):
         recs_all = ctx.records(col, selected)
         for p in a.params:

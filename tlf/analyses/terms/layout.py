@@ -12,7 +12,7 @@ def terms_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str]
     rows += heading
     for parent, level in levels_in_order(cells, a.id):
         nested = bool(parent) and parent != level
-        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell)
+        vals = tuple(a.na_text if inactive(a, c, periods) else cells.n_pct(a.id, c, parent, level, shell, a.display == "n/m (%)")
                      for c in cols)
         group = f"{a.id}:{parent}" if parent else a.id
         rows.append(Row(level, vals, indent=indent + (1 if nested else 0), group=group, key=(parent, level)))

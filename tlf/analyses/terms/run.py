@@ -7,6 +7,7 @@ from typing import Any
 from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.estimates import estimate_rows
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 from tlf.stats.values import text_value
 
@@ -16,6 +17,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     sid = ctx.data.subject_id
     counts: dict[str, dict[tuple[str, str], Any]] = {}
     events: dict[str, dict[tuple[str, str], int]] = {}
+    denoms: dict[str, int] = {}
     term_var = soc_var = None
     for col in columns:
         if not ctx.active(col):
@@ -26,6 +28,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         socs = recs[soc_var] if soc_var else [""] * len(recs)
         records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
         counts[col.id] = count_terms(records, col.n)
+        denoms[col.id] = _denominator(a.denominator, col.n, records)
         if a.events:
             events[col.id] = count_term_records(records)
     active = [c for c in columns if c.id in counts]
@@ -53,7 +56,12 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             c = counts[col.id].get(key)
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
-            rows += n_p(ctx, col.id, n, col.n, variable=var, parent=key[0], level=key[1] or key[0], order=order)
+            denom = denoms[col.id]
+            if a.denominator == "group" and key[0] and key[1]:  # a term's row: of its SOC's subjects
+                soc_count = counts[col.id].get((key[0], ""))
+                denom = soc_count.n if soc_count else 0
+            rows += n_p(ctx, col.id, n, denom, variable=var, parent=key[0], level=key[1] or key[0], order=order,
+                        carry=a.denominator != "N", empty=EMPTY[a.denominator])
             if a.events:
                 rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
                                     level=key[1] or key[0], order=order))
@@ -61,7 +69,22 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
             rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
+            rows += estimate_rows(ctx, data, parent=key[0], level=key[1] or key[0])
     return rows
+
+
+EMPTY = {"N": "column has no subjects", "assessed": "no subject assessed", "records": "no subject with a record",
+         "group": "no subject in the group"}
+
+
+def _denominator(how: str, n: int, records: list[tuple]) -> int:
+    """The column's denominator: N (also of `group` rows without a group), or its subjects with a record
+    (`records`) or with a non-missing term (`assessed`)."""
+    if how == "records":
+        return len({s for s, _, _ in records})
+    if how == "assessed":
+        return len({s for s, _, t in records if t.strip()})
+    return n
 
 
 def _sort_key(sort: str, total: int, name: str) -> tuple:

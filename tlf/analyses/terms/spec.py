@@ -8,6 +8,8 @@ from pydantic import Field
 
 from tlf.spec.base import (
     AnalysisBase,
+    CountDisplay,
+    Denominator,
     Strict,
     TestName,
 )
@@ -60,6 +62,14 @@ class TermsAnalysis(AnalysisBase):
     events: bool = False
     """true: also print the number of records (events) per term and group, as "n (%) [events]"; a
     count of 0 prints "0" alone."""
+    denominator: Denominator = "N"
+    """What the percentages divide by: `N` the column's big N; `records` the column's subjects with any
+    analysis record (after `where`); `assessed` those with a non-missing `term`; `group` the subjects of the
+    enclosing row group: a term's row divides by its `soc` row's count (the N for a `soc` row and for terms
+    without `soc`). A `threshold` still compares percentages of N. Not `N`: the ARD carries each cell's
+    denominator as statistic `denom`."""
+    display: CountDisplay = "n (%)"
+    """How a cell prints: `n (%)`, or `n/m (%)` with its denominator m (e.g. "3/45 (6.7)")."""
     test: TestName | None = None
     """Test this analysis runs in the output's `stat_columns` (one p-value per term and group row),
     overriding each stat column's `test`: `auto` or `chisq` (Pearson chi-square of subjects with / without

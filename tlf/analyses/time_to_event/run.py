@@ -13,6 +13,7 @@ from tlf.analyses.checks import listed_findings, where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.records import first_text
+from tlf.analyses.strata import check_variables
 from tlf.errors import DataError
 from tlf.stats.descriptive import collected_decimals
 from tlf.stats.values import norm_value
@@ -52,11 +53,11 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         time = recs[time_var]
         event = [1.0 if norm_value(v) == norm_value(a.event_value) else (float("nan") if norm_value(v) is None else 0.0)
                  for v in recs[censor_var]]
-        per_col.append((col, time_var, list(time.astype(float)), event))
+        per_col.append((col, time_var, list(time.astype(float)), event, list(recs[ctx.data.subject_id])))
     if a.precision is not None:
         d = a.precision
     else:
-        d = collected_decimals([t for _, _, times, _ in per_col for t in times])
+        d = collected_decimals([t for _, _, times, _, _ in per_col for t in times])
     dec = {"median": d + 1, "median_ci_low": d + 1, "median_ci_high": d + 1, "q1": d + 1, "q3": d + 1,
            "min": d, "max": d}
     for k, v in a.decimals.items():
@@ -64,7 +65,7 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         if k == "median":
             dec["median_ci_low"] = dec["median_ci_high"] = v
     rows = []
-    for col, time_var, times, event in per_col:
+    for col, time_var, times, event, _ in per_col:
         km = kaplan_meier(times, event, alpha=a.alpha, ci_transform=a.ci_transform)
         stats = km.as_dict()
         rows.append(ctx.row(col.id, "n", km.n, 0, variable=time_var))
@@ -75,12 +76,18 @@ def time_to_event(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             value = stats[name]
             warn = "" if value == value else (km.reason(name) or note or "not estimable")
             rows.append(ctx.row(col.id, name, value, dec[name], variable=time_var, warning=warn))
-    return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event in per_col})
+    if a.hazard_ratio is not None:
+        from tlf.analyses.time_to_event.hazard import hazard_rows
+
+        rows += hazard_rows(ctx, {col.id: (times, event, ids) for col, _, times, event, ids in per_col})
+    return rows + compare_rows(ctx, "times", {col.id: (times, event) for col, _, times, event, _ in per_col},
+                               subjects={col.id: ids for col, _, _, _, ids in per_col})
 
 
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The records of each column (variables, one per subject, numeric times); an `event_value` the censoring
     variable never takes (no event would be counted); literals of `where`."""
+    check_variables(ctx, columns)
     a = ctx.analysis
     censors: list[str] = []
     for col in columns:

@@ -21,6 +21,10 @@ def shell(output_id: str, a, active, pct_default: int, study) -> list[dict]:
             base = "median" if name.startswith("median") else name
             rows.append(shell_row(output_id, a.id, c.id, name, a.decimals.get(base, d + _OFFSET.get(base, 0)),
                                   variable=a.time, sig=0))
+    hr = a.hazard_ratio
+    if hr is not None:
+        rows += [shell_row(output_id, a.id, c.id, name, 3 if name == "hr_pvalue" else hr.decimals, sig=0)
+                 for c in active if c.id != hr.reference for name in ("hr", "hr_ci_low", "hr_ci_high", "hr_pvalue")]
     return rows
 
 

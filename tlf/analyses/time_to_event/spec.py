@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
+    Strict,
     TestName,
     known_names,
 )
@@ -24,7 +25,34 @@ TTE_ROWS = {
     "median": ("Median", "{median}"),
     "q1_q3": ("25th, 75th percentile", "{q1}, {q3}"),
     "min_max": ("Min, Max", "{min}, {max}"),
+    "hr_ci": ("Hazard ratio (95% CI)", "{hr} ({hr_ci_low}, {hr_ci_high})"),
+    "hr_pvalue": ("p-value", "{hr_pvalue}"),
 }
+HR_ROWS = ("hr_ci", "hr_pvalue")
+
+
+class HazardRatioSpec(Strict):
+    """A Cox proportional hazards model of the time to event on the treatment columns: the hazard ratio of
+    each column vs `reference` with its Wald CI and p-value (SAS PHREG, R coxph). One model holds the
+    reference and every other column whose subjects it shares with no column already in it (a Total
+    column is left out: its cells stay blank)."""
+
+    reference: str
+    """Id of the treatment column the hazard ratios are taken against (its cells stay blank), e.g. `pbo`."""
+    ties: Literal["breslow", "efron"] = "breslow"
+    """How tied event times enter the partial likelihood: `breslow` (SAS PHREG's default) or `efron` (R
+    coxph's default)."""
+    strata: list[str] = []
+    """Variables whose combinations get their own baseline hazard (SAS `STRATA`, R `strata()`), e.g.
+    `[SITEGR1]`: read from the subject-level dataset when it holds them, else from the analysis records.
+    Subjects with a missing value are left out of the model (a note in the ARD)."""
+    covariates: list[str] = []
+    """Covariates adjusted for, e.g. `[AGE]`: a numeric variable enters as it is, a text one as indicators
+    of its levels; read as `strata`. Subjects with a missing value are left out of the model."""
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    """The CI is at the 1 - alpha level (the row label follows)."""
+    decimals: Annotated[int, Field(ge=0, le=6)] = 2
+    """Decimals of the hazard ratio and its CI."""
 
 
 class TimeToEventAnalysis(AnalysisBase):
@@ -45,7 +73,9 @@ class TimeToEventAnalysis(AnalysisBase):
     rows: list[str] = ["n", "events", "censored", "median_ci"]
     """Rows in order: `n` (subjects analysed), `events` and `censored` (n (%) of the subjects analysed, not
     of the column's N), `median_ci` "Median (95% CI)", `median`, `q1_q3` (25th, 75th percentile),
-    `min_max` (of all times, events and censored). A quantile the curve does not reach prints NE."""
+    `min_max` (of all times, events and censored), `hr_ci` "Hazard ratio (95% CI)" and `hr_pvalue` (its
+    Wald p-value; both need `hazard_ratio`, and are added last when it is set and `rows` does not list
+    them). A quantile the curve does not reach prints NE."""
     ci_transform: Literal["log-log", "log", "linear"] = "log-log"
     """Transform of the Brookmeyer-Crowley CI of the median: `log-log` (SAS LIFETEST's default
     CONFTYPE=LOGLOG), `log` (R survfit's default) or `linear`."""
@@ -64,6 +94,24 @@ class TimeToEventAnalysis(AnalysisBase):
     """Test this analysis runs in the output's `stat_columns`, overriding each stat column's `test`:
     `auto` or `logrank` (unweighted log-rank across the columns), `none` (cells left blank). Not set: the
     stat column's test. No effect without stat columns."""
+
+    hazard_ratio: HazardRatioSpec | None = None
+    """Hazard ratio of each treatment column vs a reference column from a Cox model, e.g. `{reference: pbo,
+    ties: breslow, strata: [SITEGR1], covariates: [AGE]}`: rows "Hazard ratio (95% CI)" and "p-value".
+    Not set: none."""
+
+    @model_validator(mode="after")
+    def _hr_rows_need_a_model(self) -> TimeToEventAnalysis:
+        if self.hazard_ratio is None and any(r in HR_ROWS for r in self.rows):
+            raise ValueError("rows `hr_ci` and `hr_pvalue` need `hazard_ratio:` (the Cox model they come from)")
+        return self
+
+    @property
+    def shown_rows(self) -> list[str]:
+        """`rows`, with the hazard ratio rows last when `hazard_ratio` is set and `rows` does not list them."""
+        if self.hazard_ratio is None:
+            return list(self.rows)
+        return list(self.rows) + [r for r in HR_ROWS if r not in self.rows]
 
     @field_validator("rows")
     @classmethod
@@ -90,4 +138,5 @@ censor: CNSR
 event_value: 0
 rows: [n, events, censored, median_ci, q1_q3, min_max]
 decimals: {median: 0, q1: 0, q3: 0}
+hazard_ratio: {reference: pbo, ties: breslow, strata: [SITEGR1], covariates: [AGE]}
 """}

@@ -1,0 +1,1 @@
+"""The `shift` family: baseline category by post-baseline category, per treatment column."""

@@ -1,0 +1,365 @@
+"""Compute every analysis of a ReportingEvent: analysis set and data subset select the records, the
+groupings with `resultsByGroup: true` make the result cells, the others are the factors a test compares,
+and each operation of the method is computed by tlf's statistics (ops.py says which).
+
+Counts are of distinct subjects (USUBJID). A percentage is 100 x its NUMERATOR operation's result over
+its DENOMINATOR operation's result in the referenced analyses, matched on the groups both share. A test
+with two factor groupings tabulates subjects by both; with one factor grouping, subjects with a record in
+the cell against the other subjects of the factor's group in the analysis set (restricted by the data
+subset's subject-level conditions).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tlf.ars.ops import DESCRIPTIVE, classify, format_value, raw_text
+from tlf.ars.where import SUBJECT, Tables
+from tlf.errors import DataError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SUBJECT_LEVEL = "ADSL"
+
+GroupKey = tuple[str, str | None, str | None]  # (groupingId, groupId, groupValue)
+
+
+@dataclass
+class Result:
+    analysis_id: str
+    method_id: str
+    operation_id: str
+    kind: str
+    groups: tuple[GroupKey, ...]
+    value: float | None
+    formatted: str
+    note: str = ""
+
+    def as_ars(self) -> dict[str, Any]:
+        rg = []
+        for gid, grp, val in self.groups:
+            item: dict[str, Any] = {"groupingId": gid}
+            if grp is not None:
+                item["groupId"] = grp
+            if val is not None:
+                item["groupValue"] = val
+            rg.append(item)
+        return {"operationId": self.operation_id, "resultGroups": rg, "rawValue": raw_text(self.value),
+                "formattedValue": self.formatted}
+
+
+@dataclass
+class Unmapped:
+    analysis_id: str
+    operation_id: str
+    reason: str
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.key}: analysis {self.analysis_id}, operation {self.operation_id}: {self.reason} [ARS016]"
+
+
+@dataclass
+class Run:
+    results: dict[str, list[Result]] = field(default_factory=dict)
+    unmapped: list[Unmapped] = field(default_factory=list)
+    slips: list[str] = field(default_factory=list)  # where-clause values the data never take (ARS018)
+
+
+def run_event(event: Any, tables: Tables) -> Run:
+    """Every result of every analysis; operations tlf cannot map are listed in `unmapped`, never guessed."""
+    methods = {m.id: m for m in event.methods}
+    groupings = {g.id: g for g in event.analysisGroupings}
+    sets = {s.id: s for s in event.analysisSets}
+    subsets = {s.id: s for s in event.dataSubsets}
+    paths = {id(x): f"analysisSets[{i}]" for i, x in enumerate(event.analysisSets)}  # JSON paths of errors
+    paths |= {id(x): f"dataSubsets[{i}]" for i, x in enumerate(event.dataSubsets)}
+    paths |= {id(grp): f"analysisGroupings[{i}].groups[{j}]" for i, g in enumerate(event.analysisGroupings)
+              for j, grp in enumerate(g.groups)}
+    out = Run()
+    pending = []
+    for i, a in enumerate(event.analyses):
+        key = f"analyses[{i}]"
+        method = methods[a.methodId]
+        ops = []
+        for op in method.operations:
+            kind, reason = classify(method, op)
+            if kind is None:
+                out.unmapped.append(Unmapped(a.id, op.id, reason, key))
+            else:
+                ops.append((op, kind))
+        job = _Analysis(a, key, method, tables, groupings, sets.get(a.analysisSetId), subsets.get(a.dataSubsetId),
+                        paths)
+        res = out.results.setdefault(a.id, [])
+        for op, kind in ops:
+            if kind == "pct":
+                pending.append((job, op))
+                continue
+            try:
+                res.extend(job.compute(op, kind))
+            except _NotMapped as e:
+                out.unmapped.append(Unmapped(a.id, op.id, str(e), key))
+    for job, op in pending:
+        try:
+            out.results[job.a.id].extend(job.percent(op, out.results))
+        except _NotMapped as e:
+            out.unmapped.append(Unmapped(job.a.id, op.id, str(e), job.key))
+    out.slips = list(dict.fromkeys(tables.slips))
+    order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
+    for res in out.results.values():
+        res.sort(key=lambda r: order.get(r.operation_id, 0))  # stable: cells in grouping order within
+    return out
+
+
+class _NotMapped(Exception):
+    pass
+
+
+class _Analysis:
+    """One analysis: its records, its cells, its factors."""
+
+    def __init__(self, a, key, method, tables: Tables, groupings, aset, subset, paths: dict[int, str]) -> None:
+        import numpy as np
+
+        self.paths = paths  # id() of a where clause of the event -> its JSON path
+        self.a, self.key, self.method, self.tables = a, key, method, tables
+        self.aset, self.subset = aset, subset
+        if not a.dataset:
+            raise DataError(f"{key}: the analysis names no dataset", code="ARS014")
+        self.ds = a.dataset.upper()
+        self.frame = tables.frame(self.ds, f"{key}.dataset")
+        self.base = np.ones(len(self.frame), dtype=bool)
+        if aset is not None:
+            self.base &= tables.mask(aset, self.ds, self._path(aset))
+        if subset is not None:
+            self.base &= tables.mask(subset, self.ds, self._path(subset))
+        ordered = sorted(a.orderedGroupings, key=lambda g: g.order)
+        self.order = [groupings[g.groupingId] for g in ordered]
+        self.by = [groupings[g.groupingId] for g in ordered if g.resultsByGroup]
+        self.factors = [groupings[g.groupingId] for g in ordered if not g.resultsByGroup]
+        self._cells: list | None = None
+        self._describe: dict = {}
+        self._totals: dict[str, list[int]] = {}
+
+    # ---- cells
+    def cells(self) -> list[tuple[tuple[GroupKey, ...], np.ndarray]]:
+        """(groups, row mask) of each result cell, in the groupings' order; data-driven groupings take
+        the values (jointly, when several) that the analysis' records have."""
+        import numpy as np
+
+        if self._cells is not None:
+            return self._cells
+        fixed = [g for g in self.by if not g.dataDriven]
+        driven = [g for g in self.by if g.dataDriven]
+        fixed_groups = [[((g.id, grp.id, None), self.tables.mask(grp, self.ds, self._path(grp)))
+                         for grp in g.groups] for g in fixed]
+        driven_vars = [self._variable(g) for g in driven]
+        rows_of: dict[tuple, np.ndarray] = {}  # a data-driven combination -> its rows (positions)
+        if driven:
+            sub = self.frame[driven_vars].astype(str).reset_index(drop=True)
+            sub = sub[self.base & (sub != "").all(axis=1).to_numpy() & (sub != "nan").all(axis=1).to_numpy()]
+            rows_of = {k if isinstance(k, tuple) else (k,): v
+                       for k, v in sub.groupby(driven_vars, sort=False).indices.items()}
+            rows_of = {k: sub.index.to_numpy()[v] for k, v in rows_of.items()}
+            tuples = sorted(rows_of)
+        else:
+            tuples = [()]
+        cells = []
+        for combo in itertools.product(*fixed_groups):
+            m0 = self.base.copy()
+            for _k, m in combo:
+                m0 &= m
+            for values in tuples:
+                keys = {k[0]: k for k, _m in combo}
+                if driven:
+                    m = np.zeros(len(self.frame), dtype=bool)
+                    m[rows_of[values]] = True
+                    m &= m0
+                else:
+                    m = m0.copy()
+                for g, v in zip(driven, values, strict=True):
+                    keys[g.id] = (g.id, None, v)
+                cells.append((tuple(keys.get(g.id, (g.id, None, None)) for g in self.order), m))
+        self._cells = cells
+        return cells
+
+    def _path(self, x) -> str:
+        return self.paths.get(id(x), getattr(x, "id", ""))
+
+    def _variable(self, g) -> str:
+        var = (g.groupingVariable or "").upper()
+        if var not in self.frame.columns:
+            raise DataError(f"{self.key}: grouping {g.id} is by {var}, which {self.ds} does not have",
+                            dataset=self.ds, variable=var, code="ARS012")
+        return var
+
+    # ---- statistics
+    def compute(self, op, kind: str) -> list[Result]:
+        from tlf.stats.descriptive import collected_decimals
+
+        if kind in ("chisq", "fisher", "anova"):
+            return [self._test(op, kind, groups, m) for groups, m in self.cells()]
+        out = []
+        for groups, m in self.cells():
+            if kind == "subjects":
+                value = float(self.frame.loc[m, SUBJECT].nunique())
+                out.append(self._result(op, kind, groups, value))
+                continue
+            d = self._describe_cell(groups, m)
+            value = getattr(d, kind) if kind != "n" else float(d.n)
+            # min and max under a whole-number pattern ("XX") print as the value was collected (37.5)
+            decimals = (collected_decimals([value]) if kind in ("min", "max") and "." not in (op.resultPattern or "")
+                        else None)
+            out.append(self._result(op, kind, groups, value, decimals))
+        return out
+
+    def _describe_cell(self, groups, m):
+        import pandas as pd
+
+        from tlf.stats.descriptive import describe
+
+        if groups not in self._describe:
+            var = (self.a.variable or "").upper()
+            if var not in self.frame.columns:
+                raise DataError(f"{self.key}.variable: {self.ds} has no variable {var or '(none given)'}",
+                                dataset=self.ds, variable=var, code="ARS012")
+            col = self.frame[var]
+            if not pd.api.types.is_numeric_dtype(col):
+                raise DataError(f"{self.key}: {self.ds}.{var} is text; a continuous summary needs numbers",
+                                dataset=self.ds, variable=var, code="ARS015")
+            x = col[m].astype(float).to_numpy()
+            self._describe[groups] = describe(x)
+        return self._describe[groups]
+
+    def _result(self, op, kind, groups, value, decimals=None) -> Result:
+        return Result(self.a.id, self.method.id, op.id, kind, groups, value,
+                      format_value(value, op.resultPattern, decimals=decimals))
+
+    def _test(self, op, kind, groups, cell) -> Result:
+        from tlf.stats.tests import anova_oneway, chisq_test, fisher_test
+
+        if any(f.dataDriven for f in self.factors) or not self.factors:
+            raise _NotMapped("a test needs one or two factor groupings (resultsByGroup: false) with groups "
+                             "defined in the event; data-driven factors are not mapped")
+        levels = [[self.tables.mask(grp, self.ds, self._path(grp)) for grp in f.groups]
+                  for f in self.factors]
+        subj = self.frame[SUBJECT]
+        if kind == "anova":
+            if len(levels) != 1:
+                raise _NotMapped("analysis of variance is mapped for one factor grouping")
+            var = (self.a.variable or "").upper()
+            samples = [self.frame.loc[cell & m, var].astype(float).to_numpy() for m in levels[0]]
+            res = anova_oneway(samples)
+        else:
+            if len(levels) == 2:
+                table = [[subj[cell & m1 & m2].nunique() for m2 in levels[1]] for m1 in levels[0]]
+            elif len(levels) == 1:
+                totals = self._population(self.factors[0])
+                table = []
+                for m, total in zip(levels[0], totals, strict=True):
+                    n = subj[cell & m].nunique()
+                    table.append([n, total - n])
+            else:
+                raise _NotMapped("a contingency test is mapped for one or two factor groupings")
+            res = chisq_test(table) if kind == "chisq" else fisher_test(table)
+        r = self._result(op, kind, groups, res.pvalue)
+        r.note = "; ".join(res.notes)
+        return r
+
+    def _population(self, factor) -> list[int]:
+        """Subjects of each group of `factor` in the analysis set and the data subset's subject-level
+        conditions: the row totals of a test of subjects with and without a record."""
+        if factor.id not in self._totals:
+            self._totals[factor.id] = self._count_population(factor)
+        return self._totals[factor.id]
+
+    def _count_population(self, factor) -> list[int]:
+        if self.ds == SUBJECT_LEVEL:
+            raise _NotMapped("a one-factor contingency test on the subject-level dataset has no event to count")
+        adsl = self.tables.frame(SUBJECT_LEVEL, self.key)
+        import numpy as np
+
+        base = np.ones(len(adsl), dtype=bool)
+        if self.aset is not None:
+            base &= self.tables.mask(self.aset, SUBJECT_LEVEL, self._path(self.aset))
+        if self.subset is not None:
+            base &= self._subject_part(self.subset, adsl)
+        out = []
+        for grp in factor.groups:
+            m = base & self.tables.mask(grp, SUBJECT_LEVEL, self._path(grp))
+            out.append(int(adsl.loc[m, SUBJECT].nunique()))
+        return out
+
+    def _subject_part(self, clause, adsl) -> np.ndarray:
+        """The subject-level conditions of a data subset joined by AND (record-level ones are what the
+        test counts); under OR or NOT a record-level condition leaves the denominator undefined."""
+        import numpy as np
+
+        if clause.condition is not None:
+            if clause.condition.dataset.upper() == SUBJECT_LEVEL:
+                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
+            return np.ones(len(adsl), dtype=bool)
+        expr = clause.compoundExpression
+        if expr is None:
+            return np.ones(len(adsl), dtype=bool)
+        if expr.logicalOperator != "AND":
+            if _datasets(clause) == {SUBJECT_LEVEL}:
+                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
+            raise _NotMapped(f"data subset {self.subset.id} joins record-level conditions by "
+                             f"{expr.logicalOperator}: the subjects a test compares are not defined")
+        out = np.ones(len(adsl), dtype=bool)
+        for c in expr.whereClauses:
+            out &= self._subject_part(c, adsl)
+        return out
+
+    # ---- percentages
+    def percent(self, op, results: dict[str, list[Result]]) -> list[Result]:
+        refs = {r.referencedOperationRelationshipId: r.analysisId for r in self.a.referencedAnalysisOperations}
+        parts = {}
+        for rel in op.referencedOperationRelationships:
+            role = (rel.referencedOperationRole.controlledTerm or "").upper()
+            analysis = rel.analysisId or refs.get(rel.id) or self.a.id
+            found = [r for r in results.get(analysis, []) if r.operation_id == rel.operationId]
+            if not found:
+                raise _NotMapped(f"the {role.lower()} (operation {rel.operationId} of analysis {analysis}) has "
+                                 "no results")
+            parts[role] = found
+        out = []
+        for groups, _m in self.cells():
+            num = _match(parts["NUMERATOR"], groups)
+            den = _match(parts["DENOMINATOR"], groups)
+            if num is None or den is None:
+                raise _NotMapped(f"no {'numerator' if num is None else 'denominator'} result has the groups "
+                                 f"{_groups_text(groups)}")
+            value = 100.0 * num.value / den.value if den.value else None
+            r = self._result(op, "pct", groups, value)
+            if not den.value:
+                r.note = "denominator 0"
+            out.append(r)
+        return out
+
+
+def _match(candidates: list[Result], groups: tuple[GroupKey, ...]) -> Result | None:
+    """The result whose groups all appear among `groups` (the denominator is by fewer groupings), the
+    one with the most groups when several do."""
+    have = set(groups)
+    fits = [r for r in candidates if set(r.groups) <= have]
+    return max(fits, key=lambda r: len(r.groups)) if fits else None
+
+
+def _groups_text(groups) -> str:
+    return ", ".join(f"{g}={i or v}" for g, i, v in groups) or "(none)"
+
+
+def _datasets(clause) -> set[str]:
+    if clause.condition is not None:
+        return {clause.condition.dataset.upper()}
+    if clause.compoundExpression is None:
+        return set()
+    return set().union(*(_datasets(c) for c in clause.compoundExpression.whereClauses))
+
+
+__all__ = ["DESCRIPTIVE", "Result", "Run", "Unmapped", "run_event"]
