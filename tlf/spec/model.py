@@ -17,6 +17,7 @@ from tlf.spec.base import (
     PageSpec,
     Panel,
     Part,
+    RunningHeader,
     Strict,
     TestName,
 )
@@ -37,19 +38,6 @@ class StudyInfo(Strict):
     (`{{ cutoff }}` in titles and footnotes); empty: not printed. Quote a date (`"2019-06-30"`)."""
     sponsor: str = ""
     """Sponsor's name (`{{ study.sponsor }}`; the centre of the default running header)."""
-
-
-class RunningHeader(Strict):
-    """One line at the top of every page of every output, above the title block: a left, a centred and
-    a right-aligned text, each a template (`{{ study.id }}`, `{{ study.sponsor }}`, `{{ cutoff }}`,
-    `{{ output_id }}`); an empty text prints nothing there."""
-
-    left: str = "Protocol: {{ study.id }}"
-    """Text at the left margin."""
-    center: str = "{{ study.sponsor }}"
-    """Text centred on the page."""
-    right: str = "{% if cutoff %}Data cut-off: {{ cutoff }}{% endif %}"
-    """Text at the right margin."""
 
 
 class DatasetSpec(Strict):
