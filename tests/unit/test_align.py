@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from tests.office import needs_office, to_pdf
 from tlf.render.align import PAD, align_column, aligned_table, block, parse, runs, unpad
 from tlf.render.docx import render_docx
@@ -155,15 +157,21 @@ def _bbox_words(pdf: Path) -> list[tuple[tuple[int, float], float, float, str]]:
 
 
 @needs_office
-def test_libreoffice_prints_points_and_parentheses_in_one_column(tmp_path):
+@pytest.mark.parametrize("fmt", ["docx", "rtf"])
+def test_libreoffice_prints_points_and_parentheses_in_one_column(tmp_path, fmt):
     """In the PDF LibreOffice makes of a two-page table, per column: the decimal point (or the end of the
     units) of every cell's first number at one x, and in the "n (%)" rows every "(" and ")" at one x,
     within 0.5 pt. Each character's x comes from its word's box (the font is monospaced)."""
     from tlf.render.docx_table import grid_twips
 
     table = _table(n=60)
-    path = tmp_path / "t-1.docx"
-    render_docx(table, path)
+    path = tmp_path / f"t-1.{fmt}"
+    if fmt == "docx":
+        render_docx(table, path)
+    else:
+        from tlf.render.rtf import render_rtf
+
+        render_rtf(table, path)
     words = _bbox_words(to_pdf(path, tmp_path))
     assert len(paginate(aligned_table(table))) >= 2
     edges, x = [], 72.0  # 1 inch margin; the table spans the text width
