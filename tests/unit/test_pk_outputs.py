@@ -316,7 +316,7 @@ def located(specs, exc_type=TlfError):
     (("        from: adpc\n", ""), "missing required key 'from'"),
     (("options: {auc_method: linlog}", "options: {tau: -24}"), "options.tau: Input should be greater than 0"),
     (("    adpp:\n      nca:\n", "    adpp:\n      file: adpp.csv\n      nca:\n"),
-     "a dataset needs exactly one of 'file', 'nca', 'subjects' or 'pivot' (got file and nca)"),
+     "a dataset needs exactly one of 'file', 'nca', 'subjects', 'pivot' or 'select' (got file and nca)"),
 ])
 def test_nca_spec_errors_are_located(tmp_path, change, needle):
     specs = pk_study(tmp_path, nca=NCA.replace(*change))

@@ -136,14 +136,14 @@ def test_balanced_complete_unstructured_is_the_per_visit_ancova(df):
         n, k = x.shape
         s2 = float(rss[0]) / (n - k)
         xtx = np.linalg.inv(x.T @ x)
-        for arm, l in (("pbo", np.array([1, 0, mean_base])), ("act", np.array([1, 1, mean_base]))):
+        for arm, lc in (("pbo", np.array([1, 0, mean_base])), ("act", np.array([1, 1, mean_base]))):
             m = res.lsmean(v, arm)
-            assert m.estimate == pytest.approx(float(l @ b), rel=1e-9)
-            assert m.se == pytest.approx(math.sqrt(s2 * l @ xtx @ l), rel=1e-7)
+            assert m.estimate == pytest.approx(float(lc @ b), rel=1e-9)
+            assert m.se == pytest.approx(math.sqrt(s2 * lc @ xtx @ lc), rel=1e-7)
             assert m.df == pytest.approx(n - k, rel=1e-6)
         dd = res.diff(v, "act")
-        l = np.array([0.0, 1.0, 0.0])
-        se = math.sqrt(s2 * l @ xtx @ l)
+        lc = np.array([0.0, 1.0, 0.0])
+        se = math.sqrt(s2 * lc @ xtx @ lc)
         assert dd.estimate == pytest.approx(float(b[1]), rel=1e-9)
         assert dd.se == pytest.approx(se, rel=1e-7)
         assert dd.df == pytest.approx(n - k, rel=1e-6)

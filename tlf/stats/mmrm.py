@@ -276,17 +276,17 @@ NOT_ESTIMABLE = ("not estimable: the model has an empty cell (no patients of the
                  "aliased effect")
 
 
-def _estimate(inf, l, keep, null, alpha: float) -> dict[str, float]:
+def _estimate(inf, lc, keep, null, alpha: float) -> dict[str, float]:
     """l'b with SE, df, t test and CI; NaN (estimable False) when l is not estimable (see _aliasing:
     the estimable functions are those of the kept columns, the aliased coefficients taken as 0)."""
     from scipy import stats
 
-    if not is_estimable(l, null):
+    if not is_estimable(lc, null):
         return dict(estimate=NAN, se=NAN, df=NAN, t=NAN, pvalue=NAN, ci_low=NAN, ci_high=NAN, estimable=False)
-    l = l[keep]
-    value = float(l @ inf.beta)
-    se = inf.se(l)
-    df = inf.df(l)
+    lc = lc[keep]
+    value = float(lc @ inf.beta)
+    se = inf.se(lc)
+    df = inf.df(lc)
     if not (se > 0) or not (df > 0):
         return dict(estimate=value, se=se, df=df, t=NAN, pvalue=NAN, ci_low=NAN, ci_high=NAN)
     t = value / se

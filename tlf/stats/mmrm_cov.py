@@ -106,12 +106,12 @@ class Structure:
         theta = np.asarray(theta, dtype=float)
         q = self.n_theta
         out = np.empty((q, q, self.t, self.t))
-        for l in range(q):
-            h = 1e-5 * max(1.0, abs(theta[l]))
+        for m in range(q):
+            h = 1e-5 * max(1.0, abs(theta[m]))
             up, dn = theta.copy(), theta.copy()
-            up[l] += h
-            dn[l] -= h
-            out[:, l] = (self.d_sigma(up) - self.d_sigma(dn)) / (2 * h)
+            up[m] += h
+            dn[m] -= h
+            out[:, m] = (self.d_sigma(up) - self.d_sigma(dn)) / (2 * h)
         return 0.5 * (out + out.transpose(1, 0, 2, 3))
 
     # ------------------------------------------------------------ phi (unconstrained) -> theta

@@ -42,18 +42,18 @@ class Inference:
     method: str
     df_resid: int
 
-    def df(self, l: np.ndarray) -> float:
+    def df(self, lc: np.ndarray) -> float:
         """Denominator degrees of freedom for l'b."""
         if self.method == "residual":
             return float(self.df_resid)
-        v = float(l @ self.phi @ l)
-        pl = self.phi @ l
+        v = float(lc @ self.phi @ lc)
+        pl = self.phi @ lc
         a = np.einsum("p,hpq,q->h", pl, self.p_mats, pl) / v
         awa = float(a @ self.w @ a)
         return 2.0 / awa if awa > 0 else math.inf
 
-    def se(self, l: np.ndarray) -> float:
-        v = float(l @ self.cov @ l)
+    def se(self, lc: np.ndarray) -> float:
+        v = float(lc @ self.cov @ lc)
         return math.sqrt(v) if v >= 0 else math.nan
 
 

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
+from tlf.analyses.terms.coding import term_records
 from tlf.errors import DataError
 from tlf.stats.grades import MISSING, OVERALL, count_grades, worst_ranks
-from tlf.stats.values import norm_value, text_value, value_text
+from tlf.stats.values import norm_value, value_text
 
 SHOWN = 3
 
@@ -94,10 +95,8 @@ def grade_ard(ctx: Ctx, active: list[ColumnGroup], keys: list[tuple[tuple[str, s
         term_var = ctx.variable(term, col, "term")
         soc_var = ctx.variable(soc, col, "soc") if soc else None
         recs = ctx.records(col)
-        socs = recs[soc_var] if soc_var else [""] * len(recs)
         ranks = record_ranks(ctx, recs, var)
-        records = [(s, text_value(p), text_value(t), r)
-                   for s, p, t, r in zip(recs[sid], socs, recs[term_var], ranks, strict=True)]
+        _, records = term_records(ctx, recs, sid, soc_var, term_var, ranks)
         worst_by_col[col.id] = worst_ranks(records)
         variables[col.id] = var
     missing_row = g.missing == "row" and any(

@@ -8,9 +8,9 @@ from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.estimates import estimate_rows
+from tlf.analyses.terms.coding import term_records
 from tlf.analyses.terms.grade import check_grades, grade_ard
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
-from tlf.stats.values import text_value
 
 
 def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
@@ -26,10 +26,9 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         term_var = ctx.variable(a.term, col, "term")
         soc_var = ctx.variable(a.soc, col, "soc") if a.soc else None
         recs = ctx.records(col)
-        socs = recs[soc_var] if soc_var else [""] * len(recs)
-        records = [(s, text_value(p), text_value(t)) for s, p, t in zip(recs[sid], socs, recs[term_var], strict=True)]
+        raw, records = term_records(ctx, recs, sid, soc_var, term_var)  # a missing term: under `uncoded`
         counts[col.id] = count_terms(records, col.n)
-        denoms[col.id] = _denominator(a.denominator, col.n, records)
+        denoms[col.id] = _denominator(a.denominator, col.n, raw)
         if a.events:
             events[col.id] = count_term_records(records)
     active = [c for c in columns if c.id in counts]

@@ -120,13 +120,14 @@ class TermsAnalysis(AnalysisBase):
     type: Literal["terms"]
     """`terms`."""
     term: str
-    """Variable holding the term, one row per distinct non-missing value, e.g. `AEDECOD` (preferred term);
+    """Variable holding the term, one row per distinct value, e.g. `AEDECOD` (preferred term; a missing or
+    blank term counts under the `uncoded` label);
     `{pp}`/`{p}` become the column's period. A subject counts once per term, whatever the number of
     records."""
     soc: str | None = None
     """Variable grouping the terms, e.g. `AEBODSYS` (system organ class): each group prints a row (subjects
-    with any record in it) followed by its terms, indented one level. Records with a missing `soc` value
-    are then not counted. Not set: a flat list of terms."""
+    with any record in it) followed by its terms, indented one level. A record with a missing `soc` value
+    counts under the `uncoded` label. Not set: a flat list of terms."""
     threshold: Threshold | None = None
     """Keep only the terms meeting a frequency threshold, e.g. `{pct_gt: 5}`; a `soc` group prints only
     when some of its terms are kept. Not set: every term."""
@@ -143,6 +144,10 @@ class TermsAnalysis(AnalysisBase):
     events: bool = False
     """true: also print the number of records (events) per term and group, as "n (%) [events]"; a
     count of 0 prints "0" alone."""
+    uncoded: str | None = "Uncoded"
+    """Label of the row (and `soc` group) of records whose term or `soc` is missing or blank, e.g. "Not
+    coded": they are counted there, never dropped, and a note (DATA052) says how many and names the first
+    subject. null: such records are an error (DATA051)."""
     by_grade: ByGrade | None = None
     """Count each subject once per term at its worst grade, e.g. `{variable: AESEV, levels: [MILD,
     MODERATE, SEVERE], any: "Any severity"}`: under every SOC and term, rows "Any grade", one per level and
