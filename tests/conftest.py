@@ -101,6 +101,14 @@ def write_study(root: Path, *, adsl: str = ADSL_CSV, adex: str = ADEX_CSV, adae:
     return specs
 
 
+def sheet_texts(ws) -> list[list[str]]:
+    """The text of every cell of an XLSX sheet as the table printed it ("" for an empty cell): numbers with
+    the decimals of their number format, texts without the padding that aligns a column's numbers."""
+    from tlf.qc.sources import display_text
+
+    return [[display_text(c) for c in row] for row in ws.iter_rows()]
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     return write_study(tmp_path)

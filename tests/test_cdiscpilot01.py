@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, sheet_texts
 from tlf.ard.schema import read_ard
 from tlf.build import build
 
@@ -100,9 +100,9 @@ def xlsx_rows(path: Path) -> dict[str, list[str]]:
 
     ws = load_workbook(path).worksheets[0]
     rows: dict[str, list[str]] = {}
-    for r in ws.iter_rows(values_only=True):
-        if r and r[0] is not None:
-            rows.setdefault(str(r[0]).strip(), ["" if v is None else str(v) for v in r[1:]])
+    for r in sheet_texts(ws):
+        if r and r[0]:
+            rows.setdefault(r[0].strip(), r[1:])
     return rows
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sheet_texts
 from tests.office import needs_office, pdf_text, to_pdf
 from tlf.build import build
 
@@ -89,7 +90,7 @@ def xlsx_rows(path: Path):
     from openpyxl import load_workbook
 
     ws = load_workbook(path).worksheets[0]
-    rows = [[("" if c.value is None else str(c.value)) for c in r] for r in ws.iter_rows()]
+    rows = sheet_texts(ws)
     header_at = next(i for i, r in enumerate(rows) if any("(N=" in c for c in r))
     n_row = rows[header_at]
     # every row below the header; footnote and provenance rows carry no values in the treatment columns,
@@ -175,7 +176,7 @@ def _xlsx_body(path: Path, ncols: int):
     from openpyxl import load_workbook
 
     ws = load_workbook(path).worksheets[0]
-    rows = [[("" if c.value is None else str(c.value)) for c in r] for r in ws.iter_rows()]
+    rows = sheet_texts(ws)
     header_at = next(i for i, r in enumerate(rows) if any("(N=" in c for c in r))
     ns = [c.split("(N=")[1].rstrip(")") for c in rows[header_at] if "(N=" in c]
     return ns, [(r[0].strip(), r[1:1 + ncols]) for r in rows[header_at + 1:]]

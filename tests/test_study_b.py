@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import sheet_texts
 from tlf.build import build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,8 +75,7 @@ def cells_of(path: Path) -> dict[tuple[str, str, str, str], str]:
     """(parameter code, time point, statistic row, column label) -> printed text, from the XLSX display sheet."""
     from openpyxl import load_workbook
 
-    rows = [["" if v is None else str(v) for v in r] for r in load_workbook(path).worksheets[0].iter_rows(
-        values_only=True)]
+    rows = sheet_texts(load_workbook(path).worksheets[0])
     header = next(i for i, r in enumerate(rows) if any("(N=" in c for c in r))
     labels = [c.split("\n")[0] for c in rows[header][1:]]
     assert labels == COLUMNS
@@ -213,7 +213,7 @@ def test_lost_samples_and_pooled_placebo(printed):
 def test_safety_tables(built):
     from openpyxl import load_workbook
 
-    rows = {r[0]: r[1:] for r in load_workbook(built / "t-14-3-1.xlsx").worksheets[0].iter_rows(values_only=True)}
+    rows = {r[0]: tuple(r[1:]) for r in sheet_texts(load_workbook(built / "t-14-3-1.xlsx").worksheets[0])}
     assert rows["Any serious TEAE"][:8] == ("0",) * 8 and rows["Any severe TEAE"][:8] == ("0",) * 8
     assert rows["TEAE leading to discontinuation"][:8] == ("0",) * 8
     assert rows["Any moderate TEAE"][:8] == ("0",) * 6 + ("1 (16.7)", "0")  # the urticaria at 4 mg
@@ -251,13 +251,13 @@ def test_pk_facts(built):
     """Published: terminal half-life 9-13 h after a single dose; exposure dose-proportional."""
     from openpyxl import load_workbook
 
-    rows = [r for r in load_workbook(built / "t-14-4-1.xlsx").worksheets[0].iter_rows(values_only=True)]
+    rows = sheet_texts(load_workbook(built / "t-14-4-1.xlsx").worksheets[0])
     start = next(i for i, r in enumerate(rows) if r[0] == "t1/2 (h)")
     mean_sd = next(r for r in rows[start:] if r[0] == "Mean (SD)")
     means = [float(c.split(" ")[0]) for c in mean_sd[1:8]]
     assert all(9 <= m <= 13 for m in means), means
     dp: dict[str, list] = {}
-    for r in load_workbook(built / "t-14-4-2.xlsx").worksheets[0].iter_rows(values_only=True):
+    for r in sheet_texts(load_workbook(built / "t-14-4-2.xlsx").worksheets[0]):
         dp.setdefault(r[0], []).append(r[1])
     assert dp["Dose proportional"] == ["Yes"] * 3  # Cmax, AUClast, AUCinf
     assert dp["Dose ratio (highest / lowest)"] == ["200"] * 3
@@ -272,8 +272,7 @@ ER_CODES = {"CD19+ B cells": "CD19", "CD3+ T cells": "CD3"}
 def _first_sheet(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
-    return [["" if v is None else str(v) for v in r] for r in load_workbook(path).worksheets[0].iter_rows(
-        values_only=True)]
+    return sheet_texts(load_workbook(path).worksheets[0])
 
 
 def _er_pairs(code: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tlf.build_check import check, check_templates, output_context, unique_findings
+from tlf.build_check import check, check_templates, output_context, unique_findings, with_page_marks
 from tlf.errors import (
     DataError,
     Finding,
@@ -190,11 +190,13 @@ def pvalue_formats(spec) -> dict[str, dict]:
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
-          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None,
+          final: bool = False) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
-    report and the manifest; `strict=True` raises them as errors, and nothing is built."""
+    report and the manifest; `strict=True` raises them as errors, and nothing is built. `final=True` leaves
+    out study.yaml's `watermark` (the final run)."""
     from tlf.clock import build_time
 
     started = time.perf_counter()
@@ -217,7 +219,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     with BuildLock(out, "tlf shells" if shell else "tlf build") as lock:  # one build at a time per folder (OUT006)
         notes = [*lock.notes, *_recover(out)]
         report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
-                        when, started, started_at)
+                        when, started, started_at, final)
     report.warnings[:0] = notes
     return report
 
@@ -236,7 +238,7 @@ def _recover(out: Path) -> list[str]:
 
 
 def _build(study, entries, data, pops, findings, out: Path, ids, formats, force: bool, shell: bool, strict: bool,
-           progress, when: datetime, started: float, started_at: datetime) -> BuildReport:
+           progress, when: datetime, started: float, started_at: datetime, final: bool = False) -> BuildReport:
     from tlf.clock import source_date_epoch
 
     manifest_warnings: list[str] = []
@@ -267,7 +269,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
 
         try:
             files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
-                                      publish=(key, record_of, write_manifest))
+                                      publish=(key, record_of, write_manifest), final=final)
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
             report.findings = unique_findings([*report.findings, *found])
@@ -327,7 +329,7 @@ def _review_index(out: Path, study: Study, report: BuildReport, shell: bool, sta
 
 
 def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
-               shell: bool = False, publish=None) -> tuple[Path, ...]:
+               shell: bool = False, publish=None, final: bool = False) -> tuple[Path, ...]:
     """Write the files of one output into a temporary folder, then publish them with its manifest entry
     (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
     from tlf.clock import run_time_text
@@ -343,6 +345,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
         provenance = f"SHELL (no data); spec: {entry.source.path.name}; tlf {tlf_version()}; run {run_time}"
     findings: list = []  # errors.Finding: str() prints it
     ard, model = compute_output(study, entry, data, pops, provenance=provenance, findings=findings)
+    model = with_page_marks(model, study, entry, final)
     notes = [*findings, *_fit_notes(entry, model), *getattr(model, "notes", ())]
     stem = f"{entry.id}.shell" if shell else entry.id
     targets = {} if (listing and shell) else {"ard": out / f"{stem}.{'data' if listing else 'ard'}.csv"}
@@ -519,7 +522,7 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
         "title": " ".join(entry.spec.titles), "number": entry.spec.number, "type": entry.spec.type,
         "spec": str(Path(entry.source.path).resolve()), "spec_sha256": hashes(entry.source.path),
         "study_spec_sha256": hashes(study.source.path),
-        "inputs": _inputs(data, hashes),
+        "inputs": _inputs(data, hashes), "datasets": _read_from(study, entry),
         "files": dict(files), "built_at": _now(), "source_date_epoch": epoch,
     }
     if entry.spec.type == "listing" and data is not None:  # what identifies a record of <id>.data.csv (QC)
@@ -527,6 +530,22 @@ def _output_record(study: Study, entry: OutputEntry, data, files, hashes: _Hashe
 
         record["id_vars"] = record_id_vars(entry, data.subject_id)
     return record
+
+
+def _read_from(study: Study, entry: OutputEntry) -> list[str]:
+    """The data sets an output reads, those its population is selected on, and those its derived ones
+    (NCA parameters) are computed from: what makes it stale when changed (the review index)."""
+    from tlf.spec.derived import nca_origin
+
+    names = analysis_datasets(study, entry)
+    pops, seen = study.spec.populations, set()
+    name = entry.spec.population
+    while name in pops and name not in seen:
+        seen.add(name)
+        if pops[name].has_records is not None:
+            names.append(pops[name].has_records.dataset)
+        name = pops[name].within
+    return sorted({*names, *(o for d in names if (o := nca_origin(study.spec.data.datasets, d)))})
 
 
 def _inputs(data, hashes: _Hashes) -> dict:

@@ -16,6 +16,28 @@ def output_context(study: Study, entry: OutputEntry) -> dict:
             "population": study.spec.populations[entry.spec.population].label, "output_id": entry.id}
 
 
+def with_page_marks(model, study: Study, entry: OutputEntry, final: bool = False):
+    """The model with study.yaml's running header (templates filled in) and watermark (none when `final`)
+    on its page (PageSetup): every renderer prints them."""
+    from dataclasses import replace
+
+    from tlf.format.text import render_text
+
+    spec = study.spec
+    head = spec.running_header
+    marks = {"watermark": "" if final else spec.watermark}
+    if head is not None:
+        ctx = output_context(study, entry)
+        marks["running_header"] = tuple(
+            render_text(getattr(head, side), ctx, where=f"study.running_header.{side}",
+                        location=study.source.locate(("running_header", side))) for side in ("left", "center", "right"))
+    if not marks["watermark"] and "running_header" not in marks:
+        return model
+    inner = model.table if hasattr(model, "table") else model  # a Listing holds its Table
+    inner = replace(inner, page=replace(inner.page, **marks))
+    return replace(model, table=inner) if hasattr(model, "table") else inner
+
+
 def check_output(study: Study, entry: OutputEntry, data, pops, *, records: bool = True) -> list[Finding]:
     """What `tlf check` asks of one output: every spec-against-data error its build would raise (raised
     here: variables, parameters, visits, filters, one record per subject, numbers, an empty population,
@@ -42,8 +64,8 @@ def check_output(study: Study, entry: OutputEntry, data, pops, *, records: bool 
 
 
 def check_templates(study: Study, entry: OutputEntry) -> None:
-    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes, printed
-    under every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
+    """Fill every title, subtitle and footnote template of `entry` (and the study's footnotes and running
+    header, printed on every output): a bad one is a SpecError located in the file that holds it, study.yaml or the
     output's spec, at its key."""
     from tlf.errors import SpecError
     from tlf.format.text import render_text
@@ -56,6 +78,9 @@ def check_templates(study: Study, entry: OutputEntry) -> None:
         texts.append((entry, ("subtitle",), spec.subtitle))
     texts += [(entry, ("footnotes", i), t) for i, t in enumerate(spec.footnotes)]
     texts += [(study, ("footnotes", i), t) for i, t in enumerate(study.spec.footnotes)]
+    head = study.spec.running_header
+    if head is not None:
+        texts += [(study, ("running_header", side), getattr(head, side)) for side in ("left", "center", "right")]
     for owner, key, text in texts:
         try:
             render_text(text, ctx)

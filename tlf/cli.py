@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
     b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
                    "no data is read")
+    b.add_argument("--final", action="store_true", help="the final run: leave out study.yaml's watermark "
+                   "(e.g. DRAFT)")
     b.add_argument("--strict", action="store_true", help="findings (spec values the data never take, population "
                    "flags that disagree, ...) are errors: exit 2 and build nothing")
 
@@ -175,6 +177,7 @@ def _cmd_build(args) -> int:
         return 2
     report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
                    force=args.force, shell=getattr(args, "shell", False), strict=getattr(args, "strict", False),
+                   final=getattr(args, "final", False),
                    progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import STUDY_YAML, write_study
+from tests.conftest import STUDY_YAML, sheet_texts, write_study
 from tlf.ard.schema import read_ard
 from tlf.build import build
 from tlf.errors import SpecError
@@ -78,7 +78,7 @@ def test_categorical_denominators(tmp_path, den, m):
 def test_display_prints_n_over_m(tmp_path):
     run(tmp_path, cat("assessed", "n/m (%)"), formats=("xlsx",))
     ws = load_workbook(tmp_path / "out" / "t-den.xlsx")["t-den"]
-    rows = {str(r[0]): [str(v) for v in r[1:] if v is not None] for r in ws.iter_rows(values_only=True) if r[0]}
+    rows = {r[0]: [v for v in r[1:] if v] for r in sheet_texts(ws) if r[0]}
     assert rows["High"] == ["1/2 (50.0)", "0/1", "1/3 (33.3)"]
     assert rows["Normal"] == ["1/2 (50.0)", "1/1 (100)", "2/3 (66.7)"]  # 100% prints "100" (conventions)
     assert rows["Missing"] == ["1", "0", "1"]
@@ -149,5 +149,5 @@ analyses:
     report = build(specs, tmp_path / "out", ["t-den"], shell=True, formats=("xlsx",))
     assert report.ok, [str(o.error) for o in report.outputs]
     ws = load_workbook(next((tmp_path / "out").glob("*.xlsx")))
-    texts = [str(v) for sh in ws for r in sh.iter_rows(values_only=True) for v in r if v is not None]
+    texts = [v for sh in ws for r in sheet_texts(sh) for v in r if v]
     assert "xx/xx (xx.x)" in texts

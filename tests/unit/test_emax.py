@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from tests.conftest import sheet_texts
 from tlf.ard.schema import read_ard
 from tlf.build import build, compute_output, prepare
 from tlf.errors import DataError, ErrorGroup, SpecError
@@ -303,8 +304,7 @@ def test_shell_prints_a_fixed_parameter_as_the_output_does(tmp_path):
         assert report.ok, [str(o.error) for o in report.outputs]
 
     def e0_rows(name):
-        rows = [["" if v is None else str(v) for v in r]
-                for r in load_workbook(tmp_path / "out" / name).worksheets[0].iter_rows(values_only=True)]
+        rows = sheet_texts(load_workbook(tmp_path / "out" / name).worksheets[0])
         return [r[1] for r in rows if r[0] == "E0 (fixed)"]
 
     assert e0_rows("t-er.xlsx") == ["0.0"] and e0_rows("t-er.shell.xlsx") == ["0.0"]

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import write_study
+from tests.conftest import sheet_texts, write_study
 from tests.unit.test_stat_columns import ADEX, ADSL, _compute
 from tlf.errors import TlfError
 from tlf.spec.validate import load_study
@@ -176,4 +176,4 @@ def test_build_writes_the_estimates_displayed(specs, tmp_path):
     ne = ard[(ard.column == "or") & (ard.analysis == "any")].set_index("stat_name")
     assert ne.loc["estimate", "displayed"] and not ne.loc["estimate_lower", "displayed"]  # "NE" alone
     ws = load_workbook(tmp_path / "out" / "t-ae.xlsx")["t-ae"]
-    assert "50.0 (1.0, 99.0)" in [str(c.value) for row in ws.iter_rows() for c in row]
+    assert "50.0 (1.0, 99.0)" in [t for row in sheet_texts(ws) for t in row]

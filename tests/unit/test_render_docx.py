@@ -260,23 +260,6 @@ def test_grid_fixed_and_scaled_to_text_width(demo_path: Path) -> None:
     assert widths == grid
 
 
-def test_decimal_columns_line_up_on_the_point(tmp_path: Path) -> None:
-    table = _demo(align="decimal")
-    path = tmp_path / "dec.docx"
-    render_docx(table, path)
-    trs = _tables(path)[0].findall(f"{W}tr")[2:]
-    ends = []  # right indent minus the characters after the point, in twips
-    for tr in trs[1:5]:  # the "age" group
-        tc = tr.findall(f"{W}tc")[1]
-        el = tc.find(f"{W}p/{W}pPr/{W}ind")
-        ind = 0 if el is None else int(el.get(f"{W}right"))
-        text = _cell_texts(tr)[1]
-        match = re.search(r"\d+", text)
-        ends.append(ind + (len(text) - match.end()) * 108)  # 0.6 x 9 pt = 108 twips a character
-    assert max(ends) - min(ends) <= 2
-    assert trs[1].findall(f"{W}tc")[1].find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "right"
-
-
 def test_empty_table_renders(tmp_path: Path) -> None:
     path = tmp_path / "empty.docx"
     render_docx(replace(_demo(), rows=()), path)

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tlf.qc.sources import display_text
 from tlf.render.xlsx import output_layout, render_xlsx
 from tlf.render.xlsx_sheet import sheet_title
 from tlf.tables.model import Column, PageSetup, Row, Table
@@ -100,13 +101,17 @@ def test_spanner_and_header_rows(book) -> None:
 def test_body_cells_exact_strings_with_indent(book) -> None:
     ws = book.worksheets[0]
     table = _table()
-    got = [[ws.cell(7 + k, c).value for c in range(1, 5)] for k in range(len(table.rows))]
-    want = [[r.label or None, *(x or None for x in r.cells)] for r in table.rows]
-    assert got == want
-    assert all(ws.cell(r, c).data_type == "s" for r in (8, 9, 11) for c in (2, 3, 4))
+    got = [[display_text(ws.cell(7 + k, c)) for c in range(1, 5)] for k in range(len(table.rows))]
+    want = [[r.label, *r.cells] for r in table.rows]
+    assert got == want  # as printed: numbers with their decimals, texts without the alignment padding
+    # one number per cell: a number (Excel does not flag "number stored as text"); composite cells text
+    assert [ws.cell(8, c).value for c in (2, 3, 4)] == [8, 9, 20]
+    assert [ws.cell(8, c).number_format for c in (2, 3)] == ["0", "0"]
+    assert all(ws.cell(9, c).data_type == "s" for c in (2, 3, 4))
+    assert all(ws.cell(11, c).data_type == "s" for c in (2, 3, 4))  # "=1+1", "007", "1e5" stay text
     assert [ws.cell(7 + k, 1).alignment.indent for k in range(5)] == [0, 1, 1, 0, 2]
     assert not any(str(ws.cell(7 + k, 1).value or "").startswith(" ") for k in range(5))
-    assert [ws.cell(8, c).alignment.horizontal for c in (2, 3, 4)] == ["center", "right", "right"]
+    assert [ws.cell(8, c).alignment.horizontal for c in (2, 3, 4)] == ["center", "right", "left"]
 
 
 def test_rule_under_last_body_row_then_notes(book) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import SHARED, STUDY_YAML, write_study
+from tests.conftest import SHARED, STUDY_YAML, sheet_texts, write_study
 from tlf.ard.schema import read_ard
 from tlf.build import build
 from tlf.errors import SpecError
@@ -189,7 +189,7 @@ def test_layouts_print_what_the_counts_say(tmp_path):
     report = mini(tmp_path, one(", total_row: true, transpose: true"), formats=("xlsx",))
     assert report.ok, [str(o.error) for o in report.outputs]
     ws = load_workbook(tmp_path / "out" / "t-s.xlsx")["t-s"]
-    rows = [["" if v is None else str(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    rows = sheet_texts(ws)  # as printed
     header = next(r for r in rows if "Normal at baseline" in r)
     assert header[1:5] == ["Normal at baseline", "High at baseline", "Total", "Normal at baseline"]
     # Drug A: baseline Normal 2, High 1, Total 3 | Placebo: 1, 0, 1 | Total column set: 3, 1, 4
@@ -256,5 +256,5 @@ def test_shell(tmp_path):
     report = mini(tmp_path, one(", test: fisher"), formats=("xlsx",), shell=True)
     assert report.ok, [str(o.error) for o in report.outputs]
     ws = load_workbook(next((tmp_path / "out").glob("*.xlsx")))
-    texts = [str(v) for sh in ws for r in sh.iter_rows(values_only=True) for v in r if v is not None]
+    texts = [v for sh in ws for r in sheet_texts(sh) for v in r if v]
     assert "xx (xx.x)" in texts and "x.xxx" in texts and "Normal" in texts

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from tests.conftest import STUDY_YAML, write_study
+from tests.conftest import STUDY_YAML, sheet_texts, write_study
 from tlf.build import build, compute_output, prepare
 from tlf.errors import TlfError
 from tlf.format.numbers import fmt_pvalue
@@ -186,7 +186,7 @@ def test_build_writes_docx_and_xlsx_with_stat_columns(specs, tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "out" / "t-ae.xlsx")["t-ae"]
-    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    texts = [t for row in sheet_texts(ws) for t in row if t]
     assert "Drug A vs Placebo" in texts and "0.429*" in texts
 
 
@@ -295,9 +295,9 @@ def _xlsx_rows(path) -> dict[str, list[str]]:
     from openpyxl import load_workbook
 
     rows = {}
-    for r in load_workbook(path).worksheets[0].iter_rows(values_only=True):
-        if r and r[0] is not None:
-            rows.setdefault(str(r[0]).strip(), ["" if v is None else str(v) for v in r[1:]])
+    for r in sheet_texts(load_workbook(path).worksheets[0]):
+        if r and r[0]:
+            rows.setdefault(r[0].strip(), r[1:])
     return rows
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import STUDY_YAML, write_study
+from tests.conftest import STUDY_YAML, sheet_texts, write_study
 from tlf.ard.schema import read_ard
 from tlf.build import build
 from tlf.errors import DataError
@@ -97,7 +97,7 @@ def test_table_layout(built):
     from openpyxl import load_workbook
 
     ws = load_workbook(out / "t-km.xlsx")["t-km"]
-    rows = [[str(c.value) if c.value is not None else "" for c in r] for r in ws.iter_rows()]
+    rows = sheet_texts(ws)
     labels = [r[0].strip() for r in rows]
     for label in ("Subjects", "Events", "Censored", "Median (95% CI)", "25th, 75th percentile", "Min, Max"):
         assert label in labels, label
@@ -179,6 +179,6 @@ def test_plateau_median_and_not_estimable_limit_in_the_table(tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(out / "t-km.xlsx")["t-km"]
-    rows = [[str(c.value) if c.value is not None else "" for c in r] for r in ws.iter_rows()]
+    rows = sheet_texts(ws)
     labels = [r[0].strip() for r in rows]
     assert rows[labels.index("Median (95% CI)")][2] == "6.5 (4.0, NE)"

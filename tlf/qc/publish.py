@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tlf.errors import OutputError
+from tlf.render.package import chmod_ordinary
 
 MANIFEST = "manifest.json"
 
@@ -86,6 +87,7 @@ def write_json_atomic(path: Path, content: dict) -> None:
             json.dump(content, f, indent=2, sort_keys=True)
             f.flush()
             os.fsync(f.fileno())
+        chmod_ordinary(tmp)
         os.replace(tmp, path)
     except BaseException as e:
         with contextlib.suppress(OSError):

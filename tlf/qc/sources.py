@@ -176,7 +176,7 @@ def read_display(path: Path, name: str | None = None) -> Source:
     except Exception as e:  # openpyxl raises several types for a damaged or non-XLSX file
         raise DataError(f"cannot read {path} as XLSX: {e}", dataset=name, code="QC025") from None
     ws = wb.worksheets[0]
-    grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    grid = [[display_text(c) for c in row] for row in ws.iter_rows()]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     header, stub = _header_position(ws, grid, name)
@@ -243,6 +243,25 @@ def _column_names(ws, grid: list[list[str]], header: int, stub: int, width: int)
         used.add(text)
         names.append(text)
     return names
+
+
+def display_text(cell) -> str:
+    """The text an XLSX cell shows, as the table printed it: a number with the decimals of its number
+    format ("0.00" -> "45.30"), a text without the padding that aligns the numbers of a column
+    (render/align.py); other values as ``_cell_text`` makes them."""
+    import re
+
+    from tlf.render.align import unpad
+
+    v = cell.value
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        fmt = re.sub(r'"[^"]*"', "", getattr(cell, "number_format", "") or "")
+        m = re.fullmatch(r"0(?:\.(0+))?", fmt)
+        if m:
+            return f"{v:.{len(m.group(1) or '')}f}"
+    if isinstance(v, str):
+        return unpad(v)
+    return _cell_text(v)
 
 
 def _cell_text(v: Any) -> str:

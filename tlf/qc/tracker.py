@@ -28,6 +28,7 @@ from tlf.errors import TlfError
 from tlf.qc.compare import CompareOptions, CompareResult, compare
 from tlf.qc.listing import LISTING_DATA
 from tlf.qc.verify import sha256_file
+from tlf.render.package import chmod_ordinary
 
 ARD_SUFFIXES = (".ard.csv", ".ard.parquet", ".csv", ".parquet", ".xpt", ".sas7bdat")
 TABLE_QC = (*ARD_SUFFIXES, ".xlsx")  # QC files of a table or figure, in the order looked for
@@ -187,6 +188,7 @@ def write_tracker(result: TrackerResult, path: Path | str) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        chmod_ordinary(tmp)
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tlf.errors import TlfError
 from tlf.qc.publish import MANIFEST, sha256_file
+from tlf.render.package import chmod_ordinary
 
 # Written next to the outputs by the review stage (tlf/review: index, bundles); not outputs, not in the manifest.
 REVIEW_FILES = frozenset({"index.html", "index.json", "bundle.docx", "bundle.shell.docx"})
@@ -233,6 +234,7 @@ def record_written(path: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2, sort_keys=True)
+        chmod_ordinary(tmp)
         os.replace(tmp, target)
     except OSError:  # the file is written; only the record of it is not
         pass

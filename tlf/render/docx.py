@@ -40,6 +40,9 @@ def render_docx(table: Table, path: Path, *, when: datetime | None = None) -> No
         return render_figure_docx(table, path, when=when)
     import docx  # heavy; only renderers need it
 
+    from tlf.render.align import aligned_table
+
+    table = aligned_table(table)  # what is printed is what is measured
     printed = printed_footer(table)  # footnotes the page cannot hold print after the last row
     pages = paginate(printed)
     after = end_note_pages(printed, pages, table.footnotes) if printed is not table else []

@@ -186,12 +186,60 @@ def set_page(section, table: Table) -> None:
 
 
 def fill_header(header, table: Table) -> None:
-    """The title block, centred, then a blank line."""
+    """The running header line (left, centre and right texts on tab stops), the title block, centred, then
+    a blank line; the watermark, when the page has one, anchored in the header's first paragraph."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     header.is_linked_to_previous = False
     lines = [*table.header_lines, ""]  # a blank line between the title block and the table
     _write_paragraphs(header, lines, WD_ALIGN_PARAGRAPH.CENTER)
+    page = table.page
+    if page.running_header:
+        first = header.paragraphs[0]._p
+        p = etree.Element(P)
+        first.addprevious(p)
+        ppr = etree.SubElement(p, PPR)
+        tabs = etree.SubElement(ppr, w_tag("tabs"))
+        width = int(page.text_width * 1440)
+        for kind, pos in (("center", width // 2), ("right", width)):
+            tab = etree.SubElement(tabs, w_tag("tab"))
+            tab.set(W_VAL, kind)
+            tab.set(w_tag("pos"), str(pos))
+        left, center, right = (clean_text(t).replace("\n", " ") for t in page.running_header)
+        add_text(p, left)
+        for text in (center, right):
+            etree.SubElement(etree.SubElement(p, R), w_tag("tab"))
+            add_text(p, text)
+    if page.watermark:
+        header.paragraphs[0]._p.append(watermark_run(page.watermark, page))
+
+
+V_NS = "urn:schemas-microsoft-com:vml"
+O_NS = "urn:schemas-microsoft-com:office:office"
+
+
+def watermark_run(text: str, page) -> etree._Element:
+    """A run holding Word's text watermark (a VML text path behind the page, light grey, diagonal,
+    centred on the margins: what Word's Design > Watermark writes), which LibreOffice also shows."""
+    r = etree.Element(R, nsmap={"w": W_NS})
+    pict = etree.SubElement(r, w_tag("pict"), nsmap={"v": V_NS, "o": O_NS})
+    shapetype = etree.SubElement(pict, f"{{{V_NS}}}shapetype", {
+        "id": "_x0000_t136", "coordsize": "21600,21600", f"{{{O_NS}}}spt": "136", "adj": "10800",
+        "path": "m@7,l@8,m@5,21600l@6,21600e"})
+    etree.SubElement(shapetype, f"{{{V_NS}}}path", {"textpathok": "t", f"{{{O_NS}}}connecttype": "custom"})
+    etree.SubElement(shapetype, f"{{{V_NS}}}textpath", {"on": "t", "fitshape": "t"})
+    width = min(page.text_width, page.text_height) * 72 * 0.9  # points
+    style = (f"position:absolute;margin-left:0;margin-top:0;width:{width:.0f}pt;height:{width / 4:.0f}pt;"
+             "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+             "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+             "mso-position-vertical-relative:margin")
+    shape = etree.SubElement(pict, f"{{{V_NS}}}shape", {
+        "id": "PowerPlusWaterMarkObject1", f"{{{O_NS}}}spid": "_x0000_s2049", "type": "#_x0000_t136",
+        "style": style, f"{{{O_NS}}}allowincell": "f", "fillcolor": "silver", "stroked": "f"})
+    etree.SubElement(shape, f"{{{V_NS}}}fill", {"opacity": ".5"})
+    etree.SubElement(shape, f"{{{V_NS}}}textpath", {
+        "style": f'font-family:"{page.font}";font-size:1pt', "string": clean_text(text)})
+    return r
 
 
 def fill_footer(footer, table: Table, page_count: int) -> None:

@@ -3,23 +3,27 @@ with lxml in one pass, which is linear in the number of cells (python-docx's ``a
 are not).
 
 No vertical lines, a rule above and below the column headers, a rule under each spanner spanning only
-its columns, and a rule under the last body row of every page; "decimal" columns aligned on the
-units of their first numbers. Used by render/docx.py (tables) and render/listing_docx.py.
+its columns, and a rule under the last body row of every page. In "decimal" columns the numbers are
+aligned (render/align.py) as one block centred in the column: each numeric cell is left-aligned at the
+block's indent, and each run of its alignment padding becomes character spacing after the character
+before it, so that the cell's text stays the table's. Used by render/docx.py (tables) and
+render/listing_docx.py.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
+from tlf.render.align import PAD, block, parse, runs
 from tlf.render.docx_page import (
     GRIDCOL,
     PPR,
+    RPR,
     TBL,
     TBLGRID,
     TBLPR,
@@ -29,7 +33,10 @@ from tlf.render.docx_page import (
     TRPR,
     W_NS,
     W_W,
+    XML_SPACE,
     P,
+    R,
+    T,
     add_text,
     clean_text,
     w_tag,
@@ -40,20 +47,20 @@ from tlf.tables.model import Column, Row, Table
 
 TWIPS = 1440  # per inch
 RULE_SIZE = "6"  # border width in eighths of a point (0.75 pt)
-FIT_TWIPS = 4  # room kept free in a decimal-aligned cell
 
-DecimalLayout = dict[str, list[tuple[float, int, float] | None]]  # row group -> per column
-_JC = {"center": "center", "right": "right", "left": "left", "decimal": "right"}
+_JC = {"center": "center", "right": "right", "left": "left", "decimal": "center"}
 
 
 @dataclass(frozen=True)
 class TableGrid:
     """What every page's w:tbl of one table shares: column widths (twips, stub first), whether
-    there is a stub column, and the decimal-alignment layout of "decimal" columns."""
+    there is a stub column, and per body column the left indent (twips) of the block of aligned numbers
+    of a "decimal" column (None for other columns), and the width of one character (twips)."""
 
     twips: tuple[int, ...]
     stub: bool
-    decimals: DecimalLayout
+    blocks: tuple[int | None, ...]
+    char: float
 
     @property
     def body_twips(self) -> tuple[int, ...]:
@@ -64,7 +71,14 @@ def table_grid(table: Table) -> TableGrid:
     """The grid of ``table``, computed once for all its pages."""
     twips = tuple(grid_twips(table))
     stub = has_stub(table)
-    return TableGrid(twips, stub, _decimal_layout(table, twips[1:] if stub else twips))
+    body = twips[1:] if stub else twips
+    char = char_width(table.page) * 20  # points -> twips
+    pad = 2 * int(CELL_PAD * TWIPS)
+    blocks = tuple(
+        int(max(0.0, (w - pad - block([r.cells[j] for r in table.rows]) * char) / 2)) if c.align == "decimal" else None
+        for j, (c, w) in enumerate(zip(table.columns, body, strict=True))
+    )
+    return TableGrid(twips, stub, blocks, char)
 
 
 def table_element(table: Table, page: Page, grid: TableGrid | None = None) -> etree._Element:
@@ -165,10 +179,37 @@ def _body_row(
         step = int(INDENT_STEP * TWIPS)
         ind = ((row.indent + 1) * step, step)  # wrapped lines hang one level deeper
         table_cell(tr, grid.twips[0], row.label, rules=rules, indent=ind)
-    layout = grid.decimals.get(row.group) or [None] * len(columns)
-    for text, col, width, dec in zip(row.cells, columns, grid.body_twips, layout, strict=True):
-        right = _decimal_indent(text, dec, width) if dec and text else None
-        table_cell(tr, width, text, jc=_JC.get(col.align, "center"), rules=rules, right_indent=right)
+    for text, col, width, at in zip(row.cells, columns, grid.body_twips, grid.blocks, strict=True):
+        if at is not None and text and (PAD in text or parse(text) is not None):
+            _aligned_cell(tr, width, text, at, grid.char, rules)
+        else:
+            table_cell(tr, width, text, jc=_JC.get(col.align, "center"), rules=rules)
+
+
+def _aligned_cell(tr: etree._Element, width: int, text: str, at: int, char: float, rules: tuple[str, ...]) -> None:
+    """A numeric cell of a "decimal" column: left-aligned at the block's indent plus its leading padding;
+    each later run of padding is character spacing after the character before it."""
+    lead, pieces = runs(text)
+    tc = copy.copy(_cell_template(width, None, 1, rules, False, False, (at + round(lead * char), 0)))
+    tr.append(tc)
+    p = tc[-1]
+    for piece, pad in pieces:
+        if not pad:
+            _run(p, piece)
+            continue
+        if len(piece) > 1:
+            _run(p, piece[:-1])
+        _run(p, piece[-1], spacing=round(pad * char))
+
+
+def _run(p: etree._Element, text: str, spacing: int = 0) -> None:
+    r = etree.SubElement(p, R)
+    if spacing:
+        etree.SubElement(etree.SubElement(r, RPR), w_tag("spacing")).set(w_tag("val"), str(spacing))
+    t = etree.SubElement(r, T)
+    t.text = text
+    if text[0] == " " or text[-1] == " ":
+        t.set(XML_SPACE, "preserve")
 
 
 def table_row(tbl: etree._Element, header: bool) -> etree._Element:
@@ -191,11 +232,10 @@ def table_cell(
     underline: bool = False,
     bottom: bool = False,
     indent: tuple[int, int] | None = None,
-    right_indent: int | None = None,
 ) -> None:
     """Append one w:tc (a copy of its cached empty template) and its text."""
     # copying an lxml element copies its whole subtree
-    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent, right_indent))
+    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent))
     tr.append(tc)
     if text:
         add_text(tc[-1], clean_text(text))
@@ -210,7 +250,6 @@ def _cell_template(
     underline: bool,
     bottom: bool,
     indent: tuple[int, int] | None,
-    right_indent: int | None,
 ) -> etree._Element:
     """An empty w:tc: width, optional gridSpan, top/bottom rules, vertical alignment, paragraph
     properties. Cached (a table has few distinct cell formats) and only ever copied."""
@@ -227,65 +266,13 @@ def _cell_template(
     if bottom:
         _sub(tc_pr, "vAlign", val="bottom")
     p = etree.SubElement(tc, P)
-    if underline or indent or right_indent or (jc and jc != "left"):
+    if underline or indent or (jc and jc != "left"):
         ppr = etree.SubElement(p, PPR)
         if underline:  # a paragraph rule stops at the cell margins: gaps between spanners
             pbdr = etree.SubElement(ppr, w_tag("pBdr"))
             _sub(pbdr, "bottom", val="single", sz=RULE_SIZE, space="1", color="000000")
         if indent:
             _sub(ppr, "ind", left=str(indent[0]), hanging=str(indent[1]))
-        elif right_indent:
-            _sub(ppr, "ind", right=str(right_indent))
         if jc and jc != "left":
             _sub(ppr, "jc", val=jc)
     return tc
-
-
-def _decimal_layout(table: Table, twips: Sequence[int]) -> DecimalLayout:
-    """For body columns with align "decimal", per row group: (base right indent, most characters
-    after the alignment point, character width), in twips, so that within a group every cell's
-    alignment point (see ``_split_decimal``) lands at the same place and the group's widest
-    cell is centred. None for other columns. Groups (``Row.group``) are aligned separately, so
-    that "n (%)" rows and "Mean (SD)" rows of different groups do not push each other apart.
-    """
-    cw = char_width(table.page) * 20  # points -> twips
-    pad = 2 * int(CELL_PAD * TWIPS)
-    decimal = [j for j, c in enumerate(table.columns) if c.align == "decimal"]
-    out: DecimalLayout = {}
-    if not decimal:
-        return out
-    by_group: dict[str, list[Row]] = {}
-    for row in table.rows:
-        by_group.setdefault(row.group, []).append(row)
-    for group, rows in by_group.items():
-        layout: list[tuple[float, int, float] | None] = [None] * len(table.columns)
-        for j in decimal:
-            parts = [_split_decimal(r.cells[j]) for r in rows if r.cells[j]]
-            left = max((a for a, _ in parts), default=0)
-            right = max((b for _, b in parts), default=0)
-            layout[j] = (max(0.0, (twips[j] - pad - (left + right) * cw) / 2), right, cw)
-        out[group] = layout
-    return out
-
-
-_FIRST_NUMBER = re.compile(r"\d+")
-
-
-def _split_decimal(text: str) -> tuple[int, int]:
-    """(characters before, characters from) the alignment point of a cell's first line.
-
-    The point is where the first number's integer part ends: its decimal point ("45.3 (12.14)"
-    -> 2), or the end of an integer ("8" -> 1, "7 (87.5)" -> 1, "28, 63" -> 2), so that the units
-    of the first numbers line up; a text without digits ("NE") aligns on its end.
-    """
-    line = text.split("\n")[0]
-    match = _FIRST_NUMBER.search(line)
-    at = match.end() if match else len(line)
-    return at, len(line) - at
-
-
-def _decimal_indent(text: str, layout: tuple[float, int, float], width: int) -> int:
-    """Right indent of one decimal-aligned cell, never so large that the text must wrap."""
-    base, right, cw = layout
-    room = width - 2 * int(CELL_PAD * TWIPS) - len(text.split("\n")[0]) * cw - FIT_TWIPS
-    return int(max(0.0, min(base + (right - _split_decimal(text)[1]) * cw, room)))

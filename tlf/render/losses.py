@@ -42,7 +42,11 @@ def footnote_findings(entry, model) -> list[Finding]:
     """A finding when the page cannot hold the footnotes of ``model`` (a Table, a Listing or a Figure) at
     its foot: what the page holds, what it would have to hold, and the paper height and font size at
     which the footnotes would fit."""
+    from tlf.render.align import aligned_table
+
     parts = model.parts() if hasattr(model, "parts") else (model,)
+    if getattr(model, "kind", "") == "table":
+        parts = (aligned_table(model),)  # measured as render_docx prints it
     if all(footnotes_fit(p) for p in parts):
         return []
     part = min(parts, key=page_room)  # the page with the least room (a listing's longest title block)

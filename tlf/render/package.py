@@ -44,6 +44,23 @@ def save_package(save: Callable[[IO[bytes]], object], path: Path | str, when: da
     Path(path).write_bytes(stamp_package(buf.getvalue(), when))
 
 
+def ordinary_mode() -> int:
+    """The permissions the user's umask gives an ordinary new file (0644 under umask 022): what every
+    file tlf writes through a temporary file (``tempfile.mkstemp`` makes it 0600) gets before its rename."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def chmod_ordinary(path) -> None:
+    """Give `path` (a temporary file about to be renamed into place) the ordinary new file's permissions."""
+    import os
+
+    os.chmod(path, ordinary_mode())
+
+
 def stamp_package(data: bytes, when: datetime) -> bytes:
     """The zip `data` rewritten with every date `when`, in a fixed order and compression."""
     when = when.astimezone(UTC)

@@ -158,8 +158,10 @@ def _page_text_lines(texts: Sequence[str], page: PageSetup) -> int:
 
 
 def title_lines(table: Table) -> int:
-    """Lines of the page header: the title block plus the gap under it."""
-    return _page_text_lines(table.header_lines, table.page) + TITLE_GAP_LINES
+    """Lines of the page header: the running header line (when there is one), the title block and the gap
+    under it."""
+    return (_page_text_lines(table.header_lines, table.page) + TITLE_GAP_LINES
+            + (1 if table.page.running_header else 0))
 
 
 def footer_lines(table: Table) -> int:

@@ -26,7 +26,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from tlf.render.docx_table import grid_twips
+from tlf.render.align import PAD, aligned_table, parse
+from tlf.render.docx_table import grid_twips, table_grid
 from tlf.render.paginate import (
     FOOTNOTES_AFTER,
     Page,
@@ -53,13 +54,14 @@ from tlf.render.rtf_page import (
 from tlf.render.text_metrics import CELL_PAD, INDENT_STEP
 from tlf.tables.model import Row, Table
 
-_Q = {"center": "c", "right": "r", "left": "l", "decimal": "r"}
+_Q = {"center": "c", "right": "r", "left": "l", "decimal": "c"}
 
 
 def render_rtf(table, path: Path, *, when: datetime | None = None) -> None:
     """Write a Table (or a Figure) to ``path`` as RTF, one RTF table per page planned by ``paginate``."""
     if getattr(table, "kind", "") == "figure":
         return _render_figure(table, path, when)
+    table = aligned_table(table)  # numbers lined up in "decimal" columns, as the DOCX prints them
     printed = printed_footer(table)  # footnotes the page cannot hold print after the last row
     pages = paginate(printed)
     after = end_note_pages(printed, pages, table.footnotes) if printed is not table else []
@@ -119,6 +121,7 @@ def _pages(table: Table, pages: Sequence[Page], *, header_align: bool = False, n
     their column's values (listings); otherwise they are centred."""
     edges = _edges(table)
     stub = has_stub(table)
+    blocks = table_grid(table).blocks if table.kind != "listing" else (None,) * len(table.columns)
     header = _header_rows(table, edges, stub, header_align)
     out = []
     for page in pages:
@@ -127,7 +130,7 @@ def _pages(table: Table, pages: Sequence[Page], *, header_align: bool = False, n
         out.append(header)
         last = len(page.rows) - 1
         for i, row in enumerate(page.rows):
-            out.append(_body_row(table, row, edges, stub, bottom_rule=i == last))
+            out.append(_body_row(table, row, edges, stub, bottom_rule=i == last, blocks=blocks))
         if not page.rows and no_data:
             out.append(_row(table, [(edges[-1], cell(no_data, "c"), ("bottom",))], header=False))
     return out
@@ -188,13 +191,20 @@ def _header_rows(table: Table, edges: list[int], stub: bool, header_align: bool)
     return "".join(out)
 
 
-def _body_row(table: Table, row: Row, edges: list[int], stub: bool, bottom_rule: bool) -> str:
+def _body_row(table: Table, row: Row, edges: list[int], stub: bool, bottom_rule: bool,
+              blocks: Sequence[int | None] = ()) -> str:
+    """One body row; a numeric cell of a "decimal" column (``blocks``: the left indent of the column's
+    aligned block, docx_table.table_grid) is left-aligned there, its padding (no-break spaces) printed."""
     rules = ("bottom",) if bottom_rule else ()
     cells = []
     if stub:
         step = round(INDENT_STEP * TWIPS)
         cells.append((edges[0], cell(row.label, "l", (row.indent + 1) * step, step), rules))  # wrapped lines hang
     body_edges = edges[1:] if stub else edges
-    for text, col, edge in zip(row.cells, table.columns, body_edges, strict=True):
-        cells.append((edge, cell(text, _Q.get(col.align, "c")), rules))
+    blocks = blocks or (None,) * len(table.columns)
+    for text, col, edge, at in zip(row.cells, table.columns, body_edges, blocks, strict=True):
+        if at is not None and text and (PAD in text or parse(text) is not None):
+            cells.append((edge, cell(text, "l", at), rules))
+        else:
+            cells.append((edge, cell(text, _Q.get(col.align, "c")), rules))
     return _row(table, cells, header=False)

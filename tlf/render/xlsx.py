@@ -67,6 +67,10 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *
         return render_figure_xlsx(table, path, ard, when=when)
     from openpyxl import Workbook
 
+    from tlf.render.align import aligned_table
+
+    if table.kind != "listing":
+        table = aligned_table(table)  # the DOCX's columns: numbers aligned where they fit
     wb = Workbook(write_only=True)
     wb.properties.title = clean_text(" ".join(table.header_lines[:2]))
     wb.properties.identifier = clean_text(table.output_id)
@@ -131,7 +135,10 @@ def _output_rows(table: Table, lay: OutputLayout, st: SheetStyles) -> Iterable[l
         out = []
         if lay.first_column:
             out.append(st.cell(row.label, st.font, st.indent(row.indent), border))
-        out.extend(st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
+        if table.kind == "listing":  # records' values as they are
+            out.extend(st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
+        else:
+            out.extend(st.value(text, j, border) for j, text in enumerate(row.cells))
         yield out
     yield []
     for note in table.footnotes:

@@ -19,7 +19,7 @@ CELL_LIMIT = 32_767  # characters an Excel cell holds (openpyxl would cut longer
 PAPER_CODES = {"letter": "1", "a4": "9"}  # ECMA-376 paperSize
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-_H_ALIGN = {"center": "center", "right": "right", "left": "left", "decimal": "right"}
+_H_ALIGN = {"center": "center", "right": "right", "left": "left", "decimal": "center"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class SheetStyles:
 
         self.ws = ws
         self.cut: list[tuple[Any, int]] = []  # cells whose text was cut to CELL_LIMIT, and its length
-        self._arrays: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+        self._arrays: dict[tuple[int, int, int, str], tuple[Any, ...]] = {}
 
         rule = Side(style="thin", color="000000")
         self.font = Font(name=table.page.font, size=table.page.font_size)
@@ -113,7 +113,32 @@ class SheetStyles:
         self.cells = [
             Alignment(horizontal=_H_ALIGN.get(c.align, "center"), vertical="top") for c in table.columns
         ]
+        self.block = Alignment(horizontal="left", vertical="top")  # aligned numbers: padded, from the left
         self._indents: dict[int, Any] = {}
+        self._centring = _centring(table)
+
+    def value(self, text: str, j: int, border=None) -> Any:
+        """A body cell of column `j`: one number as a number whose format prints it as in the table
+        (decimals, and the padding of a "decimal" column); any other text as text. In a "decimal"
+        column the numeric cells are the column's aligned block (render/align.py) centred by padding."""
+        from openpyxl.cell import WriteOnlyCell
+
+        from tlf.render.align import PAD, one_number, parse
+
+        extra = self._centring[j]
+        aligned = extra is not None and bool(text) and (PAD in text or parse(text) is not None)
+        alignment = self.block if aligned else self.cells[j]
+        number = one_number(text) if text else None
+        if number is None:
+            return self.cell(PAD * extra + text if aligned else text, self.font, alignment, border)
+        value, decimals = number
+        fmt = "0" + ("." + "0" * decimals if decimals else "")
+        if aligned:
+            lead = extra + len(text) - len(text.lstrip(PAD))
+            fmt = f'"{PAD * lead}"{fmt}' if lead else fmt
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell._style = copy.copy(self._style_array(self.font, alignment, border, fmt))
+        return cell
 
     def cell(self, text: str, font, alignment, border=None) -> Any:
         """A text cell: always a string (never a number or a formula), styled."""
@@ -128,7 +153,7 @@ class SheetStyles:
         cell._style = copy.copy(self._style_array(font, alignment, border))
         return cell
 
-    def _style_array(self, font, alignment, border) -> Any:
+    def _style_array(self, font, alignment, border, number_format: str = "") -> Any:
         """The workbook's style ids for (font, alignment, border), registered once.
 
         Setting ``cell.font`` etc. hashes the style objects on every cell, which dominates the
@@ -137,13 +162,15 @@ class SheetStyles:
         """
         from openpyxl.cell import WriteOnlyCell
 
-        key = (id(font), id(alignment), id(border))
+        key = (id(font), id(alignment), id(border), number_format)
         if key not in self._arrays:
             proto = WriteOnlyCell(self.ws)
             proto.font = font
             proto.alignment = alignment
             if border is not None:
                 proto.border = border
+            if number_format:
+                proto.number_format = number_format
             self._arrays[key] = (proto._style, font, alignment, border)  # keeps the ids valid
         return self._arrays[key][0]
 
@@ -154,6 +181,18 @@ class SheetStyles:
         if level not in self._indents:
             self._indents[level] = Alignment(horizontal="left", vertical="top", indent=level, wrap_text=True)
         return self._indents[level]
+
+
+def _centring(table: Table) -> list[int | None]:
+    """Per body column: the padding that centres a "decimal" column's block of aligned numbers in the
+    sheet column (``output_column_widths``), None for other columns."""
+    from tlf.render.align import block
+
+    if not any(c.align == "decimal" for c in table.columns):
+        return [None] * len(table.columns)
+    widths = output_column_widths(table)[1 if has_stub(table) else 0:]
+    return [max(0, (int(w) - WIDTH_PAD - block([r.cells[j] for r in table.rows])) // 2) if c.align == "decimal"
+            else None for j, (c, w) in enumerate(zip(table.columns, widths, strict=True))]
 
 
 def print_setup(ws, table: Table, lay: OutputLayout) -> None:
@@ -167,6 +206,17 @@ def print_setup(ws, table: Table, lay: OutputLayout) -> None:
     ws.page_margins.top = ws.page_margins.bottom = page.margin
     ws.print_title_rows = f"1:{lay.header_row}"
     ws.oddFooter.right.text = "Page &P of &N"
+    marks = page.running_header or ("", "", "")
+    center = "\n".join(t for t in (_header_text(marks[1]), _header_text(page.watermark)) if t)
+    for part, text in ((ws.oddHeader.left, _header_text(marks[0])), (ws.oddHeader.center, center),
+                       (ws.oddHeader.right, _header_text(marks[2]))):
+        if text:
+            part.text = text
+
+
+def _header_text(text: str) -> str:
+    """Text for a print header: "&" doubled (a single one starts an Excel header code), one line."""
+    return clean_text(text).replace("\n", " ").replace("&", "&&")
 
 
 def output_column_widths(table: Table) -> list[float]:

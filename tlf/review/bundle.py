@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.errors import OutputError
+from tlf.render.package import chmod_ordinary
 from tlf.tables.model import Column, PageSetup, Row, Table, page_setup
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
             render_listing_docx(Listing(toc), toc_path, when=when)
             _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when,
                      entries=entries)
+        chmod_ordinary(tmp)
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(f"cannot write the bundle '{path}': {e.strerror or e}", code="OUT011") from None

@@ -1,13 +1,16 @@
 """The review index: ``output/index.html``, every output of the specs with the status of its last build.
 
-For each output: number, title, population; the status in the last build (built, failed with the
-error, or skipped: not part of that build) and the same for the last shell build; links to its DOCX,
-XLSX and results dataset (ARD, or a listing's records) and to the shells; a thumbnail of every
-picture (the first image in the output's DOCX, i.e. a figure); the time each build ran. Links are
-relative, so the folder can be moved or zipped.
+For each output: number, title, population; the result of the last build that included it (built, or
+failed with the error) and when that build ran, so that after a partial build the other outputs show
+their own last build; "stale" when its spec, study.yaml or a data set it reads changed since it was
+built (the manifest's hashes; a file not modified since is not hashed again); the same for the last
+shell build; links to its DOCX, XLSX and results dataset (ARD, or a listing's records) and to the shells;
+a thumbnail of every picture (the first image in the output's DOCX, i.e. a figure); the time each build
+ran, and each bundle marked stale when an output's DOCX is newer than it. Links are relative, so the
+folder can be moved or zipped.
 
-The statuses of the last build and of the last shell build are kept in ``output/index.json``, so that
-``tlf bundle`` (which builds nothing) can redraw the page with its link. The page comes from a jinja2
+The results of the builds and of the shell builds are kept in ``output/index.json`` (each output's latest),
+so that ``tlf bundle`` (which builds nothing) can redraw the page with its link. The page comes from a jinja2
 template in the sandbox with autoescaping on: titles, errors and file names are text, never markup.
 """
 
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tlf.errors import OutputError
+from tlf.render.package import chmod_ordinary
 
 if TYPE_CHECKING:
     from tlf.spec.validate import Study
@@ -50,12 +54,14 @@ def record_build(out_dir: Path, study: Study, results: list[OutputStatus], *, sh
     """Remember this build's statuses (index.json) and redraw index.html. Returns the page's path."""
     out_dir = Path(out_dir)
     state = read_state(out_dir)
-    state["shells" if shell else "outputs"] = {
-        "time": started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "seconds": round(seconds, 1),
-        "version": version,
-        "results": {r.output_id: {"status": r.status, "seconds": round(r.seconds, 2), "error": r.error}
-                    for r in results},
-    }
+    key = "shells" if shell else "outputs"
+    time_text = started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    before = (state.get(key) or {})
+    merged = {oid: {**r, "time": r.get("time") or before.get("time", ""), "current": False}
+              for oid, r in (before.get("results") or {}).items() if isinstance(r, dict)}
+    merged.update({r.output_id: {"status": r.status, "seconds": round(r.seconds, 2), "error": r.error,
+                                 "time": time_text, "current": True} for r in results})
+    state[key] = {"time": time_text, "seconds": round(seconds, 1), "version": version, "results": merged}
     _write_text(out_dir / STATE, json.dumps(state, indent=2, sort_keys=True))
     return write_index(out_dir, study, state=state, version=version)
 
@@ -89,8 +95,10 @@ def write_index(out_dir: Path, study: Study, *, state: dict | None = None, versi
 def index_context(out_dir: Path, study: Study, state: dict, version: str = "") -> dict[str, Any]:
     """Everything the page shows, as plain values."""
     from tlf.review.bundle import bundle_name, output_order
+    from tlf.review.stale import Staleness
 
     results = {key: (state.get(key) or {}).get("results", {}) for key, _ in BUILDS}
+    stale = Staleness(out_dir, study)
     outputs = []
     for entry in sorted(study.outputs, key=output_order):
         spec = entry.spec
@@ -101,8 +109,12 @@ def index_context(out_dir: Path, study: Study, state: dict, version: str = "") -
             "id": entry.id, "number": spec.number, "titles": list(spec.titles), "type": spec.type,
             "population": study.spec.populations[spec.population].label,
             "status": _status(final, state.get("outputs")), "error": (final or {}).get("error", ""),
-            "seconds": (final or {}).get("seconds"),
+            "seconds": (final or {}).get("seconds"), "time": (final or {}).get("time", ""),
+            "earlier": bool(final) and not final.get("current", True),
+            "stale": stale.changed(entry.id) if files else [],
             "files": files, "shell_status": _status(shell, state.get("shells")), "shell_files": shell_files,
+            "shell_time": (shell or {}).get("time", ""),
+            "shell_stale": stale.changed(f"{entry.id}.shell") if shell_files else [],
             "thumb": _thumbnail(out_dir, entry.id) or _thumbnail(out_dir, f"{entry.id}.shell"),
         })
     builds = []
@@ -110,12 +122,13 @@ def index_context(out_dir: Path, study: Study, state: dict, version: str = "") -
         b = state.get(key) or {}
         res = b.get("results", {})
         bundle = out_dir / bundle_name(key == "shells")
+        now = [r for r in res.values() if r.get("current", True)]
         builds.append({
             "key": key, "name": name, "time": b.get("time", ""), "seconds": b.get("seconds", ""),
-            "built": sum(r.get("status") == "built" for r in res.values()),
-            "failed": sum(r.get("status") == "failed" for r in res.values()),
-            "skipped": sum(1 for e in study.outputs if e.id not in res),
-            "bundle": {"name": bundle.name, "href": quote(bundle.name)} if bundle.is_file() else None,
+            "built": sum(r.get("status") == "built" for r in now),
+            "failed": sum(r.get("status") == "failed" for r in now),
+            "skipped": len(study.outputs) - len(now),
+            "bundle": _bundle(out_dir, bundle, study, ".shell" if key == "shells" else "") if bundle.is_file() else None,
         })
     info = study.spec.study
     return {"study": {"id": info.id, "title": info.title, "cutoff": info.cutoff}, "outputs": outputs,
@@ -136,10 +149,25 @@ def render_index(context: dict[str, Any]) -> str:
     return env.from_string(template).render(**context)
 
 
+def _bundle(out_dir: Path, bundle: Path, study: Study, suffix: str) -> dict[str, Any]:
+    """The bundle's link, when it was written, and the outputs whose DOCX is newer than it (it is stale)."""
+    made = bundle.stat().st_mtime
+    newer = []
+    for e in study.outputs:
+        docx = out_dir / f"{e.id}{suffix}.docx"
+        try:
+            if docx.stat().st_mtime > made:
+                newer.append(e.id)
+        except OSError:
+            continue
+    when = datetime.fromtimestamp(made, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return {"name": bundle.name, "href": quote(bundle.name), "time": when, "newer": sorted(newer)}
+
+
 def _status(result: dict | None, build: dict | None) -> str:
     if result:
         return str(result.get("status", "built"))
-    return "skipped" if build else "none"
+    return "none"  # never built
 
 
 _KINDS = (("DOCX", "{stem}.docx"), ("RTF", "{stem}.rtf"), ("XLSX", "{stem}.xlsx"), ("ARD", "{stem}.ard.csv"),
@@ -188,6 +216,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        chmod_ordinary(tmp)
         os.replace(tmp, path)
         tmp = None
     except OSError as e:

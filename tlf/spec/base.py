@@ -116,6 +116,19 @@ class PageSpec(Strict):
     """Font size in points."""
 
 
+class RunningHeader(Strict):
+    """One line at the top of every page of every output, above the title block: a left, a centred and
+    a right-aligned text, each a template (`{{ study.id }}`, `{{ study.sponsor }}`, `{{ cutoff }}`,
+    `{{ output_id }}`); an empty text prints nothing there."""
+
+    left: str = "Protocol: {{ study.id }}"
+    """Text at the left margin."""
+    center: str = "{{ study.sponsor }}"
+    """Text centred on the page."""
+    right: str = "{% if cutoff %}Data cut-off: {{ cutoff }}{% endif %}"
+    """Text at the right margin."""
+
+
 class Panel(Strict):
     """One panel of a figure: records meeting `where` (on top of the plot's own filter); `log_y`
     overrides the plot's y axis scale for this panel (e.g. linear and semi-log side by side)."""

@@ -17,6 +17,7 @@ from tlf.spec.base import (
     PageSpec,
     Panel,
     Part,
+    RunningHeader,
     Strict,
     TestName,
 )
@@ -35,6 +36,8 @@ class StudyInfo(Strict):
     cutoff: str = ""
     """Data cut-off date as text, printed as "Data cut-off: ..." in the review bundle and the build log
     (`{{ cutoff }}` in titles and footnotes); empty: not printed. Quote a date (`"2019-06-30"`)."""
+    sponsor: str = ""
+    """Sponsor's name (`{{ study.sponsor }}`; the centre of the default running header)."""
 
 
 class DatasetSpec(Strict):
@@ -205,6 +208,15 @@ class StudySpec(Strict):
     not_estimable: str = "NE"
     """Text printed for a statistic that cannot be estimated (and for a p-value not computed, unless a
     stat column's `format.missing` says otherwise)."""
+    align: Literal["decimal", "center", "left"] = "decimal"
+    """How tables place the numbers in their columns (a table's own `align` wins): `decimal` lines up
+    decimal points and parentheses, `center` or `left` places each cell as it is."""
+    running_header: RunningHeader | None = None
+    """A line above the title block of every page: protocol, sponsor and data cut-off by default
+    (`running_header: {}`); not set: none."""
+    watermark: str = ""
+    """A mark printed large and light across every page of every DOCX output (and in the XLSX page
+    header), e.g. "DRAFT"; `tlf build --final` leaves it out. Empty: none."""
 
 
 # ---------------------------------------------------------------- analyses
@@ -380,6 +392,11 @@ class TableOutput(Strict):
     keep_together: bool = True
     """Rows of a group (an analysis block, a SOC with its terms) stay on one page where they fit; false
     fills every page and continues a group on the next under its label "(continued)" (long AE tables)."""
+    align: Literal["decimal", "center", "left"] | None = None
+    """How the numbers of the body cells are placed in their columns: `decimal` lines up each column's
+    decimal points, units and parentheses (`4.3 ( 5.9)` over `17.6 (12.9)`) as one block centred in the
+    column, text cells ("NE") centred; `center` centres every cell; `left` starts every cell at the left.
+    Not set: the study's `align`."""
 
     @field_validator("stats_as_columns")
     @classmethod

@@ -5,6 +5,7 @@ Reads only the spec and the ARD, so a mock ARD (no data) gives the shell through
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from tlf.analyses.estimates import estimate_text, is_estimate
@@ -46,6 +47,8 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
         columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
     elif whole:  # a family with columns of its own (shift: categories under each treatment; validated alone)
         columns, rows = whole(spec, cols, cells, big_n, shell)
+    align = getattr(spec, "align", None) or study.spec.align
+    columns = tuple(dataclasses.replace(c, align=align) for c in columns)
     width = len(columns)
     section = None
     for a in spec.analyses:

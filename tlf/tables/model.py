@@ -28,6 +28,8 @@ class PageSetup:
     margin: float = 1.0  # inches, all four sides
     font: str = "Courier New"
     font_size: float = 9.0  # points
+    running_header: tuple[str, ...] = ()  # (left, centre, right) line above the title block; () for none
+    watermark: str = ""  # a mark printed across every page ("DRAFT"), "" for none
 
     @property
     def size(self) -> tuple[float, float]:
