@@ -37,7 +37,8 @@ def problems(fig) -> list[str]:
     return out
 
 
-def _built_figures(specs: Path, out: Path, ids: list[str], data: Path | None = None) -> dict[str, list]:
+def _built_figures(specs: Path, out: Path, ids: list[str], data: Path | None = None,
+                   shell: bool = False) -> dict[str, list]:
     """Build `ids` and return the matplotlib figures each one saved (caught at Figure.savefig)."""
     from matplotlib.figure import Figure
 
@@ -53,7 +54,7 @@ def _built_figures(specs: Path, out: Path, ids: list[str], data: Path | None = N
         mp.setattr(Figure, "savefig", catch)
         for output in ids:
             del saved[:]
-            report = build(specs, out, [output], data_dir=data, formats=("docx",))
+            report = build(specs, out, [output], data_dir=data, formats=("docx",), shell=shell)
             assert report.ok, [str(o.error) for o in report.outputs]
             figures[output] = list(saved)
     return figures
@@ -65,10 +66,12 @@ def figures(tmp_path_factory):
     found = {f"A {k}": v for k, v in _built_figures(REPO / "specs", out / "a", STUDY_A).items()}
     found |= {f"B {k}": v for k, v in _built_figures(REPO / "examples/study_b/specs", out / "b", STUDY_B,
                                                        REPO / "tlf/examples/data/study_b").items()}
+    found |= {f"A shell {k}": v for k, v in _built_figures(REPO / "specs", out / "s", STUDY_A, shell=True).items()}
     return found
 
 
-@pytest.mark.parametrize("output", [f"A {k}" for k in STUDY_A] + [f"B {k}" for k in STUDY_B])
+@pytest.mark.parametrize("output", [f"A {k}" for k in STUDY_A] + [f"B {k}" for k in STUDY_B]
+                         + [f"A shell {k}" for k in STUDY_A])
 def test_no_text_overlaps_or_is_clipped(figures, output):
     assert figures[output], f"{output} saved no figure"
     for fig in figures[output]:

@@ -93,7 +93,8 @@ def thin_x_labels(fig) -> None:
     """Blank the x tick labels that would touch their neighbour, measured as rendered (the figure's
     layout done, each label's box from its window extent): from the left a label is kept when it clears
     the last kept one by TICK_GAP_EM; the last label is always kept (dropping the one before it if they
-    collide), so the axis shows where the data end. The tick marks stay."""
+    collide), so the axis shows where the data end; a label on a y tick label (the corner where both
+    axes start) is dropped. The tick marks stay."""
     from matplotlib.transforms import Bbox
 
     renderer = _renderer(fig)
@@ -111,13 +112,20 @@ def thin_x_labels(fig) -> None:
         def clear(a: int, b: int) -> bool:
             return boxes[a].x1 + gap <= boxes[b].x0 or boxes[b].x1 + gap <= boxes[a].x0
 
-        kept = [0]
-        for i in range(1, len(ticks) - 1):
+        # a label running into a y tick label (the corner where both axes start) gives way to it
+        ys = [t[1].get_window_extent(renderer) for t in _ticks_in_view(ax.yaxis, ax.get_ylim())
+              if t[1].get_visible() and t[1].get_text()]
+        free = [i for i, b in enumerate(boxes) if not any(b.overlaps(y) for y in ys)]
+        if not free:
+            continue
+        kept = [free[0]]
+        for i in free[1:-1]:
             if clear(kept[-1], i):
                 kept.append(i)
-        while len(kept) > 1 and not clear(kept[-1], len(ticks) - 1):
+        while len(kept) > 1 and not clear(kept[-1], free[-1]):
             kept.pop()
-        kept.append(len(ticks) - 1)
+        if free[-1] != kept[-1]:
+            kept.append(free[-1])
         if len(kept) == len(ticks):
             continue
         labels = {ticks[i][0] for i in kept}
