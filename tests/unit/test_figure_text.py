@@ -96,6 +96,15 @@ def test_log_axes_print_plain_numbers(figures, output):
     assert {"1", "10"} <= set(ticks)
 
 
+@pytest.mark.parametrize(("value", "text"), [(0.001, "0.001"), (0.05, "0.05"), (0.1, "0.1"), (0.3 * 3, "0.9"),
+                                             (1.0, "1"), (2.5, "2.5"), (10.0, "10"), (100.0, "100"),
+                                             (1e6, "1000000"), (2e-5, "0.00002")])
+def test_plain_number(value, text):
+    from tlf.figures.fit import plain_number
+
+    assert plain_number(value) == text
+
+
 def test_checker_finds_crowded_ticks_and_thinning_clears_them():
     """The overlap check can fail: crowded tick labels are found; fit.thin_x_labels blanks the ones that
     touch, keeping the first and the last."""

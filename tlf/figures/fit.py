@@ -46,9 +46,8 @@ def plain_number(v: float) -> str:
     """A tick value as a plain number, never 10^k or 1e-05: 0.001, 0.1, 1, 10, 100, 1000000."""
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    decimals = max(0, -math.floor(math.log10(abs(v)) + 1e-9))
-    text = f"{v:.{decimals + 3}f}".rstrip("0").rstrip(".") if decimals else f"{v:.0f}"
-    return text
+    decimals = max(0, -math.floor(math.log10(abs(v)) + 1e-9)) + 6  # 6 significant digits after the first
+    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def plain_log_axis(axis) -> None:
@@ -95,47 +94,49 @@ def thin_x_labels(fig) -> None:
     the last kept one by TICK_GAP_EM; the last label is always kept (dropping the one before it if they
     collide), so the axis shows where the data end; a label on a y tick label (the corner where both
     axes start) is dropped. The tick marks stay."""
-    from matplotlib.transforms import Bbox
-
     renderer = _renderer(fig)
     fig.draw_without_rendering()  # lays the figure out (constrained/tight), as it will be saved
     changed = False
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        ticks = [t for t in _ticks_in_view(ax.xaxis, ax.get_xlim()) if t[1].get_visible() and t[1].get_text()]
-        if len(ticks) < 2:
+        inview = _ticks_in_view(ax.xaxis, ax.get_xlim())
+        shown = [i for i, (_, t) in enumerate(inview) if t.get_visible() and t.get_text()]
+        if len(shown) < 2:
             continue
-        gap = TICK_GAP_EM * ticks[0][1].get_fontsize() * fig.dpi / 72
-        boxes = [Bbox.from_extents(*t[1].get_window_extent(renderer).extents) for t in ticks]
-
-        def clear(a: int, b: int) -> bool:
-            return boxes[a].x1 + gap <= boxes[b].x0 or boxes[b].x1 + gap <= boxes[a].x0
-
-        # a label running into a y tick label (the corner where both axes start) gives way to it
-        ys = [t[1].get_window_extent(renderer) for t in _ticks_in_view(ax.yaxis, ax.get_ylim())
-              if t[1].get_visible() and t[1].get_text()]
-        free = [i for i, b in enumerate(boxes) if not any(b.overlaps(y) for y in ys)]
-        if not free:
+        gap = TICK_GAP_EM * inview[shown[0]][1].get_fontsize() * fig.dpi / 72
+        boxes = [inview[i][1].get_window_extent(renderer) for i in shown]
+        ys = [t.get_window_extent(renderer) for _, t in _ticks_in_view(ax.yaxis, ax.get_ylim())
+              if t.get_visible() and t.get_text()]
+        kept = {shown[i] for i in _kept_labels(boxes, ys, gap)}
+        if len(kept) == len(shown):
             continue
-        kept = [free[0]]
-        for i in free[1:-1]:
-            if clear(kept[-1], i):
-                kept.append(i)
-        while len(kept) > 1 and not clear(kept[-1], free[-1]):
-            kept.pop()
-        if free[-1] != kept[-1]:
-            kept.append(free[-1])
-        if len(kept) == len(ticks):
-            continue
-        labels = {ticks[i][0] for i in kept}
-        locs = list(ax.get_xticks())
-        texts = [t.get_text() for t in ax.get_xticklabels()]
-        ax.set_xticks(locs, [s if any(math.isclose(x, k) for k in labels) else "" for x, s in zip(locs, texts,
-                                                                                               strict=True)])
+        ax.set_xticks([loc for loc, _ in inview], [t.get_text() if i in kept else "" for i, (_, t) in
+                                                   enumerate(inview)])
         changed = True
     if changed:
         fig.draw_without_rendering()
+
+
+def _kept_labels(boxes: list, blocked_by: list, gap: float) -> list[int]:
+    """Which of the labels' boxes (left to right) to keep: not on a box of `blocked_by`; from the left
+    each clears the last kept one by `gap` pixels; the last free one always kept."""
+
+    def clear(a: int, b: int) -> bool:
+        return boxes[a].x1 + gap <= boxes[b].x0 or boxes[b].x1 + gap <= boxes[a].x0
+
+    free = [i for i, b in enumerate(boxes) if not any(b.overlaps(y) for y in blocked_by)]
+    if not free:
+        return []
+    kept = [free[0]]
+    for i in free[1:-1]:
+        if clear(kept[-1], i):
+            kept.append(i)
+    while len(kept) > 1 and not clear(kept[-1], free[-1]):
+        kept.pop()
+    if free[-1] != kept[-1]:
+        kept.append(free[-1])
+    return kept
 
 
 def _ticks_in_view(axis, lim, minor: bool = False) -> list:
