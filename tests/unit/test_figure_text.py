@@ -14,7 +14,7 @@ from tlf.build import build
 
 REPO = Path(__file__).resolve().parents[2]
 STUDY_A = ["f-14-2-1", "f-14-4-1", "f-14-4-2", "f-14-5-1", "f-14-5-2"]
-STUDY_B = ["f-14-4-1"]  # the Emax figure (log concentration axis with a break)
+STUDY_B = ["f-14-2-1", "f-14-2-2", "f-14-4-1"]  # by_visit with 8 columns; Emax (log axis with a break)
 
 
 def _overlap(a, b, tol: float = 0.5) -> bool:
