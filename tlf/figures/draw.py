@@ -71,7 +71,7 @@ def _png(fig) -> bytes:
 def _grid(fig, n: int, ncols: int | None, share_y: bool):
     """n panels on a grid; returns (axes, placement) where placement[i] = (first column, bottom row)
     tells where axis labels go (a panel with no panel below it counts as the bottom row)."""
-    ncols = ncols or (3 if n > 4 else n if n <= 3 else 2)
+    ncols = _ncols(n, ncols)
     nrows = math.ceil(n / ncols)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=share_y)
     flat = [ax for row in axes for ax in row]
@@ -127,17 +127,17 @@ def _finite(v: float) -> bool:
 
 
 def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None,
-               share_y: bool = False, dodge: float = 0.0) -> bytes:
-    """Means (markers joined by lines) with error bars lo..hi, one line per column; `dodge` shifts the
-    columns apart along x (in x units) so that their error bars do not overlap."""
+               share_y: bool = False, dodge: float | None = None) -> bytes:
+    """Means (markers joined by lines) with error bars lo..hi, one line per column; the columns' points
+    (lines, markers and error bars) are dodged around each visit, centred on it, `dodge` x units apart
+    (None: `_dodge`; 0: not dodged)."""
     with _rc():
         fig = _figure(width, height)
         axes, place = _grid(fig, len(panels), ncols, share_y)
         for ax, panel, (first, bottom) in zip(axes, panels, place, strict=True):
-            k = len(panel.series)
-            for i, s in enumerate(panel.series):
-                shift = (i - (k - 1) / 2) * panel.extra.get("dodge", dodge)
-                pts = [(x + shift, y, lo, hi) for x, y, lo, hi in zip(s.x, s.y, s.lo, s.hi, strict=True) if _finite(y)]
+            shifts = _dodge(panel, dodge, axis_inches=width / _ncols(len(panels), ncols) * 0.8)
+            for s, at in zip(panel.series, shifts, strict=True):
+                pts = [(at.get(x, x), y, lo, hi) for x, y, lo, hi in zip(s.x, s.y, s.lo, s.hi, strict=True) if _finite(y)]
                 if not pts:
                     continue
                 xs, ys = [p[0] for p in pts], [p[1] for p in pts]
@@ -151,7 +151,40 @@ def draw_lines(panels: Sequence[Panel], *, width: float, height: float, ncols: i
             _zero_line(ax, panel.extra.get("reference", 0.0))
             _axes_text(ax, panel, first_col=first, last_row=bottom)
         _legend(fig, panels[0].series if panels else (), "lines")
+        _fit_text(fig, axes, place, height)
         return _png(fig)
+
+
+def _ncols(n: int, ncols: int | None) -> int:
+    return ncols or (3 if n > 4 else n if n <= 3 else 2)
+
+
+def _dodge(panel: Panel, dodge: float | None, *, axis_inches: float) -> list[dict[float, float]]:
+    """Each series' x -> where its point is drawn in `panel`: dodged around the visit and centred on it
+    (GROUPDISPLAY=CLUSTER), `dodge` x units apart, or when None by fit.dodge_steps (the number of series
+    and the gap to the neighbouring visits)."""
+    from tlf.figures import fit
+
+    k = len(panel.series)
+    xs = [x for s in panel.series for x in s.x]
+    steps = fit.dodge_steps(xs, k, axis_inches=axis_inches) if dodge is None else dict.fromkeys(xs, dodge)
+    return [{x: x + fit.dodge_offsets(k, steps.get(x, 0.0))[i] for x in s.x} for i, s in enumerate(panel.series)]
+
+
+def _fit_text(fig, axes, place, height: float) -> None:
+    """Axis titles and ticks that print: one y title centred on the grid when its rows share it (else
+    each row's, wrapped to the panel's height), and x tick labels that do not touch (fit.thin_x_labels)."""
+    from tlf.figures import fit
+
+    first = [ax for ax, (f, _) in zip(axes, place, strict=True) if f and ax.get_ylabel()]
+    labels = {ax.get_ylabel() for ax in first}
+    if len(first) > 1 and len(labels) == 1:
+        fit.shared_y_title(fig, first, labels.pop(), fontsize=FONT)
+    else:
+        rows = max(1, sum(1 for f, _ in place if f))
+        for ax in first:
+            ax.set_ylabel(fit.wrap_to(ax.get_ylabel(), 0.8 * height / rows, FONT))
+    fit.thin_x_labels(fig)
 
 
 def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: int | None = None,
@@ -189,6 +222,7 @@ def draw_bars(panels: Sequence[Panel], *, width: float, height: float, ncols: in
             _zero_line(ax)
             _axes_text(ax, panel, first_col=first, last_row=bottom)
         _legend(fig, panels[0].series if panels else (), "bars")
+        _fit_text(fig, axes, place, height)
         return _png(fig)
 
 
@@ -225,6 +259,7 @@ def draw_scatter(panels: Sequence[Panel], *, width: float, height: float, ncols:
             if panel.note:  # above the plotting area, right-aligned: never over a point
                 ax.set_title(panel.note, loc="right", fontsize=FONT - 0.5, fontweight="normal", linespacing=1.25)
         _legend(fig, legend if legend is not None else (panels[0].series if panels else ()), "points", curve_label)
+        _fit_text(fig, axes, place, height)
         return _png(fig)
 
 
@@ -249,9 +284,11 @@ def _log_axis(ax, zero_at: float | None) -> None:
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
     from matplotlib.transforms import blended_transform_factory
 
+    from tlf.figures.fit import plain_number
+
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if zero_at and math.isclose(v, zero_at)
-                                               else f"{v:g}"))
+                                               else plain_number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
     if zero_at is None:
         return

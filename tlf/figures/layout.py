@@ -72,7 +72,8 @@ def layout_figure(study: Study, entry: OutputEntry, cells: Cells, *, provenance:
     png = draw_mean_by_visit(panels, [c.label for c in cols], ticks=ticks, x_title=plot.x_title,
                              y_title=plot.y_title, reference_line=plot.reference_line, log_y=plot.log_y,
                              width=spec.width, height=spec.height, legend_index=[index[c.id] for c in cols],
-                             log_panels=[plot.log_y if p.log_y is None else p.log_y for p in plot.panels])
+                             log_panels=[plot.log_y if p.log_y is None else p.log_y for p in plot.panels],
+                             dodge=plot.dodge)
     error_name = {"se": "SE", "sd": "SD", "ci95": "95% CI", "none": "none"}[plot.error]
     return assemble_figure(study, entry, png, context=context, provenance=provenance,
                            data_columns=("panel", "treatment", "time point", "x", "n", "mean", f"lower ({error_name})",

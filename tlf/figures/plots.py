@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tlf.figures.fit import dodge_steps, plain_log_axis, thin_x_labels
 from tlf.figures.style import FONT_SIZE, arm_style, png_bytes, rc_params
 
 
@@ -55,9 +56,11 @@ def readable_ticks(ticks: Sequence[tuple[float, str]], *, axis_inches: float, sp
 def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: Sequence[str], *,
                        ticks: Sequence[tuple[float, str]], x_title: str, y_title: str,
                        reference_line: float | None, log_y: bool, width: float, height: float,
-                       legend_index: Sequence[int] | None = None, log_panels: Sequence[bool] | None = None) -> bytes:
-    """Mean (+/- error) over time, one line per series, one panel per entry; arms dodged a little
-    along x so error bars do not overlap. Empty series give an empty frame (shells). `legend_index`: the
+                       legend_index: Sequence[int] | None = None, log_panels: Sequence[bool] | None = None,
+                       dodge: float | None = None) -> bytes:
+    """Mean (+/- error) over time, one line per series, one panel per entry; arms dodged around each
+    time point, centred on it, so error bars do not overlap (`dodge` x units apart; None: by the number
+    of arms and the gap to the neighbouring time points, tlf.figures.fit.dodge_steps; 0: not dodged). Empty series give an empty frame (shells). `legend_index`: the
     style index of each legend entry (default 0, 1, ...), as the series' `index`. `log_panels` sets the
     y scale panel by panel (default: `log_y` for all)."""
     import matplotlib
@@ -70,8 +73,7 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
     nrows = math.ceil(n / ncols)
     with plt.rc_context(rc_params()):
         fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, sharex=True)
-        span = (max(t[0] for t in ticks) - min(t[0] for t in ticks)) if len(ticks) > 1 else 1.0
-        dodge = span * 0.008
+        steps = _dodge_steps(ticks, len(legend), dodge, axis_inches=width / ncols * 0.8)
         for k, ax in enumerate(axes.flat):
             if k >= n:
                 ax.set_visible(False)
@@ -83,8 +85,7 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
             for s in series:
                 st = arm_style(s.index)
                 pos = order.index(s.index) if s.index in order else s.index
-                shift = (pos - (narms - 1) / 2) * dodge
-                xs = [x + shift for x in s.x]
+                xs = [x + (pos - (narms - 1) / 2) * steps.get(x, 0.0) for x in s.x]
                 yerr = [[max(0.0, y - lo) if lo == lo else 0.0 for y, lo in zip(s.y, s.lower, strict=True)],
                         [max(0.0, hi - y) if hi == hi else 0.0 for y, hi in zip(s.y, s.upper, strict=True)]]
                 ax.errorbar(xs, s.y, yerr=yerr, color=st["color"], marker=st["marker"], linestyle=st["linestyle"],
@@ -93,6 +94,7 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
                 ax.axhline(reference_line, color="0.6", linewidth=0.6, zorder=0)
             if log_k:
                 ax.set_yscale("log")
+                plain_log_axis(ax.yaxis)
             if title:
                 ax.set_title(title, loc="left")
             lo_x, hi_x = min(t[0] for t in ticks), max(t[0] for t in ticks)
@@ -114,6 +116,17 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
         fig.legend(handles, list(legend), loc="lower center", ncol=min(len(legend), 7), frameon=False,
                    bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.08 + 0.02 * (len(legend) > 7), 1, 1))
+        thin_x_labels(fig)
         png = png_bytes(fig)
         plt.close(fig)
     return png
+
+
+def _dodge_steps(ticks: Sequence[tuple[float, str]], arms: int, dodge: float | None, *,
+                 axis_inches: float) -> dict[float, float]:
+    """Time point x -> the x distance between neighbouring arms' points there: `dodge`, or when None
+    tlf.figures.fit.dodge_steps over the time points."""
+    xs = [t[0] for t in ticks]
+    if dodge is not None:
+        return dict.fromkeys(xs, dodge)
+    return dodge_steps(xs, arms, axis_inches=axis_inches)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tlf.figures.fit import plain_log_axis
 from tlf.figures.style import MARKERS, arm_style, png_bytes, rc_params
 
 
@@ -43,6 +44,7 @@ def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Seq
                             linewidth=0.9, label=short.get(p.subject, p.subject))
                 if log_y:
                     ax.set_yscale("log")
+                    plain_log_axis(ax.yaxis)
                 if r == 0 and c < len(col_titles):  # treatment over each column of panels
                     ax.set_title(col_titles[c], fontsize=font - 0.5)
                 if c == ncols - 1 and r < len(row_titles) and row_titles[r]:  # the panel row (e.g. day), at right

@@ -440,6 +440,10 @@ class MeanByVisitPlot(Strict):
     """y value of a thin horizontal reference line (not drawn on log-scale panels); null: no line."""
     log_y: bool = False
     """Log scale on the y axis (a panel's `log_y` overrides it)."""
+    dodge: Annotated[float, Field(ge=0)] | None = None
+    """x distance between neighbouring columns' points at a time point (dodged around it, centred, so
+    error bars do not overlap), in x units; 0: not dodged; not set: the columns fill at most 70% of the
+    gap to the nearer neighbouring time point, at most 0.06 inch apart."""
 
 
 class KaplanMeierPlot(Strict):
@@ -512,8 +516,10 @@ class AnalysesPlot(Strict):
     """x tick label by visit (by_visit, lsmean_by_visit; default: the visit without "Day ") or by parameter (lsmean_bars;
     default: the parameter's label)."""
     dodge: Annotated[float, Field(ge=0)] | None = None
-    """by_visit, lsmean_by_visit: x shift between the columns' points so their error bars do not overlap, in x units;
-    not set: 1.2% of the x range."""
+    """by_visit, lsmean_by_visit: x distance between neighbouring columns' points at a visit (dodged
+    around it, centred, as SAS SGPLOT GROUPDISPLAY=CLUSTER, so error bars do not overlap), in x units; 0:
+    not dodged; not set: the columns fill at most 70% of the gap to the nearer neighbouring visit, at
+    most 0.06 inch apart."""
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
     """Panels per row; not set: all in one row up to 3 panels, 2 per row for 4, 3 per row beyond."""
     x_label: str = ""

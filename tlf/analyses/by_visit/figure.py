@@ -21,13 +21,11 @@ def mean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
     prefix = PART_PREFIX[plot.quantity]
     reference = BASELINE_LEVEL.get(plot.quantity, 0.0)
     panels, rows = [], []
-    xs_all: list[float] = []
     drawn: set[str] = set()  # columns with at least one mean in some panel
     for a, title in zip(analyses, titles, strict=True):
         p = a.params[0]
         xs = [plotted(cells, a.id, "", p, v, "x") for v in a.visits]
         xs = [x if x == x else float(j) for j, x in enumerate(xs)]
-        xs_all += xs
         series = []
         for c in cols:
             if not active(a, c):
@@ -55,18 +53,15 @@ def mean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
             (f" ({plot.error.upper()})" if plot.error != "none" else "")
         own_x = plot.panel_x_labels.get(a.id)
         extra = {"reference": reference, "own_x_label": own_x is not None}
-        if own_x is not None and plot.dodge is None:  # a panel on its own x scale dodges on that scale
-            extra["dodge"] = 0.012 * ((max(xs) - min(xs)) if xs else 1.0)
         panels.append(plots.Panel(title, tuple(series), tuple(xs), labels, own_x or plot.x_label, y_label,
                                   extra=extra))
     # a column with nothing to draw in any panel says why in the legend (e.g. samples lost)
     no_data = next((a.no_data_text for a in analyses if getattr(a, "no_data_text", None)), None)
     if no_data and panels and not all(math.isnan(v) for pn in panels for s in pn.series for v in s.y):
         panels = [_relabel(pn, drawn, no_data) for pn in panels]
-    span = (max(xs_all) - min(xs_all)) if xs_all else 1.0
-    dodge = plot.dodge if plot.dodge is not None else 0.012 * span
+    # not set: each panel's columns dodged by the number of columns and the narrowest visit gap (draw._dodge)
     png = plots.draw_lines(panels, width=spec.width, height=spec.height, ncols=plot.ncols, share_y=plot.share_y,
-                           dodge=dodge)
+                           dodge=plot.dodge)
     err_name = plot.error.upper() if plot.error != "none" else "error"
     columns = ("panel", "column", "visit", "x", "n", "mean", err_name, "lower", "upper")
     notes = [ERROR_NOTES[plot.error]] if plot.error in ERROR_NOTES else []

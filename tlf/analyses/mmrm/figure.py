@@ -14,13 +14,11 @@ STRUCTURES = {"us": "unstructured", "cs": "compound symmetry", "ar1": "AR(1)", "
 def lsmean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
     plot = spec.plot
     panels, rows, notes = [], [], []
-    xs_all: list[float] = []
     for a, title in zip(analyses, titles, strict=True):
         p = a.params[0]
         visits = a.shown
         xs = [plotted(cells, a.id, "", p, v, "x") for v in visits]
         xs = [x if x == x else float(j) for j, x in enumerate(xs)]
-        xs_all += xs
         series = []
         for c in cols:
             if not active(a, c):
@@ -44,10 +42,9 @@ def lsmean_by_visit(spec, analyses, titles, cols, styles, cells, groups=None):
                 f"confidence intervals.")
         if note not in notes:
             notes.append(note)
-    span = (max(xs_all) - min(xs_all)) if xs_all else 1.0
-    dodge = plot.dodge if plot.dodge is not None else 0.012 * span
+    # not set: each panel's columns dodged by the number of columns and the visit gaps (draw._dodge)
     png = plots.draw_lines(panels, width=spec.width, height=spec.height, ncols=plot.ncols, share_y=plot.share_y,
-                           dodge=dodge)
+                           dodge=plot.dodge)
     columns = ("panel", "column", "visit", "x", "n", "lsmean", "se", "ci_low", "ci_high")
     return png, columns, rows, notes, legend_labels(panels)
 
