@@ -76,7 +76,7 @@ def test_bundle_order_contents_and_start_pages(out):
     assert numbers[0] == "Table 14.1.1"
     assert numbers[-5:] == [f"Listing 16.2.{n}" for n in ("1.1", "5.1", "7.1", "7.2", "7.3")]
     at = numbers.index("Figure 14.2.1")  # a section's tables, then its figures, then the next section
-    assert numbers[at - 1] == "Table 14.2.6" and numbers[at + 1] == "Table 14.3.1"
+    assert numbers[at - 1] == "Table 14.2.7" and numbers[at + 1] == "Table 14.3.1"
     start = bundle.entries[0].start
     doc = _doc(bundle.path)
     contents_pages = sum(1 for t in doc.tables  # the contents is one table per page, its header repeated
