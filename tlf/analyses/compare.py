@@ -39,7 +39,7 @@ def compare_rows(ctx, kind: str, data: dict[str, Any], *, parent: str = "", leve
         ids = [c for c in sc.over if c in data]
         if len(ids) < 2:
             res_p, notes = float("nan"), ("fewer than 2 columns to compare",)
-        elif test == "cmh" or (kind == "times" and sc.strata):
+        elif test in ("cmh", "breslow_day") or (kind == "times" and sc.strata):
             res_p, notes = _stratified(ctx, k, sc, kind, ids, data, subjects, scores)
         elif kind == "values":
             r = compare_values([data[c] for c in ids], test, sc.exact)
@@ -98,6 +98,20 @@ def _stratified(ctx, k: int, sc, kind: str, ids: list[str], data: dict, subjects
             for s in col.get(cat, ()):
                 if strata[s] is not None:
                     tables[where[strata[s]], i, j] += 1
+    if sc.test == "breslow_day" or getattr(ctx.analysis, "test", None) == "breslow_day":
+        return _breslow_day(tables, sc.strata, notes)
     r = compare_cmh(tables, sc.cmh, sc.scores, scores if scores and len(scores) == len(cats) else None,
                     (f"controlling for {sc.strata}",) if sc.strata else ())
     return r.pvalue, (*r.notes[:1], *notes, *r.notes[1:])
+
+
+def _breslow_day(tables, strata: str, notes: tuple) -> tuple[float, tuple[str, ...]]:
+    """Breslow-Day p-value of K 2 x 2 tables (columns x with/without); Tarone's adjusted one in the note."""
+    from tlf.stats.cmh import breslow_day
+
+    if tables.shape[1:] != (2, 2):
+        return NAN, ("Breslow-Day compares two columns of subjects with / without the row's condition",)
+    r = breslow_day(tables)
+    said = (f"Breslow-Day across {strata}: chi-square = {r.statistic:.4f}, df = {r.df}; Tarone-adjusted "
+            f"p = {r.tarone_pvalue:.4f}" if r.pvalue == r.pvalue else f"Breslow-Day across {strata}")
+    return r.pvalue, (said, *notes, *r.notes)

@@ -11,10 +11,13 @@ the treatment column, in percent. The statistics themselves are in tlf/stats/pro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tlf.errors import TlfError
 from tlf.stats.proportions import proportion_ci, two_proportions
 
 ESTIMATE_STATS = ("estimate", "estimate_lower", "estimate_upper")
+NAN = float("nan")
 DEFAULT_DECIMALS = {"risk_difference": 1, "relative_risk": 2, "odds_ratio": 2}
 FAMILIES = ("count", "categorical", "terms", "responders")  # the analysis types an estimate column fills
 
@@ -29,22 +32,27 @@ def decimals(sc) -> int:
     return sc.format.decimals if "decimals" in sc.format.model_fields_set else DEFAULT_DECIMALS[sc.stat]
 
 
-def estimate_rows(ctx, data: dict[str, tuple[int, int]], *, parent: str = "", level: str = "") -> list[dict]:
+def estimate_rows(ctx, data: dict[str, tuple[int, int]], *, parent: str = "", level: str = "",
+                  subjects: dict[str, tuple[list, list]] | None = None) -> list[dict]:
     """The ARD rows of every estimate column of the output for one table row: `data` maps a treatment
     column id to (subjects counted, denominator). A column of `over` absent from `data` (inactive in
-    this analysis) gives no rows."""
+    this analysis) gives no rows. `subjects` ({column: (subjects counted, subjects of the denominator)})
+    lets a stratified odds ratio (`strata:`) count each stratum's 2 x 2 table; without it that is NE."""
     rows: list[dict] = []
-    for sc in getattr(ctx.entry.spec, "stat_columns", []):
+    for k, sc in enumerate(getattr(ctx.entry.spec, "stat_columns", [])):
         if not is_estimate(sc):
             continue
         trt, ref = sc.over[0], sc.over[1]
         if trt not in data or ref not in data:
             continue
-        try:
-            r = two_proportions(sc.stat, *data[trt], *data[ref], sc.ci, sc.conf_level)
-        except TlfError as e:  # a CI method the statistic has not (validation catches it first)
-            raise ctx.entry.error(("stat_columns", ctx.entry.spec.stat_columns.index(sc), "ci"), e.message,
-                                  "SPEC101") from None
+        if sc.strata:  # the Mantel-Haenszel common odds ratio (validation allows strata on odds ratios only)
+            r = _mantel_haenszel(ctx, k, sc, subjects.get(trt) if subjects else None,
+                                 subjects.get(ref) if subjects else None)
+        else:
+            try:
+                r = two_proportions(sc.stat, *data[trt], *data[ref], sc.ci, sc.conf_level)
+            except TlfError as e:  # a CI method the statistic has not (validation catches it first)
+                raise ctx.entry.error(("stat_columns", k, "ci"), e.message, "SPEC101") from None
         scale = 100.0 if sc.stat == "risk_difference" else 1.0
         what = f"{sc.stat} ({r.method}, {100 * sc.conf_level:g}% CI){' x 100' if scale != 1 else ''}"
         note = "; ".join(r.notes)
@@ -53,6 +61,43 @@ def estimate_rows(ctx, data: dict[str, tuple[int, int]], *, parent: str = "", le
             rows.append(ctx.row(sc.id, name, value * scale, dec, variable=what, parent=parent, level=level,
                                 warning=note))
     return rows
+
+
+@dataclass(frozen=True)
+class Stratified:
+    """A Mantel-Haenszel common odds ratio as estimate_rows prints it."""
+
+    estimate: float
+    lower: float
+    upper: float
+    method: str
+    notes: tuple[str, ...] = ()
+
+
+def _mantel_haenszel(ctx, k: int, sc, trt: tuple | None, ref: tuple | None) -> Stratified:
+    """The MH common odds ratio (RBG CI) of the treatment vs the reference column over the strata of stat
+    column k's `strata`, from (subjects counted, subjects of the denominator) of each column."""
+    import numpy as np
+
+    from tlf.analyses.strata import missing_note, subject_strata
+    from tlf.stats.cmh import mh_odds_ratio
+
+    method = f"Mantel-Haenszel over {sc.strata}, Robins-Breslow-Greenland"
+    if trt is None or ref is None:
+        return Stratified(NAN, NAN, NAN, method, (f"a stratified odds ratio is not available for a "
+                                                  f"{ctx.analysis.type} analysis",))
+    everyone = sorted(set(trt[1]) | set(ref[1]), key=str)
+    strata = subject_strata(ctx, k, sc.strata, everyone)
+    levels = sorted({v for v in strata.values() if v is not None}, key=lambda x: (isinstance(x, str), x))
+    where = {v: h for h, v in enumerate(levels)}
+    tables = np.zeros((max(len(levels), 1), 2, 2))
+    for i, (counted, denominator) in enumerate((trt, ref)):
+        yes = set(counted)
+        for s in denominator:
+            if strata[s] is not None:
+                tables[where[strata[s]], i, 0 if s in yes else 1] += 1
+    r = mh_odds_ratio(tables, alpha=1 - sc.conf_level)
+    return Stratified(r.estimate, r.lower, r.upper, method, (*missing_note(sc.strata, strata), *r.notes))
 
 
 def proportion_ci_rows(ctx, col_id: str, n: int, denom: int, method: str, conf_level: float, *, parent: str = "",

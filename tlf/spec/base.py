@@ -78,9 +78,9 @@ class Strict(BaseModel):
 
 
 # Tests a stat column can run across treatment columns (tlf/stats/compare.py); `none` leaves it blank.
-TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none")
-TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "logrank", "none"]
-TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "cmh": "counts",
+TEST_NAMES = ("auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "breslow_day", "logrank", "none")
+TestName = Literal["auto", "anova", "wilcoxon", "chisq", "fisher", "cmh", "breslow_day", "logrank", "none"]
+TEST_KINDS = {"anova": "values", "wilcoxon": "values", "chisq": "counts", "fisher": "counts", "cmh": "counts", "breslow_day": "counts",
               "logrank": "times"}
 AUTO_TESTS = {"values": "anova", "counts": "chisq", "times": "logrank"}
 

@@ -63,14 +63,19 @@ class StatColumn(Strict):
     test: TestName = "auto"
     """Test run across those columns: `auto` picks by the analysis (ANOVA for continuous, chi-square for
     counts, log-rank for time to event); `cmh` the Cochran-Mantel-Haenszel test of a count analysis
-    (stratified by `strata`); `none` leaves the column blank. An analysis's own `test` wins."""
+    (stratified by `strata`); `breslow_day` the Breslow-Day test that the odds ratio of two columns is the
+    same in every stratum of `strata` (2 x 2 x K: a `count`, a `responders` visit, a two-level
+    `categorical`; SAS PROC FREQ `CMH BDT` prints it with Tarone's adjustment, in the ARD note); `none`
+    leaves the column blank. An analysis's own `test` wins."""
     strata: str | None = None
     """Variable whose values stratify the test, e.g. `SITEGR1`: `test: cmh` (the CMH statistic chosen by
     `cmh`) or a log-rank test (`logrank`, or `auto` on a time to event: the stratified log-rank test, as
     SAS LIFETEST STRATA / TEST or R `survdiff(... + strata(...))`). Read from the subject-level dataset
     (ADSL) when it holds the variable, else from the analysis's records (one value per subject). Subjects
-    with a missing value are left out of the test, as SAS does, with a note in the ARD. Not set: one
-    stratum."""
+    with a missing value are left out of the test, as SAS does, with a note in the ARD. On an estimate
+    column with `stat: odds_ratio` of a `count` or `responders` analysis: the Mantel-Haenszel common odds
+    ratio over the strata with its Robins-Breslow-Greenland CI (SAS PROC FREQ CMH "Common Odds Ratio",
+    R `mantelhaen.test`), `ci` left unset. Not set: one stratum."""
     cmh: Literal["general", "row_mean", "correlation"] = "general"
     """Which CMH statistic `test: cmh` prints (SAS PROC FREQ CMH): `general` association (any response,
     (r-1)(c-1) df), `row_mean` scores differ (an ordinal response, r-1 df), nonzero `correlation` (ordinal
@@ -144,6 +149,10 @@ def check_estimate_columns(entry) -> list[TlfError]:
             errors.append(entry.error(("stat_columns", k, "over"), f"a {sc.stat} column compares exactly 2 "
                                       f"columns, the treatment then the reference; got {len(sc.over)}: "
                                       f"{', '.join(sc.over)}", "SPEC100"))
+        if sc.strata and (sc.stat != "odds_ratio" or sc.ci is not None):
+            errors.append(entry.error(("stat_columns", k, "strata"), "`strata` on an estimate column gives the "
+                                      "Mantel-Haenszel common odds ratio: `stat: odds_ratio` without `ci`",
+                                      "SPEC101"))
         if sc.ci is not None and sc.ci not in TWO_METHODS[sc.stat]:
             errors.append(entry.error(("stat_columns", k, "ci"), f"{sc.stat} has no CI method '{sc.ci}'; "
                                       f"methods: {', '.join(TWO_METHODS[sc.stat])}", "SPEC101"))

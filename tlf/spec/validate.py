@@ -354,12 +354,19 @@ STRATIFIED = ("categorical", "count", "responders", "time_to_event")  # analyses
 
 
 def _check_strata(entry: OutputEntry, k: int, sc, a, test: str) -> list[TlfError]:
-    """`strata` goes with a CMH or log-rank test of an analysis that counts subjects or times them."""
-    if test in ("cmh", "logrank") and (test == "cmh" or sc.strata) and a.type not in STRATIFIED:
+    """`strata` goes with a CMH or log-rank test of an analysis that counts subjects or times them (an
+    estimate column's `strata` is checked with the estimate columns)."""
+    if getattr(sc, "stat", "pvalue") != "pvalue":
+        return []
+    if test == "breslow_day" and (not sc.strata or len(sc.over) != 2):
+        return [entry.error(("stat_columns", k, "strata" if not sc.strata else "over"), "`test: breslow_day` "
+                            "compares the odds ratios of two columns (`over`) across the strata of `strata`",
+                            "SPEC107")]
+    if test in ("cmh", "breslow_day", "logrank") and (test != "logrank" or sc.strata) and a.type not in STRATIFIED:
         return [entry.error(("stat_columns", k, "strata" if sc.strata else "test"), f"a stratified test ({test}"
                             f"{' with strata' if sc.strata else ''}) is not available for analysis '{a.id}' "
                             f"({a.type}); it is for {', '.join(STRATIFIED)}", "SPEC108")]
-    if sc.strata and test not in ("cmh", "logrank", "none"):
+    if sc.strata and test not in ("cmh", "breslow_day", "logrank", "none"):
         return [entry.error(("stat_columns", k, "strata"), f"`strata` stratifies a `cmh` or `logrank` test, but "
                             f"analysis '{a.id}' ({a.type}) runs {test} in this column: set `test: cmh` (or the "
                             "analysis's own `test: none`)", "SPEC107")]

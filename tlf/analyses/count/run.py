@@ -31,7 +31,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         shown[col.id] = (c.n, denom)  # estimates and CIs of the percentage printed
         if ctx.analysis.ci:
             rows += proportion_ci_rows(ctx, col.id, c.n, denom, ctx.analysis.ci, ctx.analysis.conf_level)
-    return rows + compare_rows(ctx, "counts", by_col, subjects=members) + estimate_rows(ctx, shown)
+    return rows + compare_rows(ctx, "counts", by_col, subjects=members) + estimate_rows(ctx, shown, subjects=members if ctx.analysis.denominator == "N" else None)
 
 
 def _denominator(ctx: Ctx, col: ColumnGroup) -> int:

@@ -65,7 +65,7 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                     fitted.setdefault((p, visit), {})[col.id] = recs.assign(_hit=hit.to_numpy(dtype=bool))
     for (p, visit), (data, members) in tested.items():
         rows += compare_rows(ctx, "counts", data, parent=p, level=visit, subjects=members)
-        rows += estimate_rows(ctx, data, parent=p, level=visit)
+        rows += estimate_rows(ctx, data, parent=p, level=visit, subjects=members)
     for i, p in enumerate(a.params if cols else ()):
         for j, visit in enumerate(a.visits):
             rows += model_rows(ctx, cols, fitted.get((p, visit), {}), parent=p, level=visit, order=visit_order(i, j))
