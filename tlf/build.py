@@ -189,11 +189,14 @@ def pvalue_formats(spec) -> dict[str, dict]:
 
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
-          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
+          shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None,
+          jobs: int = 1) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
-    report and the manifest; `strict=True` raises them as errors, and nothing is built."""
+    report and the manifest; `strict=True` raises them as errors, and nothing is built. `jobs` > 1
+    computes and renders the outputs in that many worker processes (tlf/build_parallel.py), with the same
+    files and manifest."""
     from tlf.clock import build_time
 
     started = time.perf_counter()
@@ -213,10 +216,14 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     _ensure_writable(out)
     from tlf.qc.publish import BuildLock
 
-    with BuildLock(out, "tlf shells" if shell else "tlf build") as lock:  # one build at a time per folder (OUT006)
+    from tlf.build_parallel import parallel_outputs
+
+    with (BuildLock(out, "tlf shells" if shell else "tlf build") as lock,  # one build at a time per folder (OUT006)
+          parallel_outputs(study, entries, data, pops, out, formats, force, when, shell, jobs,
+                           {"render": render_output, "publish": publish_output, "datasets": analysis_datasets}) as pool):
         notes = [*lock.notes, *_recover(out)]
         report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
-                        when, started, started_at)
+                        when, started, started_at, pool)
     report.warnings[:0] = notes
     return report
 
@@ -235,7 +242,7 @@ def _recover(out: Path) -> list[str]:
 
 
 def _build(study, entries, data, pops, findings, out: Path, ids, formats, force: bool, shell: bool, strict: bool,
-           progress, when: datetime, started: float, started_at: datetime) -> BuildReport:
+           progress, when: datetime, started: float, started_at: datetime, pool=None) -> BuildReport:
     from tlf.clock import source_date_epoch
 
     manifest_warnings: list[str] = []
@@ -261,8 +268,11 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             _write_manifest(out, manifest, study, data, pops, hashes)
 
         try:
-            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
-                                      publish=(key, record_of, write_manifest))
+            if pool is None:
+                files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
+                                          publish=(key, record_of, write_manifest))
+            else:  # computed by a worker process (tlf/build_parallel.py), published here in order
+                files, notes = pool.publish(k - 1, manifest, (key, record_of, write_manifest))
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
             report.findings = unique_findings([*report.findings, *found])
@@ -281,7 +291,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
         report.outputs.append(res)
         if data is not None:
-            report.warnings += [n for n in data.notes if n not in report.warnings]
+            report.warnings += [n for n in [*data.notes, *(pool.notes if pool else ())] if n not in report.warnings]
             report.findings = unique_findings([*report.findings, *getattr(data, "findings", [])])
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
@@ -325,8 +335,30 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
                shell: bool = False, publish=None) -> tuple[Path, ...]:
     """Write the files of one output into a temporary folder, then publish them with its manifest entry
     (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
+    rendered = render_output(study, entry, data, pops, out, formats, manifest, force, when, shell)
+    return publish_output(out, entry, rendered, publish), rendered.notes
+
+
+@dataclass
+class Rendered:
+    """One output's files written into its temporary folder `tmp`, not yet published: `moves` (file in
+    `tmp` -> its final path, in the order written) and the notes of the output (strings and Findings)."""
+
+    tmp: Path
+    moves: dict[Path, Path]
+    notes: list
+    key: str  # the manifest key: the output id (id.shell for a shell)
+    seconds: float = 0.0  # computing and writing
+
+
+def render_output(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
+                  shell: bool = False, tmp: Path | None = None) -> Rendered:
+    """Compute one output and write its files into a temporary folder (`tmp`, or a new one in `out`), no
+    publication: what a build's worker process does (tlf/build_parallel.py). On an error the folder is
+    removed."""
     from tlf.clock import run_time_text
 
+    t0 = time.perf_counter()
     check_templates(study, entry)  # a bad title or footnote is located in its file (study.yaml or the spec)
     listing = entry.spec.type == "listing"
     run_time = run_time_text(when)
@@ -351,10 +383,8 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     from tlf.qc.publish import TMP_PREFIX
-    from tlf.qc.publish import publish as publish_files
 
-    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
-    keep_tmp = False
+    tmp = tmp if tmp is not None else Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
     from tlf.data.csv_text import csv_safe_frame
     from tlf.render.losses import cut_findings, footnote_findings
 
@@ -374,17 +404,33 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
             notes += cut_findings(entry, targets["xlsx"].name, cuts or ())
-        key, record_of, write_manifest = publish or (stem, lambda files: {"files": files}, lambda k, r: None)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Rendered(tmp, {src: targets[k] for k, src in written.items()}, notes, stem, time.perf_counter() - t0)
+
+
+def publish_output(out: Path, entry, rendered: Rendered, publish=None) -> tuple[Path, ...]:
+    """Publish a rendered output's files with its manifest entry (tlf/qc/publish.py), all or nothing; the
+    final paths."""
+    from tlf.qc.publish import JOURNAL
+    from tlf.qc.publish import publish as publish_files
+
+    tmp = rendered.tmp
+    keep_tmp = False
+    try:
+        key, record_of, write_manifest = publish or (rendered.key, lambda files: {"files": files}, lambda k, r: None)
         keep_tmp = True  # from here on the journal may name it: the publication removes it, or the next build
-        publish_files(out, tmp, key, {src: targets[k] for k, src in written.items()}, record_of, write_manifest)
+        publish_files(out, tmp, key, dict(rendered.moves), record_of, write_manifest)
     except OSError as e:
         raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
     finally:
-        from tlf.qc.publish import JOURNAL
-
         if not keep_tmp or not (out / JOURNAL).exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    return tuple(targets[k] for k in written), notes
+    return tuple(rendered.moves.values())
 
 
 def _fit_notes(entry, model) -> list[str]:

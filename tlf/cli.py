@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                    "no data is read")
     b.add_argument("--strict", action="store_true", help="findings (spec values the data never take, population "
                    "flags that disagree, ...) are errors: exit 2 and build nothing")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="build outputs in N worker processes (default: the number of cores; 1: one after the other)")
 
     sh = sub.add_parser("shells", help="build shells: `tlf shells` (all) or `tlf shells ID [ID ...]` "
                         "(alias of `tlf build ... --shell`)")
@@ -175,7 +177,7 @@ def _cmd_build(args) -> int:
         return 2
     report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
                    force=args.force, shell=getattr(args, "shell", False), strict=getattr(args, "strict", False),
-                   progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+                   progress=lambda msg: print(msg, file=sys.stderr, flush=True), jobs=_jobs_of(args))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     for f in report.findings:
@@ -190,6 +192,25 @@ def _cmd_build(args) -> int:
     found = f"; {len(report.findings)} finding(s) (see above; `tlf check` lists them)" if report.findings else ""
     print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}{found}")
     return 0 if report.ok else _failure_code([o.error for o in report.outputs if o.error])
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not '{text}'")
+    return n
+
+
+def _jobs_of(args) -> int:
+    """-j N, else the number of cores (tlf/build_parallel.py)."""
+    if getattr(args, "jobs", None):
+        return args.jobs
+    from tlf.build_parallel import default_jobs
+
+    return default_jobs()
 
 
 def _failure_code(errors) -> int:
