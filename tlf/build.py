@@ -81,9 +81,10 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
     return [study.output(i) for i in ids]
 
 
-def prepare(study: Study, data_dir: Path | None = None):
+def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = None):
     """Read the data and derive the populations: (StudyData, populations, findings), a finding for each
-    population whose ADSL flag disagrees with its derivation."""
+    population whose ADSL flag disagrees with its derivation. `cache`: a folder for the Parquet cache of
+    SAS files (tlf/data/cache.py)."""
     from tlf.build_data import population_rules, study_data
     from tlf.data.populations import derive_populations
 
@@ -91,7 +92,7 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = study_data(study.spec, ddir, study.error)
+    data = study_data(study.spec, ddir, study.error, cache)
     pops = derive_populations(data, population_rules(study.spec), study.error)
     findings = [Finding(study.error(("populations", p.name, "flag"), p.disagreement(), "DATA011"))
                 for p in pops.values() if not p.agrees]
@@ -190,13 +191,13 @@ def pvalue_formats(spec) -> dict[str, dict]:
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
           shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None,
-          jobs: int = 1) -> BuildReport:
+          jobs: int = 1, cache: Path | str | None = None) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
     report and the manifest; `strict=True` raises them as errors, and nothing is built. `jobs` > 1
     computes and renders the outputs in that many worker processes (tlf/build_parallel.py), with the same
-    files and manifest."""
+    files and manifest. `cache`: a folder for the Parquet cache of SAS inputs (tlf/data/cache.py)."""
     from tlf.clock import build_time
 
     started = time.perf_counter()
@@ -207,7 +208,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     if shell:
         data, pops, findings = None, {}, []
     else:
-        data, pops, findings = prepare(study, Path(data_dir) if data_dir else None)
+        data, pops, findings = prepare(study, Path(data_dir) if data_dir else None, Path(cache) if cache else None)
         # an output's error stops its own build below; a listing's records are selected once, there
         _errors, findings = check(study, entries, data, pops, findings, records=False)
         if strict:
