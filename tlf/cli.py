@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="build outputs in N worker processes (default: the number of cores; 1: one after the other)")
     b.add_argument("--cache", type=Path, default=None, metavar="DIR",
                    help="Parquet cache of the SAS inputs (.xpt, .sas7bdat), keyed by their content (default: "
-                        "OUT/.tlf-cache)")
+                        ".tlf-cache beside the output folder)")
     b.add_argument("--no-cache", action="store_true", help="read the SAS inputs themselves, no cache")
 
     sh = sub.add_parser("shells", help="build shells: `tlf shells` (all) or `tlf shells ID [ID ...]` "
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     dc = dsub.add_parser("cache", help="read every .xpt/.sas7bdat dataset of study.yaml into the Parquet cache")
     common(dc)
     dc.add_argument("--cache", type=Path, default=None, metavar="DIR",
-                    help="the cache folder (default: OUT/.tlf-cache, as `tlf build` uses it)")
+                    help="the cache folder (default: .tlf-cache beside the output folder, as `tlf build` uses it)")
     dc.add_argument("--out", type=Path, default=Path("output"), help="output folder whose cache to fill "
                     "(default: output/)")
 
@@ -211,14 +211,16 @@ def _cmd_build(args) -> int:
 
 
 def _cache_folder(args) -> Path | None:
-    """--cache DIR, else OUT/.tlf-cache; None with --no-cache (tlf/data/cache.py)."""
+    """--cache DIR, else .tlf-cache beside the output folder (not in it: a build that fails writes nothing
+    there); None with --no-cache (tlf/data/cache.py)."""
     if getattr(args, "no_cache", False):
         return None
     if getattr(args, "cache", None):
         return args.cache
     from tlf.data.cache import FOLDER
 
-    return args.out / FOLDER if getattr(args, "out", None) is not None else None
+    out = getattr(args, "out", None)
+    return out.resolve().parent / FOLDER if out is not None else None
 
 
 def _cmd_data(args) -> int:

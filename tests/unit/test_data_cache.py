@@ -102,7 +102,7 @@ def test_the_ard_bytes_are_the_same_with_and_without_the_cache(study_a_ards):
 
 
 def test_tlf_data_cache_fills_the_folder_build_reads(tmp_path, capsys):
-    cache = tmp_path / "out" / ".tlf-cache"
+    cache = tmp_path / ".tlf-cache"  # beside the output folder
     assert main(["data", "cache", "--specs", str(SPECS), "--out", str(tmp_path / "out")]) == 0
     text = capsys.readouterr().out
     assert "adsl: " in text and "converted" in text and str(cache) in text

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 CACHED = (".xpt", ".sas7bdat")
 FORMAT = 1  # bump when what an entry holds, or how the frame is read, changes
-FOLDER = ".tlf-cache"  # the default cache folder's name, inside the output folder
+FOLDER = ".tlf-cache"  # the default cache folder's name, beside the output folder
 
 
 def file_sha256(path: Path) -> str:
