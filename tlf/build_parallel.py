@@ -108,19 +108,31 @@ def preload(study, entries, data, datasets) -> None:
                 pass
 
 
+MODEL_TYPES = {"ancova", "power_model", "time_to_event"}  # analyses whose statistics use statsmodels
+
+
 def warm(entries) -> None:
-    """Import what the outputs use before forking, once for all workers."""
+    """Import (and set up) what the outputs use before forking, once for all workers instead of once in
+    each: the renderers, statsmodels when a model is fitted, matplotlib with its fonts when a figure is
+    drawn."""
     import importlib
 
     kinds = {e.spec.type for e in entries}
+    types = {getattr(a, "type", None) for e in entries for a in getattr(e.spec, "analyses", ())}
     names = ["tlf.render.docx", "tlf.render.xlsx", "tlf.analyses.run", "tlf.tables.layout",
              "tlf.format.numbers", "tlf.ard.schema"]
     if "listing" in kinds:
         names += ["tlf.listings.compute", "tlf.render.listing_docx", "tlf.render.listing_xlsx"]
+    if types & MODEL_TYPES:
+        names += ["scipy.stats", "statsmodels.api"]
     if "figure" in kinds:
-        names += ["tlf.figures.layout"]
+        names += ["tlf.figures.layout", "matplotlib.figure", "matplotlib.backends.backend_agg"]
     for n in names:
         importlib.import_module(n)
+    if "figure" in kinds:  # the font list and the fonts (matplotlib caches them)
+        from matplotlib import font_manager
+
+        font_manager.findfont("DejaVu Sans")
 
 
 @contextlib.contextmanager
