@@ -124,3 +124,14 @@ def test_cli_jobs_option(tmp_path, capsys):
     assert err.index("[1/2] t-demog built") < err.index("[2/2] t-ae built")  # progress in output order
     with pytest.raises(SystemExit):
         main(["build", "all", "--specs", str(specs), "--out", str(tmp_path / "o"), "-j", "0"])
+
+
+def test_parallel_shells_are_the_serial_shells(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    specs = _study(tmp_path)
+    for name, jobs in (("serial", 1), ("parallel", 2)):
+        assert build(specs, tmp_path / name, ["all"], shell=True, jobs=jobs).ok
+    serial = _hashes(tmp_path / "serial")
+    assert any(n.endswith(".shell.docx") for n in serial)
+    assert serial == _hashes(tmp_path / "parallel")
+    assert _manifest(tmp_path / "serial") == _manifest(tmp_path / "parallel")
