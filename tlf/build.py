@@ -215,9 +215,8 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
             raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)
     _ensure_writable(out)
-    from tlf.qc.publish import BuildLock
-
     from tlf.build_parallel import parallel_outputs
+    from tlf.qc.publish import BuildLock
 
     with (BuildLock(out, "tlf shells" if shell else "tlf build") as lock,  # one build at a time per folder (OUT006)
           parallel_outputs(study, entries, data, pops, out, formats, force, when, shell, jobs,
