@@ -220,7 +220,7 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
 
     with (BuildLock(out, "tlf shells" if shell else "tlf build") as lock,  # one build at a time per folder (OUT006)
           parallel_outputs(study, entries, data, pops, out, formats, force, when, shell, jobs,
-                           {"render": render_output, "publish": publish_output, "datasets": analysis_datasets}) as pool):
+                           {"render": render_output, "datasets": analysis_datasets}) as pool):
         notes = [*lock.notes, *_recover(out)]
         report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
                         when, started, started_at, pool)
@@ -335,30 +335,19 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
                shell: bool = False, publish=None) -> tuple[Path, ...]:
     """Write the files of one output into a temporary folder, then publish them with its manifest entry
     (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
+    from tlf.build_parallel import publish_output
+
     rendered = render_output(study, entry, data, pops, out, formats, manifest, force, when, shell)
     return publish_output(out, entry, rendered, publish), rendered.notes
 
 
-@dataclass
-class Rendered:
-    """One output's files written into its temporary folder `tmp`, not yet published: `moves` (file in
-    `tmp` -> its final path, in the order written) and the notes of the output (strings and Findings)."""
-
-    tmp: Path
-    moves: dict[Path, Path]
-    notes: list
-    key: str  # the manifest key: the output id (id.shell for a shell)
-    seconds: float = 0.0  # computing and writing
-
-
 def render_output(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
-                  shell: bool = False, tmp: Path | None = None) -> Rendered:
-    """Compute one output and write its files into a temporary folder (`tmp`, or a new one in `out`), no
-    publication: what a build's worker process does (tlf/build_parallel.py). On an error the folder is
-    removed."""
+                  shell: bool = False, tmp: Path | None = None):
+    """Compute one output and write its files into a temporary folder (`tmp`, or a new one in `out`): a
+    build_parallel.Rendered, published by build_parallel.publish_output (serial, or from a worker). On an
+    error the folder is removed."""
     from tlf.clock import run_time_text
 
-    t0 = time.perf_counter()
     check_templates(study, entry)  # a bad title or footnote is located in its file (study.yaml or the spec)
     listing = entry.spec.type == "listing"
     run_time = run_time_text(when)
@@ -410,27 +399,9 @@ def render_output(study, entry, data, pops, out: Path, formats, manifest, force:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Rendered(tmp, {src: targets[k] for k, src in written.items()}, notes, stem, time.perf_counter() - t0)
+    from tlf.build_parallel import Rendered
 
-
-def publish_output(out: Path, entry, rendered: Rendered, publish=None) -> tuple[Path, ...]:
-    """Publish a rendered output's files with its manifest entry (tlf/qc/publish.py), all or nothing; the
-    final paths."""
-    from tlf.qc.publish import JOURNAL
-    from tlf.qc.publish import publish as publish_files
-
-    tmp = rendered.tmp
-    keep_tmp = False
-    try:
-        key, record_of, write_manifest = publish or (rendered.key, lambda files: {"files": files}, lambda k, r: None)
-        keep_tmp = True  # from here on the journal may name it: the publication removes it, or the next build
-        publish_files(out, tmp, key, dict(rendered.moves), record_of, write_manifest)
-    except OSError as e:
-        raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
-    finally:
-        if not keep_tmp or not (out / JOURNAL).exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return tuple(rendered.moves.values())
+    return Rendered(tmp, {src: targets[k] for k, src in written.items()}, notes, stem)
 
 
 def _fit_notes(entry, model) -> list[str]:

@@ -4,7 +4,7 @@ The parent process reads the data and derives the populations once (tlf.build.pr
 dataset the selected outputs name, and imports the renderers; then it forks N worker processes, which
 inherit all of it (copy-on-write: nothing is pickled or read again). A worker computes one output and
 writes its files into a temporary folder the parent made for it (tlf.build.render_output); the parent
-publishes the outputs one by one in their order (tlf.build.publish_output: the journal and
+publishes the outputs one by one in their order (build_parallel.publish_output: the journal and
 manifest.json, tlf/qc/publish.py) and prints the progress lines, so the files and the manifest are those
 of a serial build.
 
@@ -28,12 +28,46 @@ import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from tlf.errors import TlfError
 
 # What the workers inherit from the parent at fork time (set just before the pool starts).
 _STATE: dict = {}
+
+
+@dataclass
+class Rendered:
+    """One output's files written into its temporary folder `tmp` (tlf.build.render_output), not yet
+    published: `moves` (file in `tmp` -> its final path, in the order written), the output's notes
+    (strings and Findings) and its manifest key (the output id; id.shell for a shell)."""
+
+    tmp: Path
+    moves: dict[Path, Path]
+    notes: list
+    key: str
+
+
+def publish_output(out: Path, entry, rendered: Rendered, publish=None) -> tuple[Path, ...]:
+    """Publish a rendered output's files with its manifest entry (`publish`: (manifest key, record_of,
+    write_manifest), tlf/qc/publish.py), all or nothing; the final paths. In the build's own process."""
+    from tlf.errors import OutputError
+    from tlf.qc.publish import JOURNAL
+    from tlf.qc.publish import publish as publish_files
+
+    tmp = rendered.tmp
+    keep_tmp = False
+    try:
+        key, record_of, write_manifest = publish or (rendered.key, lambda files: {"files": files}, lambda k, r: None)
+        keep_tmp = True  # from here on the journal may name it: the publication removes it, or the next build
+        publish_files(out, tmp, key, dict(rendered.moves), record_of, write_manifest)
+    except OSError as e:
+        raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
+    finally:
+        if not keep_tmp or not (out / JOURNAL).exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return tuple(rendered.moves.values())
 
 
 def default_jobs() -> int:
@@ -139,8 +173,8 @@ def warm(entries) -> None:
 def parallel_outputs(study, entries, data, pops, out: Path, formats, force: bool, when, shell: bool, jobs: int,
                      steps: dict):
     """A ParallelOutputs for a build of `entries` with `jobs` processes, or None (a serial build: one job,
-    one output, or no fork on this platform). `steps`: the orchestrator's functions {render, publish,
-    datasets} (tlf.build.render_output, publish_output, analysis_datasets). Leaving the context stops the
+    one output, or no fork on this platform). `steps`: the orchestrator's functions {render, datasets}
+    (tlf.build.render_output, analysis_datasets). Leaving the context stops the
     workers and removes the temporary folders of the outputs not published."""
     jobs = min(jobs, len(entries))
     if jobs <= 1 or not can_fork():
@@ -224,7 +258,7 @@ class ParallelOutputs:
             self._start(manifest)
         rendered = self.rendered(k)
         self.handed.add(k)  # its temporary folder is the publication's now
-        return self.args["publish"](self.args["out"], self.args["entries"][k], rendered, publish), rendered.notes
+        return publish_output(self.args["out"], self.args["entries"][k], rendered, publish), rendered.notes
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
