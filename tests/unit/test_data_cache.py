@@ -111,3 +111,13 @@ def test_tlf_data_cache_fills_the_folder_build_reads(tmp_path, capsys):
     assert main(["data", "cache", "--specs", str(SPECS), "--cache", str(cache)]) == 0
     assert "converted" not in capsys.readouterr().out  # all in the cache now
     assert len(list(cache.glob("*.parquet"))) == n
+
+
+def test_tlf_check_reads_through_the_cache(tmp_path, capsys):
+    plain = main(["check", "--specs", str(SPECS)])
+    plain_out = capsys.readouterr()
+    cached = [main(["check", "--specs", str(SPECS), "--cache", str(tmp_path / "c")]) for _ in range(2)]
+    outs = capsys.readouterr()
+    assert cached == [plain, plain]
+    assert outs.out == plain_out.out * 2  # the same summary (populations) every time
+    assert len(list((tmp_path / "c").glob("*.parquet"))) >= 2
