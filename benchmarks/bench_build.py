@@ -1,6 +1,9 @@
-"""Wall time of `tlf build all` for study A (cold process, as a user runs it), and of each stage.
+"""Wall time of `tlf build all` for study A (cold process, as a user runs it), and of each stage; and the
+serial build (`-j 1`) against the parallel one (`-j 2`), wall and CPU time (user + system of the process
+and its workers), each against the import floor (a process that only imports the libraries tlf needs),
+measured interleaved in the same run (median of --repeat): ratios, since the machine may be busy.
 
-    python benchmarks/bench_build.py [--repeat 3]
+    python benchmarks/bench_build.py [--repeat 3] [--jobs-only]
 
 Prints figures; never asserts. The DOCX render benchmark (10,000 rows vs python-docx cell by cell)
 is benchmarks/bench_render.py.
@@ -9,6 +12,8 @@ is benchmarks/bench_render.py.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -17,12 +22,50 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+FLOOR = "import pandas, numpy, scipy.stats, statsmodels.api, matplotlib.pyplot, docx, openpyxl"
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU) of one process (CPU includes the workers it waited for)."""
+    # bytecode cached, as a user runs tlf (PYTHONDONTWRITEBYTECODE=1 compiles tlf's modules at every start)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "SOURCE_DATE_EPOCH": "1700000000"}
+    t0, c0 = time.perf_counter(), _cpu()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - t0, _cpu() - c0
+
+
+def jobs_benchmark(repeat: int) -> None:
+    """Serial against -j 2, interleaved with the import floor."""
+    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "-j 1": [], "-j 2": []}
+    for _ in range(repeat):
+        runs["floor"].append(_run([sys.executable, "-c", FLOOR]))
+        for j in ("1", "2"):
+            with tempfile.TemporaryDirectory() as out:
+                runs[f"-j {j}"].append(_run([sys.executable, "-m", "tlf", "build", "all", "--specs",
+                                             str(REPO / "specs"), "--out", out, "-j", j]))
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+    fw, fc = med["floor"]
+    print(f"study A, tlf build all, median of {repeat} interleaved runs, {os.cpu_count()} cores "
+          f"(import floor: {fw:.2f} s wall, {fc:.2f} s CPU):")
+    for k in ("-j 1", "-j 2"):
+        w, c = med[k]
+        print(f"  {k}: wall {w:.2f} s ({w / fw:.1f} x the floor), CPU {c:.2f} s ({c / fc:.1f} x the floor)")
+    print(f"  -j 2 / -j 1: wall {med['-j 2'][0] / med['-j 1'][0]:.2f}, CPU {med['-j 2'][1] / med['-j 1'][1]:.2f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs-only", action="store_true", help="only the serial vs -j 2 comparison")
     args = ap.parse_args()
+    jobs_benchmark(args.repeat)
+    if args.jobs_only:
+        return
     times = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as out:

@@ -5,12 +5,15 @@ time and CPU time (user + system of the child process, steadier on a busy machin
     python benchmarks/bench_check.py [--repeat 3]
 
 `tlf check` validates the specs against the data without computing statistics or rendering; it should
-take a small fraction of a build. Prints figures; never asserts.
+take a small fraction of a build. A second floor is the import floor of a check: a process that imports
+the libraries a check needs (pandas, pyreadstat, jinja2) and loads the specs (`--no-build` leaves the
+build out). Prints figures; never asserts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -21,6 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
+# as a user runs tlf: with its modules' bytecode cached (PYTHONDONTWRITEBYTECODE=1 would compile tlf's own
+# modules at every start, about 0.5 s of CPU)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _cpu() -> float:
@@ -28,16 +34,22 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+FLOOR = ("import pandas, pyreadstat, jinja2; from tlf.spec.validate import load_study; "
+         f"load_study({str(SPECS)!r})")
+
+
 def _time(args: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """(wall times, CPU times) of `repeat` runs of `tlf ARGS --specs specs`."""
+    """(wall times, CPU times) of `repeat` runs of `tlf ARGS --specs specs` (args ["floor"]: the import floor)."""
     wall, cpu = [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "tlf", *args, "--specs", str(SPECS)]
+            if args[0] == "floor":
+                cmd = [sys.executable, "-c", FLOOR]
             if args[0] == "build":
                 cmd += ["--out", tmp]
             t0, c0 = time.perf_counter(), _cpu()
-            subprocess.run(cmd, check=False, capture_output=True, cwd=REPO)
+            subprocess.run(cmd, check=False, capture_output=True, cwd=REPO, env=ENV)
             wall.append(time.perf_counter() - t0)
             cpu.append(_cpu() - c0)
     return wall, cpu
@@ -46,11 +58,24 @@ def _time(args: list[str], repeat: int) -> tuple[list[float], list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-build", action="store_true", help="time list, the import floor and check only")
     args = ap.parse_args()
-    runs = {name: _time(cmd, args.repeat) for name, cmd in
-            (("list", ["list"]), ("check", ["check"]), ("build", ["build", "all"]))}
+    names = (("list", ["list"]), ("floor", ["floor"]), ("check", ["check"]))
+    runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, _ in names}
+    for _ in range(args.repeat):  # interleaved: a busy machine slows all alike
+        for name, cmd in names:
+            w, c = _time(cmd, 1)
+            runs[name][0].extend(w)
+            runs[name][1].extend(c)
     n = len(list(SPECS.glob("[tfl]-*.yaml")))
-    print(f"study A, {n} outputs, cold processes, median of {args.repeat} (wall / CPU):")
+    print(f"study A, {n} outputs, cold processes, median of {args.repeat} interleaved (wall / CPU):")
+    for k, kind in enumerate(("wall", "CPU")):
+        f, i, c = (statistics.median(runs[name][k]) for name in ("list", "floor", "check"))
+        print(f"  {kind}: tlf list {f:.2f} s; import floor (pandas, pyreadstat, jinja2, specs) {i:.2f} s; "
+              f"tlf check {c:.2f} s = {c / f:.1f} x tlf list, {c / i:.1f} x the import floor")
+    if args.no_build:
+        return
+    runs["build"] = _time(["build", "all"], args.repeat)
     for k, kind in enumerate(("wall", "CPU")):
         f, c, b = (statistics.median(runs[name][k]) for name in ("list", "check", "build"))
         print(f"  {kind}: tlf list (the floor: start-up, specs) {f:.2f} s; tlf check {c:.2f} s "

@@ -55,7 +55,8 @@ def _build(tree: Path, out: Path) -> list[str]:
 
 def _hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name not in NOT_REPRODUCIBLE}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name not in NOT_REPRODUCIBLE
+            and ".tlf-cache" not in p.parts}  # the Parquet cache of SAS inputs (tlf/data/cache.py)
 
 
 def _worktree(rev: str, where: Path) -> Path:

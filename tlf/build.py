@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from tlf.build_check import check, check_templates, output_context, unique_findings, with_page_marks
@@ -82,9 +83,10 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
     return [study.output(i) for i in ids]
 
 
-def prepare(study: Study, data_dir: Path | None = None):
+def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = None):
     """Read the data and derive the populations: (StudyData, populations, findings), a finding for each
-    population whose ADSL flag disagrees with its derivation."""
+    population whose ADSL flag disagrees with its derivation. `cache`: a folder for the Parquet cache of
+    SAS files (tlf/data/cache.py)."""
     from tlf.build_data import population_rules, study_data
     from tlf.data.populations import derive_populations
 
@@ -92,7 +94,7 @@ def prepare(study: Study, data_dir: Path | None = None):
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = study_data(study.spec, ddir, study.error)
+    data = study_data(study.spec, ddir, study.error, cache)
     pops = derive_populations(data, population_rules(study.spec), study.error)
     findings = [Finding(study.error(("populations", p.name, "flag"), p.disagreement(), "DATA011"))
                 for p in pops.values() if not p.agrees]
@@ -191,12 +193,14 @@ def pvalue_formats(spec) -> dict[str, dict]:
 def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: Sequence[str] | None = None, *,
           data_dir: Path | None = None, formats: Sequence[str] = FORMATS, force: bool = False,
           shell: bool = False, strict: bool = False, progress: Callable[[str], None] | None = None,
-          final: bool = False) -> BuildReport:
+          final: bool = False, jobs: int = 1, cache: Path | str | None = None) -> BuildReport:
     """Build outputs. Spec and data problems common to all outputs raise; a problem in one output is
     recorded in the report (the others still build). `shell=True` builds shells: no data is read.
     Before anything is computed the specs are checked against the data (`check`): the findings are in the
     report and the manifest; `strict=True` raises them as errors, and nothing is built. `final=True` leaves
-    out study.yaml's `watermark` (the final run)."""
+    out study.yaml's `watermark` (the final run). `jobs` > 1 computes and renders the outputs in that many
+    worker processes (tlf/build_parallel.py), with the same files and manifest. `cache`: a folder for the
+    Parquet cache of SAS inputs (tlf/data/cache.py)."""
     from tlf.clock import build_time
 
     started = time.perf_counter()
@@ -207,19 +211,22 @@ def build(specs_dir: Path | str = "specs", out_dir: Path | str = "output", ids: 
     if shell:
         data, pops, findings = None, {}, []
     else:
-        data, pops, findings = prepare(study, Path(data_dir) if data_dir else None)
+        data, pops, findings = prepare(study, Path(data_dir) if data_dir else None, Path(cache) if cache else None)
         # an output's error stops its own build below; a listing's records are selected once, there
         _errors, findings = check(study, entries, data, pops, findings, records=False)
         if strict:
             raise_all([f.error for f in findings if not f.note])
     out = Path(out_dir)
     _ensure_writable(out)
+    from tlf.build_parallel import parallel_outputs
     from tlf.qc.publish import BuildLock
 
-    with BuildLock(out, "tlf shells" if shell else "tlf build") as lock:  # one build at a time per folder (OUT006)
+    with (BuildLock(out, "tlf shells" if shell else "tlf build") as lock,  # one build at a time per folder (OUT006)
+          parallel_outputs(study, entries, data, pops, out, formats, force, when, shell, jobs,
+                           {"render": partial(render_output, final=final), "datasets": analysis_datasets}) as pool):
         notes = [*lock.notes, *_recover(out)]
         report = _build(study, entries, data, pops, findings, out, ids, formats, force, shell, strict, progress,
-                        when, started, started_at, final)
+                        when, started, started_at, final, pool)
     report.warnings[:0] = notes
     return report
 
@@ -238,7 +245,8 @@ def _recover(out: Path) -> list[str]:
 
 
 def _build(study, entries, data, pops, findings, out: Path, ids, formats, force: bool, shell: bool, strict: bool,
-           progress, when: datetime, started: float, started_at: datetime, final: bool = False) -> BuildReport:
+           progress, when: datetime, started: float, started_at: datetime, final: bool = False,
+           pool=None) -> BuildReport:
     from tlf.clock import source_date_epoch
 
     manifest_warnings: list[str] = []
@@ -268,8 +276,11 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             _write_manifest(out, manifest, study, data, pops, hashes)
 
         try:
-            files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
-                                      publish=(key, record_of, write_manifest), final=final)
+            if pool is None:
+                files, notes = _build_one(study, entry, data, pops, out, formats, manifest, force, when, shell,
+                                          publish=(key, record_of, write_manifest), final=final)
+            else:  # computed by a worker process (tlf/build_parallel.py), published here in order
+                files, notes = pool.publish(k - 1, manifest, (key, record_of, write_manifest))
             report.warnings += [f"{entry.id}: {n}" for n in notes if not isinstance(n, Finding)]
             found = [n for n in notes if isinstance(n, Finding)]
             report.findings = unique_findings([*report.findings, *found])
@@ -288,7 +299,7 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
             res = OutputResult(entry.id, "failed", (), time.perf_counter() - t0, err)
         report.outputs.append(res)
         if data is not None:
-            report.warnings += [n for n in data.notes if n not in report.warnings]
+            report.warnings += [n for n in [*data.notes, *(pool.notes if pool else ())] if n not in report.warnings]
             report.findings = unique_findings([*report.findings, *getattr(data, "findings", [])])
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id} {res.status} ({res.seconds:.1f} s)")
@@ -332,6 +343,17 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
                shell: bool = False, publish=None, final: bool = False) -> tuple[Path, ...]:
     """Write the files of one output into a temporary folder, then publish them with its manifest entry
     (`publish`: (manifest key, record_of, write_manifest), tlf/qc/publish.py), all or nothing."""
+    from tlf.build_parallel import publish_output
+
+    rendered = render_output(study, entry, data, pops, out, formats, manifest, force, when, shell, final=final)
+    return publish_output(out, entry, rendered, publish), rendered.notes
+
+
+def render_output(study, entry, data, pops, out: Path, formats, manifest, force: bool, when: datetime,
+                  shell: bool = False, tmp: Path | None = None, final: bool = False):
+    """Compute one output and write its files into a temporary folder (`tmp`, or a new one in `out`): a
+    build_parallel.Rendered, published by build_parallel.publish_output (serial, or from a worker). On an
+    error the folder is removed."""
     from tlf.clock import run_time_text
 
     check_templates(study, entry)  # a bad title or footnote is located in its file (study.yaml or the spec)
@@ -359,10 +381,8 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     for path in targets.values():
         _guard_overwrite(path, manifest, force)
     from tlf.qc.publish import TMP_PREFIX
-    from tlf.qc.publish import publish as publish_files
 
-    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
-    keep_tmp = False
+    tmp = tmp if tmp is not None else Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
     from tlf.data.csv_text import csv_safe_frame
     from tlf.render.losses import cut_findings, footnote_findings, word_break_notes
 
@@ -389,17 +409,15 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
             notes += cut_findings(entry, targets["xlsx"].name, cuts or ())
-        key, record_of, write_manifest = publish or (stem, lambda files: {"files": files}, lambda k, r: None)
-        keep_tmp = True  # from here on the journal may name it: the publication removes it, or the next build
-        publish_files(out, tmp, key, {src: targets[k] for k, src in written.items()}, record_of, write_manifest)
     except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write {entry.id} to '{out}': {e.strerror or e}", code="OUT002") from None
-    finally:
-        from tlf.qc.publish import JOURNAL
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    from tlf.build_parallel import Rendered
 
-        if not keep_tmp or not (out / JOURNAL).exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return tuple(targets[k] for k in written), notes
+    return Rendered(tmp, {src: targets[k] for k, src in written.items()}, notes, stem)
 
 
 def _fit_notes(entry, model) -> list[str]:

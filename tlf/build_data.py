@@ -19,11 +19,15 @@ if TYPE_CHECKING:
     from tlf.spec.model import DatasetSpec, StudySpec
 
 
-def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None) -> StudyData:
-    """The study's datasets as study.yaml declares them, read from `data_dir` when first used."""
+def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None, cache: Path | None = None) -> StudyData:
+    """The study's datasets as study.yaml declares them, read from `data_dir` when first used; SAS files
+    through the Parquet cache in folder `cache` when given (tlf/data/cache.py)."""
+    from tlf.data.cache import ParquetCache
+
     return StudyData(dataset_sources(spec), data_dir, subject_id=spec.data.subject_id,
                      subject_dataset=spec.data.subject_dataset, error=error,
-                     missing_values=None if spec.data.missing_values is None else tuple(spec.data.missing_values))
+                     missing_values=None if spec.data.missing_values is None else tuple(spec.data.missing_values),
+                     parquet_cache=ParquetCache(cache) if cache is not None else None)
 
 
 def dataset_sources(spec: StudySpec) -> dict[str, DatasetSource]:

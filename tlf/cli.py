@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
                    "(e.g. DRAFT)")
     b.add_argument("--strict", action="store_true", help="findings (spec values the data never take, population "
                    "flags that disagree, ...) are errors: exit 2 and build nothing")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="build outputs in N worker processes (default: the number of cores; 1: one after the other)")
+    b.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="Parquet cache of the SAS inputs (.xpt, .sas7bdat), keyed by their content (default: "
+                        ".tlf-cache beside the output folder)")
+    b.add_argument("--no-cache", action="store_true", help="read the SAS inputs themselves, no cache")
 
     sh = sub.add_parser("shells", help="build shells: `tlf shells` (all) or `tlf shells ID [ID ...]` "
                         "(alias of `tlf build ... --shell`)")
@@ -52,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
                         "exit 2, findings (spec values the data never take, ...) exit 1")
     common(ck)
     ck.add_argument("--strict", action="store_true", help="findings are errors (exit 2)")
+    ck.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                    help="read SAS inputs through the Parquet cache in DIR (`tlf data cache`)")
+
+    dt = sub.add_parser("data", help="`tlf data cache`: convert the SAS inputs to the Parquet cache ahead of builds")
+    dsub = dt.add_subparsers(dest="data_command", required=True)
+    dc = dsub.add_parser("cache", help="read every .xpt/.sas7bdat dataset of study.yaml into the Parquet cache")
+    common(dc)
+    dc.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                    help="the cache folder (default: .tlf-cache beside the output folder, as `tlf build` uses it)")
+    dc.add_argument("--out", type=Path, default=Path("output"), help="output folder whose cache to fill "
+                    "(default: output/)")
 
     ex = sub.add_parser("example", help="write the synthetic data of an example study (A or B)")
     ex.add_argument("--study", choices=("A", "B"), default="A", help="which example study (default: A)")
@@ -176,9 +193,10 @@ def _cmd_build(args) -> int:
         print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(KNOWN_FORMATS)}", file=sys.stderr)
         return 2
     report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
+                   cache=_cache_folder(args),
                    force=args.force, shell=getattr(args, "shell", False), strict=getattr(args, "strict", False),
                    final=getattr(args, "final", False),
-                   progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+                   progress=lambda msg: print(msg, file=sys.stderr, flush=True), jobs=_jobs_of(args))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     for f in report.findings:
@@ -193,6 +211,54 @@ def _cmd_build(args) -> int:
     found = f"; {len(report.findings)} finding(s) (see above; `tlf check` lists them)" if report.findings else ""
     print(f"{built} of {len(report.outputs)} output(s) built in {report.seconds:.1f} s -> {args.out}{found}")
     return 0 if report.ok else _failure_code([o.error for o in report.outputs if o.error])
+
+
+def _cache_folder(args) -> Path | None:
+    """--cache DIR, else .tlf-cache beside the output folder (not in it: a build that fails writes nothing
+    there); None with --no-cache (tlf/data/cache.py)."""
+    if getattr(args, "no_cache", False):
+        return None
+    if getattr(args, "cache", None):
+        return args.cache
+    from tlf.data.cache import FOLDER
+
+    out = getattr(args, "out", None)
+    return out.resolve().parent / FOLDER if out is not None else None
+
+
+def _cmd_data(args) -> int:
+    """`tlf data cache`: the study's SAS inputs converted into the Parquet cache."""
+    from tlf.build import prepare
+    from tlf.data.cache import warm_cache
+    from tlf.spec.validate import load_study
+
+    folder = _cache_folder(args)
+    study = load_study(args.specs)
+    data, _pops, _found = prepare(study, args.data, folder)
+    lines = warm_cache(data.parquet_cache, data)
+    for line in lines:
+        print(line)
+    print(f"{len(lines)} SAS dataset(s); cache: {folder}")
+    return 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not '{text}'")
+    return n
+
+
+def _jobs_of(args) -> int:
+    """-j N, else the number of cores (tlf/build_parallel.py)."""
+    if getattr(args, "jobs", None):
+        return args.jobs
+    from tlf.build_parallel import default_jobs
+
+    return default_jobs()
 
 
 def _failure_code(errors) -> int:
@@ -227,7 +293,7 @@ def _cmd_check(args) -> int:
     from tlf.spec.validate import load_study
 
     study = load_study(args.specs)
-    data, pops, findings = prepare(study, args.data)
+    data, pops, findings = prepare(study, args.data, args.cache)
     problems, found = check(study, study.outputs, data, pops, findings, crash_folder=Path("."))
     findings = [f for f in found if not f.note]
     notes = [*(str(f) for f in found if f.note), *data.notes]  # worth knowing, most often right: exit 0
@@ -334,7 +400,7 @@ def _cmd_ard(args) -> int:
 
 
 _HANDLERS: dict = {"build": _cmd_build, "list": _cmd_list, "check": _cmd_check, "example": _cmd_example,
-                   "shells": _cmd_shells, "ard": _cmd_ard, "schema": _cmd_schema}
+                   "shells": _cmd_shells, "ard": _cmd_ard, "schema": _cmd_schema, "data": _cmd_data}
 
 if __name__ == "__main__":
     sys.exit(main())

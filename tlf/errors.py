@@ -29,6 +29,19 @@ class TlfError(Exception):
     def __str__(self) -> str:
         return f"{self.message} [{self.code}]"
 
+    def __reduce__(self):
+        """Pickled with every attribute (location, key, dataset, ...), not only the message: a parallel
+        build's worker processes send errors and findings back to the parent (tlf/build_parallel.py)."""
+        return rebuild_error, (type(self), self.args, dict(self.__dict__))
+
+
+def rebuild_error(cls: type, args: tuple, state: dict) -> TlfError:
+    """A TlfError unpickled: `cls` with `args` and the attributes `state` (TlfError.__reduce__)."""
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
 
 @dataclass(frozen=True)
 class Location:

@@ -12,8 +12,9 @@ STAGES = {"errors": 0, "clock": 0, "spec": 1, "stats": 1, "data": 2, "analyses":
           "tables": 6, "listings": 6, "figures": 6, "render": 7, "qc": 8, "review": 9}
 # tlf/analyses/<family>/ holds one module per floor: its stage is the floor's, by the module's name
 FLOORS = {"spec": 1, "registry": 1, "shell": 4, "layout": 6, "bds_layout": 6, "figure": 6}
-FREE = {"build", "build_check", "build_data", "cli", "__init__", "__main__", "ars"}  # the orchestrator (and its
-# adapter to the data stage; tlf/ars, the ARS runner on top of every stage) and the CLI see everything
+FREE = {"build", "build_check", "build_data", "build_parallel", "cli", "__init__", "__main__", "ars"}  # the
+# orchestrator (and its adapter to the data stage; tlf/ars, the ARS runner on top of every stage) and the CLI
+# see everything
 ISOLATED = {"examples"}  # data generators: may import only tlf.errors
 
 

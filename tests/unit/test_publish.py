@@ -165,11 +165,11 @@ def test_a_kill_before_the_first_rename_is_rolled_forward(built):
 SLOW = textwrap.dedent("""
     import sys, time
     import tlf.build as b
-    one = b._build_one
+    one = b.render_output  # computing an output (serial, or in a worker process of `-j N`)
     def slow(*a, **k):
         time.sleep(3)
         return one(*a, **k)
-    b._build_one = slow
+    b.render_output = slow
     from tlf.cli import main
     sys.exit(main(sys.argv[1:]))
 """)

@@ -31,6 +31,7 @@ class StudyData:
     error: ErrorFn | None = None
     missing_values: tuple[str, ...] | None = None  # CSV values read as missing (tlf.data.read.read_dataset)
     findings: list[Finding] = field(default_factory=list)
+    parquet_cache: object | None = None  # tlf.data.cache.ParquetCache: SAS files read once, then from Parquet
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
     def dataset(self, name: str) -> Dataset:
@@ -43,7 +44,11 @@ class StudyData:
                 path = Path(source.file)
                 path = path if path.is_absolute() else self.data_dir / path
                 keep = _keep_list(source.keep, self.subject_id, source.period_var)
-                ds = read_dataset(path, name, source.encoding, keep, self.missing_values)
+                if self.parquet_cache is not None:
+                    ds = self.parquet_cache.read(path, name, source.encoding, keep, lambda: read_dataset(
+                        path, name, source.encoding, keep, self.missing_values))
+                else:
+                    ds = read_dataset(path, name, source.encoding, keep, self.missing_values)
             else:
                 ds = self._derived(name, source)
             if source.derive:  # first: a derived variable may be the subject id

@@ -80,11 +80,14 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     a = ctx.analysis
     selected = select_bds(ctx)
     _names(ctx, selected)
+    sid = ctx.data.subject_id
     for col in (c for c in columns if ctx.active(c)):
         recs = ctx.records(col, selected)
-        for p in a.params:
-            for visit in a.visits:
-                one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+        shown = recs[recs[a.param_var].isin(a.params) & recs[a.visit_var].isin(a.visits)]
+        dup = shown[shown.duplicated([sid, a.param_var, a.visit_var])]  # one pass, not one per cell
+        cells = set(zip(dup[a.param_var], dup[a.visit_var], strict=True))
+        for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells):  # the first, as printed
+            one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
     return where_findings(ctx, columns)
 
 
