@@ -1,0 +1,79 @@
+"""The CDISC pilot's safety tables (examples/cdiscpilot01/specs, SAP sections 11.2-11.6), built on the
+pilot's ADaM data (../shared/data/cdiscpilot01; skipped when absent). A sample of each output's numbers
+is recomputed here with pandas straight from the xpt files, independently of tlf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scipy.stats import fisher_exact
+
+from tests.conftest import SHARED
+from tlf.ard.schema import read_ard
+from tlf.build import build
+
+REPO = Path(__file__).resolve().parents[1]
+SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
+DATA = SHARED / "data" / "cdiscpilot01"
+ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
+OUTPUTS = ["t-14-5-02"]
+
+pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
+
+
+def xpt(name, cols=None):
+    import pyreadstat
+
+    return pyreadstat.read_xport(str(DATA / name), usecols=cols)[0]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pilot_safety")
+    report = build(SPECS, out, OUTPUTS, data_dir=DATA)
+    assert report.ok, [str(o.error) for o in report.outputs if o.error]
+    return out
+
+
+@pytest.fixture(scope="module")
+def saf():
+    """Safety population: subject -> actual treatment (TRT01A)."""
+    adsl = xpt("adsl.xpt", ["USUBJID", "SAFFL", "TRT01A", "ARM", "TRTDUR"])
+    adsl = adsl[adsl.SAFFL == "Y"]
+    return adsl.set_index("USUBJID").TRT01A
+
+
+_CELLS: dict = {}
+
+
+def cell(out, oid, analysis, column, stat_name, level="", parent=""):
+    """The ARD value of one cell."""
+    if oid not in _CELLS:
+        frame = read_ard(out / f"{oid}.ard.csv")
+        _CELLS[oid] = {(r.analysis, r.column, r.stat_name, r.level, r.parent): r.stat
+                       for r in frame.itertuples(index=False)}
+    return _CELLS[oid][(analysis, column, stat_name, level, parent)]
+
+
+def test_serious_aes_by_soc_and_pt(out, saf):
+    ae = xpt("adae.xpt", ["USUBJID", "TRTEMFL", "AESER", "AEBODSYS", "AEDECOD"])
+    ae = ae[(ae.TRTEMFL == "Y") & (ae.AESER == "Y") & ae.USUBJID.isin(saf.index)]
+    ae = ae.assign(arm=ae.USUBJID.map(saf))
+    assert len(ae) > 0
+    n_arm = saf.value_counts()
+    for col, arm in ARMS.items():
+        sub = ae[ae.arm == arm]
+        assert cell(out, "t-14-5-02", "any", col, "n") == sub.USUBJID.nunique()
+        assert cell(out, "t-14-5-02", "any", col, "events") == len(sub)
+        for soc, g in ae.groupby("AEBODSYS"):
+            assert cell(out, "t-14-5-02", "socpt", col, "n", soc, soc) == g[g.arm == arm].USUBJID.nunique()
+            for pt, h in g.groupby("AEDECOD"):
+                k = h[h.arm == arm].USUBJID.nunique()
+                assert cell(out, "t-14-5-02", "socpt", col, "n", pt, soc) == k
+                assert cell(out, "t-14-5-02", "socpt", col, "p", pt, soc) == pytest.approx(k / n_arm[arm])
+    # Fisher's exact test of any serious AE, placebo vs high dose
+    a = ae[ae.arm == ARMS["high"]].USUBJID.nunique()
+    b = ae[ae.arm == ARMS["pbo"]].USUBJID.nunique()
+    p = fisher_exact([[a, n_arm[ARMS["high"]] - a], [b, n_arm[ARMS["pbo"]] - b]])[1]
+    assert cell(out, "t-14-5-02", "any", "p_high", "pvalue") == pytest.approx(p)
