@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ["t-14-5-02"]
+OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -77,3 +77,36 @@ def test_serious_aes_by_soc_and_pt(out, saf):
     b = ae[ae.arm == ARMS["pbo"]].USUBJID.nunique()
     p = fisher_exact([[a, n_arm[ARMS["high"]] - a], [b, n_arm[ARMS["pbo"]] - b]])[1]
     assert cell(out, "t-14-5-02", "any", "p_high", "pvalue") == pytest.approx(p)
+
+
+LEVEL = {"L": "Low", "N": "Normal", "H": "High"}
+
+
+def _worst_category(lb, saf, paramcd):
+    """Worst ANRIND (High over Low over Normal) per subject in planned visits 2..24, by treatment."""
+    rank = {"N": 0, "L": 1, "H": 2}
+    d = lb[(lb.PARAMCD == paramcd) & (lb.AVISITN > 0) & (lb.AVISITN <= 24) & lb.ANRIND.isin(list(rank))
+           & lb.USUBJID.isin(saf.index)]
+    worst = d.assign(r=d.ANRIND.map(rank)).groupby("USUBJID").r.max()
+    inv = {v: k for k, v in rank.items()}
+    return worst.map(inv).to_frame("cat").assign(arm=lambda f: f.index.map(saf))
+
+
+@pytest.mark.parametrize("oid, analysis, dataset, paramcd", [
+    ("t-14-6-02", "alt", "adlbc.xpt", "ALT"),
+    ("t-14-6-02", "eos", "adlbh.xpt", "EOS"),
+    ("t-14-6-03", "alt", "adlbc.xpt", "_ALT"),
+    ("t-14-6-03", "wbc", "adlbh.xpt", "_WBC"),
+])
+def test_lab_abnormalities_of_subjects_assessed(out, saf, oid, analysis, dataset, paramcd):
+    lb = xpt(dataset, ["USUBJID", "PARAMCD", "AVISITN", "ANRIND"])
+    w = _worst_category(lb, saf, paramcd)
+    assert (w.cat != "N").sum() > 0         # the analyte has abnormal values: the check can fail
+    for col, arm in ARMS.items():
+        sub = w[w.arm == arm]
+        assert cell(out, oid, analysis, col, "n", "n") == len(sub)
+        for code, label in LEVEL.items():
+            k = int((sub.cat == code).sum())
+            assert cell(out, oid, analysis, col, "n", label) == k
+            assert cell(out, oid, analysis, col, "denom", label) == len(sub)
+            assert cell(out, oid, analysis, col, "p", label) == pytest.approx(k / len(sub))
