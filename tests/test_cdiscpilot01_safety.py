@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04"]
+OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -132,3 +132,25 @@ def test_lab_shift_by_visit(out, saf, dataset, analysis, paramcd, visitn):
                                 parent) == len(group)
                 checked += k * (base != post)
     assert checked > 0          # some subject shifted: the check can fail
+
+
+def test_hys_law_shift_counts_a_change_at_any_visit(out, saf):
+    hy = xpt("tdf_adam_v1/adlbhy.xpt", ["USUBJID", "PARAMCD", "AVISITN", "AVAL", "BASE"])
+    hy = hy[(hy.AVISITN > 0) & (hy.AVISITN <= 24) & hy.USUBJID.isin(saf.index) & hy.BASE.notna()]
+    status = {0: "Normal", 1: "Abnormal"}
+    changes = 0
+    for paramcd in ("TRANSHY", "HYLAW"):
+        d = hy[hy.PARAMCD == paramcd]
+        per = d.groupby("USUBJID").agg(base=("BASE", "first"), changed=("AVAL", "size"))
+        per["changed"] = d.assign(c=d.AVAL != d.BASE).groupby("USUBJID").c.any()
+        per["post"] = per.base.where(~per.changed, 1 - per.base)
+        per["arm"] = per.index.map(saf)
+        changes += int(per.changed.sum())
+        for col, arm in ARMS.items():
+            a = per[per.arm == arm]
+            for b in (0, 1):
+                for p in (0, 1):
+                    k = int(((a.base == b) & (a.post == p)).sum())
+                    assert cell(out, "t-14-6-06", "hy", f"{col}|{status[p]}", "n", status[b],
+                                paramcd) == k
+    assert changes > 0
