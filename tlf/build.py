@@ -35,7 +35,8 @@ from tlf.qc.verify import sha256_file
 from tlf.spec.validate import OutputEntry, Study, load_study
 
 MANIFEST = "manifest.json"
-FORMATS = ("docx", "xlsx")
+FORMATS = ("docx", "xlsx")  # the default
+KNOWN_FORMATS = ("docx", "xlsx", "rtf")  # what --format takes
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,10 @@ def _build(study, entries, data, pops, findings, out: Path, ids, formats, force:
     manifest = _read_manifest(out, manifest_warnings)
     report = BuildReport(findings=[f for f in findings if not f.note],
                          warnings=[*manifest_warnings, *(f"note: {f}" for f in findings if f.note)])
+    from tlf.render.losses import font_notes
+
+    if {"docx", "rtf"} & set(formats):  # a page font not installed: planned with another's metrics (FIT003)
+        report.warnings += font_notes((getattr(e.spec, "page", None) or study.spec.page).font for e in entries)
     hashes = _Hashes()
     manifest["build"] = {"started_at": _now(), "ended_at": None, "status": "running",
                          "requested": list(ids or ["all"]), "formats": list(formats),
@@ -356,7 +361,7 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out))
     keep_tmp = False
     from tlf.data.csv_text import csv_safe_frame
-    from tlf.render.losses import cut_findings, footnote_findings
+    from tlf.render.losses import cut_findings, footnote_findings, word_break_notes
 
     try:
         written = {}
@@ -370,6 +375,13 @@ def _build_one(study, entry, data, pops, out: Path, formats, manifest, force: bo
             written["docx"] = tmp / targets["docx"].name
             _renderer("docx", listing)(model, written["docx"], when=when)
             notes += footnote_findings(entry, model)  # layout losses are Findings (tlf/render/losses.py)
+        if "rtf" in formats:  # the DOCX's page plan (render/rtf.py)
+            written["rtf"] = tmp / targets["rtf"].name
+            _renderer("rtf", listing)(model, written["rtf"], when=when)
+            if "docx" not in formats:
+                notes += footnote_findings(entry, model)
+        if "docx" in formats or "rtf" in formats:
+            notes += word_break_notes(model)  # headers and cells that break inside a word (FIT004)
         if "xlsx" in formats:
             written["xlsx"] = tmp / targets["xlsx"].name
             cuts = _renderer("xlsx", listing)(model, written["xlsx"], None if (listing and shell) else ard, when=when)
@@ -427,7 +439,9 @@ def _renderer(fmt: str, listing: bool):
     module, name = {("docx", False): ("tlf.render.docx", "render_docx"),
                     ("xlsx", False): ("tlf.render.xlsx", "render_xlsx"),
                     ("docx", True): ("tlf.render.listing_docx", "render_listing_docx"),
-                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx")}[(fmt, listing)]
+                    ("xlsx", True): ("tlf.render.listing_xlsx", "render_listing_xlsx"),
+                    ("rtf", False): ("tlf.render.rtf", "render_rtf"),
+                    ("rtf", True): ("tlf.render.rtf", "render_listing_rtf")}[(fmt, listing)]
     return getattr(importlib.import_module(module), name)
 
 

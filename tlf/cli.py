@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("ids", nargs="+", metavar="ID", help="'all' or output ids")
     common(b)
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-    b.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
+    b.add_argument("--format", default="docx,xlsx", help="comma-separated formats: docx, xlsx, rtf (default: docx,xlsx)")
     b.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
     b.add_argument("--shell", action="store_true", help="build shells (mock outputs with xx.x placeholders); "
                    "no data is read")
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("ids", nargs="*", metavar="ID", help="output ids (default: all)")
     common(sh, data=False)
     sh.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-    sh.add_argument("--format", default="docx,xlsx", help="comma-separated formats (default: docx,xlsx)")
+    sh.add_argument("--format", default="docx,xlsx", help="comma-separated formats: docx, xlsx, rtf (default: docx,xlsx)")
     sh.add_argument("--force", action="store_true", help="overwrite files in the output folder tlf did not write")
 
     ls = sub.add_parser("list", help="list the outputs the specs define")
@@ -166,12 +166,12 @@ def _error_text(e) -> str:
 
 
 def _cmd_build(args) -> int:
-    from tlf.build import FORMATS, build
+    from tlf.build import KNOWN_FORMATS, build
 
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
-    bad = [f for f in formats if f not in FORMATS]
+    bad = [f for f in formats if f not in KNOWN_FORMATS]
     if bad:
-        print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(FORMATS)}", file=sys.stderr)
+        print(f"error: unknown format(s) {', '.join(bad)}; expected {', '.join(KNOWN_FORMATS)}", file=sys.stderr)
         return 2
     report = build(args.specs, args.out, args.ids, data_dir=getattr(args, "data", None), formats=formats,
                    force=args.force, shell=getattr(args, "shell", False), strict=getattr(args, "strict", False),

@@ -69,7 +69,7 @@ def test_risk_difference_rows_match_closed_form_and_land_on_their_rows(specs):
     cases = {  # (analysis, level, parent): (x1, n1, x2, n2)
         ("any", "", ""): (4, 4, 2, 4),
         ("pt", "Headache", "Nervous system disorders"): (2, 4, 1, 4),
-        ("pt", "Nervous system disorders", "Nervous system disorders"): (3, 4, 1, 4),
+        ("pt", "Nervous system disorders", ""): (3, 4, 1, 4),  # a SOC's own row: parent ""
         ("pt", "Nausea", "Gastrointestinal disorders"): (1, 4, 0, 4),
         ("sex", "Female", ""): (3, 4, 1, 4),
         ("sex", "Male", ""): (1, 4, 3, 4),

@@ -365,7 +365,7 @@ def test_pk_summary_errors_at_build_are_located(tmp_path, change, needle):
     (("stats_as_columns: [n, mean,", "stats_as_columns: [n, meen,"), "unknown statistic 'meen' (did you mean 'mean'?)"),
     (("rows: [n, median_min_max]", "rows: [n, median_max]"), "unknown statistic row 'median_max'"),
     (("analyses:\n", "analyses:\n  - {id: c, type: count, label: Any}\n"),
-     "a table with stats_as_columns holds pk_parameters and pk_concentrations analyses only, not 'count'"),
+     "a table with stats_as_columns holds continuous, by_visit, pk_parameters, pk_concentrations analyses only, not 'count'"),
 ])
 def test_pk_output_spec_errors(tmp_path, change, needle):
     msgs = located(pk_study(tmp_path, outputs={"t-pk": PARAMS.replace(*change)}))

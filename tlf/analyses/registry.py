@@ -10,7 +10,10 @@ A family's home is a package tlf/analyses/<home>/ holding one module per floor o
     shell.py   SHELLS   type -> shell(output_id, analysis, columns, pct_decimals, study) -> ARD rows, no data
     layout.py  ROWS     type -> rows(analysis, cells, column ids, periods, shell, column labels) -> table rows
                NOTES    type -> notes(analysis, cells) -> footnotes the numbers call for (optional)
-               STATS_AS_COLUMNS  type -> the table with statistics as columns (optional; PK summaries)
+               STAT_LINES  type -> the lines of an analysis in a table with statistics as columns (optional;
+                        continuous, by_visit, PK summaries: tlf/tables/stats_as_columns.py)
+               WIDE     type -> (columns, rows) of a table whose treatment columns each span several
+                        columns (optional; by_visit `side_by_side`)
                TABLE    type -> (spec, columns, cells, big N, shell) -> (table columns, rows): a family
                         laying out its whole table with columns of its own (optional; shift)
     figure.py  FIGURES  type -> draw(spec, analyses, titles, columns, styles, cells, groups) (optional: the
@@ -47,6 +50,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("by_visit", "by_visit", plot="by_visit"),
     Family("responders", "responders", compares="counts"),
     Family("ancova", "ancova", plot="lsmean_bars"),
+    Family("mmrm", "mmrm", plot="lsmean_by_visit"),
     Family("correlation", "correlation", plot="scatter"),
     Family("time_to_event", "time_to_event", compares="times", plot="forest"),
     Family("pk_parameters", "pk"),
@@ -56,6 +60,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("shift", "shift"),
 )
 TYPES = tuple(f.type for f in FAMILIES)
+# the types a table with `stats_as_columns` may hold: their layout.py has STAT_LINES
+STATS_AS_COLUMNS_TYPES = ("continuous", "by_visit", "pk_parameters", "pk_concentrations")
 _BY_TYPE = {f.type: f for f in FAMILIES}
 
 

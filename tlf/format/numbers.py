@@ -107,7 +107,7 @@ def format_stat(stat_name: str, value: float, decimals: int, *, sig: int = 0, mi
     base = stat_name.rsplit("_", 1)[-1]
     if stat_name in COUNT_STATS or base in ("n", "N"):
         return fmt_count(value, shell=shell) if (shell or math.isfinite(value)) else missing
-    if stat_name == "p":
+    if stat_name == "p" or base == "p":  # a prefixed proportion: a terms grade row's "grade1_p"
         return fmt_pct(value, decimals, shell=shell)
     if stat_name in FLAG_STATS:
         if shell:

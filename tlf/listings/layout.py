@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from tlf.format.values import column_mask, fmt_dates, fmt_datetimes, fmt_integers, fmt_numbers, fmt_texts
 from tlf.listings.model import Listing, PageByGroup
+from tlf.tables.fonts import font_metrics
 from tlf.tables.model import INCH, Column, PageSetup, Row, Table, page_setup
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 # Geometry of a fixed-width font, as tlf.render.paginate measures it (a test checks that a shell
 # placeholder fills exactly one line of its column as the renderer lays it out).
-CHAR_EM = 1229 / 2048  # Courier New advance width / font size
 CELL_PAD = 0.05  # inches of cell margin, left and right
 FIT_SLACK = 0.02  # inches never counted as room for text
 AUTO_MIN_CHARS = 4
@@ -143,7 +143,7 @@ def _rows(cells: list[list[str]], headings: list[str], n_keys: int) -> tuple[lis
 def _widths(spec: ListingOutput, cells: list[list[str]], page: PageSetup) -> list[float]:
     """Column widths in inches: the spec's, or sized from the longest line of the column's values
     (and the longest word of its label), between AUTO_MIN_CHARS and AUTO_MAX_CHARS characters."""
-    per_char = CHAR_EM * page.font_size / INCH
+    per_char = font_metrics(page.font).char_em * page.font_size / INCH
     out = []
     for col, texts in zip(spec.columns, cells, strict=True):
         if col.width:
@@ -161,7 +161,7 @@ def chars_in(width: float, widths: list[float], page: PageSetup) -> int:
     to the page's text width (what the renderer does)."""
     scaled = page.text_width * width / sum(widths)
     usable = (scaled - 2 * CELL_PAD - FIT_SLACK) * INCH
-    return max(1, int(usable // (CHAR_EM * page.font_size)))
+    return max(1, int(usable // (font_metrics(page.font).char_em * page.font_size)))
 
 
 # --- shells -------------------------------------------------------------------------------------

@@ -158,6 +158,9 @@ def _body_row(
 ) -> None:
     tr = table_row(tbl, header=False)
     rules = ("bottom",) if bottom_rule else ()
+    if row.span and grid.stub:  # a section heading across the table
+        table_cell(tr, sum(grid.twips), row.label, span=len(grid.twips), rules=rules)
+        return
     if grid.stub:
         step = int(INDENT_STEP * TWIPS)
         ind = ((row.indent + 1) * step, step)  # wrapped lines hang one level deeper

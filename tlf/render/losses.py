@@ -3,6 +3,8 @@
     footnote_findings(entry, model)        footnotes the page cannot hold (FIT001): printed once after the
                                            last row or picture instead of at the foot of every page
     cut_findings(entry, file_name, cuts)   text cut to the 32,767 characters an Excel cell holds (FIT002)
+    font_notes(fonts)                      page fonts not installed: pages planned with another's metrics (FIT003)
+    word_break_notes(model)                headers and cells whose words are wider than their column (FIT004)
 
 Each is a ``tlf.errors.Finding``: the build reports it with the output (``tlf build --strict`` makes it
 an error). ``entry`` is the output's spec entry (``tlf.spec.validate.OutputEntry``: id, source, error).
@@ -10,22 +12,29 @@ an error). ``entry`` is the output's spec entry (``tlf.spec.validate.OutputEntry
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from tlf.errors import Finding, OutputError
 from tlf.render.paginate import (
+    column_widths,
     fitting_page,
     footer_lines,
     footnotes_fit,
+    has_stub,
     header_row_lines,
     page_lines,
     page_room,
     title_lines,
 )
+from tlf.render.text_metrics import CELL_PAD, INDENT_STEP, char_width
 from tlf.render.xlsx_sheet import CELL_LIMIT, Cut
+from tlf.tables.model import INCH
 
 FOOTNOTES_DO_NOT_FIT = "FIT001"
 CELL_TEXT_CUT = "FIT002"
+FONT_NOT_INSTALLED = "FIT003"
+WORD_BREAKS = "FIT004"
 CELLS_NAMED = 5  # cells a finding names before "and N more"
 
 
@@ -83,3 +92,69 @@ def _whole_text(entry, sheet: str) -> str:
     if sheet == "Data":
         return f"{entry.id}.data.csv" if entry.spec.type == "listing" else ""
     return f"{entry.id}.docx"
+
+
+def font_notes(fonts) -> list[str]:
+    """A warning per page font that is not installed here (nor one with its metrics): the pages are planned
+    with the metrics of the font that prints it here (tlf/tables/fonts.py)."""
+    from tlf.tables.fonts import font_warning
+
+    return [f"{w} [{FONT_NOT_INSTALLED}]" for font in sorted(set(fonts)) if (w := font_warning(font))]
+
+
+def word_break_notes(model) -> list[str]:
+    """A warning per column (and the stub) of a Table or Listing whose header or cells hold a word longer
+    than a line of the column: it would break inside the word. Names the column, the longest such word, the
+    characters a line holds and the width that would hold the word."""
+    if getattr(model, "kind", "") == "figure":
+        return []
+    out: dict[str, str] = {}
+    for table in (model.parts() if hasattr(model, "parts") else (model,)):
+        for name, where, word, chars, width, need in _broken_words(table):
+            out.setdefault(name, f"{name}: the {where} word '{word}' ({len(word)} characters) breaks "
+                                 f"inside the word: a line of the column holds {chars} characters ({width:.2f} in at "
+                                 f"{table.page.font_size:g} pt); a column {need:.2f} in wide would hold it (widen "
+                                 f"the column, shorten the text, or set a smaller page font_size) [{WORD_BREAKS}]")
+    return list(out.values())
+
+
+def _broken_words(table):
+    """(column name, "header"/"cell", longest word, characters a line holds, width, width needed) for each
+    column whose header or cells have a word wider than a line. Measured without the paginator's slack: a
+    word that would just fit is not reported."""
+    page = table.page
+    per_char = char_width(page) / INCH
+    widths = column_widths(table)
+    stub = has_stub(table)
+
+    def holds(width: float, indent: float = 0.0) -> int:
+        return max(1, int((width - 2 * CELL_PAD - indent) / per_char + 1e-9))
+
+    def need(word: str, indent: float = 0.0) -> float:
+        return math.ceil((indent + len(word) * per_char + 2 * CELL_PAD) * 100) / 100
+
+    if stub:
+        lines: dict[float, list[str]] = {}
+        for row in table.rows:
+            lines.setdefault((row.indent + 1) * INDENT_STEP, []).append(row.label)
+        lines.setdefault(0.0, []).append(table.stub_header)
+        for indent, texts in sorted(lines.items()):
+            found = _longest_over(texts, holds(widths[0], indent))
+            if found:
+                what = "header" if indent == 0.0 else "row label"
+                yield ("the row labels", what, found, holds(widths[0], indent), widths[0], need(found, indent))
+                break
+    for j, (col, width) in enumerate(zip(table.columns, widths[1:] if stub else widths, strict=True)):
+        name = f"column '{' '.join(col.label.split())}'"
+        for what, texts in (("header", (col.label, col.n_label)), ("cell", [r.cells[j] for r in table.rows])):
+            found = _longest_over(texts, holds(width))
+            if found:
+                yield (name, what, found, holds(width), width, need(found))
+                break
+
+
+def _longest_over(texts, chars: int) -> str:
+    """The longest word of ``texts`` longer than ``chars`` characters ('' when none)."""
+    texts = [t for t in texts if len(t) > chars]  # a text no longer than a line has no such word
+    words = [w for t in texts for w in t.split() if len(w) > chars]
+    return max(words, key=len, default="")

@@ -15,8 +15,9 @@ Footnotes the page cannot hold (``footnotes_fit``) are not dropped: the page foo
 are (``FOOTNOTES_AFTER``) and keeps the provenance line and "Page x of y"; the footnotes print once,
 after the last row (or the picture), on as many further pages as they need (``end_note_pages``).
 
-A line is ``LINE_FACTOR`` x font size high (Courier New sets 1.13 em, so this leaves slack
-for borders and rounding), a character of a fixed-width font is ``CHAR_EM`` em wide.
+Line height and character width are the font's, read from the font file that prints it here
+(render/text_metrics.py, tlf/tables/fonts.py: Courier New or Liberation Mono, 1.13 em counted as 1.15 em
+for borders and rounding, characters 0.6 em wide).
 """
 
 from __future__ import annotations

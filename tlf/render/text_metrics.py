@@ -1,15 +1,17 @@
-"""How much text fits where, in the page's monospaced font (Courier New's metrics; Liberation Mono has
-the same): line height, characters per line, lines a text wraps to; and the width of a table's stub
-against its automatic columns. The measures pagination (paginate.py) and the DOCX grid share."""
+"""How much text fits where, in the page's font, measured from the font file that prints it here
+(tlf/tables/fonts.py: Courier New, or Liberation Mono with the same metrics): line height, characters per
+line, lines a text wraps to; and the width of a table's stub against its automatic columns. The measures
+pagination (paginate.py) and the DOCX grid share."""
 
 from __future__ import annotations
 
+from tlf.tables.fonts import font_metrics
 from tlf.tables.model import INCH, Column, PageSetup, Row, Table
 
-LINE_FACTOR = 1.15  # line height / font size
+LINE_FACTOR = 1.15  # the least line height / font size (Courier New's 1.133 with slack)
 
 
-CHAR_EM = 1229 / 2048  # Courier New advance width / font size (0.6 em and a hair)
+LINE_SLACK = 0.017  # em of line height never counted as room (borders, rounding)
 
 
 FIT_SLACK = 0.02  # inches of a cell never counted as room for text (rendering differences)
@@ -31,13 +33,13 @@ HEADER_LINE_CAP = 16  # header lines longer than this may wrap rather than widen
 
 
 def line_height(page: PageSetup) -> float:
-    """Points per printed line."""
-    return LINE_FACTOR * page.font_size
+    """Points per printed line: the font's line height with ``LINE_SLACK``, at least ``LINE_FACTOR`` em."""
+    return max(LINE_FACTOR, font_metrics(page.font).line_em + LINE_SLACK) * page.font_size
 
 
 def char_width(page: PageSetup) -> float:
-    """Points per character of the fixed-width font."""
-    return CHAR_EM * page.font_size
+    """Points per character of the font (fixed-width: every character's advance)."""
+    return font_metrics(page.font).char_em * page.font_size
 
 
 def chars_per_line(width_in: float, page: PageSetup, indent_in: float = 0.0) -> int:

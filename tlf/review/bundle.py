@@ -97,7 +97,8 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
             from tlf.render.listing_docx import render_listing_docx
 
             render_listing_docx(Listing(toc), toc_path, when=when)
-            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when)
+            _compose(study, setup, [toc_path, *(e.docx for e in entries)], tmp, shell, run_time, version, when,
+                     entries=entries)
         os.replace(tmp, path)
     except OSError as e:
         raise OutputError(f"cannot write the bundle '{path}': {e.strerror or e}", code="OUT011") from None
@@ -107,6 +108,30 @@ def make_bundle(study: Study, out_dir: Path, *, shell: bool = False, path: Path 
 
     total = 1 + len(paginate(toc)) + sum(e.pages for e in entries)
     return Bundle(path, tuple(entries), total)
+
+
+def bundle_entries(study: Study, out_dir: Path, shell: bool = False) -> list[BundleEntry]:
+    """The outputs a bundle holds, in order, each with its DOCX and planned pages (no start yet); raises
+    OutputError (OUT012) naming the outputs whose DOCX is missing."""
+    return _entries(study, Path(out_dir), shell)
+
+
+def write_front(study: Study, entries: list[BundleEntry], path: Path, *, shell: bool = False, run_time: str = "",
+                version: str = "", when: datetime | None = None, shift: int = 0) -> tuple[list[BundleEntry], int]:
+    """The title page and the table of contents alone, as a DOCX at ``path`` (the front of the PDF package,
+    tlf/review/pdf_package.py): the entries with the page each starts on, counting each entry's ``pages``
+    after the front (and ``shift`` pages more), and the pages the front was planned to take."""
+    from tlf.listings.model import Listing
+    from tlf.render.listing_docx import render_listing_docx
+    from tlf.render.paginate import paginate
+
+    setup = page_setup(study.spec.page)
+    toc, entries = _contents(study, entries, setup, shell, run_time, version, shift)
+    with tempfile.TemporaryDirectory(prefix=".tlf-front-", dir=Path(path).parent) as work:
+        toc_path = Path(work) / "contents.docx"
+        render_listing_docx(Listing(toc), toc_path, when=when)
+        _compose(study, setup, [toc_path], Path(path), shell, run_time, version, when, count=len(entries))
+    return entries, 1 + len(paginate(toc))
 
 
 def is_bundle(path: Path) -> bool:
@@ -154,7 +179,7 @@ def _entries(study: Study, out_dir: Path, shell: bool) -> list[BundleEntry]:
 
 
 def _contents(study: Study, entries: list[BundleEntry], page: PageSetup, shell: bool, run_time: str,
-              version: str) -> tuple[Table, list[BundleEntry]]:
+              version: str, shift: int = 0) -> tuple[Table, list[BundleEntry]]:
     """The table of contents (a listing-like Table, rendered and paginated as any) with number, title,
     population and the page each output starts on, and the entries with their start pages. Its own
     length is planned first (page numbers do not change how many lines a row takes)."""
@@ -172,7 +197,7 @@ def _contents(study: Study, entries: list[BundleEntry], page: PageSetup, shell: 
                      provenance=_provenance(run_time, version), page=page, kind="listing")
 
     first = table([0] * len(entries))
-    start = 2 + len(paginate(first))  # after the title page and the contents
+    start = 2 + len(paginate(first)) + shift  # after the title page and the contents
     starts = []
     for e in entries:
         starts.append(start)
@@ -224,17 +249,33 @@ def _title_page(study: Study, page: PageSetup, n: int, shell: bool, run_time: st
 
 
 def _compose(study: Study, page: PageSetup, docs: list[Path], target: Path, shell: bool, run_time: str,
-             version: str, when: datetime | None = None) -> None:
+             version: str, when: datetime | None = None, count: int | None = None,
+             entries: list[BundleEntry] | None = None) -> None:
+    """The title page (saying ``count`` outputs; default: the documents after the contents) and ``docs``: the
+    contents, then the outputs of ``entries`` (when given: each with its headings and bookmark, the contents
+    linked to them, tlf/review/bundle_nav.py)."""
     import docx
 
     from tlf.render.package import save_package
+    from tlf.review.bundle_nav import add_headings, bookmark_name, heading, link_contents, section_of
 
-    master = _title_page(study, page, len(docs) - 1, shell, run_time, version)
+    master = _title_page(study, page, len(docs) - 1 if count is None else count, shell, run_time, version)
     _end_section_in_last_paragraph(master)
     composer = _keep_sections_composer()(master)
-    for path in docs:
+    names = [bookmark_name(k, e.output_id) for k, e in enumerate(entries or ())]
+    sections: set[str] = set()
+    for k, path in enumerate(docs):
         part = docx.Document(str(path))
         _bake_fonts(part)
+        if entries and k == 0:
+            link_contents(part, {e.number: n for e, n in zip(entries, names, strict=True)})
+        elif entries:
+            e = entries[k - 1]
+            title = e.title.split("\n")[0]
+            heads = [] if section_of(e.number) in sections else [heading(1, section_of(e.number))]
+            sections.add(section_of(e.number))
+            heads.append(heading(2, f"{e.number}: {title}" if title else e.number, names[k - 1], k))
+            add_headings(part, heads)
         _end_section_in_last_paragraph(part)
         composer.append(part)
     body = master.element.body

@@ -142,8 +142,8 @@ def _status(result: dict | None, build: dict | None) -> str:
     return "skipped" if build else "none"
 
 
-_KINDS = (("DOCX", "{stem}.docx"), ("XLSX", "{stem}.xlsx"), ("ARD", "{stem}.ard.csv"), ("data", "{stem}.data.csv"),
-          ("PNG", "{stem}.png"))
+_KINDS = (("DOCX", "{stem}.docx"), ("RTF", "{stem}.rtf"), ("XLSX", "{stem}.xlsx"), ("ARD", "{stem}.ard.csv"),
+          ("data", "{stem}.data.csv"), ("PNG", "{stem}.png"))
 
 
 def _files(out_dir: Path, stem: str, _type: str) -> list[dict[str, str]]:

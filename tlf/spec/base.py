@@ -215,7 +215,12 @@ class AnalysisBase(Strict):
     "NA = not applicable")."""
     blank_before: bool = False
     """true: an empty row before the analysis's rows (none when it is the table's first row), to separate
-    blocks. No effect in a table with `stats_as_columns` or in a figure."""
+    blocks (in a table with `stats_as_columns`, under each treatment). No effect in a figure."""
+    section: str | None = None
+    """Heading of the section this analysis opens, e.g. `CHEMISTRY`: a row spanning the table (label and
+    treatment columns) before the analysis's rows, printed when it differs from the previous analysis's
+    `section` (so analyses in a row with the same one share one heading). No effect in a figure, nor in a
+    table with `stats_as_columns` grouped by treatment."""
     select: RecordSelect | None = None
     """One record per subject (and per `per` group) among the records left by `where`, e.g. the maximum
     post-baseline ALT: `where: "PARAMCD == 'ALT' and AVISITN > 0"` with `select: {record: max, by: AVAL,

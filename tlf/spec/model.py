@@ -365,8 +365,16 @@ class TableOutput(Strict):
     page: PageSpec | None = None
     """Page geometry and font of this output; not set: the study's `page`."""
     stats_as_columns: list[str] | None = None
-    """PK tables: these statistics as the columns and the treatment columns as row groups (pk_parameters
-    and pk_concentrations analyses only); not set: treatment columns as columns."""
+    """These statistics as the columns and the treatment columns as row groups, e.g. `[n, mean, sd, median,
+    min, max]` (vital signs, weight, PK tables): under each treatment "<label> (N=xx)", each analysis's
+    lines (a `continuous` one line, a `by_visit` one per parameter and visit, with a line per `show` part
+    when it shows several). From: n, mean, sd, se, median, q1, q3, min, max, cv, geomean, geocv, n_blq.
+    Only `continuous`, `by_visit`, `pk_parameters` and `pk_concentrations` analyses. Not set: treatment
+    columns as columns."""
+    stats_as_columns_groups: Literal["treatment", "analysis"] = "treatment"
+    """With `stats_as_columns`, the outer row groups: `treatment` (each treatment, every analysis under it)
+    or `analysis` (each analysis, every treatment under it: the CDISC pilot SAP's vital-sign template 21,
+    measure, then treatment, then visit; a `continuous` analysis then prints a line per treatment)."""
     stat_columns: list[StatColumn] = []
     """Columns of p-values beside the treatment columns, one per test."""
     keep_together: bool = True
@@ -462,15 +470,16 @@ class AnalysesPlot(Strict):
 
     kind: `by_visit` (by_visit analyses: mean of `quantity` per column over the visits, with `error`
     bars), `lsmean_bars` (ancova analyses: LS mean per parameter and column at `visit`, with SE bars and
-    '*' where the CI of the difference from the reference excludes 0), `scatter` (correlation analyses:
+    '*' where the CI of the difference from the reference excludes 0), `lsmean_by_visit` (mmrm analyses:
+    LS mean per column over the visits with (1 - alpha) CI bars), `scatter` (correlation analyses:
     the subjects' x and y, coloured by column, with the correlations printed; or emax analyses: the
     observations with the fitted curve and the estimates; `group` colours the points by a variable),
     `forest` (time_to_event analyses with `hazard_ratio`: one row per analysis, e.g. per subgroup, with
     the hazard ratio and CI of each column vs the reference on a log scale)."""
 
-    kind: Literal["by_visit", "lsmean_bars", "scatter", "forest"]
-    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses), `scatter` (correlation and emax
-    analyses) or `forest` (time_to_event analyses with a `hazard_ratio`)."""
+    kind: Literal["by_visit", "lsmean_bars", "lsmean_by_visit", "scatter", "forest"]
+    """`by_visit` (by_visit analyses), `lsmean_bars` (ancova analyses), `lsmean_by_visit` (mmrm analyses),
+    `scatter` (correlation and emax analyses) or `forest` (time_to_event analyses with a `hazard_ratio`)."""
     panels: list[str] | None = None
     """Ids of the analyses drawn, one panel each, in this order; not set: every analysis."""
     panel_titles: dict[str, str] = {}
@@ -483,10 +492,10 @@ class AnalysesPlot(Strict):
     visit: str | None = None
     """lsmean_bars: the visit whose LS means are drawn; not set: each analysis's last visit."""
     tick_labels: dict[str, str] = {}
-    """x tick label by visit (by_visit; default: the visit without "Day ") or by parameter (lsmean_bars;
+    """x tick label by visit (by_visit, lsmean_by_visit; default: the visit without "Day ") or by parameter (lsmean_bars;
     default: the parameter's label)."""
     dodge: Annotated[float, Field(ge=0)] | None = None
-    """by_visit: x shift between the columns' points so their error bars do not overlap, in x units;
+    """by_visit, lsmean_by_visit: x shift between the columns' points so their error bars do not overlap, in x units;
     not set: 1.2% of the x range."""
     ncols: Annotated[int, Field(ge=1, le=6)] | None = None
     """Panels per row; not set: all in one row up to 3 panels, 2 per row for 4, 3 per row beyond."""
@@ -510,8 +519,8 @@ class AnalysesPlot(Strict):
 from tlf.spec.pk_figures import IndividualPlot  # noqa: E402  (plot kinds in their own modules)
 
 Plot = Annotated[MeanByVisitPlot | AnalysesPlot | KaplanMeierPlot | IndividualPlot, Field(discriminator="kind")]
-PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "scatter", "forest", "km", "individual")
-ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "scatter", "forest")
+PLOT_KINDS = ("mean_by_visit", "by_visit", "lsmean_bars", "lsmean_by_visit", "scatter", "forest", "km", "individual")
+ANALYSES_PLOT_KINDS = ("by_visit", "lsmean_bars", "lsmean_by_visit", "scatter", "forest")
 
 
 class FigureOutput(Strict):
@@ -535,7 +544,8 @@ class FigureOutput(Strict):
     plot: Plot
     """What is drawn; `kind` says which plot."""
     analyses: list[Analysis] = []
-    """The analyses `by_visit`, `lsmean_bars` and `scatter` plots draw (computed as for a table)."""
+    """The analyses `by_visit`, `lsmean_bars`, `lsmean_by_visit` and `scatter` plots draw (computed as for
+    a table)."""
     subtitle: str = ""
     """Extra line of the title block, under the population (a template); empty: none."""
     footnotes: list[str] = []

@@ -14,6 +14,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from tlf.analyses.by_visit.spec import check_side_by_side
+from tlf.analyses.categorical.spec import check_levels_as_columns
 from tlf.analyses.pk.spec import check_pk_output
 from tlf.analyses.registry import plot_types
 from tlf.analyses.shift.spec import check_shift_output
@@ -386,7 +388,7 @@ def cross_check(study: Study) -> list[TlfError]:
         else:
             errors += _check_columns(study, o.columns, lambda k, m, c, e=entry: e.error(("columns", *k), m, c))
         col_ids = [c.id for c in study.columns_for(entry)]
-        errors += check_pk_output(entry)
+        errors += check_pk_output(entry) + check_side_by_side(entry) + check_levels_as_columns(entry)
         errors += check_shift_output(entry)
         plot = getattr(o, "plot", None)
         if plot is not None and getattr(plot, "dataset", None) is not None and plot.dataset not in datasets:

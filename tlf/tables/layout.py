@@ -11,6 +11,7 @@ from tlf.analyses.estimates import estimate_text, is_estimate
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
 from tlf.tables.model import Column, Row, Table, page_setup
+from tlf.tables.stats_as_columns import stat_column_layout
 
 if TYPE_CHECKING:
     from tlf.spec.validate import OutputEntry, Study
@@ -37,17 +38,23 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     auto: list[str] = []
     sparse: list[tuple] = []  # (stat column, row label) of each p-value of a sparse chi-square
     stats_as_columns = bool(getattr(spec, "stats_as_columns", None))
+    wide = next((a for a in spec.analyses if getattr(a, "wide", False)), None)  # its family's WIDE makes the table
     whole = part(spec.analyses[0].type, "layout", "TABLE") if spec.analyses else None
-    if stats_as_columns:  # statistics as columns, treatment columns as row groups (PK tables)
-        by_columns = part(spec.analyses[0].type, "layout", "STATS_AS_COLUMNS")  # PK summaries only (validated)
-        columns, rows = by_columns(spec, cols, cells, big_n, shell)
+    if stats_as_columns:  # statistics as columns, treatment columns as row groups (vital signs, PK)
+        columns, rows = stat_column_layout(spec, cols, cells, big_n, shell)
+    elif wide is not None:  # each treatment spans columns: parts by statistic, or levels (validated)
+        columns, rows = part(wide.type, "layout", "WIDE")(spec, cols, cells, big_n, shell)
     elif whole:  # a family with columns of its own (shift: categories under each treatment; validated alone)
         columns, rows = whole(spec, cols, cells, big_n, shell)
     width = len(columns)
+    section = None
     for a in spec.analyses:
-        if not stats_as_columns and not whole:
+        if not stats_as_columns and wide is None and not whole:
             if a.blank_before and rows:
                 rows.append(Row("", ("",) * width, kind="blank"))
+            if a.section and a.section != section:  # ungrouped: kept on a page with the row after it
+                rows.append(Row(a.section, ("",) * width, kind="group", span=True))
+            section = a.section
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)
             rows += with_stat_cells(block, a.id, spec.stat_columns, cells, sparse)
         notes = part(a.type, "layout", "NOTES")

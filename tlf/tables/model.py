@@ -82,6 +82,7 @@ class Row:
            where they fit on one page.
     key: the (parent, level) of the results-dataset statistics the row shows, when a row stands for
          one level of its analysis (a term); layout uses it to place per-row p-values.
+    span: a section heading (CHEMISTRY) whose label spans the whole table; its cells are empty.
     """
 
     label: str
@@ -90,6 +91,7 @@ class Row:
     kind: str = "data"
     group: str = ""
     key: tuple[str, str] | None = None
+    span: bool = False  # a section heading: its label spans the stub and the body columns (DOCX)
 
 
 @dataclass(frozen=True)

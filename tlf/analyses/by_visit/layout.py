@@ -7,6 +7,7 @@ from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX, TEST_ON, ne_once, 
 from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables.cells import Cells, inactive
 from tlf.tables.model import Row, group_row, labelled
+from tlf.tables.stats_as_columns import StatLine
 
 
 def by_visit_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
@@ -66,5 +67,82 @@ def _flagged(cells: Cells, key: tuple, test) -> str:
     return text
 
 
+def by_visit_stat_lines(a, cells: Cells, col: str) -> list[StatLine]:
+    """`stats_as_columns`: per parameter (a heading when there are several) each visit the column has, one
+    line per `show` part (under the visit as a heading when it shows several: Value, Change from baseline)."""
+    lines: list[StatLine] = []
+    indent = 0
+    if a.label:
+        lines.append(StatLine(a.label, indent))
+        indent += 1
+    for p in a.params:
+        pind = indent
+        if len(a.params) > 1:
+            lines.append(StatLine(param_label(a, cells, p), pind))
+            pind += 1
+        for visit in a.visits:
+            parts = [x for x in a.show if x == "value" or visit != a.baseline_visit]
+            if not any((a.id, col, p, visit, PART_PREFIX[x] + "n") in cells.val for x in parts):
+                continue
+            if len(parts) == 1:
+                lines.append(StatLine(visit, pind, (p, visit), PART_PREFIX[parts[0]]))
+                continue
+            lines.append(StatLine(visit, pind))
+            lines += [StatLine(a.labels.get(x, PART_LABELS[x]), pind + 1, (p, visit), PART_PREFIX[x]) for x in parts]
+    return lines
+
+
+def side_by_side_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: bool):
+    """(columns, rows) of a table of `side_by_side` by_visit analyses (CDISC pilot Table 14-6.01): under
+    each treatment spanner "<label> (N=xx)" a column per part and statistic row, one row per visit.
+
+                       ------Placebo (N=86)------
+                                        Change from
+                                        baseline
+        Week            n   Mean (SD)   Mean (SD)
+        Baseline       86   ...
+        Week 2         84   ...         ...
+    """
+    from tlf.tables.model import Column
+
+    first = next(a for a in spec.analyses if a.wide)
+    spots = [(part, r) for part, names in first.side_by_side.items() for r in names]
+    columns = tuple(Column(id=f"{c.id}:{part}:{r}", spanner=f"{c.label} (N={big_n[c.id]})", width=_width(r),
+                           label=DISPLAY_ROWS[r][0] if part == "value" else
+                           f"{first.labels.get(part, PART_LABELS[part])}\n{DISPLAY_ROWS[r][0]}")
+                    for c in cols for part, r in spots)
+    periods = {c.id: c.period for c in cols}
+    rows: list[Row] = []
+    section = None
+    for a in spec.analyses:
+        if a.blank_before and rows:
+            rows.append(Row("", ("",) * len(columns), kind="blank"))
+        if a.section and a.section != section:
+            rows.append(Row(a.section, ("",) * len(columns), kind="group", span=True))
+        section = a.section
+        heading, indent = labelled(a, len(columns))
+        rows += heading
+        for p in a.params:
+            pind = indent
+            if len(a.params) > 1:
+                rows.append(group_row(param_label(a, cells, p), len(columns), pind, f"{a.id}:{p}"))
+                pind += 1
+            for visit in a.visits:
+                vals = tuple(a.na_text if inactive(a, c.id, periods) else
+                             "" if part != "value" and visit == a.baseline_visit else
+                             ne_once(cells.template(a.id, c.id, DISPLAY_ROWS[r][1], p, visit, PART_PREFIX[part]))
+                             for c in cols for part, r in spots)
+                rows.append(Row(visit, vals, indent=pind, group=f"{a.id}:{p}"))
+    return columns, rows
+
+
+def _width(row: str) -> float:
+    """Relative width of a side-by-side column: a count narrow, a pair ("Mean (SD)") wide."""
+    template = DISPLAY_ROWS[row][1]
+    return 0.5 if row == "n" else 1.8 if template.count("{") > 1 else 1.0
+
+
 ROWS = {"by_visit": by_visit_rows}
+WIDE = {"by_visit": side_by_side_layout}
+STAT_LINES = {"by_visit": by_visit_stat_lines}
 NOTES = {"by_visit": notes}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from tlf.analyses.continuous.spec import ContinuousAnalysis
 from tlf.spec.base import (
+    DISPLAY_ROWS,
     ParamVisitsBase,
     Part,
     Strict,
+    known_names,
 )
 
 
@@ -96,9 +98,33 @@ class ByVisitAnalysis(ParamVisitsBase):
     no_records_text: str | None = None
     """Text a column prints (once, in place of its statistics) at a visit where it has no record at all,
     e.g. "Not sampled". Not set: the statistics print as they are (n 0, NE)."""
+    side_by_side: dict[Part, Annotated[list[str], Field(min_length=1)]] | None = None
+    """The parts side by side under each treatment (CDISC pilot Table 14-6.01): per part of `show` its
+    statistic rows as columns, e.g. `{value: [n, mean_sd], change: [mean_sd]}` gives each treatment the
+    columns "n", "Mean (SD)" and "Change from baseline / Mean (SD)" under a spanner "<treatment> (N=xx)",
+    one row per visit (`baseline_visit` prints its value only). Every analysis of the table is then a
+    `by_visit` with the same `side_by_side`; no `stat_columns`, `stats_as_columns` or `tests`. Not set:
+    the parts one under another."""
 
     _known_rows = field_validator("rows")(ContinuousAnalysis._known_rows.__func__)
     _known_stats = field_validator("decimals")(ContinuousAnalysis._known_stats.__func__)
+
+    @field_validator("side_by_side")
+    @classmethod
+    def _side_rows(cls, v):
+        for rows in (v or {}).values():
+            known_names(rows, DISPLAY_ROWS, "statistic row", listed=True)
+        return v
+
+    @model_validator(mode="after")
+    def _side_parts_shown(self):
+        if self.side_by_side:
+            missing = [p for p in self.side_by_side if p not in self.show]
+            if missing:
+                raise ValueError(f"side_by_side part '{missing[0]}' is not in `show` ({', '.join(self.show)})")
+            if self.tests:
+                raise ValueError("side_by_side prints no p-value rows: leave out `tests`")
+        return self
 
     @field_validator("tests")
     @classmethod
@@ -107,6 +133,30 @@ class ByVisitAnalysis(ParamVisitsBase):
         if len(set(ons)) != len(ons):
             raise ValueError("two tests on the same quantity; list each `quantity` once")
         return v
+
+    @property
+    def wide(self) -> bool:
+        """Whether the table's columns are this analysis's parts under each treatment (tables/layout.py)."""
+        return bool(self.side_by_side)
+
+
+def check_side_by_side(entry) -> list:
+    """A table with a `side_by_side` by_visit holds only by_visit analyses with the same `side_by_side`
+    [SPEC120], and no `stat_columns` or `stats_as_columns` [SPEC121]."""
+    spec = entry.spec
+    analyses = getattr(spec, "analyses", None) or []
+    first = next((a for a in analyses if getattr(a, "side_by_side", None)), None)
+    if first is None:
+        return []
+    out = [entry.error(("analyses", i, "side_by_side" if a.type == "by_visit" else "type"),
+                       f"analysis '{a.id}' must be a by_visit with the side_by_side of '{first.id}': the table's "
+                       f"columns are its parts under each treatment", "SPEC120")
+           for i, a in enumerate(analyses) if getattr(a, "side_by_side", None) != first.side_by_side]
+    for key in ("stat_columns", "stats_as_columns"):
+        if getattr(spec, key, None):
+            out.append(entry.error((key,), f"a table with a side_by_side by_visit ('{first.id}') has no {key}",
+                                   "SPEC121"))
+    return out
 
 
 MODELS = {"by_visit": ByVisitAnalysis}

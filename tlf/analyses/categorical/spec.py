@@ -43,6 +43,12 @@ class CategoricalAnalysis(AnalysisBase):
     left out of stat-column tests."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
+    levels_as_columns: bool = False
+    """true: the levels are columns under each treatment (spanner "<treatment> (N=xx)"), e.g. Low / Normal
+    / High, and this analysis is one row labelled `label` (e.g. one lab parameter); a "Missing" column
+    follows when some subject is counted there. Every analysis of the table is then a `categorical` with
+    `levels_as_columns` and the same level labels (`levels` required) [SPEC122], in a table without
+    `stat_columns` or `stats_as_columns` [SPEC123]. false: one row per level."""
     n_row: str | None = None
     """Label of a first row giving the number of subjects with a non-missing value (e.g. `N` at a visit);
     the output's stat-column p-values then print on this row instead of the label's. Not set: no such row."""
@@ -69,10 +75,43 @@ class CategoricalAnalysis(AnalysisBase):
                              "ranked by (e.g. AESEVN, ADT)")
         if self.order and not chooses:
             raise ValueError("`order:` ranks records for `per_subject: worst, best, first or last`; set one")
+        if self.levels_as_columns and self.n_row:
+            raise ValueError("`levels_as_columns` makes the analysis one row: leave out `n_row` (or use "
+                             "`display: n/m (%)` with `denominator: assessed`)")
         if self.denominator == "group":
             raise ValueError("`denominator: group` needs an enclosing row group (terms, shift); a categorical "
                              "has none: use N, assessed or records")
         return self
+
+    @property
+    def wide(self) -> bool:
+        """Whether the table's columns are this analysis's levels under each treatment (tables/layout.py)."""
+        return self.levels_as_columns
+
+
+def check_levels_as_columns(entry) -> list:
+    """A table with `levels_as_columns` holds only categorical analyses with it and the same level
+    labels (listed: the columns exist before the data) [SPEC122], and no `stat_columns` or
+    `stats_as_columns` [SPEC123]."""
+    spec = entry.spec
+    analyses = getattr(spec, "analyses", None) or []
+    first = next((a for a in analyses if getattr(a, "levels_as_columns", False)), None)
+    if first is None:
+        return []
+    labels = [lv.label for lv in first.levels or []]
+    out = []
+    for i, a in enumerate(analyses):
+        if not getattr(a, "levels_as_columns", False) or not a.levels:
+            out.append(entry.error(("analyses", i, "levels_as_columns" if a.type == "categorical" else "type"),
+                                   f"analysis '{a.id}' must be a categorical with levels_as_columns and `levels` "
+                                   f"listed: the table's columns are the levels of '{first.id}'", "SPEC122"))
+        elif [lv.label for lv in a.levels] != labels:
+            out.append(entry.error(("analyses", i, "levels"), f"analysis '{a.id}' has other level labels than "
+                                   f"'{first.id}' ({', '.join(labels)}): they are the table's columns", "SPEC122"))
+    for key in ("stat_columns", "stats_as_columns"):
+        if getattr(spec, key, None):
+            out.append(entry.error((key,), f"a table with levels_as_columns ('{first.id}') has no {key}", "SPEC123"))
+    return out
 
 
 MODELS = {"categorical": CategoricalAnalysis}

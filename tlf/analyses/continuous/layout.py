@@ -5,6 +5,7 @@ from __future__ import annotations
 from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables.cells import Cells, inactive
 from tlf.tables.model import Row, labelled
+from tlf.tables.stats_as_columns import StatLine
 
 
 def continuous_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
@@ -22,4 +23,12 @@ def continuous_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str,
     return rows
 
 
+def continuous_stat_lines(a, cells: Cells, col: str) -> list[StatLine]:
+    """`stats_as_columns`: one line, labelled by the analysis (else its variable)."""
+    if not cells.has(a.id, col):
+        return []
+    return [StatLine(a.label or a.var, 0, ("", ""))]
+
+
 ROWS = {"continuous": continuous_rows}
+STAT_LINES = {"continuous": continuous_stat_lines}

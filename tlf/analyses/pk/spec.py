@@ -59,13 +59,16 @@ def check_stat_columns(v: list[str] | None) -> list[str] | None:
 
 
 def check_pk_output(entry) -> list:
-    """A table with `stats_as_columns` holds only PK summaries (their cells are rows of statistics)."""
+    """A table with `stats_as_columns` holds only analyses whose cells are rows of statistics (continuous,
+    by_visit, PK summaries)."""
+    from tlf.analyses.registry import STATS_AS_COLUMNS_TYPES
+
     spec = entry.spec
     if not getattr(spec, "stats_as_columns", None):
         return []
-    return [entry.error(("analyses", i, "type"), f"a table with stats_as_columns holds pk_parameters and "
-                        f"pk_concentrations analyses only, not '{a.type}'", "SPEC044")
-            for i, a in enumerate(spec.analyses) if a.type not in ("pk_parameters", "pk_concentrations")]
+    return [entry.error(("analyses", i, "type"), f"a table with stats_as_columns holds "
+                        f"{', '.join(STATS_AS_COLUMNS_TYPES)} analyses only, not '{a.type}'", "SPEC044")
+            for i, a in enumerate(spec.analyses) if a.type not in STATS_AS_COLUMNS_TYPES]
 
 
 class ByVar(Strict):

@@ -8,6 +8,7 @@ from tlf.analyses.checks import where_findings
 from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.estimates import estimate_rows
+from tlf.analyses.terms.grade import check_grades, grade_ard
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 from tlf.stats.values import text_value
 
@@ -50,27 +51,40 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             ordered += sorted([k for k in terms if k[0] == p], key=lambda k: _sort_key(a.sort, totals[k], k[1]))
     else:
         ordered = sorted(terms, key=lambda k: _sort_key(a.sort, totals[k], k[1]))
+    def denom_of(col: str, key: tuple[str, str]) -> int:
+        if a.denominator == "group" and key[0] and key[1]:  # a term's row: of its SOC's subjects
+            soc_count = counts[col].get((key[0], ""))
+            return soc_count.n if soc_count else 0
+        return denoms[col]
+
     rows = []
     for col in active:
         for order, key in enumerate(ordered):
             c = counts[col.id].get(key)
             n = c.n if c else 0
             var = term_var if key[1] else (soc_var or "")
-            denom = denoms[col.id]
-            if a.denominator == "group" and key[0] and key[1]:  # a term's row: of its SOC's subjects
-                soc_count = counts[col.id].get((key[0], ""))
-                denom = soc_count.n if soc_count else 0
-            rows += n_p(ctx, col.id, n, denom, variable=var, parent=key[0], level=key[1] or key[0], order=order,
+            parent, level = ard_key(key)
+            rows += n_p(ctx, col.id, n, denom_of(col.id, key), variable=var, parent=parent, level=level, order=order,
                         carry=a.denominator != "N", empty=EMPTY[a.denominator])
             if a.events:
-                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=key[0],
-                                    level=key[1] or key[0], order=order))
+                rows.append(ctx.row(col.id, "events", events[col.id].get(key, 0), 0, variable=var, parent=parent,
+                                    level=level, order=order))
+    if a.by_grade:
+        rows += grade_ard(ctx, active, [(k, ard_key(k)) for k in ordered], a.soc, a.term, denom_of)
     if ctx.entry.spec.stat_columns:
         for key in ordered:
             data = {col.id: (counts[col.id][key].n if key in counts[col.id] else 0, col.n) for col in active}
-            rows += compare_rows(ctx, "counts", data, parent=key[0], level=key[1] or key[0])
-            rows += estimate_rows(ctx, data, parent=key[0], level=key[1] or key[0])
+            parent, level = ard_key(key)
+            rows += compare_rows(ctx, "counts", data, parent=parent, level=level)
+            rows += estimate_rows(ctx, data, parent=parent, level=level)
     return rows
+
+
+def ard_key(key: tuple[str, str]) -> tuple[str, str]:
+    """The ARD (parent, level) of a counted (group, term) key: a group's own row (group, "") is ("", group),
+    a term's row (group, term), so a term named as its group (a CM class "UNCODED" holding a medication
+    "UNCODED") is a row of its own."""
+    return ("", key[0]) if not key[1] else key
 
 
 EMPTY = {"N": "column has no subjects", "assessed": "no subject assessed", "records": "no subject with a record",
@@ -100,6 +114,8 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
             if a.soc:
                 ctx.variable(a.soc, col, "soc")
             ctx.records(col)
+    if a.by_grade:
+        check_grades(ctx, columns)
     return where_findings(ctx, columns)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tlf.spec.base import (
     AnalysisBase,
     CountDisplay,
     Denominator,
+    Level,
     Strict,
     TestName,
 )
@@ -31,6 +32,86 @@ class Threshold(Strict):
     over: list[str] | None = None
     """Ids of the treatment columns whose counts and N are pooled for the threshold (and for `frequency`
     sorting), e.g. `[low, high]` for active treatment only. Not set: every column the analysis uses."""
+
+
+class ByGrade(Strict):
+    """Subjects by their worst grade (maximum severity, toxicity grade) per term: under each term (and
+    SOC, and the `overall` block) a row "Any grade", one row per grade level and one per group of levels,
+    a subject counted once per term, in the row of its worst record of the term."""
+
+    variable: str
+    """Variable holding the grade of a record, e.g. `AESEV` or `ATOXGR`; `{pp}`/`{p}` become the column's
+    period."""
+    levels: Annotated[list[str | int | float | Level], Field(min_length=1)]
+    """The grades from the mildest to the worst, printed in this order, e.g. `[MILD, MODERATE, SEVERE]`
+    or `[1, 2, 3, 4, 5]` (a number matches a whole-number float or text of the data: `3` matches 3.0 and
+    "3"); an entry `{value: 3, label: "Grade 3"}` (or `values:` for several data values of one grade)
+    prints its label. A record whose grade is none of them is an error naming it [DATA065]."""
+    groups: dict[str, list[str | int | float]] = {}
+    """Rows counting subjects whose worst grade is one of several levels, by their label, after the
+    levels, e.g. `{"Grade 3-4": [3, 4]}` or `{"Severe or worse": [SEVERE]}`; each value is a `levels`
+    value (or label)."""
+    any: str = "Any grade"
+    """Label of the row counting subjects with any grade (the term's own count), first under the term,
+    e.g. "Any severity"; `""`: no such row, the count prints on the term's own row."""
+    missing: Literal["row", "worst", "error"] = "row"
+    """A record whose grade is missing: `row` ranks below every level, so a subject counts at its worst
+    non-missing grade of the term, and in a row `missing_label` (last) when all its records of the term
+    lack a grade (printed in every block when some subject is counted there); `worst` counts it as the
+    last level (the worst: the convention "a missing severity counts as severe"); `error` stops the build
+    naming the records [DATA066]. A subject is never dropped: the grade rows add up to "Any grade"."""
+    missing_label: str = "Missing"
+    """Label of the row of subjects whose records of a term all lack a grade (`missing: row`)."""
+    overall: str | None = None
+    """Label of a first block counting subjects by their worst grade over all their records (of all
+    terms), e.g. "Any adverse event" (chevron AET03 / AET04, FDA STF-IG); not set: no such block."""
+
+    def ranks(self) -> dict:
+        """Data value (normalised: 3.0 -> 3, blanks stripped) -> its rank, 0 the mildest level."""
+        from tlf.stats.values import norm_value
+
+        out: dict = {}
+        for rank, lv in enumerate(self.levels):
+            values = [lv] if not isinstance(lv, Level) else (lv.values or ([] if lv.value is None else [lv.value]))
+            for v in values:
+                v = norm_value(v.strip() if isinstance(v, str) else v)
+                if v in out:
+                    raise ValueError(f"grade value '{v}' listed twice in `levels`")
+                out[v] = rank
+        return out
+
+    def level_labels(self) -> list[str]:
+        from tlf.stats.values import value_text
+
+        return [lv.label if isinstance(lv, Level) else value_text(lv) for lv in self.levels]
+
+    def rows(self) -> list[tuple[str, frozenset[int]]]:
+        """(label, ranks) of the grade rows after "Any grade": each level, then each group."""
+        from tlf.stats.values import norm_value
+
+        ranks, labels = self.ranks(), self.level_labels()
+        out = [(label, frozenset({r})) for r, label in enumerate(labels)]
+        for name, members in self.groups.items():
+            got = set()
+            for m in members:
+                key = norm_value(m.strip() if isinstance(m, str) else m)
+                if key in ranks:
+                    got.add(ranks[key])
+                elif m in labels:
+                    got.add(labels.index(m))
+                else:
+                    raise ValueError(f"group '{name}': '{m}' is not one of `levels` ({', '.join(labels)})")
+            out.append((name, frozenset(got)))
+        seen = [label for label, _ in out] + [self.any] + ([self.missing_label] if self.missing == "row" else [])
+        dup = next((x for x in seen if x and seen.count(x) > 1), None)
+        if dup is not None:
+            raise ValueError(f"two grade rows are labelled '{dup}' (levels, groups, `any`, `missing_label`)")
+        return out
+
+    @model_validator(mode="after")
+    def _rows_are_well_defined(self) -> ByGrade:
+        self.rows()  # a group naming no level, a level listed twice, two rows of one label
+        return self
 
 
 class TermsAnalysis(AnalysisBase):
@@ -62,6 +143,11 @@ class TermsAnalysis(AnalysisBase):
     events: bool = False
     """true: also print the number of records (events) per term and group, as "n (%) [events]"; a
     count of 0 prints "0" alone."""
+    by_grade: ByGrade | None = None
+    """Count each subject once per term at its worst grade, e.g. `{variable: AESEV, levels: [MILD,
+    MODERATE, SEVERE], any: "Any severity"}`: under every SOC and term, rows "Any grade", one per level and
+    per `groups` entry (see its keys). The threshold and the sort read the any-grade counts. Not set: one
+    row per term."""
     denominator: Denominator = "N"
     """What the percentages divide by: `N` the column's big N; `records` the column's subjects with any
     analysis record (after `where`); `assessed` those with a non-missing `term`; `group` the subjects of the
