@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06"]
+OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
+           "t-14-7-03"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -154,3 +155,26 @@ def test_hys_law_shift_counts_a_change_at_any_visit(out, saf):
                     assert cell(out, "t-14-6-06", "hy", f"{col}|{status[p]}", "n", status[b],
                                 paramcd) == k
     assert changes > 0
+
+
+@pytest.mark.parametrize("oid, analysis, paramcd, atpt, visit, var, prefix", [
+    ("t-14-7-01", "sbp_lie", "SYSBP", "AFTER LYING DOWN FOR 5 MINUTES", "Week 24", "AVAL", ""),
+    ("t-14-7-01", "hr_st3", "PULSE", "AFTER STANDING FOR 3 MINUTES", "End of Treatment", "AVAL", ""),
+    ("t-14-7-02", "dbp_st1", "DIABP", "AFTER STANDING FOR 1 MINUTE", "End of Treatment", "CHG", "chg_"),
+    ("t-14-7-03", "wt", "WEIGHT", "", "Baseline", "AVAL", ""),
+    ("t-14-7-03", "wtchg", "WEIGHT", "", "End of Treatment", "CHG", "chg_"),
+])
+def test_vital_signs_statistics(out, saf, oid, analysis, paramcd, atpt, visit, var, prefix):
+    vs = xpt("advs.xpt", ["USUBJID", "PARAMCD", "ATPT", "AVISIT", "ANL01FL", "AVAL", "CHG"])
+    d = vs[(vs.PARAMCD == paramcd) & (vs.ATPT == atpt) & (vs.AVISIT == visit) & (vs.ANL01FL == "Y")
+           & vs.USUBJID.isin(saf.index)]
+    d = d.assign(arm=d.USUBJID.map(saf))
+    for col, arm in ARMS.items():
+        x = d.loc[d.arm == arm, var].dropna()
+        assert len(x) > 10
+        get = lambda stat: cell(out, oid, analysis, col, prefix + stat, visit, paramcd)  # noqa: E731
+        assert get("n") == len(x)
+        assert get("mean") == pytest.approx(x.mean())
+        assert get("sd") == pytest.approx(x.std(ddof=1))
+        assert get("median") == pytest.approx(x.median())
+        assert (get("min"), get("max")) == (x.min(), x.max())
