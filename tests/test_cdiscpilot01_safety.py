@@ -18,7 +18,7 @@ SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
 OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
-           "t-14-7-03"]
+           "t-14-7-03", "t-14-7-04"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -68,7 +68,7 @@ def test_serious_aes_by_soc_and_pt(out, saf):
         assert cell(out, "t-14-5-02", "any", col, "n") == sub.USUBJID.nunique()
         assert cell(out, "t-14-5-02", "any", col, "events") == len(sub)
         for soc, g in ae.groupby("AEBODSYS"):
-            assert cell(out, "t-14-5-02", "socpt", col, "n", soc, soc) == g[g.arm == arm].USUBJID.nunique()
+            assert cell(out, "t-14-5-02", "socpt", col, "n", soc) == g[g.arm == arm].USUBJID.nunique()
             for pt, h in g.groupby("AEDECOD"):
                 k = h[h.arm == arm].USUBJID.nunique()
                 assert cell(out, "t-14-5-02", "socpt", col, "n", pt, soc) == k
@@ -178,3 +178,20 @@ def test_vital_signs_statistics(out, saf, oid, analysis, paramcd, atpt, visit, v
         assert get("sd") == pytest.approx(x.std(ddof=1))
         assert get("median") == pytest.approx(x.median())
         assert (get("min"), get("max")) == (x.min(), x.max())
+
+
+def test_concomitant_medications_by_class_and_ingredient(out):
+    adsl = xpt("adsl.xpt", ["USUBJID", "ITTFL", "TRT01P"])
+    itt = adsl[adsl.ITTFL == "Y"].set_index("USUBJID").TRT01P
+    cm = xpt("tdf_sdtm_v1/cm.xpt", ["USUBJID", "CMCLAS", "CMDECOD"])
+    cm = cm[cm.USUBJID.isin(itt.index)].assign(arm=lambda f: f.USUBJID.map(itt))
+    for col, arm in ARMS.items():
+        a = cm[cm.arm == arm]
+        assert cell(out, "t-14-7-04", "any", col, "n") == a.USUBJID.nunique()
+        for clas in ("UNCODED", "NERVOUS SYSTEM", "CARDIOVASCULAR SYSTEM"):
+            g = a[a.CMCLAS == clas]
+            assert cell(out, "t-14-7-04", "clas", col, "n", clas) == g.USUBJID.nunique()
+            for term, h in cm[cm.CMCLAS == clas].groupby("CMDECOD"):
+                k = h[h.arm == arm].USUBJID.nunique()
+                assert cell(out, "t-14-7-04", "clas", col, "n", term, clas) == k
+                assert cell(out, "t-14-7-04", "clas", col, "p", term, clas) == pytest.approx(k / (itt == arm).sum())
