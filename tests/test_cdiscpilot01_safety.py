@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ["t-14-5-02", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
+OUTPUTS = ["t-14-5-02", "t-14-6-01", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
            "t-14-7-03", "t-14-7-04"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
@@ -195,3 +195,19 @@ def test_concomitant_medications_by_class_and_ingredient(out):
                 k = h[h.arm == arm].USUBJID.nunique()
                 assert cell(out, "t-14-7-04", "clas", col, "n", term, clas) == k
                 assert cell(out, "t-14-7-04", "clas", col, "p", term, clas) == pytest.approx(k / (itt == arm).sum())
+
+
+@pytest.mark.parametrize("dataset, analysis, paramcd, visit", [
+    ("adlbc.xpt", "chem", "ALT", "Week 24"), ("adlbc.xpt", "chem_si", "GLUC", "End of Treatment"),
+    ("adlbh.xpt", "hem_si", "HGB", "Week 8")])
+def test_lab_summary_by_visit(out, saf, dataset, analysis, paramcd, visit):
+    lb = xpt(dataset, ["USUBJID", "PARAMCD", "AVISIT", "AVAL", "CHG"])
+    d = lb[(lb.PARAMCD == paramcd) & (lb.AVISIT.str.strip() == visit) & lb.USUBJID.isin(saf.index)]
+    d = d.assign(arm=d.USUBJID.map(saf))
+    for col, arm in ARMS.items():
+        a = d[d.arm == arm]
+        assert cell(out, "t-14-6-01", analysis, col, "n", visit, paramcd) == a.AVAL.notna().sum() > 10
+        assert cell(out, "t-14-6-01", analysis, col, "mean", visit, paramcd) == pytest.approx(a.AVAL.mean())
+        assert cell(out, "t-14-6-01", analysis, col, "sd", visit, paramcd) == pytest.approx(a.AVAL.std())
+        assert cell(out, "t-14-6-01", analysis, col, "chg_mean", visit, paramcd) == pytest.approx(a.CHG.mean())
+        assert cell(out, "t-14-6-01", analysis, col, "chg_sd", visit, paramcd) == pytest.approx(a.CHG.std())
