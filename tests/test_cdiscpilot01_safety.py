@@ -18,7 +18,7 @@ SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
 OUTPUTS = ["t-14-5-02", "t-14-6-01", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
-           "t-14-7-03", "t-14-7-04"]
+           "t-14-7-03", "t-14-7-04", "t-ae-sev", "t-ae-fda"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -211,3 +211,63 @@ def test_lab_summary_by_visit(out, saf, dataset, analysis, paramcd, visit):
         assert cell(out, "t-14-6-01", analysis, col, "sd", visit, paramcd) == pytest.approx(a.AVAL.std())
         assert cell(out, "t-14-6-01", analysis, col, "chg_mean", visit, paramcd) == pytest.approx(a.CHG.mean())
         assert cell(out, "t-14-6-01", analysis, col, "chg_sd", visit, paramcd) == pytest.approx(a.CHG.std())
+
+
+def test_adverse_events_by_maximum_severity(out, saf):
+    ae = xpt("adae.xpt", ["USUBJID", "TRTEMFL", "AEBODSYS", "AEDECOD", "AESEV"])
+    ae = ae[(ae.TRTEMFL == "Y") & ae.USUBJID.isin(saf.index)]
+    ae = ae.assign(arm=ae.USUBJID.map(saf), sev=ae.AESEV.map({"MILD": 1, "MODERATE": 2, "SEVERE": 3}))
+    assert ae.sev.notna().all()
+
+    def worst(frame):
+        return frame.groupby("USUBJID").agg(arm=("arm", "first"), sev=("sev", "max"))
+
+    blocks = [("", "", ae)]
+    for soc in ("CARDIAC DISORDERS", "GASTROINTESTINAL DISORDERS"):
+        blocks.append((soc, "", ae[ae.AEBODSYS == soc]))
+    for soc, pt in (("CARDIAC DISORDERS", "SINUS BRADYCARDIA"), ("GENERAL DISORDERS AND ADMINISTRATION SITE CONDITIONS",
+                                                               "APPLICATION SITE PRURITUS")):
+        blocks.append((pt, soc, ae[(ae.AEBODSYS == soc) & (ae.AEDECOD == pt)]))
+    severe = 0
+    for level, parent, frame in blocks:
+        w = worst(frame)
+        for col, arm in ARMS.items():
+            a = w[w.arm == arm]
+            assert cell(out, "t-ae-sev", "aesev", col, "n", level, parent) == len(a)
+            for g in (1, 2, 3):
+                assert cell(out, "t-ae-sev", "aesev", col, f"grade{g}_n", level, parent) == (a.sev == g).sum()
+            severe += (a.sev == 3).sum()
+    assert severe > 0
+
+
+def _newcombe(x1, n1, x2, n2, z=1.959963984540054):
+    """Newcombe (1998) method 10: the hybrid score interval of p1 - p2 from two Wilson intervals."""
+    def wilson(x, n):
+        p = x / n
+        mid, half = (p + z * z / (2 * n)), z * ((p * (1 - p) + z * z / (4 * n)) / n) ** 0.5
+        return (mid - half) / (1 + z * z / n), (mid + half) / (1 + z * z / n)
+    p1, p2 = x1 / n1, x2 / n2
+    (l1, u1), (l2, u2) = wilson(x1, n1), wilson(x2, n2)
+    d = p1 - p2
+    return d, d - ((p1 - l1) ** 2 + (u2 - p2) ** 2) ** 0.5, d + ((u1 - p1) ** 2 + (p2 - l2) ** 2) ** 0.5
+
+
+def test_fda_overview_risk_differences(out, saf):
+    ae = xpt("adae.xpt", ["USUBJID", "TRTEMFL", "AESER", "AESEV", "AESDTH", "AEREL"])
+    ae = ae[(ae.TRTEMFL == "Y") & ae.USUBJID.isin(saf.index)]
+    adsl = xpt("adsl.xpt", ["USUBJID", "DSRAEFL"])
+    subjects = {
+        "any": set(ae.USUBJID), "sae": set(ae.USUBJID[ae.AESER == "Y"]), "death": set(ae.USUBJID[ae.AESDTH == "Y"]),
+        "severe": set(ae.USUBJID[ae.AESEV == "SEVERE"]),
+        "related": set(ae.USUBJID[ae.AEREL.isin(["POSSIBLE", "PROBABLE"])]),
+        "disc": set(adsl.USUBJID[adsl.DSRAEFL == "Y"]) & set(saf.index)}
+    n_arm = saf.value_counts()
+    for analysis, subj in subjects.items():
+        k = {col: sum(saf[s] == arm for s in subj) for col, arm in ARMS.items()}
+        for col in ARMS:
+            assert cell(out, "t-ae-fda", analysis, col, "n") == k[col]
+        for col, rd in (("low", "rd_low"), ("high", "rd_high")):
+            d, lo, hi = _newcombe(k[col], n_arm[ARMS[col]], k["pbo"], n_arm[ARMS["pbo"]])
+            assert cell(out, "t-ae-fda", analysis, rd, "estimate") == pytest.approx(100 * d)
+            assert cell(out, "t-ae-fda", analysis, rd, "estimate_lower") == pytest.approx(100 * lo)
+            assert cell(out, "t-ae-fda", analysis, rd, "estimate_upper") == pytest.approx(100 * hi)
