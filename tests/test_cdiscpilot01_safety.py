@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 DATA = SHARED / "data" / "cdiscpilot01"
 ARMS = {"pbo": "Placebo", "low": "Xanomeline Low Dose", "high": "Xanomeline High Dose"}
-OUTPUTS = ["t-14-5-02", "t-14-6-01", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-06", "t-14-7-01", "t-14-7-02",
-           "t-14-7-03", "t-14-7-04", "t-ae-sev", "t-ae-fda"]
+OUTPUTS = ["t-14-5-02", "t-14-6-01", "t-14-6-02", "t-14-6-03", "t-14-6-04", "t-14-6-05", "t-14-6-06",
+           "t-14-7-01", "t-14-7-02", "t-14-7-03", "t-14-7-04", "t-ae-sev", "t-ae-fda"]
 
 pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC pilot data not in ../shared")
 
@@ -271,3 +271,18 @@ def test_fda_overview_risk_differences(out, saf):
             assert cell(out, "t-ae-fda", analysis, rd, "estimate") == pytest.approx(100 * d)
             assert cell(out, "t-ae-fda", analysis, rd, "estimate_lower") == pytest.approx(100 * lo)
             assert cell(out, "t-ae-fda", analysis, rd, "estimate_upper") == pytest.approx(100 * hi)
+
+
+def test_hematology_shift_to_worst_during_treatment(out, saf):
+    lb = xpt("adlbh.xpt", ["USUBJID", "PARAMCD", "AVISITN", "ANRIND", "BNRIND"])
+    for paramcd in ("EOS", "MONO"):
+        w = _worst_category(lb, saf, paramcd)
+        base = lb[(lb.PARAMCD == paramcd) & (lb.AVISITN > 0)].groupby("USUBJID").BNRIND.first()
+        w = w.assign(base=w.index.map(base))
+        assert (w.cat != "N").sum() > 0
+        for col, arm in ARMS.items():
+            a = w[w.arm == arm]
+            for b in "LNH":
+                for post in "LNH":
+                    k = int(((a.base == b) & (a.cat == post)).sum())
+                    assert cell(out, "t-14-6-05", "hem", f"{col}|{LEVEL[post]}", "n", LEVEL[b], paramcd) == k
