@@ -172,12 +172,13 @@ def test_vital_signs_statistics(out, saf, oid, analysis, paramcd, atpt, visit, v
     for col, arm in ARMS.items():
         x = d.loc[d.arm == arm, var].dropna()
         assert len(x) > 10
-        get = lambda stat: cell(out, oid, analysis, col, prefix + stat, visit, paramcd)  # noqa: E731
-        assert get("n") == len(x)
-        assert get("mean") == pytest.approx(x.mean())
-        assert get("sd") == pytest.approx(x.std(ddof=1))
-        assert get("median") == pytest.approx(x.median())
-        assert (get("min"), get("max")) == (x.min(), x.max())
+        got = {s: cell(out, oid, analysis, col, prefix + s, visit, paramcd)
+               for s in ("n", "mean", "sd", "median", "min", "max")}
+        assert got["n"] == len(x)
+        assert got["mean"] == pytest.approx(x.mean())
+        assert got["sd"] == pytest.approx(x.std(ddof=1))
+        assert got["median"] == pytest.approx(x.median())
+        assert (got["min"], got["max"]) == (x.min(), x.max())
 
 
 def test_concomitant_medications_by_class_and_ingredient(out):
