@@ -287,3 +287,35 @@ def test_hematology_shift_to_worst_during_treatment(out, saf):
                 for post in "LNH":
                     k = int(((a.base == b) & (a.cat == post)).sum())
                     assert cell(out, "t-14-6-05", "hem", f"{col}|{LEVEL[post]}", "n", LEVEL[b], paramcd) == k
+
+
+FISHER_R = REPO / "tests" / "reference" / "pilot_safety"
+
+
+def _fisher_reference(tmp_path) -> list[dict]:
+    """R fisher.test of the abnormality tables: run live when Rscript and haven are there, else the CSV saved
+    by the same script (tests/reference/pilot_safety/make_reference.R)."""
+    import csv
+    import shutil
+    import subprocess
+
+    path = FISHER_R / "fisher.csv"
+    if shutil.which("Rscript"):
+        live = tmp_path / "fisher.csv"
+        run = subprocess.run(["Rscript", str(FISHER_R / "make_reference.R"), str(DATA), str(live)],
+                             capture_output=True, text=True, timeout=300)
+        if run.returncode == 0:
+            path = live
+        elif "haven" not in run.stderr:
+            raise AssertionError(run.stderr)
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_abnormality_fisher_p_values_equal_r(out, tmp_path):
+    rows = _fisher_reference(tmp_path)
+    assert len(rows) == 5
+    for r in rows:
+        analysis = r["paramcd"].lstrip("_").lower()
+        assert cell(out, r["output_id"], analysis, "pval", "pvalue", "n") == pytest.approx(float(r["pvalue"]),
+                                                                                            rel=1e-9)
