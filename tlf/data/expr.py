@@ -172,7 +172,6 @@ def evaluate_definite(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | Non
     of unknown is unknown, `a and b` is known when both are or either is false, `a or b` when both are or
     either is true; unknown counts as not met. For conditions a missing value must never meet: with a
     missing CHG, `not (CHG > -4)` is not met (`evaluate` would say true)."""
-
     return evaluate_known(expr, frame, zero)[0]
 
 
