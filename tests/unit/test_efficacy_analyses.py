@@ -199,6 +199,40 @@ def test_responders(tmp_path):
     assert e.value.code == "SPEC040" and "did you mean 'CHG'" in str(e.value)
 
 
+@pytest.mark.parametrize(("criterion", "denominator", "n_drug", "denom_drug"), [
+    # S1's CHG is blanked at Week 4: a record at the visit whose criterion is unknown. Drug: S1-S4 have a
+    # record; responders (CHG <= -3) are S2 only; the criterion is known for S2, S3, S4.
+    ("CHG <= -3", "N", 1, 4),
+    ("CHG <= -3", "records", 1, 4),
+    ("CHG <= -3", "assessed", 1, 3),
+    # three-valued logic: `or` with a true side is known although CHG is missing (S1's AVAL 7 < 8);
+    # AVAL < 8 also holds for S2 (4) and S4 (6), not S3 (10)
+    ("CHG <= -3 or AVAL < 8", "assessed", 3, 4),
+    # `and` with a true side and an unknown one is unknown (S1); S3 and S4 are known false
+    ("CHG <= -3 and AVAL < 8", "assessed", 1, 3),
+    ("CHG <= -3 and AVAL < 8", "records", 1, 4),
+])
+def test_responders_denominator_records_and_assessed(tmp_path, criterion, denominator, n_drug, denom_drug):
+    """`records`: subjects with a record at the visit; `assessed`: those whose criterion is true or false
+    (counted here by hand from the records above, one by one)."""
+    global BDS
+    spec = table(f"""\
+- {{id: r, type: responders, dataset: adbds, param: SCORE, visits: [Week 4], criterion: "{criterion}",
+   denominator: {denominator}, show_assessed: true}}
+""")
+    saved = BDS
+    BDS = BDS.replace("S1,SCORE,Score (units),Week 4,4,7,10,-3,-30,,1", "S1,SCORE,Score (units),Week 4,4,7,10,,,,1")
+    try:
+        ard, _ = run(mini(tmp_path, spec))
+    finally:
+        BDS = saved
+    drug = ard[ard.column == "drug"].set_index("stat_name").stat
+    assert drug["n"] == n_drug
+    assert drug["p"] == pytest.approx(n_drug / denom_drug)
+    # the "Patients assessed" row counts the denominator's subjects (records for N and records)
+    assert drug["n_assessed"] == (4 if denominator != "assessed" else denom_drug)
+
+
 def test_correlation(tmp_path):
     spec = table("""\
 - id: c

@@ -118,3 +118,30 @@ def test_order_goes_with_a_choice(tmp_path, extra, words):
     with pytest.raises(SpecError) as e:
         load_study(specs)
     assert words in str(e.value)
+
+
+def test_a_subject_without_an_order_value_is_an_error_naming_it(tmp_path):
+    adae = ADAE.replace("S-04,Headache,Nervous system disorders,MILD,1,4,Y", "S-04,Headache,Nervous system disorders,MILD,,4,Y")
+    specs = write_study(tmp_path, adae=adae, outputs={"t-sev": table(", per_subject: worst, order: AESEVN")})
+    err = build(specs, tmp_path / "out", ["t-sev"], formats=()).outputs[0].error
+    assert isinstance(err, DataError) and err.code == "DATA044" and err.usubjid == "S-04"
+
+
+@pytest.mark.parametrize(("rule", "order", "select"), [
+    ("worst", "[AESEVN, ASTDY]", "{record: worst, by: AESEVN, then: ASTDY, ties: highest, missing: error}"),
+    ("first", "ASTDY", "{record: first, by: ASTDY, missing: error}"),
+    ("last", "ASTDY", "{record: last, by: ASTDY, missing: error}"),
+    ("best", "[AESEVN, ASTDY]", "{record: best, by: AESEVN, then: ASTDY, ties: lowest, missing: error}")])
+def test_per_subject_is_short_for_a_select(tmp_path, rule, order, select):
+    """`per_subject` + `order` counts what the `select:` it is short for counts (docs/analyses.md). S-02's
+    two records are made to tie on AESEVN so that the second order variable (ASTDY) decides."""
+    adae = ADAE.replace("S-02,Nausea,Gastrointestinal disorders,MILD,1,5,Y", "S-02,Nausea,Gastrointestinal disorders,MILD,2,5,Y")
+    got = {}
+    for name, extra in (("short", f", per_subject: {rule}, order: {order}"), ("select", f", select: {select}")):
+        specs = write_study(tmp_path / name, adae=adae, outputs={"t-sev": table(extra)})
+        report = build(specs, tmp_path / name / "out", ["t-sev"], formats=())
+        assert report.ok, [str(o.error) for o in report.outputs]
+        got[name] = counts(tmp_path / name / "out")
+    assert got["short"] == got["select"]
+    if rule == "worst":  # by hand: S-02's worst ties on AESEVN 2; the later (ASTDY 5) is MILD
+        assert got["short"][("a", "Mild")] == 1 and got["short"][("a", "Moderate")] == 0

@@ -290,3 +290,52 @@ analyses:
     (specs / "data" / "adlb.csv").write_text(ADLB)
     with pytest.raises(SpecError, match="must list AVISITN"):
         load_study(specs)
+
+
+def test_ties_highest_takes_the_latest_then_value_and_the_last_record():
+    # S1/A: R1 and R2 tie on 9; with ties: highest R1 (ADT 30 > 20). S3: R6 and R7 tie on ADT 50 (R8 misses
+    # ADT and loses) -> the last in record order, R7.
+    assert picked(record="max", by="AVAL", then="ADT", per=["PARAMCD"], ties="highest") == ["R1", "R4", "R7"]
+
+
+def test_missing_error_names_the_subject_whose_records_all_miss_by():
+    with pytest.raises(DataError) as e:
+        picked(record="max", by="AVAL", then="ADT", per=["PARAMCD"], missing="error")
+    assert e.value.code == "DATA044" and e.value.usubjid == "S2" and e.value.variable == "AVAL"
+
+
+def test_a_tie_left_to_record_order_with_different_analysed_values_is_an_error():
+    # by AVAL alone: S1/A's R1 (HIGH) and R2 (LOW) tie on 9 -> which ANRIND is counted would be record order
+    with pytest.raises(DataError) as e:
+        select_records(frame(), rule(record="max", by="AVAL", per=["PARAMCD"]), "USUBJID", err, "recs", ["ANRIND"])
+    assert e.value.code == "DATA045" and e.value.usubjid == "S1" and e.value.variable == "ANRIND"
+    assert "HIGH, LOW" in e.value.message
+    # `then: ADT` breaks it (R2); S3's R6 and R7 still tie on ADT but agree on ANRIND (NORMAL): no error
+    chosen = select_records(frame(), rule(record="max", by="AVAL", then="ADT", per=["PARAMCD"]), "USUBJID", err,
+                            "recs", ["ANRIND"])
+    assert list(chosen["ID"]) == ["R2", "R4", "R6"]
+    # tied records that agree on the analysed variable (AVAL itself) are no error
+    assert list(select_records(frame(), rule(record="max", by="AVAL", per=["PARAMCD"]), "USUBJID", err, "recs",
+                               ["AVAL"])["ID"]) == ["R1", "R4", "R6"]
+
+
+def test_an_analysis_refuses_a_tie_that_then_does_not_break(tmp_path):
+    """In an analysis, the analysed `var` is what tied records must agree on (Ctx.records)."""
+    adae = """USUBJID,AEDECOD,AEBODSYS,AESEV,AESEVN,ASTDY,TRTEMFL
+S-01,Headache,Nervous system disorders,MILD,2,3,Y
+S-01,Headache,Nervous system disorders,MODERATE,2,3,Y
+"""
+    out = {"t-sev": """\
+id: t-sev
+type: table
+number: Table 3
+title: TEAEs by severity
+population: SAF
+columns: arms
+analyses:
+  - {id: sev, type: categorical, dataset: adae, var: AESEV, select: {record: worst, by: AESEVN, then: ASTDY}}
+"""}
+    specs = write_study(tmp_path, adae=adae, outputs=out)
+    error = build(specs, tmp_path / "out", ["t-sev"], formats=()).outputs[0].error
+    assert isinstance(error, DataError) and error.code == "DATA045" and error.usubjid == "S-01"
+    assert "analysis 'sev'" in error.message and "MILD, MODERATE" in error.message

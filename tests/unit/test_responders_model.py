@@ -40,7 +40,7 @@ analyses:
     label: "ADAS-Cog(11) change from baseline <= 0"
     visits: [Week 24]
     criterion: "CHG <= 0"
-    denominator: assessed
+    denominator: records
     ci: clopper-pearson
     model: {type: logistic, reference: pbo, covariates: [AGE, SITEGR1]}
 """

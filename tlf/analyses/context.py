@@ -73,8 +73,23 @@ class Ctx:
             recs = recs[self.where(self.analysis.where, recs, col)]
         rule = getattr(self.analysis, "select", None)
         if rule is not None:
-            recs = select_records(recs, rule, sid, lambda k, m, c: self.error(("select", *k), m, c), name)
+            recs = select_records(recs, rule, sid, lambda k, m, c: self.error(("select", *k), m, c), name,
+                                  self.analysed(col), f"analysis '{self.analysis.id}'")
         return recs
+
+    def analysed(self, col: ColumnGroup) -> list[str]:
+        """The variables whose values the analysis reports of a selected record (`var`; a shift's `baseline`
+        and `post`): records tied for the selection must agree on them (select.py, DATA045)."""
+        a = self.analysis
+        names = [getattr(a, k, None) for k in (("baseline", "post") if a.type == "shift" else ("var",))]
+        out = []
+        for n in names:
+            if isinstance(n, str):
+                try:
+                    out.append(ex.substitute_period(n, col.period))
+                except ex.ExprError:
+                    continue
+        return out
 
     def column_records(self, col: ColumnGroup, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The analysis dataset's records (or those of `frame`) of this column's subjects (and period),

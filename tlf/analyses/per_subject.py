@@ -1,6 +1,7 @@
 """What a subject with several records counts as, for the analyses that count subjects by a value
 (`per_subject:` of `categorical`): every value it has a record of (`any`), or the value of one record
-chosen by an order (`worst`/`last`: the highest, `best`/`first`: the lowest by the `order` variables).
+chosen by an order (`worst`/`last`: the highest, `best`/`first`: the lowest by the `order` variables):
+a short form of `select:` (tlf/data/select.py, the one implementation), see short_form().
 Without `per_subject`, a subject whose records disagree is a located spec error: a subject counted under
 several levels makes a column add up to more than 100% without a word."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tlf.errors import DataError
+from tlf.data.select import select_records
 from tlf.stats.values import norm_value
 
 if TYPE_CHECKING:
@@ -52,32 +53,30 @@ def _require_one_value(ctx: Ctx, pairs: list[tuple[Any, Any]], var: str) -> None
                     "AESEVN, ADT), or `per_subject: any` to count it under every value it has", "SPEC047")
 
 
+def short_form(how: str, keys: list[str]):
+    """The `select:` rule that `per_subject: <how>` with `order: <keys>` is short for: `by` the first order
+    variable, `then` the others, all compared the same way (`worst`/`last`: the highest wins, `best`/`first`:
+    the lowest), and a subject without a record with the first one present an error (DATA044)."""
+    from tlf.spec.base import RecordSelect
+
+    return RecordSelect(record=how, by=keys[0], then=keys[1:] or None,
+                        ties="highest" if how in HIGHEST else "lowest", missing="error")
+
+
 def _chosen(ctx: Ctx, recs: pd.DataFrame, var: str, how: str, col: ColumnGroup) -> list[tuple[Any, Any]]:
-    """Per subject, the value of its record with the highest (worst, last) or lowest (best, first) `order`
-    values, compared in turn; records missing an order value are not chosen. A subject whose top records
-    tie on every order variable but disagree on the value is an error naming it."""
+    """Per subject, the value of the record that select.py's rule short_form() keeps; records tied on
+    every order variable with different values of `var` are an error naming the subject (DATA045)."""
     a = ctx.analysis
     sid = ctx.data.subject_id
-    keys = [ctx.variable(k, col, ("order", i) if isinstance(a.order, list) else "order")
-            for i, k in enumerate(_order_list(a.order))]
-    out: list[tuple[Any, Any]] = []
-    for subject, group in recs.groupby(sid, sort=False):
-        usable = group.dropna(subset=keys)
-        if usable.empty:
-            raise DataError(f"has no record with {', '.join(keys)} present to choose the {how} record by "
-                            f"(analysis '{a.id}')", dataset=ctx.dataset_name, variable=keys[0],
-                            usubjid=str(subject), code="DATA044")
-        ranked = usable.sort_values(keys, ascending=how not in HIGHEST, kind="stable")
-        top = ranked.iloc[0][keys].tolist()
-        tied = ranked[(ranked[keys] == top).all(axis=1)]
-        values = list(dict.fromkeys(norm_value(v) for v in tied[var]))
-        if len(values) > 1:
-            raise DataError(f"has {len(tied)} records tied for the {how} by {', '.join(keys)} with different "
-                            f"values of {var} ({', '.join('(missing)' if v is None else str(v) for v in values)}); "
-                            f"add an `order` variable that tells them apart (analysis '{a.id}')",
-                            dataset=ctx.dataset_name, variable=var, usubjid=str(subject), code="DATA045")
-        out.append((subject, values[0]))
-    return out
+    listed = isinstance(a.order, list)
+    keys = [ctx.variable(k, col, ("order", i) if listed else "order") for i, k in enumerate(_order_list(a.order))]
+
+    def err(key: tuple, message: str, code: str):
+        at = 0 if key[0] == "by" else (key[1] + 1 if len(key) > 1 else 1)  # by: order[0], then[i]: order[i+1]
+        return ctx.error(("order", at) if listed else "order", message, code)
+
+    chosen = select_records(recs, short_form(how, keys), sid, err, ctx.dataset_name, [var], f"analysis '{a.id}'")
+    return [(s, norm_value(v)) for s, v in zip(chosen[sid], chosen[var], strict=True)]
 
 
 def _order_list(order: str | list[str] | None) -> list[str]:

@@ -172,10 +172,18 @@ def evaluate_definite(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | Non
     of unknown is unknown, `a and b` is known when both are or either is false, `a or b` when both are or
     either is true; unknown counts as not met. For conditions a missing value must never meet: with a
     missing CHG, `not (CHG > -4)` is not met (`evaluate` would say true)."""
+    return evaluate_known(expr, frame, zero)[0]
+
+
+def evaluate_known(expr: Expr, frame: pd.DataFrame, zero: ZeroDivisions | None = None) -> tuple[pd.Series, pd.Series]:
+    """(met, known) per row of `frame` under the three-valued logic of evaluate_definite: `met` where the
+    condition holds whatever its missing values are, `known` where it is true or false (not unknown),
+    e.g. `CHG <= -4` is unknown with CHG missing, `CHG <= -4 or AVALC == 'Y'` known (true) when AVALC is 'Y'."""
     import pandas as pd
 
     value, known = _three_valued(expr.tree.body, frame, expr.text, zero)
-    return pd.Series(value & known, index=frame.index).astype(bool)
+    return (pd.Series(value & known, index=frame.index).astype(bool),
+            pd.Series(known, index=frame.index).astype(bool))
 
 
 def _three_valued(node: ast.AST, frame: pd.DataFrame, text: str, zero: ZeroDivisions | None):

@@ -10,11 +10,15 @@ The rule (plain values, the spec's `select:` model or a tlf.data.sources.Select)
 - `last` / `first`: the highest / lowest `by` (a date, a visit number, ...).
 - `order`: the levels of a text `by` from best to worst (e.g. [NORMAL, LOW, HIGH]): a level's rank is
   its position; a non-missing value no level lists is an error (DATA060), never silently ranked.
-- ties on `by`: the lowest `then` value (the earliest date) wins, for `last` the highest; then the first
-  record in dataset order (for `last` the last one). A missing `then` value loses a tie.
+- ties on `by`: the lowest `then` value (the earliest date) wins, for `last` the highest (`ties:` says
+  which, e.g. `highest` for the latest of the worst); then the first record in dataset order (for the
+  highest, the last one). A missing `then` value loses a tie.
+- records still tied on `by` and every `then` that differ in an analysed variable (`values`: an
+  analysis' `var`) are an error (DATA045): dataset order would pick one of two different answers.
 - a missing `by` is never chosen while the subject (and `per` group) has a record with a value; a group
-  whose records all miss `by` has no selected record (`missing: drop`, the default) or keeps one of them
-  chosen by `then` and record order (`missing: keep`: e.g. to count it in a "Missing" category).
+  whose records all miss `by` has no selected record (`missing: drop`, the default), keeps one of them
+  chosen by `then` and record order (`missing: keep`: e.g. to count it in a "Missing" category) or is an
+  error (`missing: error`, DATA044).
 """
 
 from __future__ import annotations
@@ -105,9 +109,18 @@ def _rank(values: pd.Series, order: list | None, *, text_ok: bool, err: ErrorFn,
     return values.map(lambda v: pos.get(str(v), float("nan"))).where(~miss).astype(float)
 
 
-def select_records(frame: pd.DataFrame, rule, subject_id: str, err: ErrorFn, dataset: str) -> pd.DataFrame:
+def ties_high(rule) -> bool:
+    """Whether the highest `then` value (and the last record) wins a tie on `by`."""
+    ties = getattr(rule, "ties", None)
+    return rule.record == "last" if ties is None else ties == "highest"
+
+
+def select_records(frame: pd.DataFrame, rule, subject_id: str, err: ErrorFn, dataset: str,
+                   values: list[str] | tuple[str, ...] = (), what: str = "") -> pd.DataFrame:
     """The records of `frame` that `rule` selects: one per subject and `per` group (none for a group whose
-    records all miss `by`, unless `missing: keep`), in the frame's record order."""
+    records all miss `by`, unless `missing: keep`), in the frame's record order. Records tied on `by` and
+    every `then` that differ in one of the `values` variables are an error (DATA045) naming the subject;
+    `what` (e.g. "analysis 'sev'") locates the data errors."""
     import numpy as np
 
     by = rule.by.upper()
@@ -132,7 +145,7 @@ def select_records(frame: pd.DataFrame, rule, subject_id: str, err: ErrorFn, dat
     sort = {}
     sort["__mb"] = rank.isna().to_numpy().astype(int)
     sort["__kb"] = np.nan_to_num((-rank if high else rank).to_numpy(dtype=float), nan=0.0)
-    tie_high = rule.record == "last"
+    tie_high = ties_high(rule)
     for i, t in enumerate(then):
         r = _rank(frame[t], None, text_ok=True, err=err, key=("then",), dataset=dataset, sid=sid)
         sort[f"__mt{i}"] = r.isna().to_numpy().astype(int)
@@ -145,14 +158,54 @@ def select_records(frame: pd.DataFrame, rule, subject_id: str, err: ErrorFn, dat
     gcols = [f"__g_{g}" for g in group]
     ordered = keyed.sort_values([*sort], kind="stable")
     first = ordered.drop_duplicates(subset=gcols, keep="first")
-    if getattr(rule, "missing", "drop") == "drop":
+    missing = getattr(rule, "missing", "drop")
+    where = f" ({what})" if what else ""
+    if missing == "error" and (first["__mb"] == 1).any():
+        i = int(first.index[(first["__mb"] == 1).to_numpy()][0])
+        raise DataError(f"has no record with {by} present to choose the {rule.record} record by{where}",
+                        dataset=dataset, variable=by, usubjid=str(sid.iloc[i]), code="DATA044")
+    if missing != "keep":
         first = first[first["__mb"] == 0]
+    _refuse_ties(frame, ordered, first, [c for c in sort if c != "__pos"], gcols, values, rule, dataset, sid, where)
     return frame.iloc[np.sort(first.index.to_numpy())]
+
+
+def _refuse_ties(frame: pd.DataFrame, ordered: pd.DataFrame, first: pd.DataFrame, keys: list[str], gcols: list[str],
+                 values, rule, dataset: str, sid: pd.Series, where: str) -> None:
+    """DATA045: a selected record tied on `by` and every `then` with a record of a different value of one
+    of `values` (the choice between them would fall to dataset order)."""
+    import pandas as pd
+
+    values = [v for v in values if v in frame.columns]
+    if not values or first.empty:
+        return
+    tied = ordered.reset_index().merge(first[gcols + keys], on=gcols + keys).set_index("index")
+    if len(tied) == len(first):
+        return
+    pos = tied.index.to_numpy()
+    for var in values:
+        raw = frame[var].iloc[pos]
+        vals = raw.astype(object).where(~_missing(raw), None)
+        keyed = tied[gcols].assign(__v=[None if v is None else _norm(v) for v in vals])
+        counts = keyed.groupby(gcols, dropna=False, sort=False)["__v"].nunique(dropna=False)
+        if not (counts > 1).any():
+            continue
+        group = counts.index[(counts > 1).to_numpy()][0]
+        group = group if isinstance(group, tuple) else (group,)
+        mask = pd.Series(True, index=keyed.index)
+        for g, v in zip(gcols, group, strict=True):
+            mask &= keyed[g].isna() if v is None or v != v else keyed[g] == v
+        rows = pos[mask.to_numpy()]
+        shown = list(dict.fromkeys("(missing)" if v is None else str(v) for v in vals[mask.to_numpy()]))
+        on = ", ".join([rule.by, *_names(rule.then)])
+        raise DataError(f"has {len(rows)} records tied for the {rule.record} by {on} with different values of "
+                        f"{var} ({', '.join(shown)}): add a `then` variable that tells them apart{where}",
+                        dataset=dataset, variable=var, usubjid=str(sid.iloc[rows[0]]), code="DATA045")
 
 
 def describe(rule) -> str:
     """The rule in words, e.g. "max AVAL (ties: earliest ADT) per subject and PARAMCD"."""
     then = _names(rule.then)
-    ties = f" (ties: {'highest' if rule.record == 'last' else 'lowest'} {', '.join(then)})" if then else ""
+    ties = f" (ties: {'highest' if ties_high(rule) else 'lowest'} {', '.join(then)})" if then else ""
     per = "".join(f" and {p}" for p in _names(rule.per))
     return f"{rule.record} {rule.by}{ties} per subject{per}"

@@ -164,8 +164,10 @@ class RecordSelect(Strict):
     """One record per subject (and per the `per` variables), chosen by `record` among the records left by
     `where`: e.g. `{record: max, by: AVAL, then: ADT, per: [PARAMCD]}`, the maximum post-baseline value
     per subject and parameter (with `where: "AVISITN > 0"`). Ties on `by` go to the lowest `then` value
-    (the earliest date; for `last` the highest), then to the first record in dataset order (for `last` the
-    last). A missing `by` is never chosen while the group has a record with a value."""
+    (the earliest date; for `last` the highest; see `ties`), then to the first record in dataset order (for
+    `last` the last) -- except that records of an analysis tied on `by` and every `then` with different
+    values of the analysed variable (`var`; a shift's `baseline` and `post`) are an error naming the
+    subject [DATA045]. A missing `by` is never chosen while the group has a record with a value."""
 
     record: Literal["worst", "best", "first", "last", "min", "max"]
     """Which record: `max`/`min` the highest/lowest `by`; `worst`/`best` the highest/lowest `by` (the
@@ -178,6 +180,11 @@ class RecordSelect(Strict):
     """Variable(s) breaking ties on `by`, compared in turn, e.g. `ADT`: the lowest value wins (the earliest
     date), for `record: last` the highest; a missing value loses. Records still tied: the first in the
     dataset's order (for `last` the last). Not set: dataset order only."""
+    ties: Literal["lowest", "highest"] | None = None
+    """Which `then` value wins a tie on `by`: `lowest` (the earliest date) or `highest` (the latest: e.g.
+    `{record: worst, by: AESEVN, then: ASTDT, ties: highest}`, the latest of the most severe events);
+    records still tied then go to the first in dataset order (`highest`: the last). Not set: `lowest`,
+    for `record: last` `highest`."""
     per: list[str] = []
     """Variables (besides the subject) each selecting its own record, e.g. `[PARAMCD]` for one record per
     subject and parameter, `[PARAMCD, AVISIT]` per parameter and visit. Empty: one record per subject."""
@@ -188,10 +195,10 @@ class RecordSelect(Strict):
     worst_is: Literal["high", "low"] = "high"
     """For `record: worst`/`best`: whether the worst is the highest rank of `by` (`high`, the default: the
     highest value, or the last level of `order`) or the lowest (`low`, e.g. the lowest haemoglobin)."""
-    missing: Literal["drop", "keep"] = "drop"
+    missing: Literal["drop", "keep", "error"] = "drop"
     """A subject (and `per` group) whose records all miss `by`: `drop` leaves it without a record (it is
     not counted in what follows); `keep` keeps one of its records, chosen by `then` and dataset order (e.g.
-    to count it under a "Missing" category)."""
+    to count it under a "Missing" category); `error` stops with an error naming it [DATA044]."""
 
 
 class AnalysisBase(Strict):

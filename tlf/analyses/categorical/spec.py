@@ -27,12 +27,16 @@ class CategoricalAnalysis(AnalysisBase):
     """What a subject with several records (ADAE, ADLB) counts as: `any` under every value it has a
     record of (a column may then add up to more than 100%), `worst` or `last` the value of its record with
     the highest `order` (e.g. the most severe AE by AESEVN, the last by ADT), `best` or `first` the
-    lowest. Not set: a subject whose records have different values is an error [SPEC047]."""
+    lowest -- a short form of `select:`: `per_subject: worst, order: [AESEVN, ASTDT]` is `select: {record:
+    worst, by: AESEVN, then: ASTDT, ties: highest, missing: error}` (`best`/`first`: `ties: lowest`). Not
+    set (and no `select`): a subject whose records have different values is an error [SPEC047]."""
     order: str | list[str] | None = None
     """Variable(s) ordering a subject's records for `per_subject` worst, best, first or last (numbers or
     dates; a list is compared variable by variable, later ones breaking ties of earlier ones), e.g.
-    AESEVN or [AESEVN, ASTDT]. Records missing one are not chosen; top records that tie on all of them
-    but differ in `var` are an error naming the subject."""
+    AESEVN or [AESEVN, ASTDT]: the `by` (the first) and `then` (the others) of the `select:` it is short
+    for. A record missing the first is not chosen, a subject with no record with it is an error [DATA044];
+    a record missing a later one loses the tie; top records that tie on all of them but differ in `var`
+    are an error naming the subject [DATA045]."""
     levels: list[Level] | None = None
     """The rows, in this order, with their labels; a value no level lists (and no `other: true` level
     takes) is not shown. Not set: one row per value present, labelled with the value, numbers first in

@@ -45,14 +45,16 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
                 one_per_subject(ctx, recs, p, visit)
                 zero = ctx.zero_divisions.setdefault((("criterion",), a.criterion, ctx.dataset_name),
                                                      ex.ZeroDivisions())
-                hit = ex.evaluate_definite(criterion, recs, zero)  # missing never responds
+                hit, known = ex.evaluate_known(criterion, recs, zero)  # missing never responds
                 n = int(recs.loc[hit, sid].nunique())
-                assessed = int(recs[sid].nunique())
+                # `records`: subjects with a record at the visit; `assessed`: those whose criterion is known
+                base = recs.loc[known, sid] if a.denominator == "assessed" else recs[sid]
+                assessed = int(base.nunique())
                 denom = col.n if a.denominator == "N" else assessed
                 data, members = tested.setdefault((p, visit), ({}, {}))
                 data[col.id] = (n, denom)
                 members[col.id] = (list(recs.loc[hit, sid].unique()),
-                                   sorted(col.subjects, key=str) if a.denominator == "N" else list(recs[sid].unique()))
+                                   sorted(col.subjects, key=str) if a.denominator == "N" else list(base.unique()))
                 prop = n / denom if denom else float("nan")
                 warn = "" if denom else ("column has no subjects" if a.denominator == "N" else "no patients assessed")
                 kw = {"variable": a.criterion, "parent": p, "level": visit, "order": visit_order(i, j)}

@@ -37,7 +37,7 @@ class LogisticModel(Strict):
 class RespondersAnalysis(ParamVisitsBase):
     """Subjects meeting `criterion` (an expression on the visit's record, e.g. "CHG <= -4") at each
     visit: n (%). Denominator: the column's N (a subject without a record counts as a non-responder)
-    or the subjects assessed at the visit."""
+    the subjects with a record at the visit, or those whose criterion can be evaluated there."""
 
     type: Literal["responders"]
     """`responders`."""
@@ -46,12 +46,15 @@ class RespondersAnalysis(ParamVisitsBase):
     the variables of `dataset`), e.g. `"CHG <= -4"`. A record whose criterion depends on a missing value
     does not meet it (three-valued logic, as SQL): with CHG missing neither `CHG <= -4` nor `not (CHG > -4)`
     is met, while `CHG <= -4 or AVALC == 'Y'` is met when AVALC is 'Y'."""
-    denominator: Literal["N", "assessed"] = "N"
+    denominator: Literal["N", "records", "assessed"] = "N"
     """Denominator of the percentage: `N` (the column's N; a subject without a record at the visit counts
-    as a non-responder) or `assessed` (the subjects with a record at the visit, whether or not the
-    criterion's variables are missing)."""
+    as a non-responder), `records` (the subjects with a record at the visit, whether or not the
+    criterion's variables are missing) or `assessed` (the subjects whose criterion can be evaluated at the
+    visit: true or false, not unknown for a missing value -- with `CHG <= -4`, those with a CHG), as
+    `assessed` means in `categorical` and `terms`."""
     show_assessed: bool = False
-    """true: a "Patients assessed" row under each visit gives the number of subjects with a record there."""
+    """true: a "Patients assessed" row under each visit gives the number of subjects with a record there
+    (with `denominator: assessed`, of those whose criterion can be evaluated: the denominator)."""
     pct_decimals: Annotated[int, Field(ge=0, le=4)] | None = None
     """Decimals of the percentages (0-4); not set: the output's `pct_decimals`, else the study's."""
     ci: Literal["clopper-pearson", "wilson", "wald"] | None = None
