@@ -34,6 +34,8 @@ def test_export_then_run_reproduces_the_build(tmp_path, capsys):
     event = json.loads((tmp_path / "run" / "pilot.json").read_text())
     ars = {}
     for a in event["analyses"]:
+        if not a["id"].startswith("An_t-14-2-01_"):
+            continue
         for r in a["results"]:
             ars[(a["id"], r["operationId"], tuple(g.get("groupId") or g.get("groupValue") for g in r["resultGroups"]))] = r
     groups = {g["id"]: {x["id"]: x["name"] for x in g.get("groups", [])} for g in event["analysisGroupings"]}
