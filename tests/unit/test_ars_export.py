@@ -85,7 +85,7 @@ def test_export_with_a_builds_results_round_trips(tmp_path, capsys):
     from tlf.cli import main
 
     build = tmp_path / "build"
-    assert main(["build", "t-14-2-01", "--specs", str(SPECS), *DATA, "--out", str(build),
+    assert main(["build", "t-14-2-01", "--specs", str(SPECS), "--data", str(PILOT), "--out", str(build),
                  "--format", "xlsx"]) == 0
     out = tmp_path / "pilot.json"
     assert main(["ars", "export", "--specs", str(SPECS), "--results", str(build), "--out", str(out)]) == 0
