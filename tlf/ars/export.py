@@ -74,6 +74,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                      "variable": "USUBJID", "analysisSetId": set_id, "version": 1,
                      "orderedGroupings": [{"order": 1, "groupingId": col_id, "resultsByGroup": True}]}]
         cells = {n_id: ("none",)}
+        tlf_of = {n_id: "_N"}  # ARS analysis id -> the tlf analysis whose ARD rows it states
         groupings: list[dict] = []
         subsets: list[dict] = []
         items = [{"name": "Subjects by column", "level": 2, "order": 1, "analysisId": n_id}]
@@ -83,26 +84,28 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
             aid = f"An_{entry.id}_{a.id}"
             try:
                 _check(a, adsl, derived)
-                site = Site(aid, adsl, set_id, col_id, n_id, pct_decimals, method)
+                site = Site(aid, adsl, set_id, col_id, n_id, pct_decimals, method,
+                            ard=(ards or {}).get(entry.id))
                 if a.where:
                     ds = (a.dataset or adsl).upper()
                     try:
                         clause = translate(a.where, ds, derived.get(ds, set()))
                     except Untranslatable as e:
                         raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
-                    site.subset_id = f"DS_{aid}"
+                    site.subset_id, site.subset = f"DS_{aid}", clause
+                built = BUILDERS[a.type](a, site)
+                if site.subset and a.type != "by_visit":
                     subsets.append({"id": site.subset_id, "name": a.where, "label": a.where, "level": 1,
                                     "order": 1, **clause})
-                built = BUILDERS[a.type](a, site)
+                subsets += site.subsets
             except Skip as e:
                 findings.append(f"{key}: {e}: not exported")
-                if subsets and subsets[-1]["id"] == f"DS_{aid}":
-                    subsets.pop()
                 continue
             findings += [f"{key}: {n}" for n in built.notes]
             analyses += built.analyses
             groupings += built.groupings
             cells |= built.cells
+            tlf_of |= {x["id"]: a.id for x in built.analyses}
             for x in built.analyses:
                 items.append({"name": x["name"], "level": 2, "order": len(items) + 1, "analysisId": x["id"]})
         if len(items) == 1:
@@ -112,8 +115,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
         event["analyses"] += analyses
         event["dataSubsets"] += subsets
         for x in analyses:
-            tlf_id = "_N" if x["id"] == n_id else x["id"].removeprefix(f"An_{entry.id}_").removesuffix("_SOC")
-            plan[x["id"]] = (entry.id, tlf_id, [(f"{col_id}_{c.id}", c.id) for c in cols], cells[x["id"]])
+            plan[x["id"]] = (entry.id, tlf_of[x["id"]], [(f"{col_id}_{c.id}", c.id) for c in cols], cells[x["id"]])
         event["analysisGroupings"] += [col_grouping, *groupings]
         event["outputs"].append({"id": entry.id, "name": out.title if isinstance(out.title, str) else entry.id,
                                  "version": 1, "displays": [{"order": 1, "display": {
@@ -175,7 +177,8 @@ def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
         raise Skip("select: (one record per subject) is not exported")
     if getattr(a, "periods", None):
         raise Skip("periods: is not exported")
-    for var in [getattr(a, v, None) for v in ("var", "term", "soc")]:
+    for var in [getattr(a, v, None) for v in ("var", "term", "soc", "param_var", "visit_var", "value_var",
+                                              "change_var")]:
         if var and "{" in var:
             raise Skip(f"variable {var} depends on the column's period")
         if var and var.upper() in derived.get(ds, set()):
@@ -199,10 +202,11 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             continue
         rows = ard[ard["analysis"] == tlf_id]
         stat = {(r.column, str(r.parent or ""), str(r.level or ""), r.stat_name): r.stat for r in rows.itertuples()}
+        prefix = cells_of[3] if cells_of[0] == "fixed" and len(cells_of) > 2 else ""
         results = []
         for op in ops[a["methodId"]]:
             name = {"Count of subjects": "n", "Percent of subjects": "p"}.get(op["name"], op["label"].lower())
-            name = "N" if tlf_id == "_N" else name
+            name = "N" if tlf_id == "_N" else prefix + name
             for gid, column in cols:
                 for extra, parent, level in _cells(cells_of, rows):
                     value = stat.get((column, parent, level, name))
@@ -224,8 +228,8 @@ def _cells(cells_of: tuple, rows) -> list[tuple[list[dict], str, str]]:
     if cells_of[0] == "none":
         return [([], "", "")]
     if cells_of[0] == "fixed":
-        g = cells_of[1]
-        return [([{"groupingId": g["id"], "groupId": x["id"]}], "", x["name"]) for x in g["groups"]]
+        g, parent = cells_of[1], str(cells_of[2]) if len(cells_of) > 2 else ""
+        return [([{"groupingId": g["id"], "groupId": x["id"]}], parent, x["name"]) for x in g["groups"]]
     gids = cells_of[1]
     pairs = dict.fromkeys((str(r.parent or ""), str(r.level or "")) for r in rows.itertuples() if r.level)
     if len(gids) == 1:

@@ -4,7 +4,9 @@ Each builder takes one tlf analysis and returns the ARS analyses, the groupings 
 (what of the analysis is left out); it raises Skip naming why the whole analysis is left out. A plan
 entry per ARS analysis tells export.py's results filler which rows of the build's ARD are its cells:
 `("none",)` one cell per column; `("fixed", grouping)` a cell per group (ARD level = the group's name);
-`("driven", [grouping ids])` the data-driven values (ARD level, with the parent for two).
+`("driven", [grouping ids])` the data-driven values (ARD level, with the parent for two);
+`("fixed", grouping, parent, prefix)` a by_visit parameter's visits (ARD parent the parameter, statistics
+named with the part's prefix: `chg_mean`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class Site:
     pct_decimals: int
     method: Any
     subset_id: str | None = None
+    subset: dict | None = None  # the analysis' where clause (a data subset), to join a parameter's condition to
+    ard: Any = None  # the build's results dataset of the output (decimals that follow the data)
+    subsets: list = field(default_factory=list)  # data subsets a builder adds (by_visit: one per parameter)
 
 
 def cond(ds: str, var: str, comparator: str, values) -> dict:
@@ -190,7 +195,75 @@ def levels(gid: str, a, adsl: str) -> dict:
             "dataDriven": False, "groups": groups}
 
 
-BUILDERS = {"continuous": continuous, "categorical": categorical, "count": count, "terms": terms}
+DESCRIBED = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
+PARTS = {"value": ("value_var", ""), "change": ("change_var", "chg_")}
+
+
+def by_visit(a, site: Site) -> Built:
+    """An analysis per part shown (value, change) and parameter: its records the analysis' where and the
+    parameter (a data subset), its cells the columns and the visits (change: after baseline)."""
+    ds = (a.dataset or site.adsl).upper()
+    left = [p for p in a.show if p not in PARTS]
+    if not set(a.show) & set(PARTS):
+        raise Skip(f"show: {a.show} (percent change, percent of baseline) is not exported")
+    out = Built(notes=[f"show: {left} (percent change, percent of baseline) is left out"] if left else [])
+    if a.tests:
+        out.notes.append("tests: (signed-rank tests against baseline) are left out")
+    visits = {}
+    for part in (p for p in a.show if p in PARTS):
+        shown = [v for v in a.visits if part == "value" or v != a.baseline_visit]
+        gid = f"Grp_{site.aid}_visits" + ("" if part == "value" else "_chg")
+        visits[part] = {"id": gid, "name": "Visit", "groupingDataset": ds, "groupingVariable": a.visit_var.upper(),
+                        "dataDriven": False,
+                        "groups": [{"id": f"{gid}_{i + 1}", "name": v, "level": 1, "order": i + 1,
+                                    **cond(ds, a.visit_var.upper(), "EQ", v)} for i, v in enumerate(shown)]}
+        out.groupings.append(visits[part])
+    for k, param in enumerate(a.params):
+        decimals = {part: _param_decimals(a, site, param, PARTS[part][1]) for part in visits}
+        sid = f"DS_{site.aid}_{k + 1}"
+        here = cond(ds, a.param_var.upper(), "EQ", param)
+        site.subsets.append({"id": sid, "name": f"{a.param_var} = {param}" + (f" and {a.where}" if a.where else ""),
+                             "level": 1, "order": 1,
+                             **({"compoundExpression": {"logicalOperator": "AND", "whereClauses": [here, site.subset]}}
+                                if site.subset else here)})
+        for part, grouping in visits.items():
+            var_key, prefix = PARTS[part]
+            aid = f"{site.aid}_{part}_{k + 1}"
+            mid = f"Mth_{aid}"
+            site.method(mid, {"name": f"Summary of {param} ({part})", "operations": [
+                {"id": f"{mid}_{s}", "name": CONTINUOUS_OPS[s][0], "label": CONTINUOUS_OPS[s][1], "order": i + 1,
+                 "resultPattern": ("(" + pattern(decimals[part][s]) + ")") if s == "sd" else
+                 pattern(decimals[part][s])}
+                for i, s in enumerate(DESCRIBED)]})
+            label = f"{a.label or a.id}: {param}, {'change from baseline' if prefix else 'value'}"
+            out.analyses.append({**_base(a, site, getattr(a, var_key).upper()), "id": aid, "name": label,
+                                 "label": label, "dataSubsetId": sid, "methodId": mid, "orderedGroupings": [
+                                     {"order": 1, "groupingId": site.col_id, "resultsByGroup": True},
+                                     {"order": 2, "groupingId": grouping["id"], "resultsByGroup": True}]})
+            out.cells[aid] = ("fixed", grouping, param, prefix)
+    return out
+
+
+def _param_decimals(a, site: Site, param: str, prefix: str) -> dict[str, int]:
+    """The decimals of each statistic of a parameter: `decimals:`, else `precision:` (mean +1, SD +2), else
+    the build's results dataset (tlf takes them from the values collected)."""
+    if a.precision is not None or all(s in a.decimals for s in DESCRIBED if s != "n"):
+        d = a.precision or 0
+        return {s: a.decimals.get(s, 0 if s == "n" else d + OFFSET[s]) for s in DESCRIBED}
+    if site.ard is None:
+        raise Skip("the decimals follow the values collected (no `precision:`): export with --results BUILD_DIR "
+                   "to take them from the build")
+    rows = site.ard[(site.ard["analysis"] == a.id) & (site.ard["parent"].astype(str) == str(param))]
+    found = {r.stat_name.removeprefix(prefix): int(r.decimals) for r in rows.itertuples()
+             if r.stat_name.startswith(prefix)}
+    missing = [s for s in DESCRIBED if s not in found]
+    if missing:
+        raise Skip(f"the build's results have no decimals of {missing} for parameter {param}")
+    return {s: found[s] for s in DESCRIBED}
+
+
+BUILDERS = {"continuous": continuous, "categorical": categorical, "count": count, "terms": terms,
+            "by_visit": by_visit}
 SUBJECT_LEVEL_ONLY = ("continuous", "categorical")
 
 __all__ = ["BUILDERS", "SUBJECT_LEVEL_ONLY", "Built", "Site", "Skip", "cond", "pattern"]
