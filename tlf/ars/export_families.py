@@ -251,8 +251,8 @@ def _param_decimals(a, site: Site, param: str, prefix: str) -> dict[str, int]:
         d = a.precision or 0
         return {s: a.decimals.get(s, 0 if s == "n" else d + OFFSET[s]) for s in DESCRIBED}
     if site.ard is None:
-        raise Skip("the decimals follow the values collected (no `precision:`): export with --results BUILD_DIR "
-                   "to take them from the build")
+        raise Skip("the decimals follow the values collected (no `precision:`) and no build's results of the "
+                   "output are given (export with --results BUILD_DIR to take them from the build)")
     rows = site.ard[(site.ard["analysis"] == a.id) & (site.ard["parent"].astype(str) == str(param))]
     found = {r.stat_name.removeprefix(prefix): int(r.decimals) for r in rows.itertuples()
              if r.stat_name.startswith(prefix)}
