@@ -177,3 +177,33 @@ def test_families_round_trip_on_the_pilot(tmp_path, capsys):
         aid, mid = "An_t-14-7-03_wt_value_1", "Mth_An_t-14-7-03_wt_value_1"
         assert float(computed[(aid, f"{mid}_n", rg)]["rawValue"]) == len(x) > 10
         assert float(computed[(aid, f"{mid}_mean", rg)]["rawValue"]) == pytest.approx(x.AVAL.mean(), rel=1e-12)
+
+
+def test_untranslatable_filters_are_named_not_guessed(tmp_path, capsys):
+    """A population whose derivation ARS cannot state falls back to its ADSL flag, said; an analysis whose
+    `where:` it cannot state is left out, with the reason (the spec folder only: no data needed)."""
+    import shutil
+
+    from tlf.cli import main
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("study.yaml", "t-14-5-01.yaml"):
+        shutil.copy(SPECS / name, specs / name)
+    study = (specs / "study.yaml").read_text()
+    assert 'where: "TRTDUR > 0"' in study
+    (specs / "study.yaml").write_text(study.replace('where: "TRTDUR > 0"', 'where: "TRTDUR * 1 > 0"'))
+    t = (specs / "t-14-5-01.yaml").read_text()
+    assert t.count("where: \"TRTEMFL == 'Y'\"") == 2
+    (specs / "t-14-5-01.yaml").write_text(t.replace("where: \"TRTEMFL == 'Y'\"", "where: \"TRTEMFL == 'Y' and missing(AESER)\"", 1))
+    out = tmp_path / "e.json"
+    assert main(["ars", "export", "--specs", str(specs), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "populations.SAF: the derivation is not translated" in err and "the analysis set is SAFFL EQ 'Y'" in err
+    assert ("t-14-5-01.analyses[0] (any): where: \"TRTEMFL == 'Y' and missing(AESER)\" is not translated to an ARS "
+            "where clause: 'missing(AESER)' is not a comparison") in err
+    event = json.loads(out.read_text())
+    assert {s["id"]: s.get("condition") for s in event["analysisSets"]}["AS_SAF"] == {
+        "dataset": "ADSL", "variable": "SAFFL", "comparator": "EQ", "value": ["Y"]}
+    assert "An_t-14-5-01_any" not in {a["id"] for a in event["analyses"]}
+    assert "An_t-14-5-01_socpt" in {a["id"] for a in event["analyses"]}
