@@ -207,3 +207,21 @@ def test_untranslatable_filters_are_named_not_guessed(tmp_path, capsys):
         "dataset": "ADSL", "variable": "SAFFL", "comparator": "EQ", "value": ["Y"]}
     assert "An_t-14-5-01_any" not in {a["id"] for a in event["analyses"]}
     assert "An_t-14-5-01_socpt" in {a["id"] for a in event["analyses"]}
+
+
+def test_uncoded_terms_are_left_out_and_said():
+    """tlf counts records without a preferred term under `uncoded:`; an ARS data-driven grouping has no
+    group for a missing value, so that row is left out of the export's results, said -- not carried as a
+    result the run can never reproduce."""
+    from tlf.ars.export import export_event
+    from tlf.spec.validate import load_study
+
+    rows = [("socpt", "pbo", "", "CARDIAC DISORDERS", "n", 12.0), ("socpt", "pbo", "CARDIAC DISORDERS", "Uncoded", "n", 1.0),
+            ("socpt", "pbo", "CARDIAC DISORDERS", "SINUS BRADYCARDIA", "n", 2.0), ("socpt", "pbo", "", "Uncoded", "n", 1.0)]
+    ard = pd.DataFrame(rows, columns=["analysis", "column", "parent", "level", "stat_name", "stat"])
+    event, findings = export_event(load_study(SPECS), {"t-14-5-01": ard})
+    assert any(f.startswith("t-14-5-01.analyses[1] (socpt): the 'Uncoded' row (records without AEDECOD) is left out")
+               for f in findings)
+    res = {a["id"]: a["results"] for a in event["analyses"] if a["id"].startswith("An_t-14-5-01_socpt")}
+    values = [[g.get("groupValue") for g in r["resultGroups"][1:]] for rs in res.values() for r in rs]
+    assert values == [["CARDIAC DISORDERS"], ["CARDIAC DISORDERS", "SINUS BRADYCARDIA"]]

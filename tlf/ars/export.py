@@ -230,8 +230,9 @@ def _cells(cells_of: tuple, rows) -> list[tuple[list[dict], str, str]]:
     if cells_of[0] == "fixed":
         g, parent = cells_of[1], str(cells_of[2]) if len(cells_of) > 2 else ""
         return [([{"groupingId": g["id"], "groupId": x["id"]}], parent, x["name"]) for x in g["groups"]]
-    gids = cells_of[1]
-    pairs = dict.fromkeys((str(r.parent or ""), str(r.level or "")) for r in rows.itertuples() if r.level)
+    gids, skip = cells_of[1], (cells_of[2] if len(cells_of) > 2 else ())
+    pairs = dict.fromkeys((str(r.parent or ""), str(r.level or "")) for r in rows.itertuples()
+                          if r.level and r.level not in skip and r.parent not in skip)
     if len(gids) == 1:
         return [([{"groupingId": gids[0], "groupValue": lv}], "", lv) for parent, lv in pairs if not parent]
     return [([{"groupingId": gids[0], "groupValue": parent}, {"groupingId": gids[1], "groupValue": lv}], parent, lv)

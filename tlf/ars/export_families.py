@@ -111,6 +111,11 @@ def terms(a, site: Site) -> Built:
         raise Skip("by_grade: is not exported")
     ds = (a.dataset or site.adsl).upper()
     out = Built(notes=_events(a))
+    skip = ()
+    if a.uncoded and site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == a.uncoded).any():
+        skip = (a.uncoded,)  # records without a term: tlf's row; no data-driven group holds a missing value
+        out.notes.append(f"the {a.uncoded!r} row (records without {a.term}) is left out: an ARS data-driven "
+                         "grouping has no group for a missing value")
     term_id = f"Grp_{site.aid}_term"
     term = {"id": term_id, "name": "Preferred term", "groupingDataset": ds, "groupingVariable": a.term.upper(),
             "dataDriven": True}
@@ -121,13 +126,13 @@ def terms(a, site: Site) -> Built:
         out.groupings.append(term)
         out.analyses.append(_counted(a, site, f"{site.aid}_SOC", "USUBJID", [soc_id], a.pct_decimals,
                                      name=f"{a.label or a.id}: system organ classes"))
-        out.cells[f"{site.aid}_SOC"] = ("driven", [soc_id])
+        out.cells[f"{site.aid}_SOC"] = ("driven", [soc_id], skip)
         out.analyses.append(_counted(a, site, site.aid, "USUBJID", [soc_id, term_id], a.pct_decimals))
-        out.cells[site.aid] = ("driven", [soc_id, term_id])
+        out.cells[site.aid] = ("driven", [soc_id, term_id], skip)
     else:
         out.groupings.append(term)
         out.analyses.append(_counted(a, site, site.aid, "USUBJID", [term_id], a.pct_decimals))
-        out.cells[site.aid] = ("driven", [term_id])
+        out.cells[site.aid] = ("driven", [term_id], skip)
     return out
 
 
