@@ -125,9 +125,10 @@ def terms(a, site: Site) -> Built:
                               "groupingVariable": a.soc.upper(), "dataDriven": True})
         out.groupings.append(term)
         out.analyses.append(_counted(a, site, f"{site.aid}_SOC", "USUBJID", [soc_id], a.pct_decimals,
-                                     name=f"{a.label or a.id}: system organ classes"))
+                                     name=f"{a.label}: system organ classes" if a.label else "System organ class"))
         out.cells[f"{site.aid}_SOC"] = ("driven", [soc_id], skip)
-        out.analyses.append(_counted(a, site, site.aid, "USUBJID", [soc_id, term_id], a.pct_decimals))
+        out.analyses.append(_counted(a, site, site.aid, "USUBJID", [soc_id, term_id], a.pct_decimals,
+                                     name=a.label or "System organ class / preferred term"))
         out.cells[site.aid] = ("driven", [soc_id, term_id], skip)
     else:
         out.groupings.append(term)
