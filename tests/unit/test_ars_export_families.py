@@ -225,3 +225,20 @@ def test_uncoded_terms_are_left_out_and_said():
     res = {a["id"]: a["results"] for a in event["analyses"] if a["id"].startswith("An_t-14-5-01_socpt")}
     values = [[g.get("groupValue") for g in r["resultGroups"][1:]] for rs in res.values() for r in rs]
     assert values == [["CARDIAC DISORDERS"], ["CARDIAC DISORDERS", "SINUS BRADYCARDIA"]]
+
+
+def test_by_visit_without_a_build_exports_the_statistics_whose_decimals_it_knows(tmp_path, capsys):
+    """Table 14-7.03 gives `decimals:` for mean, SD, median, min and max, not Q1/Q3 (tlf takes those from
+    the values collected): without the build's results those two are left out, said; t-14-7-01 gives
+    none and is left out whole, said."""
+    from tlf.cli import main
+
+    out = tmp_path / "e.json"
+    assert main(["ars", "export", "--specs", str(SPECS), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "t-14-7-03.analyses[0] (wt): statistics ['q1', 'q3'] are left out: their decimals follow" in err
+    assert "t-14-7-01.analyses[0] (sbp_lie): the decimals follow the values collected" in err
+    methods = {m["id"]: m for m in json.loads(out.read_text())["methods"]}
+    ops = methods["Mth_An_t-14-7-03_wt_value_1"]["operations"]
+    assert [(o["label"], o["resultPattern"]) for o in ops] == [
+        ("n", "XX"), ("Mean", "XX.X"), ("SD", "(XX.XX)"), ("Median", "XX.X"), ("Min", "XX.X"), ("Max", "XX.X")]

@@ -226,6 +226,10 @@ def by_visit(a, site: Site) -> Built:
         out.groupings.append(visits[part])
     for k, param in enumerate(a.params):
         decimals = {part: _param_decimals(a, site, param, PARTS[part][1]) for part in visits}
+        unknown = [s for s in DESCRIBED if any(s not in d for d in decimals.values())]
+        if unknown and k == 0:
+            out.notes.append(f"statistics {unknown} are left out: their decimals follow the values collected (no "
+                             "`precision:` nor `decimals:`; export with --results BUILD_DIR to take them from the build)")
         sid = f"DS_{site.aid}_{k + 1}"
         here = cond(ds, a.param_var.upper(), "EQ", param)
         site.subsets.append({"id": sid, "name": f"{a.param_var} = {param}" + (f" and {a.where}" if a.where else ""),
@@ -240,7 +244,7 @@ def by_visit(a, site: Site) -> Built:
                 {"id": f"{mid}_{s}", "name": CONTINUOUS_OPS[s][0], "label": CONTINUOUS_OPS[s][1], "order": i + 1,
                  "resultPattern": ("(" + pattern(decimals[part][s]) + ")") if s == "sd" else
                  pattern(decimals[part][s])}
-                for i, s in enumerate(DESCRIBED)]})
+                for i, s in enumerate(x for x in DESCRIBED if x in decimals[part])]})
             label = f"{a.label or a.id}: {param}, {'change from baseline' if prefix else 'value'}"
             out.analyses.append({**_base(a, site, getattr(a, var_key).upper()), "id": aid, "name": label,
                                  "label": label, "dataSubsetId": sid, "methodId": mid, "orderedGroupings": [
@@ -256,9 +260,12 @@ def _param_decimals(a, site: Site, param: str, prefix: str) -> dict[str, int]:
     if a.precision is not None or all(s in a.decimals for s in DESCRIBED if s != "n"):
         d = a.precision or 0
         return {s: a.decimals.get(s, 0 if s == "n" else d + OFFSET[s]) for s in DESCRIBED}
-    if site.ard is None:
-        raise Skip("the decimals follow the values collected (no `precision:`) and no build's results of the "
-                   "output are given (export with --results BUILD_DIR to take them from the build)")
+    if site.ard is None:  # the statistics whose decimals `decimals:` gives
+        known = {"n": 0} | {s: a.decimals[s] for s in DESCRIBED if s in a.decimals}
+        if len(known) == 1:
+            raise Skip("the decimals follow the values collected (no `precision:`) and no build's results of the "
+                       "output are given (export with --results BUILD_DIR to take them from the build)")
+        return {s: known[s] for s in DESCRIBED if s in known}
     rows = site.ard[(site.ard["analysis"] == a.id) & (site.ard["parent"].astype(str) == str(param))]
     found = {r.stat_name.removeprefix(prefix): int(r.decimals) for r in rows.itertuples()
              if r.stat_name.startswith(prefix)}
