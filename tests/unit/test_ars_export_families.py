@@ -242,3 +242,27 @@ def test_by_visit_without_a_build_exports_the_statistics_whose_decimals_it_knows
     ops = methods["Mth_An_t-14-7-03_wt_value_1"]["operations"]
     assert [(o["label"], o["resultPattern"]) for o in ops] == [
         ("n", "XX"), ("Mean", "XX.X"), ("SD", "(XX.XX)"), ("Median", "XX.X"), ("Min", "XX.X"), ("Max", "XX.X")]
+
+
+def test_a_categorical_missing_row_is_left_out_and_said(tmp_path):
+    """A categorical analysis without `levels:` (a data-driven grouping) prints subjects without a value as
+    a 'Missing' row; no ARS group holds a missing value, so that row is left out of the results, said."""
+    import shutil
+
+    from tlf.ars.export import export_event
+    from tlf.spec.validate import load_study
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(SPECS / "study.yaml", specs / "study.yaml")
+    t = (SPECS / "t-14-2-01.yaml").read_text()
+    line = "    levels: [{value: M, label: Male}, {value: F, label: Female}]\n"
+    assert line in t
+    (specs / "t-14-2-01.yaml").write_text(t.replace(line, ""))
+    rows = [("sex", c, "", lv, "n", 1.0) for c in ("pbo", "low", "high", "total") for lv in ("F", "M", "Missing")]
+    ard = pd.DataFrame(rows, columns=["analysis", "column", "parent", "level", "stat_name", "stat"])
+    event, findings = export_event(load_study(specs), {"t-14-2-01": ard})
+    assert "t-14-2-01.analyses[2] (sex): the 'Missing' row (subjects without SEX) is left out" in "\n".join(findings)
+    sex = next(a for a in event["analyses"] if a["id"] == "An_t-14-2-01_sex")
+    assert sorted({r["resultGroups"][1]["groupValue"] for r in sex["results"]}) == ["F", "M"]
+    assert len(sex["results"]) == 4 * 2

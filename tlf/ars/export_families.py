@@ -24,6 +24,9 @@ ROW_STATS = {"n": ("n",), "mean": ("mean",), "sd": ("sd",), "mean_sd": ("mean", 
 OFFSET = {"n": None, "mean": 1, "median": 1, "q1": 1, "q3": 1, "sd": 2, "min": 0, "max": 0}
 
 
+MISSING = "Missing"  # the row of a categorical analysis' subjects without a value (categorical/run.py)
+
+
 class Skip(Exception):
     """The whole analysis is left out; str() is why."""
 
@@ -85,11 +88,18 @@ def continuous(a, site: Site) -> Built:
 def categorical(a, site: Site) -> Built:
     if a.per_subject:
         raise Skip("per_subject is not exported")
+    if a.denominator != "N":
+        raise Skip(f"denominator: {a.denominator} is not exported (the column's N is)")
     out = Built()
     lv = levels(f"Grp_{site.aid}_levels", a, site.adsl)
     out.groupings.append(lv)
     out.analyses.append(_counted(a, site, site.aid, a.var.upper(), [lv["id"]], a.pct_decimals))
-    out.cells[site.aid] = ("driven", [lv["id"]]) if lv["dataDriven"] else ("fixed", lv)
+    skip = ()
+    if site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == MISSING).any():
+        skip = (MISSING,)  # subjects without a value: tlf's row; a level grouping has no group for a missing value
+        out.notes.append(f"the {MISSING!r} row (subjects without {a.var}) is left out: an ARS grouping has no "
+                         "group for a missing value")
+    out.cells[site.aid] = ("driven", [lv["id"]], skip) if lv["dataDriven"] else ("fixed", lv)
     return out
 
 
