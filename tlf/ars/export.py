@@ -1,8 +1,9 @@
 """A tlf spec folder -> an ARS v1.0 ReportingEvent (`tlf ars export`): the analyses ARS can state as tlf
 computes them, and a finding naming each one it cannot, with the reason.
 
-Exported: tables' `continuous` and `categorical` analyses of the subject-level dataset, `count` and
-`terms` (system organ class / preferred term) analyses of any dataset, on variables the data have (not
+Exported: tables' `continuous` and `categorical` analyses of the subject-level dataset, `count`,
+`terms` (system organ class / preferred term) and `by_visit` (value and change by parameter and visit)
+analyses of any dataset, on variables the data have (not
 ones `derive:` makes), in an output whose columns are `var`/`value` selections. The population becomes
 an analysis set: its derivation (`where:`, joined by AND with the population it is `within`) translated
 to an ARS where clause (export_where.py), else its `flag:` (`FLAG EQ 'Y'`, which tlf reconciles with the
