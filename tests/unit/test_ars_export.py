@@ -17,6 +17,7 @@ SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
 
 pytestmark = pytest.mark.skipif(not (PILOT / "adsl.xpt").is_file(), reason="../shared/data/cdiscpilot01 absent")
 
+DATA = ["--data", str(PILOT), "--data", str(PILOT / "tdf_sdtm_v1"), "--data", str(PILOT / "tdf_adam_v1")]
 KIND = {"n": "n", "mean": "mean", "sd": "sd", "median": "median", "q1": "q1", "q3": "q3", "min": "min", "max": "max"}
 
 
@@ -29,10 +30,12 @@ def test_export_then_run_reproduces_the_build(tmp_path, capsys):
     assert main(["ars", "export", "--specs", str(SPECS), "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml" in err  # left out, with the reason
-    assert main(["ars", "run", str(out), "--data", str(PILOT), "--out", str(tmp_path / "run"), "--format", "none"]) == 0
+    assert main(["ars", "run", str(out), *DATA, "--out", str(tmp_path / "run"), "--format", "none"]) == 0
     event = json.loads((tmp_path / "run" / "pilot.json").read_text())
     ars = {}
     for a in event["analyses"]:
+        if not a["id"].startswith("An_t-14-2-01_"):
+            continue
         for r in a["results"]:
             ars[(a["id"], r["operationId"], tuple(g.get("groupId") or g.get("groupValue") for g in r["resultGroups"]))] = r
     groups = {g["id"]: {x["id"]: x["name"] for x in g.get("groups", [])} for g in event["analysisGroupings"]}
@@ -88,7 +91,7 @@ def test_export_with_a_builds_results_round_trips(tmp_path, capsys):
     assert main(["ars", "export", "--specs", str(SPECS), "--results", str(build), "--out", str(out)]) == 0
     capsys.readouterr()
     exported = json.loads(out.read_text())
-    assert main(["ars", "run", str(out), "--data", str(PILOT), "--out", str(tmp_path / "run"), "--format", "none"]) == 0
+    assert main(["ars", "run", str(out), *DATA, "--out", str(tmp_path / "run"), "--format", "none"]) == 0
     ran = json.loads((tmp_path / "run" / "pilot.json").read_text())
 
     def results(event):
