@@ -311,3 +311,19 @@ def test_parameter_label_never_ends_a_page() -> None:
             rows += [Row(f"Stat {k}", _cells(k), 2, "data", f"P{p}:v{v}") for k in range(5)]
     for p in paginate(_table(rows)):
         assert p.rows[-1].kind != "group", p.rows[-1].label
+
+
+def test_headings_move_with_the_block_they_head():
+    """A measure heading (and a section heading above it) above a treatment block that goes to the next
+    page goes with it, never left alone at the foot of a page (the vital-sign layout)."""
+    budget = body_budget(_table([]))
+    filler = [Row(f"filler {k}", _cells(k), 0, "data", "") for k in range(budget - 4)]
+    section = Row("VITAL SIGNS", ("",) * NCOL, 0, "group", "", span=True)
+    measure = Row("Diastolic BP (mmHg)", ("",) * NCOL, 0, "group", "dbp")
+    arm = [Row("Placebo (N=86)", ("",) * NCOL, 1, "group", "dbp:p")]
+    arm += [Row(f"Week {k}", _cells(k), 2, "data", "dbp:p") for k in range(6)]
+    pages = paginate(_table([*filler, section, measure, *arm]))
+    assert len(pages) == 2
+    assert [r.label for r in pages[0].rows] == [r.label for r in filler]  # no heading left at the foot
+    assert [r.label for r in pages[1].rows][:3] == ["VITAL SIGNS", "Diastolic BP (mmHg)", "Placebo (N=86)"]
+    assert all(CONTINUED not in r.label for r in pages[1].rows)  # the headings themselves, not copies

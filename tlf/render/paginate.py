@@ -366,7 +366,15 @@ def paginate(table: Table) -> list[Page]:
         if pages[-1] and need > budget - used:
             head = cost[block[0]] + (cost[block[1]] if len(block) > 1 else 0)
             if (need <= budget and getattr(table, "keep_together", True)) or head > budget - used:
-                new_page()
+                carried = _trailing_labels(pages[-1], rows[block[0]])
+                if carried and len(carried) < len(pages[-1]):  # its headings go with it, never left at the foot
+                    del pages[-1][-len(carried):]
+                    new_page()
+                    for row in carried:
+                        pages[-1].append(row)
+                        used += measured.cost(row)
+                else:
+                    new_page()
         for i in block:
             if pages[-1] and cost[i] + _keep_with_next(rows, cost, i, block) > budget - used:
                 if rows[i].kind == "blank":
@@ -392,6 +400,20 @@ def paginate(table: Table) -> list[Page]:
     pages = _refill_keys(table, pages)
     count = len(pages)
     return [Page(tuple(p), i, count) for i, p in enumerate(pages)]
+
+
+def _trailing_labels(page: list[Row], first: Row) -> list[Row]:
+    """The group label rows that end `page` and head the block starting with `first` (each less indented
+    than the row below it, e.g. a measure above a treatment's heading): they move with the block when it
+    goes to the next page."""
+    out: list[Row] = []
+    below = first
+    for row in reversed(page):
+        if row.kind != "group" or (row.indent >= below.indent and not getattr(row, "span", False)):
+            break  # a section heading (span) heads whatever follows it
+        out.append(row)
+        below = row
+    return out[::-1]
 
 
 def _parents(rows: Sequence[Row]) -> list[int]:
