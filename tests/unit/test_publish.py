@@ -275,3 +275,26 @@ def test_commands_writing_into_a_build_folder_wait_for_no_build(command, built, 
     assert sorted(p.name for p in out.iterdir() if p.suffix in (".docx", ".xlsx", ".csv")) == FILES  # nothing new
     assert main(args) == 0  # no build running: written
     assert verify_build(out).ok
+
+
+def test_an_interrupt_just_after_the_journal_is_written_is_rolled_at_once(built, monkeypatch):
+    """SIGTERM/Ctrl-C while the journal's folder is fsynced (the journal in place, no file moved yet): the
+    publication is rolled forward or back before the interrupt ends the build, leaving no journal and no
+    temporary folder (it used to leave both, for the next build to replay)."""
+    import tlf.qc.publish as publish_module
+
+    specs, out, before = built
+    real, hit = publish_module.fsync_dir, []
+
+    def interrupted(path):
+        if not hit and (Path(path) / JOURNAL).exists():
+            hit.append(path)
+            raise KeyboardInterrupt
+        return real(path)
+
+    retitle(specs, "Demographics, interrupted")
+    monkeypatch.setattr(publish_module, "fsync_dir", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(specs, out, ["t-demog"])
+    assert hit and leftovers(out) == [] and not (out / JOURNAL).exists()
+    assert verify_build(out).ok  # the files and the manifest agree: the old set or the new one, whole

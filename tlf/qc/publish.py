@@ -132,8 +132,8 @@ def publish(out: Path, tmp: Path, output_key: str, moves: dict[Path, Path],
     fsync_dir(tmp)
     record = record_of({e["final"]: e["sha256"] for e in entries})
     journal = {"journal": 1, "output": output_key, "tmp": tmp.name, "files": entries, "record": record}
-    write_json_atomic(out / JOURNAL, journal)
-    try:
+    try:  # an interrupt from the journal's write on (its fsync included) is rolled forward or back at once
+        write_json_atomic(out / JOURNAL, journal)
         for src, dst in moves.items():
             os.replace(src, dst)
         fsync_dir(out)
