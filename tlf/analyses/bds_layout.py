@@ -7,7 +7,10 @@ footnotes it needs. Both read only the spec and the formatted ARD, so shells com
 
 from __future__ import annotations
 
-from tlf.tables.cells import Cells
+from collections.abc import Callable
+
+from tlf.tables.cells import Cells, inactive
+from tlf.tables.model import Row, group_row
 
 PART_LABELS = {"value": "Value", "change": "Change from baseline", "pchg": "Percent change from baseline",
                "pbase": "Percent of baseline"}
@@ -93,3 +96,70 @@ def notes(a, cells: Cells) -> list[str]:
 
 _TEST_WHAT = {"value": "value vs baseline value", "change": "change from baseline vs 0",
               "pchg": "percent change from baseline vs 0", "pbase": "percent of baseline vs 100"}
+
+
+# The cells of the LS-mean models' rows (ancova, mmrm): ARD statistics into printed text
+LSMEAN_TEMPLATES = {
+    "n": "{n}",
+    "lsmean_se": "{lsmean} ({lsmean_se})",
+    "lsmean_ci": "({lsmean_ci_low}, {lsmean_ci_high})",
+    "lsmean_and_ci": "{lsmean} ({lsmean_ci_low}, {lsmean_ci_high})",
+    "diff_se": "{diff} ({diff_se})",
+    "diff_ci": "({diff_ci_low}, {diff_ci_high})",
+    "diff_and_ci": "{diff} ({diff_ci_low}, {diff_ci_high})",
+    "diff_pvalue": "{diff_pvalue}",
+}
+
+
+def lsmean_rows(a, cells: Cells, cols, periods, col_labels: dict[str, str] | None, names: dict[str, str],
+                visits, one_value: Callable[[str, str, str], tuple | None] | None = None) -> list[Row]:
+    """The rows of an LS-mean model (ancova, mmrm): per parameter and visit of `visits`, the spec's
+    `rows` in order with their default labels `names`; the difference rows as one block per comparator
+    (the reference, or each of `comparisons`), a column's cells empty where it is not compared with that
+    comparator. `one_value(row, param, visit)`: the cells of a one-value row (None: not one)."""
+    from tlf.analyses.ancova.run import comparison_pairs, diff_prefix
+
+    rows: list[Row] = []
+    indent = a.indent
+    if a.label:
+        rows.append(group_row(a.label, len(cols), indent, a.id))
+        indent += 1
+    labels = col_labels or {}
+    level = f"{100 * (1 - a.alpha):g}%"
+    pairs = comparison_pairs(a, list(cols))
+    comparators = list(dict.fromkeys(comp for _, comp in pairs))
+    diff_rows = [r for r in a.rows if r.startswith("diff")]
+
+    def cell(c, row: str, p: str, visit: str, prefix: str = "") -> str:
+        return a.na_text if inactive(a, c, periods) else \
+            ne_once(cells.template(a.id, c, LSMEAN_TEMPLATES[row], p, visit, prefix))
+
+    for p in a.params:
+        rows.append(group_row(param_label(a, cells, p), len(cols), indent, f"{a.id}:{p}"))
+        for visit in visits:
+            vind = indent + 1
+            group = f"{a.id}:{p}:{visit}"
+            if a.visit_labels:
+                rows.append(group_row(visit, len(cols), vind, group))
+                vind += 1
+            done_diffs = False
+            for r in a.rows:
+                own = one_value(r, p, visit) if one_value else None
+                if own is not None:
+                    rows.append(Row(a.labels.get(r, names[r]), own, indent=vind, group=group))
+                elif r.startswith("diff"):
+                    if done_diffs:  # the difference rows print together, at the place of the first
+                        continue
+                    done_diffs = True
+                    for comp in comparators:
+                        arms = {arm for arm, k in pairs if k == comp}
+                        ref = labels.get(comp, comp)
+                        for dr in diff_rows:
+                            label = a.labels.get(dr, names[dr]).replace("{ref}", ref).replace("95%", level)
+                            vals = tuple(cell(c, dr, p, visit, diff_prefix(a, comp)) if c in arms else ""
+                                         for c in cols)
+                            rows.append(Row(label, vals, indent=vind, group=group))
+                else:
+                    label = a.labels.get(r, names[r]).replace("95%", level)
+                    rows.append(Row(label, tuple(cell(c, r, p, visit) for c in cols), indent=vind, group=group))
+    return rows
