@@ -11,7 +11,8 @@ import pytest
 
 from tlf.build import build
 from tlf.cli import main
-from tlf.data.cache import ParquetCache, file_sha256
+from tlf.data.cache import ParquetCache
+from tlf.data.hashing import sha256_file as file_sha256
 from tlf.data.read import read_dataset
 
 REPO = Path(__file__).resolve().parents[2]

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tlf.data.hashing import sha256_file
 from tlf.errors import DataError
 
 if TYPE_CHECKING:
@@ -33,13 +34,6 @@ CACHED = (".xpt", ".sas7bdat")
 FORMAT = 1  # bump when what an entry holds, or how the frame is read, changes
 FOLDER = ".tlf-cache"  # the default cache folder's name, beside the output folder
 
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def entry_key(sha256: str, name: str, encoding: str | None, keep) -> str:
@@ -62,7 +56,7 @@ class ParquetCache:
         stored. Other files are read as they are."""
         if Path(path).suffix.lower() not in CACHED or not Path(path).is_file():
             return read()
-        key = entry_key(file_sha256(path), name, encoding, keep)
+        key = entry_key(sha256_file(path), name, encoding, keep)
         found = self._load(key, path, name)
         if found is not None:
             self.hits += 1

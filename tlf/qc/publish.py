@@ -23,7 +23,6 @@ this host is taken over, with a note. `clean_stale` removes the temporary files 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tlf.data.hashing import sha256_file
 from tlf.errors import OutputError
 from tlf.render.package import chmod_ordinary
 
@@ -43,15 +43,6 @@ JOURNAL = ".tlf-journal.json"
 LOCK = ".tlf-lock"
 TMP_PREFIX = ".tlf-tmp-"
 STALE_PREFIXES = (TMP_PREFIX, ".manifest-")
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes, read in 1 MiB chunks (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # --- durability ----------------------------------------------------------------------------------------

@@ -61,12 +61,12 @@ def diff_prefix(a, comparator: str) -> str:
     return "" if comparator == a.reference else f"vs_{comparator}."
 
 
-def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+
+def arm_records(ctx: Ctx, active: list[ColumnGroup], selected, extra: list[str]):
+    """The records of every active column, each marked with its column in ARM, with the subject-level
+    variables `extra` (model covariates not in the records) merged in: the data of a model (ancova, mmrm)."""
     import pandas as pd
 
-    a = ctx.analysis
-    active, selected, extra, pct_response = _model_inputs(ctx, columns)
-    subject_level = ctx.data.subjects
     sid = ctx.data.subject_id
     parts = []
     for col in active:
@@ -75,7 +75,14 @@ def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         parts.append(recs)
     recs_all = pd.concat(parts, ignore_index=True) if parts else selected.iloc[0:0]
     if extra:
-        recs_all = recs_all.merge(subject_level[[sid, *extra]], on=sid, how="left", suffixes=("", "_SL"))
+        recs_all = recs_all.merge(ctx.data.subjects[[sid, *extra]], on=sid, how="left", suffixes=("", "_SL"))
+    return recs_all
+
+
+def ancova(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
+    a = ctx.analysis
+    active, selected, extra, pct_response = _model_inputs(ctx, columns)
+    recs_all = arm_records(ctx, active, selected, extra)
     rows = label_rows(ctx, selected)
     for i, p in enumerate(a.params):
         d = a.precision if a.precision is not None else min(2, collected_decimals(

@@ -24,7 +24,15 @@ structure was used, its note in `warning`).
 
 from __future__ import annotations
 
-from tlf.analyses.ancova.run import ARM_STATS, DIFF_STATS, comparison_pairs, decimals_for, diff_prefix
+from tlf.analyses.ancova.run import (
+    ARM,
+    ARM_STATS,
+    DIFF_STATS,
+    arm_records,
+    comparison_pairs,
+    decimals_for,
+    diff_prefix,
+)
 from tlf.analyses.bds import BASE0_NOTE, label_rows, one_per_subject, require_var, select_bds, visit_order
 from tlf.analyses.checks import where_findings
 from tlf.analyses.context import ColumnGroup, Ctx
@@ -32,7 +40,6 @@ from tlf.errors import DataError, did_you_mean
 from tlf.stats.descriptive import collected_decimals
 
 NAN = float("nan")
-ARM = "_arm"
 STRUCTURE_NAMES = {"us": "unstructured", "cs": "compound symmetry", "ar1": "first-order autoregressive",
                    "toep": "Toeplitz", "csh": "heterogeneous compound symmetry",
                    "ar1h": "heterogeneous first-order autoregressive"}
@@ -43,15 +50,7 @@ def mmrm(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
 
     a = ctx.analysis
     active, selected, extra = _inputs(ctx, columns)
-    sid = ctx.data.subject_id
-    parts = []
-    for col in active:
-        recs = ctx.records(col, selected).copy()
-        recs[ARM] = col.id
-        parts.append(recs)
-    recs_all = pd.concat(parts, ignore_index=True) if parts else selected.iloc[0:0]
-    if extra:
-        recs_all = recs_all.merge(ctx.data.subjects[[sid, *extra]], on=sid, how="left", suffixes=("", "_SL"))
+    recs_all = arm_records(ctx, active, selected, extra)
     rows = label_rows(ctx, selected)
     for i, p in enumerate(a.params):
         d = a.precision if a.precision is not None else min(2, collected_decimals(
