@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tlf.analyses.checks import where_findings
-from tlf.analyses.context import ColumnGroup, Ctx
+from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.shift.spec import MISSING, TOTAL
 from tlf.errors import DataError, did_you_mean, did_you_mean_value
 from tlf.stats.values import norm_value, value_text
@@ -164,15 +164,9 @@ def _block(ctx: Ctx, col: ColumnGroup, key: str, bi: int, pairs: list, labels: d
                 n = sum(counts.get((b, q), 0) for b in base_cats)
             else:
                 n = counts.get((base, q), 0)
-            rows += _n_p(ctx, f"{col.id}|{q}", n, denom, parent=key, level=base, order=bi * 1000 + ri)
+            rows += n_p(ctx, f"{col.id}|{q}", n, denom, carry=True, empty=EMPTY[ctx.analysis.denominator],
+                        parent=key, level=base, order=bi * 1000 + ri)
     return rows
-
-
-def _n_p(ctx: Ctx, column: str, n: int, denom: int, **kw) -> list[dict]:
-    p = n / denom if denom else float("nan")
-    warn = "" if denom else EMPTY[ctx.analysis.denominator]
-    return [ctx.row(column, "n", n, 0, **kw), ctx.row(column, "p", p, ctx.pct_decimals, warning=warn, **kw),
-            ctx.row(column, "denom", denom, 0, **kw)]
 
 
 def _label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
