@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from tlf.ars.export_families import BUILDERS, SUBJECT_LEVEL_ONLY, Site, Skip, cond
+from tlf.ars.export_models import MODEL_BUILDERS, model_variables
 from tlf.ars.export_where import Untranslatable, conjunction, translate
 
 
@@ -80,6 +81,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
         subsets: list[dict] = []
         items = [{"name": "Subjects by column", "level": 2, "order": 1, "analysisId": n_id}]
         pct_decimals = out.pct_decimals if out.pct_decimals is not None else spec.pct_decimals
+        stated: set[str] = set()  # stat columns a model analysis states (export_models.py: log-rank tests)
         for k, a in enumerate(out.analyses):
             key = f"{where}.analyses[{k}] ({a.id})"
             aid = f"An_{entry.id}_{a.id}"
@@ -94,7 +96,12 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                     except Untranslatable as e:
                         raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
                     site.subset_id, site.subset = f"DS_{aid}", clause
-                built = BUILDERS[a.type](a, site)
+                if a.type in MODEL_BUILDERS:  # ancova, mmrm, time_to_event, shift: export_models.py
+                    built = MODEL_BUILDERS[a.type](a, site, [c.id for c in cols],
+                                                   getattr(out, "stat_columns", None) or ())
+                    stated |= built.stat_columns
+                else:
+                    built = BUILDERS[a.type](a, site)
                 if site.subset and a.type != "by_visit":
                     subsets.append({"id": site.subset_id, "name": a.where, "label": a.where, "level": 1,
                                     "order": 1, **clause})
@@ -112,7 +119,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
         if len(items) == 1:
             continue
         findings += [f"{where}.stat_columns[{i}] ({s.id}): statistic columns (p-values, differences) are not exported"
-                     for i, s in enumerate(getattr(out, "stat_columns", []) or [])]
+                     for i, s in enumerate(getattr(out, "stat_columns", []) or []) if s.id not in stated]
         event["analyses"] += analyses
         event["dataSubsets"] += subsets
         for x in analyses:
@@ -169,8 +176,8 @@ def _derivation(spec, name: str, adsl: str, derived: set[str], seen: tuple) -> d
 
 
 def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
-    if a.type not in BUILDERS:
-        raise Skip(f"type {a.type} is not exported ({', '.join(BUILDERS)} are)")
+    if a.type not in BUILDERS and a.type not in MODEL_BUILDERS:
+        raise Skip(f"type {a.type} is not exported ({', '.join([*BUILDERS, *MODEL_BUILDERS])} are)")
     ds = (a.dataset or adsl).upper()
     if a.type in SUBJECT_LEVEL_ONLY and ds != adsl:
         raise Skip(f"dataset {a.dataset} is not the subject-level dataset")
@@ -179,7 +186,7 @@ def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
     if getattr(a, "periods", None):
         raise Skip("periods: is not exported")
     for var in [getattr(a, v, None) for v in ("var", "term", "soc", "param_var", "visit_var", "value_var",
-                                              "change_var")]:
+                                              "change_var")] + model_variables(a):
         if var and "{" in var:
             raise Skip(f"variable {var} depends on the column's period")
         if var and var.upper() in derived.get(ds, set()):
@@ -202,6 +209,11 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             missing.append(output_id)
             continue
         rows = ard[ard["analysis"] == tlf_id]
+        if cells_of[0] == "model":  # export_models.py: the runner's rows, as `tlf ars run` maps them
+            from tlf.ars.run_models import fill_results
+
+            a["results"] = fill_results(a, event, rows, dict(cols))
+            continue
         stat = {(r.column, str(r.parent or ""), str(r.level or ""), r.stat_name): r.stat for r in rows.itertuples()}
         prefix = cells_of[3] if cells_of[0] == "fixed" and len(cells_of) > 2 else ""
         results = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tlf.ars.ops import DESCRIPTIVE, classify, format_value, raw_text
+from tlf.ars.run_models import model_family, run_model
 from tlf.ars.where import SUBJECT, Tables
 from tlf.errors import DataError
 
@@ -81,9 +82,16 @@ def run_event(event: Any, tables: Tables) -> Run:
               for j, grp in enumerate(g.groups)}
     out = Run()
     pending = []
+    models: dict = {}  # one fit per model, shared by its analyses (run_models.py)
     for i, a in enumerate(event.analyses):
         key = f"analyses[{i}]"
         method = methods[a.methodId]
+        if model_family(method) is not None:  # ancova, mmrm, time_to_event, shift: the family's runner
+            done, missing = run_model(event, a, key, method, tables, models)
+            out.results[a.id] = [Result(a.id, method.id, op, kind, groups, value, text, note)
+                                 for op, groups, kind, value, text, note in done]
+            out.unmapped += [Unmapped(a.id, op, why, key) for op, why in missing]
+            continue
         ops = []
         for op in method.operations:
             kind, reason = classify(method, op)
