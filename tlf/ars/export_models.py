@@ -31,6 +31,33 @@ KM_TOKENS = ("KM_N", "EVENTS", "EVENTS_PCT", "CENSORED", "CENSORED_PCT", "MEDIAN
 SHIFT_TOKENS = ("SHIFT_N", "SHIFT_PCT", "SHIFT_DENOM")
 
 
+# the codeTemplate's parameters (tlf spec keys of the family, docs/reference.md), as `tlf ars run` reads them
+PARAMETERS = {
+    "type": "tlf analysis family whose runner computes the operations (tlf/analyses/<type>/run.py)",
+    "dataset": "the analysed dataset", "treatment": "id of the grouping whose groups are the treatment columns",
+    "param_var": "variable of the parameter code (the parameter grouping's variable)",
+    "visit_var": "variable of the visit (the visit grouping's variable)",
+    "response": "dependent variable", "covariates": "continuous covariates", "factors": "classification factors",
+    "interactions": "interaction terms (A*B; treatment: the treatment columns)",
+    "reference": "treatment group the differences are taken against",
+    "comparisons": "differences reported: group|comparator", "comparator": "comparator of this method's differences",
+    "alpha": "CIs are two-sided 1 - alpha", "weights": "weights of the factor levels in the LS means (equal, "
+    "proportional, om: SAS LSMEANS /OM)", "ci": "CI of LS means and differences: t (residual df) or normal",
+    "dose": "numeric dose variable of the dose-response test", "base_var": "baseline variable (PCHG: baseline 0 left out)",
+    "visits": "the visits of the model", "covariates_by_visit": "covariates also by visit",
+    "factors_by_visit": "factors also by visit", "covariance": "covariance structure of a subject's visits",
+    "fallback": "structures tried when the fit does not converge", "method": "REML or ML",
+    "df": "denominator degrees of freedom", "time": "time to event or censoring", "censor": "censoring variable",
+    "event_value": "value of the censoring variable that marks an event", "ci_transform": "transform of the "
+    "median's CI (Brookmeyer-Crowley)", "hr_reference": "treatment group the hazard ratios are taken against",
+    "ties": "handling of tied event times", "strata": "stratification variables", "hr_covariates": "Cox covariates",
+    "hr_alpha": "hazard ratio CI at 1 - alpha", "stat_column": "the output's stat column", "over": "treatment "
+    "groups compared", "test": "the test", "baseline": "baseline category variable", "post": "post-baseline category "
+    "variable", "missing": "true: a missing category is counted", "denominator": "denominator of the percentages "
+    "(group, N, records, assessed)", "levels": "the categories: label and values",
+}
+
+
 @dataclass
 class ModelBuilt(Built):
     stat_columns: set[str] = field(default_factory=set)  # stat columns of the output the export states
@@ -62,7 +89,8 @@ def _method(site: Site, mid: str, name: str, description: str, params: dict, tok
         ops.append({**op, "id": f"{mid}_{op['id']}", "order": len(ops) + 1})
     site.method(mid, {"name": name, "description": description, "codeTemplate": {
         "context": CONTEXT, "code": code,
-        "parameters": [{"name": k, "description": k, "value": [str(x) for x in v]} for k, v in values.items()]},
+        "parameters": [{"name": k, "description": PARAMETERS.get(k, k), "value": [str(x) for x in v]}
+                       for k, v in values.items()]},
         "operations": ops})
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from typing import Any
 
 CONTEXT = "tlf (Python): tlf/analyses/<type>/run.py"
 FAMILIES = ("ancova", "mmrm", "time_to_event", "shift")
@@ -207,4 +206,4 @@ def _raw(value: float | None) -> str:
     return raw_text(value)
 
 
-__all__ = ["CONTEXT", "FAMILIES", "OPS", "TOTAL", "family", "op_token", "parameters", "results", "roles"]
+__all__ = ["CONTEXT", "FAMILIES", "OPS", "TOTAL", "family", "op_token", "parameters", "results", "roles", "t3_stat"]

@@ -23,7 +23,7 @@ import json
 import math
 from typing import Any
 
-from tlf.ars.model_results import family, op_token, parameters, results, roles
+from tlf.ars.model_results import OPS, family, op_token, parameters, results, roles, t3_stat
 from tlf.errors import DataError, TlfError
 
 SUBJECT = "USUBJID"
@@ -81,7 +81,7 @@ def run_model(event: Any, a: Any, key: str, method: Any, tables: Any, cache: dic
         op = next(o for o in mdict["operations"] if o["id"] == r["operationId"])
         token = op_token(op)
         value = float(r["rawValue"]) if r["rawValue"] != "" else None
-        kind = token.lower() if token != "T3" else op["name"]
+        kind = t3_stat(op) if token == "T3" else "pct" if OPS[token][3] == 100 else OPS[token][1].partition("@")[0]
         out.append((r["operationId"], groups, kind, value, r["formattedValue"], notes.get(groups, "")))
     return out, unmapped
 
