@@ -270,3 +270,68 @@ def test_run_equals_r(round_trip):
         assert got[(pre + "_SE", ARM[r.TRT], r.AVISIT)] == pytest.approx(r.se_kr, rel=1e-5), r
         assert got[(pre + "_DF", ARM[r.TRT], r.AVISIT)] == pytest.approx(r.df_kr, rel=1e-5), r
     assert len(mm) == 15
+
+
+def _only(event, prefix):
+    """The event with the analyses of one tlf analysis (and its output's N) alone."""
+    e = json.loads(json.dumps(event))
+    e["analyses"] = [a for a in e["analyses"] if a["id"].startswith(prefix)]
+    for a in e["analyses"]:
+        a.pop("results", None)
+    e["outputs"], e["mainListOfContents"] = [], {"name": "none", "contentsList": {"listItems": []}}
+    return e
+
+
+def test_an_operation_outside_the_namespace_is_a_finding_and_bad_parameters_are_located(round_trip, tmp_path, capsys):
+    """An operation of a model method that is not in tlf's namespace is listed (ARS016), never guessed;
+    parameters that do not make a tlf analysis (ARS019) and a grouping that is none of the model's (ARS020)
+    are errors naming the analysis."""
+    from tlf.cli import main
+
+    _build, exported, _ran = round_trip
+    e = _only(exported, "An_t-14-3-01_ancova")
+    m = next(m for m in e["methods"] if m["id"] == "Mth_An_t-14-3-01_ancova")
+    m["operations"].append({"id": "Mth_An_t-14-3-01_ancova_Op_GEOMEAN", "name": "Geometric LS mean", "order": 9})
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(e))
+    assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o"), "--format", "none"]) == 1
+    err = capsys.readouterr().err
+    assert ("analysis An_t-14-3-01_ancova, operation Mth_An_t-14-3-01_ancova_Op_GEOMEAN: operation 'Geometric LS "
+            "mean' is not one of tlf's ancova operations") in err and "[ARS016]" in err
+    ran = json.loads((tmp_path / "o" / "e.json").read_text())
+    assert {a["id"]: len(a["results"]) for a in ran["analyses"]}["An_t-14-3-01_ancova"] == 15  # the others are made
+
+    e = _only(exported, "An_t-14-3-01_ancova")
+    for m in e["methods"]:
+        for p in m.get("codeTemplate", {}).get("parameters", []):
+            if p["name"] == "weights":
+                p["value"] = ["observed"]
+    path.write_text(json.dumps(e))
+    assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o2"), "--format", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "analyses[0]: the codeTemplate's parameters do not make a tlf ancova analysis: weights:" in err
+    assert "[ARS019]" in err
+
+    e = _only(exported, "An_t-14-3-01_ancova")
+    e["analyses"][0]["orderedGroupings"].append({"order": 9, "groupingId": "Grp_An_t-14-3-01_ancova_visit",
+                                                 "resultsByGroup": True})
+    path.write_text(json.dumps(e))
+    assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o3"), "--format", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "analyses[0]: grouping Grp_An_t-14-3-01_ancova_visit (by AVISIT) is none of the model's groupings" in err
+    assert "[ARS020]" in err
+
+
+def test_without_decimals_the_analysis_is_left_out_and_said(capsys, tmp_path):
+    """Table 14-1.KM gives no `precision:`: without the build's results the patterns are unknown and the
+    analysis is left out, said; Table 14-3.01 gives `precision: 0` and is exported from the specs alone."""
+    from tlf.cli import main
+
+    out = tmp_path / "e.json"
+    assert main(["ars", "export", "--specs", str(SPECS), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "t-14-1-km.analyses[0] (ttde): the decimals follow the values collected" in err
+    ids = {a["id"] for a in json.loads(out.read_text())["analyses"]}
+    assert {"An_t-14-3-01_ancova", "An_t-14-3-01_ancova_vs_pbo", "An_t-14-3-01_ancova_vs_low",
+            "An_t-14-3-01_ancova_model"} <= ids
+    assert "An_t-14-1-km_ttde" not in ids
