@@ -335,3 +335,12 @@ def test_without_decimals_the_analysis_is_left_out_and_said(capsys, tmp_path):
     assert {"An_t-14-3-01_ancova", "An_t-14-3-01_ancova_vs_pbo", "An_t-14-3-01_ancova_vs_low",
             "An_t-14-3-01_ancova_model"} <= ids
     assert "An_t-14-1-km_ttde" not in ids
+
+
+def test_not_estimable_results_say_why(round_trip):
+    """Placebo's median time to a dermatologic event is not reached: NE, with the runner's reason in the run's ARD."""
+    build, _exported, _ran = round_trip
+    ard = pd.read_csv(build.parent / "run" / "models.ard.csv", dtype=str, keep_default_na=False)
+    row = ard[(ard.operation_id == "Mth_An_t-14-1-km_ttde_Op_MEDIAN") & ard.column.str.endswith("_pbo")]
+    assert row.formatted_value.tolist() == ["NE"] and row.raw_value.tolist() == [""]
+    assert row.warning.tolist() == ["not reached: S(t) stays above 0.5"]

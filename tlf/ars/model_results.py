@@ -140,10 +140,12 @@ def group_value(g: dict) -> str:
 
 
 def results(analysis: dict, method: dict, groupings: dict[str, dict], ard: dict[tuple, float],
-            column_of: Callable[[str], str], fmt: Callable[[float | None, str | None], str]) -> list[dict]:
+            column_of: Callable[[str], str], fmt: Callable[[float | None, str | None], str],
+            warnings: dict[tuple, str] | None = None) -> list[dict]:
     """The ARS results of one analysis from the runner's ARD rows `ard`: (column, parent, level, stat_name)
     -> stat. `column_of`: a treatment group id -> the ARD column; `fmt(value, resultPattern)` the printed
-    value. Cells in the order of the groupings, operations within each cell in the method's order."""
+    value; `warnings` (same keys as `ard`): each result gets the row's warning as `_note`. Cells in the order
+    of the groupings, operations within each cell in the method's order."""
     params = parameters(method)
     kind = params["type"][0]
     by = roles(analysis, groupings, params)
@@ -183,6 +185,8 @@ def results(analysis: dict, method: dict, groupings: dict[str, dict], ard: dict[
             value = value * scale if value is not None and math.isfinite(value) else None
             out.append({"operationId": op["id"], "resultGroups": rg, "rawValue": _raw(value),
                         "formattedValue": fmt(value, op.get("resultPattern"))})
+            if warnings is not None:
+                out[-1]["_note"] = warnings.get(key, "")
     return out
 
 

@@ -76,13 +76,13 @@ def run_model(event: Any, a: Any, key: str, method: Any, tables: Any, cache: dic
         cache[ident] = _ard(event, a, key, params, by, tables)
     ard, notes = cache[ident]
     out = []
-    for r in results(adict, mdict, groupings, ard, lambda g: g, format_value):
+    for r in results(adict, mdict, groupings, ard, lambda g: g, format_value, notes):
         groups = tuple((g["groupingId"], g.get("groupId"), g.get("groupValue")) for g in r["resultGroups"])
         op = next(o for o in mdict["operations"] if o["id"] == r["operationId"])
         token = op_token(op)
         value = float(r["rawValue"]) if r["rawValue"] != "" else None
         kind = t3_stat(op) if token == "T3" else "pct" if OPS[token][3] == 100 else OPS[token][1].partition("@")[0]
-        out.append((r["operationId"], groups, kind, value, r["formattedValue"], notes.get(groups, "")))
+        out.append((r["operationId"], groups, kind, value, r["formattedValue"], r["_note"]))
     return out, unmapped
 
 
@@ -141,7 +141,8 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
     rows = part(fam, "run", "RUNNERS")(ctx, columns)
     ard, notes = {}, {}
     for r in rows:
-        ard[(r["column"], str(r["parent"]), str(r["level"]), r["stat_name"])] = r["stat"]
+        k = (r["column"], str(r["parent"]), str(r["level"]), r["stat_name"])
+        ard[k], notes[k] = r["stat"], r["warning"]
     return ard, notes
 
 
