@@ -64,7 +64,10 @@ class ModelBuilt(Built):
 
 
 def model_variables(a) -> list[str]:
-    """Every variable a model analysis reads (a variable `derive:` makes cannot be exported)."""
+    """Every variable a model analysis reads (a variable `derive:` makes cannot be exported); none of
+    another family's analysis."""
+    if a.type not in ("ancova", "mmrm", "time_to_event", "shift"):
+        return []
     names = [getattr(a, k, None) for k in ("response", "dose", "time", "censor", "baseline", "post", "base_var")]
     for k in ("covariates", "factors", "covariates_by_visit", "factors_by_visit"):
         names += list(getattr(a, k, None) or [])
