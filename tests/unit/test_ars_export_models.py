@@ -362,3 +362,19 @@ def test_not_estimable_results_say_why(round_trip):
     row = ard[(ard.operation_id == "Mth_An_t-14-1-km_ttde_Op_MEDIAN") & ard.column.str.endswith("_pbo")]
     assert row.formatted_value.tolist() == ["NE"] and row.raw_value.tolist() == [""]
     assert row.warning.tolist() == ["not reached: S(t) stays above 0.5"]
+
+
+def test_a_code_template_parameter_is_a_list_of_values(round_trip, tmp_path, capsys):
+    """ARS v1 gives a code template parameter's `value` as a list of text: a bare text is an ARS001 error at
+    its JSON path, never split into characters."""
+    from tlf.cli import main
+
+    _build, exported, _ran = round_trip
+    e = _only(exported, "An_t-14-3-01_ancova")
+    m = next(i for i, m in enumerate(e["methods"]) if m["id"] == "Mth_An_t-14-3-01_ancova")
+    p = next(i for i, p in enumerate(e["methods"][m]["codeTemplate"]["parameters"]) if p["name"] == "factors")
+    e["methods"][m]["codeTemplate"]["parameters"][p]["value"] = "SITEGR1"
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(e))
+    assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o"), "--format", "none"]) == 2
+    assert f"methods[{m}].codeTemplate.parameters[{p}].value" in capsys.readouterr().err

@@ -34,9 +34,9 @@ LISTS = ("covariates", "factors", "covariates_by_visit", "factors_by_visit", "fa
 def model_family(method: Any) -> str | None:
     """The tlf model family a (validated) method runs, or None."""
     tpl = getattr(method, "codeTemplate", None)
-    if not isinstance(tpl, dict):
+    if tpl is None:
         return None
-    return family({"codeTemplate": tpl})
+    return family({"codeTemplate": tpl if isinstance(tpl, dict) else tpl.model_dump()})
 
 
 def fill_results(analysis: dict, event: dict, rows, columns: dict[str, str]) -> list[dict]:
