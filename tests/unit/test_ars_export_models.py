@@ -107,7 +107,7 @@ analyses:
     post: AVAL
     missing: true
 """
-OUTPUTS = ["t-14-3-01", "t-14-3-11", "t-14-1-km", "t-ancova-b", "t-shift", "t-shift-f", "t-shift-d"]
+OUTPUTS = ["t-14-3-01", "t-14-3-11", "t-14-1-km", "t-km-s", "t-ancova-b", "t-shift", "t-shift-f", "t-shift-d"]
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -127,6 +127,11 @@ def round_trip(tmp_path_factory):
     km = (SPECS / "t-14-1-km.yaml").read_text()
     assert km.endswith("may be x.5\n")  # the analysis' last key: a Cox model is added to it
     (specs / "t-14-1-km.yaml").write_text(km + "    hazard_ratio: {reference: pbo, ties: efron, strata: [SITEGR1]}\n")
+    # the log-rank test stratified by site group, over two columns
+    stat = "  - {id: logrank, label: \"Log-rank p-value [1]\", over: [pbo, low, high], test: logrank}\n"
+    assert stat in km
+    (specs / "t-km-s.yaml").write_text(km.replace("id: t-14-1-km", "id: t-km-s").replace(stat, (
+        "  - {id: strat, label: \"Stratified log-rank p-value\", over: [pbo, high], test: logrank, strata: SITEGR1}\n")))
     (specs / "t-ancova-b.yaml").write_text(ANCOVA_B)
     (specs / "t-shift.yaml").write_text(SHIFT)
     (specs / "t-shift-f.yaml").write_text(SHIFT_F)
@@ -149,7 +154,8 @@ def _results(event, output, analyses):
 
 
 @pytest.mark.parametrize(("output", "analyses"), [
-    ("t-14-3-01", ["ancova"]), ("t-14-3-11", ["mmrm"]), ("t-14-1-km", ["ttde"]), ("t-ancova-b", ["anc"]),
+    ("t-14-3-01", ["ancova"]), ("t-14-3-11", ["mmrm"]), ("t-14-1-km", ["ttde"]), ("t-km-s", ["ttde"]),
+    ("t-ancova-b", ["anc"]),
     ("t-shift", ["hy"]), ("t-shift-f", ["hyf"]), ("t-shift-d", ["hyd"])])
 def test_export_then_run_reproduces_the_build(round_trip, output, analyses):
     build, exported, ran = round_trip
