@@ -11,7 +11,8 @@ derivation), with a finding saying so. An analysis' `where:` becomes a data subs
 grouping (a Total column's list of values an IN condition), a categorical analysis' levels a grouping
 (`other: true` a NOTIN of the other levels' values; no levels: data-driven), terms' SOC and PT
 data-driven groupings (an analysis by SOC and one by SOC and PT), and the output's big N an analysis
-counting subjects by column that each percentage takes as its denominator (export_families.py).
+counting subjects by column that each percentage takes as its denominator (export_families.py). The model
+families (`ancova`, `mmrm`, `time_to_event`, `shift`) are stated by export_models.py.
 """
 
 from __future__ import annotations
