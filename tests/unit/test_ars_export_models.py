@@ -371,8 +371,8 @@ def test_not_estimable_results_say_why(round_trip):
 
 
 def test_a_code_template_parameter_is_a_list_of_values(round_trip, tmp_path, capsys):
-    """ARS v1 gives a code template parameter's `value` as a list of text: a bare text is an ARS001 error at
-    its JSON path, never split into characters."""
+    """ARS v1 gives a code template parameter's `value` as a list of text: a bare text is an ARS019 error
+    naming the method and the parameter, never split into characters."""
     from tlf.cli import main
 
     _build, exported, _ran = round_trip
@@ -383,4 +383,6 @@ def test_a_code_template_parameter_is_a_list_of_values(round_trip, tmp_path, cap
     path = tmp_path / "e.json"
     path.write_text(json.dumps(e))
     assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o"), "--format", "none"]) == 2
-    assert f"methods[{m}].codeTemplate.parameters[{p}].value" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"method Mth_An_t-14-3-01_ancova: codeTemplate.parameters[{p}].value: a list of values" in err
+    assert "[ARS019]" in err

@@ -110,24 +110,10 @@ def _models() -> dict[str, type[BaseModel]]:
         resultPattern: str | None = None
         referencedOperationRelationships: list[ReferencedOperationRelationship] = Field(default_factory=list)
 
-    class TemplateCodeParameter(Part):
-        name: str
-        description: str | None = None
-        valueSource: str | None = None
-        value: list[str] = Field(default_factory=list)
-
-    class AnalysisProgrammingCodeTemplate(Part):
-        """A method's code template: tlf's model methods state their model in its parameters (run_models.py)."""
-
-        context: str | None = None
-        code: str | None = None
-        parameters: list[TemplateCodeParameter] = Field(default_factory=list)
-
     class AnalysisMethod(Part):
         id: str
         name: str
         operations: list[Operation] = Field(min_length=1)
-        codeTemplate: AnalysisProgrammingCodeTemplate | None = None
 
     class OrderedGrouping(Part):
         order: int

@@ -100,8 +100,12 @@ def t3_stat(op: dict) -> str | None:
 def parameters(method: dict) -> dict[str, list[str]]:
     """A model method's codeTemplate parameters: name -> values (text)."""
     tpl = method.get("codeTemplate") or {}
-    return {p["name"]: [str(v) for v in p.get("value") or []] for p in tpl.get("parameters") or []
-            if isinstance(p, dict) and "name" in p}
+    out = {}
+    for p in tpl.get("parameters") or [] if isinstance(tpl.get("parameters"), list) else []:
+        if isinstance(p, dict) and "name" in p:
+            v = p.get("value")
+            out[str(p["name"])] = [str(x) for x in (v if isinstance(v, list) else [] if v is None else [v])]
+    return out
 
 
 def family(method: dict) -> str | None:

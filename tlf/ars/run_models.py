@@ -36,7 +36,7 @@ def model_family(method: Any) -> str | None:
     tpl = getattr(method, "codeTemplate", None)
     if tpl is None:
         return None
-    return family({"codeTemplate": tpl if isinstance(tpl, dict) else tpl.model_dump()})
+    return family({"codeTemplate": tpl}) if isinstance(tpl, dict) else None
 
 
 def fill_results(analysis: dict, event: dict, rows, columns: dict[str, str]) -> list[dict]:
@@ -63,6 +63,7 @@ def run_model(event: Any, a: Any, key: str, method: Any, tables: Any, cache: dic
     groupings = cache["groupings"]
     mdict = method.model_dump()
     adict = a.model_dump()
+    _check_template(mdict, key)
     params = parameters(mdict)
     unmapped = [(op["id"], f"operation '{op['name']}' is not one of tlf's {params['type'][0]} operations "
                  "(docs/ars.md, model families)") for op in mdict["operations"] if op_token(op) is None]
@@ -84,6 +85,17 @@ def run_model(event: Any, a: Any, key: str, method: Any, tables: Any, cache: dic
         kind = t3_stat(op) if token == "T3" else "pct" if OPS[token][3] == 100 else OPS[token][1].partition("@")[0]
         out.append((r["operationId"], groups, kind, value, r["formattedValue"], r["_note"]))
     return out, unmapped
+
+
+def _check_template(method: dict, key: str) -> None:
+    """ARS v1: a code template's parameters each have a name and a list of values (text)."""
+    for j, p in enumerate(method["codeTemplate"].get("parameters") or []):
+        where = f"{key}: method {method['id']}: codeTemplate.parameters[{j}]"
+        if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+            raise DataError(f"{where}: a parameter has a name", code="ARS019")
+        v = p.get("value", [])
+        if not isinstance(v, list) or any(isinstance(x, dict | list) for x in v):
+            raise DataError(f"{where}.value: a list of values (ARS v1), got {json.dumps(v)[:60]}", code="ARS019")
 
 
 def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str], tables) -> tuple[dict, dict]:
