@@ -98,7 +98,7 @@ def test_families_round_trip_on_the_pilot(tmp_path, capsys):
     for said in ("t-14-5-01.analyses[1] (socpt): events: true (the number of records) is left out",
                  "t-14-5-01.stat_columns[0] (p_low): statistic columns (p-values, differences) are not exported",
                  "t-ae-sev.analyses[0] (aesev): by_grade: is not exported",
-                 "t-14-6-05.analyses[0] (hem): select: (one record per subject) is not exported",
+                 "t-14-6-06.analyses[0] (hy): HYCHG is derived in study.yaml",
                  "t-14-6-01.analyses[0] (hem): AVISIT is derived in study.yaml",
                  "t-14-7-02.analyses[0] (sbp_lie): the decimals follow the values collected (no `precision:`) and "
                  "no build's results"):

@@ -182,12 +182,13 @@ def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
     ds = (a.dataset or adsl).upper()
     if a.type in SUBJECT_LEVEL_ONLY and ds != adsl:
         raise Skip(f"dataset {a.dataset} is not the subject-level dataset")
-    if getattr(a, "select", None):
+    if getattr(a, "select", None) and a.type not in MODEL_BUILDERS:  # a model's: in its codeTemplate
         raise Skip("select: (one record per subject) is not exported")
     if getattr(a, "periods", None):
         raise Skip("periods: is not exported")
     for var in [getattr(a, v, None) for v in ("var", "term", "soc", "param_var", "visit_var", "value_var",
-                                              "change_var")] + model_variables(a):
+                                              "change_var") if not (v == "visit_var" and a.type == "shift"
+                                                                    and not a.visits)] + model_variables(a):
         if var and "{" in var:
             raise Skip(f"variable {var} depends on the column's period")
         if var and var.upper() in derived.get(ds, set()):

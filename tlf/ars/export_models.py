@@ -55,6 +55,7 @@ PARAMETERS = {
     "groups compared", "test": "the test", "baseline": "baseline category variable", "post": "post-baseline category "
     "variable", "missing": "true: a missing category is counted", "denominator": "denominator of the percentages "
     "(group, N, records, assessed)", "levels": "the categories: label and values",
+    "select": "the record selection of each subject (tlf `select:`, JSON), applied before the model",
 }
 
 
@@ -74,6 +75,9 @@ def model_variables(a) -> list[str]:
     hr = getattr(a, "hazard_ratio", None)
     if hr is not None:
         names += [*hr.strata, *hr.covariates]
+    sel = getattr(a, "select", None)
+    if sel is not None:
+        names += [sel.by, *([sel.then] if isinstance(sel.then, str) else sel.then or []), *sel.per]
     return [n for n in names if isinstance(n, str)]
 
 
@@ -82,6 +86,8 @@ def _method(site: Site, mid: str, name: str, description: str, params: dict, tok
     """A method of the model: its codeTemplate (the tlf spec with a placeholder per parameter) and its
     operations (tlf tokens; resultPattern from `decimals`: token -> decimals, a percent in brackets)."""
     values = {k: (v if isinstance(v, list) else [v]) for k, v in params.items() if v is not None}
+    if values.get("select"):
+        description += f"; one record per subject (and `per`): select {values['select'][0]}"
     code = "\n".join(f"{k}: {{{k}}}" for k in values)
     ops = []
     for i, t in enumerate(tokens):
@@ -95,6 +101,12 @@ def _method(site: Site, mid: str, name: str, description: str, params: dict, tok
         "parameters": [{"name": k, "description": PARAMETERS.get(k, k), "value": [str(x) for x in v]}
                        for k, v in values.items()]},
         "operations": ops})
+
+
+def _select(a) -> str | None:
+    """The analysis' record selection (`select:`, applied by the runner) as JSON, or None."""
+    sel = getattr(a, "select", None)
+    return None if sel is None else json.dumps(sel.model_dump(mode="json", exclude_defaults=True), sort_keys=True)
 
 
 def _analysis(a, site: Site, aid: str, name: str, mid: str, variable: str, groupings: list[str],
@@ -152,7 +164,7 @@ def lsmeans(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
     params = {"type": a.type, "dataset": ds, "treatment": site.col_id, "param_var": a.param_var.upper(), "visit_var": a.visit_var.upper(),
               "response": a.response.upper(), "covariates": list(a.covariates), "factors": list(a.factors),
               "reference": gid(a.reference), "comparisons": [f"{gid(x)}|{gid(y)}" for x, y in pairs],
-              "alpha": repr(a.alpha), "weights": a.weights, "base_var": a.base_var}
+              "alpha": repr(a.alpha), "weights": a.weights, "base_var": a.base_var, "select": _select(a)}
     if mmrm:
         params |= {"visits": list(a.visits), "covariates_by_visit": list(a.covariates_by_visit),
                    "factors_by_visit": list(a.factors_by_visit), "covariance": a.covariance,
@@ -218,7 +230,8 @@ def time_to_event(a, site: Site, columns: list[str], stat_columns=()) -> ModelBu
     gid = lambda c: f"{site.col_id}_{c}"  # noqa: E731
     out = ModelBuilt()
     params = {"type": "time_to_event", "dataset": ds, "treatment": site.col_id, "time": a.time.upper(), "censor": a.censor.upper(),
-              "event_value": str(a.event_value), "ci_transform": a.ci_transform, "alpha": repr(a.alpha)}
+              "event_value": str(a.event_value), "ci_transform": a.ci_transform, "alpha": repr(a.alpha),
+              "select": _select(a)}
     model = (f"Kaplan-Meier estimates of {a.time} (an event where {a.censor} = {a.event_value}); median CI by "
              f"Brookmeyer-Crowley, {a.ci_transform} transform, {100 * (1 - a.alpha):g}%")
     known = None
@@ -302,7 +315,8 @@ def shift(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
               "visit_var": a.visit_var.upper() if a.visits else None, "baseline": a.baseline.upper(),
               "post": a.post.upper(), "missing": str(a.missing).lower(), "denominator": a.denominator,
               "test": a.test, "levels": None if a.levels is None else [json.dumps(
-                  {"label": lv.label, "values": [str(v) for v in (lv.values or [lv.value])]}) for lv in a.levels]}
+                  {"label": lv.label, "values": [str(v) for v in (lv.values or [lv.value])]}) for lv in a.levels],
+              "select": _select(a)}
     model = (f"Subjects by {a.baseline} (baseline) x {a.post} (post-baseline) category per parameter"
              + (" and visit" if a.visits else "") + f"; percent of the {a.denominator} denominator")
     pct = a.pct_decimals if a.pct_decimals is not None else site.pct_decimals
