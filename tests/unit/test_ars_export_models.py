@@ -9,7 +9,7 @@ printed values are the build's (aside from the blanks an ARS pattern fills its f
 also checked against pandas on the data (the shift table's cells, the Kaplan-Meier events), and the run's
 ANCOVA, Kaplan-Meier, log-rank and MMRM numbers against R (tests/reference/pilot_results and
 tests/reference/mmrm, made by the R scripts there). Outputs: the pilot's Tables 14-3.01 (ANCOVA),
-14-3.11 (MMRM; its `missing(DTYPE)` stated as `DTYPE != 'LOCF'`), 14-1.KM (with a Cox model added, and
+14-3.11 (MMRM; its `missing(DTYPE)` as tlf's expression in the codeTemplate), 14-1.KM (with a Cox model added, and
 a copy with a stratified log-rank test), 14-6.05 (shifts of the worst record, CMH), an ANCOVA with an
 interaction and three shift tables of ADLBHY written here."""
 
@@ -123,12 +123,8 @@ def round_trip(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ars_models")
     specs = tmp / "specs"
     specs.mkdir()
-    for name in ("study.yaml", "t-14-3-01.yaml", "t-14-6-05.yaml"):
+    for name in ("study.yaml", "t-14-3-01.yaml", "t-14-3-11.yaml", "t-14-6-05.yaml"):
         shutil.copy(SPECS / name, specs / name)
-    # MMRM: ARS states no "missing" test; on the pilot's ADQSADAS, DTYPE is blank or LOCF
-    mmrm = (SPECS / "t-14-3-11.yaml").read_text()
-    assert "missing(DTYPE)" in mmrm
-    (specs / "t-14-3-11.yaml").write_text(mmrm.replace("missing(DTYPE)", "DTYPE != 'LOCF'"))
     km = (SPECS / "t-14-1-km.yaml").read_text()
     assert km.endswith("may be x.5\n")  # the analysis' last key: a Cox model is added to it
     (specs / "t-14-1-km.yaml").write_text(km + "    hazard_ratio: {reference: pbo, ties: efron, strata: [SITEGR1]}\n")
@@ -360,6 +356,15 @@ def test_without_decimals_the_analysis_is_left_out_and_said(capsys, tmp_path):
     assert main(["ars", "export", "--specs", str(SPECS), "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "t-14-1-km.analyses[0] (ttde): the decimals follow the values collected" in err
+    # Table 14-3.11's where: has missing(DTYPE), which ARS where clauses cannot state: tlf's expression in
+    # the methods' codeTemplate, which the run applies (the round trip above), said
+    assert ("t-14-3-11.analyses[0] (mmrm): where: \"EFFFL == 'Y' and ANL01FL == 'Y' and missing(DTYPE)\" is not an "
+            "ARS where clause: stated as tlf's expression in the methods' codeTemplate") in err
+    event = json.loads(out.read_text())
+    m = next(m for m in event["methods"] if m["id"] == "Mth_An_t-14-3-11_mmrm")
+    assert {p["name"]: p["value"] for p in m["codeTemplate"]["parameters"]}["where"] == [
+        "EFFFL == 'Y' and ANL01FL == 'Y' and missing(DTYPE)"]
+    assert "dataSubsetId" not in next(a for a in event["analyses"] if a["id"] == "An_t-14-3-11_mmrm")
     ids = {a["id"] for a in json.loads(out.read_text())["analyses"]}
     assert {"An_t-14-3-01_ancova", "An_t-14-3-01_ancova_vs_pbo", "An_t-14-3-01_ancova_vs_low",
             "An_t-14-3-01_ancova_model"} <= ids

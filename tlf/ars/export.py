@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from tlf.ars.export_families import BUILDERS, SUBJECT_LEVEL_ONLY, Site, Skip, cond
-from tlf.ars.export_models import MODEL_BUILDERS, model_variables
+from tlf.ars.export_models import MODEL_BUILDERS, model_variables, tlf_where
 from tlf.ars.export_where import Untranslatable, conjunction, translate
 
 
@@ -95,8 +95,11 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                     try:
                         clause = translate(a.where, ds, derived.get(ds, set()))
                     except Untranslatable as e:
-                        raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
-                    site.subset_id, site.subset = f"DS_{aid}", clause
+                        if not tlf_where(a, derived.get(ds, set())):  # a model: in its codeTemplate
+                            raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
+                        clause = None
+                    if clause is not None:
+                        site.subset_id, site.subset = f"DS_{aid}", clause
                 if a.type in MODEL_BUILDERS:  # ancova, mmrm, time_to_event, shift: export_models.py
                     built = MODEL_BUILDERS[a.type](a, site, [c.id for c in cols],
                                                    getattr(out, "stat_columns", None) or ())

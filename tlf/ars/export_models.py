@@ -56,6 +56,7 @@ PARAMETERS = {
     "variable", "missing": "true: a missing category is counted", "denominator": "denominator of the percentages "
     "(group, N, records, assessed)", "levels": "the categories: label and values",
     "select": "the record selection of each subject (tlf `select:`, JSON), applied before the model",
+    "where": "the records analysed, as tlf's expression (what ARS where clauses cannot state, e.g. missing())",
 }
 
 
@@ -86,6 +87,8 @@ def _method(site: Site, mid: str, name: str, description: str, params: dict, tok
     """A method of the model: its codeTemplate (the tlf spec with a placeholder per parameter) and its
     operations (tlf tokens; resultPattern from `decimals`: token -> decimals, a percent in brackets)."""
     values = {k: (v if isinstance(v, list) else [v]) for k, v in params.items() if v is not None}
+    if values.get("where"):
+        description += f"; records where {values['where'][0]} (tlf's expression)"
     if values.get("select"):
         description += f"; one record per subject (and `per`): select {values['select'][0]}"
     code = "\n".join(f"{k}: {{{k}}}" for k in values)
@@ -103,10 +106,37 @@ def _method(site: Site, mid: str, name: str, description: str, params: dict, tok
         "operations": ops})
 
 
+def tlf_where(a, derived: set[str]) -> bool:
+    """Whether a model analysis' `where:` that ARS where clauses cannot state (`missing(DTYPE)`) goes in its
+    methods' codeTemplate as tlf's expression (parameter `where`, which the runner applies as a build
+    does): a model family's, on variables the data have (none that `derive:` makes)."""
+    import ast
+
+    from tlf.data.expr import ExprError, parse
+
+    if a.type not in MODEL_BUILDERS or not a.where or "{" in a.where:
+        return False
+    try:
+        tree = parse(a.where).tree
+    except ExprError:
+        return False
+    return not any(isinstance(n, ast.Name) and n.id.upper() in derived for n in ast.walk(tree))
+
+
 def _select(a) -> str | None:
     """The analysis' record selection (`select:`, applied by the runner) as JSON, or None."""
     sel = getattr(a, "select", None)
     return None if sel is None else json.dumps(sel.model_dump(mode="json", exclude_defaults=True), sort_keys=True)
+
+
+def _where_note(a, site: Site) -> list[str]:
+    return [f"where: {a.where!r} is not an ARS where clause: stated as tlf's expression in the methods' "
+            "codeTemplate (parameter `where`), which `tlf ars run` applies"] if _where(a, site) else []
+
+
+def _where(a, site: Site) -> str | None:
+    """`where:` as tlf's expression when no data subset states it (tlf_where)."""
+    return a.where if a.where and site.subset is None else None
 
 
 def _analysis(a, site: Site, aid: str, name: str, mid: str, variable: str, groupings: list[str],
@@ -156,7 +186,7 @@ def lsmeans(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
     mmrm = a.type == "mmrm"
     ds = (a.dataset or site.adsl).upper()
     gid = lambda c: f"{site.col_id}_{c}"  # noqa: E731 -- a column's group id
-    out = ModelBuilt()
+    out = ModelBuilt(notes=_where_note(a, site))
     pg, vg = f"Grp_{site.aid}_param", f"Grp_{site.aid}_visit"
     out.groupings += [_fixed(pg, "Parameter", ds, a.param_var, list(a.params)),
                       _fixed(vg, "Visit", ds, a.visit_var, list(a.visits))]
@@ -164,7 +194,8 @@ def lsmeans(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
     params = {"type": a.type, "dataset": ds, "treatment": site.col_id, "param_var": a.param_var.upper(), "visit_var": a.visit_var.upper(),
               "response": a.response.upper(), "covariates": list(a.covariates), "factors": list(a.factors),
               "reference": gid(a.reference), "comparisons": [f"{gid(x)}|{gid(y)}" for x, y in pairs],
-              "alpha": repr(a.alpha), "weights": a.weights, "base_var": a.base_var, "select": _select(a)}
+              "alpha": repr(a.alpha), "weights": a.weights, "base_var": a.base_var, "select": _select(a),
+              "where": _where(a, site)}
     if mmrm:
         params |= {"visits": list(a.visits), "covariates_by_visit": list(a.covariates_by_visit),
                    "factors_by_visit": list(a.factors_by_visit), "covariance": a.covariance,
@@ -228,10 +259,10 @@ def time_to_event(a, site: Site, columns: list[str], stat_columns=()) -> ModelBu
             raise Skip(f"variable {var} depends on the column's period")
     ds = (a.dataset or site.adsl).upper()
     gid = lambda c: f"{site.col_id}_{c}"  # noqa: E731
-    out = ModelBuilt()
+    out = ModelBuilt(notes=_where_note(a, site))
     params = {"type": "time_to_event", "dataset": ds, "treatment": site.col_id, "time": a.time.upper(), "censor": a.censor.upper(),
               "event_value": str(a.event_value), "ci_transform": a.ci_transform, "alpha": repr(a.alpha),
-              "select": _select(a)}
+              "select": _select(a), "where": _where(a, site)}
     model = (f"Kaplan-Meier estimates of {a.time} (an event where {a.censor} = {a.event_value}); median CI by "
              f"Brookmeyer-Crowley, {a.ci_transform} transform, {100 * (1 - a.alpha):g}%")
     known = None
@@ -287,7 +318,7 @@ def time_to_event(a, site: Site, columns: list[str], stat_columns=()) -> ModelBu
 def shift(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
     """Subjects by baseline x post-baseline category (n, %, denominator), the totals and the test."""
     ds = a.dataset.upper()
-    out = ModelBuilt()
+    out = ModelBuilt(notes=_where_note(a, site))
     pg, vg, bg, qg = (f"Grp_{site.aid}_{k}" for k in ("param", "visit", "base", "post"))
     out.groupings.append(_fixed(pg, "Parameter", ds, a.param_var, list(a.params)))
     blocks = [pg]
@@ -316,7 +347,7 @@ def shift(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
               "post": a.post.upper(), "missing": str(a.missing).lower(), "denominator": a.denominator,
               "test": a.test, "levels": None if a.levels is None else [json.dumps(
                   {"label": lv.label, "values": [str(v) for v in (lv.values or [lv.value])]}) for lv in a.levels],
-              "select": _select(a)}
+              "select": _select(a), "where": _where(a, site)}
     model = (f"Subjects by {a.baseline} (baseline) x {a.post} (post-baseline) category per parameter"
              + (" and visit" if a.visits else "") + f"; percent of the {a.denominator} denominator")
     pct = a.pct_decimals if a.pct_decimals is not None else site.pct_decimals

@@ -162,6 +162,8 @@ def _spec(fam: str, ds: str, params: dict[str, list[str]], by: dict, recs) -> di
     """The tlf analysis (a dict for the family's spec model) the codeTemplate's parameters state."""
     one = {k: v[0] for k, v in params.items() if v and k not in LISTS}
     spec: dict[str, Any] = {"id": "model", "type": fam, "dataset": ds}
+    if params.get("where"):  # tlf's expression of the records, applied by the runner (ctx.records)
+        spec["where"] = params["where"][0]
     if params.get("select"):  # tlf's record selection, applied by the runner (ctx.records)
         try:
             spec["select"] = json.loads(params["select"][0])
