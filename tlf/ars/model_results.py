@@ -4,11 +4,10 @@
 runner computes on the event's data, run_models.py) use.
 
 A model method states its family and model in its `codeTemplate` (context CONTEXT; parameter `type`
-the family). Each operation is recognised by its name (case aside); its id ends in `_Op_<TOKEN>`:
-
-| token | operation name | ARD statistic of the family's runner |
-|---|---|---|
-| N, LSM, LSM_SE, LSM_LCL, LSM_UCL, LSM_DF | ... (OPS below) | n, lsmean, lsmean_se, lsmean_ci_low, ... |
+the family). Each operation is recognised by its name (case aside; else the `_Op_<TOKEN>` its id ends
+in): OPS maps the token to the name, the family runner's ARD statistic (`n@Events`: at level Events),
+the part of the runner's rows it reads and the scale (100: a proportion as a percent); the ANCOVA's
+Type III tests are named `Type III F statistic: <effect>` / `Type III p-value: <effect>`.
 
 Which rows an analysis states follows from its groupings: the treatment grouping (the first; its groups
 are the runner's columns), the parameter, visit, baseline and post-baseline category groupings (by their
