@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from tlf.ars.export_families import Built, Site, Skip, cond, pattern
 from tlf.ars.model_results import CONTEXT, OPS
 
+MISSING = "Missing"  # the shift runner's category of a missing value (tlf.analyses.shift.spec.MISSING)
 ARM_TOKENS = ("N", "LSM", "LSM_SE", "LSM_LCL", "LSM_UCL")
 DIFF_TOKENS = ("DIFF", "DIFF_SE", "DIFF_LCL", "DIFF_UCL", "DIFF_PVAL")
 KM_TOKENS = ("KM_N", "EVENTS", "EVENTS_PCT", "CENSORED", "CENSORED_PCT", "MEDIAN", "MEDIAN_LCL", "MEDIAN_UCL",
@@ -325,6 +326,8 @@ def shift(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
     if a.visits:
         out.groupings.append(_fixed(vg, "Visit", ds, a.visit_var, list(a.visits)))
         blocks.append(vg)
+    # text categories: a missing one is blank (SAS), ARS `EQ ''`, the runner's 'Missing' category
+    text = a.levels is not None and all(isinstance(v, str) for lv in a.levels for v in (lv.values or [lv.value]))
     for gid_, var, name in ((bg, a.baseline, "Baseline category"), (qg, a.post, "Post-baseline category")):
         if a.levels is None:
             out.groupings.append({"id": gid_, "name": name, "groupingDataset": ds, "groupingVariable": var.upper(),
@@ -337,11 +340,15 @@ def shift(a, site: Site, columns: list[str], stat_columns=()) -> ModelBuilt:
             vals = lv.values or [lv.value]
             groups.append({"id": f"{gid_}_{i + 1}", "name": lv.label, "level": 1, "order": i + 1,
                            **cond(ds, var.upper(), "IN" if len(vals) > 1 else "EQ", vals if len(vals) > 1 else vals[0])})
+        if text and a.missing:
+            groups.append({"id": f"{gid_}_missing", "name": MISSING, "level": 1, "order": len(groups) + 1,
+                           **cond(ds, var.upper(), "EQ", "")})
         out.groupings.append({"id": gid_, "name": name, "groupingDataset": ds, "groupingVariable": var.upper(),
                               "dataDriven": False, "groups": groups})
-    if site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == "Missing").any():
+    rows = site.ard[site.ard["analysis"] == a.id] if site.ard is not None else None
+    if not text and rows is not None and ((rows["level"] == MISSING) | rows["column"].str.endswith("|" + MISSING)).any():
         out.notes.append("the 'Missing' category (a missing baseline or post-baseline value) is left out: an ARS "
-                         "grouping has no group for a missing value")
+                         "group of a numeric variable cannot select a missing value, nor a data-driven grouping")
     params = {"type": "shift", "dataset": ds, "treatment": site.col_id, "param_var": a.param_var.upper(),
               "visit_var": a.visit_var.upper() if a.visits else None, "baseline": a.baseline.upper(),
               "post": a.post.upper(), "missing": str(a.missing).lower(), "denominator": a.denominator,
