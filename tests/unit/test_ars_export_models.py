@@ -348,6 +348,18 @@ def test_an_operation_outside_the_namespace_is_a_finding_and_bad_parameters_are_
     assert "analyses[0]: grouping Grp_An_t-14-3-01_ancova_visit (by AVISIT) is none of the model's groupings" in err
     assert "[ARS020]" in err
 
+    # a parameter the family does not have (a typo) would leave the model without it: an error, never ignored
+    e = _only(exported, "An_t-14-3-01_ancova")
+    for m in e["methods"]:
+        for p in m.get("codeTemplate", {}).get("parameters", []):
+            if p["name"] == "covariates":
+                p["name"] = "covariate"
+    path.write_text(json.dumps(e))
+    assert main(["ars", "run", str(path), *DATA, "--out", str(tmp_path / "o4"), "--format", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "'covariate' is not a parameter of a tlf ancova model (did you mean 'covariates'?)" in err
+    assert "[ARS019]" in err
+
 
 def test_without_decimals_the_analysis_is_left_out_and_said(capsys, tmp_path):
     """Table 14-1.KM gives no `precision:`: without the build's results the patterns are unknown and the

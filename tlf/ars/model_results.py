@@ -74,6 +74,15 @@ OPS: dict[str, tuple[str, str, str, float]] = {
     "SHIFT_PVAL": ("P-value of the shift test", "pvalue", "shift_test", 1.0),
 }
 BY_NAME = {v[0].lower(): k for k, v in OPS.items()}
+# the codeTemplate parameters of each family (export_models.PARAMETERS describes them); another is an error
+_LSM = ("param_var", "visit_var", "response", "covariates", "factors", "reference", "comparisons", "alpha",
+        "weights", "base_var", "comparator")
+KNOWN = {"ancova": (*_LSM, "interactions", "ci", "dose"),
+         "mmrm": (*_LSM, "visits", "covariates_by_visit", "factors_by_visit", "covariance", "fallback", "method", "df"),
+         "time_to_event": ("time", "censor", "event_value", "ci_transform", "alpha", "hr_reference", "ties", "strata",
+                           "hr_covariates", "hr_alpha", "stat_column", "over", "test"),
+         "shift": ("param_var", "visit_var", "baseline", "post", "missing", "denominator", "test", "levels")}
+COMMON = ("type", "dataset", "treatment", "select", "where")
 TOTAL = "Total"  # the shift runner's label of a Total row / column (tlf.analyses.shift.spec.TOTAL)
 
 
@@ -213,4 +222,4 @@ def _raw(value: float | None) -> str:
     return raw_text(value)
 
 
-__all__ = ["CONTEXT", "FAMILIES", "OPS", "TOTAL", "family", "op_token", "parameters", "results", "roles", "t3_stat"]
+__all__ = ["COMMON", "CONTEXT", "FAMILIES", "KNOWN", "OPS", "TOTAL", "family", "op_token", "parameters", "results", "roles", "t3_stat"]

@@ -23,8 +23,8 @@ import json
 import math
 from typing import Any
 
-from tlf.ars.model_results import OPS, family, op_token, parameters, results, roles, t3_stat
-from tlf.errors import DataError, TlfError
+from tlf.ars.model_results import COMMON, KNOWN, OPS, family, op_token, parameters, results, roles, t3_stat
+from tlf.errors import DataError, TlfError, did_you_mean
 
 SUBJECT = "USUBJID"
 ADSL = "ADSL"
@@ -96,6 +96,13 @@ def _check_template(method: dict, key: str) -> None:
         v = p.get("value", [])
         if not isinstance(v, list) or any(isinstance(x, dict | list) for x in v):
             raise DataError(f"{where}.value: a list of values (ARS v1), got {json.dumps(v)[:60]}", code="ARS019")
+    fam = parameters(method)["type"][0]
+    known = (*COMMON, *KNOWN[fam])
+    for j, p in enumerate(method["codeTemplate"].get("parameters") or []):
+        if p["name"] not in known:
+            raise DataError(f"{key}: method {method['id']}: codeTemplate.parameters[{j}]: '{p['name']}' is not a "
+                            f"parameter of a tlf {fam} model{did_you_mean(p['name'], known)}; known: "
+                            f"{', '.join(known)}", code="ARS019")
 
 
 def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str], tables) -> tuple[dict, dict]:
@@ -136,7 +143,7 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
         m = in_set & tables.mask(grp, ADSL, grp.id)
         columns.append(ColumnGroup(grp.id, grp.name or grp.id, "", None, "", frozenset(adsl.loc[m, SUBJECT])))
     by = {role: groupings[gid] for role, gid in by_id.items()}
-    spec = _spec(fam, ds, params, by, recs)
+    spec = _spec(fam, ds, params, by, recs, a.variable)
     frames = {ds: recs} if ds == ADSL else {ds: recs, ADSL: adsl}
     data = _Data({k: Dataset(k, v) for k, v in frames.items()})
     entry = _Entry(key, spec.pop("_stat_columns", []))
@@ -158,7 +165,7 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
     return ard, notes
 
 
-def _spec(fam: str, ds: str, params: dict[str, list[str]], by: dict, recs) -> dict:
+def _spec(fam: str, ds: str, params: dict[str, list[str]], by: dict, recs, variable: str | None) -> dict:
     """The tlf analysis (a dict for the family's spec model) the codeTemplate's parameters state."""
     one = {k: v[0] for k, v in params.items() if v and k not in LISTS}
     spec: dict[str, Any] = {"id": "model", "type": fam, "dataset": ds}
@@ -178,6 +185,8 @@ def _spec(fam: str, ds: str, params: dict[str, list[str]], by: dict, recs) -> di
         for k in ("param_var", "visit_var", "response", "reference", "weights", "base_var"):
             if k in one:
                 spec[k] = one[k]
+        if "response" not in spec and variable:  # the dependent variable: the analysis' variable
+            spec["response"] = variable
         spec["alpha"] = float(one.get("alpha", 0.05))
         spec["covariates"] = params.get("covariates", [])
         spec["factors"] = params.get("factors", [])
@@ -191,7 +200,7 @@ def _spec(fam: str, ds: str, params: dict[str, list[str]], by: dict, recs) -> di
             if params.get("visits"):
                 spec["visits"] = params["visits"]
     elif fam == "time_to_event":
-        spec |= {"time": one.get("time", "AVAL"), "censor": one.get("censor", "CNSR"),
+        spec |= {"time": one.get("time", variable or "AVAL"), "censor": one.get("censor", "CNSR"),
                  "ci_transform": one.get("ci_transform", "log-log"), "alpha": float(one.get("alpha", 0.05))}
         censor = spec["censor"]
         value = one.get("event_value", "0")
