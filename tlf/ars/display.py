@@ -1,11 +1,14 @@
 """An ARS output -> tlf's table model (tlf/tables), rendered like any tlf table (DOCX, XLSX).
 
 What the table shows comes from the reporting event: the analyses are those the main list of contents
-files under the output, in its order; each level-2 entry of that list is a block of rows under its name.
-The columns are the groups of the first grouping of the output's summaries (treatment), their N line the
-formatted result of the count-only analysis by that grouping, and each comparison across those groups
-adds a p-value column. Titles, footnotes and the row-label header are the display's sections (global
-sub-sections resolved). Text is the results' formattedValue: nothing is formatted here.
+files under the output, in its order; each entry under the output in that list is a block of rows under
+its name (an entry of one line is that line). The columns are the groups of the first grouping of the
+output's summaries (treatment), their N line the formatted result of the count-only analysis by that
+grouping, and each comparison across those groups adds a p-value column. An output of measures by the
+same groupings (observed value and change from baseline by parameter and visit) is laid out by
+display_measures (statistics as rows, or as columns for a "horizontal" output). Titles, footnotes, the
+row-label header and the running header are the display's sections (display_sections). Text is the
+results' formattedValue: nothing is formatted here.
 """
 
 from __future__ import annotations

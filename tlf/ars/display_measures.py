@@ -156,7 +156,7 @@ def fit(columns: tuple, rows: tuple, page) -> tuple[tuple, float | None, Any]:
     """(columns, stub width, page): unchanged when every value fits on one line of its column at the page's
     font; else the largest font (half points down to SMALLEST) at which it does, the columns as wide as
     their widest value (or header word) and the stub the rest, so that numbers never wrap. A stub label
-    may wrap (after 30 characters)."""
+    may wrap (after 20 characters)."""
     from dataclasses import replace
 
     from tlf.render.text_metrics import CELL_PAD, FIT_SLACK, INDENT_STEP, char_width
@@ -164,12 +164,12 @@ def fit(columns: tuple, rows: tuple, page) -> tuple[tuple, float | None, Any]:
 
     need = [max([len(w) for w in c.label.replace("\n", " ").split(" ")]
                 + [len(w) for w in c.n_label.split(" ")] + [len(r.cells[i]) for r in rows]) for i, c in enumerate(columns)]
-    stub_chars = max([min(len(r.label), 30) for r in rows] or [0])
+    stub_chars = max([min(len(r.label), 20) for r in rows] or [0])
     stub_indent = max([r.indent for r in rows if r.label] or [0]) * INDENT_STEP
     size = page.font_size
     while True:
         cw = char_width(replace(page, font_size=size)) / INCH
-        widths = [n * cw + 2 * CELL_PAD + FIT_SLACK + 0.01 for n in need]
+        widths = [n * cw + 2 * CELL_PAD + FIT_SLACK + 0.002 for n in need]
         stub = stub_chars * cw + stub_indent + 2 * CELL_PAD + FIT_SLACK
         if sum(widths) + stub <= page.text_width or size - 0.5 < SMALLEST:
             break
