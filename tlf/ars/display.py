@@ -133,7 +133,11 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks, entry_name: s
                     continue
                 parent = keys.index(key[:-1])
                 at = max(i for i, k in enumerate(keys) if k and k[:len(key) - 1] == key[:-1])
-                rows.insert(at + 1, replace(row, indent=rows[parent].indent + 1, group=rows[parent].group))
+                # the SOC row and its terms: a group of their own, kept on a page where they fit, the SOC
+                # repeated "(continued)" on the next page where they do not
+                nest = f"{name}:{'/'.join(str(v) for _g, v in key[:-1])}"
+                rows[parent] = replace(rows[parent], group=nest)
+                rows.insert(at + 1, replace(row, indent=rows[parent].indent + 1, group=nest))
                 keys.insert(at + 1, key)
             continue
         start = len(rows)
