@@ -205,6 +205,9 @@ def test_teae_by_soc_and_pt(ran):
                 break
             below.append(r)
         assert {r.label for r in below} == pts and {r.indent for r in below} == {2}, soc
+        # an SOC and its terms: one group of the paginator (kept together, the SOC repeated when broken)
+        assert {r.group for r in below} == {rows[socs[soc]].group}, soc
+    assert len({rows[i].group for i in socs.values()}) == len(socs)
     af = next(r for r in _under(t, "CARDIAC DISORDERS", 1) if r.label == "ATRIAL FIBRILLATION")
     groups = {"AnlsGrouping_06_Soc": "CARDIAC DISORDERS", "AnlsGrouping_07_Pt": "ATRIAL FIBRILLATION"}
     assert af.cells[:3] == tuple(_pub(raw, "An07_10_SocPt_Summ_ByTrt", n_op, **{TRT: g["id"]}, **groups) + " "
