@@ -3,8 +3,9 @@ by treatment, parameter and visit): the two layouts of a by-visit summary table.
 
 An output is such an output when every analysis it lists (but its count of subjects by treatment, the
 `(N=x)` line) is a summary without a percentage, all of one method and of the same groupings, the first
-the columns' (treatment) and at least one more (parameter, visit): each entry of the list under the output
-is then one measure (its name "Summary of Observed Value by Treatment, Parameter and Visit" gives the label
+the columns' (treatment) and at least one more (parameter, visit), each of another variable (AVAL, CHG;
+analyses of one variable by parameter subsets, as `tlf ars export` writes, stay blocks of rows): each entry
+of the list under the output is then one measure (its name "Summary of Observed Value by Treatment, Parameter and Visit" gives the label
 "Observed Value"), and each combination of the other groupings' groups, in their order, a row key.
 
 ARS v1 states no layout: CDISC's example has two vital-signs outputs of the very same analyses, display
@@ -64,6 +65,9 @@ def measures_of(blocks, summaries: list[str], tests: list[str], n_analysis: str 
         return None
     if any(shape(analyses[aid]) != shape(first) or analyses[aid].methodId != first.methodId
            or kinds[aid] & {"pct", "subjects"} for aid in shown):
+        return None
+    variables = [f"{analyses[aid].dataset}.{analyses[aid].variable}".upper() for aid in shown]
+    if len(set(variables)) != len(variables):  # measures are variables (AVAL, CHG), not parameters or subsets
         return None
     return [(measure_label(name), b[0]) for (name, _items), b in zip(blocks, per_block, strict=True) if b]
 
