@@ -319,3 +319,18 @@ def test_the_two_vital_sign_layouts_differ_only_by_the_word(ran):
         item["name"] = item["name"].replace(" (Horizontal)", "")
     again = {t.output_id: t for t, _ids in output_tables(event, plain, run)}["Out14-3-3-1a"]
     assert again.columns == b.columns and [r.label for r in again.rows] == [r.label for r in b.rows]
+
+
+def test_measures_of_one_variable_stay_blocks_of_rows(ran):
+    """Analyses of the same variable (an export's, one per parameter subset) are not measures side by side:
+    each entry is a block of rows under its name."""
+    from tlf.ars.display import output_tables
+    from tlf.ars.model import validate_event
+
+    _event, raw, run, _tables = ran
+    same = copy.deepcopy(raw)
+    next(a for a in same["analyses"] if a["id"] == CHG)["variable"] = "AVAL"
+    t = {t.output_id: t for t, _ids in output_tables(validate_event(same), same, run)}["Out14-3-3-1b"]
+    assert [r.label for r in t.rows if r.indent == 0 and r.kind == "group"] == [
+        e["name"] for e in _entries(raw, "Out14-3-3-1b")[1:]]
+    assert [c.label for c in t.columns] == [g["name"] for g in _groups(raw, TRT)]
