@@ -82,9 +82,17 @@ def run_model(event: Any, a: Any, key: str, method: Any, tables: Any, cache: dic
         op = next(o for o in mdict["operations"] if o["id"] == r["operationId"])
         token = op_token(op)
         value = float(r["rawValue"]) if r["rawValue"] != "" else None
-        kind = t3_stat(op) if token == "T3" else "pct" if OPS[token][3] == 100 else OPS[token][1].partition("@")[0]
+        kind = t3_stat(op) if token == "T3" else _kind(token)
         out.append((r["operationId"], groups, kind, value, r["formattedValue"], r["_note"]))
     return out, unmapped
+
+
+def _kind(token: str) -> str:
+    """The ARD statistic of a result: the runner's (`lsmean`, `diff_pvalue`; a shift's percent `pct`), a
+    Kaplan-Meier count or percent with its level (`n_events`, `pct_censored`)."""
+    stat, _, level = OPS[token][1].partition("@")
+    stat = "pct" if OPS[token][3] == 100 else stat
+    return f"{stat}_{level.lower()}" if level else stat
 
 
 def _check_template(method: dict, key: str) -> None:
