@@ -49,8 +49,9 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
             raise ctx.error(key or ("param", i), f"parameter '{p}' not found in {ctx.dataset_name}.{a.param_var}"
                             f"{did_you_mean_value(p, codes)}; present: {', '.join(sorted(codes))}", "SPEC043")
     sel = frame[frame[a.param_var].isin(list(a.params))]
+    pairs = sel[[a.param_var, a.visit_var]].drop_duplicates()  # each parameter's visits, in record order
     for i, p in enumerate(a.params):
-        visits = [str(v) for v in sel.loc[sel[a.param_var] == p, a.visit_var].unique()]
+        visits = [str(v) for v in pairs.loc[pairs[a.param_var] == p, a.visit_var]]
         for j, v in enumerate(a.visits):
             if v not in visits:
                 raise ctx.error(("visits", j), f"visit '{v}' not found for parameter {p} in "
@@ -61,6 +62,21 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
                             f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")
         del i
     return sel[sel[a.visit_var].isin(list(a.visits))]
+
+
+def cells(frame: pd.DataFrame, param_var: str, visit_var: str) -> dict[tuple, object]:
+    """The positions of `frame`'s records at each (parameter, visit), in record order: one grouping pass
+    instead of a comparison of every record per cell. A cell without records is not a key (see cell())."""
+    if frame.empty:
+        return {}
+    return frame.groupby([param_var, visit_var], sort=False).indices
+
+
+def cell(cells_: dict[tuple, object], frame: pd.DataFrame, param, visit) -> pd.DataFrame:
+    """The records of `frame` at one (parameter, visit) (`cells_` made by cells() from `frame`), in record
+    order; none: an empty frame of `frame`'s columns."""
+    found = cells_.get((param, visit))
+    return frame.iloc[found] if found is not None else frame.iloc[:0]
 
 
 def one_per_subject(ctx: Ctx, recs: pd.DataFrame, param: str, visit: str) -> None:
@@ -83,8 +99,10 @@ def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
     """Per parameter a `param` row with its label; per visit an `x` row with its plotted position."""
     a = ctx.analysis
     rows = []
+    by_param = selected.groupby(a.param_var, sort=False).indices if len(selected) else {}
+    by_cell = cells(selected, a.param_var, a.visit_var)
     for i, p in enumerate(a.params):
-        recs = selected[selected[a.param_var] == p]
+        recs = selected.iloc[by_param.get(p, [])]
         label = p
         if a.param_label_var and a.param_label_var in recs.columns and len(recs):
             label = str(recs[a.param_label_var].iloc[0])
@@ -93,7 +111,7 @@ def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
         for j, v in enumerate(a.visits):
             x = float(j)
             if a.visit_num_var and a.visit_num_var in recs.columns:
-                nums = recs.loc[recs[a.visit_var] == v, a.visit_num_var].dropna()
+                nums = cell(by_cell, selected, p, v)[a.visit_num_var].dropna()
                 if len(nums):
                     x = float(nums.iloc[0])
             rows.append(ctx.row("", "x", x, -1, parent=p, level=v, order=visit_order(i, j)))

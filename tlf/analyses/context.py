@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.data import expr as ex
 from tlf.data.select import select_records
+from tlf.data.subjects import subject_mask
 from tlf.errors import Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class Ctx:
         before `where` and `select`."""
         name = self.dataset_name
         frame = self.data.dataset(name).frame if frame is None else frame
-        recs = frame[frame[self.data.subject_id].isin(col.subjects)]
+        recs = frame[subject_mask(frame, self.data.subject_id, col.subjects)]
         pvar = self.data.period_var(name)
         if pvar and col.period is not None and name != self.data.subject_dataset:
             recs = recs[recs[pvar] == col.period]

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from tlf.analyses.bds import (
     BASE0_NOTE,
     PART_PREFIX,
+    cell,
+    cells,
     PBASE0_NOTE,
     label_rows,
     one_per_subject,
@@ -35,17 +37,20 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     names = _names(ctx, selected)
     rows = label_rows(ctx, selected)
     active = [c for c in columns if ctx.active(c)]
-    per_col = {c.id: ctx.records(c, selected) for c in active}
+    used = list(dict.fromkeys([ctx.data.subject_id, a.param_var, a.visit_var, a.value_var,
+                               *(v for v in names.values() if v), *([a.base_var] if a.base_var in selected else [])]))
+    per_col = {c.id: ctx.records(c, selected)[used] for c in active}  # the variables read below, not every one
+    per_cell = {c: cells(recs, a.param_var, a.visit_var) for c, recs in per_col.items()}
+    by_param = selected.groupby(a.param_var, sort=False).indices if len(selected) else {}
     precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
         d = a.precision if a.precision is not None else collected_decimals(
-            selected.loc[selected[a.param_var] == p, a.value_var])
+            selected[a.value_var].iloc[by_param.get(p, [])])
         for j, visit in enumerate(a.visits):
             order = visit_order(i, j)
             is_base = visit == a.baseline_visit
             for col in active:
-                recs = per_col[col.id]
-                recs = recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)]
+                recs = cell(per_cell[col.id], per_col[col.id], p, visit)
                 one_per_subject(ctx, recs, p, visit)
                 rows.append(ctx.row(col.id, "records", len(recs), 0, variable=a.value_var, parent=p, level=visit,
                                     order=order))
@@ -85,9 +90,11 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
         recs = ctx.records(col, selected)
         shown = recs[recs[a.param_var].isin(a.params) & recs[a.visit_var].isin(a.visits)]
         dup = shown[shown.duplicated([sid, a.param_var, a.visit_var])]  # one pass, not one per cell
-        cells = set(zip(dup[a.param_var], dup[a.visit_var], strict=True))
-        for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells):  # the first, as printed
-            one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+        cells_ = set(zip(dup[a.param_var], dup[a.visit_var], strict=True))
+        if cells_:
+            per_cell = cells(recs, a.param_var, a.visit_var)
+        for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells_):  # the first, as printed
+            one_per_subject(ctx, cell(per_cell, recs, p, visit), p, visit)
     return where_findings(ctx, columns)
 
 
