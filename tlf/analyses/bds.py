@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tlf.analyses.context import Ctx
+from tlf.data.subjects import column_codes, isin_codes
 from tlf.errors import DataError, did_you_mean, did_you_mean_value
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
     """The analysis dataset's records of the spec's parameters and visits (all subjects), after checking
     that every parameter and every visit occurs in the data: a name that does not is a located
     SpecError with the closest name that does."""
+    import numpy as np
+
     a = ctx.analysis
     frame = ctx.data.dataset(ctx.dataset_name).frame
     for key in ("param_var", "visit_var"):
@@ -42,16 +45,23 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
         if var not in frame.columns:
             raise ctx.error(key, f"variable '{var}' not found in dataset {ctx.dataset_name}"
                             f"{did_you_mean(var, frame.columns)}", "SPEC041")
-    codes = [str(v) for v in frame[a.param_var].dropna().unique()]
+    pcodes, puniques = column_codes(frame, a.param_var)  # factorised once per frame (tlf/data/subjects.py)
+    codes = [str(v) for v in puniques.tolist() if not _na(v)]  # as frame[param].dropna().unique()
     key = "param" if isinstance(a.param, str) else None
     for i, p in enumerate(a.params):
         if p not in codes:
             raise ctx.error(key or ("param", i), f"parameter '{p}' not found in {ctx.dataset_name}.{a.param_var}"
                             f"{did_you_mean_value(p, codes)}; present: {', '.join(sorted(codes))}", "SPEC043")
-    sel = frame[frame[a.param_var].isin(list(a.params))]
-    pairs = sel[[a.param_var, a.visit_var]].drop_duplicates()  # each parameter's visits, in record order
+    in_params = isin_codes(frame, a.param_var, list(a.params))
+    vcodes, vuniques = column_codes(frame, a.visit_var)
+    # each (parameter, visit) pair of the parameters' records, in order of first appearance
+    pair = pcodes[in_params].astype(np.int64) * (len(vuniques) + 1) + vcodes[in_params]
+    found, first = np.unique(pair, return_index=True)
+    found = found[np.argsort(first, kind="stable")]
+    pvals, vvals = puniques.tolist(), vuniques.tolist()
+    pairs = [(pvals[k // (len(vuniques) + 1)], vvals[k % (len(vuniques) + 1)]) for k in found.tolist()]
     for i, p in enumerate(a.params):
-        visits = [str(v) for v in pairs.loc[pairs[a.param_var] == p, a.visit_var]]
+        visits = [str(v) for q, v in pairs if q == p]
         for j, v in enumerate(a.visits):
             if v not in visits:
                 raise ctx.error(("visits", j), f"visit '{v}' not found for parameter {p} in "
@@ -61,7 +71,7 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
             raise ctx.error("baseline_visit", f"baseline visit '{a.baseline_visit}' is not among `visits`"
                             f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")
         del i
-    return sel[sel[a.visit_var].isin(list(a.visits))]
+    return frame[in_params & isin_codes(frame, a.visit_var, list(a.visits))]
 
 
 def cells(frame: pd.DataFrame, param_var: str, visit_var: str) -> dict[tuple, object]:
@@ -77,6 +87,10 @@ def cell(cells_: dict[tuple, object], frame: pd.DataFrame, param, visit) -> pd.D
     order; none: an empty frame of `frame`'s columns."""
     found = cells_.get((param, visit))
     return frame.iloc[found] if found is not None else frame.iloc[:0]
+
+
+def _na(v) -> bool:
+    return v is None or v != v
 
 
 def one_per_subject(ctx: Ctx, recs: pd.DataFrame, param: str, visit: str) -> None:

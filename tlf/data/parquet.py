@@ -40,17 +40,16 @@ def _index_column(name: str) -> bool:
     return name.startswith("__index_level_")
 
 
-def read_parquet(path: Path, columns: list[str] | None) -> tuple[pd.DataFrame, set[str]]:
+def read_parquet(path: Path, columns: list[str] | None, illegal) -> tuple[pd.DataFrame, set[str]]:
     """The file's columns `columns` (its own spelling; None: all) as pandas reads them, but its plain text
     columns already normalised (tlf.data.read._normalise: object, "" for missing, no trailing blanks).
     Returns the frame and the names of the text columns normalised here whose values hold no character
-    tlf.data.read.clean_control_characters replaces (those need neither step again)."""
+    matching regex `illegal` (those tlf.data.read.clean_control_characters replaces): they need neither
+    step again."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from tlf.data.read import ILLEGAL_RE
 
     schema = pq.read_schema(path)
     names = [n for n in schema.names if not _index_column(n)] if columns is None else list(columns)
@@ -73,7 +72,7 @@ def read_parquet(path: Path, columns: list[str] | None) -> tuple[pd.DataFrame, s
             codes = np.concatenate([c.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False).astype(np.int64)
                                     for c in chunks]) if chunks else np.zeros(0, np.int64)
             values[name] = distinct[codes]
-            if not any(ILLEGAL_RE.search(v) for v in texts):
+            if not any(illegal.search(v) for v in texts):
                 done.add(name)
         del table
         parts = {n: frame[n] for n in other}

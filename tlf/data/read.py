@@ -113,7 +113,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
                 wanted = projected(names, project)
             else:
                 wanted = None
-            frame, normalised = read_parquet(path, wanted)
+            frame, normalised = read_parquet(path, wanted, ILLEGAL_RE)
         else:
             raise DataError(f"unsupported file type '{suffix}' (expected one of {', '.join(READERS)})",
                             dataset=name, code="DATA002")

@@ -16,20 +16,33 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-_KEPT = 8
-_codes: dict[int, tuple[weakref.ref, str, object, object]] = {}  # id(frame) -> (frame, column, codes, uniques)
+_KEPT = 16
+_codes: dict[tuple[int, str], tuple[weakref.ref, object, object]] = {}  # (id(frame), column) -> (frame, codes, uniques)
+
+
+def column_codes(frame: pd.DataFrame, column: str):
+    """(codes, uniques) of pandas.factorize of `frame[column]` (missing values a code of their own, uniques
+    in order of first appearance), kept while `frame` lives (the last few frames asked about)."""
+    import pandas as pd
+
+    key = (id(frame), column)
+    found = _codes.get(key)
+    if found is None or found[0]() is not frame:
+        codes, uniques = pd.factorize(frame[column].to_numpy(), use_na_sentinel=False)
+        while len(_codes) >= _KEPT:
+            _codes.pop(next(iter(_codes)))
+        found = _codes[key] = (weakref.ref(frame), codes, uniques)
+    return found[1], found[2]
+
+
+def isin_codes(frame: pd.DataFrame, column: str, values) -> np.ndarray:
+    """A boolean array: whether each record's `column` is in `values` (as Series.isin)."""
+    import pandas as pd
+
+    codes, uniques = column_codes(frame, column)
+    return pd.Series(uniques, dtype=object).isin(values).to_numpy()[codes]
 
 
 def subject_mask(frame: pd.DataFrame, subject_id: str, subjects) -> np.ndarray:
     """A boolean array: whether each record's `subject_id` is in `subjects` (as Series.isin)."""
-    import pandas as pd
-
-    key = id(frame)
-    found = _codes.get(key)
-    if found is None or found[0]() is not frame or found[1] != subject_id:
-        codes, uniques = pd.factorize(frame[subject_id].to_numpy(), use_na_sentinel=False)
-        while len(_codes) >= _KEPT:
-            _codes.pop(next(iter(_codes)))
-        found = _codes[key] = (weakref.ref(frame), subject_id, codes, uniques)
-    _, _, codes, uniques = found
-    return pd.Series(uniques, dtype=object).isin(subjects).to_numpy()[codes]
+    return isin_codes(frame, subject_id, subjects)
