@@ -71,7 +71,8 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
             raise ctx.error("baseline_visit", f"baseline visit '{a.baseline_visit}' is not among `visits`"
                             f"{did_you_mean(a.baseline_visit, a.visits)}", "SPEC045")
         del i
-    return frame[in_params & isin_codes(frame, a.visit_var, list(a.visits))]
+    keep = in_params & isin_codes(frame, a.visit_var, list(a.visits))
+    return frame if keep.all() else frame[keep]  # every record: the frame itself, not a copy
 
 
 def cells(frame: pd.DataFrame, param_var: str, visit_var: str) -> dict[tuple, object]:

@@ -3,7 +3,6 @@ signed-rank tests against baseline) at each parameter and visit."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from tlf.analyses.bds import (
@@ -114,7 +113,9 @@ def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
             if base0.any():
                 warning = f"{int(base0.sum())} patient(s) with {BASE0_NOTE}"
             values = values[~base0]
-    return values[values.map(math.isfinite)], warning
+    import numpy as np
+
+    return values[np.isfinite(values.to_numpy(dtype=float))], warning  # as math.isfinite, on the array
 
 
 def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
@@ -127,7 +128,9 @@ def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
         d = d - 100.0
     else:
         d, _ = _part_values(a, recs, on, names)
-    return d[d.map(math.isfinite)]
+    import numpy as np
+
+    return d[np.isfinite(d.to_numpy(dtype=float))]
 
 
 def _test_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, test, diffs) -> list[dict]:
