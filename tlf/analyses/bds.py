@@ -83,6 +83,24 @@ def cells(frame: pd.DataFrame, param_var: str, visit_var: str) -> dict[tuple, ob
     return frame.groupby([param_var, visit_var], sort=False).indices
 
 
+def cell_positions(frame: pd.DataFrame, positions, param_var: str, visit_var: str) -> dict[tuple, object]:
+    """As cells(frame.iloc[positions]), but positions in `frame`, from its factorised parameter and visit
+    (kept per frame): no record is copied."""
+    import numpy as np
+
+    pc, pu = column_codes(frame, param_var)
+    vc, vu = column_codes(frame, visit_var)
+    width = len(vu) + 1
+    key = pc[positions].astype(np.int64) * width + vc[positions]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(key)]
+    pvals, vvals = pu.tolist(), vu.tolist()
+    return {(pvals[int(key[b]) // width], vvals[int(key[b]) % width]): positions[order[b:e]]
+            for b, e in zip(starts, ends, strict=True)}
+
+
 def cell(cells_: dict[tuple, object], frame: pd.DataFrame, param, visit) -> pd.DataFrame:
     """The records of `frame` at one (parameter, visit) (`cells_` made by cells() from `frame`), in record
     order; none: an empty frame of `frame`'s columns."""

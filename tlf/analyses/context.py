@@ -77,22 +77,39 @@ class Ctx:
         return recs
 
     def _where_records(self, col: ColumnGroup, frame: pd.DataFrame | None) -> pd.DataFrame:
-        """The column's records meeting `where`: the expression evaluated on the column's records of the
-        variables it names only, the records then taken once (a wide frame of millions of records is not
-        copied twice). An expression naming a variable the frame lacks is evaluated as it is written, on
-        every variable, to raise its located error."""
-        import numpy as np
-
-        sid = self.data.subject_id
+        """The column's records meeting `where`, taken once (positions()); an expression naming a variable
+        the frame lacks is evaluated as it is written, on every variable, to raise its located error."""
         base = self.data.dataset(self.dataset_name).frame if frame is None else frame
-        mask = self._column_mask(col, base)
-        names = _variables(self.analysis.where, col.period)
-        if names is None or not names <= set(base.columns):
+        pos = self._where_positions(col, base)
+        if pos is None:
             recs = self.column_records(col, frame)
             return recs[self.where(self.analysis.where, recs, col)]
-        narrow = base.loc[mask, list(dict.fromkeys([sid, *sorted(names)]))]
+        return base.iloc[pos]
+
+    def positions(self, col: ColumnGroup, frame: pd.DataFrame):
+        """The positions in `frame` of the records records(col, frame) gives, without taking them (a frame
+        of millions of records is then copied once, per cell, in the variables read); None when the
+        analysis selects records (`select`) or its `where` names a variable `frame` lacks."""
+        import numpy as np
+
+        if getattr(self.analysis, "select", None) is not None:
+            return None
+        if not self.analysis.where:
+            return np.flatnonzero(self._column_mask(col, frame))
+        return self._where_positions(col, frame)
+
+    def _where_positions(self, col: ColumnGroup, frame: pd.DataFrame):
+        """Positions of the column's records meeting `where`, the expression evaluated on the column's
+        records of the variables it names only (and the subject id); None: it names one `frame` lacks."""
+        import numpy as np
+
+        names = _variables(self.analysis.where, col.period)
+        if names is None or not names <= set(frame.columns):
+            return None
+        mask = self._column_mask(col, frame)
+        narrow = frame.loc[mask, list(dict.fromkeys([self.data.subject_id, *sorted(names)]))]
         meets = self.where(self.analysis.where, narrow, col)
-        return base.iloc[np.flatnonzero(mask)[meets.to_numpy(dtype=bool)]]
+        return np.flatnonzero(mask)[meets.to_numpy(dtype=bool)]
 
     def _column_mask(self, col: ColumnGroup, frame: pd.DataFrame):
         """Which records of `frame` are of the column's subjects (and period): column_records as a mask."""

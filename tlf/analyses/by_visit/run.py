@@ -9,6 +9,7 @@ from tlf.analyses.bds import (
     BASE0_NOTE,
     PART_PREFIX,
     cell,
+    cell_positions,
     cells,
     PBASE0_NOTE,
     label_rows,
@@ -38,8 +39,14 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     active = [c for c in columns if ctx.active(c)]
     used = list(dict.fromkeys([ctx.data.subject_id, a.param_var, a.visit_var, a.value_var,
                                *(v for v in names.values() if v), *([a.base_var] if a.base_var in selected else [])]))
-    per_col = {c.id: ctx.records(c, selected)[used] for c in active}  # the variables read below, not every one
-    per_cell = {c: cells(recs, a.param_var, a.visit_var) for c, recs in per_col.items()}
+    at = {c.id: ctx.positions(c, selected) for c in active}
+    if all(p is not None for p in at.values()):  # records of each cell taken from `selected`, once
+        narrow = selected[used]
+        per_col = {c: narrow for c in at}
+        per_cell = {c: cell_positions(selected, pos, a.param_var, a.visit_var) for c, pos in at.items()}
+    else:
+        per_col = {c.id: ctx.records(c, selected)[used] for c in active}  # the variables read below
+        per_cell = {c: cells(recs, a.param_var, a.visit_var) for c, recs in per_col.items()}
     by_param = selected.groupby(a.param_var, sort=False).indices if len(selected) else {}
     precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
@@ -86,6 +93,9 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     _names(ctx, selected)
     sid = ctx.data.subject_id
     for col in (c for c in columns if ctx.active(c)):
+        pos = ctx.positions(col, selected)
+        if pos is not None and not _repeated(selected, pos, sid, a.param_var, a.visit_var):
+            continue  # one record per subject in every cell (the common case): nothing taken
         recs = ctx.records(col, selected)
         shown = recs[recs[a.param_var].isin(a.params) & recs[a.visit_var].isin(a.visits)]
         dup = shown[shown.duplicated([sid, a.param_var, a.visit_var])]  # one pass, not one per cell
@@ -95,6 +105,18 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
         for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells_):  # the first, as printed
             one_per_subject(ctx, cell(per_cell, recs, p, visit), p, visit)
     return where_findings(ctx, columns)
+
+
+def _repeated(frame: pd.DataFrame, positions, sid: str, param_var: str, visit_var: str) -> bool:
+    """Whether two of the records at `positions` of `frame` share subject, parameter and visit (codes of the
+    factorised variables, kept per frame)."""
+    import numpy as np
+
+    from tlf.data.subjects import column_codes
+
+    (sc, _), (pc, pu), (vc, vu) = (column_codes(frame, v) for v in (sid, param_var, visit_var))
+    key = (sc[positions].astype(np.int64) * (len(pu) + 1) + pc[positions]) * (len(vu) + 1) + vc[positions]
+    return len(np.unique(key)) < len(key)
 
 
 def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
