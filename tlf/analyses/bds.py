@@ -128,23 +128,29 @@ def require_var(ctx: Ctx, key: str, name: str, frame: pd.DataFrame) -> str:
     return name
 
 
-def label_rows(ctx: Ctx, selected: pd.DataFrame) -> list[dict]:
-    """Per parameter a `param` row with its label; per visit an `x` row with its plotted position."""
+def label_rows(ctx: Ctx, selected: pd.DataFrame, by_cell: dict[tuple, object] | None = None) -> list[dict]:
+    """Per parameter a `param` row with its label; per visit an `x` row with its plotted position.
+    `by_cell`: cell_positions() of every record of `selected`, when the caller has them."""
+    import numpy as np
+
     a = ctx.analysis
     rows = []
-    by_param = selected.groupby(a.param_var, sort=False).indices if len(selected) else {}
-    by_cell = cells(selected, a.param_var, a.visit_var)
+    if by_cell is None:
+        by_cell = cell_positions(selected, np.arange(len(selected)), a.param_var, a.visit_var)
+    first: dict = {}  # each parameter's first record
+    for (q, _), pos in by_cell.items():
+        if len(pos) and (q not in first or pos[0] < first[q]):
+            first[q] = int(pos[0])
     for i, p in enumerate(a.params):
-        recs = selected.iloc[by_param.get(p, [])]
         label = p
-        if a.param_label_var and a.param_label_var in recs.columns and len(recs):
-            label = str(recs[a.param_label_var].iloc[0])
+        if a.param_label_var and a.param_label_var in selected.columns and p in first:
+            label = str(selected[a.param_label_var].iloc[first[p]])
         label = a.param_labels.get(p, label)
         rows.append(ctx.row("", "param", float("nan"), 0, variable=label, parent=p, order=visit_order(i, 0)))
         for j, v in enumerate(a.visits):
             x = float(j)
-            if a.visit_num_var and a.visit_num_var in recs.columns:
-                nums = cell(by_cell, selected, p, v)[a.visit_num_var].dropna()
+            if a.visit_num_var and a.visit_num_var in selected.columns:
+                nums = selected[a.visit_num_var].iloc[by_cell.get((p, v), [])].dropna()
                 if len(nums):
                     x = float(nums.iloc[0])
             rows.append(ctx.row("", "x", x, -1, parent=p, level=v, order=visit_order(i, j)))

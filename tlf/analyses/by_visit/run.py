@@ -32,32 +32,41 @@ _OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se"
 def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     """Value, change, percent change and percent of baseline: n, mean, SD, ... per parameter, visit and
     column; the number of records; signed-rank tests against baseline."""
+    import numpy as np
+
     a = ctx.analysis
     selected = select_bds(ctx)
     names = _names(ctx, selected)
-    rows = label_rows(ctx, selected)
+    everything = cell_positions(selected, np.arange(len(selected)), a.param_var, a.visit_var)
+    rows = label_rows(ctx, selected, everything)
     active = [c for c in columns if ctx.active(c)]
-    used = list(dict.fromkeys([ctx.data.subject_id, a.param_var, a.visit_var, a.value_var,
-                               *(v for v in names.values() if v), *([a.base_var] if a.base_var in selected else [])]))
+    sid = ctx.data.subject_id
+    values_read = [a.value_var, *(v for v in names.values() if v), *([a.base_var] if a.base_var in selected else [])]
     at = {c.id: ctx.positions(c, selected) for c in active}
     if all(p is not None for p in at.values()):  # records of each cell taken from `selected`, once
-        narrow = selected[used]
+        narrow = selected[list(dict.fromkeys(values_read))]
         per_col = {c: narrow for c in at}
         per_cell = {c: cell_positions(selected, pos, a.param_var, a.visit_var) for c, pos in at.items()}
     else:
+        used = list(dict.fromkeys([sid, a.param_var, a.visit_var, *values_read]))
         per_col = {c.id: ctx.records(c, selected)[used] for c in active}  # the variables read below
         per_cell = {c: cells(recs, a.param_var, a.visit_var) for c, recs in per_col.items()}
-    by_param = selected.groupby(a.param_var, sort=False).indices if len(selected) else {}
     precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
-        d = a.precision if a.precision is not None else collected_decimals(
-            selected[a.value_var].iloc[by_param.get(p, [])])
+        if a.precision is not None:
+            d = a.precision
+        else:
+            at_p = [pos for (q, _), pos in everything.items() if q == p]
+            d = collected_decimals(selected[a.value_var].iloc[np.concatenate(at_p) if at_p else []])
         for j, visit in enumerate(a.visits):
             order = visit_order(i, j)
             is_base = visit == a.baseline_visit
             for col in active:
                 recs = cell(per_cell[col.id], per_col[col.id], p, visit)
-                one_per_subject(ctx, recs, p, visit)
+                if sid in recs.columns:
+                    one_per_subject(ctx, recs, p, visit)
+                else:  # positions in `selected`: the subjects' codes
+                    _one_per_subject_at(ctx, selected, per_cell[col.id].get((p, visit)), p, visit)
                 rows.append(ctx.row(col.id, "records", len(recs), 0, variable=a.value_var, parent=p, level=visit,
                                     order=order))
                 for part in a.show:
@@ -105,6 +114,19 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
         for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells_):  # the first, as printed
             one_per_subject(ctx, cell(per_cell, recs, p, visit), p, visit)
     return where_findings(ctx, columns)
+
+
+def _one_per_subject_at(ctx: Ctx, frame: pd.DataFrame, positions, param, visit) -> None:
+    """one_per_subject of the records at `positions` of `frame`, on the subjects' codes (kept per frame)."""
+    import numpy as np
+
+    from tlf.data.subjects import column_codes
+
+    if positions is None or len(positions) < 2:
+        return
+    codes, _ = column_codes(frame, ctx.data.subject_id)
+    if len(np.unique(codes[positions])) < len(positions):
+        one_per_subject(ctx, frame[[ctx.data.subject_id]].iloc[positions], param, visit)
 
 
 def _repeated(frame: pd.DataFrame, positions, sid: str, param_var: str, visit_var: str) -> bool:
