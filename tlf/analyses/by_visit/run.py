@@ -125,7 +125,7 @@ def _one_per_subject_at(ctx: Ctx, frame: pd.DataFrame, positions, param, visit) 
     if positions is None or len(positions) < 2:
         return
     codes, _ = column_codes(frame, ctx.data.subject_id)
-    if len(np.unique(codes[positions])) < len(positions):
+    if np.bincount(codes[positions]).max() > 1:  # a subject twice
         one_per_subject(ctx, frame[[ctx.data.subject_id]].iloc[positions], param, visit)
 
 
