@@ -56,8 +56,10 @@ def select_bds(ctx: Ctx) -> pd.DataFrame:
     vcodes, vuniques = column_codes(frame, a.visit_var)
     # each (parameter, visit) pair of the parameters' records, in order of first appearance
     pair = pcodes[in_params].astype(np.int64) * (len(vuniques) + 1) + vcodes[in_params]
-    found, first = np.unique(pair, return_index=True)
-    found = found[np.argsort(first, kind="stable")]
+    first = np.full((len(puniques) + 1) * (len(vuniques) + 1), len(pair))
+    first[pair[::-1]] = np.arange(len(pair))[::-1]  # repeated keys: the last assignment (the first record) wins
+    found = np.flatnonzero(first < len(pair))
+    found = found[np.argsort(first[found], kind="stable")]
     pvals, vvals = puniques.tolist(), vuniques.tolist()
     pairs = [(pvals[k // (len(vuniques) + 1)], vvals[k % (len(vuniques) + 1)]) for k in found.tolist()]
     for i, p in enumerate(a.params):

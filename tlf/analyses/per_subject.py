@@ -65,11 +65,13 @@ def _several_values(subjects: pd.Series, codes) -> bool:
     import numpy as np
     import pandas as pd
 
+    from tlf.data.subjects import distinct
+
     if len(codes) < 2:
         return False
     s = pd.factorize(subjects.to_numpy(), use_na_sentinel=False)[0].astype(np.int64)
-    pairs = np.unique(s * (int(codes.max()) + 1) + codes)
-    return len(pairs) > len(np.unique(s))
+    pairs = distinct(s * (int(codes.max()) + 1) + codes)
+    return len(pairs) > len(distinct(s))
 
 
 def _require_one_value(ctx: Ctx, pairs: list[tuple[Any, Any]], var: str) -> None:

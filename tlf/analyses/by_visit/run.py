@@ -134,11 +134,11 @@ def _repeated(frame: pd.DataFrame, positions, sid: str, param_var: str, visit_va
     factorised variables, kept per frame)."""
     import numpy as np
 
-    from tlf.data.subjects import column_codes
+    from tlf.data.subjects import column_codes, distinct
 
     (sc, _), (pc, pu), (vc, vu) = (column_codes(frame, v) for v in (sid, param_var, visit_var))
     key = (sc[positions].astype(np.int64) * (len(pu) + 1) + pc[positions]) * (len(vu) + 1) + vc[positions]
-    return len(np.unique(key)) < len(key)
+    return len(distinct(key)) < len(key)
 
 
 def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tlf.data.subjects import distinct
 from tlf.stats.counts import Count
 from tlf.stats.values import text_value
 
@@ -43,7 +44,7 @@ def term_counts(recs: pd.DataFrame, sid: str, soc_var: str | None, term_var: str
     s = pd.factorize(recs[sid].to_numpy(), use_na_sentinel=False)[0].astype(np.int64)
     nt, npar = len(tnames), len(pnames)
     pt = p * nt + t
-    pairs = np.bincount(np.unique(s * (npar * nt) + pt) % (npar * nt), minlength=npar * nt)
+    pairs = np.bincount(distinct(s * (npar * nt) + pt) % (npar * nt), minlength=npar * nt)
     pair_events = np.bincount(pt, minlength=npar * nt)
     counts: dict[tuple[str, str], Count] = {}
     events: dict[tuple[str, str], int] = {}
@@ -52,9 +53,9 @@ def term_counts(recs: pd.DataFrame, sid: str, soc_var: str | None, term_var: str
         counts[key] = Count(int(pairs[k]), denom)
         events[key] = int(pair_events[k])
     if soc_var:
-        parents = np.bincount(np.unique(s * npar + p) % npar, minlength=npar)
+        parents = np.bincount(distinct(s * npar + p) % npar, minlength=npar)
         parent_events = np.bincount(p, minlength=npar)
         for k in np.flatnonzero(parents):
             counts[(pnames[k], "")] = Count(int(parents[k]), denom)
             events[(pnames[k], "")] = int(parent_events[k])
-    return counts, events, int(len(np.unique(s)))
+    return counts, events, int(len(distinct(s)))
