@@ -115,12 +115,14 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The term (and SOC) variable and the records of each column; literals of `where`."""
     a = ctx.analysis
+    frame = ctx.data.dataset(ctx.dataset_name).frame
     for col in columns:
         if ctx.active(col):
             ctx.variable(a.term, col, "term")
             if a.soc:
                 ctx.variable(a.soc, col, "soc")
-            ctx.records(col)
+            if ctx.positions(col, frame) is None:  # the selection's errors without taking the records
+                ctx.records(col)
     if a.by_grade:
         check_grades(ctx, columns)
     return where_findings(ctx, columns)
