@@ -92,3 +92,28 @@ def test_projection_reads_the_same_values_as_the_whole_file(pooled):
         assert part[c].tolist() == [v.rstrip(" ") if isinstance(v, str) else "" for v in whole[c]]
     assert "" in set(part["TRTEMFL"]) and "Y" in set(part["TRTEMFL"])
     pd.testing.assert_series_equal(part["ASTDY"], whole["ASTDY"])
+
+
+def test_period_templates_project_every_period():
+    """A spec variable written with a period template (`TRT{pp}A`) reads the variable of every period."""
+    from tlf.data.parquet import projected
+
+    names = ["USUBJID", "TRT01A", "TRT02A", "TRTA", "TRT1A", "AGE", "SEX"]
+    assert projected(names, frozenset({"USUBJID", "TRT{PP}A", "AGE"})) == ["USUBJID", "TRT01A", "TRT02A", "AGE"]
+    assert projected(names, frozenset({"TRT{P}A"})) == ["TRT01A", "TRT02A", "TRT1A"]
+
+
+def test_a_study_with_a_listing_reads_whole_files(tmp_path):
+    """A listing may print any variable: a study with one reads its Parquet files whole."""
+    import shutil
+
+    from tlf.build_data import used_variables
+    from tlf.spec.validate import load_study
+
+    specs = tmp_path / "specs"
+    shutil.copytree(REPO / "benchmarks" / "pooled" / "specs", specs)
+    assert set(used_variables(load_study(specs))) == {"adsl", "adae", "adlb"}
+    (specs / "l-ae.yaml").write_text(
+        "id: l-ae\ntype: listing\nnumber: Listing 1\ntitle: Adverse events\ndataset: adae\npopulation: SAF\n"
+        "columns: [{var: USUBJID, label: Subject}, {var: AEDECOD, label: Preferred term}]\n")
+    assert used_variables(load_study(specs)) == {}
