@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from tlf.analyses.bds import (
     BASE0_NOTE,
     PART_PREFIX,
+    PBASE0_NOTE,
     cell,
     cell_positions,
     cells,
-    PBASE0_NOTE,
     label_rows,
     one_per_subject,
     require_var,
