@@ -37,9 +37,14 @@ def column_codes(frame: pd.DataFrame, column: str):
 
 def isin_codes(frame: pd.DataFrame, column: str, values) -> np.ndarray:
     """A boolean array: whether each record's `column` is in `values` (as Series.isin)."""
+    import numpy as np
     import pandas as pd
 
     codes, uniques = column_codes(frame, column)
+    distinct_values = uniques.tolist()
+    missing = any(v is None or v is pd.NA or (isinstance(v, float) and v != v) for v in distinct_values)
+    if isinstance(values, set | frozenset) and not missing:  # Python set look-ups (pandas hashes `values` anew)
+        return np.fromiter((v in values for v in distinct_values), bool, len(distinct_values))[codes]
     return pd.Series(uniques, dtype=object).isin(values).to_numpy()[codes]
 
 
