@@ -22,7 +22,8 @@ def parquet_columns(path: Path) -> list[str]:
     """The file's column names as written (from its footer; no data is read)."""
     import pyarrow.parquet as pq
 
-    return [n for n in pq.read_schema(path).names if not _index_column(n)]
+    schema = pq.read_schema(path)
+    return [n for n in schema.names if not _index_column(n, schema)]
 
 
 def projected(names: list[str], project: frozenset[str]) -> list[str]:
@@ -36,8 +37,10 @@ def projected(names: list[str], project: frozenset[str]) -> list[str]:
     return [n for n in names if n.upper() in project or any(t.fullmatch(n.upper()) for t in templates)]
 
 
-def _index_column(name: str) -> bool:
-    return name.startswith("__index_level_")
+def _index_column(name: str, schema) -> bool:
+    """A column pandas reads as the frame's index (written from a frame's index), not as a variable."""
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    return name.startswith("__index_level_") or name in [i for i in index if isinstance(i, str)]
 
 
 def read_parquet(path: Path, columns: list[str] | None, illegal) -> tuple[pd.DataFrame, set[str]]:
@@ -52,7 +55,7 @@ def read_parquet(path: Path, columns: list[str] | None, illegal) -> tuple[pd.Dat
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(path)
-    names = [n for n in schema.names if not _index_column(n)] if columns is None else list(columns)
+    names = [n for n in schema.names if not _index_column(n, schema)] if columns is None else list(columns)
     text = [n for n in names if pa.types.is_string(schema.field(n).type) or pa.types.is_large_string(
         schema.field(n).type)]
     other = [n for n in names if n not in set(text)]
