@@ -89,13 +89,13 @@ def wrap_to(text: str, inches: float, fontsize: float) -> str:
 
 
 def thin_x_labels(fig) -> None:
-    """Blank the x tick labels that would touch their neighbour, measured as rendered (the figure's
-    layout done, each label's box from its window extent): from the left a label is kept when it clears
-    the last kept one by TICK_GAP_EM; the last label is always kept (dropping the one before it if they
-    collide), so the axis shows where the data end; a label on a y tick label (the corner where both
-    axes start) is dropped. The tick marks stay."""
+    """Blank the x tick labels that would touch their neighbour, measured as rendered (the figure laid
+    out by `lay_out`, each label's box from its window extent; that layout is then kept, `keep_layout`):
+    from the left a label is kept when it clears the last kept one by TICK_GAP_EM; the last label is
+    always kept (dropping the one before it if they collide), so the axis shows where the data end; a
+    label on a y tick label (the corner where both axes start) is dropped. The tick marks stay."""
     renderer = _renderer(fig)
-    fig.draw_without_rendering()  # lays the figure out (constrained/tight), as it will be saved
+    lay_out(fig, renderer)  # as it will be saved
     changed = False
     for ax in fig.axes:
         if not ax.get_visible():
@@ -115,7 +115,32 @@ def thin_x_labels(fig) -> None:
                                                    enumerate(inview)])
         changed = True
     if changed:
-        fig.draw_without_rendering()
+        lay_out(fig, renderer)
+    keep_layout(fig)
+
+
+def lay_out(fig, renderer=None) -> None:
+    """Lay `fig` out by its layout engine (constrained; none after tight_layout) and bring every axis's ticks
+    up to date at the final axes sizes: what a draw does before it draws anything, without the rest of a
+    draw (a full draw of a figure, even not rendered, costs as much as its layout)."""
+    renderer = renderer or _renderer(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        try:
+            engine.execute(fig)
+        except ValueError:  # as Figure.draw: a figure too small for its decorations is drawn as it is
+            pass
+    for ax in fig.axes:
+        if ax.get_visible():
+            ax.xaxis.get_tightbbox(renderer)  # updates the ticks (locations, labels) as a draw would
+            ax.yaxis.get_tightbbox(renderer)
+
+
+def keep_layout(fig) -> None:
+    """Keep the layout `fig` has (laid out by `lay_out`, or by tight_layout): saving it then draws it once,
+    instead of laying it out again and drawing it twice (savefig draws a figure that has a layout engine,
+    even a placeholder left by tight_layout, once without rendering before it renders)."""
+    fig.set_layout_engine(None)
 
 
 def _kept_labels(boxes: list, blocked_by: list, gap: float) -> list[int]:
