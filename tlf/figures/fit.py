@@ -96,7 +96,7 @@ def thin_x_labels(fig) -> None:
     label on a y tick label (the corner where both axes start) is dropped. The tick marks stay."""
     renderer = _renderer(fig)
     lay_out(fig, renderer)  # as it will be saved
-    changed = False
+    changed = False  # a blanked label that held out an axes' bounds: the layout is done again
     for ax in fig.axes:
         if not ax.get_visible():
             continue
@@ -113,7 +113,9 @@ def thin_x_labels(fig) -> None:
             continue
         ax.set_xticks([loc for loc, _ in inview], [t.get_text() if i in kept else "" for i, (_, t) in
                                                    enumerate(inview)])
-        changed = True
+        # the layout sees the labels' union (and the axis title placed under it): unchanged, nothing moves
+        changed = changed or _union(boxes).bounds != _union([b for i, b in zip(shown, boxes, strict=True)
+                                                             if i in kept]).bounds
     if changed:
         lay_out(fig, renderer)
     keep_layout(fig)
@@ -141,6 +143,12 @@ def keep_layout(fig) -> None:
     instead of laying it out again and drawing it twice (savefig draws a figure that has a layout engine,
     even a placeholder left by tight_layout, once without rendering before it renders)."""
     fig.set_layout_engine(None)
+
+
+def _union(boxes: list):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.union(boxes) if boxes else Bbox.null()
 
 
 def _kept_labels(boxes: list, blocked_by: list, gap: float) -> list[int]:
