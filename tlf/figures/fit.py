@@ -141,8 +141,12 @@ def lay_out(fig, renderer=None) -> None:
 def keep_layout(fig) -> None:
     """Keep the layout `fig` has (laid out by `lay_out`, or by tight_layout): saving it then draws it once,
     instead of laying it out again and drawing it twice (savefig draws a figure that has a layout engine,
-    even a placeholder left by tight_layout, once without rendering before it renders)."""
-    fig.set_layout_engine(None)
+    even a placeholder left by tight_layout, once without rendering before it renders). No engine at all,
+    whatever a matplotlibrc says (`None` would otherwise pick its autolayout or constrained layout)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
 
 
 def _union(boxes: list):
