@@ -11,12 +11,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
+
+def _ram_disk(path: str = "/dev/shm", room: int = 2 << 30) -> bool:
+    """A writable RAM disk with room for the last three runs' folders (a whole run leaves ~150 MB)."""
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and st.f_bavail * st.f_frsize >= room
+
+
 # The tests' folders (tmp_path) on the RAM disk where there is one: tlf fsyncs each file it publishes and
-# its folder (tlf/qc/publish.py), a wait of some milliseconds on a disk, thousands of times in a run; on tmpfs
+# its folder (tlf/qc/publish.py), a wait of ~6 ms on this machine's disk, some 7,000 times in a run; on tmpfs
 # an fsync returns at once. PYTEST_DEBUG_TEMPROOT is pytest's own setting for the root of its temporary
 # folders (numbered per run, the last three kept, as under /tmp); one set by the user wins.
-if "PYTEST_DEBUG_TEMPROOT" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and _ram_disk():
     os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
 
 ADSL_CSV = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
 S-01,Drug A,Y,Y,Y,F,30,70.5,WHITE
@@ -200,14 +211,14 @@ SHARED_BUILD_GROUPS = {
     "study A build": ("tests/test_study_a.py", "tests/unit/test_qc_study_a.py", "tests/unit/test_shells.py",
                       "tests/unit/test_review.py"),
 }
-SECONDS = {"study A build": 70, "cdiscpilot01 build": 50, "tests/unit/test_property_inputs.py": 38,
-           "tests/unit/test_fonts.py": 20, "tests/unit/test_figure_text.py": 20,
-           "tests/unit/test_stats_mmrm_live_r.py": 17, "tests/test_study_b.py": 12,
-           "tests/unit/test_file_modes.py": 11, "tests/unit/test_findings.py": 10, "tests/unit/test_publish.py": 10,
-           "tests/unit/test_robustness.py": 9, "tests/unit/test_data_cache.py": 8,
-           "tests/unit/test_ars_export_families.py": 7, "tests/unit/test_shift.py": 7,
-           "tests/unit/test_build_parallel.py": 7, "tests/unit/test_build.py": 6, "tests/unit/test_examples_bytes.py": 6,
-           "tests/unit/test_examples_study_a.py": 6, "tests/unit/test_displayed.py": 6}
+SECONDS = {"study A build": 66, "cdiscpilot01 build": 54, "tests/unit/test_property_inputs.py": 33,
+           "tests/unit/test_figure_text.py": 21, "tests/unit/test_stats_mmrm_live_r.py": 18,
+           "tests/test_study_b.py": 13, "tests/unit/test_fonts.py": 12, "tests/unit/test_findings.py": 11,
+           "tests/unit/test_robustness.py": 11, "tests/unit/test_publish.py": 9, "tests/unit/test_file_modes.py": 9,
+           "tests/unit/test_data_cache.py": 9, "tests/unit/test_shift.py": 8, "tests/unit/test_ars_export_families.py": 8,
+           "tests/unit/test_crash.py": 7, "tests/unit/test_examples_study_a.py": 7, "tests/unit/test_build.py": 7,
+           "tests/unit/test_build_parallel.py": 7, "tests/unit/test_examples_bytes.py": 6, "tests/unit/test_limits.py": 6,
+           "tests/unit/test_displayed.py": 5, "tests/unit/test_ars_export.py": 5}
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when xdist is not loaded
