@@ -15,6 +15,11 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 | P-value of a Pearson chi-square method      | tlf.stats.tests.chisq_test (asymptotic, no correction) |
 | P-value of a Fisher's exact test method     | tlf.stats.tests.fisher_test (two-sided)                |
 | P-value of an analysis of variance method   | tlf.stats.tests.anova_oneway (F test of the groups)    |
+| P-value of a Wilcoxon rank-sum method       | tlf.stats.tests.rank_sum_test (two groups)             |
+| Count of subjects with a non-missing value  | distinct subjects whose analysis variable has a value  |
+| Risk difference, Relative risk, Odds ratio, Lower / Upper confidence limit | tlf.stats.proportions (compare.py) |
+
+The tests and estimates are computed as a tlf build's stat columns compute them (tlf/ars/compare.py).
 """
 
 from __future__ import annotations
@@ -32,13 +37,17 @@ OPERATIONS = {
     "minimum": "min", "min": "min", "maximum": "max", "max": "max",
     "percent of subjects": "pct", "percentage of subjects": "pct", "percent": "pct", "%": "pct",
     "p-value": "pvalue", "p value": "pvalue",
+    # tlf's comparisons and denominators (tlf/ars/compare.py): an estimate's statistic is its method's
+    "count of subjects with a non-missing value": "assessed",
+    "risk difference": "estimate", "risk difference (percentage points)": "estimate", "relative risk": "estimate",
+    "odds ratio": "estimate", "lower confidence limit": "lower", "upper confidence limit": "upper",
 }
 # a label that alone does not say what is counted ("n" of subjects, of events, of values): the name decides
 AMBIGUOUS_LABELS = {"n"}
 DESCRIPTIVE = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 # a p-value operation's test, by words of its method's name (first match)
 TESTS = (("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
-         ("analysis of variance", "anova"), ("anova", "anova"))
+         ("analysis of variance", "anova"), ("anova", "anova"), ("wilcoxon", "wilcoxon"))
 
 
 def classify(method, operation) -> tuple[str | None, str]:
@@ -58,7 +67,11 @@ def classify(method, operation) -> tuple[str | None, str]:
             if word in name:
                 return test, ""
         return None, (f"p-value of method '{method.name}': tlf maps p-values of Pearson chi-square, Fisher's "
-                      "exact test and one-way analysis of variance methods only")
+                      "exact test, one-way analysis of variance and Wilcoxon rank-sum methods only")
+    if kind in ("estimate", "lower", "upper"):
+        from tlf.ars.compare import classify_estimate
+
+        return classify_estimate(method, kind)
     if kind == "pct":
         roles = {(r.referencedOperationRole.controlledTerm or "").upper() for r in
                  operation.referencedOperationRelationships}

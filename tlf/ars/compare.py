@@ -1,0 +1,120 @@
+"""`tlf ars run`: the comparisons of an analysis' factor groupings (`resultsByGroup: false`) -- p-values and
+two-group estimates -- computed by the functions a tlf build's stat columns call, never a second copy:
+
+| method (words of its name)                          | operation                     | computed by                        |
+|-----------------------------------------------------|-------------------------------|------------------------------------|
+| Pearson chi-square / Fisher's exact test            | P-value                       | tlf.stats.compare.compare_counts (two factors: subjects by both), compare_with_without (one factor: subjects with a record in the cell against the others of the group) |
+| analysis of variance / ANOVA, Wilcoxon rank-sum     | P-value                       | tlf.stats.compare.compare_values   |
+| risk difference, relative risk, odds ratio (with the CI method and level: "Newcombe", "Miettinen-Nurminen", "Wald", "Woolf"; "95%") | the estimate ("Risk difference (percentage points)": x 100), Lower / Upper confidence limit | tlf.stats.proportions.two_proportions |
+
+An estimate compares the two groups of its one factor grouping, the first (by `order`) against the
+second (treatment against reference), each as subjects with a record in the cell out of the group's
+subjects in the analysis set (on the subject-level dataset: the subjects meeting the data subset).
+A group without subjects in the analysis set is left out of a test (a data subset restricting the
+treatments compared, as CDISC's example states "Placebo vs Low Dose").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tlf.stats.compare import compare_counts, compare_values, compare_with_without
+
+TESTS = ("chisq", "fisher", "anova", "wilcoxon")
+ESTIMATES = ("estimate", "lower", "upper")
+# the statistic of an estimate method, by words of its name (first match)
+STATISTICS = (("risk difference", "risk_difference"), ("relative risk", "relative_risk"), ("risk ratio", "relative_risk"),
+              ("odds ratio", "odds_ratio"))
+CI_METHODS = (("newcombe", "newcombe"), ("miettinen-nurminen", "mn"), ("woolf", "woolf"), ("wald", "wald"))
+_LEVEL = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:confidence|ci\b)", re.IGNORECASE)
+
+
+class NotMapped(Exception):
+    """The comparison cannot be computed as the event states it; str() is why (ARS016)."""
+
+
+def estimate_spec(method: Any) -> tuple[str | None, str | None, float | None]:
+    """(statistic, CI method, confidence level) that an estimate method's name states (None: not stated)."""
+    name = f"{method.name} {getattr(method, 'label', None) or ''}".lower()
+    stat = next((s for word, s in STATISTICS if word in name), None)
+    ci = next((c for word, c in CI_METHODS if word in name), None)
+    m = _LEVEL.search(name)
+    return stat, ci, (float(m.group(1)) / 100 if m else None)
+
+
+def classify_estimate(method: Any, kind: str) -> tuple[str | None, str]:
+    """(kind, "") when the method states what an estimate operation computes, else (None, why)."""
+    stat, ci, level = estimate_spec(method)
+    if stat is None:
+        return None, (f"method '{method.name}' does not name its estimate (risk difference, relative risk or odds "
+                      "ratio)")
+    if kind != "estimate" and (ci is None or level is None):
+        return None, (f"method '{method.name}' does not name the confidence interval's method (Newcombe, "
+                      "Miettinen-Nurminen, Wald, Woolf) and level (e.g. 95%)")
+    return kind, ""
+
+
+def comparison(job: Any, op: Any, kind: str) -> list:
+    """The results of a test or estimate operation, one per result cell of the analysis."""
+    factors = job.factors
+    if not factors or any(f.dataDriven for f in factors):
+        raise NotMapped("a comparison needs one or two factor groupings (resultsByGroup: false) with groups "
+                        "defined in the event; data-driven factors are not mapped")
+    out = []
+    for groups, cell in job.cells():
+        if kind in ESTIMATES:
+            value, notes = _estimate(job, op, kind, cell)
+        else:
+            value, notes = _test(job, kind, cell)
+        r = job.result(op, kind, groups, value)
+        r.note = "; ".join(notes)
+        out.append(r)
+    return out
+
+
+def _levels(job: Any) -> list[list]:
+    return [[job.tables.mask(grp, job.ds, job.path(grp)) for grp in f.groups] for f in job.factors]
+
+
+def _test(job: Any, kind: str, cell) -> tuple[float, tuple[str, ...]]:
+    levels = _levels(job)
+    if kind in ("anova", "wilcoxon"):
+        if len(levels) != 1:
+            raise NotMapped(f"{kind} is mapped for one factor grouping")
+        var = job.variable()
+        exact = "exact" in job.method.name.lower()
+        samples = [job.frame.loc[cell & m, var].astype(float).to_numpy() for m in levels[0]]
+        r = compare_values([s for s in samples if len(s)] if kind == "wilcoxon" else samples, kind, exact)
+        return r.pvalue, r.notes
+    subj = job.frame[job.tables.subject]
+    if len(levels) == 2:
+        table = [[subj[cell & m1 & m2].nunique() for m2 in levels[1]] for m1 in levels[0]]
+        r = compare_counts(table, kind)
+        return r.pvalue, r.notes
+    if len(levels) != 1:
+        raise NotMapped("a contingency test is mapped for one or two factor groupings")
+    totals = job.population(job.factors[0])
+    n = [subj[cell & m].nunique() for m in levels[0]]
+    kept = [i for i, t in enumerate(totals) if t > 0]
+    r = compare_with_without([n[i] for i in kept], [totals[i] for i in kept], kind)
+    return r.pvalue, r.notes
+
+
+def _estimate(job: Any, op: Any, kind: str, cell) -> tuple[float | None, tuple[str, ...]]:
+    from tlf.stats.proportions import two_proportions
+
+    if len(job.factors) != 1 or len(job.factors[0].groups) != 2:
+        raise NotMapped("an estimate compares the two groups of one factor grouping (the treatment, then the "
+                        "reference)")
+    stat, ci, level = estimate_spec(job.method)
+    subj = job.frame[job.tables.subject]
+    (m1, m2), (n1, n2) = _levels(job)[0], job.population(job.factors[0])
+    x1, x2 = subj[cell & m1].nunique(), subj[cell & m2].nunique()
+    r = two_proportions(stat, int(x1), int(n1), int(x2), int(n2), ci, level if level is not None else 0.95)
+    value = {"estimate": r.estimate, "lower": r.lower, "upper": r.upper}[kind]
+    scale = 100.0 if stat == "risk_difference" and "percentage point" in op.name.lower() else 1.0
+    return value * scale, tuple(r.notes)
+
+
+__all__ = ["ESTIMATES", "TESTS", "NotMapped", "classify_estimate", "comparison", "estimate_spec"]
