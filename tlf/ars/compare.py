@@ -5,7 +5,7 @@ two-group estimates -- computed by the functions a tlf build's stat columns call
 |-----------------------------------------------------|-------------------------------|------------------------------------|
 | Pearson chi-square / Fisher's exact test            | P-value                       | tlf.stats.compare.compare_counts (two factors: subjects by both), compare_with_without (one factor: subjects with a record in the cell against the others of the group) |
 | analysis of variance / ANOVA, Wilcoxon rank-sum     | P-value                       | tlf.stats.compare.compare_values   |
-| risk difference, relative risk, odds ratio (with the CI method and level: "Newcombe", "Miettinen-Nurminen", "Wald", "Woolf"; "95%") | the estimate ("Risk difference (percentage points)": x 100), Lower / Upper confidence limit | tlf.stats.proportions.two_proportions |
+| risk difference, relative risk, odds ratio (with the CI method and level: "Newcombe", "Miettinen-Nurminen", "Wald", "Woolf"; "95%") | the estimate, Lower / Upper confidence limit ("Risk difference (percentage points)": all three x 100) | tlf.stats.proportions.two_proportions |
 
 An estimate compares the two groups of its one factor grouping, the first (by `order`) against the
 second (treatment against reference), each as subjects with a record in the cell out of the group's
@@ -113,7 +113,9 @@ def _estimate(job: Any, op: Any, kind: str, cell) -> tuple[float | None, tuple[s
     x1, x2 = subj[cell & m1].nunique(), subj[cell & m2].nunique()
     r = two_proportions(stat, int(x1), int(n1), int(x2), int(n2), ci, level if level is not None else 0.95)
     value = {"estimate": r.estimate, "lower": r.lower, "upper": r.upper}[kind]
-    scale = 100.0 if stat == "risk_difference" and "percentage point" in op.name.lower() else 1.0
+    # in percentage points when the method's estimate says so (its limits with it)
+    scale = 100.0 if stat == "risk_difference" and any("percentage point" in o.name.lower()
+                                                       for o in job.method.operations) else 1.0
     return value * scale, tuple(r.notes)
 
 

@@ -62,7 +62,7 @@ def classify(method, operation) -> tuple[str | None, str]:
         return None, (f"operation '{operation.name}' (label '{operation.label or ''}') is not one tlf maps: "
                       f"tlf knows {', '.join(sorted({k for k in OPERATIONS if len(k) > 3}))}")
     if kind == "pvalue":
-        name = f"{method.name} {method.label or ''}".lower()
+        name = f"{method.name} {getattr(method, 'label', None) or ''}".lower()
         for word, test in TESTS:
             if word in name:
                 return test, ""

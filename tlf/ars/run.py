@@ -129,6 +129,7 @@ class _Analysis:
         import numpy as np
 
         self.adsl = adsl.upper()  # the subject-level dataset
+        self.groupings = groupings  # every grouping of the event, by id
         self.paths = paths  # id() of a where clause of the event -> its JSON path
         self.a, self.key, self.method, self.tables = a, key, method, tables
         self.aset, self.subset = aset, subset

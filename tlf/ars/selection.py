@@ -12,8 +12,8 @@ analysis' method's code template, its value the rule as JSON, the code the rule 
 - `select`: one record per subject (and per its `per` variables) of the analysis' records (analysis set
   and data subset), chosen by tlf's record selection (tlf/data/select.py, what a build's `select:`,
   `per_subject:` and `by_grade:` use), before the result cells are made;
-- `threshold`: the data-driven groups kept, by the subjects of the groups of the first grouping that
-  `over` names (their ids; none: all) pooled, out of those groups' subjects in the analysis set
+- `threshold`: the data-driven groups kept, by their subjects in the groups of `grouping` (the columns)
+  that `over` names (their ids; none: all) pooled, out of those groups' subjects in the analysis set
   (tlf.stats.counts.passes_threshold: `pct_gt`, `pct_ge`, `n_ge`, all given must hold).
 
 A template of another context (a SAS program) is documentation, not read. A parameter tlf cannot read
@@ -111,33 +111,37 @@ def selected(job: Any, rule: Any):
 
 
 def threshold_cells(job: Any, cells: list) -> list:
-    """The result cells of the data-driven groups that meet the method's `threshold` (all when none)."""
+    """The result cells of the data-driven groups that meet the method's `threshold` (all when none): the
+    subjects of a group's records in the `over` groups of the rule's grouping (the columns), summed, out of
+    the sum of those groups' subjects in the analysis set."""
     rule = rules(job.method).get("threshold")
     if rule is None:
         return cells
     from tlf.stats.counts import passes_threshold
 
-    unknown = set(rule) - {"pct_gt", "pct_ge", "n_ge", "over"}
-    if unknown or not job.by:
-        raise SpecError(f"method {job.method.id}: codeTemplate parameter threshold: "
-                        + (f"unknown keys {sorted(unknown)}" if unknown else "the analysis has no result grouping"),
+    where = f"method {job.method.id}: codeTemplate parameter threshold"
+    unknown = set(rule) - {"pct_gt", "pct_ge", "n_ge", "over", "grouping"}
+    grouping = job.groupings.get(rule.get("grouping"))
+    if unknown or grouping is None or grouping.dataDriven:
+        raise SpecError(f"{where}: " + (f"unknown keys {sorted(unknown)}" if unknown else
+                                        f"grouping {rule.get('grouping')!r} is not a grouping of groups of the event"),
                         key=f"method {job.method.id}", code="ARS025")
-    first = job.by[0]
-    over = rule.get("over") or [g.id for g in first.groups]
-    totals = dict(zip([g.id for g in first.groups], job.population(first), strict=True))
-    if missing := [g for g in over if g not in totals]:
-        raise SpecError(f"method {job.method.id}: threshold.over names groups {missing} that grouping {first.id} "
-                        "does not have", key=f"method {job.method.id}", code="ARS025")
+    ids = [g.id for g in grouping.groups]
+    over = rule.get("over") or ids
+    if missing := [g for g in over if g not in ids]:
+        raise SpecError(f"{where}: over names groups {missing} that grouping {grouping.id} does not have",
+                        key=f"method {job.method.id}", code="ARS025")
+    totals = dict(zip(ids, job.population(grouping), strict=True))
+    masks = [job.tables.mask(g, job.ds, job.path(g)) for g in grouping.groups if g.id in over]
     subj = job.frame[job.tables.subject]
-    pooled: dict[tuple, int] = {}
+    combos: dict[tuple, Any] = {}
     for groups, m in cells:
-        gid = next(g for g in groups if g[0] == first.id)[1]
         combo = tuple(v for _g, _i, v in groups if v is not None)
-        if gid in over:
-            pooled[combo] = pooled.get(combo, 0) + int(subj[m].nunique())
+        combos[combo] = combos[combo] | m if combo in combos else m
     denom = sum(totals[g] for g in over)
-    keep = {c for c, n in pooled.items() if passes_threshold(n, denom, pct_gt=rule.get("pct_gt"),
-                                                             pct_ge=rule.get("pct_ge"), n_ge=rule.get("n_ge"))}
+    keep = {c for c, m in combos.items()
+            if passes_threshold(sum(int(subj[m & g].nunique()) for g in masks), denom, pct_gt=rule.get("pct_gt"),
+                                pct_ge=rule.get("pct_ge"), n_ge=rule.get("n_ge"))}
     return [(groups, m) for groups, m in cells if tuple(v for _g, _i, v in groups if v is not None) in keep]
 
 
