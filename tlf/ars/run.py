@@ -191,8 +191,8 @@ class _Analysis:
                 for g, v in zip(driven, values, strict=True):
                     keys[g.id] = (g.id, None, v)
                 cells.append((tuple(keys.get(g.id, (g.id, None, None)) for g in self.order), m))
-        self._cells = threshold_cells(self, cells)
-        return cells
+        self._cells = threshold_cells(self, cells)  # tlf's threshold: the groups kept (selection.py)
+        return self._cells
 
     def _path(self, x) -> str:
         return self.paths.get(id(x), getattr(x, "id", ""))
