@@ -58,7 +58,7 @@ def rules(method: Any) -> dict[str, Any]:
     for j, p in enumerate(tpl.get("parameters") or []):
         key = f"method {method.id}: codeTemplate.parameters[{j}]"
         if not isinstance(p, dict) or p.get("name") not in SOURCES:
-            raise SpecError(f"{key}: tlf reads the parameters {', '.join(SOURCES)}, got "
+            raise SpecError(f"tlf reads the parameters {', '.join(SOURCES)}, got "
                             f"{p.get('name') if isinstance(p, dict) else p!r}", key=key, code="ARS025")
         values = p.get("value") or []
         try:
@@ -66,7 +66,7 @@ def rules(method: Any) -> dict[str, Any]:
         except (TypeError, ValueError):
             out[p["name"]] = None
         if not isinstance(out[p["name"]], dict):
-            raise SpecError(f"{key}.value: one JSON object is expected (the rule), got {values!r}", key=key,
+            raise SpecError(f"one JSON object is expected (the rule), got {values!r}", key=f"{key}.value",
                             code="ARS025")
     return out
 
@@ -83,7 +83,7 @@ def select_rule(method: Any) -> Any:
     try:
         return RecordSelect.model_validate(rule)
     except ValidationError as e:
-        raise SpecError(f"method {method.id}: codeTemplate parameter select is not a tlf record selection: "
+        raise SpecError("codeTemplate parameter select is not a tlf record selection: "
                         f"{e.errors()[0]['msg']} at {'.'.join(map(str, e.errors()[0]['loc']))}",
                         key=f"method {method.id}", code="ARS025") from None
 
@@ -119,7 +119,7 @@ def threshold_cells(job: Any, cells: list) -> list:
         return cells
     from tlf.stats.counts import passes_threshold
 
-    where = f"method {job.method.id}: codeTemplate parameter threshold"
+    where = "codeTemplate parameter threshold"
     unknown = set(rule) - {"pct_gt", "pct_ge", "n_ge", "over", "grouping"}
     grouping = job.groupings.get(rule.get("grouping"))
     if unknown or grouping is None or grouping.dataDriven:
