@@ -43,6 +43,7 @@ analyses:
      threshold: {pct_ge: 10, over: [low, high]}}
   - {id: socgrp, type: terms, dataset: adae, where: "TRTEMFL == 'Y' and AESER == 'Y'", term: AEDECOD, soc: AEBODSYS,
      denominator: group}
+  - {id: anyci, type: count, dataset: adae, where: "TRTEMFL == 'Y'", ci: clopper-pearson, conf_level: 0.9}
   - {id: sevrec, type: count, dataset: adae, where: "TRTEMFL == 'Y' and AESEV == 'SEVERE'", denominator: records,
      denominator_where: "TRTEMFL == 'Y'"}
   - {id: worst, type: categorical, dataset: adae, where: "TRTEMFL == 'Y'", var: AESEV,
@@ -128,11 +129,13 @@ def test_the_run_of_the_export_equals_the_build(trip):
     assert kinds[("t-ars-extra", "Odds ratio with Woolf (Wald, log scale) 95% confidence interval")] > 0
     assert kinds[("t-ae-sev", "Count and percent of subjects")] > 1000
     assert kinds[("t-14-3-13", "Count of subjects with a value")] == 3 * 3
+    assert kinds[("t-ars-extra", "Proportion (percent) of subjects with Clopper-Pearson exact 90% confidence "
+                                 "interval")] == 3 * 2
     # what is left out is said: the CMH test, events, a derived variable, an estimate of a non-N denominator
     for said in ("t-14-3-13.analyses[0] (week8): stat_columns[0] (cmh): the stratified test cmh over SITEGR1 is "
                  "not stated; left out",
                  "t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
-                 "t-ars-extra.analyses[3] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
+                 "t-ars-extra.analyses[4] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
                  "N is left out"):
         assert said in err, said
     # the rules ARS cannot state are tlf's, in the method's code template
@@ -186,7 +189,10 @@ def test_p_values_against_scipy(trip, data):
 
 def test_estimates_against_closed_forms(trip, data):
     """Risk difference with Newcombe's hybrid score CI (Wilson intervals combined), relative risk and odds
-    ratio with their log-scale Wald (Woolf) CIs, from counts of the data."""
+    ratio with their log-scale Wald (Woolf) CIs, a percentage's Clopper-Pearson CI (scipy's beta quantiles),
+    from counts of the data."""
+    from scipy import stats
+
     _, ran, _ = trip
     teae, n = data["teae"], data["N"]
     x1, n1, x2, n2 = subjects(teae, "high"), n[ARMS["high"]], subjects(teae, "pbo"), n[ARMS["pbo"]]
@@ -202,6 +208,11 @@ def test_estimates_against_closed_forms(trip, data):
     se = math.sqrt(1 / t1 - 1 / n1 + 1 / t2 - 1 / n2)
     got = [of(ran, "An_t-ars-extra_common_rr", s)[("Grp_t-ars-extra_rr", "APPLICATION SITE PRURITUS")] for s in ("_est", "_lower", "_upper")]
     assert got == pytest.approx([rr, rr * math.exp(-Z95 * se), rr * math.exp(Z95 * se)], rel=1e-9)
+    for col, name in ARMS.items():  # Clopper-Pearson 90% limits of the subjects with a TEAE, in percent
+        x, m = subjects(teae, col), n[name]
+        want = [100 * stats.beta.ppf(0.05, x, m - x + 1), 100 * stats.beta.ppf(0.95, x + 1, m - x)]
+        got = [of(ran, "An_t-ars-extra_anyci_CI", s)[(col,)] for s in ("_lower", "_upper")]
+        assert got == pytest.approx(want, rel=1e-9)
     n3 = n[ARMS["low"]]
     odds = (t3 / (n3 - t3)) / (t2 / (n2 - t2))
     se = math.sqrt(1 / t3 + 1 / (n3 - t3) + 1 / t2 + 1 / (n2 - t2))

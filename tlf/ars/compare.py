@@ -6,6 +6,7 @@ two-group estimates -- computed by the functions a tlf build's stat columns call
 | Pearson chi-square / Fisher's exact test            | P-value                       | tlf.stats.compare.compare_counts (two factors: subjects by both), compare_with_without (one factor: subjects with a record in the cell against the others of the group) |
 | analysis of variance / ANOVA, Wilcoxon rank-sum     | P-value                       | tlf.stats.compare.compare_values   |
 | risk difference, relative risk, odds ratio (with the CI method and level: "Newcombe", "Miettinen-Nurminen", "Wald", "Woolf"; "95%") | the estimate, Lower / Upper confidence limit ("Risk difference (percentage points)": all three x 100) | tlf.stats.proportions.two_proportions |
+| proportion ("Clopper-Pearson", "Wilson", "Wald"; "95%"; "percent": x 100) | Lower / Upper confidence limit of each cell's subjects out of its column's | tlf.stats.proportions.proportion_ci |
 
 An estimate compares the two groups of its one factor grouping, the first (by `order`) against the
 second (treatment against reference), each as subjects with a record in the cell out of the group's
@@ -24,9 +25,10 @@ from tlf.stats.compare import compare_counts, compare_values, compare_with_witho
 TESTS = ("chisq", "fisher", "anova", "wilcoxon")
 ESTIMATES = ("estimate", "lower", "upper")
 # the statistic of an estimate method, by words of its name (first match)
-STATISTICS = (("risk difference", "risk_difference"), ("relative risk", "relative_risk"), ("risk ratio", "relative_risk"),
+STATISTICS = (("proportion", "proportion"), ("risk difference", "risk_difference"), ("relative risk", "relative_risk"), ("risk ratio", "relative_risk"),
               ("odds ratio", "odds_ratio"))
-CI_METHODS = (("newcombe", "newcombe"), ("miettinen-nurminen", "mn"), ("woolf", "woolf"), ("wald", "wald"))
+CI_METHODS = (("newcombe", "newcombe"), ("miettinen-nurminen", "mn"), ("woolf", "woolf"), ("wald", "wald"),
+              ("clopper-pearson", "clopper-pearson"), ("wilson", "wilson"))
 _LEVEL = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:confidence|ci\b)", re.IGNORECASE)
 
 
@@ -47,8 +49,10 @@ def classify_estimate(method: Any, kind: str) -> tuple[str | None, str]:
     """(kind, "") when the method states what an estimate operation computes, else (None, why)."""
     stat, ci, level = estimate_spec(method)
     if stat is None:
-        return None, (f"method '{method.name}' does not name its estimate (risk difference, relative risk or odds "
-                      "ratio)")
+        return None, (f"method '{method.name}' does not name its estimate (proportion, risk difference, relative "
+                      "risk or odds ratio)")
+    if stat == "proportion" and kind == "estimate":
+        return None, "the proportion itself is a percentage of subjects (NUMERATOR / DENOMINATOR operations)"
     if kind != "estimate" and (ci is None or level is None):
         return None, (f"method '{method.name}' does not name the confidence interval's method (Newcombe, "
                       "Miettinen-Nurminen, Wald, Woolf) and level (e.g. 95%)")
@@ -58,6 +62,8 @@ def classify_estimate(method: Any, kind: str) -> tuple[str | None, str]:
 def comparison(job: Any, op: Any, kind: str) -> list:
     """The results of a test or estimate operation, one per result cell of the analysis."""
     factors = job.factors
+    if kind in ESTIMATES and estimate_spec(job.method)[0] == "proportion":
+        return _proportions(job, op, kind)
     if not factors or any(f.dataDriven for f in factors):
         raise NotMapped("a comparison needs one or two factor groupings (resultsByGroup: false) with groups "
                         "defined in the event; data-driven factors are not mapped")
@@ -70,6 +76,29 @@ def comparison(job: Any, op: Any, kind: str) -> list:
         r = job.result(op, kind, groups, value)
         r.note = "; ".join(notes)
         out.append(r)
+    return out
+
+
+def _proportions(job: Any, op: Any, kind: str) -> list:
+    """A confidence limit of the proportion of each cell's subjects out of its group's of the first
+    grouping (the column's N) in the analysis set; x 100 when the method states the proportion in percent."""
+    from tlf.stats.proportions import proportion_ci
+
+    if job.factors or not job.by or job.by[0].dataDriven:
+        raise NotMapped("a proportion's confidence interval is of the cells of a first grouping of groups (the "
+                        "columns), without factors")
+    _stat, ci, level = estimate_spec(job.method)
+    first = job.by[0]
+    totals = dict(zip([g.id for g in first.groups], job.population(first), strict=True))
+    scale = 100.0 if "percent" in job.method.name.lower() else 1.0
+    subj = job.frame[job.tables.subject]
+    out = []
+    for groups, cell in job.cells():
+        gid = next(g for g in groups if g[0] == first.id)[1]
+        r = proportion_ci(int(subj[cell].nunique()), int(totals[gid]), ci, level)
+        res = job.result(op, kind, groups, (r.lower if kind == "lower" else r.upper) * scale)
+        res.note = "; ".join(r.notes)
+        out.append(res)
     return out
 
 

@@ -61,8 +61,6 @@ def categorical(a, site: Site) -> Built:
 
 
 def count(a, site: Site) -> Built:
-    if a.ci:
-        raise Skip(f"ci: {a.ci} (a confidence interval of one proportion) is not exported")
     _select(a, site)
     out = Built(notes=_events(a))
     den = None
@@ -75,7 +73,30 @@ def count(a, site: Site) -> Built:
     out.cells[site.aid] = ("none",)
     out.compared[site.aid] = {"kind": "counts", "factors": [], "estimates": a.denominator == "N",
                               "test": a.test}
+    if a.ci and a.denominator != "N":
+        out.notes.append(f"ci: {a.ci} of a denominator other than N is left out")
+    elif a.ci:  # the percentage's confidence interval, of the column's N
+        out.analyses.append(_proportion_ci(a, site))
+        out.cells[f"{site.aid}_CI"] = ("none",)
     return out
+
+
+CI_NAMES = {"clopper-pearson": "Clopper-Pearson exact", "wilson": "Wilson score", "wald": "Wald"}
+
+
+def _proportion_ci(a, site: Site) -> dict:
+    """The confidence limits of each column's percentage of subjects (count `ci:`)."""
+    pd_ = a.pct_decimals if a.pct_decimals is not None else site.pct_decimals
+    level = f"{100 * a.conf_level:g}"
+    mid = site.mid(f"Mth_CI_{a.ci}_{level}_{pd_}")
+    site.add_method(mid, {"name": f"Proportion (percent) of subjects with {CI_NAMES[a.ci]} {level}% confidence interval",
+                          "operations": [{"id": f"{mid}_{k}", "name": name, "label": label, "order": i + 1,
+                                          "resultPattern": pattern(pd_)} for i, (k, name, label) in enumerate((
+                                              ("lower", "Lower confidence limit", "Lower CL"),
+                                              ("upper", "Upper confidence limit", "Upper CL")))]})
+    return {**base_of(a, site, site.subject), "id": f"{site.aid}_CI", "methodId": mid,
+            "name": f"{a.label or a.id}: {level}% confidence interval", "label": f"{a.label or a.id}: {level}% CI",
+            "orderedGroupings": [{"order": 1, "groupingId": site.col_id, "resultsByGroup": True}]}
 
 
 def terms(a, site: Site) -> Built:
