@@ -131,10 +131,9 @@ def test_the_run_of_the_export_equals_the_build(trip):
     assert kinds[("t-14-3-13", "Count of subjects with a value")] == 3 * 3
     assert kinds[("t-ars-extra", "Proportion (percent) of subjects with Clopper-Pearson exact 90% confidence "
                                  "interval")] == 3 * 2
-    # what is left out is said: the CMH test, events, a derived variable, an estimate of a non-N denominator
-    for said in ("t-14-3-13.analyses[0] (week8): stat_columns[0] (cmh): the stratified test cmh over SITEGR1 is "
-                 "not stated; left out",
-                 "t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
+    assert kinds[("t-14-3-13", "Cochran-Mantel-Haenszel test (general association) stratified by SITEGR1")] == 3
+    # what is left out is said: events, a derived variable, an estimate of a non-N denominator
+    for said in ("t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
                  "t-ars-extra.analyses[4] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
                  "N is left out"):
         assert said in err, said
@@ -185,6 +184,27 @@ def test_p_values_against_scipy(trip, data):
         x1, x2 = subjects(teae, "pbo"), subjects(teae, col)
         want = stats.fisher_exact([[x1, n[ARMS["pbo"]] - x1], [x2, n[ARMS[col]] - x2]]).pvalue
         assert of(ran, f"An_t-14-5-01_any_p_{col}", "_p")[(f"Grp_t-14-5-01_p_{col}",)] == pytest.approx(want, rel=1e-9)
+
+
+def test_cmh_against_r(trip):
+    """Table 14-3.13's CMH general association test of CIBIC+ by planned treatment, stratified by ADSL's
+    SITEGR1: R's stats::mantelhaen.test (tests/reference/cmh/pilot_cibic.R, its results saved in
+    pilot_cibic.csv; run live when R and haven are installed)."""
+    import subprocess
+
+    _, ran, _ = trip
+    ref = REPO / "tests" / "reference" / "cmh"
+    want = pd.read_csv(ref / "pilot_cibic.csv").set_index("visit").p
+    if shutil.which("Rscript"):
+        live = Path(ran["id"] + ".csv").name
+        res = subprocess.run(["Rscript", "pilot_cibic.R", str(PILOT), str(Path("/tmp") / live)], cwd=ref,
+                             capture_output=True, text=True)
+        if res.returncode == 0:
+            want = pd.read_csv(Path("/tmp") / live).set_index("visit").p
+    for week in (8, 16, 24):
+        got = of(ran, f"An_t-14-3-13_week{week}_cmh", "_p")
+        (value,) = got.values()
+        assert value == pytest.approx(want[f"Week {week}"], rel=1e-9)
 
 
 def test_estimates_against_closed_forms(trip, data):

@@ -22,7 +22,7 @@ from typing import Any
 
 from tlf.stats.compare import compare_counts, compare_values, compare_with_without
 
-TESTS = ("chisq", "fisher", "anova", "wilcoxon")
+TESTS = ("chisq", "fisher", "anova", "wilcoxon", "cmh")
 ESTIMATES = ("estimate", "lower", "upper")
 # the statistic of an estimate method, by words of its name (first match)
 STATISTICS = (("proportion", "proportion"), ("risk difference", "risk_difference"), ("relative risk", "relative_risk"), ("risk ratio", "relative_risk"),
@@ -64,6 +64,8 @@ def comparison(job: Any, op: Any, kind: str) -> list:
     factors = job.factors
     if kind in ESTIMATES and estimate_spec(job.method)[0] == "proportion":
         return _proportions(job, op, kind)
+    if kind == "cmh":
+        return [_cmh(job, op, groups, cell) for groups, cell in job.cells()]
     if not factors or any(f.dataDriven for f in factors):
         raise NotMapped("a comparison needs one or two factor groupings (resultsByGroup: false) with groups "
                         "defined in the event; data-driven factors are not mapped")
@@ -77,6 +79,62 @@ def comparison(job: Any, op: Any, kind: str) -> list:
         r.note = "; ".join(notes)
         out.append(r)
     return out
+
+
+def _cmh(job: Any, op: Any, groups, cell):
+    """The Cochran-Mantel-Haenszel test of the subjects by the first factor (the columns) and the second (the
+    response's levels), stratified by the third: a data-driven grouping whose variable gives each subject's
+    stratum (of its dataset when it holds the variable, else of the analysed one; a missing one leaves the
+    subject out, as a build's `strata:` does). The statistic is the method's: "general association", "row mean
+    scores", "nonzero correlation" (scores: the levels' numbers, "modified ridit" scores when it says so)."""
+    import numpy as np
+
+    from tlf.stats.compare import CMH_NAMES, NAN, compare_cmh
+    from tlf.stats.values import norm_value
+
+    factors = job.factors
+    if len(factors) != 3 or any(f.dataDriven for f in factors[:2]) or not factors[2].dataDriven:
+        raise NotMapped("a CMH test is mapped for three factor groupings: the groups compared, the response's "
+                        "groups, and a data-driven grouping of the strata")
+    name = job.method.name.lower()
+    statistic = next((k for k, v in CMH_NAMES.items() if v.split()[0] in name), "general")
+    subj = job.frame[job.tables.subject]
+    cols, levels = ([job.tables.mask(g, job.ds, job.path(g)) for g in f.groups] for f in factors[:2])
+    per_col = [[set(subj[cell & c & lv]) for lv in levels] for c in cols]
+    everyone = sorted({s for col in per_col for v in col for s in v}, key=str)
+    r = job.result(op, "cmh", groups, NAN)
+    if sum(len(v) for col in per_col for v in col) != len(everyone):
+        r.note = "not computed: a subject is counted under more than one level (a CMH test counts each subject once)"
+        return r
+    strata = factors[2]
+    var = (strata.groupingVariable or "").upper()
+    frame = job.tables.frame(strata.groupingDataset or job.ds, job.key)
+    if var not in frame.columns:
+        frame = job.frame
+    stratum: dict = {}
+    for s, v in zip(frame[job.tables.subject], frame[var], strict=True):
+        if stratum.get(s) is None:
+            stratum[s] = norm_value(v)
+    values = sorted({stratum.get(s) for s in everyone} - {None}, key=lambda x: (isinstance(x, str), x))
+    where = {v: h for h, v in enumerate(values)}
+    tables = np.zeros((max(len(values), 1), len(cols), len(levels)))
+    for i, col in enumerate(per_col):
+        for j, members in enumerate(col):
+            for s in members:
+                if stratum.get(s) is not None:
+                    tables[where[stratum[s]], i, j] += 1
+    numeric = job.frame[factors[1].groupingVariable.upper()].dtype.kind in "if" if factors[1].groupingVariable else False
+    scores = None
+    if numeric and all(g.condition is not None and len(g.condition.value) == 1 for g in factors[1].groups):
+        scores = [float(g.condition.value[0]) for g in factors[1].groups]
+    lost = sum(stratum.get(s) is None for s in everyone)
+    res = compare_cmh(tables, statistic, "modridit" if "modified ridit" in name else "table", scores,
+                      (f"controlling for {var}",))
+    r.value = res.pvalue
+    r.formatted = job.result(op, "cmh", groups, res.pvalue).formatted
+    r.note = "; ".join((*res.notes[:1], *((f"{lost} subject(s) with a missing {var} left out of the stratified test",)
+                                           if lost else ()), *res.notes[1:]))
+    return r
 
 
 def _proportions(job: Any, op: Any, kind: str) -> list:

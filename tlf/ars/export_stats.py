@@ -88,11 +88,24 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
                     break
                 if test == "none":
                     break
+                name = TEST_NAMES.get(test, "")
+                factors, level_row = [f["id"] for f in what["factors"]], what.get("level", "")
+                if test == "cmh":  # the strata: a data-driven grouping of the subject-level dataset's variable
+                    from tlf.stats.compare import CMH_NAMES
+
+                    strata = used.setdefault(f"{sc.id}_strata", {
+                        "id": f"{col_grouping['id'].removesuffix('_columns')}_{sc.id}_strata",
+                        "name": f"Strata: {sc.strata}", "groupingDataset": site.adsl,
+                        "groupingVariable": sc.strata.upper(), "dataDriven": True})
+                    factors.append(strata["id"])
+                    name = (f"Cochran-Mantel-Haenszel test ({CMH_NAMES[sc.cmh]}"
+                            f"{', modified ridit scores' if sc.scores == 'modridit' else ''}) stratified by "
+                            f"{sc.strata}")
+                    test = f"cmh_{sc.cmh}_{sc.scores}"
                 mid = site.mid(f"Mth_Cmp_{test}_{sc.format.decimals}")
-                site.add_method(mid, {"name": TEST_NAMES[test], "operations": [
+                site.add_method(mid, {"name": name, "operations": [
                     {"id": f"{mid}_p", "name": "P-value", "label": "p-value", "order": 1,
                      "resultPattern": "X." + "X" * sc.format.decimals}]})
-                factors, level_row = [f["id"] for f in what["factors"]], what.get("level", "")
             g = used.setdefault(sc.id, grouping_of(col_grouping, sc))
             others = [o["groupingId"] for o in sorted(x["orderedGroupings"], key=lambda o: o["order"])[1:]]
             by = [o for o in others if o not in factors]
@@ -117,7 +130,9 @@ def _default_ci(stat: str) -> str:
 
 
 def _not_exported(test: str, sc, what: dict) -> str:
-    if test in ("cmh", "breslow_day") or sc.strata:
+    if test == "cmh" and not (sc.strata and what["factors"] and "{" not in sc.strata):
+        return "a CMH test is stated for a categorical analysis with levels and `strata:`"
+    if test == "breslow_day" or (sc.strata and test != "cmh"):
         return f"the stratified test {test}" + (f" over {sc.strata}" if sc.strata else "") + " is not stated"
     if test == "wilcoxon" and sc.exact is not False:
         return "an exact Wilcoxon test is not stated"

@@ -16,6 +16,7 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 | P-value of a Fisher's exact test method     | tlf.stats.tests.fisher_test (two-sided)                |
 | P-value of an analysis of variance method   | tlf.stats.tests.anova_oneway (F test of the groups)    |
 | P-value of a Wilcoxon rank-sum method       | tlf.stats.tests.rank_sum_test (two groups)             |
+| P-value of a Cochran-Mantel-Haenszel method | tlf.stats.cmh (groups x levels, strata: compare.py)    |
 | Count of subjects with a non-missing value  | distinct subjects whose analysis variable has a value  |
 | Risk difference, Relative risk, Odds ratio, Lower / Upper confidence limit | tlf.stats.proportions (compare.py) |
 
@@ -46,7 +47,7 @@ OPERATIONS = {
 AMBIGUOUS_LABELS = {"n"}
 DESCRIPTIVE = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 # a p-value operation's test, by words of its method's name (first match)
-TESTS = (("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
+TESTS = (("cochran-mantel-haenszel", "cmh"), ("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
          ("analysis of variance", "anova"), ("anova", "anova"), ("wilcoxon", "wilcoxon"))
 
 
@@ -67,7 +68,7 @@ def classify(method, operation) -> tuple[str | None, str]:
             if word in name:
                 return test, ""
         return None, (f"p-value of method '{method.name}': tlf maps p-values of Pearson chi-square, Fisher's "
-                      "exact test, one-way analysis of variance and Wilcoxon rank-sum methods only")
+                      "exact test, one-way analysis of variance, Wilcoxon rank-sum and Cochran-Mantel-Haenszel methods only")
     if kind in ("estimate", "lower", "upper"):
         from tlf.ars.compare import classify_estimate
 
