@@ -54,6 +54,19 @@ analyses:
      levels: [{value: MILD, label: Mild}, {value: MODERATE, label: Moderate}, {value: SEVERE, label: Severe}]}
 """
 
+WILCOXON = """\
+id: t-ars-wilcoxon
+type: table
+number: "Table 98"
+title: "Age, Wilcoxon rank-sum test"
+population: SAF
+columns: actual
+stat_columns:
+  - {id: w, label: "p", over: [pbo, high], test: wilcoxon, format: {decimals: 4}}
+analyses:
+  - {id: age, type: continuous, var: AGE, rows: [n, mean], decimals: {mean: 1}}
+"""
+
 pilot = pytest.mark.skipif(not (PILOT / "adsl.xpt").is_file(), reason="../shared/data/cdiscpilot01 absent")
 
 
@@ -71,6 +84,7 @@ def trip(tmp_path_factory):
     for name in ["study.yaml", *(f"{o}.yaml" for o in OUTPUTS)]:
         shutil.copy(SPECS / name, specs / name)
     (specs / "t-ars-extra.yaml").write_text(EXTRA)
+    (specs / "t-ars-wilcoxon.yaml").write_text(WILCOXON)
     build, out = tmp / "build", tmp / "event.json"
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
@@ -179,6 +193,11 @@ def test_p_values_against_scipy(trip, data):
     chi = stats.chi2_contingency(table, correction=False)[1]
     assert of(ran, "An_t-14-2-01_sex_pvalue", "_p")[
         ("Grp_t-14-2-01_pvalue", "Grp_An_t-14-2-01_sex_levels")] == pytest.approx(chi, rel=1e-9)
+    # Wilcoxon rank-sum, normal approximation with continuity correction (SAS NPAR1WAY's default), of age
+    saf = data["saf"]
+    age = [saf[saf.TRT01A == ARMS[c]].AGE.to_numpy() for c in ("pbo", "high")]
+    want = stats.mannwhitneyu(*age, use_continuity=True, method="asymptotic").pvalue
+    assert of(ran, "An_t-ars-wilcoxon_age_w", "_p")[("Grp_t-ars-wilcoxon_w",)] == pytest.approx(want, rel=1e-9)
     # Fisher's exact test of any TEAE, placebo against each dose: Table 14-5.01
     for col in ("low", "high"):
         x1, x2 = subjects(teae, "pbo"), subjects(teae, col)

@@ -57,6 +57,8 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
         for aid, what in built.compared.items():
             x = next(b for b in built.analyses if b["id"] == aid)
             if sc.stat != "pvalue":
+                if what["kind"] != "counts":  # an estimate column is blank on a summary of values
+                    break
                 if not what["estimates"]:
                     res.notes.append(f"{where}: {sc.stat} of a denominator other than N is left out")
                     break
