@@ -1,17 +1,18 @@
 """A tlf spec folder -> an ARS v1.0 ReportingEvent (`tlf ars export`): the analyses ARS can state as tlf
 computes them, and a finding naming each one it cannot, with the reason.
 
-Exported: tables' `continuous` and `categorical` analyses of the subject-level dataset, `count`,
-`terms` (system organ class / preferred term) and `by_visit` (value and change by parameter and visit)
-analyses of any dataset, on variables the data have (not
-ones `derive:` makes), in an output whose columns are `var`/`value` selections. The population becomes
+Exported: tables' `continuous` analyses of the subject-level dataset, `categorical`, `count`, `terms`
+(system organ class / preferred term, `by_grade:`, `threshold:`; export_counts.py, with denominators and
+record selections) and `by_visit` (value and change by parameter and visit) analyses of any dataset, and
+the output's stat columns (export_stats.py), on variables the data have (not ones `derive:` makes), in an
+output whose columns are `var`/`value` selections; the subject-level dataset and subject id are study.yaml's. The population becomes
 an analysis set: its derivation (`where:`, joined by AND with the population it is `within`) translated
 to an ARS where clause (export_where.py), else its `flag:` (`FLAG EQ 'Y'`, which tlf reconciles with the
 derivation), with a finding saying so. An analysis' `where:` becomes a data subset. The columns are a
 grouping (a Total column's list of values an IN condition), a categorical analysis' levels a grouping
 (`other: true` a NOTIN of the other levels' values; no levels: data-driven), terms' SOC and PT
 data-driven groupings (an analysis by SOC and one by SOC and PT), and the output's big N an analysis
-counting subjects by column that each percentage takes as its denominator (export_families.py).
+counting subjects by column that each percentage of N takes as its denominator (export_families.py).
 """
 
 from __future__ import annotations
