@@ -146,7 +146,10 @@ def test_the_run_of_the_export_equals_the_build(trip):
     assert kinds[("t-ars-extra", "Proportion (percent) of subjects with Clopper-Pearson exact 90% confidence "
                                  "interval")] == 3 * 2
     assert kinds[("t-14-3-13", "Cochran-Mantel-Haenszel test (general association) stratified by SITEGR1")] == 3
-    # what is left out is said: events, a derived variable, an estimate of a non-N denominator
+    assert kinds[("t-14-5-01", "Count and percent of subjects")] > 0  # with its events (Count of records)
+    assert all(any(o["name"] == "Count of records" for o in m["operations"]) for m in exported["methods"]
+               if m["id"].startswith("Mth_Cat_1_ev"))
+    # what is left out is said: a derived variable, an estimate of a non-N denominator
     for said in ("t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
                  "t-ars-extra.analyses[4] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
                  "N is left out"):
@@ -313,6 +316,12 @@ def test_selected_records_and_assessed_denominators_against_pandas(trip, data):
 def test_thresholds_and_denominators_against_pandas(trip, data):
     _, ran, _ = trip
     teae, n = data["teae"], data["N"]
+    # events: every TEAE record, per SOC (t-14-5-01's `events: true`)
+    events = of(ran, "An_t-14-5-01_socpt_SOC", "_ev")
+    per_soc = teae.groupby(["ARM", "AEBODSYS"]).size()
+    assert len(events) == 3 * teae.AEBODSYS.nunique()
+    for (col, soc), x in events.items():
+        assert x == per_soc.get((ARMS[col], soc), 0), (col, soc)
     by_term = teae.groupby(["AEDECOD", "ARM"]).USUBJID.nunique().unstack(fill_value=0)
     pooled = by_term.sum(axis=1)
     want = {t for t, x in pooled.items() if 100 * x > 5 * n.sum()}

@@ -216,7 +216,8 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             continue
         results = []
         for op in ops[a["methodId"]]:
-            base = {"Count of subjects": "n", "Percent of subjects": "p", "Lower confidence limit": "ci_lower",
+            base = {"Count of subjects": "n", "Percent of subjects": "p", "Count of records": "events",
+                    "Lower confidence limit": "ci_lower",
                     "Upper confidence limit": "ci_upper"}.get(op["name"], op["label"].lower())
             for gid, column in cols:
                 for extra, parent, level, prefix in _cells(cells_of, rows):

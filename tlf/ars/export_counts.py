@@ -7,6 +7,7 @@
   (categorical; terms: with a term) -- operation "Count of subjects with a non-missing value";
   `records` the subjects with a record (count: meeting `denominator_where`, else any record of the
   dataset); terms `group` a term's SOC's subjects (the SOC analysis' count, matched on the SOC).
+- `events: true`: an operation "Count of records" (every record of the cell) besides n and %.
 - `select:` and `per_subject:` (worst, best, first, last: short for a `select:`) are tlf's record
   selection, stated as the rule in the methods' codeTemplate (selection.py), which `tlf ars run` applies.
 - `by_grade:`: per term (and SOC, and the `overall` block) an analysis by column, term and a grade
@@ -62,14 +63,14 @@ def categorical(a, site: Site) -> Built:
 
 def count(a, site: Site) -> Built:
     _select(a, site)
-    out = Built(notes=_events(a))
+    out = Built()
     den = None
     if a.denominator == "records":
         records = _records(a, site, f"{site.aid}_records", a.denominator_where, rules=False)
         out.analyses.append(records)
         out.cells[records["id"]] = ("denom",)
         den = (records["id"], records["methodId"] + "_n")
-    out.analyses.append(counted(a, site, site.aid, site.subject, [], a.pct_decimals, den=den))
+    out.analyses.append(counted(a, site, site.aid, site.subject, [], a.pct_decimals, den=den, events=a.events))
     out.cells[site.aid] = ("none",)
     out.compared[site.aid] = {"kind": "counts", "factors": [], "estimates": a.denominator == "N",
                               "test": a.test}
@@ -110,7 +111,7 @@ def terms(a, site: Site) -> Built:
             ("pct_gt", t.pct_gt), ("pct_ge", t.pct_ge), ("n_ge", t.n_ge)) if v is not None},
             **({"over": [f"{site.col_id}_{c}" for c in t.over]} if t.over else {})}
     _select(a, site)
-    out = Built(notes=_events(a))
+    out = Built()
     skip = ()
     if a.uncoded and site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == a.uncoded).any():
         skip = (a.uncoded,)  # records without a term: tlf's row; no data-driven group holds a missing value
@@ -134,20 +135,21 @@ def terms(a, site: Site) -> Built:
                               "groupingVariable": a.soc.upper(), "dataDriven": True})
         out.groupings.append(term)
         base_den = den
-        soc = counted(a, site, f"{site.aid}_SOC", site.subject, [soc_id], a.pct_decimals, den=den,
+        soc = counted(a, site, f"{site.aid}_SOC", site.subject, [soc_id], a.pct_decimals, den=den, events=a.events,
                       name=f"{a.label}: system organ classes" if a.label else "System organ class")
         out.analyses.append(soc)
         out.cells[soc["id"]] = ("driven", [soc_id], skip)
         if a.denominator == "group":  # a term's percentage: of its SOC's subjects
             den = (soc["id"], soc["methodId"] + "_n")
         out.analyses.append(counted(a, site, site.aid, site.subject, [soc_id, term_id], a.pct_decimals, den=den,
-                                    name=a.label or "System organ class / preferred term"))
+                                    events=a.events, name=a.label or "System organ class / preferred term"))
         out.cells[site.aid] = ("driven", [soc_id, term_id], skip)
         shown = [(soc["id"], [soc_id], [a.soc.upper()], base_den),
                  (site.aid, [soc_id, term_id], [a.soc.upper(), a.term.upper()], den)]
     else:
         out.groupings.append(term)
-        out.analyses.append(counted(a, site, site.aid, site.subject, [term_id], a.pct_decimals, den=den))
+        out.analyses.append(counted(a, site, site.aid, site.subject, [term_id], a.pct_decimals, den=den,
+                                    events=a.events))
         out.cells[site.aid] = ("driven", [term_id], skip)
         shown = [(site.aid, [term_id], [a.term.upper()], den)]
     for aid, _g, _p, _d in shown:
@@ -227,11 +229,6 @@ def _select(a, site: Site) -> None:
     site.rules["select"] = rule.model_dump(mode="json", exclude_defaults=True)
 
 
-def _events(a) -> list[str]:
-    return ["events: true (the number of records) is left out: tlf's ARS run maps no count of records"] \
-        if a.events else []
-
-
 def _assessed(a, site: Site, variable: str, aid: str) -> dict:
     """Subjects of each column with a value of `variable` among the analysis' (selected) records."""
     mid = site.mid("Mth_Assessed")
@@ -265,12 +262,14 @@ def _records(a, site: Site, aid: str, where: str | None = None, rules: bool = Tr
 
 
 def counted(a, site: Site, aid: str, variable: str, groupings: list[str], pct_decimals, name: str = "",
-            den: tuple[str, str] | None = None) -> dict:
+            den: tuple[str, str] | None = None, events: bool = False) -> dict:
     """An analysis of n and % of subjects by the columns and `groupings`: of the column's N, or of `den`
-    (the denominator analysis and its operation)."""
+    (the denominator analysis and its operation); `events`: and the number of records."""
     pd_ = pct_decimals if pct_decimals is not None else site.pct_decimals
     den_analysis, den_op = den if den else (site.n_id, "Mth_N_1_n")
-    mid = site.mid(f"Mth_Cat_{pd_}" + (f"_of_{den_op}" if den else ""))
+    mid = site.mid(f"Mth_Cat_{pd_}" + (f"_of_{den_op}" if den else "") + ("_ev" if events else ""))
+    records = [{"id": f"{mid}_ev", "name": "Count of records", "label": "events", "order": 3,
+                "resultPattern": "XX"}] if events else []
     site.add_method(mid, {"name": "Count and percent of subjects", "operations": [
         {"id": f"{mid}_n", "name": "Count of subjects", "label": "n", "order": 1, "resultPattern": "XX"},
         {"id": f"{mid}_pct", "name": "Percent of subjects", "label": "%", "order": 2,
@@ -278,7 +277,7 @@ def counted(a, site: Site, aid: str, variable: str, groupings: list[str], pct_de
              {"id": f"{mid}_pct_NUM", "referencedOperationRole": {"controlledTerm": "NUMERATOR"},
               "operationId": f"{mid}_n"},
              {"id": f"{mid}_pct_DEN", "referencedOperationRole": {"controlledTerm": "DENOMINATOR"},
-              "operationId": den_op}]}]})
+              "operationId": den_op}]}, *records]})
     body = {**base_of(a, site, variable), "id": aid, "methodId": mid, "orderedGroupings": [
         {"order": 1, "groupingId": site.col_id, "resultsByGroup": True},
         *({"order": i + 2, "groupingId": g, "resultsByGroup": True} for i, g in enumerate(groupings))],

@@ -18,6 +18,7 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 | P-value of a Wilcoxon rank-sum method       | tlf.stats.tests.rank_sum_test (two groups)             |
 | P-value of a Cochran-Mantel-Haenszel method | tlf.stats.cmh (groups x levels, strata: compare.py)    |
 | Count of subjects with a non-missing value  | distinct subjects whose analysis variable has a value  |
+| Count of records / Number of records        | the cell's records (events: a subject's every record)  |
 | Risk difference, Relative risk, Odds ratio, Lower / Upper confidence limit | tlf.stats.proportions (compare.py) |
 
 The tests and estimates are computed as a tlf build's stat columns compute them (tlf/ars/compare.py).
@@ -39,7 +40,8 @@ OPERATIONS = {
     "percent of subjects": "pct", "percentage of subjects": "pct", "percent": "pct", "%": "pct",
     "p-value": "pvalue", "p value": "pvalue",
     # tlf's comparisons and denominators (tlf/ars/compare.py): an estimate's statistic is its method's
-    "count of subjects with a non-missing value": "assessed",
+    "count of subjects with a non-missing value": "assessed", "count of records": "records",
+    "number of records": "records",
     "risk difference": "estimate", "risk difference (percentage points)": "estimate", "relative risk": "estimate",
     "odds ratio": "estimate", "lower confidence limit": "lower", "upper confidence limit": "upper",
 }

@@ -222,6 +222,9 @@ class _Analysis:
             return comparison(self, op, kind)
         out = []
         for groups, m in self.cells():
+            if kind == "records":  # events: every record of the cell
+                out.append(self._result(op, kind, groups, float(m.sum())))
+                continue
             if kind in ("subjects", "assessed"):
                 if kind == "assessed":  # subjects with a value of the analysis variable
                     col = self.frame[self.variable()]
