@@ -435,3 +435,67 @@ def test_a_comparison_over_records_of_nobody_is_not_estimable():
     (r,) = run.results["F"]
     assert r.value != r.value and r.as_ars()["rawValue"] == "" and r.formatted == "NE"
     assert np.isnan(r.value)
+
+
+def test_groups_a_data_subset_leaves_out_are_not_compared_and_empty_ones_give_no_test():
+    """A one-factor test compares the groups with subjects: a group the data subset's subject-level
+    conditions leave out is not compared (CDISC's "Placebo vs Low Dose" subsets); a group without subjects
+    in the analysis set makes the test not estimable, as a build's stat column (a column without subjects)."""
+    from scipy import stats
+
+    from tlf.ars.model import validate_event
+    from tlf.ars.run import run_event
+    from tlf.ars.where import Tables
+
+    dm = pd.DataFrame({"PATID": ["p1", "p2", "p3", "p4", "p5", "p6"], "ARM": ["A", "A", "B", "B", "C", "C"],
+                       "FL": ["Y", "Y", "Y", "Y", "Y", "Y"]})
+    ae = pd.DataFrame({"PATID": ["p1", "p3", "p4"], "SER": ["Y", "Y", "Y"]})
+
+    def cond(ds, var, op, *v):
+        return {"condition": {"dataset": ds, "variable": var, "comparator": op, "value": list(v)}}
+
+    def grp(gid, arms):
+        return {"id": gid, "groupingDataset": "DM", "groupingVariable": "ARM",
+                "groups": [{"id": f"{gid}_{a}", **cond("DM", "ARM", "EQ", a)} for a in arms]}
+
+    def fisher(gid, subset):
+        return {"id": f"F_{gid}_{subset}", "methodId": "M_F", "dataset": "AE", "variable": "PATID",
+                "analysisSetId": "AS", "dataSubsetId": subset,
+                "orderedGroupings": [{"order": 1, "groupingId": gid, "resultsByGroup": False}]}
+
+    event = {"id": "RE", "analysisSets": [{"id": "AS", **cond("DM", "FL", "EQ", "Y")}],
+             "dataSubsets": [{"id": "SER", **cond("AE", "SER", "EQ", "Y")},
+                             {"id": "SER_AB", "compoundExpression": {"logicalOperator": "AND", "whereClauses": [
+                                 cond("AE", "SER", "EQ", "Y"), cond("DM", "ARM", "IN", "A", "B")]}}],
+             "analysisGroupings": [grp("ABC", "ABC"), grp("ABD", "ABD")],
+             "methods": [{"id": "M_F", "name": "Fisher's exact test", "operations": [{"id": "M_F_p", "name": "P-value"}]},
+                         {"id": "M_N", "name": "Count", "operations": [{"id": "M_N_n", "name": "Count of subjects"}]}],
+             "analyses": [{"id": "N", "methodId": "M_N", "dataset": "DM", "variable": "PATID", "analysisSetId": "AS",
+                           "orderedGroupings": [{"order": 1, "groupingId": "ABC", "resultsByGroup": True}]},
+                          fisher("ABC", "SER"), fisher("ABC", "SER_AB"), fisher("ABD", "SER")]}
+    run = run_event(validate_event(event), Tables({"DM": dm, "AE": ae}))
+    p = {a: rs[0].value for a, rs in run.results.items() if a != "N"}
+    assert p["F_ABC_SER"] == pytest.approx(_fisher_rxc([[1, 1], [2, 0], [0, 2]]), rel=1e-9)
+    assert p["F_ABC_SER_AB"] == pytest.approx(stats.fisher_exact([[1, 1], [2, 0]]).pvalue, rel=1e-12)
+    assert math.isnan(p["F_ABD_SER"])  # group D has no subjects
+
+
+def _fisher_rxc(table) -> float:
+    """Fisher's exact test of an r x 2 table by enumeration: the probability of the tables with the same
+    margins no more probable than the observed one."""
+    from itertools import product
+    from math import comb
+
+    rows = [sum(r) for r in table]
+    first = sum(r[0] for r in table)
+    total = sum(rows)
+
+    def prob(col):
+        return math.prod(comb(n, x) for n, x in zip(rows, col)) / comb(total, first)
+
+    observed = prob([r[0] for r in table])
+    out = 0.0
+    for col in product(*(range(n + 1) for n in rows)):
+        if sum(col) == first and (q := prob(col)) <= observed * (1 + 1e-7):
+            out += q
+    return out

@@ -123,7 +123,8 @@ def _cmh(job: Any, op: Any, groups, cell):
             for s in members:
                 if stratum.get(s) is not None:
                     tables[where[stratum[s]], i, j] += 1
-    numeric = job.frame[factors[1].groupingVariable.upper()].dtype.kind in "if" if factors[1].groupingVariable else False
+    level_var = (factors[1].groupingVariable or "").upper()
+    numeric = level_var in job.frame.columns and job.frame[level_var].dtype.kind in "if"
     scores = None
     if numeric and all(g.condition is not None and len(g.condition.value) == 1 for g in factors[1].groups):
         scores = [float(g.condition.value[0]) for g in factors[1].groups]
@@ -183,7 +184,10 @@ def _test(job: Any, kind: str, cell) -> tuple[float, tuple[str, ...]]:
         raise NotMapped("a contingency test is mapped for one or two factor groupings")
     totals = job.population(job.factors[0])
     n = [subj[cell & m].nunique() for m in levels[0]]
-    kept = [i for i, t in enumerate(totals) if t > 0]
+    # a group the data subset's subject-level conditions leave out is not compared (CDISC's "Placebo vs
+    # Low Dose" subsets); one without subjects in the analysis set is, and there is no test, as in a build
+    whole = job.population(job.factors[0], subset=False)
+    kept = [i for i, t in enumerate(totals) if t > 0 or whole[i] == 0]
     r = compare_with_without([n[i] for i in kept], [totals[i] for i in kept], kind)
     return r.pvalue, r.notes
 

@@ -150,7 +150,7 @@ class _Analysis:
         self.factors = [groupings[g.groupingId] for g in ordered if not g.resultsByGroup]
         self._cells: list | None = None
         self._describe: dict = {}
-        self._totals: dict[str, list[int]] = {}
+        self._totals: dict[tuple, list[int]] = {}
 
     # ---- cells
     def cells(self) -> list[tuple[tuple[GroupKey, ...], np.ndarray]]:
@@ -264,22 +264,23 @@ class _Analysis:
 
     result = _result
 
-    def population(self, factor) -> list[int]:
-        """Subjects of each group of `factor` in the analysis set and the data subset's subject-level
-        conditions (on the subject-level dataset: in the analysis set): the row totals of a test of subjects
-        with and without a record, the denominators of an estimate."""
-        if factor.id not in self._totals:
-            self._totals[factor.id] = self._count_population(factor)
-        return self._totals[factor.id]
+    def population(self, factor, subset: bool = True) -> list[int]:
+        """Subjects of each group of `factor` in the analysis set and (`subset`) the data subset's
+        subject-level conditions (on the subject-level dataset: in the analysis set): the row totals of a
+        test of subjects with and without a record, the denominators of an estimate."""
+        key = (factor.id, subset)
+        if key not in self._totals:
+            self._totals[key] = self._count_population(factor, subset)
+        return self._totals[key]
 
-    def _count_population(self, factor) -> list[int]:
+    def _count_population(self, factor, subset: bool = True) -> list[int]:
         adsl = self.tables.frame(self.adsl, self.key)
         import numpy as np
 
         base = np.ones(len(adsl), dtype=bool)
         if self.aset is not None:
             base &= self.tables.mask(self.aset, self.adsl, self._path(self.aset))
-        if self.subset is not None and self.ds != self.adsl:  # on the subject-level dataset it is the event
+        if subset and self.subset is not None and self.ds != self.adsl:  # on the subject-level dataset: the event
             base &= self._subject_part(self.subset, adsl)
         out = []
         for grp in factor.groups:
