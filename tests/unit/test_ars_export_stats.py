@@ -43,6 +43,8 @@ analyses:
      threshold: {pct_ge: 10, over: [low, high]}}
   - {id: socgrp, type: terms, dataset: adae, where: "TRTEMFL == 'Y' and AESER == 'Y'", term: AEDECOD, soc: AEBODSYS,
      denominator: group}
+  - {id: serrec, type: terms, dataset: adae, where: "TRTEMFL == 'Y' and AESER == 'Y'", term: AEDECOD,
+     denominator: records}
   - {id: anyci, type: count, dataset: adae, where: "TRTEMFL == 'Y'", ci: clopper-pearson, conf_level: 0.9}
   - {id: sevrec, type: count, dataset: adae, where: "TRTEMFL == 'Y' and AESEV == 'SEVERE'", denominator: records,
      denominator_where: "TRTEMFL == 'Y'"}
@@ -151,7 +153,7 @@ def test_the_run_of_the_export_equals_the_build(trip):
                if m["id"].startswith("Mth_Cat_1_ev"))
     # what is left out is said: a derived variable, an estimate of a non-N denominator
     for said in ("t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
-                 "t-ars-extra.analyses[4] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
+                 "t-ars-extra.analyses[5] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
                  "N is left out"):
         assert said in err, said
     # the rules ARS cannot state are tlf's, in the method's code template
@@ -340,6 +342,12 @@ def test_thresholds_and_denominators_against_pandas(trip, data):
         x = term_n.get((ARMS[col], soc, term), 0)
         assert (p == pytest.approx(100 * x / soc_n[(ARMS[col], soc)], rel=1e-12) if x else
                 (p == 0 or math.isnan(p))), (col, soc, term)
+    # serious TEAE terms of the subjects with a serious TEAE (terms, denominator: records)
+    pcts = of(ran, "An_t-ars-extra_serrec", "_pct")
+    assert len(pcts) == 3 * ser.AEDECOD.nunique()
+    for (col, term), p in pcts.items():
+        x, m = subjects(ser[ser.AEDECOD == term], col), subjects(ser, col)
+        assert p == pytest.approx(100 * x / m, rel=1e-12) if m else math.isnan(p), (col, term)
     # severe TEAEs of the subjects with a TEAE (denominator: records, denominator_where)
     severe = teae[teae.AESEV == "SEVERE"]
     pcts = of(ran, "An_t-ars-extra_sevrec", "_pct")
