@@ -499,7 +499,7 @@ def _fisher_rxc(table) -> float:
     total = sum(rows)
 
     def prob(col):
-        return math.prod(comb(n, x) for n, x in zip(rows, col)) / comb(total, first)
+        return math.prod(comb(n, x) for n, x in zip(rows, col, strict=True)) / comb(total, first)
 
     observed = prob([r[0] for r in table])
     out = 0.0

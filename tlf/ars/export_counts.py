@@ -57,7 +57,7 @@ def categorical(a, site: Site) -> Built:
                          "group for a missing value")
     out.cells[site.aid] = ("driven", [lv["id"]], skip) if lv["dataDriven"] else ("fixed", lv)
     out.compared[site.aid] = {"kind": "counts", "factors": [lv], "estimates": a.denominator == "N",
-                              "level": a.n_row or ""}
+                              "level": a.n_row or "", "test": getattr(a, "test", None)}
     return out
 
 

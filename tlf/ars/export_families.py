@@ -107,7 +107,7 @@ def continuous(a, site: Site) -> Built:
     out.analyses.append({**base_of(a, site, a.var.upper()), "methodId": mid, "orderedGroupings": [
         {"order": 1, "groupingId": site.col_id, "resultsByGroup": True}]})
     out.cells[site.aid] = ("none",)
-    out.compared[site.aid] = {"kind": "values", "factors": [], "estimates": False}
+    out.compared[site.aid] = {"kind": "values", "factors": [], "estimates": False, "test": getattr(a, "test", None)}
     return out
 
 
