@@ -6,7 +6,7 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 
 | operation name (or label)                   | tlf statistic                                          |
 |---------------------------------------------|--------------------------------------------------------|
-| Count of subjects / Number of subjects      | distinct USUBJID (tlf.stats.counts.count_subjects)     |
+| Count of subjects / Number of subjects      | distinct subject ids (USUBJID: selection.subject_keys) |
 | Count of non-missing values / n             | n of tlf.stats.descriptive.describe                    |
 | Mean, Standard deviation / SD, Median       | describe: mean, SD (n-1), median                       |
 | First quartile / Q1, Third quartile / Q3    | describe: SAS PCTLDEF=5 quartiles                      |

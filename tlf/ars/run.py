@@ -2,11 +2,10 @@
 groupings with `resultsByGroup: true` make the result cells, the others are the factors a test compares,
 and each operation of the method is computed by tlf's statistics (ops.py says which).
 
-Counts are of distinct subjects (the subject id: selection.subject_keys, USUBJID when the event does not say). A percentage is 100 x its NUMERATOR operation's result over
-its DENOMINATOR operation's result in the referenced analyses, matched on the groups both share. A test
-with two factor groupings tabulates subjects by both; with one factor grouping, subjects with a record in
-the cell against the other subjects of the factor's group in the analysis set (restricted by the data
-subset's subject-level conditions).
+Counts are of distinct subjects (the subject id: selection.subject_keys, USUBJID when the event does not
+say). A percentage is 100 x its NUMERATOR operation's result over its DENOMINATOR operation's result in
+the referenced analyses, matched on the groups both share. Tests and estimates of the factor groupings:
+compare.py; tlf's rules in a method's codeTemplate (one record per subject, a threshold): selection.py.
 """
 
 from __future__ import annotations

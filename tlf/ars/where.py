@@ -2,8 +2,8 @@
 
 A condition on the analysed dataset compares that dataset's variable. A condition on another dataset
 (`ADSL.TRT01A IN [...]` in a subset of ADAE records) selects the subjects that dataset's records meeting it
-belong to: the records of those subjects are kept, as a merge by the subject id (USUBJID) would. Text compares as SAS
-does, without trailing blanks; a numeric variable compares with the value read as a number.
+belong to: the records of those subjects are kept, as a merge by the subject id (USUBJID) would. Text
+compares as SAS does, without trailing blanks; a numeric variable compares with the value as a number.
 """
 
 from __future__ import annotations
