@@ -39,6 +39,8 @@ stat_columns:
   - {id: p, label: "p", over: [pbo, low, high], test: chisq}
 analyses:
   - {id: common, type: terms, dataset: adae, where: "TRTEMFL == 'Y'", term: AEDECOD, threshold: {pct_gt: 5}}
+  - {id: socthr, type: terms, dataset: adae, where: "TRTEMFL == 'Y'", term: AEDECOD, soc: AEBODSYS,
+     threshold: {pct_gt: 5}}
   - {id: common_act, type: terms, dataset: adae, where: "TRTEMFL == 'Y'", term: AEDECOD,
      threshold: {pct_ge: 10, over: [low, high]}}
   - {id: socgrp, type: terms, dataset: adae, where: "TRTEMFL == 'Y' and AESER == 'Y'", term: AEDECOD, soc: AEBODSYS,
@@ -153,7 +155,7 @@ def test_the_run_of_the_export_equals_the_build(trip):
                if m["id"].startswith("Mth_Cat_1_ev"))
     # what is left out is said: a derived variable, an estimate of a non-N denominator
     for said in ("t-14-2-01.analyses[3] (race): RACEGR is derived in study.yaml",
-                 "t-ars-extra.analyses[5] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
+                 "t-ars-extra.analyses[6] (sevrec): stat_columns[0] (rr): relative_risk of a denominator other than "
                  "N is left out"):
         assert said in err, said
     # the rules ARS cannot state are tlf's, in the method's code template
@@ -329,6 +331,13 @@ def test_thresholds_and_denominators_against_pandas(trip, data):
     want = {t for t, x in pooled.items() if 100 * x > 5 * n.sum()}
     got = {k[1] for k in of(ran, "An_t-ars-extra_common", "_n")}
     assert got == want and 0 < len(want) < len(pooled)
+    want_common = want
+    # with SOCs: the terms above 5% in their SOC, and the SOCs holding one
+    by_pair = teae.groupby(["AEBODSYS", "AEDECOD", "ARM"]).USUBJID.nunique().groupby(level=[0, 1]).sum()
+    kept = {k for k, x in by_pair.items() if 100 * x > 5 * n.sum()}
+    assert {k[1:] for k in of(ran, "An_t-ars-extra_socthr", "_n")} == kept
+    assert {k[1] for k in of(ran, "An_t-ars-extra_socthr_SOC", "_n")} == {s for s, _t in kept}
+    assert {t for _s, t in kept} == want_common
     active = by_term[[ARMS["low"], ARMS["high"]]].sum(axis=1)
     want = {t for t, x in active.items() if 100 * x >= 10 * (n[ARMS["low"]] + n[ARMS["high"]])}
     assert {k[1] for k in of(ran, "An_t-ars-extra_common_act", "_n")} == want and want != got

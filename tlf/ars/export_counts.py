@@ -13,8 +13,9 @@
 - `by_grade:`: per term (and SOC, and the `overall` block) an analysis by column, term and a grade
   grouping (a group per `levels` entry and per `groups` entry), over the worst record of each subject in
   each cell (a `select` rule by the grade `per` the SOC and term); the "any grade" row is the term's n.
-- `threshold:` (terms without `soc:`): the rule in the methods' codeTemplate, the groups pooled those of
-  the column grouping that `over` names.
+- `threshold:`: the rule in the methods' codeTemplate, the groups pooled those of the column grouping that
+  `over` names; the SOC analysis' rule names the term variable (`terms`): an SOC is kept when one of its
+  terms passes.
 
 cells (export.py fills the results from the build's ARD): `("row", parent, level)` one cell per column
 at that ARD row (a categorical `n_row`); `("denom",)` the ARD's `denom` of the column;
@@ -103,9 +104,6 @@ def _proportion_ci(a, site: Site) -> dict:
 def terms(a, site: Site) -> Built:
     ds = (a.dataset or site.adsl).upper()
     if a.threshold:
-        if a.soc:
-            raise Skip("threshold: with soc: is not exported (an SOC is shown when one of its terms is: the SOC "
-                       "analysis cannot state that)")
         t = a.threshold
         site.rules["threshold"] = {"grouping": site.col_id, **{k: v for k, v in (
             ("pct_gt", t.pct_gt), ("pct_ge", t.pct_ge), ("n_ge", t.n_ge)) if v is not None},
@@ -135,8 +133,14 @@ def terms(a, site: Site) -> Built:
                               "groupingVariable": a.soc.upper(), "dataDriven": True})
         out.groupings.append(term)
         base_den = den
-        soc = counted(a, site, f"{site.aid}_SOC", site.subject, [soc_id], a.pct_decimals, den=den, events=a.events,
-                      name=f"{a.label}: system organ classes" if a.label else "System organ class")
+        # a threshold keeps an SOC when one of its terms passes it
+        soc_site = dataclasses.replace(site, rules={**site.rules, "threshold": {**site.rules["threshold"],
+                                                                                 "terms": a.term.upper()}}) \
+            if "threshold" in site.rules else site
+        soc = counted(a, soc_site, f"{site.aid}_SOC", site.subject, [soc_id], a.pct_decimals, den=den,
+                      events=a.events, name=f"{a.label}: system organ classes" if a.label else "System organ class")
+        if soc_site is not site:
+            out.rules[soc["id"]] = soc_site.rules
         out.analyses.append(soc)
         out.cells[soc["id"]] = ("driven", [soc_id], skip)
         if a.denominator == "group":  # a term's percentage: of its SOC's subjects

@@ -40,6 +40,8 @@ class Built:
     # ARS analysis id -> what the output's stat columns compare of it (export_stats.py): "kind" (values,
     # counts), "factors" (groupings a test compares besides the columns), "estimates" (whether they apply)
     compared: dict[str, dict] = field(default_factory=dict)
+    rules: dict[str, dict] = field(default_factory=dict)  # ARS analysis id -> its rules, where not the analysis'
+
 
 
 @dataclass

@@ -19,6 +19,7 @@ levels (no `levels:`), estimates over a denominator other than N.
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from tlf.ars.export_families import Built, Site, pattern
 
@@ -47,6 +48,7 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
 
     res = Built()
     used: dict[str, dict] = {}
+    home = site
     for k, sc in enumerate(getattr(out, "stat_columns", None) or []):
         where = f"stat_columns[{k}] ({sc.id})"
         missing = [c for c in sc.over if c not in {g["id"].removeprefix(col_grouping["id"] + "_")
@@ -56,6 +58,7 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
             continue
         for aid, what in built.compared.items():
             x = next(b for b in built.analyses if b["id"] == aid)
+            site = dataclasses.replace(site, rules=built.rules[aid]) if aid in built.rules else home
             if sc.stat != "pvalue":
                 if what["kind"] != "counts":  # an estimate column is blank on a summary of values
                     break

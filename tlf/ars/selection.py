@@ -14,7 +14,8 @@ analysis' method's code template, its value the rule as JSON, the code the rule 
   `per_subject:` and `by_grade:` use), before the result cells are made;
 - `threshold`: the data-driven groups kept, by their subjects in the groups of `grouping` (the columns)
   that `over` names (their ids; none: all) pooled, out of those groups' subjects in the analysis set
-  (tlf.stats.counts.passes_threshold: `pct_gt`, `pct_ge`, `n_ge`, all given must hold).
+  (tlf.stats.counts.passes_threshold: `pct_gt`, `pct_ge`, `n_ge`, all given must hold); with `terms` (a
+  variable: the SOC analysis of SOC/PT terms) a group is kept when one of its terms passes.
 
 A template of another context (a SAS program) is documentation, not read. A parameter tlf cannot read
 is an error naming the method (ARS025).
@@ -120,7 +121,7 @@ def threshold_cells(job: Any, cells: list) -> list:
     from tlf.stats.counts import passes_threshold
 
     where = "codeTemplate parameter threshold"
-    unknown = set(rule) - {"pct_gt", "pct_ge", "n_ge", "over", "grouping"}
+    unknown = set(rule) - {"pct_gt", "pct_ge", "n_ge", "over", "grouping", "terms"}
     grouping = job.groupings.get(rule.get("grouping"))
     if unknown or grouping is None or grouping.dataDriven:
         raise SpecError(f"{where}: " + (f"unknown keys {sorted(unknown)}" if unknown else
@@ -139,9 +140,20 @@ def threshold_cells(job: Any, cells: list) -> list:
         combo = tuple(v for _g, _i, v in groups if v is not None)
         combos[combo] = combos[combo] | m if combo in combos else m
     denom = sum(totals[g] for g in over)
-    keep = {c for c, m in combos.items()
-            if passes_threshold(sum(int(subj[m & g].nunique()) for g in masks), denom, pct_gt=rule.get("pct_gt"),
-                                pct_ge=rule.get("pct_ge"), n_ge=rule.get("n_ge"))}
+
+    def passes(m) -> bool:
+        return passes_threshold(sum(int(subj[m & g].nunique()) for g in masks), denom, pct_gt=rule.get("pct_gt"),
+                                pct_ge=rule.get("pct_ge"), n_ge=rule.get("n_ge"))
+
+    if rule.get("terms"):  # a group (an SOC) is kept when one of its terms passes
+        var = str(rule["terms"]).upper()
+        if var not in job.frame.columns:
+            raise SpecError(f"{where}: terms: {job.ds} has no variable {var}", key=f"method {job.method.id}",
+                            code="ARS025")
+        terms = job.frame[var].astype(str).str.strip().to_numpy()
+        keep = {c for c, m in combos.items() if any(passes(m & (terms == t)) for t in set(terms[m]) - {"", "nan"})}
+    else:
+        keep = {c for c, m in combos.items() if passes(m)}
     return [(groups, m) for groups, m in cells if tuple(v for _g, _i, v in groups if v is not None) in keep]
 
 
