@@ -111,13 +111,19 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                 findings.append(f"{key}: {e}: not exported")
                 continue
             findings += [f"{key}: {n}" for n in built.notes + compared.notes]
+            item_of = {}
             for b in (built, compared):
                 analyses += b.analyses
                 groupings += b.groupings
                 cells |= b.cells
                 tlf_of |= {x["id"]: a.id for x in b.analyses}
                 for x in b.analyses:
+                    if x["id"] in b.under:  # a comparison: in the list under the analysis it compares
+                        sub = item_of[b.under[x["id"]]].setdefault("sublist", {"listItems": []})["listItems"]
+                        sub.append({"name": x["name"], "level": 3, "order": len(sub) + 1, "analysisId": x["id"]})
+                        continue
                     items.append({"name": x["name"], "level": 2, "order": len(items) + 1, "analysisId": x["id"]})
+                    item_of[x["id"]] = items[-1]
             groupings += [g for g in sc_groupings if g["id"] not in {x["id"] for x in groupings}]
         if len(items) == 1:
             continue

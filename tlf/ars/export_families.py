@@ -41,6 +41,7 @@ class Built:
     # counts), "factors" (groupings a test compares besides the columns), "estimates" (whether they apply)
     compared: dict[str, dict] = field(default_factory=dict)
     rules: dict[str, dict] = field(default_factory=dict)  # ARS analysis id -> its rules, where not the analysis'
+    under: dict[str, str] = field(default_factory=dict)  # a comparison's id -> the id of the analysis it compares
 
 
 

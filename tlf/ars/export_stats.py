@@ -121,6 +121,7 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
                              {"order": i + 1, "groupingId": gg, "resultsByGroup": gg in by}
                              for i, gg in enumerate([g["id"], *factors, *by])]})
             res.analyses.append(body)
+            res.under[cid] = aid
             inner = built.cells[aid]
             if factors:  # the levels are compared, not cells: the test's one row
                 inner = ("row", "", level_row)
