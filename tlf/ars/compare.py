@@ -111,6 +111,11 @@ def _cmh(job: Any, op: Any, groups, cell):
     frame = job.tables.frame(strata.groupingDataset or job.ds, job.key)
     if var not in frame.columns:
         frame = job.frame
+    if var not in frame.columns:
+        from tlf.errors import DataError
+
+        raise DataError(f"{job.key}: the strata grouping {strata.id} is by {var}, which neither "
+                        f"{strata.groupingDataset} nor {job.ds} has", dataset=job.ds, variable=var, code="ARS012")
     stratum: dict = {}
     for s, v in zip(frame[job.tables.subject], frame[var], strict=True):
         if stratum.get(s) is None:

@@ -94,7 +94,8 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                 _check(a, adsl, derived)
                 ds = (a.dataset or adsl).upper()
                 site = Site(aid, adsl, set_id, col_id, n_id, pct_decimals, method,
-                            ard=(ards or {}).get(entry.id), subject=subject, derived=frozenset(derived.get(ds, set())))
+                            ard=(ards or {}).get(entry.id), subject=subject, derived=frozenset(derived.get(ds, set())),
+                            subject_derived=frozenset(derived.get(adsl, set())))
                 if a.where:
                     try:
                         clause = translate(a.where, ds, derived.get(ds, set()))

@@ -62,6 +62,7 @@ class Site:
     subsets: list = field(default_factory=list)  # data subsets a builder adds (by_visit: one per parameter)
     subject: str = "USUBJID"  # the study's subject id (study.yaml data.subject_id)
     derived: frozenset = frozenset()  # variables of the analysis' dataset that `derive:` makes
+    subject_derived: frozenset = frozenset()  # variables of the subject-level dataset that `derive:` makes
     rules: dict = field(default_factory=dict)  # tlf's rules ARS cannot state (selection.py): name -> rule
 
     @property

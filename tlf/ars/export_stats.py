@@ -88,6 +88,8 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
                     res.notes.append(f"{where}: {e}; left out")
                     break
                 reason = _not_exported(test, sc, what)
+                if not reason and sc.strata and sc.strata.upper() in site.derived | site.subject_derived:
+                    reason = f"strata {sc.strata} is derived in study.yaml (`derive:`); ARS has no derivations"
                 if reason:
                     res.notes.append(f"{where}: {reason}; left out")
                     break
