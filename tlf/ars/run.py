@@ -109,6 +109,7 @@ def run_event(event: Any, tables: Tables) -> Run:
             out.results[job.a.id].extend(job.percent(op, out.results))
         except _NotMapped as e:
             out.unmapped.append(Unmapped(job.a.id, op.id, str(e), job.key))
+    _INDEX.clear()
     out.slips = list(dict.fromkeys(tables.slips))
     order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
     for res in out.results.values():
@@ -338,10 +339,22 @@ class _Analysis:
 
 def _match(candidates: list[Result], groups: tuple[GroupKey, ...]) -> Result | None:
     """The result whose groups all appear among `groups` (the denominator is by fewer groupings), the
-    one with the most groups when several do."""
-    have = set(groups)
-    fits = [r for r in candidates if set(r.groups) <= have]
-    return max(fits, key=lambda r: len(r.groups)) if fits else None
+    one with the most groups when several do (the first of them)."""
+    index = _INDEX.get(id(candidates))
+    if index is None or index[0] is not candidates:
+        by: dict[frozenset, Result] = {}
+        for r in candidates:
+            by.setdefault(frozenset(r.groups), r)
+        index = _INDEX[id(candidates)] = (candidates, by)
+    by = index[1]
+    for k in range(len(groups), -1, -1):  # the subsets of the cell's groups, the largest first
+        hits = [by[c] for c in map(frozenset, itertools.combinations(groups, k)) if c in by]
+        if hits:
+            return min(hits, key=candidates.index) if len(hits) > 1 else hits[0]
+    return None
+
+
+_INDEX: dict[int, tuple] = {}  # id(candidates) -> (candidates, {frozenset of their groups: result})
 
 
 def _groups_text(groups) -> str:

@@ -23,6 +23,7 @@ is an error naming the method (ARS025).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -97,9 +98,15 @@ def selected(job: Any, rule: Any):
     from tlf.errors import DataError
 
     pos = np.flatnonzero(job.base)
-    sub = job.frame.iloc[pos].reset_index(drop=True)
     var = (job.a.variable or "").upper()
-    values = [var] if var and var in sub.columns and var != job.tables.subject else []
+    values = [var] if var and var in job.frame.columns and var != job.tables.subject else []
+    # an analysis' summary, denominator and comparisons select the same records: once
+    key = (job.ds, json.dumps(rule.model_dump(mode="json"), sort_keys=True), tuple(values),
+           hashlib.sha256(np.packbits(job.base).tobytes()).hexdigest())
+    cache = job.tables.selected
+    if key in cache:
+        return cache[key].copy()
+    sub = job.frame.iloc[pos].reset_index(drop=True)
 
     def err(key: tuple, message: str, code: str):
         return DataError(f"{job.key} (method {job.method.id}, codeTemplate select.{'.'.join(map(str, key))}): "
@@ -108,7 +115,8 @@ def selected(job: Any, rule: Any):
     chosen = select_records(sub, rule, job.tables.subject, err, job.ds, values, f"analysis {job.a.id}")
     out = np.zeros(len(job.frame), dtype=bool)
     out[pos[chosen.index.to_numpy()]] = True
-    return out
+    cache[key] = out
+    return out.copy()
 
 
 def threshold_cells(job: Any, cells: list) -> list:
