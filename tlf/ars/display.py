@@ -1,11 +1,14 @@
 """An ARS output -> tlf's table model (tlf/tables), rendered like any tlf table (DOCX, XLSX).
 
 What the table shows comes from the reporting event: the analyses are those the main list of contents
-files under the output, in its order; each level-2 entry of that list is a block of rows under its name.
-The columns are the groups of the first grouping of the output's summaries (treatment), their N line the
-formatted result of the count-only analysis by that grouping, and each comparison across those groups
-adds a p-value column. Titles, footnotes and the row-label header are the display's sections (global
-sub-sections resolved). Text is the results' formattedValue: nothing is formatted here.
+files under the output, in its order; each entry under the output in that list is a block of rows under
+its name (an entry of one line is that line). The columns are the groups of the first grouping of the
+output's summaries (treatment), their N line the formatted result of the count-only analysis by that
+grouping, and each comparison across those groups adds a p-value column. An output of measures by the
+same groupings (observed value and change from baseline by parameter and visit) is laid out by
+display_measures (statistics as rows, or as columns for a "horizontal" output). Titles, footnotes, the
+row-label header and the running header are the display's sections (display_sections). Text is the
+results' formattedValue: nothing is formatted here.
 """
 
 from __future__ import annotations
@@ -16,28 +19,8 @@ from typing import Any
 from tlf.ars.run import Result, Run
 
 
-def _sections(raw: dict, display: dict) -> dict[str, list[str]]:
-    """sectionType -> its texts in order, global sub-sections resolved by id."""
-    glob = {s.get("id"): s.get("text", "") for g in raw.get("globalDisplaySections") or []
-            for s in g.get("subSections") or []}
-    out: dict[str, list[str]] = {}
-    for sec in display.get("displaySections") or []:
-        texts = []
-        for sub in sorted(sec.get("orderedSubSections") or [], key=lambda s: s.get("order", 0)):
-            text = sub["subSection"].get("text", "") if "subSection" in sub else glob.get(sub.get("subSectionId"), "")
-            texts.append(text)
-        out[sec.get("sectionType", "")] = texts
-    return out
-
-
-def _blocks(raw: dict, output_id: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(entry name, [(analysis id, its entry name)]) per level-2 entry of the output in the main list."""
-    def analyses(item) -> list[tuple[str, str]]:
-        found = [(item["analysisId"], item.get("name", ""))] if item.get("analysisId") else []
-        for sub in sorted((item.get("sublist") or {}).get("listItems") or [], key=lambda i: i.get("order", 0)):
-            found += analyses(sub)
-        return found
-
+def _entry(raw: dict, output_id: str) -> dict | None:
+    """The entry of the main list of contents that names the output (any level)."""
     def find(items):
         for it in items:
             if it.get("outputId") == output_id:
@@ -47,7 +30,17 @@ def _blocks(raw: dict, output_id: str) -> list[tuple[str, list[tuple[str, str]]]
                 return hit
         return None
 
-    top = find(((raw.get("mainListOfContents") or {}).get("contentsList") or {}).get("listItems") or [])
+    return find(((raw.get("mainListOfContents") or {}).get("contentsList") or {}).get("listItems") or [])
+
+
+def _blocks(top: dict | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(entry name, [(analysis id, its entry name)]) per entry under the output's entry in the main list."""
+    def analyses(item) -> list[tuple[str, str]]:
+        found = [(item["analysisId"], item.get("name", ""))] if item.get("analysisId") else []
+        for sub in sorted((item.get("sublist") or {}).get("listItems") or [], key=lambda i: i.get("order", 0)):
+            found += analyses(sub)
+        return found
+
     if top is None:
         return []
     items = sorted((top.get("sublist") or {}).get("listItems") or [], key=lambda i: i.get("order", 0))
@@ -58,17 +51,20 @@ def output_tables(event: Any, raw: dict, run: Run) -> list[tuple[Any, list[str]]
     """(tlf Table, the ids of the analyses it shows) per output the main list of contents gives analyses."""
     tables = []
     for out in raw.get("outputs") or []:
-        blocks = _blocks(raw, out.get("id", ""))
+        top = _entry(raw, out.get("id", ""))
+        blocks = _blocks(top)
         if not blocks:
             continue
         display = ((out.get("displays") or [{}])[0]).get("display") or {}
         ids = [aid for _n, items in blocks for aid, _l in items]
-        tables.append((_table(event, raw, run, out, display, blocks), ids))
+        tables.append((_table(event, raw, run, out, display, blocks, (top or {}).get("name", "")), ids))
     return tables
 
 
-def _table(event, raw, run: Run, out: dict, display: dict, blocks) -> Any:
-    from tlf.tables.model import Column, Row, Table, group_row
+def _table(event, raw, run: Run, out: dict, display: dict, blocks, entry_name: str) -> Any:
+    from tlf.ars.display_measures import fit, is_horizontal, measure_table, measures_of
+    from tlf.ars.display_sections import display_text
+    from tlf.tables.model import Column, PageSetup, Row, Table, group_row
 
     analyses = {a.id: a for a in event.analyses}
     groupings = {g.id: g for g in event.analysisGroupings}
@@ -95,6 +91,21 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks) -> Any:
             label = _p_label(analyses[aid].name)
             if label not in p_cols:
                 p_cols.append(label)
+    shown = display_text(raw, display, out.get("name", ""))
+
+    def table(columns, rows, stub_width=None, page=None) -> Any:
+        return Table(output_id=out.get("id", ""), number=shown.number, titles=shown.titles, columns=tuple(columns),
+                     rows=tuple(rows), stub_header=shown.stub_header, footnotes=shown.footnotes,
+                     page=page or PageSetup(running_header=shown.running_header),
+                     **({"stub_width": stub_width} if stub_width else {}))
+
+    measures = measures_of(blocks, summaries, [aid for aid in ids if kinds[aid] & tests], n_analysis, analyses,
+                           kinds)
+    if measures and col:
+        columns, rows = measure_table(event, run, measures, col, col_groups, n_text,
+                                      is_horizontal(out, display, entry_name))
+        columns, stub_width, page = fit(columns, rows, PageSetup(running_header=shown.running_header))
+        return table(columns, rows, stub_width, page)
     columns = [Column(g.id, g.name, n_label=n_text.get(g.id, "")) for g in col_groups]
     columns += [Column(f"p{i}", label) for i, label in enumerate(p_cols)]
     width = len(columns)
@@ -122,29 +133,33 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks) -> Any:
                     continue
                 parent = keys.index(key[:-1])
                 at = max(i for i, k in enumerate(keys) if k and k[:len(key) - 1] == key[:-1])
-                rows.insert(at + 1, replace(row, indent=rows[parent].indent + 1, group=rows[parent].group))
+                # the SOC row and its terms: a group of their own, kept on a page where they fit, the SOC
+                # repeated "(continued)" on the next page where they do not
+                nest = f"{name}:{'/'.join(str(v) for _g, v in key[:-1])}"
+                rows[parent] = replace(rows[parent], group=nest)
+                rows.insert(at + 1, replace(row, indent=rows[parent].indent + 1, group=nest))
                 keys.insert(at + 1, key)
             continue
         start = len(rows)
-        rows.append(group_row(name, width, 0, name))
-        keys.append(None)
-        for row, key in block:
-            rows.append(row)
-            keys.append(key)
-        if pvalues.get(()) and len(rows) > start + 1:  # a comparison of the whole block: on its first row
-            target = start + 1
+        single = len(block) == 1 and block[0][0].kind == "data" and block[0][1] is None
+        if single:  # one line ("Number of subjects with at least one event"): the entry's name is its label
+            rows.append(replace(block[0][0], label=name, indent=0))
+            keys.append(None)
+        else:
+            rows.append(group_row(name, width, 0, name))
+            keys.append(None)
+            for row, key in block:
+                rows.append(row)
+                keys.append(key)
+        target = start if single else start + 1
+        if pvalues.get(()) and len(rows) > target:  # a comparison of the whole block: on its first row
             cells = list(rows[target].cells)
             for i, text in pvalues[()].items():
                 cells[len(col_groups) + i] = text
             rows[target] = replace(rows[target], cells=tuple(cells))
         rows.append(Row("", ("",) * width, kind="blank", group=name))
         keys.append(None)
-    sections = _sections(raw, display)
-    titles = [t for t in sections.get("Title", []) if t]
-    return Table(output_id=out.get("id", ""), number=titles[0] if titles else out.get("name", ""),
-                 titles=tuple(titles[1:]), columns=tuple(columns), rows=tuple(rows[:-1] if rows else rows),
-                 stub_header=" ".join(sections.get("Rowlabel Header", [])),
-                 footnotes=tuple(t for t in sections.get("Footer", []) if t))
+    return table(columns, rows[:-1] if rows else rows)
 
 
 def _nests(block: list, keys: list) -> bool:

@@ -12,7 +12,8 @@ derivation), with a finding saying so. An analysis' `where:` becomes a data subs
 grouping (a Total column's list of values an IN condition), a categorical analysis' levels a grouping
 (`other: true` a NOTIN of the other levels' values; no levels: data-driven), terms' SOC and PT
 data-driven groupings (an analysis by SOC and one by SOC and PT), and the output's big N an analysis
-counting subjects by column that each percentage of N takes as its denominator (export_families.py).
+counting subjects by column that each percentage of N takes as its denominator (export_families.py). The
+model families (`ancova`, `mmrm`, `time_to_event`, `shift`) are stated by export_models.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from tlf.ars.export_counts import COUNT_BUILDERS
 from tlf.ars.export_families import BUILDERS, SUBJECT_LEVEL_ONLY, Site, Skip, cond
+from tlf.ars.export_models import MODEL_BUILDERS, model_variables, tlf_where
 from tlf.ars.export_stats import fill as fill_compared
 from tlf.ars.export_stats import stat_columns
 from tlf.ars.export_where import Untranslatable, conjunction, translate
@@ -87,6 +89,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
         subsets: list[dict] = []
         items = [{"name": "Subjects by column", "level": 2, "order": 1, "analysisId": n_id}]
         pct_decimals = out.pct_decimals if out.pct_decimals is not None else spec.pct_decimals
+        stated: set[str] = set()  # stat columns a model analysis states (export_models.py: log-rank tests)
         for k, a in enumerate(out.analyses):
             key = f"{where}.analyses[{k}] ({a.id})"
             aid = f"An_{entry.id}_{a.id}"
@@ -100,10 +103,19 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                     try:
                         clause = translate(a.where, ds, derived.get(ds, set()))
                     except Untranslatable as e:
-                        raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
-                    site.subset_id, site.subset = f"DS_{aid}", clause
-                built = FAMILIES[a.type](a, site)
-                compared, sc_groupings = stat_columns(out, a, site, built, col_grouping)
+                        if not tlf_where(a, derived.get(ds, set())):  # a model: in its codeTemplate
+                            raise Skip(f"where: {a.where!r} is not translated to an ARS where clause: {e}") from None
+                        clause = None
+                    if clause is not None:
+                        site.subset_id, site.subset = f"DS_{aid}", clause
+                if a.type in MODEL_BUILDERS:  # ancova, mmrm, time_to_event, shift: export_models.py
+                    built = MODEL_BUILDERS[a.type](a, site, [c.id for c in cols],
+                                                   getattr(out, "stat_columns", None) or ())
+                    stated |= built.stat_columns
+                else:
+                    built = FAMILIES[a.type](a, site)
+                compared, sc_groupings, handled = stat_columns(out, a, site, built, col_grouping)
+                stated |= handled  # the stat columns stated, or said why not, for this analysis (export_stats.py)
                 if site.subset and a.type != "by_visit":
                     subsets.append({"id": site.subset_id, "name": a.where, "label": a.where, "level": 1,
                                     "order": 1, **clause})
@@ -128,6 +140,8 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
             groupings += [g for g in sc_groupings if g["id"] not in {x["id"] for x in groupings}]
         if len(items) == 1:
             continue
+        findings += [f"{where}.stat_columns[{i}] ({s.id}): statistic columns (p-values, differences) are not exported"
+                     for i, s in enumerate(getattr(out, "stat_columns", []) or []) if s.id not in stated]
         event["analyses"] += analyses
         event["dataSubsets"] += subsets
         for x in analyses:
@@ -184,17 +198,18 @@ def _derivation(spec, name: str, adsl: str, derived: set[str], seen: tuple) -> d
 
 
 def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
-    if a.type not in FAMILIES:
-        raise Skip(f"type {a.type} is not exported ({', '.join(FAMILIES)} are)")
+    if a.type not in FAMILIES and a.type not in MODEL_BUILDERS:
+        raise Skip(f"type {a.type} is not exported ({', '.join([*FAMILIES, *MODEL_BUILDERS])} are)")
     ds = (a.dataset or adsl).upper()
     if a.type in SUBJECT_LEVEL_ONLY and ds != adsl:
         raise Skip(f"dataset {a.dataset} is not the subject-level dataset")
+    if getattr(a, "select", None) is not None and a.type not in COUNT_BUILDERS and a.type not in MODEL_BUILDERS:
+        raise Skip("select: (one record per subject) is exported for categorical, count, terms and model analyses")
     if getattr(a, "periods", None):
         raise Skip("periods: is not exported")
-    if getattr(a, "select", None) is not None and a.type not in COUNT_BUILDERS:
-        raise Skip("select: (one record per subject) is exported for categorical, count and terms analyses")
     for var in [getattr(a, v, None) for v in ("var", "term", "soc", "param_var", "visit_var", "value_var",
-                                              "change_var")]:
+                                              "change_var") if not (v == "visit_var" and a.type == "shift"
+                                                                    and not a.visits)] + model_variables(a):
         if var and "{" in var:
             raise Skip(f"variable {var} depends on the column's period")
         if var and var.upper() in derived.get(ds, set()):
@@ -217,6 +232,11 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             missing.append(output_id)
             continue
         rows = ard[ard["analysis"] == tlf_id]
+        if cells_of[0] == "model":  # export_models.py: the runner's rows, as `tlf ars run` maps them
+            from tlf.ars.run_models import fill_results
+
+            a["results"] = fill_results(a, event, rows, dict(cols))
+            continue
         stat = {(r.column, str(r.parent or ""), str(r.level or ""), r.stat_name): r.stat for r in rows.itertuples()}
         if cells_of[0] == "compare":  # a stat column's comparison (export_stats.py)
             a["results"] = fill_compared(a, ops[a["methodId"]], stat, rows, cells_of, _cells)

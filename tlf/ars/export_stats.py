@@ -40,23 +40,26 @@ def grouping_of(col_grouping: dict, sc) -> dict:
             "groups": [{**groups[c], "id": f"{gid}_{c}", "order": i + 1} for i, c in enumerate(sc.over)]}
 
 
-def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[Built, list[dict]]:
-    """The comparison analyses of the output's stat columns for tlf analysis `a` (exported as `built`), and
-    the stat columns' groupings they use."""
+def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[Built, list[dict], set[str]]:
+    """The comparison analyses of the output's stat columns for tlf analysis `a` (exported as `built`), the
+    stat columns' groupings they use, and the ids of the stat columns stated or said why not."""
     from tlf.analyses.estimates import decimals as estimate_decimals
     from tlf.spec.base import resolve_test
 
     res = Built()
     used: dict[str, dict] = {}
     home = site
+    handled: set[str] = set()
     for k, sc in enumerate(getattr(out, "stat_columns", None) or []):
         where = f"stat_columns[{k}] ({sc.id})"
         missing = [c for c in sc.over if c not in {g["id"].removeprefix(col_grouping["id"] + "_")
                                                     for g in col_grouping["groups"]}]
         if missing:
             res.notes.append(f"{where}: columns {missing} are not the output's; not exported")
+            handled.add(sc.id)
             continue
         for aid, what in built.compared.items():
+            handled.add(sc.id)
             x = next(b for b in built.analyses if b["id"] == aid)
             site = dataclasses.replace(site, rules=built.rules[aid]) if aid in built.rules else home
             if sc.stat != "pvalue":
@@ -128,7 +131,7 @@ def stat_columns(out, a, site: Site, built: Built, col_grouping: dict) -> tuple[
             if factors:  # the levels are compared, not cells: the test's one row
                 inner = ("row", "", level_row)
             res.cells[cid] = ("compare", sc.id, [{"groupingId": f} for f in factors], inner)
-    return res, list(used.values())
+    return res, list(used.values()), handled
 
 
 def _default_ci(stat: str) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.ars.compare import ESTIMATES, TESTS, NotMapped, comparison
 from tlf.ars.ops import DESCRIPTIVE, classify, format_value, raw_text
+from tlf.ars.run_models import model_family, run_model
 from tlf.ars.selection import select_rule, selected, subject_keys, threshold_cells
 from tlf.ars.where import Tables
 from tlf.errors import DataError
@@ -73,6 +74,7 @@ class Run:
 def run_event(event: Any, tables: Tables) -> Run:
     """Every result of every analysis; operations tlf cannot map are listed in `unmapped`, never guessed."""
     adsl, tables.subject = subject_keys(event)
+    tables.subject_dataset = adsl
     methods = {m.id: m for m in event.methods}
     groupings = {g.id: g for g in event.analysisGroupings}
     sets = {s.id: s for s in event.analysisSets}
@@ -83,9 +85,16 @@ def run_event(event: Any, tables: Tables) -> Run:
               for j, grp in enumerate(g.groups)}
     out = Run()
     pending = []
+    models: dict = {}  # one fit per model, shared by its analyses (run_models.py)
     for i, a in enumerate(event.analyses):
         key = f"analyses[{i}]"
         method = methods[a.methodId]
+        if model_family(method) is not None:  # ancova, mmrm, time_to_event, shift: the family's runner
+            done, missing = run_model(event, a, key, method, tables, models)
+            out.results[a.id] = [Result(a.id, method.id, op, kind, groups, value, text, note)
+                                 for op, groups, kind, value, text, note in done]
+            out.unmapped += [Unmapped(a.id, op, why, key) for op, why in missing]
+            continue
         ops = []
         for op in method.operations:
             kind, reason = classify(method, op)

@@ -25,6 +25,7 @@ class Tables:
     def __init__(self, frames: dict[str, pd.DataFrame], subject: str = SUBJECT) -> None:
         self.frames = {k.upper(): v for k, v in frames.items()}
         self.subject = subject  # the subject id (selection.subject_keys: the event's, else USUBJID)
+        self.subject_dataset = "ADSL"  # the subject-level dataset (selection.subject_keys)
         self.selected: dict[tuple, Any] = {}  # record selections (selection.selected), by rule and records
         self._cache: dict[tuple, Any] = {}
         self.slips: list[str] = []  # where-clause values the data never take but resemble one they do
