@@ -2,12 +2,13 @@
 measured in the same run, and the ratio; plus `tlf list` (loading the specs only) as the floor. Wall
 time and CPU time (user + system of the child process, steadier on a busy machine) are both printed.
 
-    python benchmarks/bench_check.py [--repeat 3]
+    python benchmarks/bench_check.py [--repeat 3] [--baseline DIR]
 
 `tlf check` validates the specs against the data without computing statistics or rendering; it should
 take a small fraction of a build. A second floor is the import floor of a check: a process that imports
 the libraries a check needs (pandas, pyreadstat, jinja2) and loads the specs (`--no-build` leaves the
-build out). Prints figures; never asserts.
+build out). `--baseline DIR` also times the check of another revision's tlf (DIR holds its `tlf` package, e.g.
+from `git archive main tlf | tar -x -C DIR`), interleaved. Prints figures; never asserts.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ FLOOR = ("import pandas, pyreadstat, jinja2; from tlf.spec.validate import load_
          f"load_study({str(SPECS)!r})")
 
 
-def _time(args: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """(wall times, CPU times) of `repeat` runs of `tlf ARGS --specs specs` (args ["floor"]: the import floor)."""
+def _time(args: list[str], repeat: int, tlf_dir: Path = REPO) -> tuple[list[float], list[float]]:
+    """(wall times, CPU times) of `repeat` runs of `tlf ARGS --specs specs` (args ["floor"]: the import floor)
+    with the tlf of `tlf_dir` (run outside the repository: `python -m` puts the working folder first)."""
     wall, cpu = [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +51,7 @@ def _time(args: list[str], repeat: int) -> tuple[list[float], list[float]]:
             if args[0] == "build":
                 cmd += ["--out", tmp]
             t0, c0 = time.perf_counter(), _cpu()
-            subprocess.run(cmd, check=False, capture_output=True, cwd=REPO, env=ENV)
+            subprocess.run(cmd, check=False, capture_output=True, cwd=tmp, env={**ENV, "PYTHONPATH": str(tlf_dir)})
             wall.append(time.perf_counter() - t0)
             cpu.append(_cpu() - c0)
     return wall, cpu
@@ -59,12 +61,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-build", action="store_true", help="time list, the import floor and check only")
+    ap.add_argument("--baseline", type=Path, help="a folder holding another revision's tlf package, timed too")
     args = ap.parse_args()
-    names = (("list", ["list"]), ("floor", ["floor"]), ("check", ["check"]))
-    runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, _ in names}
+    names = [("list", ["list"], REPO), ("floor", ["floor"], REPO), ("check", ["check"], REPO)]
+    if args.baseline:
+        names.append(("baseline check", ["check"], args.baseline.resolve()))
+    runs: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, _, _ in names}
     for _ in range(args.repeat):  # interleaved: a busy machine slows all alike
-        for name, cmd in names:
-            w, c = _time(cmd, 1)
+        for name, cmd, tlf_dir in names:
+            w, c = _time(cmd, 1, tlf_dir)
             runs[name][0].extend(w)
             runs[name][1].extend(c)
     n = len(list(SPECS.glob("[tfl]-*.yaml")))
@@ -72,7 +77,10 @@ def main() -> None:
     for k, kind in enumerate(("wall", "CPU")):
         f, i, c = (statistics.median(runs[name][k]) for name in ("list", "floor", "check"))
         print(f"  {kind}: tlf list {f:.2f} s; import floor (pandas, pyreadstat, jinja2, specs) {i:.2f} s; "
-              f"tlf check {c:.2f} s = {c / f:.1f} x tlf list, {c / i:.1f} x the import floor")
+              f"tlf check {c:.2f} s = {c / f:.1f} x tlf list, {c / i:.2f} x the import floor")
+        if args.baseline:
+            b = statistics.median(runs["baseline check"][k])
+            print(f"    baseline tlf check {b:.2f} s = {b / i:.2f} x the import floor; check / baseline {c / b:.2f}")
     if args.no_build:
         return
     runs["build"] = _time(["build", "all"], args.repeat)

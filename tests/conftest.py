@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -9,6 +10,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def _ram_disk(path: str = "/dev/shm", room: int = 2 << 30) -> bool:
+    """A writable RAM disk with room for the last three runs' folders (a whole run leaves ~150 MB)."""
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and st.f_bavail * st.f_frsize >= room
+
+
+# The tests' folders (tmp_path) on the RAM disk where there is one: tlf fsyncs each file it publishes and
+# its folder (tlf/qc/publish.py), a wait of ~6 ms on this machine's disk, some 7,000 times in a run; on tmpfs
+# an fsync returns at once. PYTEST_DEBUG_TEMPROOT is pytest's own setting for the root of its temporary
+# folders (numbered per run, the last three kept, as under /tmp); one set by the user wins.
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and _ram_disk():
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
 
 ADSL_CSV = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
 S-01,Drug A,Y,Y,Y,F,30,70.5,WHITE
@@ -112,3 +131,120 @@ def sheet_texts(ws) -> list[list[str]]:
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     return write_study(tmp_path)
+
+
+# --- study builds shared by the test modules (and the xdist workers) of one run -----------------------------
+#
+# Several modules check the same build (study A's `tlf build all`, the CDISC pilot's): it is built once per
+# test run, in a folder of the run's temporary root that every worker sees, under an exclusive file lock, and
+# every module reads it from there. The modules must not write into it: one that adds files (shells, a
+# bundle) copies it first (`shared_copy`). A build that fails is not recorded as done: each module that
+# asks for it builds it again and fails in its own fixture, as before.
+
+STUDY_A_SPECS = REPO / "specs"
+PILOT_SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
+PILOT_DATA = SHARED / "data" / "cdiscpilot01"
+
+
+def _run_root(tmp_path_factory) -> Path:
+    """The temporary folder of this test run: an xdist worker's basetemp is <run root>/popen-gwN."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_build(tmp_path_factory, name: str, make) -> Path:
+    """The folder `make(folder)` fills, made once per test run under a lock shared by the xdist workers."""
+    import fcntl
+    import shutil
+
+    root = _run_root(tmp_path_factory) / "shared-builds"
+    root.mkdir(exist_ok=True)
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            make(folder)
+            done.touch()
+    return folder
+
+
+def shared_copy(folder: Path, dest: Path) -> Path:
+    """A private copy of a shared build, for a module that writes into its output folder."""
+    import shutil
+
+    shutil.copytree(folder, dest, copy_function=shutil.copy2)
+    return dest
+
+
+def _build_ok(specs: Path, out: Path, **kwargs) -> None:
+    from tlf.build import build
+
+    report = build(specs, out, ["all"], **kwargs)
+    assert report.ok, [str(o.error) for o in report.outputs if o.error]
+
+
+@pytest.fixture(scope="session")
+def study_a_build(tmp_path_factory) -> Path:
+    """Study A built as `tlf build all --specs specs` builds it (DOCX, XLSX, ARD); read only."""
+    return shared_build(tmp_path_factory, "study_a", lambda out: _build_ok(STUDY_A_SPECS, out))
+
+
+@pytest.fixture(scope="session")
+def pilot_build(tmp_path_factory) -> Path:
+    """Every output of examples/cdiscpilot01/specs built on the pilot's ADaM data (DOCX, XLSX, ARD); read
+    only."""
+    return shared_build(tmp_path_factory, "cdiscpilot01", lambda out: _build_ok(PILOT_SPECS, out, data_dir=PILOT_DATA))
+
+
+# --- the order the xdist workers take the test files in (pyproject: -n auto --dist loadfile) -----------------
+#
+# xdist hands out whole files, by default the ones with the most tests first, so a file of one long test (the
+# property test) used to start last and run alone at the end. Here the long files start first (longest
+# first: the others fill in around them), and the files that read one shared build (above) are one unit, run
+# one after the other by one worker, so that no worker waits on the lock while another builds. SECONDS: the
+# CPU seconds of the longest units in a whole run (a file or a group not named here counts 0 and keeps xdist's
+# order); rough figures are enough.
+SHARED_BUILD_GROUPS = {
+    "cdiscpilot01 build": ("tests/test_cdiscpilot01.py", "tests/test_cdiscpilot01_safety.py",
+                           "tests/test_cdiscpilot01_cmh.py"),
+    "study A build": ("tests/test_study_a.py", "tests/unit/test_qc_study_a.py", "tests/unit/test_shells.py",
+                      "tests/unit/test_review.py"),
+}
+SECONDS = {"study A build": 66, "cdiscpilot01 build": 54, "tests/unit/test_property_inputs.py": 33,
+           "tests/unit/test_figure_text.py": 21, "tests/unit/test_stats_mmrm_live_r.py": 18,
+           "tests/test_study_b.py": 13, "tests/unit/test_fonts.py": 12, "tests/unit/test_findings.py": 11,
+           "tests/unit/test_robustness.py": 11, "tests/unit/test_publish.py": 9, "tests/unit/test_file_modes.py": 9,
+           "tests/unit/test_data_cache.py": 9, "tests/unit/test_shift.py": 8, "tests/unit/test_ars_export_families.py": 8,
+           "tests/unit/test_crash.py": 7, "tests/unit/test_examples_study_a.py": 7, "tests/unit/test_build.py": 7,
+           "tests/unit/test_build_parallel.py": 7, "tests/unit/test_examples_bytes.py": 6, "tests/unit/test_limits.py": 6,
+           "tests/unit/test_displayed.py": 5, "tests/unit/test_ars_export.py": 5}
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when xdist is not loaded
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile with the files of a shared build as one unit and the longest units first."""
+    if config.getvalue("dist") != "loadfile":
+        return None  # any other --dist: xdist's own scheduler
+    from collections import OrderedDict
+
+    from xdist.scheduler import LoadFileScheduling
+
+    group_of = {path: name for name, paths in SHARED_BUILD_GROUPS.items() for path in paths}
+
+    class SharedBuildsFirst(LoadFileScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return group_of.get(scope, scope)
+
+        def _assign_work_unit(self, node) -> None:
+            if not self.ordered and isinstance(getattr(self, "workqueue", None), OrderedDict):
+                units = sorted(self.workqueue.items(), key=lambda unit: -SECONDS.get(unit[0], 0))  # stable
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return SharedBuildsFirst(config, log)

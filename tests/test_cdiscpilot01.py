@@ -20,7 +20,6 @@ import pytest
 
 from tests.conftest import SHARED, sheet_texts
 from tlf.ard.schema import read_ard
-from tlf.build import build
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
@@ -34,12 +33,10 @@ pytestmark = pytest.mark.skipif(not (DATA / "adsl.xpt").is_file(), reason="CDISC
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    """Every output of the folder, built once: DOCX, XLSX and ARD."""
-    out = tmp_path_factory.mktemp("cdiscpilot01")
-    report = build(SPECS, out, ["all"], data_dir=DATA)
-    assert report.ok, [str(o.error) for o in report.outputs if o.error]
-    return out
+def out(pilot_build):
+    """Every output of the folder, built once (tests/conftest.py: one build shared by the pilot's modules):
+    DOCX, XLSX and ARD."""
+    return pilot_build
 
 
 @pytest.fixture(scope="module")

@@ -63,11 +63,10 @@ analyses:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pilot_cmh")
-    report = build(SPECS, out, ["t-14-3-13"], data_dir=DATA)
-    assert report.ok, [str(o.error) for o in report.outputs if o.error]
-    return out
+def out(pilot_build):
+    """Every output of the folder, t-14-3-13 among them, built once (tests/conftest.py: one build shared by
+    the pilot's modules)."""
+    return pilot_build
 
 
 def _pvalues(out) -> dict[str, float]:

@@ -11,7 +11,6 @@ from scipy.stats import fisher_exact
 
 from tests.conftest import SHARED
 from tlf.ard.schema import read_ard
-from tlf.build import build
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "examples" / "cdiscpilot01" / "specs"
@@ -30,11 +29,11 @@ def xpt(name, cols=None):
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pilot_safety")
-    report = build(SPECS, out, OUTPUTS, data_dir=DATA)
-    assert report.ok, [str(o.error) for o in report.outputs if o.error]
-    return out
+def out(pilot_build):
+    """Every output of the folder, OUTPUTS among them, built once (tests/conftest.py: one build shared by
+    the pilot's modules)."""
+    assert all((pilot_build / f"{oid}.ard.csv").is_file() for oid in OUTPUTS)
+    return pilot_build
 
 
 @pytest.fixture(scope="module")

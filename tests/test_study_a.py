@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sheet_texts
-from tests.office import needs_office, pdf_text, to_pdf
-from tlf.build import build
+from tests.office import needs_office, pdf_text, to_pdfs
 
 REPO = Path(__file__).resolve().parents[1]
 COLS = 7  # PBO, QOD03, QD03, ALT0603, QD06, ATEP 0.3 QD, ATEP ALTN
@@ -74,11 +73,9 @@ def expected(rows):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("study_a")
-    report = build(REPO / "specs", out, ["all"])
-    assert report.ok, [str(o.error) for o in report.outputs]
-    return out
+def built(study_a_build):
+    """`tlf build all` of study A (tests/conftest.py: one build shared by the modules that read it)."""
+    return study_a_build
 
 
 def data_rows(rows):
@@ -158,8 +155,10 @@ def test_ard_is_written_and_consistent(built):
 
 @needs_office
 def test_docx_converts_in_libreoffice(built, tmp_path):
-    for output_id, needle in (("t-14-1-1", "44.8 (6.6)"), ("t-14-3-1", "Vitamin D deficiency")):
-        text = pdf_text(to_pdf(built / f"{output_id}.docx", tmp_path))
+    checks = (("t-14-1-1", "44.8 (6.6)"), ("t-14-3-1", "Vitamin D deficiency"))
+    pdfs = to_pdfs([built / f"{output_id}.docx" for output_id, _ in checks], tmp_path)
+    for (output_id, needle), pdf in zip(checks, pdfs, strict=True):
+        text = pdf_text(pdf)
         assert output_id.replace("t-", "Table ").replace("-", ".") in text
         assert needle in text
         assert "Page 1 of" in text

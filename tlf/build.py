@@ -87,14 +87,14 @@ def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = Non
     """Read the data and derive the populations: (StudyData, populations, findings), a finding for each
     population whose ADSL flag disagrees with its derivation. `cache`: a folder for the Parquet cache of
     SAS files (tlf/data/cache.py)."""
-    from tlf.build_data import population_rules, study_data
+    from tlf.build_data import population_rules, study_data, used_variables
     from tlf.data.populations import derive_populations
 
     ddir = study.data_dir(data_dir)
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = study_data(study.spec, ddir, study.error, cache)
+    data = study_data(study.spec, ddir, study.error, cache, used_variables(study))
     pops = derive_populations(data, population_rules(study.spec), study.error)
     findings = [Finding(study.error(("populations", p.name, "flag"), p.disagreement(), "DATA011"))
                 for p in pops.values() if not p.agrees]

@@ -7,6 +7,7 @@ statistics stage's engine, bound here to its spec, so that the data stage never 
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,17 +18,53 @@ from tlf.data.sources import Case, DatasetSource, Derivation, DerivedFrom, Error
 
 if TYPE_CHECKING:
     from tlf.spec.model import DatasetSpec, StudySpec
+    from tlf.spec.validate import Study
 
 
-def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None, cache: Path | None = None) -> StudyData:
+def study_data(spec: StudySpec, data_dir: Path, error: ErrorFn | None = None, cache: Path | None = None,
+               project: dict[str, frozenset[str]] | None = None) -> StudyData:
     """The study's datasets as study.yaml declares them, read from `data_dir` when first used; SAS files
-    through the Parquet cache in folder `cache` when given (tlf/data/cache.py)."""
+    through the Parquet cache in folder `cache` when given (tlf/data/cache.py); Parquet files for the
+    variables `project` gives per dataset (used_variables) when given."""
     from tlf.data.cache import ParquetCache
 
     return StudyData(dataset_sources(spec), data_dir, subject_id=spec.data.subject_id,
                      subject_dataset=spec.data.subject_dataset, error=error,
                      missing_values=None if spec.data.missing_values is None else tuple(spec.data.missing_values),
-                     parquet_cache=ParquetCache(cache) if cache is not None else None)
+                     parquet_cache=ParquetCache(cache) if cache is not None else None, project=project or {})
+
+
+# variables some runner reads by a fixed name (beside the spec's defaults, which the dump below holds)
+FIXED_NAMES = frozenset({"USUBJID", "PARAMCD", "PARAM", "AVISIT", "AVISITN", "AVAL", "BASE", "CHG", "PCHG"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\{pp?\}[A-Za-z0-9_]*)*")
+
+
+def used_variables(study: Study) -> dict[str, frozenset[str]]:
+    """Per dataset of study.yaml read from a file, the variables (upper case) the study's specs may use:
+    every name-like word in any text of study.yaml and of the output specs (defaults included: `AVAL`,
+    `CHG`, ...), with `{pp}`/`{p}` period templates kept as patterns (`TRT{pp}A`), plus FIXED_NAMES. A
+    superset is harmless (a column read for nothing); a listing prints whole records, so a study with a
+    listing reads every dataset whole (an empty result)."""
+    if any(o.spec.type == "listing" for o in study.outputs):
+        return {}
+    words: set[str] = set(FIXED_NAMES)
+    for model in (study.spec, *(o.spec for o in study.outputs)):
+        for text in _texts(model.model_dump()):
+            words.update(w.upper() for w in _NAME.findall(text))
+    used = frozenset(words)
+    return {name: used for name, ds in study.spec.data.datasets.items() if ds.file is not None}
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _texts(v)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for v in value:
+            yield from _texts(v)
 
 
 def dataset_sources(spec: StudySpec) -> dict[str, DatasetSource]:

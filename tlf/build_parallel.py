@@ -142,13 +142,14 @@ def preload(study, entries, data, datasets) -> None:
                 pass
 
 
-MODEL_TYPES = {"ancova", "power_model", "time_to_event"}  # analyses whose statistics use statsmodels
+MODEL_TYPES = {"ancova", "power_model", "time_to_event"}  # analyses whose statistics use scipy.stats's models
+STATSMODELS_TYPES = {"time_to_event"}  # ... and statsmodels (survdiff; the linear models are fitted by numpy)
 
 
 def warm(entries) -> None:
     """Import (and set up) what the outputs use before forking, once for all workers instead of once in
-    each: the renderers, statsmodels when a model is fitted, matplotlib with its fonts when a figure is
-    drawn."""
+    each: the renderers, scipy.stats (and statsmodels) when a model is fitted, matplotlib with its fonts
+    when a figure is drawn."""
     import importlib
 
     kinds = {e.spec.type for e in entries}
@@ -158,7 +159,9 @@ def warm(entries) -> None:
     if "listing" in kinds:
         names += ["tlf.listings.compute", "tlf.render.listing_docx", "tlf.render.listing_xlsx"]
     if types & MODEL_TYPES:
-        names += ["scipy.stats", "statsmodels.api"]
+        names += ["scipy.stats"]
+    if types & STATSMODELS_TYPES:
+        names += ["statsmodels.duration.survfunc"]
     if "figure" in kinds:
         names += ["tlf.figures.layout", "matplotlib.figure", "matplotlib.backends.backend_agg"]
     for n in names:

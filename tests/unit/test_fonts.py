@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import STUDY_YAML, write_study
-from tests.office import needs_office, pdf_text, to_pdf
+from tests.office import needs_office, pdf_text, to_pdf, to_pdfs
 from tlf.build import build
 from tlf.render.docx import render_docx
 from tlf.render.losses import font_notes, word_break_notes
@@ -83,11 +83,14 @@ def test_planned_pages_are_libreoffice_pages(tmp_path: Path, font: str) -> None:
     report = build(specs, out, ids, data_dir=REPO / "tlf" / "examples" / "data" / "study_a",
                    formats=("docx", "rtf"))
     assert report.ok
+    # the RTF is written on the same plan; one start of LibreOffice converts the outputs of a format
+    pdfs = {fmt: dict(zip(ids, to_pdfs([out / f"{oid}.{fmt}" for oid in ids], tmp_path / fmt), strict=True))
+            for fmt in ("docx", "rtf")}
     for oid in ids:
         planned = planned_pages(out / f"{oid}.docx")
         assert planned > 1
-        for fmt in ("docx", "rtf"):  # the RTF is written on the same plan
-            pdf = to_pdf(out / f"{oid}.{fmt}", tmp_path / fmt)
+        for fmt in ("docx", "rtf"):
+            pdf = pdfs[fmt][oid]
             info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
             assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == planned, (font, oid, fmt)
 

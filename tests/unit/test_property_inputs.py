@@ -87,8 +87,8 @@ def data_frames(draw):
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(mutated(), data_frames())
-def test_every_run_ends_in_outputs_or_a_tlf_error(docs, frames):
-    root = Path(tempfile.mkdtemp(prefix="tlf-prop-"))
+def test_every_run_ends_in_outputs_or_a_tlf_error(tmp_path_factory, docs, frames):
+    root = Path(tempfile.mkdtemp(prefix="tlf-prop-", dir=tmp_path_factory.getbasetemp()))  # (tests/conftest.py)
     try:
         specs = root / "specs"
         (specs / "data").mkdir(parents=True)

@@ -138,13 +138,9 @@ def qc_t_14_3_1(data: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def prod(tmp_path_factory) -> Path:
-    from tlf.build import build
-
-    out = tmp_path_factory.mktemp("study_a_prod")
-    report = build(REPO / "specs", out, ["all"])
-    assert report.ok, [str(o.error) for o in report.outputs]
-    return out
+def prod(study_a_build) -> Path:
+    """`tlf build all` of study A (tests/conftest.py: one build shared by the modules that read it)."""
+    return study_a_build
 
 
 def run_compare(prod: Path, output_id: str, qc: pd.DataFrame, tmp: Path):

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import AE_YAML, DEMOG_YAML, STUDY_YAML, write_study
+from tests.conftest import AE_YAML, DEMOG_YAML, STUDY_YAML, shared_copy, write_study
 from tests.office import needs_office, pdf_text, to_pdf
 from tlf.build import build
 from tlf.cli import main
@@ -30,10 +30,10 @@ CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
+def out(tmp_path_factory, study_a_build) -> Path:
     """Study A built (outputs and shells) and bundled, as `tlf build all; tlf shells; tlf bundle` do."""
-    out = tmp_path_factory.mktemp("review")
-    assert build(REPO / "specs", out, ["all"]).ok
+    # `tlf build all` of study A: a copy of the one build shared by the modules that read it (tests/conftest.py)
+    out = shared_copy(study_a_build, tmp_path_factory.mktemp("review") / "out")
     assert build(REPO / "specs", out, ["all"], shell=True).ok
     assert main(["bundle", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0
     assert main(["bundle", "--shell", "--specs", str(REPO / "specs"), "--out", str(out)]) == 0

@@ -37,11 +37,9 @@ def shells(specs_only, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def finals(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("finals")
-    report = build(REPO / "specs", out, ["all"])
-    assert report.ok, [str(o.error) for o in report.outputs]
-    return out
+def finals(study_a_build) -> Path:
+    """`tlf build all` of study A (tests/conftest.py: one build shared by the modules that read it)."""
+    return study_a_build
 
 
 def _doc(path: Path):
@@ -155,18 +153,25 @@ def _column_heads(path: Path) -> list[list[str]]:
     return [[re.sub(r"\(N=\d+\)", "(N=xx)", t) for t in row] for row in heads]
 
 
+@pytest.fixture(scope="module")
+def study_a():
+    """Study A's specs and its data and populations, read once, as a build reads them once for every output."""
+    study = load_study(REPO / "specs")
+    data, pops, _ = prepare(study)
+    return study, data, pops
+
+
 @pytest.mark.parametrize("oid", IDS)
-def test_shell_and_final_have_the_same_structure(oid, shells, finals):
+def test_shell_and_final_have_the_same_structure(oid, shells, finals, study_a):
     shell, final = shells / f"{oid}.shell.docx", finals / f"{oid}.docx"
     pb = r"^(Treatment): .*$"
     assert [re.sub(pb, r"\1:", t) for t in _header(shell)] == [re.sub(pb, r"\1:", t) for t in _header(final)]
     # the spec's footnotes, in order (the data may add a note, e.g. on a baseline of 0)
     notes = _footnotes(final)
     assert _footnotes(shell) and [n for n in notes if n in _footnotes(shell)] == _footnotes(shell)
-    study = load_study(REPO / "specs")
+    study, data, pops = study_a
     entry = study.output(oid)
     _, shell_model = compute_output(study, entry, None, {})
-    data, pops, _ = prepare(study)
     _, final_model = compute_output(study, entry, data, pops)
     if entry.spec.type == "figure":  # an empty frame of the same size in the same place
         assert len(_doc(shell).inline_shapes) == len(_doc(final).inline_shapes) == 1

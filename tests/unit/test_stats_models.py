@@ -316,3 +316,50 @@ def test_import_is_light():
             "bad = [m for m in ('statsmodels', 'scipy') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_qr_fit_is_statsmodels_ols_to_the_last_bit(seed):
+    """ols_qr does statsmodels' OLS fit(method="qr") arithmetic without importing statsmodels: the same
+    coefficients and (X'X)^-1 bit for bit (so every ANCOVA output keeps its numbers), on designs of factor
+    dummies and covariates; the R comparisons above check the numbers themselves."""
+    import statsmodels.api as sm
+
+    from tlf.stats.linear import ols_qr
+
+    rng = np.random.default_rng(seed)
+    n = 40 + 13 * seed
+    arm = rng.integers(0, 3, n)
+    d0, d1, d2 = ((arm == k).astype(float) for k in range(3))
+    x = np.column_stack([np.ones(n), d0 - d2, d1 - d2,
+                         rng.normal(50, 10, n), rng.normal(0, 1, n)])
+    y = x @ rng.normal(0, 2, 5) + rng.normal(0, 1, n)
+    params, cov = ols_qr(x, y)
+    res = sm.OLS(y, x).fit(method="qr")
+    assert np.array_equal(params, res.params) and np.array_equal(cov, res.normalized_cov_params)
+
+
+def test_power_model_is_statsmodels_ols_to_the_last_bit():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(7)
+    dose = np.repeat([1.0, 3.0, 10.0, 30.0], 6)
+    value = np.exp(0.4 + 0.85 * np.log(dose) + rng.normal(0, 0.3, dose.size))
+    res = fit_power_model(dose, value)
+    ref = sm.OLS(np.log(value), sm.add_constant(np.log(dose), has_constant="add")).fit(method="qr")
+    for est, i in ((res.intercept, 0), (res.slope, 1)):
+        assert est.estimate == float(ref.params[i]) and est.se == float(ref.bse[i])
+    assert res.df_resid == int(ref.df_resid)
+
+
+def test_fits_do_not_import_statsmodels():
+    """An ANCOVA and a power model are fitted without importing statsmodels (its import costs about a
+    second of CPU, more than all the fits of a study)."""
+    code = ("import sys, numpy as np, pandas as pd; from tlf.stats.models import fit_ancova, fit_power_model; "
+            "rng = np.random.default_rng(1); "
+            "d = pd.DataFrame({'TRTP': list('ABC') * 10, 'BASE': rng.normal(size=30), 'CHG': rng.normal(size=30)}); "
+            "fit_ancova(d, 'CHG', 'TRTP', covariates=['BASE']); fit_power_model([1, 2, 4, 8], [1, 2.1, 3.9, 8.3]); "
+            "print([m for m in sys.modules if m.startswith('statsmodels')]); "
+            "sys.exit(any(m.startswith('statsmodels') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tlf.data import expr as ex
 from tlf.data.select import select_records
+from tlf.data.subjects import subject_mask
 from tlf.errors import Finding, SpecError, did_you_mean
 
 if TYPE_CHECKING:
@@ -68,14 +69,56 @@ class Ctx:
         subjects (and period), filtered by `where`, then one per subject (and `per` group) by `select`."""
         sid = self.data.subject_id
         name = self.dataset_name
-        recs = self.column_records(col, frame)
-        if self.analysis.where:
-            recs = recs[self.where(self.analysis.where, recs, col)]
+        recs = self._where_records(col, frame) if self.analysis.where else self.column_records(col, frame)
         rule = getattr(self.analysis, "select", None)
         if rule is not None:
             recs = select_records(recs, rule, sid, lambda k, m, c: self.error(("select", *k), m, c), name,
                                   self.analysed(col), f"analysis '{self.analysis.id}'")
         return recs
+
+    def _where_records(self, col: ColumnGroup, frame: pd.DataFrame | None) -> pd.DataFrame:
+        """The column's records meeting `where`, taken once (positions()); an expression naming a variable
+        the frame lacks is evaluated as it is written, on every variable, to raise its located error."""
+        base = self.data.dataset(self.dataset_name).frame if frame is None else frame
+        pos = self._where_positions(col, base)
+        if pos is None:
+            recs = self.column_records(col, frame)
+            return recs[self.where(self.analysis.where, recs, col)]
+        return base.iloc[pos]
+
+    def positions(self, col: ColumnGroup, frame: pd.DataFrame):
+        """The positions in `frame` of the records records(col, frame) gives, without taking them (a frame
+        of millions of records is then copied once, per cell, in the variables read); None when the
+        analysis selects records (`select`) or its `where` names a variable `frame` lacks."""
+        import numpy as np
+
+        if getattr(self.analysis, "select", None) is not None:
+            return None
+        if not self.analysis.where:
+            return np.flatnonzero(self._column_mask(col, frame))
+        return self._where_positions(col, frame)
+
+    def _where_positions(self, col: ColumnGroup, frame: pd.DataFrame):
+        """Positions of the column's records meeting `where`, the expression evaluated on the column's
+        records of the variables it names only (and the subject id); None: it names one `frame` lacks."""
+        import numpy as np
+
+        names = _variables(self.analysis.where, col.period)
+        if names is None or not names <= set(frame.columns):
+            return None
+        mask = self._column_mask(col, frame)
+        narrow = frame.loc[mask, list(dict.fromkeys([self.data.subject_id, *sorted(names)]))]
+        meets = self.where(self.analysis.where, narrow, col)
+        return np.flatnonzero(mask)[meets.to_numpy(dtype=bool)]
+
+    def _column_mask(self, col: ColumnGroup, frame: pd.DataFrame):
+        """Which records of `frame` are of the column's subjects (and period): column_records as a mask."""
+        name = self.dataset_name
+        mask = subject_mask(frame, self.data.subject_id, col.subjects)
+        pvar = self.data.period_var(name)
+        if pvar and col.period is not None and name != self.data.subject_dataset:
+            mask = mask & (frame[pvar] == col.period).to_numpy()
+        return mask
 
     def analysed(self, col: ColumnGroup) -> list[str]:
         """The variables whose values the analysis reports of a selected record (`var`; a shift's `baseline`
@@ -96,7 +139,7 @@ class Ctx:
         before `where` and `select`."""
         name = self.dataset_name
         frame = self.data.dataset(name).frame if frame is None else frame
-        recs = frame[frame[self.data.subject_id].isin(col.subjects)]
+        recs = frame[subject_mask(frame, self.data.subject_id, col.subjects)]
         pvar = self.data.period_var(name)
         if pvar and col.period is not None and name != self.data.subject_dataset:
             recs = recs[recs[pvar] == col.period]
@@ -137,6 +180,19 @@ class Ctx:
             parent: str = "", order: int = 0, warning: str = "", sig: int = 0) -> dict:
         return row_dict(self.entry, self.analysis.id, col, variable, parent, level, stat_name, stat, decimals, order,
                         warning, sig)
+
+
+def _variables(text: str, period: int | None) -> set[str] | None:
+    """The variables expression `text` reads (not the functions it calls); None when it does not parse."""
+    import ast
+
+    try:
+        tree = ex.parse(ex.substitute_period(text, period)).tree
+    except ex.ExprError:
+        return None
+    funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in funcs
+            and n.id not in ("True", "False")}
 
 
 def row_dict(entry, analysis: str, column: str, variable: str, parent: str, level: str, stat_name: str, stat: float,

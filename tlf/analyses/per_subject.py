@@ -27,13 +27,51 @@ def subject_values(ctx: Ctx, recs: pd.DataFrame, var: str, col: ColumnGroup) -> 
     a = ctx.analysis
     sid = ctx.data.subject_id
     how = getattr(a, "per_subject", None)
-    pairs = [(s, norm_value(v)) for s, v in zip(recs[sid], recs[var], strict=True)]
-    if how == "any":
-        return pairs
-    if how is None:
+    if how is not None and how != "any":
+        return _chosen(ctx, recs, var, how, col)
+    values, codes = normalised(recs[var])
+    pairs = list(zip(recs[sid].tolist(), values.tolist(), strict=True))
+    if how is None and _several_values(recs[sid], codes):
         _require_one_value(ctx, pairs, var)
-        return pairs
-    return _chosen(ctx, recs, var, how, col)
+    return pairs
+
+
+def normalised(values: pd.Series):
+    """norm_value of each value (an object array) and a code per value (equal codes: equal normalised
+    values), computed on the distinct values only. A column of other objects than text, numbers and
+    missing values (True beside 1 would share a code) is normalised value by value."""
+    import numpy as np
+    import pandas as pd
+
+    raw = values.to_numpy()
+    plain = raw.dtype.kind in "biuf"
+    if raw.dtype == object:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        plain = all(v is None or type(v) in (str, float, int) for v in uniques)
+    if not plain:  # dates, booleans beside numbers, ...: as a Series iterates them
+        out = np.empty(len(raw), dtype=object)
+        out[:] = [norm_value(v) for v in values]
+        return out, pd.factorize(out, use_na_sentinel=False)[0]
+    if raw.dtype != object:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [norm_value(v) for v in uniques.tolist()]  # Python scalars, as a Series iterates them
+    merged = pd.factorize(mapped, use_na_sentinel=False)[0]  # 1.0 and 1, "" and NaN: one value
+    return mapped[codes], merged[codes]
+
+
+def _several_values(subjects: pd.Series, codes) -> bool:
+    """Whether some subject has records of more than one (normalised) value."""
+    import numpy as np
+    import pandas as pd
+
+    from tlf.data.subjects import distinct
+
+    if len(codes) < 2:
+        return False
+    s = pd.factorize(subjects.to_numpy(), use_na_sentinel=False)[0].astype(np.int64)
+    pairs = distinct(s * (int(codes.max()) + 1) + codes)
+    return len(pairs) > len(distinct(s))
 
 
 def _require_one_value(ctx: Ctx, pairs: list[tuple[Any, Any]], var: str) -> None:

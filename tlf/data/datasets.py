@@ -32,6 +32,9 @@ class StudyData:
     missing_values: tuple[str, ...] | None = None  # CSV values read as missing (tlf.data.read.read_dataset)
     findings: list[Finding] = field(default_factory=list)
     parquet_cache: object | None = None  # tlf.data.cache.ParquetCache: SAS files read once, then from Parquet
+    # dataset name -> the variables (upper case) the study's specs may use: a Parquet file is read for those
+    # only (column projection); a dataset not named here is read whole
+    project: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _cache: dict[str, Dataset] = field(default_factory=dict)
 
     def dataset(self, name: str) -> Dataset:
@@ -44,11 +47,12 @@ class StudyData:
                 path = Path(source.file)
                 path = path if path.is_absolute() else self.data_dir / path
                 keep = _keep_list(source.keep, self.subject_id, source.period_var)
+                project = self.project.get(name)
                 if self.parquet_cache is not None:
                     ds = self.parquet_cache.read(path, name, source.encoding, keep, lambda: read_dataset(
-                        path, name, source.encoding, keep, self.missing_values))
+                        path, name, source.encoding, keep, self.missing_values, project))
                 else:
-                    ds = read_dataset(path, name, source.encoding, keep, self.missing_values)
+                    ds = read_dataset(path, name, source.encoding, keep, self.missing_values, project)
             else:
                 ds = self._derived(name, source)
             if source.derive:  # first: a derived variable may be the subject id

@@ -436,7 +436,16 @@ def _is_date_objects(v: pd.Series) -> bool:
     """A column of Python dates or datetimes (SAS dates read with their format), missing aside."""
     import datetime as dt
 
+    import pandas as pd
+
     if v.dtype != object:
+        return False
+    for x in v.to_numpy():  # the first value present decides a text column at once (no copy of millions)
+        if not (x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x)):
+            if not isinstance(x, dt.date):
+                return False
+            break
+    else:
         return False
     present = v[v.notna()]
     return bool(len(present)) and all(isinstance(x, dt.date) for x in present)

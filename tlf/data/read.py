@@ -45,14 +45,18 @@ class Dataset:
 
 def read_dataset(path: Path, name: str | None = None, encoding: str | None = None,
                  keep: list[str] | tuple[str, ...] | None = None,
-                 missing_values: list[str] | tuple[str, ...] | None = None) -> Dataset:
+                 missing_values: list[str] | tuple[str, ...] | None = None,
+                 project: frozenset[str] | None = None) -> Dataset:
     """Read one dataset file by its extension. Raises DataError naming the file on failure.
 
     keep: read only these variables (case-insensitive), as SAS's KEEP= does; a large file is read
     several times faster when a study needs a few of its variables. A name the file lacks is an error.
 
     missing_values (CSV only; see csv_missing): None, R's `NA` is missing in a column whose other values
-    are all numbers and stays text elsewhere; a list, these values are missing in every column."""
+    are all numbers and stays text elsewhere; a list, these values are missing in every column.
+
+    project (Parquet only, without `keep`): the variables (upper case) the study may use; only the file's
+    columns among them are read (column projection), the others are left out of the frame."""
     import pandas as pd
 
     name = name or path.stem.lower()
@@ -62,6 +66,7 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
     layout = xport_layout(path, name) if suffix == ".xpt" else None
     labels: dict[str, str] = {}
     notes: list[str] = []
+    normalised: set[str] = set()  # text columns a reader already normalised (tlf.data.parquet)
     try:
         if suffix in (".xpt", ".sas7bdat"):
             import pyreadstat
@@ -96,7 +101,19 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
             frame = _csv_types(frame, NA_IN_NUMBERS if missing_values is None else ())
             _unique_names(_csv_header(path, encoding), path, name)  # pandas renames a repeated AGE to AGE.1
         elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
+            from tlf.data.parquet import parquet_columns, projected, read_parquet
+
+            names = parquet_columns(path)
+            _unique_names(names, path, name)
+            by_upper = {n.upper(): n for n in names}
+            if keep:
+                _check_keep([k.upper() for k in keep], by_upper, name)
+                wanted = [by_upper[k.upper()] for k in keep]
+            elif project is not None:
+                wanted = projected(names, project)
+            else:
+                wanted = None
+            frame, normalised = read_parquet(path, wanted, ILLEGAL_RE)
         else:
             raise DataError(f"unsupported file type '{suffix}' (expected one of {', '.join(READERS)})",
                             dataset=name, code="DATA002")
@@ -109,13 +126,14 @@ def read_dataset(path: Path, name: str | None = None, encoding: str | None = Non
         raise DataError(f"cannot read {path}: {e}", dataset=name, code="DATA004") from None
     _unique_names(frame.columns, path, name)
     frame.columns = [str(c).upper() for c in frame.columns]
-    if keep and suffix not in (".xpt", ".sas7bdat"):
+    if keep and suffix not in (".xpt", ".sas7bdat", ".parquet"):
         wanted = [k.upper() for k in keep]
         _check_keep(wanted, frame.columns, name)
         frame = frame[wanted]
     labels = {k.upper(): v for k, v in labels.items()}
-    frame = _normalise(frame)
-    frame, replaced = clean_control_characters(frame, name)
+    normalised = {c.upper() for c in normalised}
+    frame = _normalise(frame, normalised)
+    frame, replaced = clean_control_characters(frame, name, skip=normalised)
     return Dataset(name, frame, labels, path, (*notes, *replaced))
 
 
@@ -252,23 +270,24 @@ FALLBACK_ENCODING = "WINDOWS-1252"
 # Characters XML 1.0 (DOCX, XLSX, HTML) cannot hold: C0 controls except tab, newline, carriage return.
 _ILLEGAL = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
 _ILLEGAL_TABLE = str.maketrans(dict.fromkeys(_ILLEGAL, " "))
-_ILLEGAL_RE = re.compile("[" + re.escape(_ILLEGAL) + "]")
+ILLEGAL_RE = re.compile("[" + re.escape(_ILLEGAL) + "]")
 
 
-def clean_control_characters(frame: pd.DataFrame, name: str,
-                             subject_id: str = "USUBJID") -> tuple[pd.DataFrame, list[str]]:
+def clean_control_characters(frame: pd.DataFrame, name: str, subject_id: str = "USUBJID",
+                             skip: set[str] = frozenset()) -> tuple[pd.DataFrame, list[str]]:
     """Replace XML-illegal control characters (vertical tab, form feed, NUL, ...) in text values by a
     space; one note per variable naming the dataset, variable and the first subject affected.
-    Only the distinct values of a column are inspected, so a 100,000-row file costs little."""
+    Only the distinct values of a column are inspected, so a 100,000-row file costs little. Columns in
+    `skip` are known to hold no such character."""
     import pandas as pd
 
     notes = []
     out = frame
     for c in frame.columns:
         s = frame[c]
-        if s.dtype != object and not pd.api.types.is_string_dtype(s):
+        if c in skip or (s.dtype != object and not pd.api.types.is_string_dtype(s)):
             continue
-        bad_values = {v for v in pd.unique(s) if isinstance(v, str) and _ILLEGAL_RE.search(v)}
+        bad_values = {v for v in pd.unique(s) if isinstance(v, str) and ILLEGAL_RE.search(v)}
         if not bad_values:
             continue
         bad = s.isin(bad_values)
@@ -314,15 +333,15 @@ def _csv_types(frame: pd.DataFrame, na_in_numbers: tuple[str, ...] = ()) -> pd.D
     return pd.DataFrame(out)
 
 
-def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+def _normalise(frame: pd.DataFrame, done: set[str] = frozenset()) -> pd.DataFrame:
     """Text columns as Python str with "" for missing and no trailing blanks (SAS semantics: text compares
-    without them), numbers unchanged."""
+    without them), numbers unchanged; columns in `done` are so already."""
     import pandas as pd
 
-    frame = frame.copy()
+    frame = frame.copy(deep=not done)
     for c in frame.columns:
         s = frame[c]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        if c in done or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue
         # all values text or missing (pandas' C inference, not a Python loop over the rows)
         if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):

@@ -89,14 +89,14 @@ def wrap_to(text: str, inches: float, fontsize: float) -> str:
 
 
 def thin_x_labels(fig) -> None:
-    """Blank the x tick labels that would touch their neighbour, measured as rendered (the figure's
-    layout done, each label's box from its window extent): from the left a label is kept when it clears
-    the last kept one by TICK_GAP_EM; the last label is always kept (dropping the one before it if they
-    collide), so the axis shows where the data end; a label on a y tick label (the corner where both
-    axes start) is dropped. The tick marks stay."""
+    """Blank the x tick labels that would touch their neighbour, measured as rendered (the figure laid
+    out by `lay_out`, each label's box from its window extent; that layout is then kept, `keep_layout`):
+    from the left a label is kept when it clears the last kept one by TICK_GAP_EM; the last label is
+    always kept (dropping the one before it if they collide), so the axis shows where the data end; a
+    label on a y tick label (the corner where both axes start) is dropped. The tick marks stay."""
     renderer = _renderer(fig)
-    fig.draw_without_rendering()  # lays the figure out (constrained/tight), as it will be saved
-    changed = False
+    lay_out(fig, renderer)  # as it will be saved
+    changed = False  # a blanked label that held out an axes' bounds: the layout is done again
     for ax in fig.axes:
         if not ax.get_visible():
             continue
@@ -113,9 +113,46 @@ def thin_x_labels(fig) -> None:
             continue
         ax.set_xticks([loc for loc, _ in inview], [t.get_text() if i in kept else "" for i, (_, t) in
                                                    enumerate(inview)])
-        changed = True
+        # the layout sees the labels' union (and the axis title placed under it): unchanged, nothing moves
+        changed = changed or _union(boxes).bounds != _union([b for i, b in zip(shown, boxes, strict=True)
+                                                             if i in kept]).bounds
     if changed:
-        fig.draw_without_rendering()
+        lay_out(fig, renderer)
+    keep_layout(fig)
+
+
+def lay_out(fig, renderer=None) -> None:
+    """Lay `fig` out by its layout engine (constrained; none after tight_layout) and bring every axis's ticks
+    up to date at the final axes sizes: what a draw does before it draws anything, without the rest of a
+    draw (a full draw of a figure, even not rendered, costs as much as its layout)."""
+    renderer = renderer or _renderer(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        try:
+            engine.execute(fig)
+        except ValueError:  # as Figure.draw: a figure too small for its decorations is drawn as it is
+            pass
+    for ax in fig.axes:
+        if ax.get_visible():
+            ax.xaxis.get_tightbbox(renderer)  # updates the ticks (locations, labels) as a draw would
+            ax.yaxis.get_tightbbox(renderer)
+
+
+def keep_layout(fig) -> None:
+    """Keep the layout `fig` has (laid out by `lay_out`, or by tight_layout): saving it then draws it once,
+    instead of laying it out again and drawing it twice (savefig draws a figure that has a layout engine,
+    even a placeholder left by tight_layout, once without rendering before it renders). No engine at all,
+    whatever a matplotlibrc says (`None` would otherwise pick its autolayout or constrained layout)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
+def _union(boxes: list):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.union(boxes) if boxes else Bbox.null()
 
 
 def _kept_labels(boxes: list, blocked_by: list, gap: float) -> list[int]:

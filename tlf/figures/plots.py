@@ -64,15 +64,15 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
     style index of each legend entry (default 0, 1, ...), as the series' `index`. `log_panels` sets the
     y scale panel by panel (default: `log_y` for all)."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     n = max(1, len(panels))
     ncols = 1 if n == 1 else (2 if n <= 4 else 3)
     nrows = math.ceil(n / ncols)
-    with plt.rc_context(rc_params()):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, sharex=True)
+    with matplotlib.rc_context(rc_params()):
+        fig = Figure(figsize=(width, height))  # measured at rc figure.dpi, saved at savefig.dpi (300)
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
         steps = _dodge_steps(ticks, len(legend), dodge, axis_inches=width / ncols * 0.8)
         for k, ax in enumerate(axes.flat):
             if k >= n:
@@ -112,14 +112,12 @@ def draw_mean_by_visit(panels: Sequence[tuple[str, Sequence[Series]]], legend: S
             if k >= n - ncols:
                 ax.set_xlabel(x_title)
                 ax.tick_params(labelbottom=True)
-        handles = [plt.Line2D([], [], **{**arm_style(i), "markersize": 4.5}) for i in order]
+        handles = [Line2D([], [], **{**arm_style(i), "markersize": 4.5}) for i in order]
         fig.legend(handles, list(legend), loc="lower center", ncol=min(len(legend), 7), frameon=False,
                    bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.08 + 0.02 * (len(legend) > 7), 1, 1))
         thin_x_labels(fig)
-        png = png_bytes(fig)
-        plt.close(fig)
-    return png
+        return png_bytes(fig)
 
 
 def _dodge_steps(ticks: Sequence[tuple[float, str]], arms: int, dodge: float | None, *,

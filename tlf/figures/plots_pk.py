@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlf.figures.fit import plain_log_axis
+from tlf.figures.fit import keep_layout, plain_log_axis
 from tlf.figures.style import MARKERS, arm_style, png_bytes, rc_params
 
 
@@ -25,15 +25,14 @@ def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Seq
     study's colour of that column; default by position). Empty grids give empty frames with the same
     axes (shells)."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     nrows, ncols = max(1, len(row_titles)), max(1, len(col_titles))
     font = rc_params()["font.size"]
     short = _short_ids([p.subject for row in grid for cell in row for p in cell])
-    with plt.rc_context(rc_params()):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, sharex=True, sharey=True)
+    with matplotlib.rc_context(rc_params()):
+        fig = Figure(figsize=(width, height))  # measured at rc figure.dpi, saved at savefig.dpi (300)
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
         for r in range(nrows):
             for c in range(ncols):
                 ax = axes[r][c]
@@ -58,9 +57,8 @@ def draw_individual(grid: Sequence[Sequence[Sequence[Profile]]], row_titles: Seq
                 if r == nrows - 1:
                     ax.set_xlabel(x_title)
         fig.tight_layout()
-        png = png_bytes(fig)
-        plt.close(fig)
-    return png
+        keep_layout(fig)  # laid out once: saved without another pass
+        return png_bytes(fig)
 
 
 def _short_ids(ids: list[str]) -> dict[str, str]:

@@ -6,8 +6,9 @@ the product of its terms' columns. With this coding the Wald F test of a term's 
 coefficients is the Type III test (SAS PROC GLM Type III SS; R `car::Anova(type = 3)` or
 `drop1(test = "F")` under `contr.sum`).
 
-Numbers come from statsmodels (OLS by QR) and scipy (t, F and normal distributions), imported
-inside the functions so that importing tlf stays fast.
+Numbers come from numpy (least squares by QR, `ols_qr`: the arithmetic of statsmodels' OLS
+`fit(method="qr")`, step for step, without importing statsmodels) and scipy (t, F and normal
+distributions), imported inside the functions so that importing tlf stays fast.
 
 The main effects (intercept, factors, covariates) must have a design of full rank: a covariate
 constant in the data or a factor confounded with another is an error naming the effect. Interactions
@@ -19,7 +20,7 @@ estimable when it lies in the row space of X, tested as R emmeans / estimability
 ||N'l||^2 < 1e-8 ||l||^2 (||l||^2 taken as 1 when below 1e-8), N an orthonormal basis of the null
 space of X; equivalently l = l X+X within that tolerance (SAS's check of L = L (X'X)- X'X). A
 function that fails the test is NaN, never a number that depends on the generalised inverse chosen.
-Full-rank designs are fitted exactly as before (statsmodels QR).
+Full-rank designs are fitted by QR (`ols_qr`).
 """
 
 from __future__ import annotations
@@ -258,7 +259,6 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     covariate constant in the data, a factor confounded with another) is fitted by a generalised inverse
     (see the module doc): what it leaves estimable is reported, the rest is NE, as SAS GLM and emmeans."""
     import numpy as np
-    import statsmodels.api as sm
 
     given = dict(levels or {})
     used, dropped = prepare(frame, response, factors, covariates, given, dataset)
@@ -276,9 +276,7 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
     rank = int(np.linalg.matrix_rank(x))
     null = None
     if rank == p:
-        res = sm.OLS(y, x).fit(method="qr")
-        params = np.asarray(res.params, dtype=float)
-        cov = np.asarray(res.normalized_cov_params, dtype=float)
+        params, cov = ols_qr(x, y)
     else:
         params, cov, null = _generalised_fit(x, y, rank)
         null.flags.writeable = False
@@ -293,6 +291,18 @@ def fit_linear(frame: pd.DataFrame, response: str, terms: Sequence[Term], factor
                      covariate_means={c: float(used[c].mean()) for c in covariates}, blocks=blocks,
                      params=params, cov_unscaled=cov, n=n, n_dropped=dropped, df_resid=n - rank,
                      rss=rss, used=used, rank=rank, null_basis=null)
+
+
+def ols_qr(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares of y on a full-rank X by QR: (b, (X'X)^-1). The same operations in the same order as
+    statsmodels' `OLS(y, X).fit(method="qr")` (X = QR, b = R^-1 Q'y, (X'X)^-1 = (R'R)^-1), so the numbers
+    are the same to the last bit; statsmodels is not imported (its import costs more than a study's fits)."""
+    import numpy as np
+
+    q, r = np.linalg.qr(x)
+    params = np.linalg.solve(r, np.dot(q.T, y))
+    cov = np.linalg.inv(np.dot(r.T, r))
+    return np.asarray(params, dtype=float), np.asarray(cov, dtype=float)
 
 
 def _generalised_fit(x: np.ndarray, y: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

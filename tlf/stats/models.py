@@ -57,6 +57,7 @@ from tlf.stats.linear import (
     estimate,
     fit_linear,
     is_missing,
+    ols_qr,
     term_contrast,
     wald_f,
 )
@@ -367,7 +368,6 @@ def fit_power_model(dose, value, *, alpha: float = 0.10) -> PowerModelResult:
     value are excluded and counted. Fewer than 3 usable pairs or a single dose give NaN estimates
     and a warning."""
     import numpy as np
-    import statsmodels.api as sm
     from scipy import stats
 
     _check_args(alpha, "equal", "t")
@@ -383,13 +383,16 @@ def fit_power_model(dose, value, *, alpha: float = 0.10) -> PowerModelResult:
         notes.append("not estimable: needs at least 3 pairs and 2 distinct doses")
         empty = Estimate(estimate=NAN, se=NAN, df=NAN, t=NAN, pvalue=NAN, ci_low=NAN, ci_high=NAN)
         return PowerModelResult(alpha, empty, empty, n, excluded, max(n - 2, 0), tuple(notes))
-    x = sm.add_constant(np.log(d[ok]), has_constant="add")
-    res = sm.OLS(np.log(v[ok]), x).fit(method="qr")
-    df = int(res.df_resid)
+    x = np.column_stack([np.ones(n), np.log(d[ok])])
+    y = np.log(v[ok])
+    params, cov = ols_qr(x, y)  # statsmodels OLS(y, x).fit(method="qr"), its arithmetic
+    resid = y - np.dot(x, params)
+    df = n - int(np.linalg.matrix_rank(np.linalg.qr(x)[1]))
+    bse = np.sqrt(np.diag(cov * (np.dot(resid, resid) / float(df))))
     q = float(stats.t.ppf(1 - alpha / 2, df))
     est = []
     for i in range(2):
-        b, se = float(res.params[i]), float(res.bse[i])
+        b, se = float(params[i]), float(bse[i])
         t = b / se if se > 0 else NAN
         p = float(2 * stats.t.sf(abs(t), df)) if t == t else NAN
         est.append(Estimate(estimate=b, se=se, df=float(df), t=t, pvalue=p, ci_low=b - q * se, ci_high=b + q * se))

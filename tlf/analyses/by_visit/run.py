@@ -3,13 +3,15 @@ signed-rank tests against baseline) at each parameter and visit."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from tlf.analyses.bds import (
     BASE0_NOTE,
     PART_PREFIX,
     PBASE0_NOTE,
+    cell,
+    cell_positions,
+    cells,
     label_rows,
     one_per_subject,
     require_var,
@@ -30,23 +32,41 @@ _OFFSET = {"mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1, "sd": 2, "se"
 def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
     """Value, change, percent change and percent of baseline: n, mean, SD, ... per parameter, visit and
     column; the number of records; signed-rank tests against baseline."""
+    import numpy as np
+
     a = ctx.analysis
     selected = select_bds(ctx)
     names = _names(ctx, selected)
-    rows = label_rows(ctx, selected)
+    everything = cell_positions(selected, np.arange(len(selected)), a.param_var, a.visit_var)
+    rows = label_rows(ctx, selected, everything)
     active = [c for c in columns if ctx.active(c)]
-    per_col = {c.id: ctx.records(c, selected) for c in active}
+    sid = ctx.data.subject_id
+    values_read = [a.value_var, *(v for v in names.values() if v), *([a.base_var] if a.base_var in selected else [])]
+    at = {c.id: ctx.positions(c, selected) for c in active}
+    if all(p is not None for p in at.values()):  # records of each cell taken from `selected`, once
+        narrow = selected[list(dict.fromkeys(values_read))]
+        per_col = {c: narrow for c in at}
+        per_cell = {c: cell_positions(selected, pos, a.param_var, a.visit_var) for c, pos in at.items()}
+    else:
+        used = list(dict.fromkeys([sid, a.param_var, a.visit_var, *values_read]))
+        per_col = {c.id: ctx.records(c, selected)[used] for c in active}  # the variables read below
+        per_cell = {c: cells(recs, a.param_var, a.visit_var) for c, recs in per_col.items()}
     precision = {"pchg": a.pchg_precision, "pbase": a.pbase_precision}
     for i, p in enumerate(a.params):
-        d = a.precision if a.precision is not None else collected_decimals(
-            selected.loc[selected[a.param_var] == p, a.value_var])
+        if a.precision is not None:
+            d = a.precision
+        else:
+            at_p = [pos for (q, _), pos in everything.items() if q == p]
+            d = collected_decimals(selected[a.value_var].iloc[np.concatenate(at_p) if at_p else []])
         for j, visit in enumerate(a.visits):
             order = visit_order(i, j)
             is_base = visit == a.baseline_visit
             for col in active:
-                recs = per_col[col.id]
-                recs = recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)]
-                one_per_subject(ctx, recs, p, visit)
+                recs = cell(per_cell[col.id], per_col[col.id], p, visit)
+                if sid in recs.columns:
+                    one_per_subject(ctx, recs, p, visit)
+                else:  # positions in `selected`: the subjects' codes
+                    _one_per_subject_at(ctx, selected, per_cell[col.id].get((p, visit)), p, visit)
                 rows.append(ctx.row(col.id, "records", len(recs), 0, variable=a.value_var, parent=p, level=visit,
                                     order=order))
                 for part in a.show:
@@ -82,13 +102,43 @@ def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     _names(ctx, selected)
     sid = ctx.data.subject_id
     for col in (c for c in columns if ctx.active(c)):
+        pos = ctx.positions(col, selected)
+        if pos is not None and not _repeated(selected, pos, sid, a.param_var, a.visit_var):
+            continue  # one record per subject in every cell (the common case): nothing taken
         recs = ctx.records(col, selected)
         shown = recs[recs[a.param_var].isin(a.params) & recs[a.visit_var].isin(a.visits)]
         dup = shown[shown.duplicated([sid, a.param_var, a.visit_var])]  # one pass, not one per cell
-        cells = set(zip(dup[a.param_var], dup[a.visit_var], strict=True))
-        for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells):  # the first, as printed
-            one_per_subject(ctx, recs[(recs[a.param_var] == p) & (recs[a.visit_var] == visit)], p, visit)
+        cells_ = set(zip(dup[a.param_var], dup[a.visit_var], strict=True))
+        if cells_:
+            per_cell = cells(recs, a.param_var, a.visit_var)
+        for p, visit in ((p, v) for p in a.params for v in a.visits if (p, v) in cells_):  # the first, as printed
+            one_per_subject(ctx, cell(per_cell, recs, p, visit), p, visit)
     return where_findings(ctx, columns)
+
+
+def _one_per_subject_at(ctx: Ctx, frame: pd.DataFrame, positions, param, visit) -> None:
+    """one_per_subject of the records at `positions` of `frame`, on the subjects' codes (kept per frame)."""
+    import numpy as np
+
+    from tlf.data.subjects import column_codes
+
+    if positions is None or len(positions) < 2:
+        return
+    codes, _ = column_codes(frame, ctx.data.subject_id)
+    if np.bincount(codes[positions]).max() > 1:  # a subject twice
+        one_per_subject(ctx, frame[[ctx.data.subject_id]].iloc[positions], param, visit)
+
+
+def _repeated(frame: pd.DataFrame, positions, sid: str, param_var: str, visit_var: str) -> bool:
+    """Whether two of the records at `positions` of `frame` share subject, parameter and visit (codes of the
+    factorised variables, kept per frame)."""
+    import numpy as np
+
+    from tlf.data.subjects import column_codes, distinct
+
+    (sc, _), (pc, pu), (vc, vu) = (column_codes(frame, v) for v in (sid, param_var, visit_var))
+    key = (sc[positions].astype(np.int64) * (len(pu) + 1) + pc[positions]) * (len(vu) + 1) + vc[positions]
+    return len(distinct(key)) < len(key)
 
 
 def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
@@ -107,7 +157,9 @@ def _part_values(a, recs: pd.DataFrame, part: str, names: dict[str, str]):
             if base0.any():
                 warning = f"{int(base0.sum())} patient(s) with {BASE0_NOTE}"
             values = values[~base0]
-    return values[values.map(math.isfinite)], warning
+    import numpy as np
+
+    return values[np.isfinite(values.to_numpy(dtype=float))], warning  # as math.isfinite, on the array
 
 
 def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
@@ -120,7 +172,9 @@ def _differences(a, recs: pd.DataFrame, on: str, names: dict[str, str]):
         d = d - 100.0
     else:
         d, _ = _part_values(a, recs, on, names)
-    return d[d.map(math.isfinite)]
+    import numpy as np
+
+    return d[np.isfinite(d.to_numpy(dtype=float))]
 
 
 def _test_rows(ctx: Ctx, col: str, param: str, visit: str, order: int, test, diffs) -> list[dict]:

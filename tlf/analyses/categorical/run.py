@@ -49,8 +49,9 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
             rows += n_p(ctx, col.id, c.n, denom, variable=var, level=label, order=order, carry=carry,
                         empty=EMPTY[a.denominator])
         by_col[col.id] = {label: c.n for label, c in counts.items() if label != MISSING_LABEL}
-        members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
-                           for label, vals in levels.items() if label != MISSING_LABEL}
+        if getattr(ctx.entry.spec, "stat_columns", ()):  # subjects per level: only a stratified test reads them
+            members[col.id] = {label: sorted({s for s, v in pairs if v in vals}, key=str)
+                               for label, vals in levels.items() if label != MISSING_LABEL}
     rows += compare_rows(ctx, "counts", by_col, subjects=members, scores=_scores(levels), level=a.n_row or "")
     for label in levels if by_col else ():  # an estimate column: one estimate per level (not Missing)
         if label != MISSING_LABEL:

@@ -9,6 +9,7 @@ from tlf.analyses.compare import compare_rows
 from tlf.analyses.context import ColumnGroup, Ctx, n_p
 from tlf.analyses.estimates import estimate_rows
 from tlf.analyses.terms.coding import term_records
+from tlf.analyses.terms.columnar import term_counts
 from tlf.analyses.terms.grade import check_grades, grade_ard
 from tlf.stats.counts import count_term_records, count_terms, passes_threshold
 
@@ -26,6 +27,13 @@ def run(ctx: Ctx, columns: list[ColumnGroup]) -> list[dict]:
         term_var = ctx.variable(a.term, col, "term")
         soc_var = ctx.variable(a.soc, col, "soc") if a.soc else None
         recs = ctx.records(col)
+        fast = term_counts(recs, sid, soc_var, term_var, col.n)  # on columns; None: a term or SOC is blank
+        if fast is not None:
+            counts[col.id], col_events, subjects = fast
+            denoms[col.id] = col.n if a.denominator in ("N", "group") else subjects  # every term non-blank
+            if a.events:
+                events[col.id] = col_events
+            continue
         raw, records = term_records(ctx, recs, sid, soc_var, term_var)  # a missing term: under `uncoded`
         counts[col.id] = count_terms(records, col.n)
         denoms[col.id] = _denominator(a.denominator, col.n, raw)
@@ -107,12 +115,14 @@ def _sort_key(sort: str, total: int, name: str) -> tuple:
 def check(ctx: Ctx, columns: list[ColumnGroup]) -> list:
     """The term (and SOC) variable and the records of each column; literals of `where`."""
     a = ctx.analysis
+    frame = ctx.data.dataset(ctx.dataset_name).frame
     for col in columns:
         if ctx.active(col):
             ctx.variable(a.term, col, "term")
             if a.soc:
                 ctx.variable(a.soc, col, "soc")
-            ctx.records(col)
+            if ctx.positions(col, frame) is None:  # the selection's errors without taking the records
+                ctx.records(col)
     if a.by_grade:
         check_grades(ctx, columns)
     return where_findings(ctx, columns)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,6 @@ def check_mean_by_visit(entry: OutputEntry, data: StudyData, columns: list[Colum
 def mean_by_visit_rows(entry: OutputEntry, data: StudyData, columns: list[ColumnGroup]) -> list[dict]:
     """ARD rows of a `mean_by_visit` plot: parent = panel label, level = time point label, stats n, mean,
     sd, se, ci_low, ci_high and x (the numeric position)."""
-    from scipy import stats as st
-
     plot = entry.spec.plot
     frame = plot_frame(entry, data, ("var", "x", "x_label"))
     rows: list[dict] = []
@@ -39,7 +38,7 @@ def mean_by_visit_rows(entry: OutputEntry, data: StudyData, columns: list[Column
             label = (str(labels.loc[grp.index].iloc[0]).strip() if plot.x_label
                      else f"{float(x):g}")  # a number as its shortest text: 24, not 24.0
             d = describe(grp[plot.var])
-            half = (float(st.t.ppf(0.975, d.n - 1)) * d.se) if d.n > 1 else math.nan
+            half = (_t975(d.n - 1) * d.se) if d.n > 1 else math.nan
             values = {"x": float(x), "n": d.n, "mean": d.mean, "sd": d.sd, "se": d.se,
                       "ci_low": d.mean - half, "ci_high": d.mean + half}
             for name, value in values.items():
@@ -48,3 +47,12 @@ def mean_by_visit_rows(entry: OutputEntry, data: StudyData, columns: list[Column
                              "stat": float(value), "decimals": 0 if name == "n" else 3, "order": order,
                              "warning": "" if value == value else "not estimable"})
     return rows
+
+
+@functools.lru_cache(maxsize=256)
+def _t975(df: int) -> float:
+    """The 97.5% quantile of t on `df` degrees of freedom (scipy), once per df: a plot asks for the same few
+    hundreds of times, and each scipy call costs more than the mean it goes with."""
+    from scipy import stats as st
+
+    return float(st.t.ppf(0.975, df))
