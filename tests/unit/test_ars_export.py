@@ -44,17 +44,20 @@ def test_export_then_run_reproduces_the_build(tmp_path, capsys):
     entry = study.output("t-14-2-01")
     ard, _table = compute_output(study, entry, data, pops)
     exported = {a["id"].removeprefix("An_t-14-2-01_") for a in event["analyses"] if a["id"].startswith("An_t-14-2-01_")}
-    assert exported == {"N", "age", "agegr", "sex", "mmse", "durdis", "durdisgr", "educ", "weight", "height", "bmi",
-                        "bmigr"}
+    summaries = {"N", "age", "agegr", "sex", "mmse", "durdis", "durdisgr", "educ", "weight", "height", "bmi", "bmigr"}
+    assert exported == summaries | {f"{a}_pvalue" for a in summaries - {"N"}}  # the p-value column of each
     col = "Grp_t-14-2-01_columns"
     checked = 0
     for row in ard.itertuples():
         name = "N" if row.analysis == "_N" else row.analysis
-        if name not in exported or row.column not in ("pbo", "low", "high", "total"):
+        if name not in exported or row.column not in ("pbo", "low", "high", "total", "pvalue"):
             continue
         aid = f"An_t-14-2-01_{name}"
         cg = f"{col}_{row.column}"
-        if name == "N":
+        if row.column == "pvalue":  # ANOVA or chi-square across the three arms
+            method = next(a["methodId"] for a in event["analyses"] if a["id"] == f"{aid}_pvalue")
+            key = (f"{aid}_pvalue", f"{method}_p", (None,) * (1 if row.variable == "anova" else 2))
+        elif name == "N":
             key = (aid, "Mth_N_1_n", (cg,))
         elif row.stat_name in ("n", "p") and row.level:
             lv = next(k for k, v in groups[f"Grp_{aid}_levels"].items() if v == row.level)
@@ -72,11 +75,12 @@ def test_export_then_run_reproduces_the_build(tmp_path, capsys):
         expected = row.stat * 100 if row.stat_name == "p" else row.stat
         assert value == pytest.approx(expected, rel=1e-12, abs=1e-12), (key, row)
         if row.displayed and row.stat_fmt:
-            assert r["formattedValue"].strip("() ").replace("N=", "") == row.stat_fmt, (key, r, row.stat_fmt)
+            shown = row.stat_fmt.removesuffix("^") if row.column == "pvalue" else row.stat_fmt  # a sparse table's mark
+            assert r["formattedValue"].strip("() ").replace("N=", "") == shown, (key, r, row.stat_fmt)
         checked += 1
-    # 4 columns: N; 7 continuous analyses x 6 statistics; categorical levels 3 + 2 + 2 + 3 (n and %); and
-    # every result the run wrote is one of them
-    assert checked == 4 + 4 * 7 * 6 + 4 * 10 * 2 == len(ars)
+    # 4 columns: N; 7 continuous analyses x 6 statistics; categorical levels 3 + 2 + 2 + 3 (n and %); 11
+    # p-values; and every result the run wrote is one of them
+    assert checked == 4 + 4 * 7 * 6 + 4 * 10 * 2 + 11 == len(ars)
 
 
 def test_export_with_a_builds_results_round_trips(tmp_path, capsys):
@@ -99,7 +103,7 @@ def test_export_with_a_builds_results_round_trips(tmp_path, capsys):
                 for a in event["analyses"] if a["id"].startswith("An_t-14-2-01_") for r in a.get("results", [])}
 
     built, computed = results(exported), results(ran)
-    assert len(built) == len(computed) == 252
+    assert len(built) == len(computed) == 252 + 11  # the summaries, and the p-value of each
     assert built.keys() == computed.keys()
     for k, r in built.items():
         assert float(computed[k]["rawValue"]) == pytest.approx(float(r["rawValue"]), rel=1e-12, abs=1e-12), k

@@ -32,8 +32,11 @@ def add_ars(sub) -> None:
     x = ars.add_parser(
         "export", help="write a tlf spec folder's analyses as an ARS ReportingEvent",
         description="Write the analyses of a tlf spec folder that ARS can state as tlf computes them (tables' "
-        "continuous and categorical summaries of the subject-level dataset, counts, SOC/PT terms and by-visit "
-        "summaries, ANCOVA, MMRM, time-to-event and shift analyses, their populations and where: filters as where clauses) as an ARS v1.0 ReportingEvent (JSON); each analysis left out is printed with the reason. `tlf ars run` on the file "
+        "continuous summaries of the subject-level dataset, categorical summaries, counts, SOC/PT terms with worst "
+        "grades and thresholds, by-visit summaries, ANCOVA, MMRM, time-to-event and shift analyses, their "
+        "denominators, record selections and stat columns' p-values and estimates; populations and where: filters "
+        "as where clauses) as an ARS v1.0 ReportingEvent (JSON); each analysis left out is printed with the reason. "
+        "`tlf ars run` on the file "
         "reproduces the build's numbers of the exported analyses.")
     x.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs/)")
     x.add_argument("--results", type=Path, metavar="DIR", help="a build's output folder: each exported analysis "

@@ -69,7 +69,7 @@ def _table(event, raw, run: Run, out: dict, display: dict, blocks, entry_name: s
     analyses = {a.id: a for a in event.analyses}
     groupings = {g.id: g for g in event.analysisGroupings}
     kinds = {a.id: {r.kind for r in run.results.get(a.id, [])} for a in event.analyses}
-    tests = {"chisq", "fisher", "anova"}
+    tests = {"chisq", "fisher", "anova", "wilcoxon", "cmh"}  # the p-values (compare.py TESTS)
     ids = [aid for _n, items in blocks for aid, _l in items if aid in analyses]
     summaries = [aid for aid in ids if not kinds[aid] & tests]
     col = next((g.groupingId for aid in summaries for g in sorted(analyses[aid].orderedGroupings,

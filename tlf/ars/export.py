@@ -1,27 +1,33 @@
 """A tlf spec folder -> an ARS v1.0 ReportingEvent (`tlf ars export`): the analyses ARS can state as tlf
 computes them, and a finding naming each one it cannot, with the reason.
 
-Exported: tables' `continuous` and `categorical` analyses of the subject-level dataset, `count`,
-`terms` (system organ class / preferred term) and `by_visit` (value and change by parameter and visit)
-analyses of any dataset, on variables the data have (not
-ones `derive:` makes), in an output whose columns are `var`/`value` selections. The population becomes
+Exported: tables' `continuous` analyses of the subject-level dataset, `categorical`, `count`, `terms`
+(system organ class / preferred term, `by_grade:`, `threshold:`; export_counts.py, with denominators and
+record selections) and `by_visit` (value and change by parameter and visit) analyses of any dataset, and
+the output's stat columns (export_stats.py), on variables the data have (not ones `derive:` makes), in an
+output whose columns are `var`/`value` selections; the subject-level dataset and subject id are study.yaml's. The population becomes
 an analysis set: its derivation (`where:`, joined by AND with the population it is `within`) translated
 to an ARS where clause (export_where.py), else its `flag:` (`FLAG EQ 'Y'`, which tlf reconciles with the
 derivation), with a finding saying so. An analysis' `where:` becomes a data subset. The columns are a
 grouping (a Total column's list of values an IN condition), a categorical analysis' levels a grouping
 (`other: true` a NOTIN of the other levels' values; no levels: data-driven), terms' SOC and PT
 data-driven groupings (an analysis by SOC and one by SOC and PT), and the output's big N an analysis
-counting subjects by column that each percentage takes as its denominator (export_families.py). The model
-families (`ancova`, `mmrm`, `time_to_event`, `shift`) are stated by export_models.py.
+counting subjects by column that each percentage of N takes as its denominator (export_families.py). The
+model families (`ancova`, `mmrm`, `time_to_event`, `shift`) are stated by export_models.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from tlf.ars.export_counts import COUNT_BUILDERS
 from tlf.ars.export_families import BUILDERS, SUBJECT_LEVEL_ONLY, Site, Skip, cond
 from tlf.ars.export_models import MODEL_BUILDERS, model_variables, tlf_where
+from tlf.ars.export_stats import fill as fill_compared
+from tlf.ars.export_stats import stat_columns
 from tlf.ars.export_where import Untranslatable, conjunction, translate
+
+FAMILIES = {**BUILDERS, **COUNT_BUILDERS}
 
 
 def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, list[str]]:
@@ -29,6 +35,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
     (output id -> the results dataset a build wrote), each exported analysis gets its `results` from it."""
     spec = study.spec
     adsl = spec.data.subject_dataset.upper()
+    subject = spec.data.subject_id.upper()
     derived: dict[str, set[str]] = {}
     for ds, ds_derivs in spec.derive.items():
         derived.setdefault(ds.upper(), set()).update(d.name.upper() for d in ds_derivs)
@@ -74,7 +81,7 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                        for i, c in enumerate(cols)]})
         n_id = f"An_{entry.id}_N"
         analyses = [{"id": n_id, "name": "Subjects by column", "methodId": "Mth_N", "dataset": adsl,
-                     "variable": "USUBJID", "analysisSetId": set_id, "version": 1,
+                     "variable": subject, "analysisSetId": set_id, "version": 1,
                      "orderedGroupings": [{"order": 1, "groupingId": col_id, "resultsByGroup": True}]}]
         cells = {n_id: ("none",)}
         tlf_of = {n_id: "_N"}  # ARS analysis id -> the tlf analysis whose ARD rows it states
@@ -88,10 +95,11 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
             aid = f"An_{entry.id}_{a.id}"
             try:
                 _check(a, adsl, derived)
+                ds = (a.dataset or adsl).upper()
                 site = Site(aid, adsl, set_id, col_id, n_id, pct_decimals, method,
-                            ard=(ards or {}).get(entry.id))
+                            ard=(ards or {}).get(entry.id), subject=subject, derived=frozenset(derived.get(ds, set())),
+                            subject_derived=frozenset(derived.get(adsl, set())))
                 if a.where:
-                    ds = (a.dataset or adsl).upper()
                     try:
                         clause = translate(a.where, ds, derived.get(ds, set()))
                     except Untranslatable as e:
@@ -105,7 +113,9 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
                                                    getattr(out, "stat_columns", None) or ())
                     stated |= built.stat_columns
                 else:
-                    built = BUILDERS[a.type](a, site)
+                    built = FAMILIES[a.type](a, site)
+                compared, sc_groupings, handled = stat_columns(out, a, site, built, col_grouping)
+                stated |= handled  # the stat columns stated, or said why not, for this analysis (export_stats.py)
                 if site.subset and a.type != "by_visit":
                     subsets.append({"id": site.subset_id, "name": a.where, "label": a.where, "level": 1,
                                     "order": 1, **clause})
@@ -113,13 +123,21 @@ def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, 
             except Skip as e:
                 findings.append(f"{key}: {e}: not exported")
                 continue
-            findings += [f"{key}: {n}" for n in built.notes]
-            analyses += built.analyses
-            groupings += built.groupings
-            cells |= built.cells
-            tlf_of |= {x["id"]: a.id for x in built.analyses}
-            for x in built.analyses:
-                items.append({"name": x["name"], "level": 2, "order": len(items) + 1, "analysisId": x["id"]})
+            findings += [f"{key}: {n}" for n in built.notes + compared.notes]
+            item_of = {}
+            for b in (built, compared):
+                analyses += b.analyses
+                groupings += b.groupings
+                cells |= b.cells
+                tlf_of |= {x["id"]: a.id for x in b.analyses}
+                for x in b.analyses:
+                    if x["id"] in b.under:  # a comparison: in the list under the analysis it compares
+                        sub = item_of[b.under[x["id"]]].setdefault("sublist", {"listItems": []})["listItems"]
+                        sub.append({"name": x["name"], "level": 3, "order": len(sub) + 1, "analysisId": x["id"]})
+                        continue
+                    items.append({"name": x["name"], "level": 2, "order": len(items) + 1, "analysisId": x["id"]})
+                    item_of[x["id"]] = items[-1]
+            groupings += [g for g in sc_groupings if g["id"] not in {x["id"] for x in groupings}]
         if len(items) == 1:
             continue
         findings += [f"{where}.stat_columns[{i}] ({s.id}): statistic columns (p-values, differences) are not exported"
@@ -180,13 +198,13 @@ def _derivation(spec, name: str, adsl: str, derived: set[str], seen: tuple) -> d
 
 
 def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
-    if a.type not in BUILDERS and a.type not in MODEL_BUILDERS:
-        raise Skip(f"type {a.type} is not exported ({', '.join([*BUILDERS, *MODEL_BUILDERS])} are)")
+    if a.type not in FAMILIES and a.type not in MODEL_BUILDERS:
+        raise Skip(f"type {a.type} is not exported ({', '.join([*FAMILIES, *MODEL_BUILDERS])} are)")
     ds = (a.dataset or adsl).upper()
     if a.type in SUBJECT_LEVEL_ONLY and ds != adsl:
         raise Skip(f"dataset {a.dataset} is not the subject-level dataset")
-    if getattr(a, "select", None) and a.type not in MODEL_BUILDERS:  # a model's: in its codeTemplate
-        raise Skip("select: (one record per subject) is not exported")
+    if getattr(a, "select", None) is not None and a.type not in COUNT_BUILDERS and a.type not in MODEL_BUILDERS:
+        raise Skip("select: (one record per subject) is exported for categorical, count, terms and model analyses")
     if getattr(a, "periods", None):
         raise Skip("periods: is not exported")
     for var in [getattr(a, v, None) for v in ("var", "term", "soc", "param_var", "visit_var", "value_var",
@@ -220,17 +238,23 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             a["results"] = fill_results(a, event, rows, dict(cols))
             continue
         stat = {(r.column, str(r.parent or ""), str(r.level or ""), r.stat_name): r.stat for r in rows.itertuples()}
-        prefix = cells_of[3] if cells_of[0] == "fixed" and len(cells_of) > 2 else ""
+        if cells_of[0] == "compare":  # a stat column's comparison (export_stats.py)
+            a["results"] = fill_compared(a, ops[a["methodId"]], stat, rows, cells_of, _cells)
+            continue
         results = []
         for op in ops[a["methodId"]]:
-            name = {"Count of subjects": "n", "Percent of subjects": "p"}.get(op["name"], op["label"].lower())
-            name = "N" if tlf_id == "_N" else prefix + name
+            base = {"Count of subjects": "n", "Percent of subjects": "p", "Count of records": "events",
+                    "Lower confidence limit": "ci_lower",
+                    "Upper confidence limit": "ci_upper"}.get(op["name"], op["label"].lower())
             for gid, column in cols:
-                for extra, parent, level in _cells(cells_of, rows):
+                for extra, parent, level, prefix in _cells(cells_of, rows):
+                    name = "N" if tlf_id == "_N" else prefix + base
+                    if cells_of[0] == "denom":
+                        parent, level, name = _denom_row(rows, column)
                     value = stat.get((column, parent, level, name))
                     if value is None:
                         continue
-                    value = float(value) * (100.0 if name == "p" else 1.0)
+                    value = float(value) * (100.0 if base == "p" and name != "denom" else 1.0)
                     value = value if math.isfinite(value) else None
                     first = {"groupingId": a["orderedGroupings"][0]["groupingId"], "groupId": gid}
                     results.append({"operationId": op["id"], "resultGroups": [first, *extra],
@@ -241,20 +265,38 @@ def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
             for o in dict.fromkeys(missing)]
 
 
-def _cells(cells_of: tuple, rows) -> list[tuple[list[dict], str, str]]:
-    """(resultGroups after the column's, ARD parent, ARD level) of each cell of an analysis."""
-    if cells_of[0] == "none":
-        return [([], "", "")]
+def _cells(cells_of: tuple, rows) -> list[tuple[list[dict], str, str, str]]:
+    """(resultGroups after the column's, ARD parent, ARD level, prefix of the ARD statistic) of each cell of
+    an analysis (export_families.py and export_counts.py say the kinds)."""
+    if cells_of[0] in ("none", "denom"):
+        return [([], "", "", "")]
+    if cells_of[0] == "row":
+        return [([], cells_of[1], cells_of[2], "")]
     if cells_of[0] == "fixed":
         g, parent = cells_of[1], str(cells_of[2]) if len(cells_of) > 2 else ""
-        return [([{"groupingId": g["id"], "groupId": x["id"]}], parent, x["name"]) for x in g["groups"]]
+        prefix = cells_of[3] if len(cells_of) > 3 else ""
+        return [([{"groupingId": g["id"], "groupId": x["id"]}], parent, x["name"], prefix) for x in g["groups"]]
+    if cells_of[0] == "grade":  # by_grade: each cell of the term groupings, by grade row
+        _kind, gids, grading, skip = cells_of
+        inner = _cells(("driven", gids, skip), rows) if gids else [([], "", "", "")]
+        return [([*extra, {"groupingId": grading["id"], "groupId": x["id"]}], parent, level, f"grade{k + 1}_")
+                for extra, parent, level, _p in inner for k, x in enumerate(grading["groups"])]
     gids, skip = cells_of[1], (cells_of[2] if len(cells_of) > 2 else ())
     pairs = dict.fromkeys((str(r.parent or ""), str(r.level or "")) for r in rows.itertuples()
                           if r.level and r.level not in skip and r.parent not in skip)
     if len(gids) == 1:
-        return [([{"groupingId": gids[0], "groupValue": lv}], "", lv) for parent, lv in pairs if not parent]
-    return [([{"groupingId": gids[0], "groupValue": parent}, {"groupingId": gids[1], "groupValue": lv}], parent, lv)
+        return [([{"groupingId": gids[0], "groupValue": lv}], "", lv, "") for parent, lv in pairs if not parent]
+    return [([{"groupingId": gids[0], "groupValue": parent}, {"groupingId": gids[1], "groupValue": lv}], parent, lv, "")
             for parent, lv in pairs if parent]
+
+
+def _denom_row(rows, column: str) -> tuple[str, str, str]:
+    """The ARD key of a column's denominator (statistic `denom`, the same on every row of the column)."""
+    found = rows[(rows["column"] == column) & (rows["stat_name"] == "denom")]
+    if found.empty:
+        return "", "", "denom"
+    r = found.iloc[0]
+    return str(r["parent"] or ""), str(r["level"] or ""), "denom"
 
 
 def _titles(out, pop) -> list[str]:

@@ -37,6 +37,12 @@ class Built:
     groupings: list[dict] = field(default_factory=list)
     cells: dict[str, tuple] = field(default_factory=dict)  # ARS analysis id -> its cells in the ARD
     notes: list[str] = field(default_factory=list)
+    # ARS analysis id -> what the output's stat columns compare of it (export_stats.py): "kind" (values,
+    # counts), "factors" (groupings a test compares besides the columns), "estimates" (whether they apply)
+    compared: dict[str, dict] = field(default_factory=dict)
+    rules: dict[str, dict] = field(default_factory=dict)  # ARS analysis id -> its rules, where not the analysis'
+    under: dict[str, str] = field(default_factory=dict)  # a comparison's id -> the id of the analysis it compares
+
 
 
 @dataclass
@@ -54,6 +60,29 @@ class Site:
     subset: dict | None = None  # the analysis' where clause (a data subset), to join a parameter's condition to
     ard: Any = None  # the build's results dataset of the output (decimals that follow the data)
     subsets: list = field(default_factory=list)  # data subsets a builder adds (by_visit: one per parameter)
+    subject: str = "USUBJID"  # the study's subject id (study.yaml data.subject_id)
+    derived: frozenset = frozenset()  # variables of the analysis' dataset that `derive:` makes
+    subject_derived: frozenset = frozenset()  # variables of the subject-level dataset that `derive:` makes
+    rules: dict = field(default_factory=dict)  # tlf's rules ARS cannot state (selection.py): name -> rule
+
+    @property
+    def template(self) -> dict | None:
+        from tlf.ars.selection import code_template
+
+        return code_template(**self.rules)
+
+    def mid(self, base: str) -> str:
+        """The id of a method `base` of this analysis: with tlf's rules, one of its own per set of rules."""
+        if not self.rules:
+            return base
+        import hashlib
+        import json
+
+        return f"{base}_R{hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()[:8]}"
+
+    def add_method(self, mid: str, body: dict) -> None:
+        """Add method `mid` (from mid()) with tlf's rules as its codeTemplate."""
+        self.method(mid, {**body, "codeTemplate": self.template} if self.rules else body)
 
 
 def cond(ds: str, var: str, comparator: str, values) -> dict:
@@ -72,96 +101,22 @@ def continuous(a, site: Site) -> Built:
     if unknown:
         raise Skip(f"rows {unknown} have no ARS operation tlf maps")
     stats = list(dict.fromkeys(stats))
-    mid = f"Mth_{site.aid}"
+    mid = site.mid(f"Mth_{site.aid}")
     d = a.precision or 0
-    site.method(mid, {"name": f"Summary of {a.label or a.var}", "operations": [
+    site.add_method(mid, {"name": f"Summary of {a.label or a.var}", "operations": [
         {"id": f"{mid}_{s}", "name": CONTINUOUS_OPS[s][0], "label": CONTINUOUS_OPS[s][1], "order": i + 1,
          "resultPattern": ("(" + pattern(a.decimals.get(s, d + 2)) + ")") if s == "sd" else
          pattern(a.decimals.get(s, 0 if s == "n" else d + OFFSET[s]))} for i, s in enumerate(stats)]})
     out = Built()
-    out.analyses.append({**_base(a, site, a.var.upper()), "methodId": mid, "orderedGroupings": [
+    out.analyses.append({**base_of(a, site, a.var.upper()), "methodId": mid, "orderedGroupings": [
         {"order": 1, "groupingId": site.col_id, "resultsByGroup": True}]})
     out.cells[site.aid] = ("none",)
+    out.compared[site.aid] = {"kind": "values", "factors": [], "estimates": False, "test": getattr(a, "test", None)}
     return out
 
 
-def categorical(a, site: Site) -> Built:
-    if a.per_subject:
-        raise Skip("per_subject is not exported")
-    if a.denominator != "N":
-        raise Skip(f"denominator: {a.denominator} is not exported (the column's N is)")
-    out = Built()
-    lv = levels(f"Grp_{site.aid}_levels", a, site.adsl)
-    out.groupings.append(lv)
-    out.analyses.append(_counted(a, site, site.aid, a.var.upper(), [lv["id"]], a.pct_decimals))
-    skip = ()
-    if site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == MISSING).any():
-        skip = (MISSING,)  # subjects without a value: tlf's row; a level grouping has no group for a missing value
-        out.notes.append(f"the {MISSING!r} row (subjects without {a.var}) is left out: an ARS grouping has no "
-                         "group for a missing value")
-    out.cells[site.aid] = ("driven", [lv["id"]], skip) if lv["dataDriven"] else ("fixed", lv)
-    return out
-
-
-def count(a, site: Site) -> Built:
-    _counts_as_n(a)
-    if a.ci:
-        raise Skip(f"ci: {a.ci} (a confidence interval) is not exported")
-    out = Built(notes=_events(a))
-    out.analyses.append(_counted(a, site, site.aid, "USUBJID", [], a.pct_decimals))
-    out.cells[site.aid] = ("none",)
-    return out
-
-
-def terms(a, site: Site) -> Built:
-    _counts_as_n(a)
-    if a.threshold:
-        raise Skip("threshold: (terms chosen by their frequency) is not exported")
-    if a.by_grade:
-        raise Skip("by_grade: is not exported")
-    ds = (a.dataset or site.adsl).upper()
-    out = Built(notes=_events(a))
-    skip = ()
-    if a.uncoded and site.ard is not None and (site.ard[site.ard["analysis"] == a.id]["level"] == a.uncoded).any():
-        skip = (a.uncoded,)  # records without a term: tlf's row; no data-driven group holds a missing value
-        out.notes.append(f"the {a.uncoded!r} row (records without {a.term}) is left out: an ARS data-driven "
-                         "grouping has no group for a missing value")
-    term_id = f"Grp_{site.aid}_term"
-    term = {"id": term_id, "name": "Preferred term", "groupingDataset": ds, "groupingVariable": a.term.upper(),
-            "dataDriven": True}
-    if a.soc:
-        soc_id = f"Grp_{site.aid}_soc"
-        out.groupings.append({"id": soc_id, "name": "System organ class", "groupingDataset": ds,
-                              "groupingVariable": a.soc.upper(), "dataDriven": True})
-        out.groupings.append(term)
-        out.analyses.append(_counted(a, site, f"{site.aid}_SOC", "USUBJID", [soc_id], a.pct_decimals,
-                                     name=f"{a.label}: system organ classes" if a.label else "System organ class"))
-        out.cells[f"{site.aid}_SOC"] = ("driven", [soc_id], skip)
-        out.analyses.append(_counted(a, site, site.aid, "USUBJID", [soc_id, term_id], a.pct_decimals,
-                                     name=a.label or "System organ class / preferred term"))
-        out.cells[site.aid] = ("driven", [soc_id, term_id], skip)
-    else:
-        out.groupings.append(term)
-        out.analyses.append(_counted(a, site, site.aid, "USUBJID", [term_id], a.pct_decimals))
-        out.cells[site.aid] = ("driven", [term_id], skip)
-    return out
-
-
-def _counts_as_n(a) -> None:
-    if a.denominator != "N":
-        raise Skip(f"denominator: {a.denominator} is not exported (the column's N is)")
-    if getattr(a, "denominator_where", None):
-        raise Skip("denominator_where: is not exported")
-    if a.test:
-        raise Skip(f"test: {a.test} is not exported")
-
-
-def _events(a) -> list[str]:
-    return ["events: true (the number of records) is left out: tlf's ARS run maps no count of records"] \
-        if a.events else []
-
-
-def _base(a, site: Site, variable: str) -> dict:
+def base_of(a, site: Site, variable: str) -> dict:
+    """The keys every exported analysis of `a` has: ids, dataset, variable, analysis set, data subset."""
     base = {"id": site.aid, "name": a.label or a.id, "label": a.label or a.id,
             "dataset": (a.dataset or site.adsl).upper(), "variable": variable, "analysisSetId": site.set_id,
             "version": 1}
@@ -169,46 +124,6 @@ def _base(a, site: Site, variable: str) -> dict:
         base["dataSubsetId"] = site.subset_id
     return base
 
-
-def _counted(a, site: Site, aid: str, variable: str, groupings: list[str], pct_decimals, name: str = "") -> dict:
-    """An analysis of n and % (of the column's N) of subjects by the columns and `groupings`."""
-    pd_ = pct_decimals if pct_decimals is not None else site.pct_decimals
-    mid = f"Mth_Cat_{pd_}"
-    site.method(mid, {"name": "Count and percent of subjects", "operations": [
-        {"id": f"{mid}_n", "name": "Count of subjects", "label": "n", "order": 1, "resultPattern": "XX"},
-        {"id": f"{mid}_pct", "name": "Percent of subjects", "label": "%", "order": 2,
-         "resultPattern": "(" + pattern(pd_) + ")", "referencedOperationRelationships": [
-             {"id": f"{mid}_pct_NUM", "referencedOperationRole": {"controlledTerm": "NUMERATOR"},
-              "operationId": f"{mid}_n"},
-             {"id": f"{mid}_pct_DEN", "referencedOperationRole": {"controlledTerm": "DENOMINATOR"},
-              "operationId": "Mth_N_1_n"}]}]})
-    body = {**_base(a, site, variable), "id": aid, "methodId": mid, "orderedGroupings": [
-        {"order": 1, "groupingId": site.col_id, "resultsByGroup": True},
-        *({"order": i + 2, "groupingId": g, "resultsByGroup": True} for i, g in enumerate(groupings))],
-        "referencedAnalysisOperations": [
-            {"referencedOperationRelationshipId": f"{mid}_pct_NUM", "analysisId": aid},
-            {"referencedOperationRelationshipId": f"{mid}_pct_DEN", "analysisId": site.n_id}]}
-    if name:
-        body["name"] = body["label"] = name
-    return body
-
-
-def levels(gid: str, a, adsl: str) -> dict:
-    var = a.var.upper()
-    if not a.levels:
-        return {"id": gid, "name": a.label or a.var, "groupingDataset": adsl, "groupingVariable": var,
-                "dataDriven": True}
-    listed = [v for lv in a.levels if not lv.other for v in (lv.values or [lv.value])]
-    groups = []
-    for i, lv in enumerate(a.levels):
-        if lv.other:
-            c = cond(adsl, var, "NOTIN", listed)
-        else:
-            vals = lv.values or [lv.value]
-            c = cond(adsl, var, "IN" if len(vals) > 1 else "EQ", vals if len(vals) > 1 else vals[0])
-        groups.append({"id": f"{gid}_{i + 1}", "name": lv.label, "level": 1, "order": i + 1, **c})
-    return {"id": gid, "name": a.label or a.var, "groupingDataset": adsl, "groupingVariable": var,
-            "dataDriven": False, "groups": groups}
 
 
 DESCRIBED = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
@@ -256,7 +171,7 @@ def by_visit(a, site: Site) -> Built:
                  pattern(decimals[part][s])}
                 for i, s in enumerate(x for x in DESCRIBED if x in decimals[part])]})
             label = f"{a.label or a.id}: {param}, {'change from baseline' if prefix else 'value'}"
-            out.analyses.append({**_base(a, site, getattr(a, var_key).upper()), "id": aid, "name": label,
+            out.analyses.append({**base_of(a, site, getattr(a, var_key).upper()), "id": aid, "name": label,
                                  "label": label, "dataSubsetId": sid, "methodId": mid, "orderedGroupings": [
                                      {"order": 1, "groupingId": site.col_id, "resultsByGroup": True},
                                      {"order": 2, "groupingId": grouping["id"], "resultsByGroup": True}]})
@@ -285,8 +200,7 @@ def _param_decimals(a, site: Site, param: str, prefix: str) -> dict[str, int]:
     return {s: found[s] for s in DESCRIBED}
 
 
-BUILDERS = {"continuous": continuous, "categorical": categorical, "count": count, "terms": terms,
-            "by_visit": by_visit}
-SUBJECT_LEVEL_ONLY = ("continuous", "categorical")
+BUILDERS = {"continuous": continuous, "by_visit": by_visit}  # categorical, count, terms: export_counts.py
+SUBJECT_LEVEL_ONLY = ("continuous",)
 
-__all__ = ["BUILDERS", "SUBJECT_LEVEL_ONLY", "Built", "Site", "Skip", "cond", "pattern"]
+__all__ = ["BUILDERS", "MISSING", "SUBJECT_LEVEL_ONLY", "Built", "Site", "Skip", "base_of", "cond", "pattern"]

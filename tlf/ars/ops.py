@@ -6,7 +6,7 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 
 | operation name (or label)                   | tlf statistic                                          |
 |---------------------------------------------|--------------------------------------------------------|
-| Count of subjects / Number of subjects      | distinct USUBJID (tlf.stats.counts.count_subjects)     |
+| Count of subjects / Number of subjects      | distinct subject ids (USUBJID: selection.subject_keys) |
 | Count of non-missing values / n             | n of tlf.stats.descriptive.describe                    |
 | Mean, Standard deviation / SD, Median       | describe: mean, SD (n-1), median                       |
 | First quartile / Q1, Third quartile / Q3    | describe: SAS PCTLDEF=5 quartiles                      |
@@ -15,6 +15,13 @@ What is not in OPERATIONS / TESTS is not guessed: run.py lists it with the reaso
 | P-value of a Pearson chi-square method      | tlf.stats.tests.chisq_test (asymptotic, no correction) |
 | P-value of a Fisher's exact test method     | tlf.stats.tests.fisher_test (two-sided)                |
 | P-value of an analysis of variance method   | tlf.stats.tests.anova_oneway (F test of the groups)    |
+| P-value of a Wilcoxon rank-sum method       | tlf.stats.tests.rank_sum_test (two groups)             |
+| P-value of a Cochran-Mantel-Haenszel method | tlf.stats.cmh (groups x levels, strata: compare.py)    |
+| Count of subjects with a non-missing value  | distinct subjects whose analysis variable has a value  |
+| Count of records / Number of records        | the cell's records (events: a subject's every record)  |
+| Risk difference, Relative risk, Odds ratio, Lower / Upper confidence limit | tlf.stats.proportions (compare.py) |
+
+The tests and estimates are computed as a tlf build's stat columns compute them (tlf/ars/compare.py).
 """
 
 from __future__ import annotations
@@ -32,13 +39,18 @@ OPERATIONS = {
     "minimum": "min", "min": "min", "maximum": "max", "max": "max",
     "percent of subjects": "pct", "percentage of subjects": "pct", "percent": "pct", "%": "pct",
     "p-value": "pvalue", "p value": "pvalue",
+    # tlf's comparisons and denominators (tlf/ars/compare.py): an estimate's statistic is its method's
+    "count of subjects with a non-missing value": "assessed", "count of records": "records",
+    "number of records": "records",
+    "risk difference": "estimate", "risk difference (percentage points)": "estimate", "relative risk": "estimate",
+    "odds ratio": "estimate", "lower confidence limit": "lower", "upper confidence limit": "upper",
 }
 # a label that alone does not say what is counted ("n" of subjects, of events, of values): the name decides
 AMBIGUOUS_LABELS = {"n"}
 DESCRIPTIVE = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 # a p-value operation's test, by words of its method's name (first match)
-TESTS = (("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
-         ("analysis of variance", "anova"), ("anova", "anova"))
+TESTS = (("cochran-mantel-haenszel", "cmh"), ("fisher", "fisher"), ("chi-square", "chisq"), ("chi square", "chisq"), ("chisq", "chisq"),
+         ("analysis of variance", "anova"), ("anova", "anova"), ("wilcoxon", "wilcoxon"))
 
 
 def classify(method, operation) -> tuple[str | None, str]:
@@ -53,12 +65,16 @@ def classify(method, operation) -> tuple[str | None, str]:
         return None, (f"operation '{operation.name}' (label '{operation.label or ''}') is not one tlf maps: "
                       f"tlf knows {', '.join(sorted({k for k in OPERATIONS if len(k) > 3}))}")
     if kind == "pvalue":
-        name = f"{method.name} {method.label or ''}".lower()
+        name = f"{method.name} {getattr(method, 'label', None) or ''}".lower()
         for word, test in TESTS:
             if word in name:
                 return test, ""
         return None, (f"p-value of method '{method.name}': tlf maps p-values of Pearson chi-square, Fisher's "
-                      "exact test and one-way analysis of variance methods only")
+                      "exact test, one-way analysis of variance, Wilcoxon rank-sum and Cochran-Mantel-Haenszel methods only")
+    if kind in ("estimate", "lower", "upper"):
+        from tlf.ars.compare import classify_estimate
+
+        return classify_estimate(method, kind)
     if kind == "pct":
         roles = {(r.referencedOperationRole.controlledTerm or "").upper() for r in
                  operation.referencedOperationRelationships}

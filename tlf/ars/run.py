@@ -2,11 +2,10 @@
 groupings with `resultsByGroup: true` make the result cells, the others are the factors a test compares,
 and each operation of the method is computed by tlf's statistics (ops.py says which).
 
-Counts are of distinct subjects (USUBJID). A percentage is 100 x its NUMERATOR operation's result over
-its DENOMINATOR operation's result in the referenced analyses, matched on the groups both share. A test
-with two factor groupings tabulates subjects by both; with one factor grouping, subjects with a record in
-the cell against the other subjects of the factor's group in the analysis set (restricted by the data
-subset's subject-level conditions).
+Counts are of distinct subjects (the subject id: selection.subject_keys, USUBJID when the event does not
+say). A percentage is 100 x its NUMERATOR operation's result over its DENOMINATOR operation's result in
+the referenced analyses, matched on the groups both share. Tests and estimates of the factor groupings:
+compare.py; tlf's rules in a method's codeTemplate (one record per subject, a threshold): selection.py.
 """
 
 from __future__ import annotations
@@ -15,9 +14,11 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tlf.ars.compare import ESTIMATES, TESTS, NotMapped, comparison
 from tlf.ars.ops import DESCRIPTIVE, classify, format_value, raw_text
 from tlf.ars.run_models import model_family, run_model
-from tlf.ars.where import SUBJECT, Tables
+from tlf.ars.selection import select_rule, selected, subject_keys, threshold_cells
+from tlf.ars.where import Tables
 from tlf.errors import DataError
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class Run:
 
 def run_event(event: Any, tables: Tables) -> Run:
     """Every result of every analysis; operations tlf cannot map are listed in `unmapped`, never guessed."""
+    adsl, tables.subject = subject_keys(event)
+    tables.subject_dataset = adsl
     methods = {m.id: m for m in event.methods}
     groupings = {g.id: g for g in event.analysisGroupings}
     sets = {s.id: s for s in event.analysisSets}
@@ -100,7 +103,7 @@ def run_event(event: Any, tables: Tables) -> Run:
             else:
                 ops.append((op, kind))
         job = _Analysis(a, key, method, tables, groupings, sets.get(a.analysisSetId), subsets.get(a.dataSubsetId),
-                        paths)
+                        paths, adsl)
         res = out.results.setdefault(a.id, [])
         for op, kind in ops:
             if kind == "pct":
@@ -108,13 +111,14 @@ def run_event(event: Any, tables: Tables) -> Run:
                 continue
             try:
                 res.extend(job.compute(op, kind))
-            except _NotMapped as e:
+            except (_NotMapped, NotMapped) as e:
                 out.unmapped.append(Unmapped(a.id, op.id, str(e), key))
     for job, op in pending:
         try:
             out.results[job.a.id].extend(job.percent(op, out.results))
         except _NotMapped as e:
             out.unmapped.append(Unmapped(job.a.id, op.id, str(e), job.key))
+    _INDEX.clear()
     out.slips = list(dict.fromkeys(tables.slips))
     order = {op.id: n for m in event.methods for n, op in enumerate(m.operations)}
     for res in out.results.values():
@@ -129,9 +133,12 @@ class _NotMapped(Exception):
 class _Analysis:
     """One analysis: its records, its cells, its factors."""
 
-    def __init__(self, a, key, method, tables: Tables, groupings, aset, subset, paths: dict[int, str]) -> None:
+    def __init__(self, a, key, method, tables: Tables, groupings, aset, subset, paths: dict[int, str],
+                 adsl: str = SUBJECT_LEVEL) -> None:
         import numpy as np
 
+        self.adsl = adsl.upper()  # the subject-level dataset
+        self.groupings = groupings  # every grouping of the event, by id
         self.paths = paths  # id() of a where clause of the event -> its JSON path
         self.a, self.key, self.method, self.tables = a, key, method, tables
         self.aset, self.subset = aset, subset
@@ -144,13 +151,15 @@ class _Analysis:
             self.base &= tables.mask(aset, self.ds, self._path(aset))
         if subset is not None:
             self.base &= tables.mask(subset, self.ds, self._path(subset))
+        if (rule := select_rule(method)) is not None:  # one record per subject: tlf's rule (selection.py)
+            self.base = selected(self, rule)
         ordered = sorted(a.orderedGroupings, key=lambda g: g.order)
         self.order = [groupings[g.groupingId] for g in ordered]
         self.by = [groupings[g.groupingId] for g in ordered if g.resultsByGroup]
         self.factors = [groupings[g.groupingId] for g in ordered if not g.resultsByGroup]
         self._cells: list | None = None
         self._describe: dict = {}
-        self._totals: dict[str, list[int]] = {}
+        self._totals: dict[tuple, list[int]] = {}
 
     # ---- cells
     def cells(self) -> list[tuple[tuple[GroupKey, ...], np.ndarray]]:
@@ -191,11 +200,21 @@ class _Analysis:
                 for g, v in zip(driven, values, strict=True):
                     keys[g.id] = (g.id, None, v)
                 cells.append((tuple(keys.get(g.id, (g.id, None, None)) for g in self.order), m))
-        self._cells = cells
-        return cells
+        self._cells = threshold_cells(self, cells)  # tlf's threshold: the groups kept (selection.py)
+        return self._cells
 
     def _path(self, x) -> str:
         return self.paths.get(id(x), getattr(x, "id", ""))
+
+    path = _path
+
+    def variable(self) -> str:
+        """The analysis variable (a column of the dataset)."""
+        var = (self.a.variable or "").upper()
+        if var not in self.frame.columns:
+            raise DataError(f"{self.key}.variable: {self.ds} has no variable {var or '(none given)'}",
+                            dataset=self.ds, variable=var, code="ARS012")
+        return var
 
     def _variable(self, g) -> str:
         var = (g.groupingVariable or "").upper()
@@ -208,12 +227,18 @@ class _Analysis:
     def compute(self, op, kind: str) -> list[Result]:
         from tlf.stats.descriptive import collected_decimals
 
-        if kind in ("chisq", "fisher", "anova"):
-            return [self._test(op, kind, groups, m) for groups, m in self.cells()]
+        if kind in TESTS or kind in ESTIMATES:
+            return comparison(self, op, kind)
         out = []
         for groups, m in self.cells():
-            if kind == "subjects":
-                value = float(self.frame.loc[m, SUBJECT].nunique())
+            if kind == "records":  # events: every record of the cell
+                out.append(self._result(op, kind, groups, float(m.sum())))
+                continue
+            if kind in ("subjects", "assessed"):
+                if kind == "assessed":  # subjects with a value of the analysis variable
+                    col = self.frame[self.variable()]
+                    m = m & col.notna().to_numpy() & (col.astype(str).str.strip() != "").to_numpy()
+                value = float(self.frame.loc[m, self.tables.subject].nunique())
                 out.append(self._result(op, kind, groups, value))
                 continue
             d = self._describe_cell(groups, m)
@@ -246,59 +271,30 @@ class _Analysis:
         return Result(self.a.id, self.method.id, op.id, kind, groups, value,
                       format_value(value, op.resultPattern, decimals=decimals))
 
-    def _test(self, op, kind, groups, cell) -> Result:
-        from tlf.stats.tests import anova_oneway, chisq_test, fisher_test
+    result = _result
 
-        if any(f.dataDriven for f in self.factors) or not self.factors:
-            raise _NotMapped("a test needs one or two factor groupings (resultsByGroup: false) with groups "
-                             "defined in the event; data-driven factors are not mapped")
-        levels = [[self.tables.mask(grp, self.ds, self._path(grp)) for grp in f.groups]
-                  for f in self.factors]
-        subj = self.frame[SUBJECT]
-        if kind == "anova":
-            if len(levels) != 1:
-                raise _NotMapped("analysis of variance is mapped for one factor grouping")
-            var = (self.a.variable or "").upper()
-            samples = [self.frame.loc[cell & m, var].astype(float).to_numpy() for m in levels[0]]
-            res = anova_oneway(samples)
-        else:
-            if len(levels) == 2:
-                table = [[subj[cell & m1 & m2].nunique() for m2 in levels[1]] for m1 in levels[0]]
-            elif len(levels) == 1:
-                totals = self._population(self.factors[0])
-                table = []
-                for m, total in zip(levels[0], totals, strict=True):
-                    n = subj[cell & m].nunique()
-                    table.append([n, total - n])
-            else:
-                raise _NotMapped("a contingency test is mapped for one or two factor groupings")
-            res = chisq_test(table) if kind == "chisq" else fisher_test(table)
-        r = self._result(op, kind, groups, res.pvalue)
-        r.note = "; ".join(res.notes)
-        return r
+    def population(self, factor, subset: bool = True) -> list[int]:
+        """Subjects of each group of `factor` in the analysis set and (`subset`) the data subset's
+        subject-level conditions (on the subject-level dataset: in the analysis set): the row totals of a
+        test of subjects with and without a record, the denominators of an estimate."""
+        key = (factor.id, subset)
+        if key not in self._totals:
+            self._totals[key] = self._count_population(factor, subset)
+        return self._totals[key]
 
-    def _population(self, factor) -> list[int]:
-        """Subjects of each group of `factor` in the analysis set and the data subset's subject-level
-        conditions: the row totals of a test of subjects with and without a record."""
-        if factor.id not in self._totals:
-            self._totals[factor.id] = self._count_population(factor)
-        return self._totals[factor.id]
-
-    def _count_population(self, factor) -> list[int]:
-        if self.ds == SUBJECT_LEVEL:
-            raise _NotMapped("a one-factor contingency test on the subject-level dataset has no event to count")
-        adsl = self.tables.frame(SUBJECT_LEVEL, self.key)
+    def _count_population(self, factor, subset: bool = True) -> list[int]:
+        adsl = self.tables.frame(self.adsl, self.key)
         import numpy as np
 
         base = np.ones(len(adsl), dtype=bool)
         if self.aset is not None:
-            base &= self.tables.mask(self.aset, SUBJECT_LEVEL, self._path(self.aset))
-        if self.subset is not None:
+            base &= self.tables.mask(self.aset, self.adsl, self._path(self.aset))
+        if subset and self.subset is not None and self.ds != self.adsl:  # on the subject-level dataset: the event
             base &= self._subject_part(self.subset, adsl)
         out = []
         for grp in factor.groups:
-            m = base & self.tables.mask(grp, SUBJECT_LEVEL, self._path(grp))
-            out.append(int(adsl.loc[m, SUBJECT].nunique()))
+            m = base & self.tables.mask(grp, self.adsl, self._path(grp))
+            out.append(int(adsl.loc[m, self.tables.subject].nunique()))
         return out
 
     def _subject_part(self, clause, adsl) -> np.ndarray:
@@ -307,15 +303,15 @@ class _Analysis:
         import numpy as np
 
         if clause.condition is not None:
-            if clause.condition.dataset.upper() == SUBJECT_LEVEL:
-                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
+            if clause.condition.dataset.upper() == self.adsl:
+                return self.tables.mask(clause, self.adsl, self._path(self.subset))
             return np.ones(len(adsl), dtype=bool)
         expr = clause.compoundExpression
         if expr is None:
             return np.ones(len(adsl), dtype=bool)
         if expr.logicalOperator != "AND":
-            if _datasets(clause) == {SUBJECT_LEVEL}:
-                return self.tables.mask(clause, SUBJECT_LEVEL, self._path(self.subset))
+            if _datasets(clause) == {self.adsl}:
+                return self.tables.mask(clause, self.adsl, self._path(self.subset))
             raise _NotMapped(f"data subset {self.subset.id} joins record-level conditions by "
                              f"{expr.logicalOperator}: the subjects a test compares are not defined")
         out = np.ones(len(adsl), dtype=bool)
@@ -352,10 +348,22 @@ class _Analysis:
 
 def _match(candidates: list[Result], groups: tuple[GroupKey, ...]) -> Result | None:
     """The result whose groups all appear among `groups` (the denominator is by fewer groupings), the
-    one with the most groups when several do."""
-    have = set(groups)
-    fits = [r for r in candidates if set(r.groups) <= have]
-    return max(fits, key=lambda r: len(r.groups)) if fits else None
+    one with the most groups when several do (the first of them)."""
+    index = _INDEX.get(id(candidates))
+    if index is None or index[0] is not candidates:
+        by: dict[frozenset, Result] = {}
+        for r in candidates:
+            by.setdefault(frozenset(r.groups), r)
+        index = _INDEX[id(candidates)] = (candidates, by)
+    by = index[1]
+    for k in range(len(groups), -1, -1):  # the subsets of the cell's groups, the largest first
+        hits = [by[c] for c in map(frozenset, itertools.combinations(groups, k)) if c in by]
+        if hits:
+            return min(hits, key=candidates.index) if len(hits) > 1 else hits[0]
+    return None
+
+
+_INDEX: dict[int, tuple] = {}  # id(candidates) -> (candidates, {frozenset of their groups: result})
 
 
 def _groups_text(groups) -> str:

@@ -126,7 +126,8 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
     if not ds:
         raise DataError(f"{key}: the analysis names no dataset", code="ARS014")
     frame = tables.frame(ds, f"{key}.dataset")
-    adsl = tables.frame(ADSL, key)
+    subject_level, sid = tables.subject_dataset, tables.subject  # the event's (selection.subject_keys)
+    adsl = tables.frame(subject_level, key)
     sets = {s.id: s for s in event.analysisSets}
     subsets = {s.id: s for s in event.dataSubsets}
     groupings = {g.id: g for g in event.analysisGroupings}
@@ -134,7 +135,7 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
     in_set = np.ones(len(adsl), dtype=bool)
     if a.analysisSetId:
         mask &= tables.mask(sets[a.analysisSetId], ds, a.analysisSetId)
-        in_set &= tables.mask(sets[a.analysisSetId], ADSL, a.analysisSetId)
+        in_set &= tables.mask(sets[a.analysisSetId], subject_level, a.analysisSetId)
     if a.dataSubsetId:
         mask &= tables.mask(subsets[a.dataSubsetId], ds, a.dataSubsetId)
     recs = frame[mask].copy()
@@ -148,12 +149,12 @@ def _ard(event, a, key: str, params: dict[str, list[str]], by_id: dict[str, str]
                         code="ARS020")
     columns = []
     for grp in treatment.groups:
-        m = in_set & tables.mask(grp, ADSL, grp.id)
-        columns.append(ColumnGroup(grp.id, grp.name or grp.id, "", None, "", frozenset(adsl.loc[m, SUBJECT])))
+        m = in_set & tables.mask(grp, subject_level, grp.id)
+        columns.append(ColumnGroup(grp.id, grp.name or grp.id, "", None, "", frozenset(adsl.loc[m, sid])))
     by = {role: groupings[gid] for role, gid in by_id.items()}
     spec = _spec(fam, ds, params, by, recs, a.variable)
-    frames = {ds: recs} if ds == ADSL else {ds: recs, ADSL: adsl}
-    data = _Data({k: Dataset(k, v) for k, v in frames.items()})
+    frames = {ds: recs} if ds == subject_level else {ds: recs, subject_level: adsl}
+    data = _Data({k: Dataset(k, v) for k, v in frames.items()}, subject_level, sid)
     entry = _Entry(key, spec.pop("_stat_columns", []))
     model = part(fam, "spec", "MODELS")
     from pydantic import ValidationError
@@ -269,9 +270,10 @@ class _Data:
     subject_id = SUBJECT
     subject_dataset = ADSL
 
-    def __init__(self, frames: dict) -> None:
+    def __init__(self, frames: dict, subject_dataset: str = ADSL, subject_id: str = SUBJECT) -> None:
         self.frames = frames
         self.findings: list = []
+        self.subject_dataset, self.subject_id = subject_dataset, subject_id
 
     def dataset(self, name: str):
         if name.upper() not in self.frames:
@@ -280,7 +282,7 @@ class _Data:
 
     @property
     def subjects(self):
-        return self.frames[ADSL].frame
+        return self.frames[self.subject_dataset].frame
 
     def period_var(self, name: str) -> None:
         return None

@@ -2,8 +2,8 @@
 
 A condition on the analysed dataset compares that dataset's variable. A condition on another dataset
 (`ADSL.TRT01A IN [...]` in a subset of ADAE records) selects the subjects that dataset's records meeting it
-belong to: the records of those subjects are kept, as a merge by USUBJID would. Text compares as SAS
-does, without trailing blanks; a numeric variable compares with the value read as a number.
+belong to: the records of those subjects are kept, as a merge by the subject id (USUBJID) would. Text
+compares as SAS does, without trailing blanks; a numeric variable compares with the value as a number.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ SUBJECT = "USUBJID"
 class Tables:
     """The datasets of a run by upper-case name, with cached condition masks."""
 
-    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, frames: dict[str, pd.DataFrame], subject: str = SUBJECT) -> None:
         self.frames = {k.upper(): v for k, v in frames.items()}
+        self.subject = subject  # the subject id (selection.subject_keys: the event's, else USUBJID)
+        self.subject_dataset = "ADSL"  # the subject-level dataset (selection.subject_keys)
+        self.selected: dict[tuple, Any] = {}  # record selections (selection.selected), by rule and records
         self._cache: dict[tuple, Any] = {}
         self.slips: list[str] = []  # where-clause values the data never take but resemble one they do
 
@@ -68,11 +71,11 @@ class Tables:
             target = self.frame(name, key)
             source = self.frame(other, key)
             for ds, f in ((name, target), (other, source)):
-                if SUBJECT not in f.columns:
-                    raise DataError(f"a condition on {other} applied to {name} records needs {SUBJECT} in both "
-                                    f"(at {key})", dataset=ds, variable=SUBJECT, code="ARS011")
-            subjects = set(source.loc[compare(source, cond, key, self.slips), SUBJECT])
-            out = np.asarray(target[SUBJECT].isin(subjects), dtype=bool)
+                if self.subject not in f.columns:
+                    raise DataError(f"a condition on {other} applied to {name} records needs {self.subject} in both "
+                                    f"(at {key})", dataset=ds, variable=self.subject, code="ARS011")
+            subjects = set(source.loc[compare(source, cond, key, self.slips), self.subject])
+            out = np.asarray(target[self.subject].isin(subjects), dtype=bool)
         self._cache[ident] = out
         return out
 
