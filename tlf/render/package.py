@@ -37,16 +37,18 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 COMPRESS_LEVEL = 6
 
 
-def save_package(save: Callable[[IO[bytes]], object], path: Path | str, when: datetime | None = None) -> None:
+def save_package(save: Callable[[IO[bytes]], object], path: Path | str, when: datetime | None = None, *,
+                 parts: dict[str, Callable[[bytes], bytes]] | None = None) -> None:
     """Call `save` (``doc.save`` or ``workbook.save``) into memory and write the package to `path`
-    stamped with `when` (default: the build time, tlf.clock)."""
+    stamped with `when` (default: the build time, tlf.clock); `parts`: entries to change on the way
+    (name -> function of the content, e.g. the listing's page tables put into word/document.xml)."""
     if when is None:
         from tlf.clock import build_time
 
         when = build_time()
     buf = io.BytesIO()
     save(buf)
-    Path(path).write_bytes(stamp_package(buf.getvalue(), when))
+    Path(path).write_bytes(stamp_package(buf.getvalue(), when, parts))
 
 
 def ordinary_mode() -> int:
@@ -66,8 +68,9 @@ def chmod_ordinary(path) -> None:
     os.chmod(path, ordinary_mode())
 
 
-def stamp_package(data: bytes, when: datetime) -> bytes:
-    """The zip `data` rewritten with every date `when`, in a fixed order and compression."""
+def stamp_package(data: bytes, when: datetime, parts: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The zip `data` rewritten with every date `when`, in a fixed order and compression (and the entries
+    named in `parts` changed by their functions)."""
     when = when.astimezone(UTC)
     date_time = max(ZIP_EPOCH, (when.year, when.month, when.day, when.hour, when.minute, when.second))
     out = io.BytesIO()
@@ -76,6 +79,8 @@ def stamp_package(data: bytes, when: datetime) -> bytes:
         names = sorted((n for n in src.namelist() if n != THUMBNAIL), key=lambda n: (n != CONTENT_TYPES, n))
         for name in names:
             content = src.read(name)
+            if parts and name in parts:
+                content = parts[name](content)
             if name == CORE:
                 content = _stamp_core(content, when)
             elif name == PACKAGE_RELS:

@@ -166,4 +166,6 @@ def _lines(text: str) -> int:
 def _wrapped(text: str, chars: int) -> int:
     from tlf.render.text_metrics import text_lines
 
+    if len(text) <= chars and "\n" not in text:
+        return 1  # fits on its line
     return text_lines(text, max(1, chars)) if text else 1

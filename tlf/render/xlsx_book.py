@@ -27,7 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from tlf.render.package import CORE, redate_package
-from tlf.render.xlsx_sheet import Cut, cell_text, clean_text
+from tlf.render.xlsx_sheet import CELL_LIMIT, UNCLEAN, Cut, cell_text, clean_text
 
 CHAR_PIXELS = 7  # Excel's width of one character (a digit of the default font) in pixels
 HEADER_LIMIT = 255  # characters Excel allows in a print header or footer
@@ -81,7 +81,8 @@ class Book:
             kind = type(value)
             if kind is str:
                 if value:
-                    ws.write_string(row, col, self.text(ws, row, col, value), fmt)
+                    ws.write_string(row, col, self.text(ws, row, col, value) if len(value) > CELL_LIMIT or
+                                    UNCLEAN.search(value) else value, fmt)
                 elif fmt is not None:
                     ws.write_blank(row, col, None, fmt)
             elif kind is int or (kind is float and math.isfinite(value)):

@@ -17,6 +17,7 @@ WIDTH_PAD = 2
 CELL_LIMIT = 32_767  # characters an Excel cell holds (XlsxWriter would cut longer text with only a warning)
 PAPER_CODES = {"letter": 1, "a4": 9}  # ECMA-376 paperSize
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r]")  # what clean_text changes
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _H_ALIGN = {"center": "center", "right": "right", "left": "left", "decimal": "center"}
 
@@ -54,7 +55,8 @@ class Cut:
 def cell_text(text: str) -> tuple[str, int]:
     """Text an XLSX cell can hold (``clean_text``, at most ``CELL_LIMIT`` characters), and the length it
     had when it was cut (0 when whole)."""
-    text = clean_text(text)
+    if UNCLEAN.search(text) is not None:
+        text = clean_text(text)
     if len(text) <= CELL_LIMIT:
         return text, 0
     return text[:CELL_LIMIT], len(text)
@@ -102,12 +104,19 @@ class SheetStyles:
         self.block = {"align": "left", "valign": "top"}  # aligned numbers: padded, from the left
         self._indents: dict[int, dict] = {}
         self._centring = _centring(table)
-        self._numbers: dict[str, tuple[int, int | float, int] | None] = {}
+        self._values: dict[tuple[str, int, int], tuple[Any, Any]] = {}  # value(): the same text, the same cell
 
     def value(self, text: str, j: int, border: dict | None = None) -> tuple[Any, Any]:
         """A body cell of column `j`: one number as a number whose format prints it as in the table
         (decimals, and the padding of a "decimal" column); any other text as text. In a "decimal"
         column the numeric cells are the column's aligned block (render/align.py) centred by padding."""
+        key = (text, j, id(border))
+        got = self._values.get(key)
+        if got is None:
+            got = self._values[key] = self._value(text, j, border)
+        return got
+
+    def _value(self, text: str, j: int, border: dict | None) -> tuple[Any, Any]:
         from tlf.render.align import PAD, one_number, parse
 
         extra = self._centring[j]
@@ -194,10 +203,10 @@ def output_column_widths(table: Table) -> list[float]:
         labels = (len(r.label) + 2 * r.indent for r in table.rows)
         longest = max(max(labels, default=0), *map(len, table.stub_header.split("\n")))
         widths.append(min(STUB_WIDTH_CAP, longest + WIDTH_PAD))
-    for j, col in enumerate(table.columns):
-        texts = [heading(col.label, col.n_label), *(r.cells[j] for r in table.rows)]
-        longest = max(len(line) for t in texts for line in t.split("\n"))
-        widths.append(min(COLUMN_WIDTH_CAP, longest + WIDTH_PAD))
+    columns = list(zip(*(r.cells for r in table.rows), strict=True)) or [()] * len(table.columns)
+    for col, cells in zip(table.columns, columns, strict=True):
+        lines = "\n".join((heading(col.label, col.n_label), *cells)).split("\n")  # every line of the column
+        widths.append(min(COLUMN_WIDTH_CAP, max(map(len, lines)) + WIDTH_PAD))
     return widths
 
 
