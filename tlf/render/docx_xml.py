@@ -14,6 +14,7 @@ table) are built by render/docx_table.py and serialized, so every row is what it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -27,6 +28,8 @@ from tlf.tables.model import Column, Table
 PAGE_MARK = "tlf-page"
 DOCUMENT = "word/document.xml"  # the package entry of the document body
 _MARK = "TLFCELLTEXT"  # a text no cell template holds: where a cell's runs go
+_DIRTY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]")  # what clean_text changes
+_ESCAPED = re.compile("[&<>]")
 _JC = {"center": "center", "right": "right", "left": "left", "decimal": "center"}
 
 
@@ -58,6 +61,8 @@ def runs(text: str) -> str:
     """What ``docx_page.add_text`` makes of `text` (already cleaned), serialized: one run, "\\n" a break."""
     if not text:
         return ""
+    if "\n" not in text and text[0] != " " and text[-1] != " ":
+        return f"<w:r><w:t>{escape(text) if _ESCAPED.search(text) else text}</w:t></w:r>"
     out = ["<w:r>"]
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -86,6 +91,8 @@ class PageXml:
         self._cells: dict[tuple, tuple[str, str, str]] = {}
         self._plain = not grid.stub and all(b is None for b in grid.blocks)
         self._formats = [_JC.get(c.align, "center") for c in table.columns]
+        self._unruled: list[dict[str, str]] = [{} for _ in table.columns]  # per column: text -> its cell
+        self._ruled: list[dict[str, str]] = [{} for _ in table.columns]
 
     def page(self, page: Page) -> str:
         """One page's w:tbl."""
@@ -93,19 +100,27 @@ class PageXml:
         last = len(page.rows) - 1
         columns: Sequence[Column] = self.table.columns
         for i, row in enumerate(page.rows):
-            rules = ("bottom",) if i == last else ()
             if not self._plain or getattr(row, "span", False):
                 out.append(self._built_row(row, columns, i == last))
                 continue
+            caches = self._ruled if i == last else self._unruled
             out.append(self._row_open)
-            for text, width, jc in zip(row.cells, self.grid.body_twips, self._formats, strict=True):
-                empty, before, after = self._cell(width, jc, rules)
-                if text:
-                    text = clean_text(text)
-                out.append(before + runs(text) + after if text else empty)
+            for j, text in enumerate(row.cells):
+                cache = caches[j]
+                cell = cache.get(text)
+                if cell is None:
+                    cell = cache[text] = self._cell_xml(j, text, i == last)
+                out.append(cell)
             out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out)
+
+    def _cell_xml(self, j: int, text: str, ruled: bool) -> str:
+        """Column `j`'s cell holding `text`, with the rule under it when `ruled` (the page's last row)."""
+        empty, before, after = self._cell(self.grid.body_twips[j], self._formats[j], ("bottom",) if ruled else ())
+        if text and _DIRTY.search(text):
+            text = clean_text(text)
+        return before + runs(text) + after if text else empty
 
     def _cell(self, width: int, jc: str, rules: tuple[str, ...]) -> tuple[str, str, str]:
         """A cell format's text: empty, and before and after its runs."""
