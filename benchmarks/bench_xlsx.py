@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))  # benchmarks.*
     sys.path.insert(0, str(args.tlf.resolve()))
 
+    import tlf
     from benchmarks.bench_listing import write_study
     from benchmarks.bench_render import synthetic_table
     from tlf.build import prepare
@@ -267,8 +268,6 @@ def main(argv: list[str] | None = None) -> int:
     from tlf.render.listing_xlsx import render_listing_xlsx
     from tlf.render.xlsx import render_xlsx
     from tlf.spec.validate import load_study
-
-    import tlf
 
     only = set(args.only.split(","))
     print(f"tlf from {Path(tlf.__file__).parent}; {args.rows:,} rows; CPU seconds, median of {args.repeat}", flush=True)

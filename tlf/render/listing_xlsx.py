@@ -57,7 +57,7 @@ def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame 
     _write_rows(book, ws, listing, lay, st)
     if records is not None:
         write_ard(book, book.sheet(DATA_SHEET), records)
-    return book.save(path, when)
+    return book.close(path, when)
 
 
 def _setup(ws, listing: Listing, lay: OutputLayout) -> None:

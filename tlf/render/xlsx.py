@@ -71,7 +71,7 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *
     _write_output(book, book.sheet(sheet_title(table.output_id)), table)
     if ard is not None:
         write_ard(book, book.sheet(ARD_SHEET), ard)
-    return book.save(path, when)
+    return book.close(path, when)
 
 
 # --- the output sheet ----------------------------------------------------------------------------

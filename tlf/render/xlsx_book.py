@@ -4,13 +4,13 @@
     ws = book.sheet("t-14-1-1")
     fmt = book.format(font_name="Courier New", font_size=9, align="center")
     book.write_row(ws, 0, [("Table 14.1.1", fmt), None, (12.5, fmt)])   # text, nothing, a number
-    book.save(path, when)                                               # -> the cells cut to Excel's limit
+    book.close(path, when)                                              # -> the cells cut to Excel's limit
 
 Every sheet is written top to bottom (a row is flushed to disk once the next begins, which keeps big
 sheets fast and memory flat), so each renderer plans a sheet before its first row. Text is always
 written as text (never a formula, a number or a link), cut to ``CELL_LIMIT`` characters where longer,
-and the cut cells are returned by ``save`` (``Cut``). ``save`` writes the package through
-render/package.py's ``redate_package``: entries dated ``when`` in a fixed order and the document
+and the cut cells are returned by ``close`` (``Cut``). ``close`` writes the package through
+render/package.py's ``save_package``: entries dated ``when`` in a fixed order and the document
 properties (title, identifier, creator, created = modified = ``when``) written here, so that two
 builds with one SOURCE_DATE_EPOCH give identical bytes.
 """
@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tlf.render.package import CORE, redate_package
+from tlf.render.package import save_package
 from tlf.render.xlsx_sheet import CELL_LIMIT, UNCLEAN, Cut, cell_text, clean_text
 
 CHAR_PIXELS = 7  # Excel's width of one character (a digit of the default font) in pixels
-HEADER_LIMIT = 255  # characters Excel allows in a print header or footer
 _NO_CONVERSION = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 _CORE_NS = ('xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
@@ -119,16 +118,14 @@ class Book:
         else:
             self.write_row(ws, row, [(text, fmt)], first)
 
-    def save(self, path: Path | str, when: datetime | None = None) -> list[Cut]:
-        """Write the workbook to `path` stamped with `when` (default: the build time, tlf.clock); return
-        the cells whose text was cut to Excel's limit."""
-        if when is None:
-            from tlf.clock import build_time
+    def close(self, path: Path | str, when: datetime | None = None) -> list[Cut]:
+        """Write the workbook to `path` stamped with `when` (render/package.py ``save_package``; default:
+        the build time); return the cells whose text was cut to Excel's limit."""
+        def write(out) -> None:
+            self.workbook.close()
+            out.write(self._buffer.getvalue())
 
-            when = build_time()
-        self.workbook.close()
-        core = core_properties(self.title, self.identifier, when)
-        Path(path).write_bytes(redate_package(self._buffer.getvalue(), when, {CORE: core}))
+        save_package(write, path, when, core=lambda at: core_properties(self.title, self.identifier, at))
         return self.cuts
 
 
@@ -149,17 +146,3 @@ def set_widths(ws, widths: Sequence[float], first: int = 0) -> None:
     stores 5 pixels more; a width in pixels is stored as it is)."""
     for col, width in enumerate(widths, start=first):
         ws.set_column_pixels(col, col, round(width * CHAR_PIXELS))
-
-
-def header_footer(left: str = "", center: str = "", right: str = "") -> str:
-    """A print header or footer of up to three parts (already in Excel's header code: "&" doubled), cut
-    to Excel's 255 characters: the longest part is shortened (never between the two "&" of "&&")."""
-    parts = {"&L": left, "&C": center, "&R": right}
-    while sum(len(code) + len(t) for code, t in parts.items() if t) > HEADER_LIMIT:
-        code = max(parts, key=lambda c: len(parts[c]))
-        over = sum(len(c) + len(t) for c, t in parts.items() if t) - HEADER_LIMIT
-        text = parts[code][:max(0, len(parts[code]) - over)]
-        if (len(text) - len(text.rstrip("&"))) % 2:  # an odd run of "&" at the end would start a code
-            text = text[:-1]
-        parts[code] = text
-    return "".join(code + t for code, t in parts.items() if t)

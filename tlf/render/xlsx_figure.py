@@ -54,4 +54,4 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
         book.write_row(data, i, [(v, None) for v in values])
     if ard is not None:
         write_ard(book, book.sheet(ARD_SHEET), ard)
-    return book.save(path, when)
+    return book.close(path, when)

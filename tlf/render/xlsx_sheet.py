@@ -14,6 +14,7 @@ from tlf.tables.model import Table
 STUB_WIDTH_CAP = 60  # characters
 COLUMN_WIDTH_CAP = 30
 WIDTH_PAD = 2
+HEADER_LIMIT = 255  # characters Excel allows in a print header or footer
 CELL_LIMIT = 32_767  # characters an Excel cell holds (XlsxWriter would cut longer text with only a warning)
 PAPER_CODES = {"letter": 1, "a4": 9}  # ECMA-376 paperSize
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -172,8 +173,6 @@ def _centring(table: Table) -> list[int | None]:
 def print_setup(ws, table: Table, lay: OutputLayout) -> None:
     """Orientation, paper, margins, fit to the page width, the rows down to the column headers repeated
     on every printed page, "Page x of y" in the footer and the running header (left, centre, right)."""
-    from tlf.render.xlsx_book import header_footer
-
     page = table.page
     if page.orientation == "portrait":
         ws.set_portrait()
@@ -213,3 +212,17 @@ def output_column_widths(table: Table) -> list[float]:
 def heading(label: str, n_label: str) -> str:
     """A column heading: its label, and its "N = x" line under it when it has one."""
     return f"{label}\n{n_label}" if n_label else label
+
+
+def header_footer(left: str = "", center: str = "", right: str = "") -> str:
+    """A print header or footer of up to three parts (already in Excel's header code: "&" doubled), cut
+    to Excel's 255 characters: the longest part is shortened (never between the two "&" of "&&")."""
+    parts = {"&L": left, "&C": center, "&R": right}
+    while sum(len(code) + len(t) for code, t in parts.items() if t) > HEADER_LIMIT:
+        code = max(parts, key=lambda c: len(parts[c]))
+        over = sum(len(c) + len(t) for c, t in parts.items() if t) - HEADER_LIMIT
+        text = parts[code][:max(0, len(parts[code]) - over)]
+        if (len(text) - len(text.rstrip("&"))) % 2:  # an odd run of "&" at the end would start a code
+            text = text[:-1]
+        parts[code] = text
+    return "".join(code + t for code, t in parts.items() if t)
