@@ -60,7 +60,7 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     tables: list[str] = []  # each page's w:tbl as XML text, put in where its placeholder is when saved
     for k, (part, pages) in enumerate(paged):
         grid = table_grid(part)
-        writer = PageXml(part, grid, lambda tbl: _align_headers(tbl, aligns))
+        writer = PageXml(part, grid, lambda tbl: align_headers(tbl, aligns))
         for page in pages:
             if page.index:
                 sentinel.addprevious(spacer(page_break=True))
@@ -68,7 +68,7 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
                 tables.append(writer.page(page))
             else:
                 tbl = table_element(part, page, grid)
-                _align_headers(tbl, aligns)
+                align_headers(tbl, aligns)
                 _no_data_row(tbl, sum(grid.twips), len(grid.twips), listing.no_data)
                 tables.append(element_xml(tbl))
             sentinel.addprevious(placeholder())
@@ -92,7 +92,7 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     save_package(doc.save, path, when, parts={DOCUMENT: lambda xml: fill_pages(xml, tables)})
 
 
-def _align_headers(tbl: etree._Element, aligns: list[str]) -> None:
+def align_headers(tbl: etree._Element, aligns: list[str]) -> None:
     """Column labels align as their column's values (the table renderer centres them)."""
     for tr in tbl.iterfind(TR):
         if tr.find(f"{TRPR}/{w_tag('tblHeader')}") is None:
