@@ -5,9 +5,10 @@ XLSX are written that must not change what they hold.
 
 For every .xlsx under BASE_DIR and its namesake under HEAD_DIR: the sheet names; every cell's value and
 type; the number format, font (name, size, bold), alignment (horizontal, vertical, indent, wrap) and
-top/bottom rules of every cell either file has; merged ranges; frozen panes; column widths; row heights
+top/bottom rules of every cell either file has (a font without name or size: the default, Calibri 11); merged ranges; frozen panes; column widths; row heights
 (to Excel's pixel, as XlsxWriter stores them);
-print titles, orientation, paper, margins, fit to width, header and footer; the autofilter; pictures
+print titles, orientation, paper, margins (of a sheet with a print setup), fit to width, header and footer;
+the autofilter; pictures
 (count and anchor cell); the title and identifier properties. Prints each kind of difference once per
 file with an example and the count; exit 0 when none.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 def _style(cell) -> tuple:
     f, a, b = cell.font, cell.alignment, cell.border
-    return (cell.number_format if cell.value is not None else None, f.name, f.size, bool(f.b),
+    return (cell.number_format if cell.value is not None else None, f.name or "Calibri", f.size or 11, bool(f.b),
             a.horizontal, a.vertical or "bottom", int(a.indent or 0), bool(a.wrap_text),  # absent: bottom
             getattr(b.top, "style", None), getattr(b.bottom, "style", None))
 
@@ -36,7 +37,8 @@ def _sheet(ws) -> dict[str, object]:
         "heights": {k: round(d.height * 4 / 3) for k, d in ws.row_dimensions.items() if d.height},  # in pixels
         "print": (ws.print_title_rows, ps.orientation, int(ps.paperSize or 0), ps.fitToWidth or 1, ps.fitToHeight,
                   ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None,
-                  pm.left, pm.right, pm.top, pm.bottom),
+                  # margins where the sheet has a print setup (else each library writes its own defaults)
+                  (pm.left, pm.right, pm.top, pm.bottom) if ps.orientation else None),
         "header": tuple(p.text for p in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right)),
         "footer": tuple(p.text for p in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right)),
         "autofilter": ws.auto_filter.ref,

@@ -35,7 +35,7 @@ def write_ard(book, ws, ard: pandas.DataFrame) -> None:
     for r, values in enumerate(zip(*columns, strict=True), start=1):
         for c, v in enumerate(values):
             kind = type(v)
-            if v is None:
+            if v is None or v == "":  # an empty text: an empty cell
                 continue
             if kind is str:
                 write_string(r, c, book.text(ws, r, c, v))
