@@ -119,3 +119,33 @@ def test_page_tables_as_text_are_the_elements_serialized():
         body.append(tbl)
         want = etree.tostring(body, encoding="unicode")[len(f'<w:body xmlns:w="{W_NS}">'):-len("</w:body>")]
         assert writer.page(page) == want
+
+
+def test_figure_picture_anchored_at_one_cell_at_its_printed_width(tmp_path: Path):
+    """The picture is placed at the figure's width (96 px an inch) from one cell with its own extent, so
+    no reader stretches it to its own column widths; openpyxl finds it where the title block ends."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from openpyxl import load_workbook
+
+    from tlf.figures.model import Figure
+    from tlf.render.xlsx import render_xlsx
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([0, 1], [0, 1])
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100)
+    plt.close(fig)
+    figure = Figure("f-1", "Figure 1", ("Title",), png.getvalue(), 4.5, 2.25, footnotes=("Note.",),
+                    data_columns=("x", "y"), data_rows=((0, 0.5), (1, float("nan"))))
+    render_xlsx(figure, tmp_path / "f.xlsx", when=WHEN)
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    assert "<xdr:twoCellAnchor" not in drawing and drawing.count("<xdr:oneCellAnchor>") == 1
+    assert '<xdr:ext cx="4114800" cy="2057400"/>' in drawing  # 4.5 in x 2.25 in, in EMU (914,400 an inch)
+    wb = load_workbook(tmp_path / "f.xlsx")
+    [image] = wb["f-1"]._images
+    assert (image.anchor._from.row, image.anchor._from.col) == (3, 0)  # below "Figure 1", "Title" and a blank row
+    assert [[c.value for c in row] for row in wb["Data"].iter_rows()] == [["x", "y"], [0, 0.5], [1, None]]

@@ -39,20 +39,22 @@ COMPRESS_LEVEL = 6
 
 def save_package(save: Callable[[IO[bytes]], object], path: Path | str, when: datetime | None = None, *,
                  parts: dict[str, Callable[[bytes], bytes]] | None = None,
-                 core: Callable[[datetime], bytes] | None = None) -> None:
+                 replace: Callable[[bytes, datetime], dict[str, bytes]] | None = None) -> None:
     """Call `save` (``doc.save``, or an XLSX ``Book``'s) into memory and write the package to `path`
     stamped with `when` (default: the build time, tlf.clock); `parts`: entries to change on the way
     (name -> function of the content, e.g. the listing's page tables put into word/document.xml).
-    With `core` (the document properties for a time, for XlsxWriter's workbooks) the package is
-    re-dated without deflating its entries again (``redate_package``) and core.xml is ``core(when)``."""
+    With `replace` (for XlsxWriter's workbooks: the package and the time -> the entries to write anew,
+    e.g. the document properties) the package is re-dated without deflating its other entries again
+    (``redate_package``)."""
     if when is None:
         from tlf.clock import build_time
 
         when = build_time()
     buf = io.BytesIO()
     save(buf)
-    if core is not None:
-        Path(path).write_bytes(redate_package(buf.getvalue(), when, {CORE: core(when)}))
+    if replace is not None:
+        data = buf.getvalue()
+        Path(path).write_bytes(redate_package(data, when, replace(data, when)))
     else:
         Path(path).write_bytes(stamp_package(buf.getvalue(), when, parts))
 

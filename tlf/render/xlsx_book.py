@@ -20,13 +20,14 @@ from __future__ import annotations
 import io
 import math
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tlf.render.package import save_package
+from tlf.render.package import CORE, save_package
 from tlf.render.xlsx_sheet import CELL_LIMIT, UNCLEAN, Cut, cell_text, clean_text
 
 CHAR_PIXELS = 7  # Excel's width of one character (a digit of the default font) in pixels
@@ -49,6 +50,7 @@ class Book:
         self._formats: dict[tuple, Any] = {}
         self._names: set[str] = set()
         self.cuts: list[Cut] = []
+        self.pictures = 0  # pictures inserted (their drawings are re-anchored when saved)
 
     def sheet(self, name: str) -> Any:
         """A new worksheet named `name` (already a valid name, ``sheet_title``), or, when the book has a
@@ -125,8 +127,32 @@ class Book:
             self.workbook.close()
             out.write(self._buffer.getvalue())
 
-        save_package(write, path, when, core=lambda at: core_properties(self.title, self.identifier, at))
+        save_package(write, path, when, replace=self._replaced)
         return self.cuts
+
+    def _replaced(self, data: bytes, when: datetime) -> dict[str, bytes]:
+        """The entries written anew: the document properties, and the drawings with their pictures
+        anchored at one cell with their own size (XlsxWriter anchors them from cell to cell, which
+        LibreOffice stretches to its own column widths)."""
+        import zipfile
+
+        out = {CORE: core_properties(self.title, self.identifier, when)}
+        if self.pictures:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                for name in z.namelist():
+                    if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
+                        out[name] = one_cell_anchors(z.read(name))
+        return out
+
+
+_TWO_CELL = re.compile(rb'<xdr:twoCellAnchor(?: editAs="[A-Za-z]+")?>(<xdr:from>.*?</xdr:from>)<xdr:to>.*?</xdr:to>'
+                       rb'(<xdr:pic>.*?<a:ext cx="(\d+)" cy="(\d+)"/>.*?</xdr:pic>.*?)</xdr:twoCellAnchor>', re.S)
+
+
+def one_cell_anchors(xml: bytes) -> bytes:
+    """A drawing part with each picture's cell-to-cell anchor made a one-cell anchor of the picture's own
+    size (its a:xfrm extent): where it starts, and how big it is."""
+    return _TWO_CELL.sub(rb'<xdr:oneCellAnchor>\1<xdr:ext cx="\3" cy="\4"/>\2</xdr:oneCellAnchor>', xml)
 
 
 def core_properties(title: str, identifier: str, when: datetime) -> bytes:

@@ -41,6 +41,7 @@ def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = N
     scale = 96 * fig.width / shown  # place at the figure's width at 96 px per inch
     ws.insert_image(row, 0, "figure.png", {"image_data": io.BytesIO(fig.png), "x_scale": scale,
                                            "y_scale": scale, "description": "", "decorative": True})
+    book.pictures += 1
     row += int(96 * fig.width * picture.height / picture.width / ROW_PIXELS) + 2
     plain = book.format(**font)
     for line in (*fig.footnotes, fig.provenance):
