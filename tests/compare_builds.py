@@ -3,6 +3,7 @@ pilot, theophylline), outputs and shells, at two git revisions with SOURCE_DATE_
 every file byte for byte.
 
     python tests/compare_builds.py BASE [HEAD]      # HEAD: the working tree when omitted
+    TLF_COMPARE_KEEP=DIR python tests/compare_builds.py BASE HEAD   # and keep both builds in DIR/base, DIR/head
 
 Each revision is checked out into a temporary git worktree and run with its own code (PYTHONPATH), in
 the same Python environment. Exit 0 when every file is identical, 1 with the list of differing, missing
@@ -82,6 +83,12 @@ def main(argv: list[str]) -> int:
             skipped = _build(a, tmp / "out-base")
             _build(b, tmp / "out-head")
             ha, hb = _hashes(tmp / "out-base"), _hashes(tmp / "out-head")
+            keep = os.environ.get("TLF_COMPARE_KEEP")  # a folder to keep both builds in (base/, head/)
+            if keep:
+                import shutil
+
+                for side in ("base", "head"):
+                    shutil.copytree(tmp / f"out-{side}", Path(keep) / side, dirs_exist_ok=True)
         finally:
             for t in trees:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(t)], capture_output=True)

@@ -128,7 +128,7 @@ def test_freeze_widths_and_print_setup(book) -> None:
     assert ws.column_dimensions["B"].width == len("45.3 (12.14)") + 2
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 1  # letter
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0  # absent: 1 (ECMA-376 default)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$6"
     assert ws.page_margins.left == 1.0

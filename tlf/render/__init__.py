@@ -4,13 +4,13 @@ Renderers only read the model; they never round or format numbers (every cell is
 
     paginate(table) -> list[Page]                  tlf.render.paginate (pure, no I/O)
     render_docx(table, path, *, when=None)         tlf.render.docx (python-docx + lxml)
-    render_xlsx(table, path, ard=None, *, when=None)  tlf.render.xlsx (openpyxl)
+    render_xlsx(table, path, ard=None, *, when=None)  tlf.render.xlsx (XlsxWriter, render/xlsx_book.py)
 
 Every DOCX and XLSX is saved through ``tlf.render.package.save_package``: its document properties
 and zip entries carry ``when``, the build's one time (SOURCE_DATE_EPOCH when set, tlf/clock.py).
 
 The functions are imported lazily, so ``import tlf.render`` loads neither python-docx nor
-openpyxl.
+XlsxWriter.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def table_element(table: Table, page: Page, grid: TableGrid | None = None) -> et
     _header_rows(tbl, table, grid)
     last = len(page.rows) - 1
     for i, row in enumerate(page.rows):
-        _body_row(tbl, row, table.columns, grid, bottom_rule=i == last)
+        table_body_row(tbl, row, table.columns, grid, bottom_rule=i == last)
     return tbl
 
 
@@ -167,7 +167,7 @@ def _header_rows(tbl: etree._Element, table: Table, grid: TableGrid) -> None:
         table_cell(tr, width, heading, jc="center", rules=rules, bottom=True)
 
 
-def _body_row(
+def table_body_row(
     tbl: etree._Element, row: Row, columns: Sequence[Column], grid: TableGrid, bottom_rule: bool
 ) -> None:
     tr = table_row(tbl, header=False)
@@ -190,7 +190,7 @@ def _aligned_cell(tr: etree._Element, width: int, text: str, at: int, char: floa
     """A numeric cell of a "decimal" column: left-aligned at the block's indent plus its leading padding;
     each later run of padding is character spacing after the character before it."""
     lead, pieces = runs(text)
-    tc = copy.copy(_cell_template(width, None, 1, rules, False, False, (at + round(lead * char), 0)))
+    tc = copy.copy(cell_template(width, None, 1, rules, False, False, (at + round(lead * char), 0)))
     tr.append(tc)
     p = tc[-1]
     for piece, pad in pieces:
@@ -235,14 +235,14 @@ def table_cell(
 ) -> None:
     """Append one w:tc (a copy of its cached empty template) and its text."""
     # copying an lxml element copies its whole subtree
-    tc = copy.copy(_cell_template(width, jc, span, rules, underline, bottom, indent))
+    tc = copy.copy(cell_template(width, jc, span, rules, underline, bottom, indent))
     tr.append(tc)
     if text:
         add_text(tc[-1], clean_text(text))
 
 
 @functools.lru_cache(maxsize=4096)
-def _cell_template(
+def cell_template(
     width: int,
     jc: str | None,
     span: int,

@@ -34,6 +34,7 @@ from tlf.render.docx_page import (
     w_tag,
 )
 from tlf.render.docx_table import table_cell, table_element, table_grid, table_row
+from tlf.render.docx_xml import DOCUMENT, PageXml, element_xml, fill_pages, placeholder
 from tlf.render.package import save_package
 from tlf.render.paginate import FOOTNOTES_AFTER, end_note_pages, footnotes_fit, paginate
 
@@ -56,16 +57,21 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     body = doc.element.body
     sentinel = body[-1]  # the last section's properties
     aligns = [c.align for c in first.columns]
+    tables: list[str] = []  # each page's w:tbl as XML text, put in where its placeholder is when saved
     for k, (part, pages) in enumerate(paged):
         grid = table_grid(part)
+        writer = PageXml(part, grid, lambda tbl: align_headers(tbl, aligns))
         for page in pages:
             if page.index:
                 sentinel.addprevious(spacer(page_break=True))
-            tbl = table_element(part, page, grid)
-            _align_headers(tbl, aligns)
-            if not page.rows:
+            if page.rows:
+                tables.append(writer.page(page))
+            else:
+                tbl = table_element(part, page, grid)
+                align_headers(tbl, aligns)
                 _no_data_row(tbl, sum(grid.twips), len(grid.twips), listing.no_data)
-            sentinel.addprevious(tbl)
+                tables.append(element_xml(tbl))
+            sentinel.addprevious(placeholder())
         if k == len(paged) - 1:
             for p in end_notes(after) if after else ():
                 sentinel.addprevious(p)
@@ -83,10 +89,10 @@ def render_listing_docx(listing: Listing, path: Path, *, when: datetime | None =
     props.title = property_text(" ".join(first.header_lines[:2]))
     props.identifier = property_text(listing.output_id)
     props.author = "tlf"
-    save_package(doc.save, path, when)
+    save_package(doc.save, path, when, parts={DOCUMENT: lambda xml: fill_pages(xml, tables)})
 
 
-def _align_headers(tbl: etree._Element, aligns: list[str]) -> None:
+def align_headers(tbl: etree._Element, aligns: list[str]) -> None:
     """Column labels align as their column's values (the table renderer centres them)."""
     for tr in tbl.iterfind(TR):
         if tr.find(f"{TRPR}/{w_tag('tblHeader')}") is None:

@@ -10,20 +10,17 @@ every key filled in (for filtering and QC).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.listings.model import Listing
-from tlf.render.package import save_package
 from tlf.render.xlsx_ard import write_ard
+from tlf.render.xlsx_book import Book, set_widths
 from tlf.render.xlsx_sheet import (
     Cut,
     OutputLayout,
     SheetStyles,
-    clean_text,
-    cuts_of,
     output_column_widths,
     print_setup,
     sheet_title,
@@ -51,76 +48,64 @@ def render_listing_xlsx(listing: Listing, path: Path, records: pandas.DataFrame 
                         when: datetime | None = None) -> list[Cut]:
     """Write ``listing`` (and, when given, its ``records``) to an XLSX file; return the cells whose text
     was cut to Excel's limit of 32,767 characters (``Cut``)."""
-    from openpyxl import Workbook
-
     table = listing.table
-    wb = Workbook(write_only=True)
-    wb.properties.title = clean_text(" ".join(table.header_lines[:2]))
-    wb.properties.identifier = clean_text(table.output_id)
-    wb.properties.creator = "tlf"
-    ws = wb.create_sheet(sheet_title(table.output_id))
+    book = Book(" ".join(table.header_lines[:2]), table.output_id)
+    ws = book.sheet(sheet_title(table.output_id))
     lay = listing_layout(listing)
-    st = SheetStyles(ws, table)
+    st = SheetStyles(book, table)
     _setup(ws, listing, lay)
-    for cells in _rows(listing, lay, st):
-        ws.append(cells)
-    cuts = cuts_of(ws, st.cut)
+    _write_rows(book, ws, listing, lay, st)
     if records is not None:
-        cuts += write_ard(wb.create_sheet(DATA_SHEET), records)
-    save_package(wb.save, path, when)
-    return cuts
+        write_ard(book, book.sheet(DATA_SHEET), records)
+    return book.close(path, when)
 
 
 def _setup(ws, listing: Listing, lay: OutputLayout) -> None:
-    from openpyxl.utils import get_column_letter
-
     table = listing.table
-    widths = output_column_widths(table)
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = lay.freeze_cell
-    last = get_column_letter(max(1, lay.width))
-    merged = list(lay.title_rows)
-    row = lay.first_body_row
-    for g in listing.groups or ():
-        if g.heading:
-            merged.append(row)
-            row += 1
-        row += g.end - g.first
-    if listing.empty:
-        merged.append(lay.first_body_row)
-    for r in merged:
-        ws.merged_cells.add(f"A{r}:{last}{r}")
+    set_widths(ws, output_column_widths(table))
+    lay.freeze(ws)
     line = table.page.font_size * 1.3
-    ws.row_dimensions[lay.header_row].height = max(c.label.count("\n") + 1 for c in table.columns) * line
+    ws.set_row(lay.header_row - 1, max(c.label.count("\n") + 1 for c in table.columns) * line)
     print_setup(ws, table, lay)
 
 
-def _rows(listing: Listing, lay: OutputLayout, st: SheetStyles) -> Iterable[list]:
+def _write_rows(book: Book, ws, listing: Listing, lay: OutputLayout, st: SheetStyles) -> None:
+    """The title block, the column headers, each group's heading (merged) and records, the notes."""
     table = listing.table
+    last = max(0, lay.width - 1)
+    title = st.format(st.font, st.title, None)
+    r = 0
     for line in table.header_lines:
-        yield [st.cell(line, st.font, st.title)]
-    yield []
-    yield [st.cell(c.label, st.font, st.indent(0) if c.align == "left" else st.head, st.top_bottom)
-           for c in table.columns]
+        book.merge(ws, r, 0, last, line, title)
+        r += 1
+    r += 1
+    book.write_row(ws, r, [st.cell(c.label, st.font, st.indent(0) if c.align == "left" else st.head,
+                                   st.top_bottom) for c in table.columns])
+    r += 1
     if listing.empty:
-        yield [st.cell(listing.no_data, st.font, st.title, st.bottom)] + [
-            st.cell("", st.font, st.title, st.bottom) for _ in table.columns[1:]]
-    from openpyxl.styles import Alignment
-
-    wrap = [Alignment(horizontal=a.horizontal, vertical="top", wrap_text=True) for a in st.cells]  # "\n" in cells
+        book.merge(ws, r, 0, last, listing.no_data, st.format(st.font, st.title, st.bottom))
+        r += 1
+    wrap = [{**a, "text_wrap": True} for a in st.cells]  # "\n" in cells
+    plain = [st.format(st.font, a, None) for a in wrap]
+    ruled = [st.format(st.font, a, st.bottom) for a in wrap]
+    heading = st.format(st.font, st.left, None)
     groups = listing.groups or ()
     starts = {g.first: g.heading for g in groups if g.heading}
-    last = len(table.rows) - 1
+    final = len(table.rows) - 1
+    write_row = book.write_row
     for k, row in enumerate(table.rows):
         if k in starts:
-            yield [st.cell(starts[k], st.font, st.left)]
-        if k == last:
-            yield [st.cell(text, st.font, al, st.bottom) for text, al in zip(row.cells, wrap, strict=True)]
-        else:  # an empty cell (a key not repeated) needs no style
-            yield [st.cell(text, st.font, al) if text else None for text, al in zip(row.cells, wrap, strict=True)]
-    yield []
+            book.merge(ws, r, 0, last, starts[k], heading)
+            r += 1
+        if k == final:
+            write_row(ws, r, [(text, fmt) for text, fmt in zip(row.cells, ruled, strict=True)])
+        else:  # an empty cell (a key not repeated) needs no format
+            write_row(ws, r, [(text, fmt) if text else None for text, fmt in zip(row.cells, plain, strict=True)])
+        r += 1
+    r += 1
+    left = st.format(st.font, st.left, None)
     for note in table.footnotes:
-        yield [st.cell(note, st.font, st.left)]
+        write_row(ws, r, [(note, left)])
+        r += 1
     if table.provenance:
-        yield [st.cell(table.provenance, st.small, st.left)]
+        write_row(ws, r, [(table.provenance, st.format(st.small, st.left, None))])

@@ -7,27 +7,25 @@ landscape, fit to the page width, with the title and header rows repeated on eve
 Sheet 2 "ARD" (when given): the results dataset as written, numbers as numbers.
 Text longer than an Excel cell holds (32,767 characters) is cut there, and the renderer returns where.
 
-Written in openpyxl's write-only (streaming) mode: everything about a sheet is planned before
-its first row is written, which keeps big tables fast and memory flat.
+Written with XlsxWriter in constant-memory mode (render/xlsx_book.py): everything about a sheet is
+planned before its first row is written, and rows go out in order, which keeps big tables fast and
+memory flat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tlf.render.package import save_package
 from tlf.render.paginate import has_stub
 from tlf.render.xlsx_ard import ARD_SHEET, write_ard
+from tlf.render.xlsx_book import Book, set_widths
 from tlf.render.xlsx_sheet import (
     WIDTH_PAD,
     Cut,
     OutputLayout,
     SheetStyles,
-    clean_text,
-    cuts_of,
     heading,
     output_column_widths,
     print_setup,
@@ -65,96 +63,91 @@ def render_xlsx(table: Table, path: Path, ard: pandas.DataFrame | None = None, *
         from tlf.render.xlsx_figure import render_figure_xlsx
 
         return render_figure_xlsx(table, path, ard, when=when)
-    from openpyxl import Workbook
-
     from tlf.render.align import aligned_table
 
     if table.kind != "listing":
         table = aligned_table(table)  # the DOCX's columns: numbers aligned where they fit
-    wb = Workbook(write_only=True)
-    wb.properties.title = clean_text(" ".join(table.header_lines[:2]))
-    wb.properties.identifier = clean_text(table.output_id)
-    wb.properties.creator = "tlf"
-    cuts = _write_output(wb.create_sheet(sheet_title(table.output_id)), table)
+    book = Book(" ".join(table.header_lines[:2]), table.output_id)
+    _write_output(book, book.sheet(sheet_title(table.output_id)), table)
     if ard is not None:
-        cuts += write_ard(wb.create_sheet(ARD_SHEET), ard)
-    save_package(wb.save, path, when)
-    return cuts
+        write_ard(book, book.sheet(ARD_SHEET), ard)
+    return book.close(path, when)
 
 
 # --- the output sheet ----------------------------------------------------------------------------
 
 
-def _write_output(ws, table: Table) -> list[Cut]:
+def _write_output(book: Book, ws, table: Table) -> None:
     lay = output_layout(table)
-    st = SheetStyles(ws, table)
+    st = SheetStyles(book, table)
     _setup_sheet(ws, table, lay)
-    for row_cells in _output_rows(table, lay, st):
-        ws.append(row_cells)
-    return cuts_of(ws, st.cut)
+    last = max(0, lay.width - 1)
+    title = st.format(st.font, st.title, None)
+    r = 0
+    for line in table.header_lines:
+        book.merge(ws, r, 0, last, line, title)
+        r += 1
+    r += 1
+    if lay.spanner_row:
+        _spanner_row(book, ws, r, table, lay, st)
+        r += 1
+    book.write_row(ws, r, _header_cells(table, lay, st))
+    r += 1
+    rows = table.rows
+    listing = table.kind == "listing"
+    cells = [st.format(st.font, al, None) for al in st.cells]
+    for k, row in enumerate(rows):
+        border = st.bottom if k == len(rows) - 1 else None
+        out = []
+        if lay.first_column:
+            out.append(st.cell(row.label, st.font, st.indent(row.indent), border))
+        if listing:  # records' values as they are
+            if border is None:
+                out.extend((text, fmt) for text, fmt in zip(row.cells, cells, strict=True))
+            else:
+                out.extend(st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
+        else:
+            out.extend(st.value(text, j, border) for j, text in enumerate(row.cells))
+        book.write_row(ws, r, out)
+        r += 1
+    r += 1
+    left = st.format(st.font, st.left, None)
+    for note in table.footnotes:
+        book.write_row(ws, r, [(note, left)])
+        r += 1
+    if table.provenance:
+        book.write_row(ws, r, [(table.provenance, st.format(st.small, st.left, None))])
 
 
 def _setup_sheet(ws, table: Table, lay: OutputLayout) -> None:
-    """Column widths, frozen panes, merges, row heights, print setup: all before any row."""
-    from openpyxl.utils import get_column_letter
-
+    """Column widths, frozen panes, row heights, print setup: all before any row."""
     widths = output_column_widths(table)
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = lay.freeze_cell
-    last = get_column_letter(max(1, lay.width))
-    for r in lay.title_rows:
-        ws.merged_cells.add(f"A{r}:{last}{r}")
-    if lay.spanner_row:
-        for text, a, b in table.spanner_runs():
-            if text and b > a:
-                first, end = (get_column_letter(lay.first_column + k + 1) for k in (a, b))
-                ws.merged_cells.add(f"{first}{lay.spanner_row}:{end}{lay.spanner_row}")
+    set_widths(ws, widths)
+    lay.freeze(ws)
     line = table.page.font_size * 1.3
     head = max((_lines(heading(c.label, c.n_label)) for c in table.columns), default=1)
-    ws.row_dimensions[lay.header_row].height = max(head, _lines(table.stub_header)) * line
+    ws.set_row(lay.header_row - 1, max(head, _lines(table.stub_header)) * line)
     if lay.first_column:
         chars = max(1, int(widths[0]) - WIDTH_PAD)
         for k, row in enumerate(table.rows):
             n = _wrapped(row.label, chars - 2 * row.indent)
             if n > 1:
-                ws.row_dimensions[lay.first_body_row + k].height = n * line
+                ws.set_row(lay.first_body_row - 1 + k, n * line)
     print_setup(ws, table, lay)
 
 
-def _output_rows(table: Table, lay: OutputLayout, st: SheetStyles) -> Iterable[list]:
-    for line in table.header_lines:
-        yield [st.cell(line, st.font, st.title)]
-    yield []
-    if lay.spanner_row:
-        yield _spanner_cells(table, lay, st)
-    yield _header_cells(table, lay, st)
-    last = len(table.rows) - 1
-    for k, row in enumerate(table.rows):
-        border = st.bottom if k == last else None
-        out = []
-        if lay.first_column:
-            out.append(st.cell(row.label, st.font, st.indent(row.indent), border))
-        if table.kind == "listing":  # records' values as they are
-            out.extend(st.cell(text, st.font, al, border) for text, al in zip(row.cells, st.cells, strict=True))
-        else:
-            out.extend(st.value(text, j, border) for j, text in enumerate(row.cells))
-        yield out
-    yield []
-    for note in table.footnotes:
-        yield [st.cell(note, st.font, st.left)]
-    if table.provenance:
-        yield [st.cell(table.provenance, st.small, st.left)]
-
-
-def _spanner_cells(table: Table, lay: OutputLayout, st: SheetStyles) -> list:
-    out = []
+def _spanner_row(book: Book, ws, r: int, table: Table, lay: OutputLayout, st: SheetStyles) -> None:
+    """The spanner row: each spanner merged across its columns with a rule under it; the cells without
+    a spanner and the stub's with the rule above only."""
     if lay.first_column:
-        out.append(st.cell("", st.font, st.head, st.top))
+        book.write_row(ws, r, [st.cell("", st.font, st.head, st.top)])
     for text, a, b in table.spanner_runs():
-        border = st.top_bottom if text else st.top
-        out.extend(st.cell(text if k == a else "", st.font, st.head, border) for k in range(a, b + 1))
-    return out
+        fmt = st.format(st.font, st.head, st.top_bottom if text else st.top)
+        first = lay.first_column + a
+        if text and b > a:
+            book.merge(ws, r, first, lay.first_column + b, text, fmt)
+        else:
+            book.write_row(ws, r, [(text if k == a else None, fmt) for k in range(a, b + 1)], first)
 
 
 def _header_cells(table: Table, lay: OutputLayout, st: SheetStyles) -> list:
@@ -173,4 +166,6 @@ def _lines(text: str) -> int:
 def _wrapped(text: str, chars: int) -> int:
     from tlf.render.text_metrics import text_lines
 
+    if len(text) <= chars and "\n" not in text:
+        return 1  # fits on its line
     return text_lines(text, max(1, chars)) if text else 1

@@ -7,39 +7,48 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tlf.render.xlsx_sheet import WIDTH_PAD, Cut, cell_text, cuts_of
+from tlf.render.xlsx_sheet import WIDTH_PAD
 
 if TYPE_CHECKING:
     import pandas
 
 ARD_SHEET = "ARD"
 ARD_WIDTH_CAP = 40
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 
 
-def write_ard(ws, ard: pandas.DataFrame) -> list[Cut]:
-    """The results dataset as written: bold frozen header, autofilter, numbers as numbers. Returns the
-    cells whose text was cut to Excel's limit."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def write_ard(book, ws, ard: pandas.DataFrame) -> None:
+    """The results dataset as written: bold frozen header, autofilter, numbers as numbers, dates as
+    dates; text cut to Excel's limit is recorded in `book` (render/xlsx_book.py)."""
+    from tlf.render.xlsx_book import set_widths
 
     names = [str(c) for c in ard.columns]
     columns = [list(_excel_values(ard.iloc[:, j])) for j in range(len(names))]
-    for j, (name, values) in enumerate(zip(names, columns, strict=True), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _ard_width(name, values)
-    ws.freeze_panes = "A2"
+    set_widths(ws, [_ard_width(name, values) for name, values in zip(names, columns, strict=True)])
+    ws.freeze_panes(1, 0)
     if names:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(ard) + 1}"
-    bold = Font(bold=True)
-    cut: list[tuple[Any, int]] = []
-    header = []
-    for name in names:
-        cell = _ard_cell(ws, name, cut)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for values in zip(*columns, strict=True):
-        ws.append([_ard_cell(ws, v, cut) for v in values])
-    return cuts_of(ws, cut)
+        ws.autofilter(0, 0, len(ard), len(names) - 1)
+    bold = book.format(bold=True)
+    when = book.format(num_format=DATETIME_FORMAT)
+    book.write_row(ws, 0, [(name, bold) for name in names])
+    write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+    for r, values in enumerate(zip(*columns, strict=True), start=1):
+        for c, v in enumerate(values):
+            kind = type(v)
+            if v is None or v == "":  # an empty text: an empty cell
+                continue
+            if kind is str:
+                write_string(r, c, book.text(ws, r, c, v))
+            elif kind is float or kind is int:
+                write_number(r, c, v)
+            elif isinstance(v, str):
+                write_string(r, c, book.text(ws, r, c, str(v)))
+            elif isinstance(v, bool):
+                write_boolean(r, c, v)
+            elif isinstance(v, (int, float)):  # numpy scalars of an object column
+                write_number(r, c, v)
+            else:  # a datetime (_excel_values)
+                ws.write_datetime(r, c, v, when)
 
 
 def _excel_values(series: pandas.Series) -> Iterable[Any]:
@@ -58,19 +67,6 @@ def _excel_values(series: pandas.Series) -> Iterable[Any]:
             yield value.to_pydatetime()
         else:
             yield str(value)
-
-
-def _ard_cell(ws, value: Any, cut: list[tuple[Any, int]]) -> Any:
-    if isinstance(value, str):
-        from openpyxl.cell import WriteOnlyCell
-
-        text, length = cell_text(value)
-        cell = WriteOnlyCell(ws, value=text)
-        cell.data_type = "s"
-        if length:
-            cut.append((cell, length))
-        return cell
-    return value
 
 
 def _ard_width(name: str, values: Sequence[Any]) -> float:

@@ -9,67 +9,50 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlf.figures.model import Figure
-from tlf.render.package import save_package
 from tlf.render.xlsx_ard import ARD_SHEET, write_ard
-from tlf.render.xlsx_sheet import Cut, cell_text, clean_text, keep_text, sheet_title
+from tlf.render.xlsx_book import Book, set_widths
+from tlf.render.xlsx_sheet import Cut, sheet_title
 
 if TYPE_CHECKING:
     import pandas
+
+COLUMNS = 12  # the title block spans columns A to L, each 12 characters wide
+ROW_PIXELS = 20  # the rows the picture covers, counted at 20 pixels a row
 
 
 def render_figure_xlsx(fig: Figure, path: Path, ard: pandas.DataFrame | None = None, *,
                        when: datetime | None = None) -> list[Cut]:
     """Write ``fig`` (and, when given, its results dataset) to an XLSX file; return the cells whose text
     was cut to Excel's limit (``Cut``)."""
-    from openpyxl import Workbook
-    from openpyxl.drawing.image import Image
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from xlsxwriter.image import Image
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title(fig.output_id)
-    wb.properties.title = clean_text(" ".join(fig.header_lines[:2]))
-    wb.properties.identifier = clean_text(fig.output_id)
-    wb.properties.creator = "tlf"
-    font = Font(name=fig.page.font, size=fig.page.font_size)
-    cuts: list[Cut] = []
-
-    def text(sheet, row: int, column: int, value: str) -> str:
-        value, length = cell_text(value)
-        if length:
-            cuts.append(Cut(sheet.title, f"{get_column_letter(column)}{row}", length))
-        return value
-
-    row = 1
+    book = Book(" ".join(fig.header_lines[:2]), fig.output_id)
+    ws = book.sheet(sheet_title(fig.output_id))
+    set_widths(ws, [12] * COLUMNS)
+    font = {"font_name": fig.page.font, "font_size": fig.page.font_size}
+    title = book.format(**font, align="center")
+    row = 0
     for line in fig.header_lines:
-        cell = ws.cell(row=row, column=1, value=text(ws, row, 1, line))
-        keep_text(ws, row, [line])
-        cell.font = font
-        cell.alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=12)
+        book.merge(ws, row, 0, COLUMNS - 1, line, title)
         row += 1
     row += 1
-    img = Image(io.BytesIO(fig.png))
-    scale = 96 * fig.width / img.width  # place at the figure's width at 96 px per inch
-    img.width, img.height = img.width * scale, img.height * scale
-    ws.add_image(img, f"A{row}")
-    row += int(img.height / 20) + 2  # default row height is 20 px
+    picture = Image(io.BytesIO(fig.png))
+    shown = picture.width * 96 / picture.x_dpi  # pixels XlsxWriter shows the picture at, unscaled
+    scale = 96 * fig.width / shown  # place at the figure's width at 96 px per inch
+    ws.insert_image(row, 0, "figure.png", {"image_data": io.BytesIO(fig.png), "x_scale": scale,
+                                           "y_scale": scale, "description": "", "decorative": True})
+    book.pictures += 1
+    row += int(96 * fig.width * picture.height / picture.width / ROW_PIXELS) + 2
+    plain = book.format(**font)
     for line in (*fig.footnotes, fig.provenance):
         if line:
-            ws.cell(row=row, column=1, value=text(ws, row, 1, line)).font = font
-            keep_text(ws, row, [line])
+            book.write_row(ws, row, [(line, plain)])
             row += 1
-    for col in "ABCDEFGHIJKL":
-        ws.column_dimensions[col].width = 12
-    data = wb.create_sheet("Data")
-    data.append(list(fig.data_columns))
-    keep_text(data, 1, fig.data_columns)
-    for i, r in enumerate(fig.data_rows, start=2):
-        data.append([text(data, i, j, v) if isinstance(v, str) else v for j, v in enumerate(r, start=1)])
-        keep_text(data, i, r)
-    data.freeze_panes = "A2"
+    data = book.sheet("Data")
+    data.freeze_panes(1, 0)
+    book.write_row(data, 0, [(name, None) for name in fig.data_columns])
+    for i, values in enumerate(fig.data_rows, start=1):
+        book.write_row(data, i, [(v, None) for v in values])
     if ard is not None:
-        cuts += write_ard(wb.create_sheet(ARD_SHEET), ard)
-    save_package(wb.save, path, when)
-    return cuts
+        write_ard(book, book.sheet(ARD_SHEET), ard)
+    return book.close(path, when)

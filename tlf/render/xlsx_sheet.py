@@ -4,7 +4,6 @@ the parts of the sheet go (OutputLayout), its column widths, its few cell styles
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,11 @@ from tlf.tables.model import Table
 STUB_WIDTH_CAP = 60  # characters
 COLUMN_WIDTH_CAP = 30
 WIDTH_PAD = 2
-CELL_LIMIT = 32_767  # characters an Excel cell holds (openpyxl would cut longer text silently)
-PAPER_CODES = {"letter": "1", "a4": "9"}  # ECMA-376 paperSize
+HEADER_LIMIT = 255  # characters Excel allows in a print header or footer
+CELL_LIMIT = 32_767  # characters an Excel cell holds (XlsxWriter would cut longer text with only a warning)
+PAPER_CODES = {"letter": 1, "a4": 9}  # ECMA-376 paperSize
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r]")  # what clean_text changes
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _H_ALIGN = {"center": "center", "right": "right", "left": "left", "decimal": "center"}
 
@@ -36,12 +37,10 @@ class OutputLayout:
     first_column: int  # 1 when the stub (row labels) is column A, else 0 (no stub)
     width: int  # number of sheet columns
 
-    @property
-    def freeze_cell(self) -> str:
-        """The top-left cell of the scrolling area: below the header, right of the row labels."""
-        from openpyxl.utils import get_column_letter
-
-        return f"{get_column_letter(self.first_column + 1)}{self.header_row + 1}"
+    def freeze(self, ws) -> None:
+        """Freeze the panes of `ws` above and left of the scrolling area: below the header, right of the
+        row labels."""
+        ws.freeze_panes(self.header_row, self.first_column)
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,8 @@ class Cut:
 def cell_text(text: str) -> tuple[str, int]:
     """Text an XLSX cell can hold (``clean_text``, at most ``CELL_LIMIT`` characters), and the length it
     had when it was cut (0 when whole)."""
-    text = clean_text(text)
+    if UNCLEAN.search(text) is not None:
+        text = clean_text(text)
     if len(text) <= CELL_LIMIT:
         return text, 0
     return text[:CELL_LIMIT], len(text)
@@ -74,12 +74,6 @@ def keep_text(ws, row: int, values) -> None:
             cell.quotePrefix = True
 
 
-def cuts_of(ws, cells: list) -> list[Cut]:
-    """The Cuts of ``cells`` ((cell, length) pairs) once their rows are written (write-only sheets place
-    a cell when its row is appended)."""
-    return [Cut(ws.title, cell.coordinate, n) for cell, n in cells]
-
-
 def sheet_title(output_id: str) -> str:
     """A valid worksheet name from an output id (no []:*?/\\, at most 31 characters)."""
     name = _SHEET_NAME_BAD.sub("-", clean_text(output_id)).strip("'")[:31]
@@ -92,37 +86,38 @@ def clean_text(text: str) -> str:
 
 
 class SheetStyles:
-    """The few cell styles of the output sheet, made once, and a factory of styled text cells."""
+    """The few cell formats of the output sheet, made once, and a factory of (value, format) cells for
+    ``Book.write_row`` (render/xlsx_book.py)."""
 
-    def __init__(self, ws, table: Table) -> None:
-        from openpyxl.styles import Alignment, Border, Font, Side
-
-        self.ws = ws
-        self.cut: list[tuple[Any, int]] = []  # cells whose text was cut to CELL_LIMIT, and its length
-        self._arrays: dict[tuple[int, int, int, str], tuple[Any, ...]] = {}
-
-        rule = Side(style="thin", color="000000")
-        self.font = Font(name=table.page.font, size=table.page.font_size)
-        self.small = Font(name=table.page.font, size=max(6.0, table.page.font_size - 1))
-        self.top, self.bottom = Border(top=rule), Border(bottom=rule)
-        self.top_bottom = Border(top=rule, bottom=rule)
-        self.title = Alignment(horizontal="center", vertical="center")
-        self.head = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
-        self.stub_head = Alignment(horizontal="left", vertical="bottom", wrap_text=True)
-        self.left = Alignment(horizontal="left", vertical="top")
-        self.cells = [
-            Alignment(horizontal=_H_ALIGN.get(c.align, "center"), vertical="top") for c in table.columns
-        ]
-        self.block = Alignment(horizontal="left", vertical="top")  # aligned numbers: padded, from the left
-        self._indents: dict[int, Any] = {}
+    def __init__(self, book, table: Table) -> None:
+        self.book = book
+        self._formats: dict[tuple[int, int, int, str], Any] = {}
+        rule = {"top": {"top": 1, "top_color": "#000000"}, "bottom": {"bottom": 1, "bottom_color": "#000000"}}
+        self.font = {"font_name": table.page.font, "font_size": table.page.font_size}
+        self.small = {"font_name": table.page.font, "font_size": max(6.0, table.page.font_size - 1)}
+        self.top, self.bottom = rule["top"], rule["bottom"]
+        self.top_bottom = {**rule["top"], **rule["bottom"]}
+        self.title = {"align": "center", "valign": "vcenter"}
+        self.head = {"align": "center", "valign": "bottom", "text_wrap": True}
+        self.stub_head = {"align": "left", "valign": "bottom", "text_wrap": True}
+        self.left = {"align": "left", "valign": "top"}
+        self.cells = [{"align": _H_ALIGN.get(c.align, "center"), "valign": "top"} for c in table.columns]
+        self.block = {"align": "left", "valign": "top"}  # aligned numbers: padded, from the left
+        self._indents: dict[int, dict] = {}
         self._centring = _centring(table)
+        self._values: dict[tuple[str, int, int], tuple[Any, Any]] = {}  # value(): the same text, the same cell
 
-    def value(self, text: str, j: int, border=None) -> Any:
+    def value(self, text: str, j: int, border: dict | None = None) -> tuple[Any, Any]:
         """A body cell of column `j`: one number as a number whose format prints it as in the table
         (decimals, and the padding of a "decimal" column); any other text as text. In a "decimal"
         column the numeric cells are the column's aligned block (render/align.py) centred by padding."""
-        from openpyxl.cell import WriteOnlyCell
+        key = (text, j, id(border))
+        got = self._values.get(key)
+        if got is None:
+            got = self._values[key] = self._value(text, j, border)
+        return got
 
+    def _value(self, text: str, j: int, border: dict | None) -> tuple[Any, Any]:
         from tlf.render.align import PAD, one_number, parse
 
         extra = self._centring[j]
@@ -130,56 +125,36 @@ class SheetStyles:
         alignment = self.block if aligned else self.cells[j]
         number = one_number(text) if text else None
         if number is None:
-            return self.cell(PAD * extra + text if aligned else text, self.font, alignment, border)
+            return PAD * extra + text if aligned else text, self.format(self.font, alignment, border)
         value, decimals = number
         fmt = "0" + ("." + "0" * decimals if decimals else "")
         if aligned:
             lead = extra + len(text) - len(text.lstrip(PAD))
             fmt = f'"{PAD * lead}"{fmt}' if lead else fmt
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell._style = copy.copy(self._style_array(self.font, alignment, border, fmt))
-        return cell
+        return value, self.format(self.font, alignment, border, fmt)
 
-    def cell(self, text: str, font, alignment, border=None) -> Any:
-        """A text cell: always a string (never a number or a formula), styled."""
-        from openpyxl.cell import WriteOnlyCell
+    def cell(self, text: str, font: dict, alignment: dict, border: dict | None = None) -> tuple[Any, Any]:
+        """A text cell: always a string (never a number or a formula), formatted; empty text: an empty
+        formatted cell."""
+        return text or None, self.format(font, alignment, border)
 
-        value, length = cell_text(text) if text else (None, 0)
-        cell = WriteOnlyCell(self.ws, value=value)
-        if length:
-            self.cut.append((cell, length))
-        if text:
-            cell.data_type = "s"  # "=1+1" or "12" stay text, exactly as in the model
-        cell._style = copy.copy(self._style_array(font, alignment, border))
-        return cell
-
-    def _style_array(self, font, alignment, border, number_format: str = "") -> Any:
-        """The workbook's style ids for (font, alignment, border), registered once.
-
-        Setting ``cell.font`` etc. hashes the style objects on every cell, which dominates the
-        time of big sheets; the ids are the same for every cell of one format, so they are
-        registered once through a prototype cell and copied into each cell.
-        """
-        from openpyxl.cell import WriteOnlyCell
-
+    def format(self, font: dict, alignment: dict, border: dict | None, number_format: str = "") -> Any:
+        """The workbook's format for (font, alignment, border, number format), looked up by the identity
+        of this object's few dicts (hashing their contents for every cell would cost more)."""
         key = (id(font), id(alignment), id(border), number_format)
-        if key not in self._arrays:
-            proto = WriteOnlyCell(self.ws)
-            proto.font = font
-            proto.alignment = alignment
-            if border is not None:
-                proto.border = border
+        fmt = self._formats.get(key)
+        if fmt is None:
+            props = {**font, **alignment, **(border or {})}
             if number_format:
-                proto.number_format = number_format
-            self._arrays[key] = (proto._style, font, alignment, border)  # keeps the ids valid
-        return self._arrays[key][0]
+                props["num_format"] = number_format
+            fmt = self._formats[key] = self.book.format(**props)
+        return fmt
 
-    def indent(self, level: int) -> Any:
+    def indent(self, level: int) -> dict:
         """Left-aligned, indented by ``level`` (Excel indent units), wrapped."""
-        from openpyxl.styles import Alignment
-
         if level not in self._indents:
-            self._indents[level] = Alignment(horizontal="left", vertical="top", indent=level, wrap_text=True)
+            self._indents[level] = {"align": "left", "valign": "top", "text_wrap": True,
+                                    **({"indent": level} if level else {})}
         return self._indents[level]
 
 
@@ -196,22 +171,23 @@ def _centring(table: Table) -> list[int | None]:
 
 
 def print_setup(ws, table: Table, lay: OutputLayout) -> None:
+    """Orientation, paper, margins, fit to the page width, the rows down to the column headers repeated
+    on every printed page, "Page x of y" in the footer and the running header (left, centre, right)."""
     page = table.page
-    ws.page_setup.orientation = page.orientation
-    ws.page_setup.paperSize = PAPER_CODES.get(page.paper, PAPER_CODES["letter"])
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = page.margin
-    ws.page_margins.top = ws.page_margins.bottom = page.margin
-    ws.print_title_rows = f"1:{lay.header_row}"
-    ws.oddFooter.right.text = "Page &P of &N"
+    if page.orientation == "portrait":
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
+    ws.set_paper(PAPER_CODES.get(page.paper, PAPER_CODES["letter"]))
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=page.margin, right=page.margin, top=page.margin, bottom=page.margin)
+    ws.repeat_rows(0, lay.header_row - 1)
+    ws.set_footer(header_footer(right="Page &P of &N"))
     marks = page.running_header or ("", "", "")
     center = "\n".join(t for t in (_header_text(marks[1]), _header_text(page.watermark)) if t)
-    for part, text in ((ws.oddHeader.left, _header_text(marks[0])), (ws.oddHeader.center, center),
-                       (ws.oddHeader.right, _header_text(marks[2]))):
-        if text:
-            part.text = text
+    header = header_footer(_header_text(marks[0]), center, _header_text(marks[2]))
+    if header:
+        ws.set_header(header)
 
 
 def _header_text(text: str) -> str:
@@ -226,13 +202,27 @@ def output_column_widths(table: Table) -> list[float]:
         labels = (len(r.label) + 2 * r.indent for r in table.rows)
         longest = max(max(labels, default=0), *map(len, table.stub_header.split("\n")))
         widths.append(min(STUB_WIDTH_CAP, longest + WIDTH_PAD))
-    for j, col in enumerate(table.columns):
-        texts = [heading(col.label, col.n_label), *(r.cells[j] for r in table.rows)]
-        longest = max(len(line) for t in texts for line in t.split("\n"))
-        widths.append(min(COLUMN_WIDTH_CAP, longest + WIDTH_PAD))
+    columns = list(zip(*(r.cells for r in table.rows), strict=True)) or [()] * len(table.columns)
+    for col, cells in zip(table.columns, columns, strict=True):
+        lines = "\n".join((heading(col.label, col.n_label), *cells)).split("\n")  # every line of the column
+        widths.append(min(COLUMN_WIDTH_CAP, max(map(len, lines)) + WIDTH_PAD))
     return widths
 
 
 def heading(label: str, n_label: str) -> str:
     """A column heading: its label, and its "N = x" line under it when it has one."""
     return f"{label}\n{n_label}" if n_label else label
+
+
+def header_footer(left: str = "", center: str = "", right: str = "") -> str:
+    """A print header or footer of up to three parts (already in Excel's header code: "&" doubled), cut
+    to Excel's 255 characters: the longest part is shortened (never between the two "&" of "&&")."""
+    parts = {"&L": left, "&C": center, "&R": right}
+    while sum(len(code) + len(t) for code, t in parts.items() if t) > HEADER_LIMIT:
+        code = max(parts, key=lambda c: len(parts[c]))
+        over = sum(len(c) + len(t) for c, t in parts.items() if t) - HEADER_LIMIT
+        text = parts[code][:max(0, len(parts[code]) - over)]
+        if (len(text) - len(text.rstrip("&"))) % 2:  # an odd run of "&" at the end would start a code
+            text = text[:-1]
+        parts[code] = text
+    return "".join(code + t for code, t in parts.items() if t)
