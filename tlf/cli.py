@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     dc.add_argument("--out", type=Path, default=Path("output"), help="output folder whose cache to fill "
                     "(default: output/)")
 
+    dd = dsub.add_parser("derive", help="write every dataset of study.yaml as tlf reads it (its `derive:` variables "
+                         "made, derived datasets built) as Parquet, e.g. for `tlf ars run` of an event exported with "
+                         "`--derived-data`")
+    common(dd)
+    dd.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write NAME.parquet to")
+    dd.add_argument("--force", action="store_true", help="overwrite files in --out that tlf did not write")
+
     ex = sub.add_parser("example", help="write the synthetic data of an example study (A or B)")
     ex.add_argument("--study", choices=("A", "B"), default="A", help="which example study (default: A)")
     ex.add_argument("--out", type=Path, required=True, help="folder to write the .xpt files to")
@@ -227,7 +234,10 @@ def _cache_folder(args) -> Path | None:
 
 
 def _cmd_data(args) -> int:
-    """`tlf data cache`: the study's SAS inputs converted into the Parquet cache."""
+    """`tlf data cache`: the study's SAS inputs converted into the Parquet cache; `tlf data derive`: every
+    dataset as tlf reads it, written as Parquet."""
+    if args.data_command == "derive":
+        return _write_derived(args)
     from tlf.build import prepare
     from tlf.data.cache import warm_cache
     from tlf.spec.validate import load_study
@@ -239,6 +249,39 @@ def _cmd_data(args) -> int:
     for line in lines:
         print(line)
     print(f"{len(lines)} SAS dataset(s); cache: {folder}")
+    return 0
+
+
+def _write_derived(args) -> int:
+    """Each dataset of study.yaml (read, normalised, its `derive:` variables made; derived datasets built) as
+    --out/NAME.parquet, written whole to a temporary file and renamed; a file tlf did not write is kept
+    unless --force (OUT003)."""
+    import os
+
+    from tlf.build_data import study_data
+    from tlf.errors import DataError, OutputError
+    from tlf.qc.verify import guard_overwrite, record_written
+    from tlf.spec.validate import load_study
+
+    study = load_study(args.specs)
+    ddir = study.data_dir(args.data)
+    if not ddir.is_dir():
+        raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)", code="DATA001")
+    data = study_data(study.spec, ddir, study.error)  # every variable (a build reads only those its specs name)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in data.datasets:
+        frame = data.dataset(name).frame
+        path = args.out / f"{name.lower()}.parquet"
+        guard_overwrite(path, args.force)
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="OUT015") from None
+        record_written(path)
+        print(f"{name}: {len(frame):,} records, {frame.shape[1]} variables -> {path}")
     return 0
 
 

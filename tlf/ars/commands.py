@@ -42,6 +42,9 @@ def add_ars(sub) -> None:
     x.add_argument("--results", type=Path, metavar="DIR", help="a build's output folder: each exported analysis "
                    "gets its results from the output's results dataset (<id>.ard.csv)")
     x.add_argument("--out", type=Path, required=True, metavar="FILE", help="the reporting event to write (.json)")
+    x.add_argument("--derived-data", action="store_true", help="the event is to be run on the datasets `tlf data "
+                   "derive` writes (each dataset with the variables study.yaml's `derive:` makes): analyses of those "
+                   "variables are exported too (ARS has no derivations)")
     x.add_argument("--force", action="store_true", help="overwrite a file tlf did not write")
 
 
@@ -94,7 +97,7 @@ def export_ars(args) -> int:
 
         ards = {o.id: read_ard(args.results / f"{o.id}.ard.csv") for o in study.outputs
                 if (args.results / f"{o.id}.ard.csv").is_file()}
-    event, findings = export_event(study, ards)
+    event, findings = export_event(study, ards, derived_data=args.derived_data)
     guard_overwrite(args.out, args.force)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -104,6 +107,10 @@ def export_ars(args) -> int:
     record_written(args.out)
     for f in findings:
         print(f"note: {f}", file=sys.stderr)
+    if args.derived_data and study.spec.derive:
+        made = "; ".join(f"{ds}: {', '.join(d.name for d in ds_derivs)}" for ds, ds_derivs in study.spec.derive.items())
+        print(f"note: the event reads variables study.yaml's `derive:` makes ({made}): run it on the datasets "
+              f"`tlf data derive --specs {args.specs} --out DIR` writes", file=sys.stderr)
     print(f"{len(event['analyses'])} analyses of {len(event['outputs'])} output(s) written to {args.out}"
           + (f"; {len(findings)} analysis(es) or output(s) not exported (listed above)" if findings else ""),
           file=sys.stderr)

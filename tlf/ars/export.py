@@ -30,14 +30,16 @@ from tlf.ars.export_where import Untranslatable, conjunction, translate
 FAMILIES = {**BUILDERS, **COUNT_BUILDERS}
 
 
-def export_event(study: Any, ards: dict[str, Any] | None = None) -> tuple[dict, list[str]]:
+def export_event(study: Any, ards: dict[str, Any] | None = None, *, derived_data: bool = False) -> tuple[dict, list[str]]:
     """(the reporting event, findings: what was left out and why) of a loaded spec folder; with `ards`
-    (output id -> the results dataset a build wrote), each exported analysis gets its `results` from it."""
+    (output id -> the results dataset a build wrote), each exported analysis gets its `results` from it.
+    `derived_data`: the event is to be run on the datasets `tlf data derive` writes (the variables
+    `derive:` makes are in them), so analyses of those variables are exported too."""
     spec = study.spec
     adsl = spec.data.subject_dataset.upper()
     subject = spec.data.subject_id.upper()
     derived: dict[str, set[str]] = {}
-    for ds, ds_derivs in spec.derive.items():
+    for ds, ds_derivs in ({} if derived_data else spec.derive).items():
         derived.setdefault(ds.upper(), set()).update(d.name.upper() for d in ds_derivs)
     event: dict[str, Any] = {"id": f"RE_{spec.study.id}", "name": spec.study.title or spec.study.id, "version": 1,
                              "analysisSets": [], "dataSubsets": [], "analysisGroupings": [], "methods": [],
@@ -213,7 +215,8 @@ def _check(a, adsl: str, derived: dict[str, set[str]]) -> None:
         if var and "{" in var:
             raise Skip(f"variable {var} depends on the column's period")
         if var and var.upper() in derived.get(ds, set()):
-            raise Skip(f"{var} is derived in study.yaml (`derive:`); ARS has no derivations")
+            raise Skip(f"{var} is derived in study.yaml (`derive:`); ARS has no derivations (export with "
+                       "--derived-data to run the event on the datasets `tlf data derive` writes)")
 
 
 def _fill_results(event: dict, plan: dict, ards: dict[str, Any]) -> list[str]:
