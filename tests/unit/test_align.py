@@ -208,12 +208,19 @@ def test_libreoffice_prints_points_and_parentheses_in_one_column(tmp_path, fmt):
 
 
 def _shown(cell) -> str:
-    """What Excel prints in a cell, padding included: a number's format literal, then the number."""
+    """What Excel prints in a cell, padding included, by its number format's rules: the sections
+    "positive;negative" (zero takes the first); a negative number in its own section is printed without
+    a sign (the section's literal gives one), in a format of one section with the minus before the
+    section's literal ("-" + "  " + "2.0")."""
     v = cell.value
     if isinstance(v, (int, float)):
-        m = re.fullmatch(r'(?:"([^"]*)")?0(?:\.(0+))?', cell.number_format)
+        sections = cell.number_format.split(";")
+        assert len(sections) <= 2, cell.number_format
+        negative_section = v < 0 and len(sections) == 2
+        m = re.fullmatch(r'(?:"([^"]*)")?0(?:\.(0+))?', sections[1 if negative_section else 0])
         assert m, cell.number_format
-        return (m.group(1) or "") + f"{v:.{len(m.group(2) or '')}f}"
+        digits = f"{abs(v):.{len(m.group(2) or '')}f}"
+        return ("-" if v < 0 and not negative_section else "") + (m.group(1) or "") + digits
     return v or ""
 
 
@@ -242,6 +249,7 @@ def test_xlsx_numbers_are_numbers_and_columns_line_up(tmp_path):
         units = set()
         for c in cells:
             shown = _shown(c).replace(PAD, " ")
+            assert not re.search(r"-\s", shown), shown  # a minus next to its number ("-  1.25": Excel's)
             m = re.match(r" *[<>]?-?\d+", shown)
             if m:
                 units.add(m.end())
@@ -249,6 +257,37 @@ def test_xlsx_numbers_are_numbers_and_columns_line_up(tmp_path):
         assert len(units) == 1, (j, units)  # the first numbers' units: one character position
     assert ws.cell(first + 1, 2).value == 86 and ws.cell(first + 3, 2).value == 76.0
     assert _shown(ws.cell(first + 3, 2)).endswith("76.0")
+
+
+@pytest.mark.parametrize("wide", [0, 1, 2, 3])
+def test_xlsx_shows_each_cell_as_the_docx_prints_it(tmp_path, wide):
+    """Negative, zero and positive numbers, "NE" and blank cells padded by 0 to 3 characters before
+    their sign: the shown text of every XLSX cell (Excel's section rules, ``_shown``) is the padded text
+    the DOCX prints (its padding as character spacing), after the padding that centres the block."""
+    from openpyxl import load_workbook
+
+    from tlf.qc.sources import display_text
+    from tlf.render.xlsx import render_xlsx
+
+    widest = "1" * (wide + 2) + ".5"  # the widest number: `wide` characters of padding before "-2.0"
+    texts = ["-2.0", "0.0", "2.0", "-0.5", "NE", "", widest, "-1", "0", "7", "-3.25"]
+    cols = (Column("a", "Placebo", "(N=86)", align="decimal"),)
+    rows = tuple(Row(f"r{k}", (t,), 1, "data", "g") for k, t in enumerate(texts))
+    table = Table("t-1", "Table 1", ("Medians",), cols, rows, population="Safety", stub_header="Parameter")
+    printed = [r.cells[0] for r in aligned_table(table).rows]
+    assert [unpad(t) for t in printed] == texts
+    assert printed[0] == PAD * wide + "-2.0" and printed[2] == PAD * (wide + 1) + "2.0"
+    path = tmp_path / "t.xlsx"
+    render_xlsx(table, path)
+    ws = load_workbook(path).worksheets[0]
+    cells = [ws.cell(6 + k, 2) for k in range(len(texts))]
+    assert [display_text(c) for c in cells] == texts
+    assert [c.value for c in cells] == [-2.0, 0.0, 2.0, -0.5, "NE", None, float(widest), -1, 0, 7, -3.25]
+    shown = [_shown(c) for c in cells]
+    lead = len(shown[0]) - len(printed[0])  # the padding that centres the block in the sheet column
+    assert lead >= 0
+    assert shown == [PAD * lead + p if parse(unpad(p)) else p for p in printed]  # "NE", "": text, centred
+    assert len({len(s.split(".")[0]) for s in shown if "." in s}) == 1  # one column of decimal points
 
 
 def test_align_from_the_table_or_the_study(tmp_path):

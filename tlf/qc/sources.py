@@ -247,15 +247,15 @@ def _column_names(ws, grid: list[list[str]], header: int, stub: int, width: int)
 
 def display_text(cell) -> str:
     """The text an XLSX cell shows, as the table printed it: a number with the decimals of its number
-    format ("0.00" -> "45.30"), a text without the padding that aligns the numbers of a column
-    (render/align.py); other values as ``_cell_text`` makes them."""
+    format ("0.00" -> "45.30"; its positive and negative sections alike), a text without the padding
+    that aligns the numbers of a column (render/align.py); other values as ``_cell_text`` makes them."""
     import re
 
     from tlf.render.align import unpad
 
     v = cell.value
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        fmt = re.sub(r'"[^"]*"', "", getattr(cell, "number_format", "") or "")
+        fmt = re.sub(r'"[^"]*"', "", getattr(cell, "number_format", "") or "").split(";")[0]  # positive;negative
         m = re.fullmatch(r"0(?:\.(0+))?", fmt)
         if m:
             return f"{v:.{len(m.group(1) or '')}f}"

@@ -124,13 +124,12 @@ class SheetStyles:
         aligned = extra is not None and bool(text) and (PAD in text or parse(text) is not None)
         alignment = self.block if aligned else self.cells[j]
         number = one_number(text) if text else None
-        if number is None:
+        if number is None or (number[0] == 0 and "-" in text):  # "-0.0": Excel would print "0.0"
             return PAD * extra + text if aligned else text, self.format(self.font, alignment, border)
         value, decimals = number
         fmt = "0" + ("." + "0" * decimals if decimals else "")
         if aligned:
-            lead = extra + len(text) - len(text.lstrip(PAD))
-            fmt = f'"{PAD * lead}"{fmt}' if lead else fmt
+            fmt = padded_format(fmt, extra + len(text) - len(text.lstrip(PAD).lstrip("-")))
         return value, self.format(self.font, alignment, border, fmt)
 
     def cell(self, text: str, font: dict, alignment: dict, border: dict | None = None) -> tuple[Any, Any]:
@@ -156,6 +155,18 @@ class SheetStyles:
             self._indents[level] = {"align": "left", "valign": "top", "text_wrap": True,
                                     **({"indent": level} if level else {})}
         return self._indents[level]
+
+
+def padded_format(digits: str, before: int) -> str:
+    """The number format ("0.0") of a number printed after `before` characters of padding and sign, so
+    that its digits start at one position whatever its sign: `"PAD PAD"0.0;"PAD-"0.0` (Excel's sections
+    positive;negative, the negative one printing no sign of its own) prints 2.0 as "  2.0" and -2.0 as
+    " -2.0", where the padding of a one-section format would come after the minus ("-  2.0")."""
+    from tlf.render.align import PAD
+
+    if not before:
+        return digits
+    return f'"{PAD * before}"{digits};"{PAD * (before - 1)}-"{digits}'
 
 
 def _centring(table: Table) -> list[int | None]:
