@@ -120,6 +120,43 @@ def write_study(root: Path, *, adsl: str = ADSL_CSV, adex: str = ADEX_CSV, adae:
     return specs
 
 
+# a study of two arms (Drug A: S-01..S-03, Placebo: S-04, S-05; no Total column), every subject treated,
+# with one analysis dataset besides ADSL and ADEX (write_two_arm_study)
+TWO_ARM_ADSL_CSV = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
+S-01,Drug A,Y,Y,Y,F,30,70,WHITE
+S-02,Drug A,Y,Y,Y,M,41,80,WHITE
+S-03,Drug A,Y,Y,Y,F,52,65,WHITE
+S-04,Placebo,Y,Y,Y,F,45,90,WHITE
+S-05,Placebo,Y,Y,Y,M,38,75,WHITE
+"""
+TWO_ARM_ADEX_CSV = "USUBJID,EXDURD\n" + "".join(f"S-0{i},10\n" for i in range(1, 6))
+TWO_ARM_STUDY_YAML = """\
+study: {id: MINI-001, title: Mini study}
+data:
+  dir: data
+  datasets:
+    adsl: {file: adsl.csv}
+    adex: {file: adex.csv}
+    DATASET: {file: DATASET.csv}
+populations:
+  SAF: {label: Safety Population, has_records: {dataset: adex, where: "EXDURD > 0"}, flag: SAFFL}
+columns:
+  arms:
+    - {id: a, label: Drug A, var: TRT01A, value: Drug A}
+    - {id: p, label: Placebo, var: TRT01A, value: Placebo}
+"""
+
+
+def write_two_arm_study(root: Path, dataset: str, records: str, outputs: dict[str, str], *,
+                        adsl: str = TWO_ARM_ADSL_CSV, adex: str = TWO_ARM_ADEX_CSV) -> Path:
+    """The two-arm study (TWO_ARM_STUDY_YAML) with the analysis dataset `dataset` (its CSV text `records`)
+    and `outputs` under root; returns the spec folder."""
+    specs = write_study(root, adsl=adsl, adex=adex, study=TWO_ARM_STUDY_YAML.replace("DATASET", dataset),
+                        outputs=outputs)
+    (specs / "data" / f"{dataset}.csv").write_text(records)
+    return specs
+
+
 def sheet_texts(ws) -> list[list[str]]:
     """The text of every cell of an XLSX sheet as the table printed it ("" for an empty cell): numbers with
     the decimals of their number format, texts without the padding that aligns a column's numbers."""

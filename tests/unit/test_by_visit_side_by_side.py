@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO, SHARED, write_study
+from tests.conftest import REPO, SHARED, write_two_arm_study
 from tlf.build import compute_output, prepare
 from tlf.errors import TlfError
 from tlf.spec.validate import load_study
@@ -99,21 +99,6 @@ S-02,ALT,ALT (U/L),Baseline,0,30,30,
 S-01,ALT,ALT (U/L),Week 2,2,25,20,5
 S-02,ALT,ALT (U/L),Week 2,2,28,30,-2
 """
-STUDY = """\
-study: {id: MINI-001, title: Mini study}
-data:
-  dir: data
-  datasets:
-    adsl: {file: adsl.csv}
-    adex: {file: adex.csv}
-    adlb: {file: adlb.csv}
-populations:
-  SAF: {label: Safety Population, has_records: {dataset: adex, where: "EXDURD > 0"}, flag: SAFFL}
-columns:
-  arms:
-    - {id: a, label: Drug A, var: TRT01A, value: Drug A}
-    - {id: p, label: Placebo, var: TRT01A, value: Placebo}
-"""
 MINI = """\
 id: t-lb
 type: table
@@ -128,9 +113,7 @@ analyses:
 
 
 def _mini(tmp_path, spec):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-lb": spec})
-    (specs / "data" / "adlb.csv").write_text(ADLB)
-    return specs
+    return write_two_arm_study(tmp_path, "adlb", ADLB, {"t-lb": spec}, adsl=ADSL, adex=ADEX)
 
 
 def test_mini_table_and_shell(tmp_path):

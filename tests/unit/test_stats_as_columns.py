@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO, SHARED, write_study
+from tests.conftest import REPO, SHARED, TWO_ARM_ADSL_CSV, write_two_arm_study
 from tlf.build import compute_output, prepare
 from tlf.spec.validate import load_study
 
@@ -92,14 +92,6 @@ def test_pilot_weight_statistics_as_columns_against_pandas(tmp_path):
         assert len(r.cells[2].split(".")[1]) == len(r.cells[1].split(".")[1]) + 1  # SD one decimal more
 
 
-ADSL = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
-S-01,Drug A,Y,Y,Y,F,30,70,WHITE
-S-02,Drug A,Y,Y,Y,M,41,80,WHITE
-S-03,Drug A,Y,Y,Y,F,52,65,WHITE
-S-04,Placebo,Y,Y,Y,F,45,90,WHITE
-S-05,Placebo,Y,Y,Y,M,38,75,WHITE
-"""
-ADEX = "USUBJID,EXDURD\n" + "".join(f"S-0{i},10\n" for i in range(1, 6))
 ADVS = """USUBJID,PARAMCD,PARAM,AVISIT,AVISITN,AVAL,BASE,CHG
 S-01,SYSBP,Systolic BP (mmHg),Baseline,0,120,120,
 S-02,SYSBP,Systolic BP (mmHg),Baseline,0,130,130,
@@ -110,21 +102,6 @@ S-01,SYSBP,Systolic BP (mmHg),Week 2,2,124,120,4
 S-02,SYSBP,Systolic BP (mmHg),Week 2,2,127,130,-3
 S-04,SYSBP,Systolic BP (mmHg),Week 2,2,149,150,-1
 S-05,SYSBP,Systolic BP (mmHg),Week 2,2,125,118,7
-"""
-STUDY = """\
-study: {id: MINI-001, title: Mini study}
-data:
-  dir: data
-  datasets:
-    adsl: {file: adsl.csv}
-    adex: {file: adex.csv}
-    advs: {file: advs.csv}
-populations:
-  SAF: {label: Safety Population, has_records: {dataset: adex, where: "EXDURD > 0"}, flag: SAFFL}
-columns:
-  arms:
-    - {id: a, label: Drug A, var: TRT01A, value: Drug A}
-    - {id: p, label: Placebo, var: TRT01A, value: Placebo}
 """
 VS = """\
 id: t-vs
@@ -141,8 +118,7 @@ analyses:
 
 
 def test_value_and_change_lines_under_each_visit(tmp_path):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-vs": VS})
-    (specs / "data" / "advs.csv").write_text(ADVS)
+    specs = write_two_arm_study(tmp_path, "advs", ADVS, {"t-vs": VS})
     st = load_study(specs)
     data, pops, _ = prepare(st)
     _, table = compute_output(st, st.output("t-vs"), data, pops)
@@ -165,8 +141,7 @@ def test_value_and_change_lines_under_each_visit(tmp_path):
 
 
 def test_shell_and_spec_error(tmp_path):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-vs": VS})
-    (specs / "data" / "advs.csv").write_text(ADVS)
+    specs = write_two_arm_study(tmp_path, "advs", ADVS, {"t-vs": VS})
     st = load_study(specs)
     _, table = compute_output(st, st.output("t-vs"), None, {})
     assert [r.label for r in table.rows][:5] == ["Drug A (N=xx)", "Baseline", "Week 2", "Value",
@@ -174,8 +149,7 @@ def test_shell_and_spec_error(tmp_path):
     from tlf.errors import TlfError
 
     bad = VS + "  - {id: sex, type: categorical, var: SEX}\n"
-    specs = write_study(tmp_path / "b", adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-vs": bad})
-    (specs / "data" / "advs.csv").write_text(ADVS)
+    specs = write_two_arm_study(tmp_path / "b", "advs", ADVS, {"t-vs": bad})
     with pytest.raises(TlfError) as e:
         load_study(specs)
     assert "stats_as_columns holds continuous, by_visit" in str(e.value) + "".join(map(str, getattr(e.value, "errors", [])))
@@ -194,8 +168,7 @@ def test_analysis_groups_then_treatments(tmp_path):
                       "stats_as_columns_groups: analysis\n").replace(
         "show: [value, change]}", "show: [value], label: Systolic BP (mmHg)}\n"
         "  - {id: age, type: continuous, var: AGE, label: Age (years)}")
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-vs": spec})
-    (specs / "data" / "advs.csv").write_text(ADVS)
+    specs = write_two_arm_study(tmp_path, "advs", ADVS, {"t-vs": spec})
     st = load_study(specs)
     data, pops, _ = prepare(st)
     _, table = compute_output(st, st.output("t-vs"), data, pops)
@@ -203,7 +176,7 @@ def test_analysis_groups_then_treatments(tmp_path):
     assert rows == [("Systolic BP (mmHg)", 0), ("Drug A (N=3)", 1), ("Baseline", 2), ("Week 2", 2),
                     ("Placebo (N=2)", 1), ("Baseline", 2), ("Week 2", 2),
                     ("Age (years)", 0), ("Drug A (N=3)", 1), ("Placebo (N=2)", 1)]
-    adsl = pd.read_csv(pd.io.common.StringIO(ADSL))
+    adsl = pd.read_csv(pd.io.common.StringIO(TWO_ARM_ADSL_CSV))
     for at, arm in ((8, "Drug A"), (9, "Placebo")):
         x = adsl[adsl.TRT01A == arm].AGE
         cells = table.rows[at].cells

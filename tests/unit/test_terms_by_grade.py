@@ -9,19 +9,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO, SHARED, write_study
+from tests.conftest import REPO, SHARED, write_two_arm_study
 from tlf.build import compute_output, prepare
 from tlf.errors import TlfError
 from tlf.spec.validate import load_study
 
-ADSL = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
-S-01,Drug A,Y,Y,Y,F,30,70,WHITE
-S-02,Drug A,Y,Y,Y,M,41,80,WHITE
-S-03,Drug A,Y,Y,Y,F,52,65,WHITE
-S-04,Placebo,Y,Y,Y,F,45,90,WHITE
-S-05,Placebo,Y,Y,Y,M,38,75,WHITE
-"""
-ADEX = "USUBJID,EXDURD\n" + "".join(f"S-0{i},10\n" for i in range(1, 6))
 ADAE = """USUBJID,AEDECOD,AEBODSYS,AESEV,TRTEMFL
 S-01,Headache,Nervous,MILD,Y
 S-01,Headache,Nervous,SEVERE,Y
@@ -35,21 +27,6 @@ S-04,Dizziness,Nervous,,Y
 S-05,Headache,Nervous,MILD,Y
 S-05,Nausea,Gastro,SEVERE,Y
 S-05,Nausea,Gastro,SEVERE,N
-"""
-STUDY = """\
-study: {id: MINI-001, title: Mini study}
-data:
-  dir: data
-  datasets:
-    adsl: {file: adsl.csv}
-    adex: {file: adex.csv}
-    adae: {file: adae.csv}
-populations:
-  SAF: {label: Safety Population, has_records: {dataset: adex, where: "EXDURD > 0"}, flag: SAFFL}
-columns:
-  arms:
-    - {id: a, label: Drug A, var: TRT01A, value: Drug A}
-    - {id: p, label: Placebo, var: TRT01A, value: Placebo}
 """
 AE = """\
 id: t-sev
@@ -72,8 +49,7 @@ analyses:
 
 
 def _table(tmp_path, missing="", ae=AE, adae=ADAE):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, adae=adae, study=STUDY,
-                        outputs={"t-sev": ae.replace("MISSING", missing)})
+    specs = write_two_arm_study(tmp_path, "adae", adae, {"t-sev": ae.replace("MISSING", missing)})
     study = load_study(specs)
     data, pops, _ = prepare(study)
     return compute_output(study, study.output("t-sev"), data, pops)
@@ -185,8 +161,7 @@ def test_a_group_naming_no_level_is_a_spec_error(tmp_path):
 
 
 def test_shell(tmp_path):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, adae=ADAE, study=STUDY, outputs={"t-sev": AE.replace(
-        "MISSING", "")})
+    specs = write_two_arm_study(tmp_path, "adae", ADAE, {"t-sev": AE.replace("MISSING", "")})
     study = load_study(specs)
     _, table = compute_output(study, study.output("t-sev"), None, {})
     labels = [r.label for r in table.rows]

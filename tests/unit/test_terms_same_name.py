@@ -3,18 +3,10 @@ term is an ordinary row under its group, counted by itself, not a duplicate stat
 
 from __future__ import annotations
 
-from tests.conftest import write_study
+from tests.conftest import write_two_arm_study
 from tlf.build import compute_output, prepare
 from tlf.spec.validate import load_study
 
-ADSL = """USUBJID,TRT01A,RANDFL,SAFFL,ITTFL,SEX,AGE,WEIGHT,RACE
-S-01,Drug A,Y,Y,Y,F,30,70,WHITE
-S-02,Drug A,Y,Y,Y,M,41,80,WHITE
-S-03,Drug A,Y,Y,Y,F,52,65,WHITE
-S-04,Placebo,Y,Y,Y,F,45,90,WHITE
-S-05,Placebo,Y,Y,Y,M,38,75,WHITE
-"""
-ADEX = "USUBJID,EXDURD\n" + "".join(f"S-0{i},10\n" for i in range(1, 6))
 # class UNCODED: S-01 has the medication UNCODED, S-02 has UNCODED and ASPIRIN-like "OTHER DRUG"
 ADCM = """USUBJID,CMDECOD,CMCLAS,TRTEMFL
 S-01,UNCODED,UNCODED,Y
@@ -23,21 +15,6 @@ S-02,OTHER DRUG,UNCODED,Y
 S-02,PARACETAMOL,ANALGESICS,Y
 S-03,PARACETAMOL,ANALGESICS,Y
 S-04,UNCODED,UNCODED,Y
-"""
-STUDY = """\
-study: {id: MINI-001, title: Mini study}
-data:
-  dir: data
-  datasets:
-    adsl: {file: adsl.csv}
-    adex: {file: adex.csv}
-    adcm: {file: adcm.csv}
-populations:
-  SAF: {label: Safety Population, has_records: {dataset: adex, where: "EXDURD > 0"}, flag: SAFFL}
-columns:
-  arms:
-    - {id: a, label: Drug A, var: TRT01A, value: Drug A}
-    - {id: p, label: Placebo, var: TRT01A, value: Placebo}
 """
 CM = """\
 id: t-cm
@@ -52,9 +29,7 @@ analyses:
 
 
 def _specs(tmp_path):
-    specs = write_study(tmp_path, adsl=ADSL, adex=ADEX, study=STUDY, outputs={"t-cm": CM})
-    (specs / "data" / "adcm.csv").write_text(ADCM)
-    return specs
+    return write_two_arm_study(tmp_path, "adcm", ADCM, {"t-cm": CM})
 
 
 def test_a_term_named_as_its_group_is_an_ordinary_row(tmp_path):
