@@ -83,10 +83,11 @@ def select_outputs(study: Study, ids: Sequence[str] | None) -> list[OutputEntry]
     return [study.output(i) for i in ids]
 
 
-def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = None):
+def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = None, *, every_variable: bool = False):
     """Read the data and derive the populations: (StudyData, populations, findings), a finding for each
     population whose ADSL flag disagrees with its derivation. `cache`: a folder for the Parquet cache of
-    SAS files (tlf/data/cache.py)."""
+    SAS files (tlf/data/cache.py). Parquet files are read for the variables the specs name, or whole with
+    `every_variable`."""
     from tlf.build_data import population_rules, study_data, used_variables
     from tlf.data.populations import derive_populations
 
@@ -94,7 +95,7 @@ def prepare(study: Study, data_dir: Path | None = None, cache: Path | None = Non
     if not ddir.is_dir():
         raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)",
                         code="DATA001")
-    data = study_data(study.spec, ddir, study.error, cache, used_variables(study))
+    data = study_data(study.spec, ddir, study.error, cache, None if every_variable else used_variables(study))
     pops = derive_populations(data, population_rules(study.spec), study.error)
     findings = [Finding(study.error(("populations", p.name, "flag"), p.disagreement(), "DATA011"))
                 for p in pops.values() if not p.agrees]

@@ -254,32 +254,32 @@ def _cmd_data(args) -> int:
 
 def _write_derived(args) -> int:
     """Each dataset of study.yaml (read, normalised, its `derive:` variables made; derived datasets built) as
-    --out/NAME.parquet, written whole to a temporary file and renamed; a file tlf did not write is kept
-    unless --force (OUT003)."""
+    --out/NAME.parquet. Every dataset is read, and every file checked (a file tlf did not write is kept
+    unless --force: OUT003), before the first is written; each is written whole to a temporary file and
+    renamed."""
     import os
 
-    from tlf.build_data import study_data
-    from tlf.errors import DataError, OutputError
+    from tlf.build import prepare
+    from tlf.errors import OutputError
     from tlf.qc.verify import guard_overwrite, record_written
     from tlf.spec.validate import load_study
 
     study = load_study(args.specs)
-    ddir = study.data_dir(args.data)
-    if not ddir.is_dir():
-        raise DataError(f"data folder '{ddir}' not found (data.dir in {study.source.path}, or --data)", code="DATA001")
-    data = study_data(study.spec, ddir, study.error)  # every variable (a build reads only those its specs name)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name in data.datasets:
-        frame = data.dataset(name).frame
-        path = args.out / f"{name.lower()}.parquet"
+    data, _pops, _found = prepare(study, args.data, every_variable=True)
+    frames = {name: data.dataset(name).frame for name in data.datasets}
+    paths = {name: args.out / f"{name.lower()}.parquet" for name in frames}
+    for path in paths.values():
         guard_overwrite(path, args.force)
-        tmp = path.with_name(f".{path.name}.tmp")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        path, tmp = paths[name], paths[name].with_name(f".{paths[name].name}.tmp")
         try:
             frame.to_parquet(tmp, index=False)
             os.replace(tmp, path)
         except OSError as e:
-            tmp.unlink(missing_ok=True)
             raise OutputError(f"cannot write '{path}': {e.strerror or e}", code="OUT015") from None
+        finally:
+            tmp.unlink(missing_ok=True)
         record_written(path)
         print(f"{name}: {len(frame):,} records, {frame.shape[1]} variables -> {path}")
     return 0

@@ -116,3 +116,4 @@ def test_derive_keeps_what_the_user_made(trip, tmp_path, capsys):
                  "--out", str(tmp_path)]) == 2
     assert "OUT003" in capsys.readouterr().err
     assert mine.read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["adsl.parquet"]  # checked before any dataset is written
