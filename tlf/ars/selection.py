@@ -171,20 +171,11 @@ def subject_keys(event: Any) -> tuple[str, str]:
     that dataset (methods whose operations all count subjects); ADSL and USUBJID when the event does not say.
     Analysis sets on several datasets, or subject counts of different variables, are an error (ARS026)."""
     from tlf.ars.ops import classify
+    from tlf.ars.where import clause_datasets
 
     names: set[str] = set()
-
-    def walk(clause) -> None:
-        if clause is None:
-            return
-        if clause.condition is not None:
-            names.add(clause.condition.dataset.upper())
-        if clause.compoundExpression is not None:
-            for c in clause.compoundExpression.whereClauses:
-                walk(c)
-
     for s in event.analysisSets:
-        walk(s)
+        names |= clause_datasets(s)
     if len(names) > 1:
         raise SpecError(f"the analysis sets are defined on {', '.join(sorted(names))}: tlf takes the subject-level "
                         "dataset from them and needs one", key="analysisSets", code="ARS026")

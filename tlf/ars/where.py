@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 SUBJECT = "USUBJID"
 
 
+def clause_datasets(clause: Any) -> set[str]:
+    """The datasets (upper case) the conditions of a where clause name, through its compound expressions."""
+    if clause is None:
+        return set()
+    names = {clause.condition.dataset.upper()} if clause.condition is not None else set()
+    if clause.compoundExpression is not None:
+        for c in clause.compoundExpression.whereClauses:
+            names |= clause_datasets(c)
+    return names
+
+
 class Tables:
     """The datasets of a run by upper-case name, with cached condition masks."""
 

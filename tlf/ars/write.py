@@ -23,17 +23,9 @@ READ_ORDER = (".xpt", ".sas7bdat", ".parquet", ".csv")
 
 def dataset_names(event: Any) -> list[str]:
     """Every dataset the event reads: the analyses', and those its where clauses and groupings name."""
+    from tlf.ars.where import clause_datasets
+
     names: set[str] = set()
-
-    def walk(clause) -> None:
-        if clause is None:
-            return
-        if clause.condition is not None:
-            names.add(clause.condition.dataset.upper())
-        if clause.compoundExpression is not None:
-            for c in clause.compoundExpression.whereClauses:
-                walk(c)
-
     used_sets = {a.analysisSetId for a in event.analyses}
     used_subsets = {a.dataSubsetId for a in event.analyses}
     for a in event.analyses:
@@ -41,13 +33,13 @@ def dataset_names(event: Any) -> list[str]:
             names.add(a.dataset.upper())
     for s in event.analysisSets:
         if s.id in used_sets:
-            walk(s)
+            names |= clause_datasets(s)
     for s in event.dataSubsets:
         if s.id in used_subsets:
-            walk(s)
+            names |= clause_datasets(s)
     for g in event.analysisGroupings:
         for grp in g.groups:
-            walk(grp)
+            names |= clause_datasets(grp)
     return sorted(names)
 
 

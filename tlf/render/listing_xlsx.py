@@ -24,6 +24,7 @@ from tlf.render.xlsx_sheet import (
     output_column_widths,
     print_setup,
     sheet_title,
+    title_block,
 )
 
 if TYPE_CHECKING:
@@ -73,12 +74,7 @@ def _write_rows(book: Book, ws, listing: Listing, lay: OutputLayout, st: SheetSt
     """The title block, the column headers, each group's heading (merged) and records, the notes."""
     table = listing.table
     last = max(0, lay.width - 1)
-    title = st.format(st.font, st.title, None)
-    r = 0
-    for line in table.header_lines:
-        book.merge(ws, r, 0, last, line, title)
-        r += 1
-    r += 1
+    r = title_block(book, ws, table, st, last)
     book.write_row(ws, r, [st.cell(c.label, st.font, st.indent(0) if c.align == "left" else st.head,
                                    st.top_bottom) for c in table.columns])
     r += 1

@@ -30,6 +30,7 @@ from tlf.render.xlsx_sheet import (
     output_column_widths,
     print_setup,
     sheet_title,
+    title_block,
 )
 from tlf.tables.model import Table
 
@@ -82,12 +83,7 @@ def _write_output(book: Book, ws, table: Table) -> None:
     st = SheetStyles(book, table)
     _setup_sheet(ws, table, lay)
     last = max(0, lay.width - 1)
-    title = st.format(st.font, st.title, None)
-    r = 0
-    for line in table.header_lines:
-        book.merge(ws, r, 0, last, line, title)
-        r += 1
-    r += 1
+    r = title_block(book, ws, table, st, last)
     if lay.spanner_row:
         _spanner_row(book, ws, r, table, lay, st)
         r += 1

@@ -157,6 +157,15 @@ class SheetStyles:
         return self._indents[level]
 
 
+def title_block(book, ws, table: Table, st: SheetStyles, last: int) -> int:
+    """The title lines, each merged across columns 0..last and centred, then a blank row; returns the next
+    row."""
+    title = st.format(st.font, st.title, None)
+    for r, line in enumerate(table.header_lines):
+        book.merge(ws, r, 0, last, line, title)
+    return len(table.header_lines) + 1
+
+
 def padded_format(digits: str, before: int) -> str:
     """The number format ("0.0") of a number printed after `before` characters of padding and sign, so
     that its digits start at one position whatever its sign: `"PAD PAD"0.0;"PAD-"0.0` (Excel's sections
