@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tlf.analyses.estimates import estimate_text, is_estimate
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
-from tlf.tables.model import Column, Row, Table, page_setup
+from tlf.tables.model import Column, Row, Table, lead_rows, page_setup
 from tlf.tables.stats_as_columns import stat_column_layout
 
 if TYPE_CHECKING:
@@ -53,10 +53,7 @@ def layout_table(study: Study, entry: OutputEntry, cells: Cells, *, provenance: 
     section = None
     for a in spec.analyses:
         if not stats_as_columns and wide is None and not whole:
-            if a.blank_before and rows:
-                rows.append(Row("", ("",) * width, kind="blank"))
-            if a.section and a.section != section:  # ungrouped: kept on a page with the row after it
-                rows.append(Row(a.section, ("",) * width, kind="group", span=True))
+            rows += lead_rows(a, bool(rows), section, width)  # a section heading: kept with the row after it
             section = a.section
             block = part(a.type, "layout", "ROWS")(a, cells, col_ids, periods, shell, col_labels)
             rows += with_stat_cells(block, a.id, spec.stat_columns, cells, sparse)

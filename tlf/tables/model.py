@@ -166,6 +166,17 @@ def group_row(label: str, width: int, indent: int, group: str) -> Row:
     return Row(label, ("",) * width, indent=indent, kind="group", group=group)
 
 
+def lead_rows(a, after_rows: bool, section: str | None, width: int) -> list[Row]:
+    """The rows before an analysis's block: a blank row for `blank_before` (none at the top, `after_rows`
+    false) and its `section` heading when it differs from the previous analysis's `section`."""
+    out = []
+    if a.blank_before and after_rows:
+        out.append(Row("", ("",) * width, kind="blank"))
+    if a.section and a.section != section:
+        out.append(Row(a.section, ("",) * width, kind="group", span=True))
+    return out
+
+
 def labelled(a, width: int, group: str | None = None) -> tuple[list[Row], int]:
     """An analysis's heading: its label as a group row (none without a label), and the indent of the rows
     under it. `group`: what keeps the heading on a page with its rows (default: the analysis)."""

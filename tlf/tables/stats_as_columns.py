@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tlf.analyses.registry import part
 from tlf.tables.cells import Cells
-from tlf.tables.model import Column, Row
+from tlf.tables.model import Column, Row, lead_rows
 
 COUNT_STATS = ("n", "n_blq")
 STAT_LABELS = {"n": "n", "n_blq": "n BLQ", "mean": "Mean", "sd": "SD", "se": "SE", "cv": "CV%",
@@ -70,10 +70,7 @@ def stat_column_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: b
         section = None
         for a in spec.analyses:
             lines_of = part(a.type, "layout", "STAT_LINES")
-            if a.blank_before and rows:
-                rows.append(Row("", blank, kind="blank"))
-            if a.section and a.section != section:
-                rows.append(Row(a.section, blank, kind="group", span=True))
+            rows += lead_rows(a, bool(rows), section, len(blank))
             section = a.section
             if a.label:
                 rows.append(Row(a.label, blank, kind="group", group=a.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tlf.analyses.bds_layout import PART_LABELS, PART_PREFIX, TEST_ON, ne_once, notes, param_label
 from tlf.spec.base import DISPLAY_ROWS
 from tlf.tables.cells import Cells, inactive
-from tlf.tables.model import Row, group_row, labelled
+from tlf.tables.model import Row, group_row, labelled, lead_rows
 from tlf.tables.stats_as_columns import StatLine
 
 
@@ -115,10 +115,7 @@ def side_by_side_layout(spec, cols, cells: Cells, big_n: dict[str, str], shell: 
     rows: list[Row] = []
     section = None
     for a in spec.analyses:
-        if a.blank_before and rows:
-            rows.append(Row("", ("",) * len(columns), kind="blank"))
-        if a.section and a.section != section:
-            rows.append(Row(a.section, ("",) * len(columns), kind="group", span=True))
+        rows += lead_rows(a, bool(rows), section, len(columns))
         section = a.section
         heading, indent = labelled(a, len(columns))
         rows += heading

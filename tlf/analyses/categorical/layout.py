@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tlf.tables.cells import Cells, inactive, levels_in_order
-from tlf.tables.model import Row, labelled
+from tlf.tables.model import Row, labelled, lead_rows
 
 
 def categorical_rows(a, cells: Cells, cols, periods, shell, col_labels: dict[str, str] | None = None) -> list[Row]:
@@ -40,10 +40,7 @@ def levels_as_columns_layout(spec, cols, cells: Cells, big_n: dict[str, str], sh
     rows: list[Row] = []
     section = None
     for a in spec.analyses:
-        if a.blank_before and rows:
-            rows.append(Row("", ("",) * len(columns), kind="blank"))
-        if a.section and a.section != section:
-            rows.append(Row(a.section, ("",) * len(columns), kind="group", span=True))
+        rows += lead_rows(a, bool(rows), section, len(columns))
         section = a.section
         vals = tuple(a.na_text if inactive(a, c.id, periods) else
                      cells.n_pct(a.id, c.id, "", lv, shell, a.display == "n/m (%)") or ("" if shell else "0")
